@@ -26,10 +26,18 @@ from humsec.exceptions import ColumnNotFoundError, DataError
 __all__ = ["SurveyTable", "read_survey"]
 
 SUFFIXES = {
-    ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".gz": "csv",
-    ".parquet": "parquet", ".pq": "parquet",
-    ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel",
-    ".dta": "stata", ".sav": "spss", ".zsav": "spss",
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".gz": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".xlsx": "excel",
+    ".xlsm": "excel",
+    ".xls": "excel",
+    ".dta": "stata",
+    ".sav": "spss",
+    ".zsav": "spss",
 }
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
@@ -54,7 +62,9 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_survey(path: str | Path, columns: Sequence[str] | None = None, *, sheet: str | int = 0) -> SurveyTable:
+def read_survey(
+    path: str | Path, columns: Sequence[str] | None = None, *, sheet: str | int = 0
+) -> SurveyTable:
     """Read a survey file; ``columns`` restricts what is read (errors name the missing ones)."""
     path = Path(path)
     if not path.is_file():
@@ -88,11 +98,15 @@ def _read_csv(path: Path, wanted: list[str] | None) -> tuple[pd.DataFrame, str]:
     sep = "\t" if path.suffix.lower() == ".tsv" or path.name.lower().endswith(".tsv.gz") else None
     for encoding in ENCODINGS:
         try:
-            header = pd.read_csv(path, nrows=0, sep=sep, engine="python" if sep is None else "c", encoding=encoding)
+            header = pd.read_csv(
+                path, nrows=0, sep=sep, engine="python" if sep is None else "c", encoding=encoding
+            )
             names = [str(c) for c in header.columns]
             _check_columns(wanted, names, path)
             sep_used = sep if sep is not None else _sniff_sep(path, encoding)
-            frame = pd.read_csv(path, usecols=wanted, sep=sep_used, encoding=encoding, low_memory=False)
+            frame = pd.read_csv(
+                path, usecols=wanted, sep=sep_used, encoding=encoding, low_memory=False
+            )
             return frame, encoding
         except UnicodeDecodeError:
             continue
@@ -104,7 +118,7 @@ def _sniff_sep(path: Path, encoding: str) -> str:
     import gzip
 
     opener = gzip.open if path.suffix.lower() == ".gz" else open
-    with opener(path, "rt", encoding=encoding) as fh:  # type: ignore[operator]
+    with opener(path, "rt", encoding=encoding) as fh:
         sample = fh.read(65536)
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
@@ -112,15 +126,23 @@ def _sniff_sep(path: Path, encoding: str) -> str:
         return ","
 
 
-def _read_labelled(path: Path, kind: str, wanted: list[str] | None) -> tuple[pd.DataFrame, dict[str, dict[Any, str]], dict[str, str]]:
+def _read_labelled(
+    path: Path, kind: str, wanted: list[str] | None
+) -> tuple[pd.DataFrame, dict[str, dict[Any, str]], dict[str, str]]:
     import pyreadstat
 
     reader = pyreadstat.read_dta if kind == "stata" else pyreadstat.read_sav
     _, meta = reader(str(path), metadataonly=True)
     _check_columns(wanted, list(meta.column_names), path)
     frame, meta = reader(str(path), usecols=wanted)
-    value_labels = {col: dict(meta.value_labels[name]) for col, name in meta.variable_to_label.items() if name in meta.value_labels}
-    column_labels = {c: lab for c, lab in zip(meta.column_names, meta.column_labels) if lab}
+    value_labels = {
+        col: dict(meta.value_labels[name])
+        for col, name in meta.variable_to_label.items()
+        if name in meta.value_labels
+    }
+    column_labels = {
+        c: lab for c, lab in zip(meta.column_names, meta.column_labels, strict=True) if lab
+    }
     return frame, value_labels, column_labels
 
 

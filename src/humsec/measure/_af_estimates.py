@@ -39,7 +39,13 @@ class Ratio:
     y_scale: float = 1.0
 
 
-def ratio_catalog(indicators: tuple[str, ...], weights: np.ndarray, ks: tuple[float, ...], has_missing: bool, reweighted: bool) -> list[Ratio]:
+def ratio_catalog(
+    indicators: tuple[str, ...],
+    weights: np.ndarray,
+    ks: tuple[float, ...],
+    has_missing: bool,
+    reweighted: bool,
+) -> list[Ratio]:
     """Every AF level measure as a ratio (H, A, M0 per k; hd per indicator; hdk, actb, pctb per both)."""
     nan = float("nan")
     out: list[Ratio] = []
@@ -51,13 +57,15 @@ def ratio_catalog(indicators: tuple[str, ...], weights: np.ndarray, ks: tuple[fl
         den, cnt = (f"wo|{name}", f"no|{name}") if has_missing else ("w", "n")
         out.append(Ratio("hd", nan, name, f"wg|{name}", den, cnt))
     for k in ks:
-        for j, name in enumerate(indicators):
+        for name in indicators:
             den, cnt = (f"wo|{name}", f"no|{name}") if has_missing else ("w", "n")
             out.append(Ratio("hdk", k, name, f"wgp|{name}|{k}", den, cnt))
     for k in ks:
         for j, name in enumerate(indicators):
             # actb_j = Σ w·v_j·g_j·poor / Σ w; pctb_j = actb_j / M0 (a share, as mpitbR reports it)
-            num, scale = (f"wvgp|{name}|{k}", 1.0) if reweighted else (f"wgp|{name}|{k}", float(weights[j]))
+            num, scale = (
+                (f"wvgp|{name}|{k}", 1.0) if reweighted else (f"wgp|{name}|{k}", float(weights[j]))
+            )
             out.append(Ratio("actb", k, name, num, "w", "n", scale))
             out.append(Ratio("pctb", k, name, num, f"wcp|{k}", "n", scale))
     return out
@@ -76,7 +84,14 @@ class Partition:
     columns: dict[str, int]
 
     @classmethod
-    def from_cells(cls, cells: CellTable, name: str, group: np.ndarray | None, labels: tuple[str, ...], n_rounds: int) -> Partition:
+    def from_cells(
+        cls,
+        cells: CellTable,
+        name: str,
+        group: np.ndarray | None,
+        labels: tuple[str, ...],
+        n_rounds: int,
+    ) -> Partition:
         g = np.zeros(len(cells.psu), dtype=np.int64) if group is None else group
         valid = g >= 0
         n_groups = len(labels)
@@ -84,7 +99,15 @@ class Partition:
         key = cells.psu[valid] * (n_rounds * n_groups) + dom
         keys, inverse = np.unique(key, return_inverse=True)
         totals = group_sum(inverse, cells.sums[valid], len(keys))
-        return cls(name, labels, n_rounds, keys // (n_rounds * n_groups), keys % (n_rounds * n_groups), totals, cells.columns)
+        return cls(
+            name,
+            labels,
+            n_rounds,
+            keys // (n_rounds * n_groups),
+            keys % (n_rounds * n_groups),
+            totals,
+            cells.columns,
+        )
 
     @property
     def n_groups(self) -> int:
@@ -147,7 +170,9 @@ def level_rows(
             "k": [catalog[i].k for i in ratio],
             "indicator": [catalog[i].indicator for i in ratio],
             "over": part.name,
-            "group": [part.labels[d % part.n_groups] if part.name != "national" else "" for d in dom],
+            "group": [
+                part.labels[d % part.n_groups] if part.name != "national" else "" for d in dom
+            ],
             "time": [round_labels[d // part.n_groups] if round_labels else "" for d in dom],
             "estimate": R.ravel(),
             "se": se.ravel(),
@@ -227,7 +252,9 @@ def change_rows(
     return out[keep]
 
 
-def _change(ctype: str, b0: np.ndarray, b1: np.ndarray, dy: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _change(
+    ctype: str, b0: np.ndarray, b1: np.ndarray, dy: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Change estimate and its gradient with respect to (b0, b1)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         if ctype == "abs":
@@ -292,7 +319,9 @@ def share_rows(
         w_centre = np.where(factors.centre, factors.scale / factors.n_h, 0.0)
         sx = SX_ht[kt * H + kh]
         cross = group_sum(kd, w_centre[kh] * (SY * SY - 2 * s[kd] * SY * sx), part.n_dom)
-        dense_t = (C_ht.reshape(-1, H) * factors.scale - SX_ht.reshape(-1, H) ** 2 * w_centre).sum(axis=1)
+        dense_t = (C_ht.reshape(-1, H) * factors.scale - SX_ht.reshape(-1, H) ** 2 * w_centre).sum(
+            axis=1
+        )
         t_of_dom = np.arange(part.n_dom) // G
         var = (sq - cross + s**2 * dense_t[t_of_dom]) / Xt[t_of_dom] ** 2
         se = np.sqrt(np.maximum(var, 0.0))
@@ -305,7 +334,9 @@ def share_rows(
                     "k": k,
                     "over": part.name,
                     "group": [part.labels[d % G] for d in range(part.n_dom)],
-                    "time": [round_labels[d // G] if round_labels else "" for d in range(part.n_dom)],
+                    "time": [
+                        round_labels[d // G] if round_labels else "" for d in range(part.n_dom)
+                    ],
                     "estimate": s,
                     "se": se,
                     "ci_low": lo,

@@ -43,7 +43,7 @@ def _cell_ids(survey: PreparedSurvey) -> tuple[np.ndarray, list[np.ndarray], lis
         digits.append(g.codes + 1)
     key = np.zeros(survey.n, dtype=np.int64)
     span = 1
-    for radix, digit in zip(radices, digits):
+    for radix, digit in zip(radices, digits, strict=True):
         if span * radix > 2**62:  # keep the mixed-radix key inside int64: compact first
             key, _ = pd.factorize(key)
             key = key.astype(np.int64)
@@ -69,7 +69,9 @@ def _decode(uniques: np.ndarray, radices: list[int]) -> list[np.ndarray]:
     return list(reversed(out))
 
 
-def _decode_from_persons(ids: np.ndarray, n_cells: int, digits: list[np.ndarray]) -> list[np.ndarray]:
+def _decode_from_persons(
+    ids: np.ndarray, n_cells: int, digits: list[np.ndarray]
+) -> list[np.ndarray]:
     out = []
     for d in digits:
         attr = np.empty(n_cells, dtype=np.int64)
@@ -83,7 +85,9 @@ def poor_mask(score: np.ndarray, k: float) -> np.ndarray:
     return score >= k / 100 - SCORE_TOLERANCE
 
 
-def _quantities(survey: PreparedSurvey, ks: tuple[float, ...]) -> Iterator[tuple[str, np.ndarray | None]]:
+def _quantities(
+    survey: PreparedSurvey, ks: tuple[float, ...]
+) -> Iterator[tuple[str, np.ndarray | None]]:
     """(name, per-person values) to sum; values None means an unweighted count of persons."""
     w = survey.weight
     G = survey.deprivations
@@ -111,7 +115,7 @@ def build_cells(survey: PreparedSurvey, ks: tuple[float, ...]) -> CellTable:
     ids, attrs, _ = _cell_ids(survey)
     n_cells = len(attrs[0])
     names = []
-    columns = []
+    columns: list[np.ndarray] = []
     for name, values in _quantities(survey, ks):
         names.append(name)
         if values is None:

@@ -34,7 +34,13 @@ import pandas as pd
 from humsec._frames import native_backend
 from humsec._version import __version__
 from humsec.exceptions import HumsecError
-from humsec.measure._af_estimates import Partition, change_rows, level_rows, ratio_catalog, share_rows
+from humsec.measure._af_estimates import (
+    Partition,
+    change_rows,
+    level_rows,
+    ratio_catalog,
+    share_rows,
+)
 from humsec.measure._cells import build_cells
 from humsec.measure.inference import StratumFactors, bootstrap_factors, stratified_variance
 from humsec.results.af_result import AFResult, Provenance
@@ -102,7 +108,9 @@ class AlkireFoster:
     def set_params(self, **params: Any) -> AlkireFoster:
         for name, value in params.items():
             if name not in _PARAMS:
-                msg = f"Unknown parameter {name!r} of AlkireFoster; expected one of {list(_PARAMS)}."
+                msg = (
+                    f"Unknown parameter {name!r} of AlkireFoster; expected one of {list(_PARAMS)}."
+                )
                 raise HumsecError(msg)
             setattr(self, name, value)
         return self
@@ -112,7 +120,9 @@ class AlkireFoster:
 
     def __repr__(self) -> str:
         default = AlkireFoster("").get_params()
-        shown = [f"{n}={v!r}" for n, v in self.get_params().items() if n == "spec" or v != default[n]]
+        shown = [
+            f"{n}={v!r}" for n, v in self.get_params().items() if n == "spec" or v != default[n]
+        ]
         spec_repr = shown[0]
         if isinstance(self.spec, AFSpec):
             spec_repr = f"spec=<AFSpec {len(self.spec.indicators)} indicators>"
@@ -140,13 +150,21 @@ class AlkireFoster:
 
     def _check_params(self) -> None:
         if not isinstance(self.level, (int, float)) or not (0 < self.level < 1):
-            raise HumsecError(f"The 'level' parameter of AlkireFoster must be in (0, 1). Got {self.level!r} instead.")
+            raise HumsecError(
+                f"The 'level' parameter of AlkireFoster must be in (0, 1). Got {self.level!r} instead."
+            )
         if self.variance not in VARIANCE_METHODS:
-            raise HumsecError(f"The 'variance' parameter of AlkireFoster must be one of {list(VARIANCE_METHODS)}. Got {self.variance!r} instead.")
+            raise HumsecError(
+                f"The 'variance' parameter of AlkireFoster must be one of {list(VARIANCE_METHODS)}. Got {self.variance!r} instead."
+            )
         if not isinstance(self.replicates, int) or self.replicates < 2:
-            raise HumsecError(f"The 'replicates' parameter of AlkireFoster must be an integer >= 2. Got {self.replicates!r} instead.")
+            raise HumsecError(
+                f"The 'replicates' parameter of AlkireFoster must be an integer >= 2. Got {self.replicates!r} instead."
+            )
         if self.lonely_psu is not None and self.lonely_psu not in LONELY_PSU_RULES:
-            raise HumsecError(f"The 'lonely_psu' parameter of AlkireFoster must be one of {list(LONELY_PSU_RULES)}. Got {self.lonely_psu!r} instead.")
+            raise HumsecError(
+                f"The 'lonely_psu' parameter of AlkireFoster must be one of {list(LONELY_PSU_RULES)}. Got {self.lonely_psu!r} instead."
+            )
 
     def fit(
         self,
@@ -171,12 +189,19 @@ class AlkireFoster:
 
             columns = _needed_columns(spec, over_terms)
             table = read_survey(data, columns=columns)
-            frame, value_labels, source, data_hash = table.frame, table.value_labels, str(data), table.sha256
+            frame, value_labels, source, data_hash = (
+                table.frame,
+                table.value_labels,
+                str(data),
+                table.sha256,
+            )
         else:
             frame = data
             backend = native_backend(data)
         survey = prepare_survey(frame, spec, over_terms, value_labels=value_labels, source=source)
-        levels, changes, shares = estimate(survey, spec, self.level, self.variance, self.replicates, self.seed)
+        levels, changes, shares = estimate(
+            survey, spec, self.level, self.variance, self.replicates, self.seed
+        )
         provenance = Provenance(
             spec=spec.to_dict(),
             estimator=self.get_params() | {"spec": spec.name or "(spec)"},
@@ -186,12 +211,27 @@ class AlkireFoster:
             n_used=survey.n,
             dropped=[(d.reason, d.count) for d in survey.dropped],
             notes=list(survey.notes),
-            design={"n_psu": survey.n_psu, "n_strata": survey.n_strata, "df": survey.n_psu - survey.n_strata, "lonely_psu": spec.design.lonely_psu, "variance": self.variance},
+            design={
+                "n_psu": survey.n_psu,
+                "n_strata": survey.n_strata,
+                "df": survey.n_psu - survey.n_strata,
+                "lonely_psu": spec.design.lonely_psu,
+                "variance": self.variance,
+            },
             version=__version__,
         )
-        return AFResult(levels, changes, shares, provenance, level=self.level, backend=backend,
-                        indicator_weights=dict(zip(survey.indicators, survey.indicator_weights.tolist())),
-                        dimensions=spec.indicator_dimension())
+        return AFResult(
+            levels,
+            changes,
+            shares,
+            provenance,
+            level=self.level,
+            backend=backend,
+            indicator_weights=dict(
+                zip(survey.indicators, survey.indicator_weights.tolist(), strict=True)
+            ),
+            dimensions=spec.indicator_dimension(),
+        )
 
 
 _PARAMS = ("spec", "k", "over", "level", "variance", "replicates", "seed", "lonely_psu", "missing")
@@ -209,17 +249,23 @@ def estimate(
     ks = spec.k
     cells = build_cells(survey, ks)
     catalog = ratio_catalog(
-        survey.indicators, survey.indicator_weights, ks,
-        has_missing=survey.observed is not None, reweighted=survey.effective_weights is not None,
+        survey.indicators,
+        survey.indicator_weights,
+        ks,
+        has_missing=survey.observed is not None,
+        reweighted=survey.effective_weights is not None,
     )
     n_rounds = survey.rounds.n_groups if survey.rounds else 1
     round_labels = survey.rounds.labels if survey.rounds else None
     df = float(survey.n_psu - survey.n_strata)
     factors = StratumFactors.from_design(survey.psu_stratum, spec.design.lonely_psu)
-    boot_factors = bootstrap_factors(survey.psu_stratum, replicates, seed) if variance == "bootstrap" else None
+    boot_factors = (
+        bootstrap_factors(survey.psu_stratum, replicates, seed) if variance == "bootstrap" else None
+    )
     national = Partition.from_cells(cells, "national", None, ("",), n_rounds)
     partitions = [national] + [
-        Partition.from_cells(cells, g.name, cells.groups[i], g.labels, n_rounds) for i, g in enumerate(survey.over)
+        Partition.from_cells(cells, g.name, cells.groups[i], g.labels, n_rounds)
+        for i, g in enumerate(survey.over)
     ]
     levels, changes, shares = [], [], []
     for part in partitions:
@@ -228,19 +274,32 @@ def estimate(
         if boot is not None:
             V = np.nanvar(boot, axis=0, ddof=1)
         else:
-            V = stratified_variance(U, part.pair_psu, part.pair_dom, part.n_dom, survey.psu_stratum, factors)
+            V = stratified_variance(
+                U, part.pair_psu, part.pair_dom, part.n_dom, survey.psu_stratum, factors
+            )
         levels.append(level_rows(part, catalog, R, V, df, level, round_labels))
         if survey.rounds and n_rounds >= 2:
-            assert survey.round_years is not None and round_labels is not None
+            assert survey.round_years is not None
+            assert round_labels is not None
             changes.append(
                 change_rows(
-                    part, catalog, R, U, boot, survey.psu_stratum, factors,
-                    (0, n_rounds - 1), (survey.round_years[0], survey.round_years[-1]),
-                    (round_labels[0], round_labels[-1]), level,
+                    part,
+                    catalog,
+                    R,
+                    U,
+                    boot,
+                    survey.psu_stratum,
+                    factors,
+                    (0, n_rounds - 1),
+                    (survey.round_years[0], survey.round_years[-1]),
+                    (round_labels[0], round_labels[-1]),
+                    level,
                 )
             )
         if part is not national:
-            shares.append(share_rows(part, national, survey.psu_stratum, factors, ks, round_labels, df, level))
+            shares.append(
+                share_rows(part, national, survey.psu_stratum, factors, ks, round_labels, df, level)
+            )
     level_frame = pd.concat(levels, ignore_index=True)
     change_frame = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame()
     share_frame = pd.concat(shares, ignore_index=True) if shares else pd.DataFrame()

@@ -93,7 +93,9 @@ def stratified_variance(
     sums = group_sum(inverse, U, len(keys))
     key_strat = keys % n_strata
     key_dom = keys // n_strata
-    weight = np.where(factors.centre[key_strat], factors.scale[key_strat] / factors.n_h[key_strat], 0.0)
+    weight = np.where(
+        factors.centre[key_strat], factors.scale[key_strat] / factors.n_h[key_strat], 0.0
+    )
     centre_term = group_sum(key_dom, sums * sums * weight[:, None], n_dom)
     return np.maximum(sq - centre_term, 0.0)
 
@@ -118,7 +120,9 @@ def ratio_variance(
     return R, stratified_variance(U, pair_psu, pair_dom, n_dom, psu_stratum, factors)
 
 
-def logit_ci(estimate: np.ndarray, se: np.ndarray, df: np.ndarray | float, level: float, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def logit_ci(
+    estimate: np.ndarray, se: np.ndarray, df: np.ndarray | float, level: float, scale: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Logit-transformed interval for a proportion, t quantile with ``df`` degrees of freedom.
 
     The interval of R's ``svyciprop(method = "logit")`` and Stata ``mpitb``:
@@ -176,3 +180,32 @@ def bootstrap_factors(psu_stratum: np.ndarray, replicates: int, seed: int | None
         np.add.at(counts, (np.repeat(np.arange(replicates), n_h - 1), draws.ravel()), 1.0)
         out[:, members] = counts * n_h / (n_h - 1)
     return out
+
+
+def domain_covariance(
+    U: np.ndarray,
+    pair_psu: np.ndarray,
+    pair_dom: np.ndarray,
+    n_dom: int,
+    psu_stratum: np.ndarray,
+    factors: StratumFactors,
+) -> np.ndarray:
+    """Covariance matrix (n_dom × n_dom) of one ratio's estimates across domains of one design.
+
+    Cov(a, b) = Σ_h scale_h·(Σ_{p∈h} U_pa·U_pb − centre_h·S_ha·S_hb/n_h), where S_hd = Σ_{p∈h} U_pd;
+    its diagonal equals :func:`stratified_variance`.
+    """
+    n_psu = len(psu_stratum)
+    u = sparse.csr_matrix((U, (pair_psu, pair_dom)), shape=(n_psu, n_dom))
+    scaled = sparse.diags(factors.scale[psu_stratum]) @ u
+    cross = np.asarray((u.T @ scaled).todense())
+    S = np.asarray(
+        (
+            sparse.csr_matrix(
+                (np.ones(n_psu), (psu_stratum, np.arange(n_psu))), shape=(len(factors.n_h), n_psu)
+            )
+            @ u
+        ).todense()
+    )
+    w = np.where(factors.centre, factors.scale / factors.n_h, 0.0)
+    return cross - S.T @ (S * w[:, None])

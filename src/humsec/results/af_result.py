@@ -89,7 +89,9 @@ class AFResult:
         elif table in tables:
             df = tables[table].copy()
         else:
-            msg = f"Unknown table {table!r}; expected one of ['levels', 'changes', 'shares', 'tidy']."
+            msg = (
+                f"Unknown table {table!r}; expected one of ['levels', 'changes', 'shares', 'tidy']."
+            )
             raise ValueError(msg)
         if "time" in df.columns and table != "tidy":
             df["time"] = _as_time(df["time"])
@@ -109,7 +111,10 @@ class AFResult:
             ch = self._changes.copy()
             ch["time"] = ""
             ch["n"] = pd.NA
-            out = pd.concat([out, ch[[*cols, "time", "change", *stats, "from_time", "to_time"]]], ignore_index=True)
+            out = pd.concat(
+                [out, ch[[*cols, "time", "change", *stats, "from_time", "to_time"]]],
+                ignore_index=True,
+            )
         return out
 
     def se(self) -> pd.Series:
@@ -120,16 +125,35 @@ class AFResult:
         """Confidence intervals at ``level`` (levels: logit-t; changes: normal)."""
         level = self.level if level is None else level
         if table == "changes":
-            lo, hi = normal_ci(self._changes["estimate"].to_numpy(), self._changes["se"].to_numpy(), level)
-            return pd.DataFrame({"ci_low": lo, "ci_high": hi}, index=pd.MultiIndex.from_frame(self._changes[CHANGE_KEY]))
+            lo, hi = normal_ci(
+                self._changes["estimate"].to_numpy(), self._changes["se"].to_numpy(), level
+            )
+            return pd.DataFrame(
+                {"ci_low": lo, "ci_high": hi},
+                index=pd.MultiIndex.from_frame(self._changes[CHANGE_KEY]),
+            )
         d = self._levels
         lo, hi = logit_ci(d["estimate"].to_numpy(), d["se"].to_numpy(), d["df"].to_numpy(), level)
         return pd.DataFrame({"ci_low": lo, "ci_high": hi}, index=pd.MultiIndex.from_frame(d[KEY]))
 
-    def estimate(self, measure: str, k: float | None = None, *, indicator: str = "", over: str = "national", group: str = "", time: Any = None) -> float:
+    def estimate(
+        self,
+        measure: str,
+        k: float | None = None,
+        *,
+        indicator: str = "",
+        over: str = "national",
+        group: str = "",
+        time: Any = None,
+    ) -> float:
         """One estimate, e.g. ``result.estimate("M0", 33, time=1)``."""
         d = self._levels
-        sel = (d["measure"] == measure) & (d["indicator"] == indicator) & (d["over"] == over) & (d["group"] == str(group))
+        sel = (
+            (d["measure"] == measure)
+            & (d["indicator"] == indicator)
+            & (d["over"] == over)
+            & (d["group"] == str(group))
+        )
         sel &= d["k"].isna() if k is None else np.isclose(d["k"], k)
         if time is not None:
             sel &= d["time"] == _time_label(time)
@@ -153,9 +177,11 @@ class AFResult:
             f"  design: {design.get('n_psu')} PSUs, {design.get('n_strata')} strata, df {design.get('df')}, "
             f"variance: {design.get('variance')}, lonely PSU: {design.get('lonely_psu')}"
         )
-        pct = int(round(self.level * 100))
-        header = f"  {'k':>5} {'time':>6} {'measure':>7} {'estimate':>10} {'se':>10} {f'{pct}% CI':>23}"
-        lines += ["", header]
+        pct = round(self.level * 100)
+        header = (
+            f"  {'k':>5} {'time':>6} {'measure':>7} {'estimate':>10} {'se':>10} {f'{pct}% CI':>23}"
+        )
+        lines += ["", "  national estimates", header]
         for _, r in nat.sort_values(["k", "time", "measure"], key=_sort_key).iterrows():
             lines.append(
                 f"  {r['k']:>5g} {r['time']!s:>6} {r['measure']:>7} {r['estimate']:>10.6f} {r['se']:>10.6f} "
@@ -185,7 +211,9 @@ class AFResult:
 
         def write(tmp: Path) -> None:
             with pd.ExcelWriter(tmp, engine="xlsxwriter") as xl:
-                format_table(self._levels.drop(columns="df")).to_excel(xl, sheet_name="levels", index=False)
+                format_table(self._levels.drop(columns="df")).to_excel(
+                    xl, sheet_name="levels", index=False
+                )
                 if not self._changes.empty:
                     format_table(self._changes).to_excel(xl, sheet_name="changes", index=False)
                 if not self._shares.empty:
@@ -199,7 +227,9 @@ class AFResult:
         _write_atomic(path, write)
         return path
 
-    def to_html(self, path: str | Path, title: str = "Multidimensional insecurity (Alkire-Foster)") -> Path:
+    def to_html(
+        self, path: str | Path, title: str = "Multidimensional insecurity (Alkire-Foster)"
+    ) -> Path:
         """Write a short self-contained HTML summary with charts (see :mod:`humsec.report.af_html`)."""
         from humsec.report.af_html import render_af_html
 
@@ -213,7 +243,10 @@ def format_table(df: pd.DataFrame) -> pd.DataFrame:
     """Human/CSV-friendly values: k as 20 not 20.0, empty cells for not-applicable values."""
     out = df.copy()
     if "k" in out.columns:
-        out["k"] = [("" if pd.isna(k) else (str(int(k)) if float(k).is_integer() else repr(float(k)))) for k in out["k"]]
+        out["k"] = [
+            ("" if pd.isna(k) else (str(int(k)) if float(k).is_integer() else repr(float(k))))
+            for k in out["k"]
+        ]
     return out
 
 

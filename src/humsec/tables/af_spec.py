@@ -246,7 +246,9 @@ class AFSpec:
         """Build and validate a specification from plain data (as parsed from YAML/JSON)."""
         problems: list[tuple[str, str]] = []
         if not isinstance(raw, Mapping):
-            raise SpecError([("(top level)", "expected a mapping with 'dimensions' and 'k'")], source)
+            raise SpecError(
+                [("(top level)", "expected a mapping with 'dimensions' and 'k'")], source
+            )
         known = {"dimensions", "k", "design", "time", "over", "missing", "name", "weights"}
         for key in raw:
             if key not in known:
@@ -298,7 +300,9 @@ def _codes_for(targets: Sequence[Any], labels: Mapping[Any, str] | None) -> list
 
 def _parse_cutoff(raw: Any, where: str, problems: list[tuple[str, str]]) -> Cutoff | None:
     if not isinstance(raw, Mapping) or len(raw) != 1:
-        problems.append((where, f"expected one rule such as {{lt: 6}} or {{in: [a, b]}}, got {raw!r}"))
+        problems.append(
+            (where, f"expected one rule such as {{lt: 6}} or {{in: [a, b]}}, got {raw!r}")
+        )
         return None
     op, value = next(iter(raw.items()))
     if op not in CUTOFF_OPS:
@@ -309,7 +313,9 @@ def _parse_cutoff(raw: Any, where: str, problems: list[tuple[str, str]]) -> Cuto
         return None
     if op in SET_OPS:
         if not isinstance(value, (list, tuple)) or not value:
-            problems.append((f"{where}.{op}", f"expected a non-empty list of categories, got {value!r}"))
+            problems.append(
+                (f"{where}.{op}", f"expected a non-empty list of categories, got {value!r}")
+            )
             return None
         value = tuple(value)
     return Cutoff(op, value)
@@ -354,7 +360,9 @@ def _parse_dimensions(raw: Any, problems: list[tuple[str, str]]) -> tuple[Dimens
         if isinstance(body, Mapping):
             for key in body:
                 if key not in ("weight", "indicators"):
-                    problems.append((f"{where}.{key}", "unknown field; expected 'weight' or 'indicators'"))
+                    problems.append(
+                        (f"{where}.{key}", "unknown field; expected 'weight' or 'indicators'")
+                    )
             items = body.get("indicators")
             weight = body.get("weight")
             if weight is not None and not _is_number(weight):
@@ -383,7 +391,9 @@ def _apply_explicit_weights(
     names = {i.name for d in dims for i in d.indicators}
     for key in raw:
         if key not in names:
-            problems.append((f"weights.{key}", f"not an indicator of the specification; known: {sorted(names)}"))
+            problems.append(
+                (f"weights.{key}", f"not an indicator of the specification; known: {sorted(names)}")
+            )
     out = []
     for d in dims:
         inds = []
@@ -429,7 +439,9 @@ def _parse_design(raw: Any, problems: list[tuple[str, str]]) -> SurveyDesign:
         values[key] = v
     lonely = raw.get("lonely_psu", "fail")
     if lonely not in LONELY_PSU_RULES:
-        problems.append(("design.lonely_psu", f"expected one of {list(LONELY_PSU_RULES)}, got {lonely!r}"))
+        problems.append(
+            ("design.lonely_psu", f"expected one of {list(LONELY_PSU_RULES)}, got {lonely!r}")
+        )
         lonely = "fail"
     nest = raw.get("nest", False)
     if not isinstance(nest, bool):
@@ -472,7 +484,10 @@ def _validate(spec: AFSpec) -> list[tuple[str, str]]:
         for ind in d.indicators:
             if ind.name in seen:
                 problems.append(
-                    (f"dimensions.{d.name}", f"indicator {ind.name!r} already used in {seen[ind.name]!r}")
+                    (
+                        f"dimensions.{d.name}",
+                        f"indicator {ind.name!r} already used in {seen[ind.name]!r}",
+                    )
                 )
             seen[ind.name] = d.name
     if not spec.k:
@@ -481,7 +496,9 @@ def _validate(spec: AFSpec) -> list[tuple[str, str]]:
         if not (0 < k <= 100):
             problems.append(("k", f"must be in (0, 100] (percent). Got {k:g} instead."))
     if spec.missing not in MISSING_POLICIES:
-        problems.append(("missing", f"expected one of {list(MISSING_POLICIES)}, got {spec.missing!r}"))
+        problems.append(
+            ("missing", f"expected one of {list(MISSING_POLICIES)}, got {spec.missing!r}")
+        )
     problems += _weight_problems(spec)
     return problems
 
@@ -492,7 +509,9 @@ def _weight_problems(spec: AFSpec) -> list[tuple[str, str]]:
     given = [i for i in inds if i.weight is not None]
     if given and len(given) != len(inds):
         absent = [i.name for i in inds if i.weight is None]
-        problems.append(("weights", f"give a weight for every indicator or none; missing for {absent}"))
+        problems.append(
+            ("weights", f"give a weight for every indicator or none; missing for {absent}")
+        )
         return problems
     if given:
         for i in given:
@@ -500,17 +519,25 @@ def _weight_problems(spec: AFSpec) -> list[tuple[str, str]]:
                 problems.append((f"weights.{i.name}", f"must be positive, got {i.weight:g}"))
         total = sum(i.weight for i in given if i.weight is not None)
         if abs(total - 1) > WEIGHT_TOLERANCE:
-            problems.append(("weights", f"indicator weights must sum to 1, they sum to {total:.6g}"))
+            problems.append(
+                ("weights", f"indicator weights must sum to 1, they sum to {total:.6g}")
+            )
         return problems
     dim_given = [d for d in spec.dimensions if d.weight is not None]
     if dim_given and len(dim_given) != len(spec.dimensions):
         absent = [d.name for d in spec.dimensions if d.weight is None]
-        problems.append(("dimensions", f"give a weight for every dimension or none; missing for {absent}"))
+        problems.append(
+            ("dimensions", f"give a weight for every dimension or none; missing for {absent}")
+        )
     elif dim_given:
         for d in dim_given:
             if d.weight is not None and d.weight <= 0:
-                problems.append((f"dimensions.{d.name}.weight", f"must be positive, got {d.weight:g}"))
+                problems.append(
+                    (f"dimensions.{d.name}.weight", f"must be positive, got {d.weight:g}")
+                )
         total = sum(d.weight for d in dim_given if d.weight is not None)
         if abs(total - 1) > WEIGHT_TOLERANCE:
-            problems.append(("dimensions", f"dimension weights must sum to 1, they sum to {total:.6g}"))
+            problems.append(
+                ("dimensions", f"dimension weights must sum to 1, they sum to {total:.6g}")
+            )
     return problems

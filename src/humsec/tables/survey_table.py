@@ -129,15 +129,24 @@ def prepare_survey(
     else:
         idx = None
     if len(weight) == 0:
-        raise DataError(f"No complete observation left in the data{where} after dropping missing values.")
+        raise DataError(
+            f"No complete observation left in the data{where} after dropping missing values."
+        )
 
     def take(name: str) -> np.ndarray:
         values = column_numpy(frame, name)
         return values if idx is None else values[idx]
 
-    stratum, stratum_labels = _stratum_codes(take(design.strata) if design.strata else None, len(weight), where, design.strata)
+    stratum, stratum_labels = _stratum_codes(
+        take(design.strata) if design.strata else None, len(weight), where, design.strata
+    )
     psu, psu_stratum = _psu_codes(
-        take(design.psu) if design.psu else None, stratum, design.nest, where, design.psu, stratum_labels
+        take(design.psu) if design.psu else None,
+        stratum,
+        design.nest,
+        where,
+        design.psu,
+        stratum_labels,
     )
     _check_lonely_psu(psu_stratum, stratum_labels, design.lonely_psu, where)
 
@@ -161,10 +170,14 @@ def prepare_survey(
             raise DataError(
                 f"Column {spec.time.round!r}{where} (survey round) is missing at {describe_rows(bad)}."
             )
-        years = _round_years(rounds, take(spec.time.year) if spec.time.year else None, spec.time.year, where)
+        years = _round_years(
+            rounds, take(spec.time.year) if spec.time.year else None, spec.time.year, where
+        )
     groupings = []
     for term in over_terms:
-        g = _grouping("*".join(term), *_combined(term, take), labels.get(term[0]) if len(term) == 1 else None)
+        g = _grouping(
+            "*".join(term), *_combined(term, take), labels.get(term[0]) if len(term) == 1 else None
+        )
         n_missing = int((g.codes < 0).sum())
         if n_missing:
             notes.append(
@@ -251,11 +264,19 @@ def _missing_policy(
         return keep, dropped, None
     names = spec.indicator_names
     if spec.missing == "drop":
-        keep = observed.all(axis=1)
-        per = ", ".join(f"{names[j]}: {int((~observed[:, j]).sum())}" for j in range(len(names)) if not observed[:, j].all())
+        keep = np.asarray(observed.all(axis=1), dtype=bool)
+        per = ", ".join(
+            f"{names[j]}: {int((~observed[:, j]).sum())}"
+            for j in range(len(names))
+            if not observed[:, j].all()
+        )
         rows = np.flatnonzero(~keep)
         dropped.append(
-            DroppedRows(f"missing value in at least one indicator ({per})", len(rows), tuple(rows[:1000].tolist()))
+            DroppedRows(
+                f"missing value in at least one indicator ({per})",
+                len(rows),
+                tuple(rows[:1000].tolist()),
+            )
         )
         return keep, dropped, None
     # 'reweight': a person needs at least one observed indicator in every dimension
@@ -267,7 +288,11 @@ def _missing_policy(
             rows = np.flatnonzero(none_seen & keep)
             if len(rows):
                 dropped.append(
-                    DroppedRows(f"no observed indicator in dimension {dim.name!r}", len(rows), tuple(rows[:1000].tolist()))
+                    DroppedRows(
+                        f"no observed indicator in dimension {dim.name!r}",
+                        len(rows),
+                        tuple(rows[:1000].tolist()),
+                    )
                 )
             keep &= ~none_seen
     return keep, dropped, observed[keep] if not keep.all() else observed
@@ -312,7 +337,9 @@ def _stratum_codes(
         return np.zeros(n, dtype=np.int64), ("(all)",)
     codes, uniques = pd.factorize(raw, sort=True)
     if (codes < 0).any():
-        raise DesignError(f"Stratum column {name!r}{where} is missing at {describe_rows(np.flatnonzero(codes < 0))}.")
+        raise DesignError(
+            f"Stratum column {name!r}{where} is missing at {describe_rows(np.flatnonzero(codes < 0))}."
+        )
     return codes.astype(np.int64), tuple(_label(u) for u in uniques)
 
 
@@ -329,7 +356,9 @@ def _psu_codes(
         return np.arange(n, dtype=np.int64), stratum.copy()
     codes, uniques = pd.factorize(raw)
     if (codes < 0).any():
-        raise DesignError(f"PSU column {name!r}{where} is missing at {describe_rows(np.flatnonzero(codes < 0))}.")
+        raise DesignError(
+            f"PSU column {name!r}{where} is missing at {describe_rows(np.flatnonzero(codes < 0))}."
+        )
     if nest:
         codes, _ = pd.factorize(stratum * len(uniques) + codes)
         uniques = np.arange(codes.max() + 1)
@@ -348,7 +377,9 @@ def _psu_codes(
     return codes.astype(np.int64), psu_stratum
 
 
-def _check_lonely_psu(psu_stratum: np.ndarray, labels: tuple[str, ...], rule: str, where: str) -> None:
+def _check_lonely_psu(
+    psu_stratum: np.ndarray, labels: tuple[str, ...], rule: str, where: str
+) -> None:
     per_stratum = np.bincount(psu_stratum, minlength=len(labels))
     lonely = np.flatnonzero(per_stratum == 1)
     if len(lonely) and rule == "fail" and len(psu_stratum) > 1:
@@ -393,7 +424,9 @@ def _grouping(name: str, raw: np.ndarray, labels: Mapping[Any, str] | None = Non
     return Grouping(name, new_codes.astype(np.int64), tuple(names[i] for i in order))
 
 
-def _round_years(rounds: Grouping, raw: np.ndarray | None, name: str | None, where: str) -> tuple[float, ...]:
+def _round_years(
+    rounds: Grouping, raw: np.ndarray | None, name: str | None, where: str
+) -> tuple[float, ...]:
     if raw is None:
         try:
             return tuple(float(label) for label in rounds.labels)

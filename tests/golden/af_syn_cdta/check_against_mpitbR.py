@@ -6,13 +6,18 @@ Usage: python3 check_against_mpitbR.py [/path/to/shared/data/syn_cdta]
 Tolerances: estimates 1e-8 absolute; SE and CI bounds 1e-6 relative. Exit status 1 on failure.
 Standard library only.
 """
+
 import csv
 import math
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "..", "shared", "data", "syn_cdta")
+SRC = (
+    sys.argv[1]
+    if len(sys.argv) > 1
+    else os.path.join(HERE, "..", "..", "..", "..", "shared", "data", "syn_cdta")
+)
 EST_ABS, REL = 1e-8, 1e-6
 
 
@@ -60,7 +65,11 @@ def compare(name, ours, theirs, keyfun_ours, keyfun_theirs):
         stats["est"] = max(stats["est"], d)
         if d > EST_ABS:
             bad.append(("estimate", k, m["estimate"], r["b"], d))
-        for mine_col, their_col, s in (("se", "se", "se"), ("ci_low", "ll", "ci"), ("ci_high", "ul", "ci")):
+        for mine_col, their_col, s in (
+            ("se", "se", "se"),
+            ("ci_low", "ll", "ci"),
+            ("ci_high", "ul", "ci"),
+        ):
             a, b = num(m[mine_col]), num(r[their_col])
             if (a is None) != (b is None):
                 bad.append((mine_col, k, m[mine_col], r[their_col]))
@@ -72,10 +81,14 @@ def compare(name, ours, theirs, keyfun_ours, keyfun_theirs):
             if e > REL:
                 bad.append((mine_col, k, a, b, e))
     extra = set(mine) - seen
-    print(f"{name}: {len(theirs)} mpitbR rows, {len(mine)} national reference rows, "
-          f"{len(extra)} reference rows without an mpitbR counterpart")
-    print(f"  max |estimate diff| = {stats['est']:.3g}; max rel SE diff = {stats['se']:.3g}; "
-          f"max rel CI-bound diff = {stats['ci']:.3g}")
+    print(
+        f"{name}: {len(theirs)} mpitbR rows, {len(mine)} national reference rows, "
+        f"{len(extra)} reference rows without an mpitbR counterpart"
+    )
+    print(
+        f"  max |estimate diff| = {stats['est']:.3g}; max rel SE diff = {stats['se']:.3g}; "
+        f"max rel CI-bound diff = {stats['ci']:.3g}"
+    )
     for b in bad[:20]:
         print("  MISMATCH", b)
     return not bad and not extra
@@ -94,7 +107,12 @@ chg_ok = compare(
     read(os.path.join(HERE, "reference_changes.csv")),
     read(os.path.join(SRC, "mpitbR_national_changes.csv")),
     lambda r: (r["measure"], kkey(r["k"]), ikey(r["indicator"]), r["change"]),
-    lambda r: (r["measure"], kkey(r["k"]), ikey(r["indicator"]), CT[(r["ctype"], str(int(float(r["ann"]))))]),
+    lambda r: (
+        r["measure"],
+        kkey(r["k"]),
+        ikey(r["indicator"]),
+        CT[(r["ctype"], str(int(float(r["ann"]))))],
+    ),
 )
 print("PASS" if lev_ok and chg_ok else "FAIL")
 sys.exit(0 if lev_ok and chg_ok else 1)

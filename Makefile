@@ -1,0 +1,43 @@
+# The README's commands. Each target installs what it needs on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+
+.PHONY: demo test lint typecheck bench references clean install
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: install, then run the Alkire-Foster analysis on the bundled survey (outputs in demo-out/)
+demo: $(STAMP)
+	$(BIN)/humsec demo --out demo-out
+
+## make test: install, then lint (ruff), type-check (mypy) and run the tests (pytest)
+test: $(STAMP) lint typecheck
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## make bench: the AF benchmark (1M, 5M, 10M persons) against a bare numpy pass and PyPI mpitb
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_af.py $(BENCH_ARGS)
+
+## make references: regenerate the R golden numbers (installs R and the survey package from Debian)
+references:
+	command -v Rscript >/dev/null || (apt-get update && apt-get install -y r-base-core r-cran-survey)
+	Rscript tests/golden/af_syn_cdta/make_reference.R ../shared/data/syn_cdta/syn_cdta.csv
+
+clean:
+	rm -rf $(VENV) demo-out bench-data .pytest_cache .mypy_cache .ruff_cache

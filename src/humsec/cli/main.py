@@ -1,0 +1,213 @@
+"""The ``humsec`` command line: a thin layer over the public API.
+
+``humsec af SPEC DATA --over region area --out results.csv`` estimates the Alkire-Foster measures,
+prints the national summary and writes the tidy table. Errors are printed as one clear message
+(file, column, rows, what was expected) with exit code 2, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from humsec.exceptions import HumsecError
+
+app = typer.Typer(
+    name="humsec",
+    help="Human security analytics: measure, compare and report who is insecure, where, and how.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+def _fail(exc: Exception) -> None:
+    console.print("error: " + str(exc), style="red", highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": False})
+def af(
+    ctx: typer.Context,
+    spec: Path = typer.Argument(..., help="Specification file (YAML or JSON)."),
+    data: Path = typer.Argument(
+        ..., help="Survey microdata: CSV, Parquet, Excel, Stata .dta or SPSS .sav."
+    ),
+    over: list[str] = typer.Option(
+        [], "--over", help="Grouping column(s): --over region area (a*b crosses two)."
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Tidy results table; format from the suffix: .csv, .xlsx, .html, .parquet.",
+    ),
+    excel: Path | None = typer.Option(
+        None, "--excel", help="Also write an Excel workbook (one sheet per table)."
+    ),
+    html: Path | None = typer.Option(
+        None, "--html", help="Also write a short HTML summary with charts."
+    ),
+    k: list[float] = typer.Option(
+        [], "--k", help="Poverty cutoff(s) in percent; overrides the spec's k."
+    ),
+    level: float = typer.Option(0.95, "--level", help="Confidence level, in (0, 1)."),
+    variance: str = typer.Option("linearization", "--variance", help="linearization or bootstrap."),
+    replicates: int = typer.Option(500, "--replicates", help="Bootstrap replicates."),
+    seed: int | None = typer.Option(None, "--seed", help="Bootstrap seed."),
+    lonely_psu: str | None = typer.Option(
+        None, "--lonely-psu", help="fail, certainty, remove or adjust."
+    ),
+    missing: str | None = typer.Option(None, "--missing", help="drop (default) or reweight."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print the summary."),
+) -> None:
+    """Alkire-Foster measures (H, A, M0, hd, hdk, actb, pctb) with design-based SEs and CIs."""
+    from humsec.measure.alkire_foster import AlkireFoster
+
+    extra = list(ctx.args)
+    if extra and not over:
+        _fail(HumsecError(f"Unexpected argument(s) {extra}; grouping columns go after --over."))
+    over_all = [*over, *extra]
+    try:
+        estimator = AlkireFoster(
+            spec,
+            k=k or None,
+            level=level,
+            variance=variance,
+            replicates=replicates,
+            seed=seed,
+            lonely_psu=lonely_psu,
+            missing=missing,
+        )
+        result = estimator.fit(data, over=over_all)
+        writers = _writers(result, out, excel, html)
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    for path, write in writers:  # everything computed first: no half-written outputs on error
+        write(path)
+    if not quiet:
+        Console().print(result.summary(), highlight=False, markup=False)
+        for path, _ in writers:
+            Console().print(f"wrote {path}", highlight=False, markup=False)
+
+
+def _writers(
+    result: Any, out: Path | None, excel: Path | None, html: Path | None
+) -> list[tuple[Path, Any]]:
+    writers: list[tuple[Path, Any]] = []
+    if out is not None:
+        suffix = out.suffix.lower()
+        by_suffix = {
+            ".csv": result.to_csv,
+            ".xlsx": result.to_excel,
+            ".html": result.to_html,
+            ".parquet": lambda p: result.tidy().to_parquet(p, index=False),
+        }
+        if suffix not in by_suffix:
+            msg = f"Cannot write {out}: unknown suffix {suffix!r}; expected one of {sorted(by_suffix)}."
+            raise HumsecError(msg)
+        writers.append((out, by_suffix[suffix]))
+    if excel is not None:
+        writers.append((excel, result.to_excel))
+    if html is not None:
+        writers.append((html, result.to_html))
+    return writers
+
+
+@app.command()
+def robustness(
+    spec: Path = typer.Argument(..., help="Specification file (YAML or JSON)."),
+    data: Path = typer.Argument(..., help="Survey microdata file."),
+    over: str = typer.Option(..., "--over", help="Grouping column whose subgroups are compared."),
+    k_range: str = typer.Option(
+        "20:50:5", "--k", help="k values: start:stop:step (inclusive) or a comma list."
+    ),
+    weights: list[str] = typer.Option(
+        [],
+        "--weights",
+        help="Alternative weighting: a YAML/JSON file mapping indicator -> weight (repeatable).",
+    ),
+    measure: str = typer.Option("M0", "--measure", help="Measure to rank by: M0 or H."),
+    out: Path | None = typer.Option(None, "--out", help="CSV of estimates across specifications."),
+    level: float = typer.Option(
+        0.95, "--level", help="Confidence level for significant dominance."
+    ),
+) -> None:
+    """Robustness of subgroup rankings across k values and weightings (pairwise dominance)."""
+    from humsec.analysis.robustness import parse_k_values, robustness_analysis
+    from humsec.tables.af_spec import AFSpec
+
+    try:
+        base = AFSpec.from_file(spec)
+        alt = [_load_weights(w) for w in weights]
+        result = robustness_analysis(
+            base,
+            data,
+            over=over,
+            k_values=parse_k_values(k_range),
+            weightings=alt,
+            measure=measure,
+            level=level,
+        )
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    if out is not None:
+        from humsec.results.af_result import _write_atomic
+
+        _write_atomic(out, lambda tmp: result.estimates.to_csv(tmp, index=False))
+    Console().print(result.summary(), highlight=False, markup=False)
+
+
+def _load_weights(path: str) -> dict[str, float]:
+    import json
+
+    import yaml
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise HumsecError(f"Weights file not found: {p}") from None
+    raw = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
+    if not isinstance(raw, dict):
+        raise HumsecError(f"{p}: expected a mapping indicator -> weight")
+    return {str(k): float(v) for k, v in raw.items()}
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for the demo's outputs."),
+) -> None:
+    """Run the Alkire-Foster analysis on the bundled syn_cdta survey and write CSV, Excel and HTML."""
+    import humsec
+
+    spec = humsec.datasets.syn_cdta_spec()
+    result = humsec.AlkireFoster(spec).fit(
+        humsec.datasets.load_syn_cdta(), over=["area", "region"], source="syn_cdta (bundled)"
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [
+        result.to_csv(out / "af_results.csv"),
+        result.to_excel(out / "af_results.xlsx"),
+        result.to_html(out / "af_summary.html"),
+    ]
+    Console().print(result.summary(), highlight=False, markup=False)
+    for p in paths:
+        Console().print(f"wrote {p}", highlight=False, markup=False)
+
+
+@app.command()
+def version() -> None:
+    """Print humsec's version."""
+    from humsec._version import __version__
+
+    Console().print(__version__)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
