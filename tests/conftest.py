@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-# reference-generating scripts beside the golden numbers are not tests
-collect_ignore_glob = ["golden/*/*.py"]
-
 from pathlib import Path
 
 import pytest
+
+# reference-generating scripts beside the golden numbers are not tests
+collect_ignore_glob = ["golden/*/*.py"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

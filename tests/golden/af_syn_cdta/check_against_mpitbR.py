@@ -8,7 +8,6 @@ Standard library only.
 """
 
 import csv
-import math
 import os
 import sys
 
