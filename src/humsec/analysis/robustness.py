@@ -9,7 +9,8 @@ subgroups (domains of the same design). The share of robust pairwise comparisons
 >>> from humsec.analysis.robustness import robustness_analysis
 >>> r = robustness_analysis(humsec.datasets.syn_cdta_spec(), humsec.datasets.load_syn_cdta(),
 ...                         over="area", k_values=[20, 33, 50])
->>> r.pairs[["group_a", "group_b", "robust"]]  # areas 0 and 1 swap order as k changes.to_dict("records")[0]
+>>> # areas 0 and 1 swap order as k changes, so their comparison is not robust
+>>> r.pairs[["group_a", "group_b", "robust"]].to_dict("records")[0]
 {'group_a': '0', 'group_b': '1', 'robust': False}
 """
 

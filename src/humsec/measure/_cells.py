@@ -81,8 +81,9 @@ def _decode_from_persons(
 
 
 def poor_mask(score: np.ndarray, k: float) -> np.ndarray:
-    """Identification: poor if the deprivation score reaches k (percent)."""
-    return score >= k / 100 - SCORE_TOLERANCE
+    """Identification: poor if the deprivation score reaches k (percent); k > 0, so a person with no
+    deprivation is never poor, however small k is."""
+    return (score >= k / 100 - SCORE_TOLERANCE) & (score > 0)
 
 
 def _quantities(

@@ -132,7 +132,7 @@ class AFSpec:
     name: str | None = None
 
     def __post_init__(self) -> None:
-        problems = _validate(self)
+        problems = _validate(_Parts(self.dimensions, self.k, self.missing))
         if problems:
             raise SpecError(problems)
 
@@ -153,15 +153,19 @@ class AFSpec:
         """Resolved weights: explicit indicator weights, else dimension weights split equally,
         else nested equal weights (equal across dimensions, equal within)."""
         inds = self.indicators
-        if all(ind.weight is not None for ind in inds):
-            return {ind.name: float(ind.weight) for ind in inds}  # type: ignore[arg-type]
-        n_dim = len(self.dimensions)
         out: dict[str, float] = {}
-        for dim in self.dimensions:
-            share = dim.weight if dim.weight is not None else 1.0 / n_dim
-            for ind in dim.indicators:
-                out[ind.name] = share / len(dim.indicators)
-        return out
+        if all(ind.weight is not None for ind in inds):
+            out = {ind.name: float(ind.weight) for ind in inds}  # type: ignore[arg-type]
+        else:
+            n_dim = len(self.dimensions)
+            for dim in self.dimensions:
+                share = dim.weight if dim.weight is not None else 1.0 / n_dim
+                for ind in dim.indicators:
+                    out[ind.name] = share / len(dim.indicators)
+        # weights accepted within 1e-6 of summing to 1 are rescaled to sum to 1 exactly, so that
+        # k = 100 (intersection) is reachable and M0 = Σ w·hdk holds to rounding
+        total = sum(out.values())
+        return {name: w / total for name, w in out.items()}
 
     def columns(self) -> list[str]:
         """Every data column the specification reads (indicators, design, time, over)."""
@@ -268,7 +272,8 @@ class AFSpec:
             over = []
         missing = raw.get("missing", "drop")
         name = raw.get("name")
-        if problems:
+        if problems:  # report the value problems of the parts that did parse, too
+            problems += [p for p in _validate(_Parts(dims, k, missing)) if p not in problems]
             raise SpecError(problems, source)
         try:
             return cls(dims, k, design, time, tuple(over), missing, name)
@@ -472,7 +477,16 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _validate(spec: AFSpec) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class _Parts:
+    """The parts of a specification that validation looks at (parsed even when others failed)."""
+
+    dimensions: tuple[Dimension, ...]
+    k: tuple[float, ...]
+    missing: str
+
+
+def _validate(spec: _Parts) -> list[tuple[str, str]]:
     """Every problem of an assembled specification (structure, weights, k, missing policy)."""
     problems: list[tuple[str, str]] = []
     if not spec.dimensions:
@@ -503,9 +517,9 @@ def _validate(spec: AFSpec) -> list[tuple[str, str]]:
     return problems
 
 
-def _weight_problems(spec: AFSpec) -> list[tuple[str, str]]:
+def _weight_problems(spec: _Parts) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
-    inds = spec.indicators
+    inds = [i for d in spec.dimensions for i in d.indicators]
     given = [i for i in inds if i.weight is not None]
     if given and len(given) != len(inds):
         absent = [i.name for i in inds if i.weight is None]

@@ -8,7 +8,7 @@ Taylor linearisation. Subgroups and survey rounds are *domains* of this one desi
 
 - ``fail`` (default, as R): raise an error naming the strata;
 - ``certainty``: the stratum contributes nothing to the variance (a certainty PSU);
-- ``remove``: the stratum contributes nothing to the variance and does not count in the design df;
+- ``remove``: the same as ``certainty`` for the variance (as in R; the design df is unchanged);
 - ``adjust``: the PSU is centred at the grand mean of all PSU totals instead of its stratum mean
   (conservative).
 

@@ -295,7 +295,7 @@ def _missing_policy(
                     )
                 )
             keep &= ~none_seen
-    return keep, dropped, observed[keep] if not keep.all() else observed
+    return keep, dropped, observed
 
 
 def _reweighted(spec: AFSpec, observed: np.ndarray, nominal: np.ndarray) -> np.ndarray:

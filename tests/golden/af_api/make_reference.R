@@ -23,8 +23,20 @@ cat(R.version.string, "| survey", as.character(packageVersion("survey")), "\n")
 
 data(api)
 stopifnot(nrow(apistrat) == 200)
-## export all 39 columns as shipped; NA written as an empty field; factors as their labels
-write.csv(apistrat, file.path(out_dir, "apistrat.csv"), row.names = FALSE, na = "")
+## export all 39 columns as shipped; NA written as an empty field; factors as their labels;
+## double columns (pw, avg.ed, ...) with 17 significant digits so that they round-trip exactly
+## (write.csv's default 15 digits would change pw = 44.209999084472656 to 44.2099990844727)
+expo <- apistrat
+for (nm in names(expo)) if (is.double(expo[[nm]]))
+  expo[[nm]] <- ifelse(is.na(expo[[nm]]), NA, sprintf("%.17g", expo[[nm]]))
+write.csv(expo, file.path(out_dir, "apistrat.csv"), row.names = FALSE, na = "", quote = which(sapply(apistrat, function(x) is.character(x) || is.factor(x))))
+back <- read.csv(file.path(out_dir, "apistrat.csv"), colClasses = c(cds = "character"))
+for (nm in names(apistrat)) {
+  a <- apistrat[[nm]]; b <- back[[nm]]
+  if (is.factor(a)) a <- as.character(a)
+  if (all(is.na(a))) stopifnot(all(is.na(b))) else stopifnot(identical(a, b) || isTRUE(all(a == b | (is.na(a) & is.na(b)))))
+}
+cat("apistrat.csv round-trips exactly (all columns)\n")
 cat("NA cells per column of apistrat (all columns):\n"); print(colSums(is.na(apistrat))[colSums(is.na(apistrat)) > 0])
 
 ## ---- spec (mirrors spec.yaml) ------------------------------------------------
