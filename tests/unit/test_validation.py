@@ -48,7 +48,7 @@ def test_spec_lists_every_problem_at_once():
 
 
 def test_weights_must_sum_to_one():
-    with pytest.raises(SpecError, match="sum to 0.9"):
+    with pytest.raises(SpecError, match=r"sum to 0\.9"):
         humsec.AFSpec.from_dict({**SPEC, "weights": {"a": 0.3, "b": 0.3, "c": 0.3}})
     with pytest.raises(SpecError, match=r"weights\.c: missing"):
         humsec.AFSpec.from_dict({**SPEC, "weights": {"a": 0.5, "b": 0.5}})
