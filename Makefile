@@ -29,6 +29,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## make bench: the AF benchmark (1M, 5M, 10M persons) against a bare numpy pass and PyPI mpitb
 bench: $(STAMP)

@@ -28,7 +28,7 @@ from scipy import stats
 from humsec.exceptions import HumsecError
 from humsec.measure._af_estimates import Partition, ratio_catalog
 from humsec.measure._cells import build_cells
-from humsec.measure.inference import StratumFactors, domain_covariance
+from humsec.inference import StratumFactors, domain_covariance
 from humsec.tables.af_spec import AFSpec
 from humsec.tables.survey_table import prepare_survey
 

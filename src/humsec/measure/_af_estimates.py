@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.measure._cells import CellTable
-from humsec.measure.inference import (
+from humsec.inference import (
     StratumFactors,
     group_sum,
     logit_ci,

@@ -42,7 +42,7 @@ from humsec.measure._af_estimates import (
     share_rows,
 )
 from humsec.measure._cells import build_cells
-from humsec.measure.inference import StratumFactors, bootstrap_factors, stratified_variance
+from humsec.inference import StratumFactors, bootstrap_factors, stratified_variance
 from humsec.results.af_result import AFResult, Provenance
 from humsec.tables.af_spec import AFSpec
 from humsec.tables.design import LONELY_PSU_RULES

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from humsec._frames import from_pandas
-from humsec.measure.inference import logit_ci, normal_ci
+from humsec.inference import logit_ci, normal_ci
 
 __all__ = ["AFResult", "Provenance"]
 
