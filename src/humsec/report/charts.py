@@ -48,7 +48,8 @@ def bar_with_ci(d: pd.DataFrame, category: str, title: str, value_title: str) ->
     """Points with confidence-interval rules, one row per category (e.g. M0 by subgroup)."""
     import altair as alt
 
-    base = alt.Chart(d, title=title).encode(y=alt.Y(f"{category}:N", sort="-x", title=None))
+    order = list(dict.fromkeys(d[category]))  # the table's order (natural: 2 before 10)
+    base = alt.Chart(d, title=title).encode(y=alt.Y(f"{category}:N", sort=order, title=None))
     points = base.mark_point(filled=True, size=50).encode(
         x=alt.X("estimate:Q", title=value_title), color=alt.Color("round:N", title="round")
     )
