@@ -143,7 +143,7 @@ def worker(task: str, path: str, spec: str, result_file: str) -> None:
         import humsec  # noqa: F401
 
         out["job_s"] = time.perf_counter() - t0
-    elif task in ("humsec-path", "humsec-frame", "profile"):
+    elif task in ("humsec-path", "humsec-frame", "profile", "sample"):
         import humsec
 
         out["import_s"] = time.perf_counter() - t0
@@ -156,7 +156,13 @@ def worker(task: str, path: str, spec: str, result_file: str) -> None:
             t1 = time.perf_counter()
             data = pq.read_table(path, columns=columns).to_pandas()
             out["read_s"] = time.perf_counter() - t1
-        if task == "profile":
+        if task == "sample":
+            t1 = time.perf_counter()
+            with Sampler() as sampler:
+                res = af.fit(data, over=[OVER])
+            out["job_s"] = time.perf_counter() - t1
+            out["sample_report"] = sampler.report()
+        elif task == "profile":
             import cProfile
             import io
             import pstats
@@ -222,6 +228,77 @@ def worker(task: str, path: str, spec: str, result_file: str) -> None:
         raise SystemExit(f"unknown worker task {task!r}")
     out["peak_self_mib"] = _rss_mib()
     Path(result_file).write_text(json.dumps(out))
+
+
+class Sampler:
+    """Every 5 ms: the process's RSS (/proc/self/statm) and where the main thread is in humsec.
+
+    A cheap sampling profiler that, unlike cProfile, also says *where the memory peak is* and does
+    not slow the numpy calls down. Lines are attributed to the innermost humsec frame on the stack.
+    """
+
+    def __init__(self, interval: float = 0.005) -> None:
+        import threading
+
+        self.interval = interval
+        self.samples: list[tuple[float, float, tuple[str, ...]]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._main = threading.main_thread().ident
+        self._page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+    def __enter__(self) -> Sampler:
+        self._t0 = time.perf_counter()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _rss(self) -> float:
+        try:
+            with open("/proc/self/statm") as fh:
+                return int(fh.read().split()[1]) * self._page / MiB
+        except OSError:
+            return float("nan")
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            frame = sys._current_frames().get(self._main)
+            stack = []
+            while frame is not None:
+                code = frame.f_code
+                if "humsec" in code.co_filename and "bench_af" not in code.co_filename:
+                    stack.append(f"{Path(code.co_filename).name}:{frame.f_lineno} {code.co_name}")
+                frame = frame.f_back
+            self.samples.append((time.perf_counter() - self._t0, self._rss(), tuple(stack)))
+
+    def report(self, top: int = 18) -> str:
+        from collections import Counter, defaultdict
+
+        if not self.samples:
+            return "(no samples)"
+        n = len(self.samples)
+        total = self.samples[-1][0]
+        own = Counter(st[0] if st else "(outside humsec)" for _, _, st in self.samples)
+        cum: Counter[str] = Counter()
+        peak_by: dict[str, float] = defaultdict(float)
+        for _, rss, st in self.samples:
+            for fr in set(f.split(" ", 1)[1] + " (" + f.split(":", 1)[0] + ")" for f in st):
+                cum[fr] += 1
+            key = st[0] if st else "(outside humsec)"
+            peak_by[key] = max(peak_by[key], rss)
+        t_peak, rss_peak, st_peak = max(self.samples, key=lambda s: s[1])
+        lines = [f"{n} samples over {total:.2f} s; RSS start {self.samples[0][1]:.0f} MiB, peak {rss_peak:.0f} MiB at t={t_peak:.2f} s in:"]
+        lines += [f"    {f}" for f in st_peak] or ["    (outside humsec)"]
+        lines.append("  time by innermost humsec line (self):   share    ~s   max RSS MiB while there")
+        for key, c in own.most_common(top):
+            lines.append(f"    {key:<58} {100 * c / n:5.1f}% {total * c / n:5.2f}  {peak_by[key]:7.0f}")
+        lines.append("  time by humsec function (cumulative, incl. callees):")
+        for key, c in cum.most_common(top):
+            lines.append(f"    {key:<58} {100 * c / n:5.1f}% {total * c / n:5.2f}")
+        return "\n".join(lines)
 
 
 def _humsec_check(levels: Any) -> float | None:
@@ -332,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{n_cores} core(s); python {sys.version.split()[0]}")
     print(f"  CLI: {' '.join(cli) if cli else 'not available (humsec af --help fails): the API path stands in for it'}")
     print(f"  mpitb: {'installed' if has_mpitb else 'not installed (pip install mpitb==0.2)'}; run up to {mpitb_max:,} persons")
+    if hasattr(os, "getloadavg"):
+        print(f"  load average before: {os.getloadavg()[0]:.2f} (other work on the machine skews the timings)")
 
     runs: list[Run] = []
     tmp = Path(tempfile.mkdtemp(prefix="bench_af-"))
@@ -399,12 +478,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile:
             n = sizes[-1]
             path, _ = make_data(n, data_dir)
-            res, wall, peak, err = run_worker("profile", path, spec_notime, args, tmp)
-            print(f"\n=== cProfile of AlkireFoster(spec without time, k={KS}).fit(parquet, over=[{OVER!r}]) at {n:,} persons "
-                  f"({fmt(res and res['job_s'])} s under the profiler, process peak {peak:.0f} MiB) {err}")
-            if res:
-                print(res["profile_cumulative"])
-                print(res["profile_tottime"])
+            variants = [("no time block", spec_notime)] + ([] if args.no_time_variant else [("with time block", spec_time)])
+            for label, spec in variants:
+                job = f"AlkireFoster(spec {label}, k={KS}).fit(parquet, over=[{OVER!r}]) at {n:,} persons"
+                res, wall, peak, err = run_worker("sample", path, spec, args, tmp)
+                print(f"\n=== sampling profile (5 ms) of {job}: {fmt(res and res['job_s'])} s, process peak {peak:.0f} MiB {err}")
+                if res:
+                    print(res["sample_report"])
+                res, wall, peak, err = run_worker("profile", path, spec, args, tmp)
+                print(f"\n=== cProfile of {job}: {fmt(res and res['job_s'])} s under the profiler {err}")
+                if res:
+                    print(res["profile_cumulative"])
+                    print(res["profile_tottime"])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -416,6 +501,8 @@ def main(argv: list[str] | None = None) -> int:
         writer.writerows(table)
     print(f"\n(table written to {out_csv})")
     targets(runs, cli is not None, baseline_mib)
+    if hasattr(os, "getloadavg"):
+        print(f"\nload average after: {os.getloadavg()[0]:.2f}")
     return 0
 
 

@@ -182,7 +182,9 @@ def level_rows(
             "df": df,
         }
     )
-    return frame[frame["n"] > 0]
+    # keep every measure of a domain that has persons: A is NaN (with n = 0) where nobody is poor
+    persons = np.repeat(part.domain_totals("n"), len(catalog))
+    return frame[persons > 0]
 
 
 def change_rows(
