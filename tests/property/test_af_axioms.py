@@ -306,9 +306,7 @@ def reference(
     def put(
         key: tuple[Any, ...], y: np.ndarray, x: np.ndarray, dom: np.ndarray, count: int
     ) -> None:
-        if count == 0:
-            return
-        if x[dom].sum() == 0:  # 0/0 (nobody poor): NaN
+        if x[dom].sum() == 0:  # 0/0 (A, pctb where nobody is poor): NaN, the row is kept
             out[key] = (math.nan, math.nan, count)
             return
         r, se = ref_ratio(y * dom, x * dom, psu, strata)
@@ -391,19 +389,26 @@ def test_m0_equals_h_times_a(case: Case) -> None:
             assert h <= 1 + 1e-12
 
 
-# 1b. nobody poor: A is NaN (0/0), as pctb is
-@pytest.mark.xfail(
-    reason="humsec drops the A row when a domain has no poor person (its count n is 0), so "
-    "AFResult.estimate('A', k) raises KeyError instead of returning NaN; pctb, also 0/0, is kept as NaN",
-    strict=True,
-)
+# 1b. nobody poor: A is NaN (0/0), as pctb is, and the A row is kept with n = 0
 def test_a_is_nan_when_nobody_is_poor() -> None:
     df = pd.DataFrame({"a": [0, 1, 0, 0], "b": [0, 0, 0, 0], "g": ["x", "x", "y", "y"]})
     spec = humsec.AFSpec.from_dict({"dimensions": {"d1": ["a"], "d2": ["b"]}, "k": [100]})
     res = humsec.AlkireFoster(spec).fit(df, over=["g"])
     assert res.estimate("H", 100) == 0.0
+    assert res.estimate("M0", 100) == 0.0
     assert math.isnan(res.estimate("pctb", 100, indicator="a"))
-    assert math.isnan(res.estimate("A", 100))
+    for over, group in (("national", ""), ("g", "x"), ("g", "y")):
+        assert math.isnan(res.estimate("A", 100, over=over, group=group))
+    t = rows(res)
+    assert t[("A", 100.0, "", "national", "")].n == 0
+
+
+# 1c. AFResult.estimate finds the row of the k asked for, even beside a close k
+def test_estimate_selects_exact_k() -> None:
+    df = pd.DataFrame({"a": [1, 0, 1], "b": [0, 0, 1]})
+    spec = humsec.AFSpec.from_dict({"dimensions": {"d": ["a", "b"]}, "k": [20, 20.0001]})
+    res = humsec.AlkireFoster(spec).fit(df)
+    assert res.estimate("H", 20) == pytest.approx(2 / 3)
 
 
 # 2. 0 <= hdk_j <= hd_j <= 1
@@ -492,7 +497,7 @@ def test_replication_invariance(case: Case, fresh_psus: bool) -> None:
     a, b = rows(case.fit()), rows(case.fit(doubled))
     assert set(a) == set(b)
     for key, row in a.items():
-        if key[0] in ("H", "A", "M0", "hd", "hdk", "actb", "pctb"):
+        if key[0] in LEVEL_MEASURES:
             assert b[key].estimate == pytest.approx(row.estimate, abs=TOL, nan_ok=True), key
             assert b[key].n == 2 * row.n
 
@@ -609,8 +614,7 @@ def test_estimates_match_reference_implementation(case: Case) -> None:
     res = case.fit()
     t = rows(res)
     ref = reference(case)
-    # the engine reports a row for every reference row; the only extra rows are A with no poor
-    assert set(ref) == set(t)
+    assert set(ref) == set(t)  # every measure of every domain, A included where nobody is poor
     _, _, psu, strata = design_arrays(case)
     n_psu, n_strata = len(np.unique(psu)), len(np.unique(strata))
     for key, (r, se, count) in ref.items():

@@ -26,9 +26,9 @@ import pandas as pd
 from scipy import stats
 
 from humsec.exceptions import HumsecError
+from humsec.inference import StratumFactors, domain_covariance
 from humsec.measure._af_estimates import Partition, ratio_catalog
 from humsec.measure._cells import build_cells
-from humsec.inference import StratumFactors, domain_covariance
 from humsec.tables.af_spec import AFSpec
 from humsec.tables.survey_table import prepare_survey
 

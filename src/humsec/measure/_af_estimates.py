@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from humsec.measure._cells import CellTable
 from humsec.inference import (
     StratumFactors,
     group_sum,
@@ -20,6 +19,7 @@ from humsec.inference import (
     normal_ci,
     stratified_variance,
 )
+from humsec.measure._cells import CellTable
 
 __all__ = ["Partition", "Ratio", "ratio_catalog"]
 
@@ -158,7 +158,7 @@ def level_rows(
     round_labels: tuple[str, ...] | None,
 ) -> pd.DataFrame:
     """Tidy level rows: one per ratio × domain that has persons."""
-    se = np.sqrt(V)
+    se = np.where(np.isnan(R), np.nan, np.sqrt(V))  # undefined estimate (0/0): no SE either
     counts = {r.count: part.domain_totals(r.count) for r in catalog}
     n = np.column_stack([counts[r.count] for r in catalog])
     lo, hi = logit_ci(R, se, df, level)

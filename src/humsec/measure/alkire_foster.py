@@ -34,6 +34,7 @@ import pandas as pd
 from humsec._frames import native_backend
 from humsec._version import __version__
 from humsec.exceptions import HumsecError
+from humsec.inference import StratumFactors, bootstrap_factors, stratified_variance
 from humsec.measure._af_estimates import (
     Partition,
     change_rows,
@@ -42,7 +43,6 @@ from humsec.measure._af_estimates import (
     share_rows,
 )
 from humsec.measure._cells import build_cells
-from humsec.inference import StratumFactors, bootstrap_factors, stratified_variance
 from humsec.results.af_result import AFResult, Provenance
 from humsec.tables.af_spec import AFSpec
 from humsec.tables.design import LONELY_PSU_RULES

@@ -154,7 +154,7 @@ class AFResult:
             & (d["over"] == over)
             & (d["group"] == str(group))
         )
-        sel &= d["k"].isna() if k is None else np.isclose(d["k"], k)
+        sel &= d["k"].isna() if k is None else d["k"] == float(k)
         if time is not None:
             sel &= d["time"] == _time_label(time)
         rows = d[sel]
