@@ -6,12 +6,12 @@ persons are read once whatever the number of k values, groupings or measures.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from humsec._kernels import accumulate_cells, kernel_columns
 from humsec.tables.survey_table import PreparedSurvey
 
 __all__ = ["CellTable", "build_cells"]
@@ -86,44 +86,27 @@ def poor_mask(score: np.ndarray, k: float) -> np.ndarray:
     return (score >= k / 100 - SCORE_TOLERANCE) & (score > 0)
 
 
-def _quantities(
-    survey: PreparedSurvey, ks: tuple[float, ...]
-) -> Iterator[tuple[str, np.ndarray | None]]:
-    """(name, per-person values) to sum; values None means an unweighted count of persons."""
-    w = survey.weight
-    G = survey.deprivations
-    yield "n", None
-    yield "w", w
-    for j, name in enumerate(survey.indicators):
-        yield f"wg|{name}", w * G[:, j]
-        if survey.observed is not None:
-            yield f"wo|{name}", w * survey.observed[:, j]
-            yield f"no|{name}", survey.observed[:, j].astype(np.float64)
-    for k in ks:
-        poor = poor_mask(survey.score, k)
-        wp = w * poor
-        yield f"np|{k}", poor.astype(np.float64)
-        yield f"wp|{k}", wp
-        yield f"wcp|{k}", wp * survey.score
-        for j, name in enumerate(survey.indicators):
-            yield f"wgp|{name}|{k}", wp * G[:, j]
-            if survey.effective_weights is not None:
-                yield f"wvgp|{name}|{k}", wp * G[:, j] * survey.effective_weights[:, j]
-
-
 def build_cells(survey: PreparedSurvey, ks: tuple[float, ...]) -> CellTable:
     """Sum every quantity the AF measures need per cell (the one pass over persons)."""
     ids, attrs, _ = _cell_ids(survey)
     n_cells = len(attrs[0])
-    names = []
-    columns: list[np.ndarray] = []
-    for name, values in _quantities(survey, ks):
-        names.append(name)
-        if values is None:
-            columns.append(np.bincount(ids, minlength=n_cells).astype(np.float64))
-        else:
-            columns.append(np.bincount(ids, weights=values, minlength=n_cells))
-    sums = np.column_stack(columns)
+    empty = np.zeros((0, 0))
+    observed = survey.observed if survey.observed is not None else empty.astype(bool)
+    effective = survey.effective_weights if survey.effective_weights is not None else empty
+    thresholds = np.array([k / 100 - SCORE_TOLERANCE for k in ks])
+    sums = accumulate_cells(
+        ids,
+        survey.weight,
+        survey.score,
+        np.ascontiguousarray(survey.deprivations),
+        np.ascontiguousarray(observed),
+        np.ascontiguousarray(effective),
+        thresholds,
+        n_cells,
+    )
+    names = kernel_columns(
+        survey.indicators, ks, survey.observed is not None, survey.effective_weights is not None
+    )
     return CellTable(
         psu=attrs[0],
         round=attrs[1],

@@ -34,7 +34,7 @@ import pandas as pd
 from humsec._frames import native_backend
 from humsec._version import __version__
 from humsec.exceptions import HumsecError
-from humsec.inference import StratumFactors, bootstrap_factors, stratified_variance
+from humsec.inference import StratumFactors, bootstrap_factors
 from humsec.measure._af_estimates import (
     Partition,
     change_rows,
@@ -268,17 +268,15 @@ def estimate(
         for i, g in enumerate(survey.over)
     ]
     levels, changes, shares = [], [], []
+    has_change = survey.rounds is not None and n_rounds >= 2
+    pair = (0, n_rounds - 1) if has_change else None
     for part in partitions:
-        R, U = part.linearize(catalog)
+        R, V, cov = part.moments(catalog, survey.psu_stratum, factors, pair)
         boot = part.bootstrap(catalog, boot_factors) if boot_factors is not None else None
         if boot is not None:
             V = np.nanvar(boot, axis=0, ddof=1)
-        else:
-            V = stratified_variance(
-                U, part.pair_psu, part.pair_dom, part.n_dom, survey.psu_stratum, factors
-            )
         levels.append(level_rows(part, catalog, R, V, df, level, round_labels))
-        if survey.rounds and n_rounds >= 2:
+        if pair is not None:
             assert survey.round_years is not None
             assert round_labels is not None
             changes.append(
@@ -286,11 +284,10 @@ def estimate(
                     part,
                     catalog,
                     R,
-                    U,
+                    V,
+                    cov,
                     boot,
-                    survey.psu_stratum,
-                    factors,
-                    (0, n_rounds - 1),
+                    pair,
                     (survey.round_years[0], survey.round_years[-1]),
                     (round_labels[0], round_labels[-1]),
                     level,

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from humsec._frames import column_names, column_numpy, to_narwhals
+from humsec._kernels import row_scores
 from humsec.exceptions import ColumnNotFoundError, DataError, DesignError, describe_rows
 from humsec.tables.af_spec import AFSpec
 
@@ -58,7 +59,7 @@ class PreparedSurvey:
     """Validated arrays for the AF engine (one row per person kept)."""
 
     indicators: tuple[str, ...]
-    deprivations: np.ndarray  # (n, J) uint8, Fortran order; 0 where missing
+    deprivations: np.ndarray  # (n, J) uint8, C order (one person per row); 0 where missing
     observed: np.ndarray | None  # (n, J) bool, only when some indicator cells are missing
     effective_weights: np.ndarray | None  # (n, J) person-specific weights ('reweight' policy)
     indicator_weights: np.ndarray  # (J,) nominal weights
@@ -123,8 +124,8 @@ def prepare_survey(
     keep, dropped, obs = _missing_policy(spec, obs, n_input)
     if not keep.all():
         idx = np.flatnonzero(keep)
-        deprived = np.asfortranarray(deprived[idx])
-        obs = None if obs is None else np.asfortranarray(obs[idx])
+        deprived = deprived[idx]
+        obs = None if obs is None else obs[idx]
         weight = weight[idx]
     else:
         idx = None
@@ -156,9 +157,7 @@ def prepare_survey(
         effective = _reweighted(spec, obs, weights_nominal)
         score = np.einsum("ij,ij->i", deprived, effective)
     else:
-        score = np.zeros(len(weight))
-        for j, wj in enumerate(weights_nominal):
-            score += wj * deprived[:, j]
+        score = row_scores(deprived, weights_nominal)
 
     notes: list[str] = []
     rounds = None
@@ -213,7 +212,7 @@ def _deprivation_matrix(
     """(n, J) uint8 deprivations (0 where missing) and the observed mask (None if nothing is missing)."""
     n = len(frame)
     inds = spec.indicators
-    deprived = np.zeros((n, len(inds)), dtype=np.uint8, order="F")
+    deprived = np.zeros((n, len(inds)), dtype=np.uint8)
     observed = None
     for j, ind in enumerate(inds):
         raw = column_numpy(frame, ind.source_column)
@@ -221,10 +220,10 @@ def _deprivation_matrix(
             values = ind.cutoff.apply(raw, labels.get(ind.source_column))
         else:
             values = _binary_column(raw, ind.source_column, where)
-        nan = np.isnan(values)
-        if nan.any():
+        nan = np.isnan(values) if values.dtype.kind == "f" else None
+        if nan is not None and nan.any():
             if observed is None:
-                observed = np.ones((n, len(inds)), dtype=bool, order="F")
+                observed = np.ones((n, len(inds)), dtype=bool)
             observed[:, j] = ~nan
             values = np.where(nan, 0.0, values)
         deprived[:, j] = values
@@ -235,6 +234,8 @@ def _binary_column(raw: np.ndarray, name: str, where: str) -> np.ndarray:
     """A ready-made deprivation column as float 0/1/NaN; anything else is an error naming rows."""
     if raw.dtype.kind == "b":
         return raw.astype(np.float64)
+    if raw.dtype.kind in "iu" and len(raw) and raw.min() >= 0 and raw.max() <= 1:
+        return raw  # already 0/1 integers: no conversion (the common, large case)
     if raw.dtype.kind in "iuf":
         values = raw.astype(np.float64)
         bad = ~(np.isnan(values) | (values == 0) | (values == 1))
@@ -302,7 +303,7 @@ def _reweighted(spec: AFSpec, observed: np.ndarray, nominal: np.ndarray) -> np.n
     """Person-specific weights: each dimension's weight shared by the indicators observed in it."""
     names = spec.indicator_names
     position = {name: j for j, name in enumerate(names)}
-    out = np.zeros(observed.shape, dtype=np.float64, order="F")
+    out = np.zeros(observed.shape, dtype=np.float64)
     for dim in spec.dimensions:
         cols = [position[i.name] for i in dim.indicators]
         w = nominal[cols]
@@ -335,7 +336,7 @@ def _stratum_codes(
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     if raw is None:
         return np.zeros(n, dtype=np.int64), ("(all)",)
-    codes, uniques = pd.factorize(raw, sort=True)
+    codes, uniques = factorize(raw, sort=True)
     if (codes < 0).any():
         raise DesignError(
             f"Stratum column {name!r}{where} is missing at {describe_rows(np.flatnonzero(codes < 0))}."
@@ -354,7 +355,7 @@ def _psu_codes(
     n = len(stratum)
     if raw is None:  # each person is their own PSU
         return np.arange(n, dtype=np.int64), stratum.copy()
-    codes, uniques = pd.factorize(raw)
+    codes, uniques = factorize(raw)
     if (codes < 0).any():
         raise DesignError(
             f"PSU column {name!r}{where} is missing at {describe_rows(np.flatnonzero(codes < 0))}."
@@ -414,8 +415,28 @@ def _combined(term: tuple[str, ...], take: Any) -> tuple[np.ndarray]:
     return (values,)
 
 
+def factorize(raw: np.ndarray, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (−1 = missing) and unique values, like ``pd.factorize``.
+
+    Integer columns with a compact range (survey ids, rounds, area codes) take a counting pass,
+    several times faster than hashing at millions of rows; their uniques come out sorted.
+
+    >>> factorize(np.array([7, 3, 7, 5]))
+    (array([2, 0, 2, 1]), array([3, 5, 7]))
+    """
+    if raw.dtype.kind in "iu" and len(raw):
+        lo, hi = int(raw.min()), int(raw.max())
+        if hi - lo <= 2 * len(raw) + 1_000_000:
+            shifted = raw.astype(np.int64) - lo
+            present = np.bincount(shifted, minlength=hi - lo + 1) > 0
+            lookup = np.cumsum(present) - 1
+            return lookup[shifted], np.flatnonzero(present) + lo
+    codes, uniques = pd.factorize(raw, sort=sort)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
+
+
 def _grouping(name: str, raw: np.ndarray, labels: Mapping[Any, str] | None = None) -> Grouping:
-    codes, uniques = pd.factorize(raw)
+    codes, uniques = factorize(raw)
     names = [_label(u) if not labels or u not in labels else str(labels[u]) for u in uniques]
     order = sorted(range(len(uniques)), key=lambda i: _natural_key(uniques[i]))
     remap = np.empty(len(uniques), dtype=np.int64)

@@ -1,0 +1,148 @@
+"""Compiled loops (numba): the one fused pass over persons, and row scores.
+
+numpy would need one pass per summed quantity (2 + J + K·(3 + J) of them, about 40 for the global
+MPI with two k); this loop reads each person once and adds every quantity to the person's cell row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def accumulate_cells(
+    cell: np.ndarray,  # (n,) int64 cell id
+    weight: np.ndarray,  # (n,) float64
+    score: np.ndarray,  # (n,) float64 deprivation score
+    deprived: np.ndarray,  # (n, J) uint8, C order
+    observed: np.ndarray,  # (n, J) bool, or (0, 0) when nothing is missing
+    effective: np.ndarray,  # (n, J) float64 person-specific weights, or (0, 0)
+    thresholds: np.ndarray,  # (K,) k/100 minus the tolerance
+    n_cells: int,
+) -> np.ndarray:
+    """Per-cell sums in the column layout documented in :func:`kernel_columns`."""
+    n, J = deprived.shape
+    K = thresholds.shape[0]
+    has_obs = observed.shape[0] > 0
+    has_eff = effective.shape[0] > 0
+    per_k = 3 + J + (J if has_eff else 0)
+    base_k = 2 + J + (2 * J if has_obs else 0)
+    acc = np.zeros((n_cells, base_k + K * per_k))
+    for i in range(n):
+        c = cell[i]
+        w = weight[i]
+        s = score[i]
+        acc[c, 0] += 1.0
+        acc[c, 1] += w
+        for j in range(J):
+            if deprived[i, j]:
+                acc[c, 2 + j] += w
+        if has_obs:
+            for j in range(J):
+                if observed[i, j]:
+                    acc[c, 2 + J + j] += w
+                    acc[c, 2 + 2 * J + j] += 1.0
+        if s <= 0.0:
+            continue
+        for kk in range(K):
+            if s >= thresholds[kk]:
+                b = base_k + kk * per_k
+                acc[c, b] += 1.0
+                acc[c, b + 1] += w
+                acc[c, b + 2] += w * s
+                for j in range(J):
+                    if deprived[i, j]:
+                        acc[c, b + 3 + j] += w
+                        if has_eff:
+                            acc[c, b + 3 + J + j] += w * effective[i, j]
+    return acc
+
+
+def kernel_columns(
+    indicators: tuple[str, ...], ks: tuple[float, ...], has_obs: bool, has_eff: bool
+) -> list[str]:
+    """Names of the columns :func:`accumulate_cells` returns, in order.
+
+    >>> kernel_columns(("a",), (33.0,), False, False)
+    ['n', 'w', 'wg|a', 'np|33.0', 'wp|33.0', 'wcp|33.0', 'wgp|a|33.0']
+    """
+    names = ["n", "w", *(f"wg|{j}" for j in indicators)]
+    if has_obs:
+        names += [f"wo|{j}" for j in indicators] + [f"no|{j}" for j in indicators]
+    for k in ks:
+        names += [f"np|{k}", f"wp|{k}", f"wcp|{k}", *(f"wgp|{j}|{k}" for j in indicators)]
+        if has_eff:
+            names += [f"wvgp|{j}|{k}" for j in indicators]
+    return names
+
+
+@njit(cache=True, nogil=True)
+def row_scores(deprived: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted deprivation score of each row of a (n, J) 0/1 matrix (no float copy of the matrix)."""
+    n, J = deprived.shape
+    out = np.zeros(n)
+    for i in range(n):
+        s = 0.0
+        for j in range(J):
+            if deprived[i, j]:
+                s += weights[j]
+        out[i] = s
+    return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _influence(totals, p, d, y_idx, y_scale, x_idx, R, Xd, out):
+    for k in range(y_idx.shape[0]):
+        x = Xd[d, k]
+        est = R[d, k]
+        if x == 0.0 or est != est:  # empty domain or undefined ratio: no influence
+            out[k] = 0.0
+        else:
+            out[k] = (totals[p, y_idx[k]] * y_scale[k] - est * totals[p, x_idx[k]]) / x
+
+
+@njit(cache=True, nogil=True)
+def influence_moments(
+    totals: np.ndarray,  # (P, Q) per-(PSU, domain) sums
+    y_idx: np.ndarray,  # (r,) numerator column of each ratio
+    y_scale: np.ndarray,  # (r,)
+    x_idx: np.ndarray,  # (r,) denominator column of each ratio
+    R: np.ndarray,  # (D, r) ratio estimates
+    Xd: np.ndarray,  # (D, r) domain denominators
+    pair_dom: np.ndarray,  # (P,)
+    pair_hd: np.ndarray,  # (P,) index of the pair's (stratum, domain) cell
+    pair_scale: np.ndarray,  # (P,) n_h/(n_h − 1) of the pair's stratum (lonely-PSU rule applied)
+    partner: np.ndarray,  # (P,) the same PSU and group in the earlier round, or −1
+    partner_group: np.ndarray,  # (P,) group of the pair (for the cross-round moments)
+    n_hd: int,
+    n_groups: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Moments of the linearised influence totals U_pd = (Y_pd − R_d·X_pd)/X_d, computed on the fly.
+
+    Returns Σ scale·U² per (domain, ratio), Σ U per ((stratum, domain), ratio), and the cross-round
+    Σ scale·U_t1·U_t0 per (group, ratio): all a design variance or covariance needs, without ever
+    holding U (pairs × ratios) in memory.
+    """
+    P = totals.shape[0]
+    r = y_idx.shape[0]
+    sq = np.zeros((R.shape[0], r))
+    S = np.zeros((n_hd, r))
+    cross = np.zeros((n_groups, r))
+    u = np.empty(r)
+    v = np.empty(r)
+    for p in range(P):
+        d = pair_dom[p]
+        _influence(totals, p, d, y_idx, y_scale, x_idx, R, Xd, u)
+        f = pair_scale[p]
+        h = pair_hd[p]
+        for k in range(r):
+            sq[d, k] += f * u[k] * u[k]
+            S[h, k] += u[k]
+        q = partner[p]
+        if q >= 0:
+            _influence(totals, q, pair_dom[q], y_idx, y_scale, x_idx, R, Xd, v)
+            g = partner_group[p]
+            for k in range(r):
+                cross[g, k] += f * u[k] * v[k]
+    return sq, S, cross
