@@ -22,7 +22,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
+stdout = Console(soft_wrap=True)  # no wrapping: output is read by people and by scripts
 
 
 def _fail(exc: Exception) -> None:
@@ -90,9 +91,9 @@ def af(
     for path, write in writers:  # everything computed first: no half-written outputs on error
         write(path)
     if not quiet:
-        Console().print(result.summary(), highlight=False, markup=False)
+        stdout.print(result.summary(), highlight=False, markup=False)
         for path, _ in writers:
-            Console().print(f"wrote {path}", highlight=False, markup=False)
+            stdout.print(f"wrote {path}", highlight=False, markup=False)
 
 
 def _writers(
@@ -160,7 +161,7 @@ def robustness(
         from humsec.results.af_result import _write_atomic
 
         _write_atomic(out, lambda tmp: result.estimates.to_csv(tmp, index=False))
-    Console().print(result.summary(), highlight=False, markup=False)
+    stdout.print(result.summary(), highlight=False, markup=False)
 
 
 def _load_weights(path: str) -> dict[str, float]:
@@ -196,9 +197,9 @@ def demo(
         result.to_excel(out / "af_results.xlsx"),
         result.to_html(out / "af_summary.html"),
     ]
-    Console().print(result.summary(), highlight=False, markup=False)
+    stdout.print(result.summary(), highlight=False, markup=False)
     for p in paths:
-        Console().print(f"wrote {p}", highlight=False, markup=False)
+        stdout.print(f"wrote {p}", highlight=False, markup=False)
 
 
 @app.command()
@@ -206,7 +207,7 @@ def version() -> None:
     """Print humsec's version."""
     from humsec._version import __version__
 
-    Console().print(__version__)
+    stdout.print(__version__)
 
 
 if __name__ == "__main__":  # pragma: no cover
