@@ -146,3 +146,26 @@ def influence_moments(
             for k in range(r):
                 cross[g, k] += f * u[k] * v[k]
     return sq, S, cross
+
+
+@njit(cache=True, nogil=True)
+def compact_codes(values: np.ndarray, lo: int, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 0..m−1 of integer values in [lo, lo + span), in increasing order of value, and the
+    values present; two passes and no temporaries the size of the data."""
+    present = np.zeros(span, dtype=np.bool_)
+    for i in range(values.shape[0]):
+        present[values[i] - lo] = True
+    lookup = np.empty(span, dtype=np.int64)
+    m = 0
+    for v in range(span):
+        lookup[v] = m
+        if present[v]:
+            m += 1
+    uniques = np.empty(m, dtype=np.int64)
+    for v in range(span):
+        if present[v]:
+            uniques[lookup[v]] = v + lo
+    codes = np.empty(values.shape[0], dtype=np.int64)
+    for i in range(values.shape[0]):
+        codes[i] = lookup[values[i] - lo]
+    return codes, uniques

@@ -84,7 +84,8 @@ def read_survey(
 
         names = pq.read_schema(path).names
         _check_columns(wanted, names, path)
-        frame = pq.read_table(path, columns=wanted).to_pandas()
+        # self_destruct frees each Arrow column once converted: peak memory ~1x the data, not 2x
+        frame = pq.read_table(path, columns=wanted).to_pandas(self_destruct=True, split_blocks=True)
     elif kind == "excel":
         frame = pd.read_excel(path, sheet_name=sheet)
         _check_columns(wanted, [str(c) for c in frame.columns], path)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from humsec._kernels import accumulate_cells, kernel_columns
+from humsec._kernels import accumulate_cells, compact_codes, kernel_columns
 from humsec.tables.survey_table import PreparedSurvey
 
 __all__ = ["CellTable", "build_cells"]
@@ -48,13 +48,11 @@ def _cell_ids(survey: PreparedSurvey) -> tuple[np.ndarray, list[np.ndarray], lis
             key, _ = pd.factorize(key)
             key = key.astype(np.int64)
             span = int(key.max()) + 1
-        key = key * radix + digit
+        key *= radix
+        key += digit
         span *= radix
     if span <= 4 * survey.n + 1_000_000:  # dense key range: a counting pass beats hashing
-        present = np.bincount(key, minlength=span) > 0
-        uniques = np.flatnonzero(present)
-        lookup = np.cumsum(present) - 1
-        ids = lookup[key]
+        ids, uniques = compact_codes(key, 0, span)
         return ids, _decode(uniques, radices), radices
     ids, uniques = pd.factorize(key)
     return ids.astype(np.int64), _decode_from_persons(ids, len(uniques), digits), radices

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from humsec._frames import column_names, column_numpy, to_narwhals
-from humsec._kernels import row_scores
+from humsec._kernels import compact_codes, row_scores
 from humsec.exceptions import ColumnNotFoundError, DataError, DesignError, describe_rows
 from humsec.tables.af_spec import AFSpec
 
@@ -427,10 +427,8 @@ def factorize(raw: np.ndarray, sort: bool = False) -> tuple[np.ndarray, np.ndarr
     if raw.dtype.kind in "iu" and len(raw):
         lo, hi = int(raw.min()), int(raw.max())
         if hi - lo <= 2 * len(raw) + 1_000_000:
-            shifted = raw.astype(np.int64) - lo
-            present = np.bincount(shifted, minlength=hi - lo + 1) > 0
-            lookup = np.cumsum(present) - 1
-            return lookup[shifted], np.flatnonzero(present) + lo
+            codes, uniques = compact_codes(raw, lo, hi - lo + 1)
+            return codes, uniques.astype(raw.dtype)
     codes, uniques = pd.factorize(raw, sort=sort)
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
 
