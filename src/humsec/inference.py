@@ -72,6 +72,11 @@ class StratumFactors:
             scale = np.where(single, 1.0, scale)
         return cls(n_h, scale, centre)
 
+    @property
+    def centre_weight(self) -> np.ndarray:
+        """Per stratum, the factor of (Σ_{p∈h} U)² subtracted from Σ U²: scale_h/n_h, or 0."""
+        return np.where(self.centre, self.scale / self.n_h, 0.0)
+
 
 def stratified_variance(
     U: np.ndarray,
@@ -93,9 +98,7 @@ def stratified_variance(
     sums = group_sum(inverse, U, len(keys))
     key_strat = keys % n_strata
     key_dom = keys // n_strata
-    weight = np.where(
-        factors.centre[key_strat], factors.scale[key_strat] / factors.n_h[key_strat], 0.0
-    )
+    weight = factors.centre_weight[key_strat]
     centre_term = group_sum(key_dom, sums * sums * weight[:, None], n_dom)
     return np.maximum(sq - centre_term, 0.0)
 
@@ -109,7 +112,11 @@ def ratio_variance(
     psu_stratum: np.ndarray,
     lonely_psu: str,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Ratio estimates (n_dom × q) and their linearised variances from per-(PSU, domain) totals."""
+    """Ratio estimates (n_dom × q) and their linearised variances from per-(PSU, domain) totals.
+
+    The plain-numpy statement of the method; the engine computes the same moments in one compiled
+    pass (:func:`humsec._kernels.influence_moments`), and the tests check one against the other.
+    """
     Yd = group_sum(pair_dom, Y, n_dom)
     Xd = group_sum(pair_dom, X, n_dom)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -207,5 +214,5 @@ def domain_covariance(
             @ u
         ).todense()
     )
-    w = np.where(factors.centre, factors.scale / factors.n_h, 0.0)
+    w = factors.centre_weight
     return cross - S.T @ (S * w[:, None])

@@ -195,7 +195,7 @@ class Partition:
             G,
         )
         key_h = hd_keys % H
-        w = np.where(factors.centre[key_h], factors.scale[key_h] / factors.n_h[key_h], 0.0)
+        w = factors.centre_weight[key_h]
         V = sq - group_sum(hd_keys // H, S * S * w[:, None], self.n_dom)
         cov = None
         if rounds is not None:
@@ -384,7 +384,7 @@ def share_rows(
         X_nat = national.column(col)
         SX_ht = np.bincount(ht, weights=X_nat, minlength=national.n_dom * H)
         C_ht = np.bincount(ht, weights=X_nat * X_nat, minlength=national.n_dom * H)
-        w_centre = np.where(factors.centre, factors.scale / factors.n_h, 0.0)
+        w_centre = factors.centre_weight
         sx = SX_ht[kt * H + kh]
         cross = group_sum(kd, w_centre[kh] * (SY * SY - 2 * s[kd] * SY * sx), part.n_dom)
         dense_t = (C_ht.reshape(-1, H) * factors.scale - SX_ht.reshape(-1, H) ** 2 * w_centre).sum(
