@@ -149,7 +149,7 @@ def test_compiled_moments_equal_the_numpy_reference(syn_cdta, syn_spec, rule):
     np.testing.assert_allclose(V[:G] + V[G:] - 2 * cov, Vd, rtol=1e-8, atol=1e-18)
 
 
-def AFSpecWith(spec, rule):  # noqa: N802 - reads as a constructor
+def AFSpecWith(spec, rule):
     raw = spec.to_dict()
     raw["design"]["lonely_psu"] = rule
     return humsec.AFSpec.from_dict(raw)
