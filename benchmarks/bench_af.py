@@ -816,6 +816,11 @@ def targets(runs: list[Run], has_cli: bool, baseline_mib: float | None) -> None:
             f"5M: within 5x of one bare numpy pass{at}: {h5.wall_s:.2f} s / {b5.wall_s:.3f} s"
             f" = {ratio:.1f}x{also}",
         )
+        if h5.proc_s and b5.proc_s:
+            print(
+                f"        (info) as whole processes (bare: start, read the Parquet columns, one pass):"
+                f" {h5.proc_s:.2f} s / {b5.proc_s:.2f} s = {h5.proc_s / b5.proc_s:.1f}x"
+            )
     else:
         line(None, f"5M: within 5x of one bare numpy pass{at}: not measured")
     h10 = _get(runs, TEN_M, tool)
