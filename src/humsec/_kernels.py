@@ -165,7 +165,7 @@ def compact_codes(values: np.ndarray, lo: int, span: int) -> tuple[np.ndarray, n
     for v in range(span):
         if present[v]:
             uniques[lookup[v]] = v + lo
-    codes = np.empty(values.shape[0], dtype=np.int64)
+    codes = np.empty(values.shape[0], dtype=np.int32)
     for i in range(values.shape[0]):
         codes[i] = lookup[values[i] - lo]
     return codes, uniques

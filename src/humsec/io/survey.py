@@ -46,7 +46,7 @@ ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 class SurveyTable:
     """A survey file read into a pandas frame, with value labels and the file's sha256."""
 
-    frame: pd.DataFrame
+    frame: Any  # pandas, or a PyArrow table for Parquet read with arrow=True
     path: Path
     sha256: str
     value_labels: dict[str, dict[Any, str]] = field(default_factory=dict)
@@ -63,9 +63,17 @@ def file_sha256(path: Path) -> str:
 
 
 def read_survey(
-    path: str | Path, columns: Sequence[str] | None = None, *, sheet: str | int = 0
+    path: str | Path,
+    columns: Sequence[str] | None = None,
+    *,
+    sheet: str | int = 0,
+    arrow: bool = False,
 ) -> SurveyTable:
-    """Read a survey file; ``columns`` restricts what is read (errors name the missing ones)."""
+    """Read a survey file; ``columns`` restricts what is read (errors name the missing ones).
+
+    ``arrow=True`` keeps a Parquet file as a PyArrow table (no conversion copy; the engines accept
+    any frame); other formats always come as pandas.
+    """
     path = Path(path)
     if not path.is_file():
         raise DataError(f"Survey file not found: {path}")
@@ -84,8 +92,11 @@ def read_survey(
 
         names = pq.read_schema(path).names
         _check_columns(wanted, names, path)
+        arrow_table = pq.read_table(path, columns=wanted)
         # self_destruct frees each Arrow column once converted: peak memory ~1x the data, not 2x
-        frame = pq.read_table(path, columns=wanted).to_pandas(self_destruct=True, split_blocks=True)
+        frame = (
+            arrow_table if arrow else arrow_table.to_pandas(self_destruct=True, split_blocks=True)
+        )
     elif kind == "excel":
         frame = pd.read_excel(path, sheet_name=sheet)
         _check_columns(wanted, [str(c) for c in frame.columns], path)

@@ -98,7 +98,10 @@ class Partition:
         dom = cells.round[valid] * n_groups + g[valid]
         key = cells.psu[valid] * (n_rounds * n_groups) + dom
         keys, inverse = np.unique(key, return_inverse=True)
-        totals = group_sum(inverse, cells.sums[valid], len(keys))
+        if len(keys) == len(key) and valid.all() and (inverse == np.arange(len(key))).all():
+            totals = cells.sums  # cells are already the (PSU, domain) pairs: share, don't copy
+        else:
+            totals = group_sum(inverse, cells.sums[valid], len(keys))
         return cls(
             name,
             labels,

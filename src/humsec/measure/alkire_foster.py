@@ -188,7 +188,7 @@ class AlkireFoster:
             from humsec.io.survey import read_survey
 
             columns = _needed_columns(spec, over_terms)
-            table = read_survey(data, columns=columns)
+            table = read_survey(data, columns=columns, arrow=True)
             frame, value_labels, source, data_hash = (
                 table.frame,
                 table.value_labels,

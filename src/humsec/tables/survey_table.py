@@ -65,7 +65,6 @@ class PreparedSurvey:
     indicator_weights: np.ndarray  # (J,) nominal weights
     score: np.ndarray  # (n,) weighted deprivation score c_i
     weight: np.ndarray  # (n,) sampling weights
-    stratum: np.ndarray  # (n,) stratum codes 0..H-1
     psu: np.ndarray  # (n,) PSU codes 0..P-1 (unique across strata)
     psu_stratum: np.ndarray  # (P,) stratum code of each PSU
     stratum_labels: tuple[str, ...]
@@ -192,7 +191,6 @@ def prepare_survey(
         indicator_weights=weights_nominal,
         score=score,
         weight=weight,
-        stratum=stratum,
         psu=psu,
         psu_stratum=psu_stratum,
         stratum_labels=stratum_labels,
@@ -341,7 +339,7 @@ def _stratum_codes(
         raise DesignError(
             f"Stratum column {name!r}{where} is missing at {describe_rows(np.flatnonzero(codes < 0))}."
         )
-    return codes.astype(np.int64), tuple(_label(u) for u in uniques)
+    return codes, tuple(_label(u) for u in uniques)
 
 
 def _psu_codes(
@@ -361,7 +359,7 @@ def _psu_codes(
             f"PSU column {name!r}{where} is missing at {describe_rows(np.flatnonzero(codes < 0))}."
         )
     if nest:
-        codes, _ = pd.factorize(stratum * len(uniques) + codes)
+        codes, _ = pd.factorize(stratum.astype(np.int64) * len(uniques) + codes)
         uniques = np.arange(codes.max() + 1)
     psu_stratum = np.empty(len(uniques), dtype=np.int64)
     psu_stratum[codes] = stratum
@@ -375,7 +373,7 @@ def _psu_codes(
             "within strata, set `nest: true` in the design; otherwise fix the ids."
         )
         raise DesignError(msg)
-    return codes.astype(np.int64), psu_stratum
+    return codes, psu_stratum
 
 
 def _check_lonely_psu(
@@ -422,7 +420,7 @@ def factorize(raw: np.ndarray, sort: bool = False) -> tuple[np.ndarray, np.ndarr
     several times faster than hashing at millions of rows; their uniques come out sorted.
 
     >>> factorize(np.array([7, 3, 7, 5]))
-    (array([2, 0, 2, 1]), array([3, 5, 7]))
+    (array([2, 0, 2, 1], dtype=int32), array([3, 5, 7]))
     """
     if raw.dtype.kind in "iu" and len(raw):
         lo, hi = int(raw.min()), int(raw.max())
@@ -430,17 +428,18 @@ def factorize(raw: np.ndarray, sort: bool = False) -> tuple[np.ndarray, np.ndarr
             codes, uniques = compact_codes(raw, lo, hi - lo + 1)
             return codes, uniques.astype(raw.dtype)
     codes, uniques = pd.factorize(raw, sort=sort)
-    return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
+    return np.asarray(codes, dtype=np.int32), np.asarray(uniques)
 
 
 def _grouping(name: str, raw: np.ndarray, labels: Mapping[Any, str] | None = None) -> Grouping:
     codes, uniques = factorize(raw)
     names = [_label(u) if not labels or u not in labels else str(labels[u]) for u in uniques]
     order = sorted(range(len(uniques)), key=lambda i: _natural_key(uniques[i]))
-    remap = np.empty(len(uniques), dtype=np.int64)
-    remap[order] = np.arange(len(order))
-    new_codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
-    return Grouping(name, new_codes.astype(np.int64), tuple(names[i] for i in order))
+    if order != list(range(len(order))):  # integer codes already come in numeric order
+        remap = np.empty(len(uniques), dtype=np.int32)
+        remap[order] = np.arange(len(order))
+        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+    return Grouping(name, codes.astype(np.int32, copy=False), tuple(names[i] for i in order))
 
 
 def _round_years(
