@@ -14,7 +14,7 @@ from numba import njit
 def accumulate_cells(
     cell: np.ndarray,  # (n,) int64 cell id
     weight: np.ndarray,  # (n,) float64
-    score: np.ndarray,  # (n,) float64 deprivation score
+    weights: np.ndarray,  # (J,) indicator weights (used when there are no effective weights)
     deprived: np.ndarray,  # (n, J) uint8, C order
     observed: np.ndarray,  # (n, J) bool, or (0, 0) when nothing is missing
     effective: np.ndarray,  # (n, J) float64 person-specific weights, or (0, 0)
@@ -32,7 +32,10 @@ def accumulate_cells(
     for i in range(n):
         c = cell[i]
         w = weight[i]
-        s = score[i]
+        s = 0.0  # the deprivation score, computed here rather than held for every person
+        for j in range(J):
+            if deprived[i, j]:
+                s += effective[i, j] if has_eff else weights[j]
         acc[c, 0] += 1.0
         acc[c, 1] += w
         for j in range(J):
@@ -155,7 +158,7 @@ def compact_codes(values: np.ndarray, lo: int, span: int) -> tuple[np.ndarray, n
     present = np.zeros(span, dtype=np.bool_)
     for i in range(values.shape[0]):
         present[values[i] - lo] = True
-    lookup = np.empty(span, dtype=np.int64)
+    lookup = np.empty(span, dtype=np.int32)
     m = 0
     for v in range(span):
         lookup[v] = m
@@ -168,4 +171,43 @@ def compact_codes(values: np.ndarray, lo: int, span: int) -> tuple[np.ndarray, n
     codes = np.empty(values.shape[0], dtype=np.int32)
     for i in range(values.shape[0]):
         codes[i] = lookup[values[i] - lo]
+    return codes, uniques
+
+
+@njit(cache=True, nogil=True)
+def _popcount(x: np.uint64) -> int:
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True, nogil=True)
+def rank_codes(keys: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 0..m−1 of non-negative int64 keys below ``span`` in increasing key order, and the
+    distinct keys, through a presence bitmap with per-word ranks: span/8 + span/8 bytes, so sparse
+    key ranges (PSU × round × groups) cost far less than a lookup table or a hash."""
+    words = span // 64 + 1
+    bits = np.zeros(words, dtype=np.uint64)
+    for i in range(keys.shape[0]):
+        k = keys[i]
+        bits[k >> 6] |= np.uint64(1) << np.uint64(k & 63)
+    before = np.empty(words, dtype=np.int64)
+    m = 0
+    for w in range(words):
+        before[w] = m
+        m += _popcount(bits[w])
+    uniques = np.empty(m, dtype=np.int64)
+    for w in range(words):
+        word = bits[w]
+        r = before[w]
+        for b in range(64):
+            if (word >> np.uint64(b)) & np.uint64(1):
+                uniques[r] = w * 64 + b
+                r += 1
+    codes = np.empty(keys.shape[0], dtype=np.int32)
+    for i in range(keys.shape[0]):
+        k = keys[i]
+        below = bits[k >> 6] & ((np.uint64(1) << np.uint64(k & 63)) - np.uint64(1))
+        codes[i] = before[k >> 6] + _popcount(below)
     return codes, uniques

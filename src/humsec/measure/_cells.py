@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from humsec._kernels import accumulate_cells, compact_codes, kernel_columns
+from humsec._kernels import accumulate_cells, kernel_columns, rank_codes
 from humsec.tables.survey_table import PreparedSurvey
 
 __all__ = ["CellTable", "build_cells"]
@@ -35,27 +35,43 @@ class CellTable:
 
 
 def _cell_ids(survey: PreparedSurvey) -> tuple[np.ndarray, list[np.ndarray], list[int]]:
-    """Integer cell id per person and the decoded (digit) codes for each cell."""
-    radices = [survey.n_psu, survey.rounds.n_groups if survey.rounds else 1]
-    digits = [survey.psu, survey.rounds.codes if survey.rounds else np.zeros(survey.n, np.int64)]
-    for g in survey.over:
-        radices.append(g.n_groups + 1)
-        digits.append(g.codes + 1)
-    key = np.zeros(survey.n, dtype=np.int64)
-    span = 1
-    for radix, digit in zip(radices, digits, strict=True):
+    """Integer cell id per person and the decoded (digit) codes for each cell.
+
+    The key is mixed-radix (PSU, round, groups...), built in place in one int64 array.
+    """
+    parts: list[tuple[int, np.ndarray, int]] = [(survey.n_psu, survey.psu, 0)]
+    if survey.rounds:
+        parts.append((survey.rounds.n_groups, survey.rounds.codes, 0))
+    parts += [(g.n_groups + 1, g.codes, 1) for g in survey.over]  # +1: missing group is -1
+    radices = [radix for radix, _, _ in parts]
+    key = survey.psu.astype(np.int64)
+    span = survey.n_psu
+    compacted = False
+    for radix, digit, shift in parts[1:]:
         if span * radix > 2**62:  # keep the mixed-radix key inside int64: compact first
-            key, _ = pd.factorize(key)
-            key = key.astype(np.int64)
+            codes, _ = pd.factorize(key, sort=True)
+            key = codes.astype(np.int64)
             span = int(key.max()) + 1
+            compacted = True
         key *= radix
         key += digit
+        if shift:
+            key += shift
         span *= radix
-    if span <= 4 * survey.n + 1_000_000:  # dense key range: a counting pass beats hashing
-        ids, uniques = compact_codes(key, 0, span)
-        return ids, _decode(uniques, radices), radices
-    ids, uniques = pd.factorize(key)
-    return ids.astype(np.int64), _decode_from_persons(ids, len(uniques), digits), radices
+    if span <= 16 * survey.n + 1_000_000:  # a presence bitmap (span/4 bytes) beats hashing
+        ids, uniques = rank_codes(key, span)
+        attrs = _decode(uniques, radices)
+    else:  # sorted, so cells come in key order (PSU, round, groups) as in the counting pass
+        codes, uniques = pd.factorize(key, sort=True)
+        ids = codes.astype(np.int32)
+        del key, codes
+        if compacted:
+            attrs = [_first_per_cell(ids, d, s) for _, d, s in parts]
+        else:
+            attrs = _decode(np.asarray(uniques), radices)
+    if not survey.rounds:  # cells carry a round attribute all the same (one round)
+        attrs.insert(1, np.zeros(len(attrs[0]), dtype=np.int64))
+    return ids, attrs, radices
 
 
 def _decode(uniques: np.ndarray, radices: list[int]) -> list[np.ndarray]:
@@ -67,21 +83,10 @@ def _decode(uniques: np.ndarray, radices: list[int]) -> list[np.ndarray]:
     return list(reversed(out))
 
 
-def _decode_from_persons(
-    ids: np.ndarray, n_cells: int, digits: list[np.ndarray]
-) -> list[np.ndarray]:
-    out = []
-    for d in digits:
-        attr = np.empty(n_cells, dtype=np.int64)
-        attr[ids] = d
-        out.append(attr)
-    return out
-
-
-def poor_mask(score: np.ndarray, k: float) -> np.ndarray:
-    """Identification: poor if the deprivation score reaches k (percent); k > 0, so a person with no
-    deprivation is never poor, however small k is."""
-    return (score >= k / 100 - SCORE_TOLERANCE) & (score > 0)
+def _first_per_cell(ids: np.ndarray, digit: np.ndarray, shift: int) -> np.ndarray:
+    attr = np.empty(int(ids.max()) + 1 if len(ids) else 0, dtype=np.int64)
+    attr[ids] = digit
+    return attr + shift
 
 
 def build_cells(survey: PreparedSurvey, ks: tuple[float, ...]) -> CellTable:
@@ -95,7 +100,7 @@ def build_cells(survey: PreparedSurvey, ks: tuple[float, ...]) -> CellTable:
     sums = accumulate_cells(
         ids,
         survey.weight,
-        survey.score,
+        survey.indicator_weights,
         np.ascontiguousarray(survey.deprivations),
         np.ascontiguousarray(observed),
         np.ascontiguousarray(effective),

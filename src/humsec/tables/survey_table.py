@@ -63,7 +63,6 @@ class PreparedSurvey:
     observed: np.ndarray | None  # (n, J) bool, only when some indicator cells are missing
     effective_weights: np.ndarray | None  # (n, J) person-specific weights ('reweight' policy)
     indicator_weights: np.ndarray  # (J,) nominal weights
-    score: np.ndarray  # (n,) weighted deprivation score c_i
     weight: np.ndarray  # (n,) sampling weights
     psu: np.ndarray  # (n,) PSU codes 0..P-1 (unique across strata)
     psu_stratum: np.ndarray  # (P,) stratum code of each PSU
@@ -74,6 +73,14 @@ class PreparedSurvey:
     n_input: int
     dropped: list[DroppedRows] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> np.ndarray:
+        """Each person's weighted deprivation score c_i (computed on demand; the engine computes
+        it inside its one pass instead of holding it)."""
+        if self.effective_weights is not None:
+            return np.einsum("ij,ij->i", self.deprivations, self.effective_weights)
+        return row_scores(self.deprivations, self.indicator_weights)
 
     @property
     def n(self) -> int:
@@ -154,9 +161,6 @@ def prepare_survey(
     effective = None
     if obs is not None and spec.missing == "reweight":
         effective = _reweighted(spec, obs, weights_nominal)
-        score = np.einsum("ij,ij->i", deprived, effective)
-    else:
-        score = row_scores(deprived, weights_nominal)
 
     notes: list[str] = []
     rounds = None
@@ -189,7 +193,6 @@ def prepare_survey(
         observed=obs,
         effective_weights=effective,
         indicator_weights=weights_nominal,
-        score=score,
         weight=weight,
         psu=psu,
         psu_stratum=psu_stratum,
