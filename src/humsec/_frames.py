@@ -65,3 +65,50 @@ def from_pandas(df: Any, backend: str) -> Any:
 
         return pa.Table.from_pandas(df, preserve_index=False)
     return df
+
+
+class ColumnSource:
+    """The columns of a frame, each converted to numpy once at the boundary.
+
+    With ``owned=True`` (a PyArrow table that humsec read from a file itself), each column is released
+    from the table as soon as it is converted, so the data are not held twice. Columns named in
+    ``reused`` are kept after their first conversion (e.g. one raw column behind two indicators).
+
+    >>> import pyarrow as pa
+    >>> src = ColumnSource(pa.table({"a": [1, 2], "b": [3, 4]}), owned=True)
+    >>> src.take("a").tolist(), src.names
+    ([1, 2], ['b'])
+    """
+
+    def __init__(self, data: Any, *, owned: bool = False, reused: Any = ()) -> None:
+        self._frame = to_narwhals(data)
+        self.owned = owned and native_backend(data) == "pyarrow"
+        self.n_rows = len(self._frame)
+        self._reused = set(reused)
+        self._cache: dict[str, np.ndarray] = {}
+
+    def keep(self, names: Any) -> None:
+        """Keep these columns after their first conversion (they are read more than once)."""
+        self._reused |= set(names)
+
+    @property
+    def names(self) -> list[str]:
+        return column_names(self._frame)
+
+    def take(self, name: str) -> np.ndarray:
+        if name in self._cache:
+            return self._cache[name]
+        values = column_numpy(self._frame, name)
+        if name in self._reused:
+            self._cache[name] = values
+        if self.owned:
+            self._frame = self._frame.drop(name)
+            _release_arrow_memory()
+        return values
+
+
+def _release_arrow_memory() -> None:
+    """Hand memory Arrow has freed back to the system (its allocator otherwise keeps it cached)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()

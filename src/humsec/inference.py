@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse, stats
+from scipy import sparse, special
 
 __all__ = [
     "StratumFactors",
@@ -142,7 +142,7 @@ def logit_ci(
     """
     p = np.asarray(estimate, dtype=np.float64) / scale
     s = np.asarray(se, dtype=np.float64) / scale
-    q = stats.t.ppf(0.5 + level / 2, df)
+    q = special.stdtrit(df, 0.5 + level / 2)  # t quantile (scipy.special: no scipy.stats import)
     with np.errstate(divide="ignore", invalid="ignore"):
         eta = np.log(p / (1 - p))
         half = q * s / (p * (1 - p))
@@ -163,7 +163,7 @@ def normal_ci(estimate: np.ndarray, se: np.ndarray, level: float) -> tuple[np.nd
     >>> round(float(lo[0]), 4), round(float(hi[0]), 4)
     (0.02, 1.98)
     """
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = special.ndtri(0.5 + level / 2)
     return estimate - z * se, estimate + z * se
 
 

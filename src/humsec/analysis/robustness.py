@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from humsec.exceptions import HumsecError
 from humsec.inference import StratumFactors, domain_covariance
@@ -100,7 +100,7 @@ def robustness_analysis(
     specs = [("nominal", spec)] + [
         (f"weighting {i + 1}", spec.with_weights(w)) for i, w in enumerate(weightings)
     ]
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = special.ndtri(0.5 + level / 2)
     rows = []
     diffs: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
     for label, s in specs:

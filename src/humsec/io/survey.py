@@ -88,11 +88,13 @@ def read_survey(
     if kind == "csv":
         frame, encoding = _read_csv(path, wanted)
     elif kind == "parquet":
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         names = pq.read_schema(path).names
         _check_columns(wanted, names, path)
         arrow_table = pq.read_table(path, columns=wanted)
+        pa.default_memory_pool().release_unused()  # the decoder's scratch buffers, kept cached
         # self_destruct frees each Arrow column once converted: peak memory ~1x the data, not 2x
         frame = (
             arrow_table if arrow else arrow_table.to_pandas(self_destruct=True, split_blocks=True)

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec._frames import native_backend
+from humsec._frames import ColumnSource, native_backend
 from humsec._version import __version__
 from humsec.exceptions import HumsecError
 from humsec.inference import StratumFactors, bootstrap_factors
@@ -189,12 +189,10 @@ class AlkireFoster:
 
             columns = _needed_columns(spec, over_terms)
             table = read_survey(data, columns=columns, arrow=True)
-            frame, value_labels, source, data_hash = (
-                table.frame,
-                table.value_labels,
-                str(data),
-                table.sha256,
-            )
+            value_labels, source, data_hash = table.value_labels, str(data), table.sha256
+            # humsec owns what it read: each column is released once converted (data held once)
+            frame = ColumnSource(table.frame, owned=True)
+            del table
         else:
             frame = data
             backend = native_backend(data)
@@ -245,9 +243,14 @@ def estimate(
     replicates: int = 500,
     seed: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Levels, changes and subgroup shares (tidy frames) from a prepared survey."""
+    """Levels, changes and subgroup shares (tidy frames) from a prepared survey.
+
+    The survey's per-person arrays are summed into cells and then released (see
+    :meth:`PreparedSurvey.release_person_arrays`): estimate once per prepared survey.
+    """
     ks = spec.k
     cells = build_cells(survey, ks)
+    survey.release_person_arrays()  # all that follows works on the cell sums
     catalog = ratio_catalog(
         survey.indicators,
         survey.indicator_weights,

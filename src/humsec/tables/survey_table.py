@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec._frames import column_names, column_numpy, to_narwhals
+from humsec._frames import ColumnSource
 from humsec._kernels import compact_codes, row_scores
 from humsec.exceptions import ColumnNotFoundError, DataError, DesignError, describe_rows
 from humsec.tables.af_spec import AFSpec
+from humsec.tables.cells import Cells, form_cells
 
 __all__ = ["DroppedRows", "Grouping", "PreparedSurvey", "prepare_survey"]
 
@@ -43,10 +44,12 @@ class DroppedRows:
 
 @dataclass(frozen=True)
 class Grouping:
-    """A partition of persons: integer codes (-1 = not in any group) and the groups' labels."""
+    """A partition of persons (survey rounds, or an ``over`` column): its name and group labels.
+
+    The persons' codes go into the cells (:class:`humsec.tables.cells.Cells`).
+    """
 
     name: str
-    codes: np.ndarray
     labels: tuple[str, ...]
 
     @property
@@ -64,7 +67,7 @@ class PreparedSurvey:
     effective_weights: np.ndarray | None  # (n, J) person-specific weights ('reweight' policy)
     indicator_weights: np.ndarray  # (J,) nominal weights
     weight: np.ndarray  # (n,) sampling weights
-    psu: np.ndarray  # (n,) PSU codes 0..P-1 (unique across strata)
+    cells: Cells  # each person's cell (PSU × round × groups)
     psu_stratum: np.ndarray  # (P,) stratum code of each PSU
     stratum_labels: tuple[str, ...]
     rounds: Grouping | None
@@ -73,6 +76,7 @@ class PreparedSurvey:
     n_input: int
     dropped: list[DroppedRows] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    _n: int | None = None
 
     @property
     def score(self) -> np.ndarray:
@@ -84,10 +88,24 @@ class PreparedSurvey:
 
     @property
     def n(self) -> int:
-        return len(self.weight)
+        return len(self.cells.ids) if self._n is None else self._n
+
+    def release_person_arrays(self) -> None:
+        """Free the per-person arrays once they are summed into cells (10M persons: ~250 MB);
+        counts and the design stay."""
+        self._n = self.n
+        J = len(self.indicators)
+        self.deprivations = np.zeros((0, J), dtype=np.uint8)
+        self.observed = None if self.observed is None else np.zeros((0, J), dtype=bool)
+        if self.effective_weights is not None:
+            self.effective_weights = np.zeros((0, J))
+        self.weight = np.zeros(0)
+        self.cells = Cells(
+            np.zeros(0, dtype=np.int32), self.cells.psu, self.cells.round, self.cells.groups
+        )
 
     @property
-    def n_psu(self) -> int:
+    def n_psu(self) -> int:  # PSU codes 0..P-1 are unique across strata
         return len(self.psu_stratum)
 
     @property
@@ -109,21 +127,30 @@ def prepare_survey(
     ``value_labels`` (from Stata/SPSS files) label groups and let cutoffs name categories by label.
     Errors name the file (``source``), the column, the rows and what was expected.
     """
-    frame = to_narwhals(data)
-    available = column_names(frame)
     over_terms = [_split_term(o) for o in (*spec.over, *over)]
-    needed = list(dict.fromkeys([*spec.columns(), *(c for term in over_terms for c in term)]))
+    design_columns = [spec.design.weight, spec.design.strata, spec.design.psu]
+    time_columns = [spec.time.round, spec.time.year] if spec.time else []
+    uses = [  # every column read, once per use (a raw column may feed two indicators or groupings)
+        *(i.source_column for i in spec.indicators),
+        *(c for c in (*design_columns, *time_columns) if c),
+        *(c for term in over_terms for c in term),
+    ]
+    reused = {c for c in uses if uses.count(c) > 1}
+    frame = data if isinstance(data, ColumnSource) else ColumnSource(data, reused=reused)
+    frame.keep(reused)
+    available = frame.names
+    needed = list(dict.fromkeys(uses))
     missing = [c for c in needed if c not in available]
     if missing:
         raise ColumnNotFoundError(missing, available, source)
     labels = dict(value_labels or {})
     where = f" of {source}" if source else ""
-    n_input = len(frame)
+    n_input = frame.n_rows
 
     deprived, obs = _deprivation_matrix(frame, spec, labels, where)
     design = spec.design
     weight = (
-        _weights(column_numpy(frame, design.weight), design.weight, where)
+        _weights(frame.take(design.weight), design.weight, where)
         if design.weight
         else np.ones(n_input)
     )
@@ -141,7 +168,7 @@ def prepare_survey(
         )
 
     def take(name: str) -> np.ndarray:
-        values = column_numpy(frame, name)
+        values = frame.take(name)
         return values if idx is None else values[idx]
 
     stratum, stratum_labels = _stratum_codes(
@@ -164,29 +191,41 @@ def prepare_survey(
 
     notes: list[str] = []
     rounds = None
+    round_codes = None
     years = None
     if spec.time:
-        rounds = _grouping(spec.time.round, take(spec.time.round), labels.get(spec.time.round))
-        if (rounds.codes < 0).any():
-            bad = np.flatnonzero(rounds.codes < 0) if idx is None else idx[rounds.codes < 0]
+        round_codes, rounds = _grouping(
+            spec.time.round, take(spec.time.round), labels.get(spec.time.round)
+        )
+        if (round_codes < 0).any():
+            bad = np.flatnonzero(round_codes < 0) if idx is None else idx[round_codes < 0]
             raise DataError(
                 f"Column {spec.time.round!r}{where} (survey round) is missing at {describe_rows(bad)}."
             )
         years = _round_years(
-            rounds, take(spec.time.year) if spec.time.year else None, spec.time.year, where
+            rounds,
+            round_codes,
+            take(spec.time.year) if spec.time.year else None,
+            spec.time.year,
+            where,
         )
     groupings = []
+    group_codes = []
     for term in over_terms:
-        g = _grouping(
+        codes, g = _grouping(
             "*".join(term), *_combined(term, take), labels.get(term[0]) if len(term) == 1 else None
         )
-        n_missing = int((g.codes < 0).sum())
+        group_codes.append((codes, g.n_groups))
+        n_missing = int((codes < 0).sum())
         if n_missing:
             notes.append(
                 f"{n_missing} person(s) with a missing value of {g.name!r} are in the national "
                 f"estimates but in no {g.name!r} subgroup."
             )
         groupings.append(g)
+    rounds_arg = None if rounds is None or round_codes is None else (round_codes, rounds.n_groups)
+    cells = form_cells(psu, len(psu_stratum), rounds_arg, group_codes)
+    del psu, round_codes, group_codes  # per-person codes now live in the cells
     return PreparedSurvey(
         indicators=spec.indicator_names,
         deprivations=deprived,
@@ -194,7 +233,7 @@ def prepare_survey(
         effective_weights=effective,
         indicator_weights=weights_nominal,
         weight=weight,
-        psu=psu,
+        cells=cells,
         psu_stratum=psu_stratum,
         stratum_labels=stratum_labels,
         rounds=rounds,
@@ -208,15 +247,15 @@ def prepare_survey(
 
 # ---------------------------------------------------------------------- indicators
 def _deprivation_matrix(
-    frame: Any, spec: AFSpec, labels: Mapping[str, Mapping[Any, str]], where: str
+    frame: ColumnSource, spec: AFSpec, labels: Mapping[str, Mapping[Any, str]], where: str
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """(n, J) uint8 deprivations (0 where missing) and the observed mask (None if nothing is missing)."""
-    n = len(frame)
+    n = frame.n_rows
     inds = spec.indicators
     deprived = np.zeros((n, len(inds)), dtype=np.uint8)
     observed = None
     for j, ind in enumerate(inds):
-        raw = column_numpy(frame, ind.source_column)
+        raw = frame.take(ind.source_column)
         if ind.cutoff is not None:
             values = ind.cutoff.apply(raw, labels.get(ind.source_column))
         else:
@@ -434,7 +473,10 @@ def factorize(raw: np.ndarray, sort: bool = False) -> tuple[np.ndarray, np.ndarr
     return np.asarray(codes, dtype=np.int32), np.asarray(uniques)
 
 
-def _grouping(name: str, raw: np.ndarray, labels: Mapping[Any, str] | None = None) -> Grouping:
+def _grouping(
+    name: str, raw: np.ndarray, labels: Mapping[Any, str] | None = None
+) -> tuple[np.ndarray, Grouping]:
+    """Per-person codes (natural order of the values; −1 missing) and the grouping's labels."""
     codes, uniques = factorize(raw)
     names = [_label(u) if not labels or u not in labels else str(labels[u]) for u in uniques]
     order = sorted(range(len(uniques)), key=lambda i: _natural_key(uniques[i]))
@@ -442,21 +484,24 @@ def _grouping(name: str, raw: np.ndarray, labels: Mapping[Any, str] | None = Non
         remap = np.empty(len(uniques), dtype=np.int32)
         remap[order] = np.arange(len(order))
         codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
-    return Grouping(name, codes.astype(np.int32, copy=False), tuple(names[i] for i in order))
+    return codes.astype(np.int32, copy=False), Grouping(name, tuple(names[i] for i in order))
 
 
 def _round_years(
-    rounds: Grouping, raw: np.ndarray | None, name: str | None, where: str
+    rounds: Grouping, codes: np.ndarray, raw: np.ndarray | None, name: str | None, where: str
 ) -> tuple[float, ...]:
     if raw is None:
         try:
             return tuple(float(label) for label in rounds.labels)
         except ValueError:
             return tuple(float(i) for i in range(rounds.n_groups))
-    years = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype=np.float64)
+    if raw.dtype.kind not in "iuf":  # text years: convert (numbers are compared as they are)
+        raw = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(
+            dtype=np.float64
+        )
     out = []
     for g in range(rounds.n_groups):
-        values = np.unique(years[rounds.codes == g])
+        values = np.unique(raw[codes == g]).astype(np.float64)
         if len(values) != 1 or not np.isfinite(values[0]):
             msg = (
                 f"Column {name!r}{where} must hold one (possibly fractional) year per survey round; "
