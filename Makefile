@@ -39,6 +39,8 @@ bench: $(STAMP)
 references:
 	command -v Rscript >/dev/null || (apt-get update && apt-get install -y r-base-core r-cran-survey)
 	Rscript tests/golden/af_syn_cdta/make_reference.R ../shared/data/syn_cdta/syn_cdta.csv
+	Rscript tests/golden/af_lonely/make_reference.R ../shared/data/syn_cdta/syn_cdta.csv
+	Rscript tests/golden/af_api/make_reference.R
 
 clean:
 	rm -rf $(VENV) demo-out bench-data .pytest_cache .mypy_cache .ruff_cache
