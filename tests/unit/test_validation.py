@@ -222,3 +222,11 @@ def test_crossed_groups():
     df["h"] = ["u", "u", "v", "v"] * 3
     lv = humsec.AlkireFoster(SPEC).fit(df, over=["g*h"]).to_frame("levels")
     assert set(lv.loc[lv["over"] == "g*h", "group"]) == {"x × u", "x × v", "y × u", "y × v"}
+
+
+def test_design_errors_name_input_rows_after_dropping_missing():
+    df = small().astype({"s": float, "a": float})
+    df.loc[1, "a"] = np.nan  # dropped (missing indicator): later rows must keep their input numbers
+    df.loc[7, "s"] = np.nan
+    with pytest.raises(DesignError, match=r"Stratum column 's' is missing at row 8\b"):
+        humsec.AlkireFoster(SPEC).fit(df)

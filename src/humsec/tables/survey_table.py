@@ -171,8 +171,16 @@ def prepare_survey(
         values = frame.take(name)
         return values if idx is None else values[idx]
 
+    def input_rows(positions: np.ndarray) -> np.ndarray:
+        """Positions among the kept persons -> rows of the input (as errors must name them)."""
+        return positions if idx is None else idx[positions]
+
     stratum, stratum_labels = _stratum_codes(
-        take(design.strata) if design.strata else None, len(weight), where, design.strata
+        take(design.strata) if design.strata else None,
+        len(weight),
+        where,
+        design.strata,
+        input_rows,
     )
     psu, psu_stratum = _psu_codes(
         take(design.psu) if design.psu else None,
@@ -180,7 +188,7 @@ def prepare_survey(
         design.nest,
         where,
         design.psu,
-        stratum_labels,
+        input_rows,
     )
     _check_lonely_psu(psu_stratum, stratum_labels, design.lonely_psu, where)
 
@@ -372,14 +380,15 @@ def _weights(raw: np.ndarray, name: str, where: str) -> np.ndarray:
 
 
 def _stratum_codes(
-    raw: np.ndarray | None, n: int, where: str, name: str | None
+    raw: np.ndarray | None, n: int, where: str, name: str | None, input_rows: Any
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     if raw is None:
         return np.zeros(n, dtype=np.int64), ("(all)",)
     codes, uniques = factorize(raw, sort=True)
     if (codes < 0).any():
         raise DesignError(
-            f"Stratum column {name!r}{where} is missing at {describe_rows(np.flatnonzero(codes < 0))}."
+            f"Stratum column {name!r}{where} is missing at "
+            f"{describe_rows(input_rows(np.flatnonzero(codes < 0)))}."
         )
     return codes, tuple(_label(u) for u in uniques)
 
@@ -390,7 +399,7 @@ def _psu_codes(
     nest: bool,
     where: str,
     name: str | None,
-    stratum_labels: tuple[str, ...],
+    input_rows: Any,
 ) -> tuple[np.ndarray, np.ndarray]:
     n = len(stratum)
     if raw is None:  # each person is their own PSU
@@ -398,7 +407,8 @@ def _psu_codes(
     codes, uniques = factorize(raw)
     if (codes < 0).any():
         raise DesignError(
-            f"PSU column {name!r}{where} is missing at {describe_rows(np.flatnonzero(codes < 0))}."
+            f"PSU column {name!r}{where} is missing at "
+            f"{describe_rows(input_rows(np.flatnonzero(codes < 0)))}."
         )
     if nest:
         codes, _ = pd.factorize(stratum.astype(np.int64) * len(uniques) + codes)
@@ -411,7 +421,7 @@ def _psu_codes(
         psu_ids = sorted({_label(uniques[codes[r]]) for r in rows[:100]})[:5]
         msg = (
             f"PSUs in column {name!r}{where} are not nested in strata: PSU id(s) {', '.join(psu_ids)} "
-            f"occur in more than one stratum (e.g. {describe_rows(rows)}). If PSU ids are numbered "
+            f"occur in more than one stratum (e.g. {describe_rows(input_rows(rows))}). If PSU ids are numbered "
             "within strata, set `nest: true` in the design; otherwise fix the ids."
         )
         raise DesignError(msg)
