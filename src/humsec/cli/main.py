@@ -181,6 +181,51 @@ def _load_weights(path: str) -> dict[str, float]:
 
 
 @app.command()
+def index(
+    model: str = typer.Argument(
+        ..., help="Index model: a YAML file or a built-in name (inform-2020, inform-2025)."
+    ),
+    data: Path = typer.Argument(
+        ..., help="Indicator table (CSV, Excel, Parquet...): one row per unit."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Tidy CSV: unit, node, score, rank, class, coverage, driver."
+    ),
+    round_nodes: int | None = typer.Option(
+        None, "--round", help="Round every node to N decimals as published tables do."
+    ),
+) -> None:
+    """Composite index (INFORM / COINr class): scores, ranks and classes at every node."""
+    from humsec.measure.composite import CompositeIndex
+    from humsec.results.af_result import _write_atomic
+
+    try:
+        result = CompositeIndex(model, round_nodes=round_nodes).fit(data)
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    table = result.to_frame()
+    if out is not None:
+        _write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+    root = result.model.root
+    top = table[table["node"] == root].sort_values("rank").head(10)
+    stdout.print(
+        f"{result.model.name or root}: {result.scores.shape[0]} units, {result.scores.shape[1]} nodes",
+        highlight=False,
+        markup=False,
+    )
+    for note in result.notes:
+        stdout.print(f"  note: {note}", highlight=False, markup=False)
+    stdout.print(
+        top[["unit", "score", "rank", "class", "driver"]].to_string(index=False),
+        highlight=False,
+        markup=False,
+    )
+    if out is not None:
+        stdout.print(f"wrote {out}", highlight=False, markup=False)
+
+
+@app.command()
 def demo(
     out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for the demo's outputs."),
 ) -> None:

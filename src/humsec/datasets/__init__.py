@@ -14,9 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from humsec.exceptions import SpecError
 from humsec.tables.af_spec import AFSpec
+from humsec.tables.index_model import IndexModel
 
-__all__ = ["data_path", "load_syn_cdta", "syn_cdta_spec"]
+__all__ = ["BUILTIN_INDEX_MODELS", "data_path", "index_model", "load_syn_cdta", "syn_cdta_spec"]
+
+#: built-in composite index models (``humsec index MODEL``), shipped as YAML in ``datasets/models``
+BUILTIN_INDEX_MODELS = ("inform-2020", "inform-2025")
 
 
 def data_path(name: str) -> Path:
@@ -38,3 +43,19 @@ def load_syn_cdta() -> pd.DataFrame:
 def syn_cdta_spec() -> AFSpec:
     """The global-MPI-style specification for ``syn_cdta`` (nested equal weights, k = 20, 33)."""
     return AFSpec.from_file(data_path("syn_cdta_spec.yaml"))
+
+
+def index_model(name_or_path: str | Path) -> IndexModel:
+    """A built-in index model by name (see :data:`BUILTIN_INDEX_MODELS`) or a model YAML file.
+
+    >>> index_model("inform-2020").root
+    'INFORM RISK'
+    """
+    if str(name_or_path) in BUILTIN_INDEX_MODELS:
+        path = Path(str(resources.files("humsec.datasets") / "models" / f"{name_or_path}.yaml"))
+        return IndexModel.from_file(path)
+    path = Path(name_or_path)
+    if not path.exists():
+        msg = f"{str(name_or_path)!r} is neither a built-in model {list(BUILTIN_INDEX_MODELS)} nor a file"
+        raise SpecError([("model", msg)])
+    return IndexModel.from_file(path)

@@ -68,6 +68,7 @@ def read_survey(
     *,
     sheet: str | int = 0,
     arrow: bool = False,
+    na_values: Sequence[str] = (),
 ) -> SurveyTable:
     """Read a survey file; ``columns`` restricts what is read (errors name the missing ones).
 
@@ -86,7 +87,7 @@ def read_survey(
     column_labels: dict[str, str] = {}
     encoding = None
     if kind == "csv":
-        frame, encoding = _read_csv(path, wanted)
+        frame, encoding = _read_csv(path, wanted, na_values)
     elif kind == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -108,7 +109,9 @@ def read_survey(
     return SurveyTable(frame, path, file_sha256(path), labels, column_labels, encoding)
 
 
-def _read_csv(path: Path, wanted: list[str] | None) -> tuple[pd.DataFrame, str]:
+def _read_csv(
+    path: Path, wanted: list[str] | None, na_values: Sequence[str] = ()
+) -> tuple[pd.DataFrame, str]:
     sep = "\t" if path.suffix.lower() == ".tsv" or path.name.lower().endswith(".tsv.gz") else None
     for encoding in ENCODINGS:
         try:
@@ -119,7 +122,12 @@ def _read_csv(path: Path, wanted: list[str] | None) -> tuple[pd.DataFrame, str]:
             _check_columns(wanted, names, path)
             sep_used = sep if sep is not None else _sniff_sep(path, encoding)
             frame = pd.read_csv(
-                path, usecols=wanted, sep=sep_used, encoding=encoding, low_memory=False
+                path,
+                usecols=wanted,
+                sep=sep_used,
+                encoding=encoding,
+                low_memory=False,
+                na_values=list(na_values) or None,
             )
             return frame, encoding
         except UnicodeDecodeError:

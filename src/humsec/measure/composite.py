@@ -1,0 +1,221 @@
+"""Composite indices (INFORM / COINr class): aggregate indicator scores up a tree of nodes.
+
+>>> import pandas as pd
+>>> from humsec.tables.index_model import IndexModel
+>>> model = IndexModel.from_dict({"root": "Risk", "unit": "unit", "nodes": {
+...     "Risk": {"op": "geometric", "children": ["Hazard", "vuln"]},
+...     "Hazard": {"op": "inform_or", "children": ["flood", "drought"]}}})
+>>> data = pd.DataFrame({"unit": ["A", "B"], "flood": [8.0, 1.0], "drought": [2.0, 1.0], "vuln": [5.0, 2.0]})
+>>> res = CompositeIndex(model).fit(data)
+>>> res.scores.round(3).to_dict("list")  # Hazard A: 11 − √(3·9); Risk A: √(5.804·5)
+{'Hazard': [5.804, 1.0], 'Risk': [5.387, 1.414]}
+>>> res.to_frame().query("node == 'Risk'")[["unit", "rank"]].to_dict("list")
+{'unit': ['A', 'B'], 'rank': [1, 2]}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from humsec._frames import to_narwhals
+from humsec.exceptions import ColumnNotFoundError, DataError, describe_rows
+from humsec.operators import aggregate
+from humsec.tables.index_model import IndexModel, Node
+
+__all__ = ["CompositeIndex", "IndexResult", "round_half_up"]
+
+
+def round_half_up(x: np.ndarray, decimals: int) -> np.ndarray:
+    """Round halves away from zero, as spreadsheets (and INFORM's tables) do; numpy rounds to even.
+
+    >>> round_half_up(np.array([0.25, 1.15, 2.35]), 1).tolist()
+    [0.3, 1.2, 2.4]
+    """
+    factor = 10.0**decimals
+    return np.sign(x) * np.floor(np.abs(x) * factor + 0.5 + 1e-9) / factor
+
+
+class IndexResult:
+    """Scores of every node (units × nodes), ranks, classes, coverage and main drivers."""
+
+    def __init__(
+        self,
+        model: IndexModel,
+        units: pd.Index,
+        leaves: pd.DataFrame,
+        scores: pd.DataFrame,
+        drivers: pd.DataFrame,
+        coverage: pd.DataFrame,
+        notes: list[str],
+    ):
+        self.model = model
+        self.units = units
+        self.leaves = leaves
+        self.scores = scores
+        self.drivers = drivers
+        self.coverage = coverage
+        self.notes = notes
+
+    def ranks(self) -> pd.DataFrame:
+        """Rank per node: 1 = highest score; ties share the smaller rank; missing scores unranked."""
+        return self.scores.rank(ascending=False, method="min").astype("Int64")
+
+    def classes(self) -> pd.DataFrame:
+        """Class labels for the nodes the model classifies (thresholds: lower bound inclusive)."""
+        out = {}
+        for c in self.model.classes:
+            s = self.scores[c.node].to_numpy()
+            idx = np.searchsorted(np.asarray(c.thresholds), s, side="right")
+            out[c.node] = [
+                c.labels[i] if np.isfinite(v) else None for i, v in zip(idx, s, strict=True)
+            ]
+        return pd.DataFrame(out, index=self.scores.index)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table: unit, node, score, rank, class, coverage, driver."""
+        ranks = self.ranks()
+        classes = self.classes()
+        rows = []
+        for node in self.scores.columns:
+            part = pd.DataFrame(
+                {
+                    "unit": self.scores.index,
+                    "node": node,
+                    "score": self.scores[node].to_numpy(),
+                    "rank": ranks[node].to_numpy(),
+                    "class": classes[node].to_numpy() if node in classes else None,
+                    "coverage": self.coverage[node].to_numpy(),
+                    "driver": self.drivers[node].to_numpy(),
+                }
+            )
+            rows.append(part)
+        return pd.concat(rows, ignore_index=True)
+
+
+class CompositeIndex:
+    """Compute a composite index from indicator (leaf) scores.
+
+    Parameters
+    ----------
+    model : IndexModel, path or built-in name (``inform-2020``, ``inform-2025``)
+    round_nodes : int or None, default None
+        Round every node to this many decimals before it enters its parent (as published tables
+        are); by default no intermediate rounding.
+    """
+
+    def __init__(self, model: IndexModel | str | Path, *, round_nodes: int | None = None) -> None:
+        self.model = model
+        self.round_nodes = round_nodes
+
+    def resolved_model(self) -> IndexModel:
+        if isinstance(self.model, IndexModel):
+            return self.model
+        from humsec.datasets import index_model
+
+        return index_model(self.model)
+
+    def fit(self, data: Any, *, source: str | None = None) -> IndexResult:
+        model = self.resolved_model()
+        if isinstance(data, (str, Path)):
+            from humsec.io.survey import read_survey
+
+            source = str(data)
+            data = read_survey(data, na_values=model.missing_values).frame
+        frame = to_narwhals(data).to_pandas()
+        if model.unit not in frame.columns:
+            raise ColumnNotFoundError([model.unit], [str(c) for c in frame.columns], source)
+        notes: list[str] = []
+        no_unit = frame[model.unit].isna().to_numpy()
+        if no_unit.any():  # e.g. footnote rows below a published table
+            notes.append(
+                f"{int(no_unit.sum())} row(s) without a {model.unit!r} value were left out"
+            )
+            frame = frame[~no_unit].reset_index(drop=True)
+        units = frame[model.unit].astype(str)
+        duplicated = units[units.duplicated()].unique().tolist()
+        if duplicated:
+            raise DataError(
+                f"Units must be unique in column {model.unit!r}{'' if source is None else ' of ' + source}; repeated: {duplicated[:10]}."
+            )
+        leaves = {}
+        for leaf in model.leaves:
+            if leaf in frame.columns:
+                leaves[leaf] = _numeric(frame[leaf], leaf, units, model.missing_values, source)
+            else:
+                notes.append(f"column {leaf!r} is not in the data: missing for every unit")
+                leaves[leaf] = np.full(len(frame), np.nan)
+        values: dict[str, np.ndarray] = dict(leaves)
+        scores: dict[str, np.ndarray] = {}
+        drivers: dict[str, list[Any]] = {}
+        coverage: dict[str, np.ndarray] = {}
+        leaf_sets = _leaf_sets(model)
+        for name in model.order:
+            node = model.nodes[name]
+            x = np.column_stack([values[c] for c in node.children])
+            w = np.ones(len(node.children)) if node.weights is None else np.asarray(node.weights)
+            score = aggregate(node.op, x, w, node.params)
+            present = (~np.isnan(x)) @ w / w.sum()
+            score = np.where(present + 1e-12 >= node.min_coverage, score, np.nan)
+            if self.round_nodes is not None:
+                score = round_half_up(score, self.round_nodes)
+            values[name] = score
+            scores[name] = score
+            drivers[name] = _drivers(node, x, w)
+            leaf_values = np.column_stack([leaves[leaf] for leaf in leaf_sets[name]])
+            coverage[name] = (~np.isnan(leaf_values)).mean(axis=1)
+        index = pd.Index(units, name="unit")
+        return IndexResult(
+            model,
+            index,
+            pd.DataFrame(leaves, index=index),
+            pd.DataFrame(scores, index=index),
+            pd.DataFrame(drivers, index=index),
+            pd.DataFrame(coverage, index=index),
+            notes,
+        )
+
+
+def _numeric(
+    col: pd.Series, name: str, units: pd.Series, missing: tuple[str, ...], source: str | None
+) -> np.ndarray:
+    """A leaf column as floats; text other than the declared missing markers is an error."""
+    if col.dtype.kind in "iuf":
+        return col.to_numpy(dtype=np.float64)
+    text = col.astype("string").str.strip()
+    is_missing = col.isna() | text.isin(list(missing))
+    values = pd.to_numeric(text.where(~is_missing), errors="coerce")
+    bad = values.isna() & ~is_missing
+    if bad.any():
+        rows = np.flatnonzero(bad.to_numpy())
+        where = f" of {source}" if source else ""
+        found = sorted({str(v) for v in col.iloc[rows[:50]]})[:5]
+        msg = (
+            f"Column {name!r}{where} must hold numbers; found {', '.join(repr(f) for f in found)} for "
+            f"unit(s) {', '.join(units.iloc[rows[:5]])} ({describe_rows(rows)}). Declare missing-value "
+            "markers in the model's `missing_values` (INFORM writes 'x')."
+        )
+        raise DataError(msg)
+    return values.to_numpy(dtype=np.float64)
+
+
+def _drivers(node: Node, x: np.ndarray, w: np.ndarray) -> list[Any]:
+    """Each unit's child with the largest weighted score (the strongest driver)."""
+    scales = np.asarray(node.params.get("scales", np.ones(len(node.children))), dtype=np.float64)
+    contrib = np.where(np.isnan(x), -np.inf, x * w * scales)
+    idx = contrib.argmax(axis=1)
+    none = np.isnan(x).all(axis=1)
+    return [None if n else node.children[i] for i, n in zip(idx, none, strict=True)]
+
+
+def _leaf_sets(model: IndexModel) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for name in model.order:
+        leaves: list[str] = []
+        for child in model.nodes[name].children:
+            leaves += out[child] if child in model.nodes else [child]
+        out[name] = list(dict.fromkeys(leaves))
+    return out
