@@ -13,21 +13,26 @@ from humsec._version import __version__
 from humsec.exceptions import ColumnNotFoundError, DataError, DesignError, HumsecError, SpecError
 from humsec.io.survey import read_survey
 from humsec.measure.alkire_foster import AlkireFoster
+from humsec.measure.composite import CompositeIndex, IndexResult
 from humsec.results.af_result import AFResult, Provenance
 from humsec.tables.af_spec import AFSpec, Cutoff, Dimension, Indicator, TimeSpec
 from humsec.tables.design import SurveyDesign
+from humsec.tables.index_model import IndexModel
 
 __all__ = [
     "AFResult",
     "AFSpec",
     "AlkireFoster",
     "ColumnNotFoundError",
+    "CompositeIndex",
     "Cutoff",
     "DataError",
     "DesignError",
     "Dimension",
     "HumsecError",
     "Indicator",
+    "IndexModel",
+    "IndexResult",
     "Provenance",
     "SpecError",
     "SurveyDesign",
