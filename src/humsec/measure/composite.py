@@ -26,7 +26,7 @@ from humsec.exceptions import ColumnNotFoundError, DataError, describe_rows
 from humsec.operators import aggregate
 from humsec.tables.index_model import IndexModel, Node
 
-__all__ = ["CompositeIndex", "IndexResult", "round_half_up"]
+__all__ = ["CompositeIndex", "IndexResult", "evaluate_tree", "round_half_up"]
 
 
 def round_half_up(x: np.ndarray, decimals: int) -> np.ndarray:
@@ -148,23 +148,15 @@ class CompositeIndex:
             else:
                 notes.append(f"column {leaf!r} is not in the data: missing for every unit")
                 leaves[leaf] = np.full(len(frame), np.nan)
-        values: dict[str, np.ndarray] = dict(leaves)
-        scores: dict[str, np.ndarray] = {}
+        scores = evaluate_tree(model, leaves, round_nodes=self.round_nodes)
+        values = {**leaves, **scores}
         drivers: dict[str, list[Any]] = {}
         coverage: dict[str, np.ndarray] = {}
         leaf_sets = _leaf_sets(model)
         for name in model.order:
             node = model.nodes[name]
             x = np.column_stack([values[c] for c in node.children])
-            w = np.ones(len(node.children)) if node.weights is None else np.asarray(node.weights)
-            score = aggregate(node.op, x, w, node.params)
-            present = (~np.isnan(x)) @ w / w.sum()
-            score = np.where(present + 1e-12 >= node.min_coverage, score, np.nan)
-            if self.round_nodes is not None:
-                score = round_half_up(score, self.round_nodes)
-            values[name] = score
-            scores[name] = score
-            drivers[name] = _drivers(node, x, w)
+            drivers[name] = _drivers(node, x, _node_weights(node))
             leaf_values = np.column_stack([leaves[leaf] for leaf in leaf_sets[name]])
             coverage[name] = (~np.isnan(leaf_values)).mean(axis=1)
         index = pd.Index(units, name="unit")
@@ -177,6 +169,36 @@ class CompositeIndex:
             pd.DataFrame(coverage, index=index),
             notes,
         )
+
+
+def evaluate_tree(
+    model: IndexModel,
+    leaves: dict[str, np.ndarray],
+    *,
+    weights: dict[str, np.ndarray] | None = None,
+    ops: dict[str, str] | None = None,
+    round_nodes: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Scores of every node from leaf scores; ``weights`` and ``ops`` override nodes' own (this is
+    what uncertainty analysis varies)."""
+    values: dict[str, np.ndarray] = dict(leaves)
+    scores: dict[str, np.ndarray] = {}
+    for name in model.order:
+        node = model.nodes[name]
+        x = np.column_stack([values[c] for c in node.children])
+        w = weights[name] if weights and name in weights else _node_weights(node)
+        op = ops[name] if ops and name in ops else node.op
+        score = aggregate(op, x, w, node.params)
+        present = (~np.isnan(x)) @ w / w.sum()
+        score = np.where(present + 1e-12 >= node.min_coverage, score, np.nan)
+        if round_nodes is not None:
+            score = round_half_up(score, round_nodes)
+        values[name] = scores[name] = score
+    return scores
+
+
+def _node_weights(node: Node) -> np.ndarray:
+    return np.ones(len(node.children)) if node.weights is None else np.asarray(node.weights)
 
 
 def _numeric(
