@@ -194,35 +194,81 @@ def index(
     round_nodes: int | None = typer.Option(
         None, "--round", help="Round every node to N decimals as published tables do."
     ),
+    uncertainty: int = typer.Option(
+        0,
+        "--uncertainty",
+        help="Monte Carlo replicates: adds 90% score and rank intervals; the sensitivity table is "
+        "written beside --out (NAME_sensitivity.csv).",
+    ),
+    weight_noise: float = typer.Option(
+        0.25, "--weight-noise", help="In the Monte Carlo, weights vary by ± this share."
+    ),
+    alternative_ops: bool = typer.Option(
+        True,
+        "--alternative-ops/--no-alternative-ops",
+        help="In the Monte Carlo, each node's operator varies among its own, arithmetic and geometric.",
+    ),
+    seed: int | None = typer.Option(None, "--seed", help="Monte Carlo seed."),
 ) -> None:
     """Composite index (INFORM / COINr class): scores, ranks and classes at every node."""
     from humsec.measure.composite import CompositeIndex
     from humsec.results.af_result import _write_atomic
 
+    sensitivity = None
     try:
         result = CompositeIndex(model, round_nodes=round_nodes).fit(data)
+        table = result.to_frame()
+        if uncertainty > 0:
+            table, sensitivity = _with_uncertainty(
+                result, table, uncertainty, weight_noise, alternative_ops, seed
+            )
     except HumsecError as exc:
         _fail(exc)
         return
-    table = result.to_frame()
+    written = []
     if out is not None:
         _write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+        written.append(out)
+        if sensitivity is not None:
+            sens_path = out.with_name(out.stem + "_sensitivity.csv")
+            _write_atomic(sens_path, lambda tmp: sensitivity.to_csv(tmp, index=False))
+            written.append(sens_path)
     root = result.model.root
     top = table[table["node"] == root].sort_values("rank").head(10)
+    name = result.model.name or root
     stdout.print(
-        f"{result.model.name or root}: {result.scores.shape[0]} units, {result.scores.shape[1]} nodes",
-        highlight=False,
-        markup=False,
+        f"{name}: {result.scores.shape[0]} units, {result.scores.shape[1]} nodes", markup=False
     )
     for note in result.notes:
         stdout.print(f"  note: {note}", highlight=False, markup=False)
-    stdout.print(
-        top[["unit", "score", "rank", "class", "driver"]].to_string(index=False),
-        highlight=False,
-        markup=False,
+    stdout.print(top.drop(columns="node").to_string(index=False), highlight=False, markup=False)
+    if sensitivity is not None:
+        stdout.print(sensitivity.to_string(index=False), highlight=False, markup=False)
+    for path in written:
+        stdout.print(f"wrote {path}", highlight=False, markup=False)
+
+
+def _with_uncertainty(
+    result: Any, table: Any, n: int, weight_noise: float, alternative_ops: bool, seed: int | None
+) -> tuple[Any, Any]:
+    from humsec.analysis.index_uncertainty import Factors, index_sensitivity, index_uncertainty
+
+    model = result.model
+    ops = (
+        {
+            n_: list(dict.fromkeys([node.op, "arithmetic", "geometric"]))
+            for n_, node in model.nodes.items()
+        }
+        if alternative_ops
+        else {}
     )
-    if out is not None:
-        stdout.print(f"wrote {out}", highlight=False, markup=False)
+    factors = Factors(weight_noise=weight_noise, operators=ops)
+    leaves = result.leaves.reset_index().rename(columns={"unit": model.unit})
+    unc = index_uncertainty(model, leaves, factors=factors, n=n, seed=seed)
+    cols = ["unit", "node", "score_low", "score_high", "rank_low", "rank_high"]
+    table = table.merge(unc.intervals[cols], on=["unit", "node"], how="left")
+    sensitivity = index_sensitivity(model, leaves, factors=factors, n=max(32, n // 8), seed=seed)
+    return table, sensitivity
 
 
 @app.command()
