@@ -161,7 +161,7 @@ def index_uncertainty(
     with warnings.catch_warnings():  # a unit whose node is missing in every replicate: NaN bounds
         warnings.simplefilter("ignore", RuntimeWarning)
         for i, node in enumerate(nodes):
-            s, r = score_draws[:, i], rank_draws[:, i]
+            s, rk = score_draws[:, i], rank_draws[:, i]
             frames.append(
                 pd.DataFrame(
                     {
@@ -172,9 +172,9 @@ def index_uncertainty(
                         "score_median": np.nanmedian(s, axis=0),
                         "score_low": np.nanquantile(s, lo_q, axis=0),
                         "score_high": np.nanquantile(s, hi_q, axis=0),
-                        "rank_median": np.nanmedian(r, axis=0),
-                        "rank_low": _int_or_na(np.floor(np.nanquantile(r, lo_q, axis=0))),
-                        "rank_high": _int_or_na(np.ceil(np.nanquantile(r, hi_q, axis=0))),
+                        "rank_median": np.nanmedian(rk, axis=0),
+                        "rank_low": _int_or_na(np.floor(np.nanquantile(rk, lo_q, axis=0))),
+                        "rank_high": _int_or_na(np.ceil(np.nanquantile(rk, hi_q, axis=0))),
                     }
                 )
             )
