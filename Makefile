@@ -31,9 +31,11 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## make bench: the AF benchmark (1M, 5M, 10M persons) against a bare numpy pass and PyPI mpitb
+## make bench: the AF benchmark (1M, 5M, 10M persons) against a bare numpy pass and PyPI mpitb,
+## then the composite-index Monte Carlo (10,000 replicates, 500 units x 60 indicators)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_af.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/bench_index.py
 
 ## make references: regenerate the R golden numbers (installs R and the survey package from Debian)
 references:
