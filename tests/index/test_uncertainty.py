@@ -109,3 +109,53 @@ def test_cli_uncertainty_columns_and_sensitivity_file(tmp_path):
     } <= set(table.columns)
     sens = pd.read_csv(tmp_path / "scores_sensitivity.csv")
     assert {"factor", "first_order", "total_effect"} <= set(sens.columns)
+
+
+def test_cli_html_page_with_charts_and_map(tmp_path):
+    import json
+
+    path = tmp_path / "in.csv"
+    pd.DataFrame(
+        {
+            "ISO3": ["KEN", "UGA", "TZA"],
+            "Earthquake": [3, 1, 4],
+            "Flood": [6, 2, 8],
+            "DRR": [3, 6, 1],
+        }
+    ).to_csv(path, index=False)
+
+    def square(x):
+        return {
+            "type": "Polygon",
+            "coordinates": [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]],
+        }
+
+    geo = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"iso_a3": c}, "geometry": square(i)}
+            for i, c in enumerate(["KEN", "UGA", "TZA"])
+        ],
+    }
+    (tmp_path / "b.geojson").write_text(json.dumps(geo))
+    page = tmp_path / "index.html"
+    res = CliRunner().invoke(
+        app,
+        [
+            "index",
+            "inform-2020",
+            str(path),
+            "--uncertainty",
+            "40",
+            "--seed",
+            "2",
+            "--html",
+            str(page),
+            "--boundaries",
+            str(tmp_path / "b.geojson"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    text = page.read_text()
+    assert text.count("<svg") == 4  # scores, rank intervals, sensitivity, map
+    assert "http" not in text.split("<svg")[0]  # nothing fetched from a CDN

@@ -209,18 +209,35 @@ def index(
         help="In the Monte Carlo, each node's operator varies among its own, arithmetic and geometric.",
     ),
     seed: int | None = typer.Option(None, "--seed", help="Monte Carlo seed."),
+    html: Path | None = typer.Option(None, "--html", help="Also write an HTML page with charts."),
+    boundaries: Path | None = typer.Option(
+        None, "--boundaries", help="GeoJSON of the units, for a choropleth in the HTML page."
+    ),
+    key: str = typer.Option(
+        "iso_a3", "--key", help="GeoJSON feature property that holds the unit codes."
+    ),
 ) -> None:
     """Composite index (INFORM / COINr class): scores, ranks and classes at every node."""
     from humsec.measure.composite import CompositeIndex
     from humsec.results.af_result import _write_atomic
 
     sensitivity = None
+    page = None
     try:
         result = CompositeIndex(model, round_nodes=round_nodes).fit(data)
         table = result.to_frame()
         if uncertainty > 0:
             table, sensitivity = _with_uncertainty(
                 result, table, uncertainty, weight_noise, alternative_ops, seed
+            )
+        if html is not None:
+            from humsec.report.index_html import render_index_html
+
+            if boundaries is not None and not boundaries.is_file():
+                raise HumsecError(f"Boundaries file not found: {boundaries}")
+            intervals = table if uncertainty > 0 else None
+            page = render_index_html(
+                result, intervals=intervals, sensitivity=sensitivity, boundaries=boundaries, key=key
             )
     except HumsecError as exc:
         _fail(exc)
@@ -233,6 +250,9 @@ def index(
             sens_path = out.with_name(out.stem + "_sensitivity.csv")
             _write_atomic(sens_path, lambda tmp: sensitivity.to_csv(tmp, index=False))
             written.append(sens_path)
+    if html is not None and page is not None:
+        _write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+        written.append(html)
     root = result.model.root
     top = table[table["node"] == root].sort_values("rank").head(10)
     name = result.model.name or root
