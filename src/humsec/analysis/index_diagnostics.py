@@ -21,6 +21,7 @@ values are present (Pearson by default, Spearman on request).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,9 @@ class Diagnostics:
     nodes: pd.DataFrame
 
 
-def index_diagnostics(result: IndexResult, method: str = "pearson") -> Diagnostics:
+def index_diagnostics(
+    result: IndexResult, method: Literal["pearson", "spearman", "kendall"] = "pearson"
+) -> Diagnostics:
     """Correlation and PCA diagnostics at every node of a fitted index."""
     values = pd.concat([result.leaves, result.scores], axis=1)
     pair_rows, parent_rows, node_rows = [], [], []
@@ -52,7 +55,7 @@ def index_diagnostics(result: IndexResult, method: str = "pearson") -> Diagnosti
         corr = block.corr(method=method)
         for i, a in enumerate(children):
             for b in children[i + 1 :]:
-                r = float(corr.loc[a, b])
+                r = float(corr.to_numpy()[i, children.index(b)])
                 flag = "redundant" if abs(r) >= REDUNDANT else ("conflicting" if r < 0 else "")
                 pair_rows.append((name, a, b, r, flag))
             r_parent = float(values[a].corr(values[name], method=method))
