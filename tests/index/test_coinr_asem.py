@@ -434,3 +434,24 @@ def test_aggregate_renormalises_weights_over_children_present():
     assert agg.order_ == ["P", "I"]
     with pytest.raises(HumsecError, match="cycle"):
         Aggregate({"a": "P", "P": "Q", "Q": "P"}).fit(df)
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared not present")
+def test_cli_builtin_coinr_asem(tmp_path):
+    from typer.testing import CliRunner
+
+    from humsec.cli.main import app
+
+    out = tmp_path / "asem.csv"
+    res = CliRunner().invoke(
+        app, ["index", "coinr-asem", str(SHARED / "ASEM_iData.csv"), "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out)
+    expected = pd.read_csv(EXPECTED / "coinr_asem.csv")
+    assert {"Physical", "Conn", "Sust", "Index"} <= set(table["node"])
+    ours = table[table["node"] == "Index"].set_index("unit")["rank"]
+    unit_col = "uCode" if "uCode" in expected.columns else expected.columns[0]
+    rank_col = next(c for c in expected.columns if "rank" in c.lower() and "index" in c.lower())
+    theirs = expected.set_index(unit_col)[rank_col]
+    assert (ours.reindex(theirs.index) == theirs).all()

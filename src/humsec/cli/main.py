@@ -183,7 +183,8 @@ def _load_weights(path: str) -> dict[str, float]:
 @app.command()
 def index(
     model: str = typer.Argument(
-        ..., help="Index model: a YAML file or a built-in name (inform-2020, inform-2025)."
+        ...,
+        help="Index model: a YAML file or a built-in name (inform-2020, inform-2025, coinr-asem).",
     ),
     data: Path = typer.Argument(
         ..., help="Indicator table (CSV, Excel, Parquet...): one row per unit."
@@ -221,6 +222,9 @@ def index(
     from humsec.measure.composite import CompositeIndex
     from humsec.results.af_result import _write_atomic
 
+    if model == "coinr-asem":  # a full construction pipeline, not only an aggregation tree
+        _coinr_asem(data, out)
+        return
     sensitivity = None
     page = None
     try:
@@ -266,6 +270,37 @@ def index(
         stdout.print(sensitivity.to_string(index=False), highlight=False, markup=False)
     for path in written:
         stdout.print(f"wrote {path}", highlight=False, markup=False)
+
+
+def _coinr_asem(data: Path, out: Path | None) -> None:
+    import pandas as pd
+
+    from humsec.io.survey import read_survey
+    from humsec.measure.coinr_asem import build_coinr_asem
+    from humsec.results.af_result import _write_atomic
+
+    try:
+        res = build_coinr_asem(read_survey(data).frame)
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    long = res.scores.stack().rename("score").reset_index()
+    long.columns = ["unit", "node", "score"]
+    ranks = res.ranks.stack().rename("rank").reset_index()
+    ranks.columns = ["unit", "node", "rank"]
+    table = long.merge(ranks, on=["unit", "node"])
+    table = table.sort_values(["node", "rank"], kind="stable")
+    if out is not None:
+        _write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+    top = table[table["node"] == "Index"].head(10)
+    stdout.print(
+        f"COINr ASEM: {res.scores.shape[0]} units; imputed cells {int(res.imputed.to_numpy().sum())}; "
+        f"Winsorised points {int(res.treat_details['n_winsorised'].sum())}",
+        markup=False,
+    )
+    stdout.print(pd.DataFrame(top).to_string(index=False), highlight=False, markup=False)
+    if out is not None:
+        stdout.print(f"wrote {out}", highlight=False, markup=False)
 
 
 def _with_uncertainty(

@@ -13,6 +13,7 @@ from importlib import resources
 
 import pandas as pd
 
+from humsec.exceptions import ColumnNotFoundError
 from humsec.measure.construct import (
     Aggregate,
     Denominate,
@@ -77,8 +78,9 @@ class ConstructionResult:
         return out
 
 
-def build_coinr_asem() -> ConstructionResult:
-    """Run COINr's example build (``build_example_coin()``) on the shipped ASEM data.
+def build_coinr_asem(data: pd.DataFrame | None = None) -> ConstructionResult:
+    """Run COINr's example build (``build_example_coin()``) on the shipped ASEM data, or on ``data``
+    laid out as ``ASEM_iData`` (``uCode``, groups, denominators, indicator columns by iCode).
 
     Denominate (17 indicators by ``GDP``, ``Population``, ``Area`` or ``Energy``, per iMeta) →
     Impute (mean of the unit's ``EurAsia_group``) → Screen (≥ 90 % of indicators available) →
@@ -91,7 +93,11 @@ def build_coinr_asem() -> ConstructionResult:
     >>> int(res.imputed.to_numpy().sum()), int(res.treat_details["n_winsorised"].sum())
     (65, 35)
     """
-    data, meta = load_coinr_asem()
+    shipped, meta = load_coinr_asem()
+    data = shipped if data is None else data
+    missing = [c for c in ("uCode", "EurAsia_group") if c not in data.columns]
+    if missing:
+        raise ColumnNotFoundError(missing, [str(c) for c in data.columns])
     data = data.set_index("uCode")
     ind = meta[meta["Type"] == "Indicator"]
     codes = [str(c) for c in ind["iCode"]]
