@@ -284,10 +284,12 @@ def _coinr_asem(data: Path, out: Path | None) -> None:
     except HumsecError as exc:
         _fail(exc)
         return
-    long = res.scores.stack().rename("score").reset_index()
-    long.columns = ["unit", "node", "score"]
-    ranks = res.ranks.stack().rename("rank").reset_index()
-    ranks.columns = ["unit", "node", "rank"]
+
+    def tidy(frame: Any, value: str) -> Any:
+        wide = frame.rename_axis("unit").reset_index()
+        return wide.melt(id_vars="unit", var_name="node", value_name=value)
+
+    long, ranks = tidy(res.scores, "score"), tidy(res.ranks, "rank")
     table = long.merge(ranks, on=["unit", "node"])
     table = table.sort_values(["node", "rank"], kind="stable")
     if out is not None:
