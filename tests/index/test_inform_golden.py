@@ -78,3 +78,26 @@ def test_full_recomputation_from_components(name):
         CompositeIndex(name).fit(FILES[name]).scores["INFORM RISK"].reindex(pub["ISO3"]).to_numpy()
     )
     np.testing.assert_allclose(round_half_up(unrounded, 1), unrounded.round(1), atol=0.1 + 1e-9)
+
+
+def test_year_on_year_comparison_2020_to_2025():
+    """Same leaves in both editions where the names match; compare at the index level."""
+    before = CompositeIndex("inform-2020").fit(FILES["inform-2020"])
+    after = CompositeIndex("inform-2025").fit(FILES["inform-2025"])
+    comp = after.compare(before)
+    risk = comp[comp["node"] == "INFORM RISK"].set_index("unit")
+    pub20 = published("inform-2020").set_index("ISO3")
+    pub25 = published("inform-2025").set_index("ISO3")
+    common = pub20.index.intersection(pub25.index)
+    assert len(common) >= 185
+    np.testing.assert_allclose(
+        risk.loc[common, "change"],
+        risk.loc[common, "score_after"] - risk.loc[common, "score_before"],
+    )
+    # the recomputed change tracks the published change within the two tables' rounding
+    published_change = pub25.loc[common, "INFORM RISK"] - pub20.loc[common, "INFORM RISK"]
+    assert np.nanmax(np.abs(risk.loc[common, "change"] - published_change)) < 0.25
+    assert (
+        risk.loc[common, "places_up"]
+        == risk.loc[common, "rank_before"] - risk.loc[common, "rank_after"]
+    ).all()

@@ -75,6 +75,19 @@ class IndexResult:
             ]
         return pd.DataFrame(out, index=self.scores.index)
 
+    def compare(self, earlier: IndexResult) -> pd.DataFrame:
+        """Year-on-year comparison with an earlier result of the same model: per unit and node the
+        two scores and ranks, the change in score and the places gained (positive = moved up).
+
+        Units present in only one year appear with the other year's values missing.
+        """
+        this = self.to_frame()[["unit", "node", "score", "rank"]]
+        before = earlier.to_frame()[["unit", "node", "score", "rank"]]
+        out = before.merge(this, on=["unit", "node"], how="outer", suffixes=("_before", "_after"))
+        out["change"] = out["score_after"] - out["score_before"]
+        out["places_up"] = out["rank_before"] - out["rank_after"]
+        return out
+
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: unit, node, score, rank, class, coverage, driver."""
         ranks = self.ranks()
