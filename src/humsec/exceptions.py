@@ -54,7 +54,11 @@ class ColumnNotFoundError(DataError):
         where = f" of {source}" if source else ""
         parts = []
         for name in self.missing:
-            near = difflib.get_close_matches(name, self.available, n=3, cutoff=0.6)
+            lowered = {a.lower(): a for a in self.available}  # 'iso3' suggests 'ISO3'
+            near = [
+                lowered[m]
+                for m in difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)
+            ]
             hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
             parts.append(f"{name!r}{hint}")
         msg = (
