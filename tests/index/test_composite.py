@@ -181,3 +181,72 @@ def test_index_cli(tmp_path):
     assert "is not in the data: missing for every unit" in res.output
     bad = CliRunner().invoke(app, ["index", "no-such-model", str(path)])
     assert bad.exit_code == 2 and "neither a built-in model" in bad.output
+
+
+CONSTRUCTED = {
+    "root": "R",
+    "unit": "unit",
+    "nodes": {"R": {"op": "arithmetic", "children": ["deaths", "schools"]}},
+    "indicators": {
+        "deaths": {
+            "direction": 1,
+            "denominator": "pop",
+            "normalise": "goalposts",
+            "goalposts": [0, 0.01],
+            "range": [0, 10],
+        },
+        "schools": {"direction": -1, "normalise": "minmax", "range": [0, 10]},
+    },
+}
+
+
+def test_indicator_construction_from_the_model():
+    base = pd.DataFrame(
+        {
+            "unit": ["A", "B", "C"],
+            "deaths": [10.0, 50, 200],
+            "pop": [1000.0, 10000, 10000],
+            "schools": [1.0, 3, 5],
+        }
+    )
+    res = CompositeIndex(IndexModel.from_dict(CONSTRUCTED)).fit(base)
+    # deaths per person: 0.01, 0.005, 0.02 -> goalposts [0, 0.01] clipped -> 10, 5, 10
+    np.testing.assert_allclose(res.leaves["deaths"], [10, 5, 10])
+    # more schools is better: reversed min-max -> 10, 5, 0
+    np.testing.assert_allclose(res.leaves["schools"], [10, 5, 0])
+    np.testing.assert_allclose(res.scores["R"], [10, 5, 5])
+
+
+def test_normalisation_learnt_on_a_reference_year():
+    base = pd.DataFrame(
+        {"unit": ["A", "B"], "deaths": [1.0, 1], "pop": [100.0, 100], "schools": [2.0, 4]}
+    )
+    later = pd.DataFrame(
+        {"unit": ["A", "B"], "deaths": [1.0, 1], "pop": [100.0, 100], "schools": [3.0, 6]}
+    )
+    res = CompositeIndex(IndexModel.from_dict(CONSTRUCTED)).fit(later, reference=base)
+    # schools min-max learnt on 2..4 and reversed: 3 -> 5, 6 -> -10 (beyond the reference range)
+    np.testing.assert_allclose(res.leaves["schools"], [5, -10])
+
+
+def test_construction_bad_input():
+    with pytest.raises(SpecError, match=r"indicators\.schools\.direction: missing or invalid"):
+        IndexModel.from_dict({**CONSTRUCTED, "indicators": {"schools": {"normalise": "minmax"}}})
+    with pytest.raises(SpecError, match="not leaves of the tree"):
+        IndexModel.from_dict({**CONSTRUCTED, "indicators": {"nope": {"direction": 1}}})
+    model = IndexModel.from_dict(CONSTRUCTED)
+    zero = pd.DataFrame(
+        {"unit": ["A", "B"], "deaths": [1.0, 1], "pop": [100.0, 0], "schools": [2.0, 4]}
+    )
+    with pytest.raises(DataError, match=r"denominator 'pop' is 0 for unit\(s\) B"):
+        CompositeIndex(model).fit(zero)
+    logm = IndexModel.from_dict(
+        {
+            **CONSTRUCTED,
+            "indicators": {"schools": {"direction": 1, "transform": "log", "normalise": "minmax"}},
+        }
+    )
+    with pytest.raises(
+        DataError, match=r"'schools': the log transform needs positive values; unit\(s\) A"
+    ):
+        CompositeIndex(logm).fit(zero.assign(schools=[0.0, 4], pop=[1.0, 1]))

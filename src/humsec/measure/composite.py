@@ -131,8 +131,50 @@ class CompositeIndex:
 
         return index_model(self.model)
 
-    def fit(self, data: Any, *, source: str | None = None) -> IndexResult:
+    def fit(self, data: Any, *, reference: Any = None, source: str | None = None) -> IndexResult:
+        """Score the units of ``data`` (a frame or a file).
+
+        With indicator construction in the model (``indicators:`` block), the normalisation is
+        learnt on ``reference`` (e.g. the base year; default: ``data`` itself) and applied to
+        ``data``, so later years are on the reference year's scale.
+        """
         model = self.resolved_model()
+        raw, units, notes = self._read(model, data, source)
+        leaves = dict(raw)
+        if model.indicators:
+            ref = raw if reference is None else self._read(model, reference, None)[0]
+            leaves = _construct(model, raw, ref, units, self._denominators(model, data, reference))
+        return self._score(model, units, leaves, notes)
+
+    def _denominators(
+        self, model: IndexModel, data: Any, reference: Any
+    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        names = sorted({s.denominator for s in model.indicators.values() if s.denominator})
+        out = []
+        for frame_like in (data, data if reference is None else reference):
+            frame = self._frame(model, frame_like)
+            missing = [n for n in names if n not in frame.columns]
+            if missing:
+                raise ColumnNotFoundError(missing, [str(c) for c in frame.columns])
+            units = frame[model.unit].astype(str)
+            out.append({n: _numeric(frame[n], n, units, model.missing_values, None) for n in names})
+        return out[0], out[1]
+
+    def _frame(self, model: IndexModel, data: Any) -> pd.DataFrame:
+        if isinstance(data, (str, Path)):
+            from humsec.io.survey import read_survey
+
+            data = read_survey(data, na_values=model.missing_values).frame
+        frame = to_narwhals(data).to_pandas()
+        return (
+            frame[frame[model.unit].notna()].reset_index(drop=True)
+            if model.unit in frame.columns
+            else frame
+        )
+
+    def _read(
+        self, model: IndexModel, data: Any, source: str | None
+    ) -> tuple[dict[str, np.ndarray], pd.Series, list[str]]:
         if isinstance(data, (str, Path)):
             from humsec.io.survey import read_survey
 
@@ -161,6 +203,11 @@ class CompositeIndex:
             else:
                 notes.append(f"column {leaf!r} is not in the data: missing for every unit")
                 leaves[leaf] = np.full(len(frame), np.nan)
+        return leaves, units, notes
+
+    def _score(
+        self, model: IndexModel, units: pd.Series, leaves: dict[str, np.ndarray], notes: list[str]
+    ) -> IndexResult:
         scores = evaluate_tree(model, leaves, round_nodes=self.round_nodes)
         values = {**leaves, **scores}
         drivers: dict[str, list[Any]] = {}
@@ -212,6 +259,57 @@ def evaluate_tree(
 
 def _node_weights(node: Node) -> np.ndarray:
     return np.ones(len(node.children)) if node.weights is None else np.asarray(node.weights)
+
+
+def _construct(
+    model: IndexModel,
+    raw: dict[str, np.ndarray],
+    reference: dict[str, np.ndarray],
+    units: pd.Series,
+    denominators: tuple[dict[str, np.ndarray], dict[str, np.ndarray]],
+) -> dict[str, np.ndarray]:
+    """Raw indicators to leaf scores: denominate, transform, normalise (learnt on ``reference``)."""
+    from humsec.measure.construct import Normalise
+
+    out = dict(raw)
+    for name, spec in model.indicators.items():
+        values = []
+        for data, denoms in ((raw, denominators[0]), (reference, denominators[1])):
+            x = np.asarray(data[name], dtype=np.float64)
+            if spec.denominator:
+                d = denoms[spec.denominator]
+                zero = d == 0
+                if zero.any():
+                    msg = f"Indicator {name!r}: denominator {spec.denominator!r} is 0 for unit(s) {', '.join(units[zero].head(5))}."
+                    raise DataError(msg)
+                x = x / d
+            values.append(_transform(x, spec.transform, name, units))
+        x, ref = values
+        if spec.normalise is None:
+            out[name] = x * spec.direction if spec.direction < 0 else x
+            continue
+        step = Normalise(
+            spec.normalise,
+            range=spec.range,
+            directions={name: spec.direction},
+            goalposts={name: spec.goalposts} if spec.goalposts else None,
+            targets={name: spec.target} if spec.target is not None else None,
+            columns=[name],
+        )
+        step.fit(pd.DataFrame({name: ref}))
+        out[name] = step.transform(pd.DataFrame({name: x}))[name].to_numpy(dtype=np.float64)
+    return out
+
+
+def _transform(x: np.ndarray, how: str, name: str, units: pd.Series) -> np.ndarray:
+    if how == "none":
+        return x
+    bad = (x <= 0) if how in ("log", "log10") else (x < 0)
+    bad &= ~np.isnan(x)
+    if bad.any():
+        msg = f"Indicator {name!r}: the {how} transform needs {'positive' if how != 'sqrt' else 'non-negative'} values; unit(s) {', '.join(units[bad].head(5))} have {x[bad][:5].tolist()}."
+        raise DataError(msg)
+    return {"log": np.log, "log10": np.log10, "sqrt": np.sqrt}[how](x)
 
 
 def _numeric(

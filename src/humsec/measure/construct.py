@@ -43,16 +43,7 @@ __all__ = [
 ]
 
 IMPUTE_METHODS = ("group_mean", "group_median", "mean", "median", "locf")
-NORMALISE_METHODS = (
-    "minmax",
-    "goalposts",
-    "log_goalposts",
-    "zscore",
-    "rank",
-    "percentile",
-    "distance_to_target",
-)
-
+from humsec.tables.index_model import NORMALISE_METHODS  # noqa: E402 - one list for spec and step
 
 # ---------------------------------------------------------------------------------------------
 # shared helpers

@@ -27,7 +27,33 @@ import yaml
 
 from humsec.exceptions import SpecError
 
-__all__ = ["Classes", "IndexModel", "Node"]
+__all__ = ["NORMALISE_METHODS", "TRANSFORMS", "Classes", "IndexModel", "IndicatorSpec", "Node"]
+
+NORMALISE_METHODS = (
+    "minmax",
+    "goalposts",
+    "log_goalposts",
+    "zscore",
+    "rank",
+    "percentile",
+    "distance_to_target",
+)
+TRANSFORMS = ("none", "log", "log10", "sqrt")
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """How a raw indicator becomes a leaf score: denominator, transform, direction, normalisation."""
+
+    name: str
+    direction: float = 1.0  # 1: more is worse (higher score); -1: more is better
+    unit: str | None = None
+    denominator: str | None = None
+    transform: str = "none"
+    normalise: str | None = None
+    goalposts: tuple[float, float] | None = None
+    target: float | None = None
+    range: tuple[float, float] = (0.0, 10.0)
 
 
 @dataclass(frozen=True)
@@ -61,6 +87,7 @@ class IndexModel:
     classes: tuple[Classes, ...] = ()
     missing_values: tuple[str, ...] = ()
     unit: str = "ISO3"
+    indicators: Mapping[str, IndicatorSpec] = field(default_factory=dict)
 
     @property
     def leaves(self) -> tuple[str, ...]:
@@ -109,7 +136,7 @@ class IndexModel:
         problems: list[tuple[str, str]] = []
         if not isinstance(raw, Mapping):
             raise SpecError([("(top level)", "expected a mapping with 'root' and 'nodes'")], source)
-        known = {"root", "nodes", "name", "classes", "missing_values", "unit"}
+        known = {"root", "nodes", "name", "classes", "missing_values", "unit", "indicators"}
         problems += [
             (str(k), f"unknown field; expected one of {sorted(known)}")
             for k in raw
@@ -210,16 +237,103 @@ class IndexModel:
                 problems.append((f"{where}.node", f"{node!r} is not a node"))
             classes.append(Classes(node, th, labels))
         missing = raw.get("missing_values") or []
+        indicators = _parse_indicators(raw.get("indicators") or {}, nodes, problems)
         if problems:
             raise SpecError(problems, source)
-        return cls(
+        model = cls(
             str(root),
             nodes,
             raw.get("name"),
             tuple(classes),
             tuple(str(m) for m in missing),
             str(raw.get("unit", "ISO3")),
+            indicators,
         )
+        unknown = [name for name in indicators if name not in model.leaves]
+        if unknown:
+            msg = f"not leaves of the tree: {unknown}; leaves are {list(model.leaves)}"
+            raise SpecError([("indicators", msg)], source)
+        return model
+
+
+def _parse_indicators(
+    raw: Any, nodes: Mapping[str, Node], problems: list[tuple[str, str]]
+) -> dict[str, IndicatorSpec]:
+    """The ``indicators`` block: one entry per leaf that needs construction before aggregation."""
+    if not isinstance(raw, Mapping):
+        problems.append(
+            ("indicators", "expected a mapping indicator -> {direction, normalise, ...}")
+        )
+        return {}
+    allowed = {
+        "direction",
+        "unit",
+        "denominator",
+        "transform",
+        "normalise",
+        "goalposts",
+        "target",
+        "range",
+    }
+    out: dict[str, IndicatorSpec] = {}
+    for name, body in raw.items():
+        where = f"indicators.{name}"
+        if not isinstance(body, Mapping):
+            problems.append((where, f"expected a mapping, got {body!r}"))
+            continue
+        problems += [
+            (f"{where}.{k}", f"unknown field; expected one of {sorted(allowed)}")
+            for k in body
+            if k not in allowed
+        ]
+        if str(name) in nodes:
+            problems.append((where, "is a node, not an indicator"))
+        direction = body.get("direction")
+        if direction not in (1, -1):
+            msg = f"missing or invalid: give 1 (more is worse) or -1 (more is better), got {direction!r}"
+            problems.append((f"{where}.direction", msg))
+            direction = 1
+        transform = body.get("transform", "none")
+        if transform not in TRANSFORMS:
+            problems.append(
+                (f"{where}.transform", f"expected one of {list(TRANSFORMS)}, got {transform!r}")
+            )
+        method = body.get("normalise")
+        if method is not None and method not in NORMALISE_METHODS:
+            problems.append(
+                (f"{where}.normalise", f"expected one of {list(NORMALISE_METHODS)}, got {method!r}")
+            )
+        goalposts = body.get("goalposts")
+        if goalposts is not None and not (
+            isinstance(goalposts, list)
+            and len(goalposts) == 2
+            and all(isinstance(g, (int, float)) for g in goalposts)
+            and goalposts[0] < goalposts[1]
+        ):
+            problems.append(
+                (f"{where}.goalposts", f"expected [low, high] with low < high, got {goalposts!r}")
+            )
+            goalposts = None
+        target = body.get("target")
+        if method == "distance_to_target" and not isinstance(target, (int, float)):
+            problems.append((f"{where}.target", "distance to target needs a numeric target"))
+        rng = body.get("range", [0, 10])
+        if not (isinstance(rng, list) and len(rng) == 2 and rng[0] < rng[1]):
+            problems.append((f"{where}.range", f"expected [low, high], got {rng!r}"))
+            rng = [0, 10]
+        denominator = body.get("denominator")
+        out[str(name)] = IndicatorSpec(
+            str(name),
+            float(direction),
+            body.get("unit"),
+            None if denominator is None else str(denominator),
+            str(transform),
+            method,
+            None if goalposts is None else (float(goalposts[0]), float(goalposts[1])),
+            None if not isinstance(target, (int, float)) else float(target),
+            (float(rng[0]), float(rng[1])),
+        )
+    return out
 
 
 def _graph_problems(root: str, nodes: Mapping[str, Node]) -> list[tuple[str, str]]:
