@@ -455,3 +455,21 @@ def test_cli_builtin_coinr_asem(tmp_path):
     rank_col = next(c for c in expected.columns if "rank" in c.lower() and "index" in c.lower())
     theirs = expected.set_index(unit_col)[rank_col]
     assert (ours.reindex(theirs.index) == theirs).all()
+
+
+def test_regression_imputation_recovers_a_linear_relation():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=200)
+    df = pd.DataFrame(
+        {"a": x, "b": 2 * x + 1 + 0.01 * rng.normal(size=200)}, index=[f"u{i}" for i in range(200)]
+    )
+    df.loc[["u3", "u7"], "b"] = np.nan
+    imp = Impute("regression").fit(df)
+    out = imp.transform(df)
+    np.testing.assert_allclose(
+        out.loc[["u3", "u7"], "b"], 2 * df.loc[["u3", "u7"], "a"] + 1, atol=0.05
+    )
+    assert imp.imputed_["b"].sum() == 2 and not imp.imputed_["a"].any()
+    # fitted on one year, applied to another
+    later = df.assign(b=np.nan).iloc[:5]
+    np.testing.assert_allclose(imp.transform(later)["b"], 2 * later["a"] + 1, atol=0.05)

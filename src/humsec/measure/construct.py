@@ -42,7 +42,7 @@ __all__ = [
     "skewness",
 ]
 
-IMPUTE_METHODS = ("group_mean", "group_median", "mean", "median", "locf")
+IMPUTE_METHODS = ("group_mean", "group_median", "mean", "median", "locf", "regression")
 from humsec.tables.index_model import NORMALISE_METHODS  # noqa: E402 - one list for spec and step
 
 # ---------------------------------------------------------------------------------------------
@@ -182,7 +182,9 @@ class Impute(Step):
     method
         ``"group_mean"`` / ``"group_median"``: mean / median of the column within the unit's group
         (COINr ``i_mean_grp`` / ``i_median_grp``); ``"mean"`` / ``"median"``: of the whole column
-        (``i_mean`` / ``i_median``); ``"locf"``: the unit's last observed value.
+        (``i_mean`` / ``i_median``); ``"locf"``: the unit's last observed value; ``"regression"``:
+        each indicator regressed on the others, iterated until the fills settle (chained equations,
+        scikit-learn's ``IterativeImputer`` with Bayesian ridge; an EM-like conditional mean).
     group
         Grouping column of the group methods; units whose group is missing stay missing.
     columns
@@ -234,6 +236,7 @@ class Impute(Step):
         self._exclude = tuple(c for c in (group, unit, time) if c is not None)
         self.fill_: pd.DataFrame | None = None
         self.imputed_: pd.DataFrame | None = None
+        self.model_: Any = None
 
     def _keys(self, frame: pd.DataFrame) -> pd.Series:
         """Per row, the key of its fill values: group, unit, or a constant for whole columns."""
@@ -259,6 +262,15 @@ class Impute(Step):
             _require(frame, [self.group], "Impute")
         keys = self._keys(frame)
         data = frame[cols].astype(float)
+        if self.method == "regression":
+            from sklearn.experimental import enable_iterative_imputer  # noqa: F401
+            from sklearn.impute import IterativeImputer
+
+            self.model_ = IterativeImputer(max_iter=25, random_state=0, keep_empty_features=True)
+            self.model_.fit(data.to_numpy(copy=True))  # pandas 3 gives read-only views
+            self.fill_ = pd.DataFrame(columns=cols)
+            self._fitted_columns = cols
+            return self
         if self.method == "locf":
             ordered = self._ordered(frame)
             by = self._keys(ordered)
@@ -276,6 +288,11 @@ class Impute(Step):
         out = frame.copy()
         before = frame[cols].isna()
         filled = frame[cols].astype(float)
+        if self.method == "regression":
+            values = self.model_.transform(filled.to_numpy(copy=True))
+            out[cols] = pd.DataFrame(values, index=frame.index, columns=cols)
+            self.imputed_ = before
+            return out
         if self.method == "locf":
             # carry forward inside the frame, in time order, then put the rows back in place
             pos = np.arange(len(frame))
