@@ -43,7 +43,7 @@ def arithmetic(x: np.ndarray, w: np.ndarray, params: Mapping[str, Any]) -> np.nd
 
 def geometric(x: np.ndarray, w: np.ndarray, params: Mapping[str, Any]) -> np.ndarray:
     """Weighted geometric mean; a zero child gives zero (non-compensatory)."""
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # a negative child: undefined (NaN)
         logs = np.log(np.where(np.isnan(x), 1.0, x))
     return np.exp(np.nansum(_weights_present(x, w) * logs, axis=1)) / _any(x)
 

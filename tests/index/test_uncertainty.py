@@ -159,3 +159,31 @@ def test_cli_html_page_with_charts_and_map(tmp_path):
     text = page.read_text()
     assert text.count("<svg") == 4  # scores, rank intervals, sensitivity, map
     assert "http" not in text.split("<svg")[0]  # nothing fetched from a CDN
+
+
+def test_construction_choices_in_the_monte_carlo():
+    one_leaf = IndexModel.from_dict({"root": "R", "unit": "u", "nodes": {"R": {"children": ["a"]}}})
+    f = Factors(weight_noise=0.0, normalise=("minmax", "rank", "percentile", "zscore"))
+    # every normalisation is monotone: one leaf never changes the ranking
+    s = index_sensitivity(one_leaf, DATA, factors=f, n=32, seed=1).set_index("factor")
+    assert s.loc["normalise", "total_effect"] == 0.0
+    # with two leaves on different spreads, the normalisation method moves ranks
+    spread = DATA.assign(b=DATA["b"] ** 3)
+    two = IndexModel.from_dict({"root": "R", "unit": "u", "nodes": {"R": {"children": ["a", "b"]}}})
+    s2 = index_sensitivity(two, spread, factors=f, n=64, seed=1).set_index("factor")
+    assert s2.loc["normalise", "total_effect"] > 0.5
+    # imputation choices matter only for units with missing leaves
+    holes = DATA.copy()
+    holes.loc[[0, 5], "a"] = np.nan
+    imp = Factors(weight_noise=0.0, impute=("none", "mean", "median"))
+    res = index_uncertainty(MODEL, holes, factors=imp, n=60, seed=3).intervals
+    h = res[res["node"] == "H"].set_index("unit")
+    assert (h.loc[["u0", "u5"], "score_high"] > h.loc[["u0", "u5"], "score_low"]).all()
+    assert (
+        h.drop(index=["u0", "u5"]).eval("score_high - score_low").max() < 1e-9
+    )  # others: no effect
+    # the outlier rule is a factor too (it moves the units in the treated tail)
+    out = Factors(weight_noise=0.0, outliers=(False, True))
+    skewed = DATA.assign(a=np.r_[DATA["a"].to_numpy()[:-1], 500.0])
+    s3 = index_sensitivity(MODEL, skewed, factors=out, n=32, seed=2).set_index("factor")
+    assert "outliers" in s3.index

@@ -1,9 +1,12 @@
 """Uncertainty and sensitivity of a composite index to method choices and to data uncertainty.
 
-Three groups of uncertain inputs (factors):
+Groups of uncertain inputs (factors):
 
 - ``weights``: every node's weights multiplied by independent U(1 − noise, 1 + noise) factors;
 - ``op:<node>``: for nodes given alternatives, the aggregation operator drawn uniformly among them;
+- ``impute``, ``outliers``, ``normalise``: construction choices drawn among alternatives, applied to
+  the raw leaf values (imputation method or none; COINr's outlier treatment or none; normalisation
+  method, every one mapped onto 0–10 so that all operators stay defined);
 - ``data``: leaf scores plus N(0, se²) noise, where standard errors are given (e.g. from the AF engine).
 
 :func:`index_uncertainty` runs a Monte Carlo and gives each unit's score and rank intervals at every
@@ -47,6 +50,17 @@ class Factors:
     weight_noise: float = 0.25
     operators: Mapping[str, Sequence[str]] = field(default_factory=dict)
     data_se: pd.DataFrame | None = None  # units × leaves; missing = no noise
+    impute: Sequence[str] = ()  # e.g. ("none", "mean", "median", "regression")
+    outliers: Sequence[bool] = ()  # e.g. (False, True): COINr's Winsorise-or-log rule
+    normalise: Sequence[str] = ()  # e.g. ("minmax", "rank", "percentile", "zscore")
+
+    def construction(self) -> dict[str, tuple[Any, ...]]:
+        """The construction choices and their alternatives (the first is the nominal choice)."""
+        return {
+            "impute": tuple(self.impute) or ("none",),
+            "outliers": tuple(self.outliers) or (False,),
+            "normalise": tuple(self.normalise) or ("as given",),
+        }
 
     def groups(self, model: IndexModel) -> list[tuple[str, int]]:
         """(name, number of uniform draws) of each factor group."""
@@ -54,6 +68,7 @@ class Factors:
         if self.weight_noise > 0:
             out.append(("weights", sum(len(n.children) for n in model.nodes.values())))
         out += [(f"op:{node}", 1) for node, alts in self.operators.items() if len(alts) > 1]
+        out += [(name, 1) for name, alts in self.construction().items() if len(alts) > 1]
         if self.data_se is not None:
             out.append(("data", int(self.data_se.size)))
         return out
@@ -68,9 +83,14 @@ class UncertaintyResult:
     level: float
 
 
+Tables = dict[tuple[Any, Any, Any], dict[str, np.ndarray]]
+
+
 def _setup(
     model: IndexModel, data: Any, factors: Factors
-) -> tuple[IndexResult, dict[str, np.ndarray], np.ndarray | None]:
+) -> tuple[IndexResult, dict[str, np.ndarray], np.ndarray | None, Tables]:
+    """The nominal fit, its leaves, leaf standard errors, and the leaf table of every combination
+    of construction choices (built once: replicates only pick one)."""
     for node in factors.operators:
         if node not in model.nodes:
             raise HumsecError(
@@ -78,13 +98,20 @@ def _setup(
             )
     nominal = CompositeIndex(model).fit(data)
     leaves = {c: nominal.leaves[c].to_numpy() for c in nominal.leaves.columns}
+    tables: Tables = {}
+    choices = factors.construction()
+    if any(len(v) > 1 for v in choices.values()):
+        for imp in choices["impute"]:
+            for out in choices["outliers"]:
+                for norm in choices["normalise"]:
+                    tables[(imp, out, norm)] = _constructed(nominal, imp, out, norm)
     se = None
     if factors.data_se is not None:
         se = factors.data_se.reindex(
             index=nominal.scores.index, columns=list(nominal.leaves.columns)
         ).to_numpy(dtype=np.float64)
         se = np.nan_to_num(se)
-    return nominal, leaves, se
+    return nominal, leaves, se, tables
 
 
 def _evaluate(
@@ -94,11 +121,13 @@ def _evaluate(
     se: np.ndarray | None,
     u: np.ndarray,
     groups: list[tuple[str, int]],
+    tables: Tables,
 ) -> dict[str, np.ndarray]:
     """Node scores for one point ``u`` in [0, 1)^d of the factor space."""
     weights: dict[str, np.ndarray] = {}
     ops: dict[str, str] = {}
     values = leaves
+    chosen = {name: alts[0] for name, alts in factors.construction().items()}
     pos = 0
     for name, dim in groups:
         part = u[pos : pos + dim]
@@ -121,10 +150,64 @@ def _evaluate(
             node_name = name[3:]
             alts = list(factors.operators[node_name])
             ops[node_name] = alts[min(int(part[0] * len(alts)), len(alts) - 1)]
+        elif name in ("impute", "outliers", "normalise"):
+            options = factors.construction()[name]
+            chosen[name] = options[min(int(part[0] * len(options)), len(options) - 1)]
         elif name == "data" and se is not None:
             z = special.ndtri(np.clip(part, 1e-12, 1 - 1e-12)).reshape(se.shape)
             values = {c: leaves[c] + se[:, j] * z[:, j] for j, c in enumerate(leaves)}
+    if tables:
+        values = tables[(chosen["impute"], chosen["outliers"], chosen["normalise"])]
+        if se is not None:  # data noise on top of the chosen construction
+            values = {
+                c: values[c] + (v - leaves[c])
+                for c, v in zip(leaves, _noisy(leaves, se, u, groups), strict=True)
+            }
     return evaluate_tree(model, values, weights=weights, ops=ops)
+
+
+def _noisy(
+    leaves: dict[str, np.ndarray], se: np.ndarray, u: np.ndarray, groups: list[tuple[str, int]]
+) -> list[np.ndarray]:
+    pos = 0
+    for name, dim in groups:
+        if name == "data":
+            z = special.ndtri(np.clip(u[pos : pos + dim], 1e-12, 1 - 1e-12)).reshape(se.shape)
+            return [leaves[c] + se[:, j] * z[:, j] for j, c in enumerate(leaves)]
+        pos += dim
+    return list(leaves.values())
+
+
+def _constructed(
+    nominal: IndexResult, impute: str, outliers: bool, normalise: str
+) -> dict[str, np.ndarray]:
+    """Leaf scores under one combination of construction choices, on a 0–10 scale."""
+    from humsec.measure.construct import Impute, Normalise, TreatOutliers
+
+    frame = (
+        nominal.raw.copy()
+        if normalise != "as given" or impute != "none" or outliers
+        else nominal.leaves.copy()
+    )
+    cols = list(frame.columns)
+    if impute != "none":
+        frame = Impute(impute, columns=cols).fit_transform(frame)
+    if outliers:
+        frame = TreatOutliers(
+            columns=[c for c in cols if frame[c].notna().sum() >= 4]
+        ).fit_transform(frame)
+    if normalise == "as given":
+        return {c: frame[c].to_numpy(dtype=np.float64) for c in cols}
+    directions = {c: s.direction for c, s in nominal.model.indicators.items()}
+    step = (
+        Normalise(normalise, range=(0.0, 10.0), directions=directions, columns=cols)
+        if normalise != "zscore"
+        else Normalise("zscore", directions=directions, columns=cols)
+    )
+    scored = step.fit_transform(frame)
+    if normalise == "zscore":  # z-scores onto 0–10 (±3 sd), so that means of any kind stay defined
+        scored[cols] = ((scored[cols] + 3) / 6 * 10).clip(0, 10)
+    return {c: scored[c].to_numpy(dtype=np.float64) for c in cols}
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
@@ -142,7 +225,7 @@ def index_uncertainty(
 ) -> UncertaintyResult:
     """Monte Carlo over the factors: score and rank intervals for every unit at every node."""
     factors = factors or Factors()
-    nominal, leaves, se = _setup(model, data, factors)
+    nominal, leaves, se, tables = _setup(model, data, factors)
     groups = factors.groups(model)
     dim = sum(d for _, d in groups)
     rng = np.random.default_rng(seed)
@@ -151,7 +234,7 @@ def index_uncertainty(
     score_draws = np.empty((n, len(nodes), n_units))
     rank_draws = np.empty_like(score_draws)
     for r in range(n):
-        out = _evaluate(model, factors, leaves, se, rng.random(dim), groups)
+        out = _evaluate(model, factors, leaves, se, rng.random(dim), groups, tables)
         for i, node in enumerate(nodes):
             score_draws[r, i] = out[node]
             rank_draws[r, i] = _ranks(out[node])
@@ -197,7 +280,7 @@ def index_sensitivity(
     """First-order and total-effect indices of each factor group for the mean absolute rank shift
     of the root (Saltelli 2010 design: n·(k + 2) evaluations for k groups)."""
     factors = factors or Factors()
-    nominal, leaves, se = _setup(model, data, factors)
+    nominal, leaves, se, tables = _setup(model, data, factors)
     groups = factors.groups(model)
     if not groups:
         raise HumsecError(
@@ -210,7 +293,7 @@ def index_sensitivity(
     base_rank = nominal.ranks()[model.root].to_numpy(dtype=np.float64)
 
     def output(u: np.ndarray) -> float:
-        scores = _evaluate(model, factors, leaves, se, u, groups)[model.root]
+        scores = _evaluate(model, factors, leaves, se, u, groups, tables)[model.root]
         return float(np.nanmean(np.abs(_ranks(scores) - base_rank)))
 
     fA = np.array([output(a) for a in A])

@@ -209,6 +209,15 @@ def index(
         "--alternative-ops/--no-alternative-ops",
         help="In the Monte Carlo, each node's operator varies among its own, arithmetic and geometric.",
     ),
+    vary_normalise: str = typer.Option(
+        "", "--vary-normalise", help="Monte Carlo: normalisations to try, e.g. minmax,rank,zscore."
+    ),
+    vary_impute: str = typer.Option(
+        "", "--vary-impute", help="Monte Carlo: imputations to try, e.g. none,mean,regression."
+    ),
+    vary_outliers: bool = typer.Option(
+        False, "--vary-outliers", help="Monte Carlo: with and without COINr's outlier treatment."
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Monte Carlo seed."),
     html: Path | None = typer.Option(None, "--html", help="Also write an HTML page with charts."),
     boundaries: Path | None = typer.Option(
@@ -231,9 +240,24 @@ def index(
         result = CompositeIndex(model, round_nodes=round_nodes).fit(data)
         table = result.to_frame()
         if uncertainty > 0:
-            table, sensitivity = _with_uncertainty(
-                result, table, uncertainty, weight_noise, alternative_ops, seed
+            from humsec.analysis.index_uncertainty import Factors
+
+            ops = (
+                {
+                    n: list(dict.fromkeys([nd.op, "arithmetic", "geometric"]))
+                    for n, nd in result.model.nodes.items()
+                }
+                if alternative_ops
+                else {}
             )
+            factors = Factors(
+                weight_noise=weight_noise,
+                operators=ops,
+                impute=tuple(x for x in vary_impute.split(",") if x),
+                outliers=(False, True) if vary_outliers else (),
+                normalise=tuple(x for x in vary_normalise.split(",") if x),
+            )
+            table, sensitivity = _with_uncertainty(result, data, table, uncertainty, factors, seed)
         if html is not None:
             from humsec.report.index_html import render_index_html
 
@@ -306,25 +330,15 @@ def _coinr_asem(data: Path, out: Path | None) -> None:
 
 
 def _with_uncertainty(
-    result: Any, table: Any, n: int, weight_noise: float, alternative_ops: bool, seed: int | None
+    result: Any, data: Path, table: Any, n: int, factors: Any, seed: int | None
 ) -> tuple[Any, Any]:
-    from humsec.analysis.index_uncertainty import Factors, index_sensitivity, index_uncertainty
+    from humsec.analysis.index_uncertainty import index_sensitivity, index_uncertainty
 
     model = result.model
-    ops = (
-        {
-            n_: list(dict.fromkeys([node.op, "arithmetic", "geometric"]))
-            for n_, node in model.nodes.items()
-        }
-        if alternative_ops
-        else {}
-    )
-    factors = Factors(weight_noise=weight_noise, operators=ops)
-    leaves = result.leaves.reset_index().rename(columns={"unit": model.unit})
-    unc = index_uncertainty(model, leaves, factors=factors, n=n, seed=seed)
+    unc = index_uncertainty(model, data, factors=factors, n=n, seed=seed)
     cols = ["unit", "node", "score_low", "score_high", "rank_low", "rank_high"]
     table = table.merge(unc.intervals[cols], on=["unit", "node"], how="left")
-    sensitivity = index_sensitivity(model, leaves, factors=factors, n=max(32, n // 8), seed=seed)
+    sensitivity = index_sensitivity(model, data, factors=factors, n=max(32, n // 8), seed=seed)
     return table, sensitivity
 
 

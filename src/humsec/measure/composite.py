@@ -51,7 +51,9 @@ class IndexResult:
         drivers: pd.DataFrame,
         coverage: pd.DataFrame,
         notes: list[str],
+        raw: pd.DataFrame | None = None,
     ):
+        self.raw = leaves if raw is None else raw  # leaf values before construction
         self.model = model
         self.units = units
         self.leaves = leaves
@@ -144,7 +146,9 @@ class CompositeIndex:
         if model.indicators:
             ref = raw if reference is None else self._read(model, reference, None)[0]
             leaves = _construct(model, raw, ref, units, self._denominators(model, data, reference))
-        return self._score(model, units, leaves, notes)
+        result = self._score(model, units, leaves, notes)
+        result.raw = pd.DataFrame(raw, index=result.scores.index)
+        return result
 
     def _denominators(
         self, model: IndexModel, data: Any, reference: Any
