@@ -250,3 +250,10 @@ def test_construction_bad_input():
         DataError, match=r"'schools': the log transform needs positive values; unit\(s\) A"
     ):
         CompositeIndex(logm).fit(zero.assign(schools=[0.0, 4], pop=[1.0, 1]))
+
+
+def test_a_node_with_no_data_is_reported():
+    df = pd.DataFrame({"unit": ["A", "B"], "flood": [2.0, 3.0], "drought": [1.0, 1.0]})
+    res = CompositeIndex(IndexModel.from_dict(MODEL)).fit(df)
+    assert "node(s) with no data for any unit (every child missing): ['Vuln']" in res.notes
+    assert res.scores["Risk"].notna().all()  # the root renormalises over what it has

@@ -213,6 +213,9 @@ class CompositeIndex:
         self, model: IndexModel, units: pd.Series, leaves: dict[str, np.ndarray], notes: list[str]
     ) -> IndexResult:
         scores = evaluate_tree(model, leaves, round_nodes=self.round_nodes)
+        empty = [name for name in model.order if np.isnan(scores[name]).all()]
+        if empty:
+            notes.append(f"node(s) with no data for any unit (every child missing): {empty}")
         values = {**leaves, **scores}
         drivers: dict[str, list[Any]] = {}
         coverage: dict[str, np.ndarray] = {}
