@@ -342,6 +342,61 @@ def _with_uncertainty(
     return table, sensitivity
 
 
+response_app = typer.Typer(
+    help="Who does what where: coverage of needs, gaps, duplication.", no_args_is_help=True
+)
+app.add_typer(response_app, name="response")
+
+
+@response_app.command("gaps")
+def response_gaps_command(
+    activities: Path = typer.Argument(
+        ..., help="3W/4W/5W activities (CSV or Excel; HXL tags used when present)."
+    ),
+    needs: Path = typer.Argument(
+        ..., help="People in need by area and sector (long, or wide HXL #inneed+<sector>)."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Gap table CSV: one row per area × sector."
+    ),
+    columns: str = typer.Option(
+        "",
+        "--columns",
+        help="Activity columns: area=...,sector=...,org=...,reached=... (when not HXL-tagged).",
+    ),
+    needs_columns: str = typer.Option(
+        "", "--needs-columns", help="Needs columns: area=...,sector=...,people_in_need=..."
+    ),
+    reach: str = typer.Option(
+        "max",
+        "--reach",
+        help="max (largest single activity, no double counting) or sum (upper bound).",
+    ),
+) -> None:
+    """Coverage and gaps by area × sector: people in need, reached, coverage, organisations, gap score."""
+    from humsec.analysis.response_gaps import parse_columns, response_gaps
+    from humsec.results.af_result import _write_atomic
+
+    try:
+        result = response_gaps(
+            activities,
+            needs,
+            columns=parse_columns(columns) or None,
+            needs_columns=parse_columns(needs_columns) or None,
+            reach=reach,
+        )
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    if out is not None:
+        _write_atomic(out, lambda tmp: result.table.to_csv(tmp, index=False))
+    for line in result.report:
+        stdout.print(f"note: {line}", highlight=False, markup=False)
+    stdout.print(result.table.head(15).to_string(index=False), highlight=False, markup=False)
+    if out is not None:
+        stdout.print(f"wrote {out}", highlight=False, markup=False)
+
+
 @app.command()
 def demo(
     out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for the demo's outputs."),

@@ -1,0 +1,366 @@
+"""Who does what where against needs: coverage and gaps by area × sector (OCHA 3W/4W practice).
+
+``people_reached`` counts nobody twice: by default the largest number reached by any single activity
+row in the area × sector (the usual 4W rule: activities in one place largely reach the same people),
+``reach="sum"`` gives the upper bound. ``coverage = people_reached / people_in_need``.
+
+``gap_score`` is the number of people in need not reached, ``people_in_need × (1 − min(coverage, 1))``
+(= max(people_in_need − people_reached, 0)): an area × sector with at least as much need and at
+most as much coverage as another never gets a lower score. ``gap_rank`` 1 is the largest gap.
+
+>>> import pandas as pd
+>>> acts = pd.DataFrame({"adm1": ["A", "A", "A", "B"], "cluster": ["Health"] * 3 + ["WASH"],
+...                      "partner": ["X", "Y", "X", "Z"], "reached": [100, 300, 50, 10]})
+>>> needs = pd.DataFrame({"area": ["A", "B", "B"], "sector": ["Health", "WASH", "Health"],
+...                       "people_in_need": [1000, 40, 500]})
+>>> cols = {"area": "adm1", "sector": "cluster", "org": "partner", "reached": "reached"}
+>>> gaps = response_gaps(acts, needs, columns=cols).table
+>>> gaps[["area", "sector", "people_reached", "coverage", "n_orgs", "gap_score"]].to_dict("records")[0]
+{'area': 'A', 'sector': 'Health', 'people_reached': 300.0, 'coverage': 0.3, 'n_orgs': 2, 'gap_score': 700.0}
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from humsec.exceptions import ColumnNotFoundError, HumsecError, describe_rows
+from humsec.io.tagged import TaggedTable, find_column, read_tagged
+
+__all__ = ["GapResult", "canonical_sector", "parse_columns", "response_gaps"]
+
+ACTIVITY_KEYS = ("area", "sector", "org", "reached", "start", "end", "value_usd", "donor")
+HXL_ACTIVITIES = {
+    "area": ["#adm1+code", "#adm2+code", "#adm3+code"],
+    "sector": ["#sector"],
+    "org": ["#org+impl", "#org"],
+    "reached": ["#reached"],
+    "start": ["#date+start"],
+    "end": ["#date+end"],
+    "value_usd": ["#value+usd"],
+    "donor": ["#org+funding", "#org+donor"],
+}
+HXL_NEEDS = {
+    "area": ["#adm1+code", "#adm2+code", "#adm3+code"],
+    "sector": ["#sector"],
+    "people_in_need": ["#inneed"],
+}
+
+#: cluster names (English, French, HXL attributes) -> one canonical key
+SECTOR_SYNONYMS = {
+    "food": [
+        "food security",
+        "securite alimentaire",
+        "food security and livelihoods",
+        "fsl",
+        "food",
+        "secal",
+        "food security & livelihoods",
+        "agriculture",
+    ],
+    "nutrition": ["nutrition", "nut"],
+    "health": ["health", "sante", "hea"],
+    "wash": [
+        "wash",
+        "eha",
+        "eau hygiene et assainissement",
+        "water sanitation hygiene",
+        "water, sanitation and hygiene",
+        "eau, hygiene et assainissement",
+    ],
+    "education": ["education", "edu"],
+    "protection": ["protection", "pro"],
+    "protection+child": [
+        "child protection",
+        "protection de l'enfant",
+        "protection de l enfant",
+        "protection+child",
+        "cp",
+    ],
+    "protection+gbv": [
+        "gbv",
+        "gender-based violence",
+        "violences basees sur le genre",
+        "vbg",
+        "protection+gbv",
+    ],
+    "shelter": [
+        "shelter",
+        "abris",
+        "abris/ame",
+        "abris et non vivres",
+        "shelter and nfi",
+        "shelter/nfi",
+        "emergency shelter and nfi",
+        "nfi",
+    ],
+    "cccm": ["cccm", "camp coordination and camp management", "cccm/sites"],
+    "logistics": ["logistics", "logistique"],
+}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"\s+", " ", text.strip().lower())
+
+
+_LOOKUP = {_fold(s): key for key, names in SECTOR_SYNONYMS.items() for s in names}
+
+
+def canonical_sector(name: Any, extra: Mapping[str, str] | None = None) -> str:
+    """A sector name as a canonical key: 'Santé' and 'Health' are 'health'; unknown names stay as
+    they are (folded). ``extra`` adds user synonyms (name -> key).
+
+    >>> canonical_sector("Sécurité Alimentaire"), canonical_sector("Abris et Non vivres")
+    ('food', 'shelter')
+    """
+    folded = _fold(name)
+    if extra:
+        user = {_fold(k): v for k, v in extra.items()}
+        if folded in user:
+            return user[folded]
+    return _LOOKUP.get(folded, folded)
+
+
+def parse_columns(text: str) -> dict[str, str]:
+    """``"area=adm1_pcode,sector=sector"`` -> {"area": "adm1_pcode", ...} (keys checked).
+
+    >>> parse_columns("area=adm1_pcode, reached=total_reached")
+    {'area': 'adm1_pcode', 'reached': 'total_reached'}
+    """
+    out = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        if "=" not in part:
+            raise HumsecError(f"Cannot read column mapping {part!r}; expected key=column.")
+        key, col = (s.strip() for s in part.split("=", 1))
+        out[key] = col
+    return out
+
+
+@dataclass
+class GapResult:
+    """The gap table and a report of what was dropped, assumed or not matched."""
+
+    table: pd.DataFrame
+    report: list[str] = field(default_factory=list)
+
+
+def _resolve(
+    table: TaggedTable,
+    columns: Mapping[str, str] | None,
+    hxl: Mapping[str, list[str]],
+    required: tuple[str, ...],
+    what: str,
+) -> dict[str, str]:
+    """Map keys to columns: the user's mapping first, else HXL tags; all required keys needed."""
+    known = set(hxl) | {"people_in_need"}
+    resolved: dict[str, str] = {}
+    for key, col in (columns or {}).items():
+        if key not in known:
+            raise HumsecError(
+                f"Unknown key {key!r} in the {what} column mapping; expected {sorted(known)}."
+            )
+        resolved[key] = col
+    for key, patterns in hxl.items():
+        if key not in resolved and table.tagged:
+            for pattern in patterns:
+                found = find_column(
+                    table, pattern, exclude=("#reached+total",) if key == "reached" else ()
+                )
+                if found is not None:
+                    resolved[key] = found
+                    break
+    cols = [str(c) for c in table.frame.columns]
+    for key in hxl:  # a column named after the key itself (area, sector, people_in_need, ...)
+        if key not in resolved and key in cols:
+            resolved[key] = key
+    missing_cols = [c for c in resolved.values() if c not in cols]
+    if missing_cols:
+        raise ColumnNotFoundError(missing_cols, cols, table.source)
+    absent = [k for k in required if k not in resolved]
+    if absent:
+        hint = (
+            ""
+            if table.tagged
+            else " (the file has no HXL tag row: map columns with --columns key=column)"
+        )
+        raise HumsecError(
+            f"The {what} table{'' if table.source is None else ' ' + table.source} has no column for {absent}{hint}."
+        )
+    return resolved
+
+
+MISSING_MARKERS = ("-", "–", "—", "x", "n/a", "na", "nd", "")
+
+
+def _numbers(col: pd.Series, name: str, source: str | None) -> pd.Series:
+    """Numbers as 4W tables write them ('80 418', '1,200'); '-', 'x', 'n/a' are missing."""
+    text = col.astype("string").str.replace(r"[\s,\u00a0\u202f]", "", regex=True)
+    text = text.mask(text.str.lower().isin(MISSING_MARKERS))
+    values = pd.to_numeric(text, errors="coerce")
+    bad = values.isna() & text.notna() & (text != "")
+    if bad.any():
+        rows = np.flatnonzero(bad.to_numpy())
+        found = sorted({str(v) for v in col[bad].head(5)})
+        where = "" if source is None else " of " + source
+        msg = f"Column {name!r}{where} must hold numbers; found {found} at {describe_rows(rows)} (data rows)."
+        raise HumsecError(msg)
+    return values
+
+
+def _needs_long(
+    table: TaggedTable, columns: Mapping[str, str] | None, activity_areas: set[str]
+) -> pd.DataFrame:
+    """Needs as (area, sector, people_in_need); wide HXL tables (#inneed+food, #inneed+wash ...)
+    are melted, the tag's attribute naming the sector. Among the P-code columns (#adm1/2/3+code)
+    the one sharing most codes with the activities is the area (needs per woreda meet a woreda 3W)."""
+    frame = table.frame
+    only_area = columns is not None and set(columns) == {"area"}
+    if (not columns or only_area) and table.tagged and find_column(table, "#sector") is None:
+        candidates = [
+            c for p in ("#adm3+code", "#adm2+code", "#adm1+code") if (c := find_column(table, p))
+        ]
+        area = columns["area"] if only_area and columns else None
+        if area is None and candidates:
+            overlap = [
+                len(set(frame[c].astype(str).str.strip()) & activity_areas) for c in candidates
+            ]
+            area = candidates[int(np.argmax(overlap))] if max(overlap) > 0 else candidates[-1]
+        wide = [
+            (c, t)
+            for c, t in table.tags.items()
+            if t.tag == "#inneed" and "total" not in t.attributes and t.attributes
+        ]
+        if area is not None and wide:
+            parts = []
+            for col, tag in wide:
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "area": frame[area],
+                            "sector": "+".join(sorted(tag.attributes)),
+                            "people_in_need": _numbers(frame[col], col, table.source),
+                        }
+                    )
+                )
+            return pd.concat(parts, ignore_index=True)
+    cols = _resolve(table, columns, HXL_NEEDS, ("area", "sector", "people_in_need"), "needs")
+    return pd.DataFrame(
+        {
+            "area": frame[cols["area"]],
+            "sector": frame[cols["sector"]],
+            "people_in_need": _numbers(
+                frame[cols["people_in_need"]], cols["people_in_need"], table.source
+            ),
+        }
+    )
+
+
+def response_gaps(
+    activities: Any,
+    needs: Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    needs_columns: Mapping[str, str] | None = None,
+    reach: str = "max",
+    sectors: Mapping[str, str] | None = None,
+) -> GapResult:
+    """One row per area × sector present in the needs or the activities (see the module docstring)."""
+    if reach not in ("max", "sum"):
+        raise HumsecError(f"The 'reach' rule must be 'max' or 'sum'. Got {reach!r} instead.")
+    acts = read_tagged(activities)
+    need_tab = read_tagged(needs)
+    report = []
+    if acts.duplicates_dropped:
+        report.append(f"{acts.duplicates_dropped} exact duplicate activity row(s) dropped")
+    if need_tab.duplicates_dropped:
+        report.append(f"{need_tab.duplicates_dropped} exact duplicate needs row(s) dropped")
+    cols = _resolve(acts, columns, HXL_ACTIVITIES, ("area", "sector", "org"), "activities")
+    presence_only = "reached" not in cols
+    if presence_only:
+        report.append(
+            "no people-reached column (a presence-only 3W): coverage is unknown where organisations work"
+        )
+    reached = (
+        pd.Series(np.nan, index=acts.frame.index)
+        if presence_only
+        else _numbers(acts.frame[cols["reached"]], cols["reached"], acts.source)
+    )
+    a = pd.DataFrame(
+        {
+            "area": acts.frame[cols["area"]].astype("string").str.strip(),
+            "sector_name": acts.frame[cols["sector"]].astype("string").str.strip(),
+            "org": acts.frame[cols["org"]].astype("string").str.strip(),
+            "reached": reached,
+        }
+    )
+    incomplete = a["area"].isna() | a["sector_name"].isna()
+    if incomplete.any():
+        report.append(
+            f"{int(incomplete.sum())} activity row(s) without an area or a sector left out"
+        )
+        a = a[~incomplete]
+    a["sector"] = [canonical_sector(s, sectors) for s in a["sector_name"]]
+    n = _needs_long(need_tab, needs_columns, set(a["area"].dropna()))
+    n = n.dropna(subset=["area", "sector"])
+    n["area"] = n["area"].astype("string").str.strip()
+    n["sector_name"] = n["sector"].astype("string")
+    n["sector"] = [canonical_sector(s, sectors) for s in n["sector_name"]]
+    need = n.groupby(["area", "sector"], as_index=False).agg(
+        people_in_need=("people_in_need", "sum"), need_name=("sector_name", "first")
+    )
+    agg = "max" if reach == "max" else "sum"
+    act = a.groupby(["area", "sector"], as_index=False).agg(
+        people_reached=("reached", agg),
+        n_orgs=("org", "nunique"),
+        act_name=("sector_name", "first"),
+    )
+    out = need.merge(act, on=["area", "sector"], how="outer")
+    out["n_orgs"] = out["n_orgs"].fillna(0).astype(int)
+    out["people_reached"] = out["people_reached"].astype(float)
+    out.loc[out["n_orgs"] == 0, "people_reached"] = 0.0  # nobody works there: nobody reached
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["coverage"] = out["people_reached"] / out["people_in_need"]
+    out.loc[out["people_in_need"] == 0, "coverage"] = np.nan
+    pin = out["people_in_need"].fillna(0.0)
+    cov = np.where(pin == 0, 1.0, out["coverage"])  # no need recorded: no gap; NaN: reach unknown
+    out["gap_score"] = (pin * (1 - np.minimum(cov, 1.0))).astype(float)
+    out["gap_rank"] = out["gap_score"].rank(ascending=False, method="min").astype("Int64")
+    out["sector_key"] = out["sector"]  # canonical key: 'Santé' and 'Health' meet as 'health'
+    out["sector"] = out["need_name"].fillna(out["act_name"])  # the name users gave
+    unmatched_areas = sorted(set(a["area"]) - set(n["area"]))
+    if unmatched_areas and len(n):
+        near = {
+            x: difflib.get_close_matches(x, sorted(set(n["area"])), n=1)
+            for x in unmatched_areas[:5]
+        }
+        hints = ", ".join(
+            f"{x}{' (did you mean ' + near[x][0] + '?)' if near[x] else ''}" for x in near
+        )
+        report.append(f"{len(unmatched_areas)} activity area(s) not in the needs table: {hints}")
+    unmatched_sectors = sorted(set(a["sector"]) - set(n["sector"]))
+    if unmatched_sectors and len(n):
+        report.append(f"activity sector(s) with no needs figure: {unmatched_sectors[:10]}")
+    table = out[
+        [
+            "area",
+            "sector",
+            "sector_key",
+            "people_in_need",
+            "people_reached",
+            "coverage",
+            "n_orgs",
+            "gap_score",
+            "gap_rank",
+        ]
+    ]
+    return GapResult(
+        table.sort_values(["gap_rank", "area", "sector_key"]).reset_index(drop=True), report
+    )

@@ -1,0 +1,135 @@
+"""Read tables that may carry an HXL tag row (Humanitarian Exchange Language), as HDX files do.
+
+The tag row is found among the first rows (most non-empty cells start with ``#``); tags are parsed
+with libhxl (``hxl.model.Column``), so ``#adm1 +code`` and ``#adm1+code`` are the same tag. Rows
+above the tag row are headers; exact duplicate data rows are dropped and counted.
+
+>>> import pandas as pd, io
+>>> text = "Province,Cluster,Reached\\n#adm1+code,#sector,#reached\\nCD54,Santé,10\\nCD54,Santé,10\\n"
+>>> t = read_tagged(io.StringIO(text))
+>>> t.tags["Reached"].display_tag, len(t.frame), t.duplicates_dropped
+('#reached', 1, 1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from humsec.exceptions import DataError
+
+__all__ = ["TaggedTable", "find_column", "read_tagged"]
+
+ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+
+
+@dataclass
+class TaggedTable:
+    """A table, its HXL tags by column (absent when the file has no tag row), and what was dropped."""
+
+    frame: pd.DataFrame
+    tags: dict[str, Any] = field(default_factory=dict)  # column -> hxl.model.Column
+    source: str | None = None
+    duplicates_dropped: int = 0
+
+    @property
+    def tagged(self) -> bool:
+        return bool(self.tags)
+
+
+def read_tagged(data: Any, *, source: str | None = None) -> TaggedTable:
+    """Read a CSV (any encoding, quoted line breaks) or Excel file, or take a pandas frame."""
+    if isinstance(data, pd.DataFrame):
+        raw = pd.concat(
+            [pd.DataFrame([list(data.columns)], columns=data.columns), data.astype(object)],
+            ignore_index=True,
+        )
+        raw.columns = pd.RangeIndex(raw.shape[1])
+    else:
+        source = source or str(data)
+        raw = _read_raw(data)
+    tag_row = _tag_row(raw)
+    header: int | None = 0
+    if tag_row is not None:
+        header = tag_row - 1 if tag_row > 0 else None
+    tags: dict[str, Any] = {}
+    names = _column_names(raw, header, tag_row)
+    body = raw.iloc[(tag_row if tag_row is not None else 0) + 1 :].reset_index(drop=True)
+    body.columns = names
+    body = body.dropna(how="all")
+    if tag_row is not None:
+        import hxl
+
+        for name, cell in zip(names, raw.iloc[tag_row], strict=True):
+            col = (
+                hxl.model.Column.parse(str(cell).strip(), header=name)
+                if isinstance(cell, str)
+                else False
+            )
+            if col:
+                tags[name] = col
+    before = len(body)
+    body = body.drop_duplicates().reset_index(drop=True)
+    return TaggedTable(body, tags, source, before - len(body))
+
+
+def find_column(table: TaggedTable, pattern: str, exclude: tuple[str, ...] = ()) -> str | None:
+    """The first column whose HXL tag matches ``pattern`` (e.g. ``#adm1+code``), or None."""
+    import hxl
+
+    pat = hxl.model.TagPattern.parse(pattern)
+    for name, col in table.tags.items():
+        if pat.match(col) and not any(hxl.model.TagPattern.parse(e).match(col) for e in exclude):
+            return name
+    return None
+
+
+def _read_raw(path: Any) -> pd.DataFrame:
+    p = Path(path) if isinstance(path, (str, Path)) else None
+    if p is not None and not p.is_file():
+        raise DataError(f"File not found: {p}")
+    if p is not None and p.suffix.lower() in (".xlsx", ".xls", ".xlsm"):
+        return pd.read_excel(p, header=None, dtype=object)
+    last: Exception | None = None
+    for enc in ENCODINGS:
+        try:
+            if hasattr(path, "seek"):
+                path.seek(0)
+            return pd.read_csv(
+                path,
+                header=None,
+                dtype=object,
+                encoding=enc,
+                keep_default_na=True,
+                skip_blank_lines=True,
+            )
+        except UnicodeDecodeError as exc:
+            last = exc
+    raise DataError(f"Cannot decode {path}: tried {', '.join(ENCODINGS)} ({last}).")
+
+
+def _tag_row(raw: pd.DataFrame, scan: int = 25) -> int | None:
+    for i in range(min(scan, len(raw))):
+        cells = [str(v).strip() for v in raw.iloc[i] if isinstance(v, str) and str(v).strip()]
+        if cells and sum(c.startswith("#") for c in cells) >= max(1, 0.5 * len(cells)):
+            return i
+    return None
+
+
+def _column_names(raw: pd.DataFrame, header: int | None, tag_row: int | None) -> list[str]:
+    """Header names (the row above the tags, or the first row); unique, tags where headers lack."""
+    names: list[str] = []
+    for j in range(raw.shape[1]):
+        name = raw.iat[header, j] if header is not None else None
+        if not isinstance(name, str) or not name.strip():
+            name = raw.iat[tag_row, j] if tag_row is not None else f"column_{j + 1}"
+        name = str(name).strip() if isinstance(name, str) else f"column_{j + 1}"
+        base, k = name, 2
+        while name in names:
+            name = f"{base}.{k}"
+            k += 1
+        names.append(name)
+    return names

@@ -1,0 +1,178 @@
+"""Who does what where: gaps against needs, on hand-computed tables and real 3W/needs files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from humsec.analysis.response_gaps import canonical_sector, response_gaps
+from humsec.cli.main import app
+from humsec.exceptions import ColumnNotFoundError, HumsecError
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+HOA = SHARED / "hoa_drought_pin_target_2022"
+COLS = {"area": "adm1", "sector": "cluster", "org": "partner", "reached": "reached"}
+
+
+def acts(**extra):
+    df = pd.DataFrame(
+        {
+            "adm1": ["A", "A", "A", "B", "C"],
+            "cluster": ["Santé", "Health", "Health", "EHA", "Education"],
+            "partner": ["X", "Y", "X", "Z", "Z"],
+            "reached": [100, 300, 50, 10, 5],
+        }
+    )
+    return df.assign(**extra)
+
+
+NEEDS = pd.DataFrame(
+    {
+        "area": ["A", "B", "B"],
+        "sector": ["Health", "WASH", "Health"],
+        "people_in_need": [1000, 40, 500],
+    }
+)
+
+
+def test_hand_computed_coverage_orgs_and_gap():
+    t = response_gaps(acts(), NEEDS, columns=COLS).table.set_index(["area", "sector_key"])
+    assert t.loc[("A", "health"), "people_reached"] == 300  # the largest single activity (max rule)
+    assert t.loc[("A", "health"), "n_orgs"] == 2
+    assert t.loc[("A", "health"), "coverage"] == pytest.approx(0.3)
+    assert t.loc[("A", "health"), "gap_score"] == pytest.approx(700)
+    assert t.loc[("B", "wash"), "coverage"] == pytest.approx(0.25)  # EHA (French) meets WASH
+    assert t.loc[("B", "health"), "n_orgs"] == 0 and t.loc[("B", "health"), "people_reached"] == 0
+    assert t.loc[("B", "health"), "gap_score"] == 500
+    assert t.loc[("C", "education"), "gap_score"] == 0  # activity without a recorded need
+    assert len(t) == 4  # every area × sector of the needs or the activities
+    s = response_gaps(acts(), NEEDS, columns=COLS, reach="sum").table.set_index(
+        ["area", "sector_key"]
+    )
+    assert s.loc[("A", "health"), "people_reached"] == 450  # the upper bound
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    pin=st.lists(st.integers(1, 10_000), min_size=2, max_size=8),
+    reached=st.lists(st.integers(0, 12_000), min_size=2, max_size=8),
+)
+def test_gap_score_never_lower_with_more_need_and_less_coverage(pin, reached):
+    n = min(len(pin), len(reached))
+    areas = [f"a{i}" for i in range(n)]
+    needs = pd.DataFrame({"area": areas, "sector": "Health", "people_in_need": pin[:n]})
+    activities = pd.DataFrame(
+        {"adm1": areas, "cluster": "Health", "partner": "X", "reached": reached[:n]}
+    )
+    t = response_gaps(activities, needs, columns=COLS).table
+    for _, i in t.iterrows():
+        for _, j in t.iterrows():
+            if i["people_in_need"] >= j["people_in_need"] and i["coverage"] <= j["coverage"]:
+                assert i["gap_score"] >= j["gap_score"] - 1e-9
+
+
+def test_hxl_tags_find_the_columns_and_duplicates_are_dropped(tmp_path):
+    path = tmp_path / "3w.csv"
+    path.write_text(
+        "Province,Cluster,Partner,Reached\n#adm1+code,#sector,#org+impl,#reached\n"
+        'A,Santé,X,100\nA,Santé,X,100\nA,"Health",Y,300\n',
+        encoding="utf-8",
+    )
+    res = response_gaps(path, NEEDS)
+    assert "1 exact duplicate activity row(s) dropped" in res.report
+    row = res.table.set_index(["area", "sector_key"]).loc[("A", "health")]
+    assert row["people_reached"] == 300 and row["n_orgs"] == 2
+
+
+def test_bad_input_is_clear():
+    with pytest.raises(ColumnNotFoundError, match="did you mean 'partner'"):
+        response_gaps(acts(), NEEDS, columns={**COLS, "org": "partnr"})
+    with pytest.raises(
+        HumsecError,
+        match=r"Column 'reached' must hold numbers; found \['lots'\] at row 2 ",
+    ):
+        response_gaps(acts(reached=[1, "lots", 3, 4, 5]), NEEDS, columns=COLS)
+    with pytest.raises(HumsecError, match="has no column for \\['org'\\]"):
+        response_gaps(
+            acts().drop(columns="partner"),
+            NEEDS,
+            columns={k: v for k, v in COLS.items() if k != "org"},
+        )
+    res = response_gaps(acts(adm1=["A", "A", "A", "BB", "C"]), NEEDS, columns=COLS)
+    assert any("not in the needs table: BB (did you mean B?)" in r for r in res.report)
+
+
+def test_sector_names_in_two_languages():
+    assert canonical_sector("Sécurité alimentaire") == canonical_sector("Food Security") == "food"
+    assert (
+        canonical_sector("Abris/AME") == "shelter"
+        and canonical_sector("Unknown Thing") == "unknown thing"
+    )
+    assert canonical_sector("Relèvement", {"relevement": "early recovery"}) == "early recovery"
+
+
+@pytest.mark.skipif(not HOA.exists(), reason="../shared not present")
+def test_real_presence_3w_against_wide_hxl_needs(tmp_path):
+    """Ethiopia: the August 2025 3W (presence only) against 2022 drought needs per woreda (HXL)."""
+    res = response_gaps(
+        HOA / "eth_3w_operational_presence_august_2025.csv.gz",
+        HOA / "eth_ethiopia_drought_affected_targeted_reached_by_cluster_2022.csv.gz",
+        columns={"area": "WoredaPcod", "sector": "Cluster", "org": "Implementing Partner Name"},
+    )
+    t = res.table
+    assert t["area"].str.fullmatch(r"ET\d{6}").all()  # woreda level chosen by overlap with the 3W
+    assert {"wash", "health", "food", "nutrition", "protection"} <= set(t["sector_key"])
+    assert any("presence-only" in r for r in res.report)
+    unknown = t[(t["n_orgs"] > 0) & (t["people_in_need"] > 0)]
+    assert (
+        unknown["coverage"].isna().all()
+    )  # reach unknown where organisations work: no invented coverage
+    nobody = t[(t["n_orgs"] == 0) & (t["people_in_need"] > 0)]
+    np.testing.assert_allclose(nobody["gap_score"], nobody["people_in_need"])
+
+
+@pytest.mark.skipif(not (SHARED / "cod_3w_2025_05").exists(), reason="../shared not present")
+def test_real_drc_4w_in_french_with_cli(tmp_path):
+    needs = tmp_path / "needs.csv"
+    pd.DataFrame(
+        {
+            "area": ["CD54", "CD61"],
+            "sector": ["Santé", "Sécurité Alimentaire"],
+            "people_in_need": [500_000, 800_000],
+        }
+    ).to_csv(needs, index=False)
+    out = tmp_path / "gaps.csv"
+    cols = "area=Code Province,sector=CLUSTER (Choisir dans la liste déroulante) Pour les projets humanitaires uniquement,org=Nom organization,reached=NOMBRE BENEFICIAIRES DIRECTS (indiquer nombre de personnes)"
+    res = CliRunner().invoke(
+        app,
+        [
+            "response",
+            "gaps",
+            str(SHARED / "cod_3w_2025_05" / "cod_3w_extrait_mai_2025.csv.gz"),
+            str(needs),
+            "--columns",
+            cols,
+            "--out",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "390 exact duplicate activity row(s) dropped" in res.output
+    table = pd.read_csv(out)
+    assert {
+        "area",
+        "sector",
+        "people_in_need",
+        "people_reached",
+        "coverage",
+        "n_orgs",
+        "gap_score",
+    } <= set(table.columns)
+    ituri_health = table[(table["area"] == "CD54") & (table["sector_key"] == "health")]
+    assert len(ituri_health) == 1 and ituri_health["n_orgs"].iloc[0] > 0
