@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from humsec.exceptions import HumsecError
+from humsec.io.write import write_atomic
 
 app = typer.Typer(
     name="humsec",
@@ -158,9 +159,7 @@ def robustness(
         _fail(exc)
         return
     if out is not None:
-        from humsec.results.af_result import _write_atomic
-
-        _write_atomic(out, lambda tmp: result.estimates.to_csv(tmp, index=False))
+        write_atomic(out, lambda tmp: result.estimates.to_csv(tmp, index=False))
     stdout.print(result.summary(), highlight=False, markup=False)
 
 
@@ -229,7 +228,6 @@ def index(
 ) -> None:
     """Composite index (INFORM / COINr class): scores, ranks and classes at every node."""
     from humsec.measure.composite import CompositeIndex
-    from humsec.results.af_result import _write_atomic
 
     if model == "coinr-asem":  # a full construction pipeline, not only an aggregation tree
         _coinr_asem(data, out)
@@ -272,14 +270,14 @@ def index(
         return
     written = []
     if out is not None:
-        _write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
         written.append(out)
         if sensitivity is not None:
             sens_path = out.with_name(out.stem + "_sensitivity.csv")
-            _write_atomic(sens_path, lambda tmp: sensitivity.to_csv(tmp, index=False))
+            write_atomic(sens_path, lambda tmp: sensitivity.to_csv(tmp, index=False))
             written.append(sens_path)
     if html is not None and page is not None:
-        _write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+        write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
         written.append(html)
     root = result.model.root
     top = table[table["node"] == root].sort_values("rank").head(10)
@@ -301,7 +299,6 @@ def _coinr_asem(data: Path, out: Path | None) -> None:
 
     from humsec.io.survey import read_survey
     from humsec.measure.coinr_asem import build_coinr_asem
-    from humsec.results.af_result import _write_atomic
 
     try:
         res = build_coinr_asem(read_survey(data).frame)
@@ -317,7 +314,7 @@ def _coinr_asem(data: Path, out: Path | None) -> None:
     table = long.merge(ranks, on=["unit", "node"])
     table = table.sort_values(["node", "rank"], kind="stable")
     if out is not None:
-        _write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
     top = table[table["node"] == "Index"].head(10)
     stdout.print(
         f"COINr ASEM: {res.scores.shape[0]} units; imputed cells {int(res.imputed.to_numpy().sum())}; "
@@ -375,7 +372,6 @@ def response_gaps_command(
 ) -> None:
     """Coverage and gaps by area × sector: people in need, reached, coverage, organisations, gap score."""
     from humsec.analysis.response_gaps import parse_columns, response_gaps
-    from humsec.results.af_result import _write_atomic
 
     try:
         result = response_gaps(
@@ -389,7 +385,7 @@ def response_gaps_command(
         _fail(exc)
         return
     if out is not None:
-        _write_atomic(out, lambda tmp: result.table.to_csv(tmp, index=False))
+        write_atomic(out, lambda tmp: result.table.to_csv(tmp, index=False))
     for line in result.report:
         stdout.print(f"note: {line}", highlight=False, markup=False)
     stdout.print(result.table.head(15).to_string(index=False), highlight=False, markup=False)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from humsec._frames import from_pandas
 from humsec.inference import logit_ci, normal_ci
+from humsec.io.write import write_atomic
 
 __all__ = ["AFResult", "Provenance"]
 
@@ -202,7 +203,7 @@ class AFResult:
     def to_csv(self, path: str | Path) -> Path:
         """Write the tidy table (levels and changes) as CSV."""
         path = Path(path)
-        _write_atomic(path, lambda tmp: format_table(self.tidy()).to_csv(tmp, index=False))
+        write_atomic(path, lambda tmp: format_table(self.tidy()).to_csv(tmp, index=False))
         return path
 
     def to_excel(self, path: str | Path) -> Path:
@@ -224,7 +225,7 @@ class AFResult:
                 )
                 prov.to_excel(xl, sheet_name="provenance", index=False)
 
-        _write_atomic(path, write)
+        write_atomic(path, write)
         return path
 
     def to_html(
@@ -235,7 +236,7 @@ class AFResult:
 
         path = Path(path)
         html = render_af_html(self, title)
-        _write_atomic(path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
+        write_atomic(path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
         return path
 
 
@@ -272,15 +273,3 @@ def _sort_key(col: pd.Series) -> pd.Series:
     if col.name == "measure":
         return col.map(MEASURE_ORDER)
     return col
-
-
-def _write_atomic(path: Path, write: Any) -> None:
-    """Write to a temporary file beside ``path`` and move it in place: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
-    try:
-        write(tmp)
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
