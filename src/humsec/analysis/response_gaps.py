@@ -34,7 +34,7 @@ import pandas as pd
 from humsec.exceptions import ColumnNotFoundError, HumsecError, describe_rows
 from humsec.io.tagged import TaggedTable, find_column, read_tagged
 
-__all__ = ["GapResult", "canonical_sector", "parse_columns", "response_gaps"]
+__all__ = ["GapResult", "canonical_sector", "load_activities", "parse_columns", "response_gaps"]
 
 ACTIVITY_KEYS = ("area", "sector", "org", "reached", "start", "end", "value_usd", "donor")
 HXL_ACTIVITIES = {
@@ -263,25 +263,17 @@ def _needs_long(
     )
 
 
-def response_gaps(
+def load_activities(
     activities: Any,
-    needs: Any,
-    *,
     columns: Mapping[str, str] | None = None,
-    needs_columns: Mapping[str, str] | None = None,
-    reach: str = "max",
     sectors: Mapping[str, str] | None = None,
-) -> GapResult:
-    """One row per area × sector present in the needs or the activities (see the module docstring)."""
-    if reach not in ("max", "sum"):
-        raise HumsecError(f"The 'reach' rule must be 'max' or 'sum'. Got {reach!r} instead.")
+) -> tuple[pd.DataFrame, list[str]]:
+    """A 3W/4W/5W table as (area, sector_name, sector, org, reached) rows, and a report of what was
+    dropped or assumed (exact duplicates, rows without area or sector, no reached column)."""
     acts = read_tagged(activities)
-    need_tab = read_tagged(needs)
     report = []
     if acts.duplicates_dropped:
         report.append(f"{acts.duplicates_dropped} exact duplicate activity row(s) dropped")
-    if need_tab.duplicates_dropped:
-        report.append(f"{need_tab.duplicates_dropped} exact duplicate needs row(s) dropped")
     cols = _resolve(acts, columns, HXL_ACTIVITIES, ("area", "sector", "org"), "activities")
     presence_only = "reached" not in cols
     if presence_only:
@@ -308,6 +300,25 @@ def response_gaps(
         )
         a = a[~incomplete]
     a["sector"] = [canonical_sector(s, sectors) for s in a["sector_name"]]
+    return a, report
+
+
+def response_gaps(
+    activities: Any,
+    needs: Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    needs_columns: Mapping[str, str] | None = None,
+    reach: str = "max",
+    sectors: Mapping[str, str] | None = None,
+) -> GapResult:
+    """One row per area × sector present in the needs or the activities (see the module docstring)."""
+    if reach not in ("max", "sum"):
+        raise HumsecError(f"The 'reach' rule must be 'max' or 'sum'. Got {reach!r} instead.")
+    a, report = load_activities(activities, columns, sectors)
+    need_tab = read_tagged(needs)
+    if need_tab.duplicates_dropped:
+        report.append(f"{need_tab.duplicates_dropped} exact duplicate needs row(s) dropped")
     n = _needs_long(need_tab, needs_columns, set(a["area"].dropna()))
     n = n.dropna(subset=["area", "sector"])
     n["area"] = n["area"].astype("string").str.strip()
