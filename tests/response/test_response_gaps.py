@@ -176,3 +176,30 @@ def test_real_drc_4w_in_french_with_cli(tmp_path):
     } <= set(table.columns)
     ituri_health = table[(table["area"] == "CD54") & (table["sector_key"] == "health")]
     assert len(ituri_health) == 1 and ituri_health["n_orgs"].iloc[0] > 0
+
+
+def test_overlap_duplication_and_pairs(tmp_path):
+    from humsec.analysis.response_overlap import response_overlap
+
+    df = pd.DataFrame(
+        {
+            "area": ["A", "A", "A", "A", "B", "B", "C"],
+            "sector": ["Santé", "Health", "Health", "WASH", "Health", "WASH", "WASH"],
+            "org": ["X", "Y", "Z", "X", "X", "Y", "Z"],
+        }
+    )
+    res = response_overlap(df, min_orgs=3)
+    assert res.duplication[["area", "sector_key", "n_orgs"]].to_dict("records") == [
+        {"area": "A", "sector_key": "health", "n_orgs": 3}
+    ]
+    pairs = res.pairs.set_index(["org_a", "org_b"])
+    # X: {A-health, A-wash, B-health}; Y: {A-health, B-wash}; shared {A-health}; union 4 cells
+    assert pairs.loc[("X", "Y"), "shared_cells"] == 1
+    assert pairs.loc[("X", "Y"), "jaccard"] == pytest.approx(1 / 4)
+    assert ("Y", "Z") in pairs.index and pairs.loc[("Y", "Z"), "shared_cells"] == 1
+    out = tmp_path / "overlap.csv"
+    src = tmp_path / "3w.csv"
+    df.to_csv(src, index=False)
+    r = CliRunner().invoke(app, ["response", "overlap", str(src), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "overlap_pairs.csv").exists()

@@ -393,6 +393,48 @@ def response_gaps_command(
         stdout.print(f"wrote {out}", highlight=False, markup=False)
 
 
+@response_app.command("overlap")
+def response_overlap_command(
+    activities: Path = typer.Argument(
+        ..., help="3W/4W/5W activities (CSV or Excel; HXL tags used when present)."
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="CSV of crowded area × sector cells; the organisation pairs go beside it (NAME_pairs.csv).",
+    ),
+    columns: str = typer.Option(
+        "", "--columns", help="Activity columns: area=...,sector=...,org=..."
+    ),
+    min_orgs: int = typer.Option(
+        3, "--min-orgs", help="A cell with at least this many organisations is listed."
+    ),
+) -> None:
+    """Duplication (cells with many organisations) and who works with whom (pairwise overlap)."""
+    from humsec.analysis.response_gaps import parse_columns
+    from humsec.analysis.response_overlap import response_overlap
+
+    try:
+        res = response_overlap(
+            activities, columns=parse_columns(columns) or None, min_orgs=min_orgs
+        )
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    if out is not None:
+        write_atomic(out, lambda tmp: res.duplication.to_csv(tmp, index=False))
+        pairs_path = out.with_name(out.stem + "_pairs.csv")
+        write_atomic(pairs_path, lambda tmp: res.pairs.to_csv(tmp, index=False))
+    for line in res.report:
+        stdout.print(f"note: {line}", highlight=False, markup=False)
+    stdout.print(
+        f"{len(res.duplication)} area × sector cell(s) with ≥ {min_orgs} organisations",
+        markup=False,
+    )
+    stdout.print(res.duplication.head(10).to_string(index=False), highlight=False, markup=False)
+    stdout.print(res.pairs.head(10).to_string(index=False), highlight=False, markup=False)
+
+
 @app.command()
 def demo(
     out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for the demo's outputs."),
