@@ -203,3 +203,15 @@ def test_overlap_duplication_and_pairs(tmp_path):
     r = CliRunner().invoke(app, ["response", "overlap", str(src), "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "overlap_pairs.csv").exists()
+
+
+def test_drc_cluster_names_meet_hxl_needs_attributes():
+    # the DRC 4W's French clusters and HDX needs' #inneed+<attribute> meet on one key
+    assert canonical_sector("Protection: Protection de l'enfant") == canonical_sector(
+        "protection+child"
+    )
+    assert canonical_sector("Protection: Violences basées sur le genre") == canonical_sector(
+        "protection+gbv"
+    )
+    assert canonical_sector("Eau, Assainissement et Hygiène") == canonical_sector("wash")
+    assert canonical_sector("Protection générale") == "protection"

@@ -68,6 +68,7 @@ SECTOR_SYNONYMS = {
     "nutrition": ["nutrition", "nut"],
     "health": ["health", "sante", "hea"],
     "wash": [
+        "eau, assainissement et hygiene",
         "wash",
         "eha",
         "eau hygiene et assainissement",
@@ -126,7 +127,17 @@ def canonical_sector(name: Any, extra: Mapping[str, str] | None = None) -> str:
         user = {_fold(k): v for k, v in extra.items()}
         if folded in user:
             return user[folded]
-    return _LOOKUP.get(folded, folded)
+    if folded in _LOOKUP:
+        return _LOOKUP[folded]
+    # "Protection: Protection de l'enfant", "Protection - GBV", "Protection générale": sub-clusters
+    if folded.startswith("protection"):
+        if any(w in folded for w in ("enfant", "child")):
+            return "protection+child"
+        if any(w in folded for w in ("genre", "gbv", "gender", "vbg")):
+            return "protection+gbv"
+        if any(w in folded for w in ("generale", "general")):
+            return "protection"
+    return folded
 
 
 def parse_columns(text: str) -> dict[str, str]:
