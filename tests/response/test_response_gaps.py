@@ -215,3 +215,55 @@ def test_drc_cluster_names_meet_hxl_needs_attributes():
     )
     assert canonical_sector("Eau, Assainissement et Hygiène") == canonical_sector("wash")
     assert canonical_sector("Protection générale") == "protection"
+
+
+def test_exports_hxl_excel_geojson(tmp_path):
+    import json
+
+    acts_path, needs_path = tmp_path / "a.csv", tmp_path / "n.csv"
+    acts().to_csv(acts_path, index=False)
+    NEEDS.to_csv(needs_path, index=False)
+    geo = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"adm1_pcode": code},
+                "geometry": {"type": "Point", "coordinates": [0, i]},
+            }
+            for i, code in enumerate(["A", "B"])
+        ],
+    }
+    (tmp_path / "b.geojson").write_text(json.dumps(geo))
+    out, xlsx, gj = tmp_path / "g.csv", tmp_path / "g.xlsx", tmp_path / "g.geojson"
+    res = CliRunner().invoke(
+        app,
+        [
+            "response",
+            "gaps",
+            str(acts_path),
+            str(needs_path),
+            "--columns",
+            "area=adm1,sector=cluster,org=partner,reached=reached",
+            "--out",
+            str(out),
+            "--hxl",
+            "--excel",
+            str(xlsx),
+            "--geojson",
+            str(gj),
+            "--boundaries",
+            str(tmp_path / "b.geojson"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    lines = out.read_text().splitlines()
+    assert lines[1].startswith("#adm1+code,#sector")  # HXL tag row under the header
+    assert set(pd.read_excel(xlsx, sheet_name=None)) == {"gaps", "report"}
+    features = {
+        f["properties"]["adm1_pcode"]: f["properties"]
+        for f in json.loads(gj.read_text())["features"]
+    }
+    assert features["A"]["gap_health"] == pytest.approx(700)
+    assert features["B"]["gap_score"] == pytest.approx(30 + 500)
+    assert "areas without a boundary: ['C']" in res.output

@@ -364,6 +364,17 @@ def response_gaps_command(
     needs_columns: str = typer.Option(
         "", "--needs-columns", help="Needs columns: area=...,sector=...,people_in_need=..."
     ),
+    hxl: bool = typer.Option(False, "--hxl", help="Add an HXL tag row to the CSV (ready for HDX)."),
+    excel: Path | None = typer.Option(
+        None, "--excel", help="Also write an Excel workbook (gaps, report)."
+    ),
+    geojson: Path | None = typer.Option(
+        None, "--geojson", help="Also write the gaps joined to --boundaries as GeoJSON."
+    ),
+    boundaries: Path | None = typer.Option(
+        None, "--boundaries", help="GeoJSON of the areas (for --geojson)."
+    ),
+    key: str = typer.Option("adm1_pcode", "--key", help="Feature property holding the area codes."),
     reach: str = typer.Option(
         "max",
         "--reach",
@@ -371,6 +382,11 @@ def response_gaps_command(
     ),
 ) -> None:
     """Coverage and gaps by area × sector: people in need, reached, coverage, organisations, gap score."""
+    import json
+
+    import pandas as pd
+
+    from humsec.analysis.response_export import gaps_geojson, hxl_table
     from humsec.analysis.response_gaps import parse_columns, response_gaps
 
     try:
@@ -381,11 +397,34 @@ def response_gaps_command(
             needs_columns=parse_columns(needs_columns) or None,
             reach=reach,
         )
+        if geojson is not None and boundaries is None:
+            raise HumsecError("--geojson needs --boundaries (a GeoJSON of the areas) and --key.")
+        geo = (
+            gaps_geojson(result.table, boundaries, key)
+            if geojson is not None and boundaries
+            else None
+        )
     except HumsecError as exc:
         _fail(exc)
         return
+    table = hxl_table(result.table) if hxl else result.table
     if out is not None:
-        write_atomic(out, lambda tmp: result.table.to_csv(tmp, index=False))
+        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+    if excel is not None:
+
+        def write_excel(tmp: Path) -> None:
+            with pd.ExcelWriter(tmp, engine="xlsxwriter") as xl:
+                result.table.to_excel(xl, sheet_name="gaps", index=False)
+                pd.DataFrame({"note": result.report}).to_excel(xl, sheet_name="report", index=False)
+
+        write_atomic(excel, write_excel)
+    if geojson is not None and geo is not None:
+        write_atomic(geojson, lambda tmp: tmp.write_text(json.dumps(geo), encoding="utf-8"))
+        if geo["humsec_unmatched_areas"]:
+            stdout.print(
+                f"note: areas without a boundary: {geo['humsec_unmatched_areas'][:10]}",
+                markup=False,
+            )
     for line in result.report:
         stdout.print(f"note: {line}", highlight=False, markup=False)
     stdout.print(result.table.head(15).to_string(index=False), highlight=False, markup=False)

@@ -1,0 +1,64 @@
+"""Export gap tables for the ecosystem: HXL-tagged CSV (ready for HDX), Excel, GeoJSON.
+
+>>> import pandas as pd
+>>> t = pd.DataFrame({"area": ["A"], "sector": ["Health"], "people_in_need": [10.0],
+...                   "people_reached": [4.0], "coverage": [0.4], "n_orgs": [1], "gap_score": [6.0]})
+>>> hxl_table(t).iloc[0].tolist()[:3]
+['#adm1+code', '#sector', '#inneed']
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from humsec.exceptions import DataError
+
+__all__ = ["HXL_TAGS", "gaps_geojson", "hxl_table"]
+
+HXL_TAGS = {
+    "area": "#adm1+code",
+    "sector": "#sector",
+    "sector_key": "#sector+code",
+    "people_in_need": "#inneed",
+    "people_reached": "#reached",
+    "coverage": "#indicator+coverage+pct",
+    "n_orgs": "#org+num",
+    "gap_score": "#inneed+unreached",
+    "gap_rank": "#indicator+rank",
+}
+
+
+def hxl_table(table: pd.DataFrame, area_tag: str = "#adm1+code") -> pd.DataFrame:
+    """The table with an HXL tag row under the header (as HDX expects)."""
+    tags = {c: (area_tag if c == "area" else HXL_TAGS.get(c, "")) for c in table.columns}
+    return pd.concat([pd.DataFrame([tags]), table.astype(object)], ignore_index=True)
+
+
+def gaps_geojson(table: pd.DataFrame, boundaries: str | Path, key: str) -> dict[str, Any]:
+    """Boundaries with, per area, the total gap and people in need and each sector's gap."""
+    geo = json.loads(Path(boundaries).read_text(encoding="utf-8"))
+    features = geo.get("features", [])
+    if not features or key not in features[0].get("properties", {}):
+        found = sorted(features[0].get("properties", {})) if features else []
+        raise DataError(
+            f"The boundaries {boundaries} have no feature property {key!r}; found {found}."
+        )
+    totals: dict[str, dict[str, float]] = {}
+    for area, sector, pin, gap in zip(
+        table["area"], table["sector_key"], table["people_in_need"], table["gap_score"], strict=True
+    ):
+        t = totals.setdefault(str(area), {"people_in_need": 0.0, "gap_score": 0.0})
+        t["people_in_need"] += 0.0 if pd.isna(pin) else float(pin)
+        t["gap_score"] += 0.0 if pd.isna(gap) else float(gap)
+        if not pd.isna(gap):
+            t[f"gap_{sector}"] = t.get(f"gap_{sector}", 0.0) + float(gap)
+    out = []
+    for f in features:
+        code = str(f["properties"].get(key))
+        out.append({**f, "properties": {**f["properties"], **totals.get(code, {})}})
+    unmatched = sorted(set(totals) - {str(f["properties"].get(key)) for f in features})
+    return {"type": "FeatureCollection", "features": out, "humsec_unmatched_areas": unmatched}
