@@ -267,3 +267,62 @@ def test_exports_hxl_excel_geojson(tmp_path):
     assert features["A"]["gap_health"] == pytest.approx(700)
     assert features["B"]["gap_score"] == pytest.approx(30 + 500)
     assert "areas without a boundary: ['C']" in res.output
+
+
+def test_money_flows_split_currency_and_funding_per_person(tmp_path):
+    from humsec.analysis.response_money import funding_per_person_in_need, read_flows, sankey_html
+
+    flows = pd.DataFrame(
+        {
+            "srcOrganization": ["Donor A", "Donor A", "Donor B"],
+            "destOrganization": ["Agency X", "Agency Y", "Agency X"],
+            "destGlobalClusters": ["Health,WASH", "Health", "Food Security"],
+            "amountUSD": [100.0, None, 30.0],
+            "originalAmount": [None, 90.0, None],
+            "originalCurrency": [None, "EUR", None],
+            "exchangeRate": [None, 0.9, None],
+        }
+    )
+    f, report = read_flows(flows)
+    by = f.groupby("sector")["amount_usd"].sum()
+    assert by["Health"] == pytest.approx(50 + 100)  # half of 100, plus EUR 90 at 0.9 EUR per USD
+    assert by["WASH"] == pytest.approx(50)
+    assert report == ["1 flow(s) tagged with several sectors split equally between them"]
+    needs = pd.DataFrame(
+        {"sector": ["Santé", "EHA", "Sécurité alimentaire"], "people_in_need": [300, 25, 0]}
+    )
+    per = funding_per_person_in_need(f, needs).set_index("key")
+    assert per.loc["health", "usd_per_person_in_need"] == pytest.approx(0.5)
+    assert per.loc["wash", "usd_per_person_in_need"] == pytest.approx(2.0)
+    page = sankey_html(f)
+    assert "Agency X" in page and "cdn.plot.ly" not in page.split("<body>")[0]
+    bad = flows.assign(amountUSD=[100.0, None, 30.0], exchangeRate=[None, None, None])
+    with pytest.raises(
+        HumsecError,
+        match=r"no USD amount and no exchange rate at row 2 \(currencies \['EUR'\]\)",
+    ):
+        read_flows(bad)
+
+
+@pytest.mark.skipif(not (SHARED / "fts").exists(), reason="../shared not present")
+def test_money_cli_on_real_fts_flows(tmp_path):
+    html, out = tmp_path / "sankey.html", tmp_path / "money.csv"
+    res = CliRunner().invoke(
+        app,
+        [
+            "response",
+            "money",
+            str(SHARED / "fts" / "fts_incoming_funding_ken.csv"),
+            "--out",
+            str(out),
+            "--html",
+            str(html),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out)
+    total = pd.read_csv(SHARED / "fts" / "fts_incoming_funding_ken.csv")["amountUSD"].sum()
+    assert table["amount_usd"].sum() == pytest.approx(
+        total
+    )  # splitting never creates or loses money
+    assert "Germany, Government of" in html.read_text()

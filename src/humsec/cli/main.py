@@ -474,6 +474,70 @@ def response_overlap_command(
     stdout.print(res.pairs.head(10).to_string(index=False), highlight=False, markup=False)
 
 
+@response_app.command("money")
+def response_money_command(
+    flows: Path = typer.Argument(
+        ..., help="Funding flows (OCHA FTS export or a table mapped with --columns)."
+    ),
+    needs: Path | None = typer.Option(
+        None,
+        "--needs",
+        help="People in need by sector (or area × sector), for funding per person in need.",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="CSV of funding by sector (with people in need when --needs is given)."
+    ),
+    html: Path | None = typer.Option(
+        None, "--html", help="Sankey diagram donors -> organisations -> sectors (offline HTML)."
+    ),
+    columns: str = typer.Option(
+        "", "--columns", help="Flow columns: source=...,destination=...,sector=...,amount_usd=..."
+    ),
+) -> None:
+    """The money: flows from donors through organisations to sectors, and funding per person in need."""
+    import pandas as pd
+
+    from humsec.analysis.response_gaps import parse_columns
+    from humsec.analysis.response_money import funding_per_person_in_need, read_flows, sankey_html
+
+    try:
+        flow_table, report = read_flows(flows, parse_columns(columns) or None)
+        if needs is not None:
+            from humsec.io.tagged import read_tagged
+
+            need_frame = read_tagged(needs).frame
+            missing = [c for c in ("sector", "people_in_need") if c not in need_frame.columns]
+            if missing:
+                raise HumsecError(
+                    f"The needs table {needs} needs columns 'sector' and 'people_in_need'; missing {missing}."
+                )
+            need_frame["people_in_need"] = pd.to_numeric(
+                need_frame["people_in_need"], errors="coerce"
+            )
+            table = funding_per_person_in_need(flow_table, need_frame)
+        else:
+            table = (
+                flow_table.groupby("sector", as_index=False)
+                .agg(amount_usd=("amount_usd", "sum"))
+                .sort_values("amount_usd", ascending=False)
+            )
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    if out is not None:
+        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+    if html is not None:
+        page = sankey_html(flow_table)
+        write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    for line in report:
+        stdout.print(f"note: {line}", highlight=False, markup=False)
+    stdout.print(
+        f"{len(flow_table)} flow share(s), USD {flow_table['amount_usd'].sum():,.0f} in all",
+        markup=False,
+    )
+    stdout.print(table.head(15).to_string(index=False), highlight=False, markup=False)
+
+
 @app.command()
 def demo(
     out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for the demo's outputs."),
