@@ -326,3 +326,31 @@ def test_money_cli_on_real_fts_flows(tmp_path):
         total
     )  # splitting never creates or loses money
     assert "Germany, Government of" in html.read_text()
+
+
+def test_multi_organisation_cells_and_no_sector_markers():
+    from humsec.analysis.response_overlap import response_overlap
+
+    df = pd.DataFrame(
+        {
+            "area": ["A", "A", "B"],
+            "sector": ["Health", "(No corresponding humanitarian cluster)", "Health"],
+            "org": ["X; Y", "Z", "Y|X"],
+        }
+    )
+    res = response_overlap(df, min_orgs=2)
+    assert res.duplication[["area", "n_orgs", "orgs"]].to_dict("records") == [
+        {"area": "A", "n_orgs": 2, "orgs": "X; Y"},
+        {"area": "B", "n_orgs": 2, "orgs": "X; Y"},
+    ]
+    assert "1 activity row(s) marked as having no sector" in res.report
+    assert res.pairs.set_index(["org_a", "org_b"]).loc[("X", "Y"), "jaccard"] == 1.0
+
+
+@pytest.mark.skipif(not (SHARED / "iati3w_somalia").exists(), reason="../shared not present")
+def test_real_iati_3w_somalia_hxl_names():
+    from humsec.analysis.response_overlap import response_overlap
+
+    res = response_overlap(SHARED / "iati3w_somalia" / "somalia_iati_3w_flat.csv.gz", min_orgs=5)
+    assert len(res.duplication) > 0  # #adm1+name and #org+impl found from the HXL tags
+    assert res.duplication["area"].str.match(r"^[a-z-]+$").all()

@@ -38,7 +38,7 @@ __all__ = ["GapResult", "canonical_sector", "load_activities", "parse_columns", 
 
 ACTIVITY_KEYS = ("area", "sector", "org", "reached", "start", "end", "value_usd", "donor")
 HXL_ACTIVITIES = {
-    "area": ["#adm1+code", "#adm2+code", "#adm3+code"],
+    "area": ["#adm1+code", "#adm2+code", "#adm3+code", "#adm1+name", "#adm2+name"],
     "sector": ["#sector"],
     "org": ["#org+impl", "#org"],
     "reached": ["#reached"],
@@ -304,6 +304,15 @@ def load_activities(
             "reached": reached,
         }
     )
+    # "(No corresponding humanitarian cluster)", "n/a": no sector
+    no_sector = a["sector_name"].str.lower().str.match(r"^\(?\s*(no|none|n/?a)\b", na=False)
+    if no_sector.any():
+        report.append(f"{int(no_sector.sum())} activity row(s) marked as having no sector")
+        a.loc[no_sector, "sector_name"] = pd.NA
+    # one cell may list several organisations ("A; B"): each counts once
+    a["orgs"] = (
+        a["org"].fillna("").str.split(r"\s*[;|]\s*").map(lambda xs: sorted({x for x in xs if x}))
+    )
     incomplete = a["area"].isna() | a["sector_name"].isna()
     if incomplete.any():
         report.append(
@@ -341,7 +350,7 @@ def response_gaps(
     agg = "max" if reach == "max" else "sum"
     act = a.groupby(["area", "sector"], as_index=False).agg(
         people_reached=("reached", agg),
-        n_orgs=("org", "nunique"),
+        n_orgs=("orgs", lambda s: len(set().union(*s))),
         act_name=("sector_name", "first"),
     )
     out = need.merge(act, on=["area", "sector"], how="outer")

@@ -48,7 +48,7 @@ def response_overlap(
     a, report = load_activities(activities, columns, sectors)
     a = a.dropna(subset=["org"])
     cells = a.groupby(["area", "sector"]).agg(
-        sector_name=("sector_name", "first"), orgs=("org", lambda s: sorted(set(s)))
+        sector_name=("sector_name", "first"), orgs=("orgs", lambda s: sorted(set().union(*s)))
     )
     cells["n_orgs"] = cells["orgs"].map(len)
     dup = cells[cells["n_orgs"] >= min_orgs].reset_index()
@@ -59,8 +59,9 @@ def response_overlap(
         ["area", "sector", "sector_key", "n_orgs", "orgs"]
     ]
     footprint: dict[str, set[tuple[str, str]]] = {}
-    for org, area, sector in zip(a["org"], a["area"], a["sector"], strict=True):
-        footprint.setdefault(str(org), set()).add((str(area), str(sector)))
+    for orgs, area, sector in zip(a["orgs"], a["area"], a["sector"], strict=True):
+        for org in orgs:
+            footprint.setdefault(str(org), set()).add((str(area), str(sector)))
     rows = []
     for x, y in combinations(sorted(footprint), 2):
         shared = footprint[x] & footprint[y]
