@@ -354,3 +354,66 @@ def test_real_iati_3w_somalia_hxl_names():
     res = response_overlap(SHARED / "iati3w_somalia" / "somalia_iati_3w_flat.csv.gz", min_orgs=5)
     assert len(res.duplication) > 0  # #adm1+name and #org+impl found from the HXL tags
     assert res.duplication["area"].str.match(r"^[a-z-]+$").all()
+
+
+IATI_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<iati-activities version="2.03">
+ <iati-activity default-currency="EUR">
+  <iati-identifier>XM-DAC-1-A</iati-identifier>
+  <title><narrative>Water and health in Bay</narrative></title>
+  <participating-org role="1" ref="XM-D"><narrative>Donor D</narrative></participating-org>
+  <participating-org role="4"><narrative>NGO N</narrative></participating-org>
+  <participating-org role="4"><narrative>NGO M</narrative></participating-org>
+  <recipient-country code="SO"/>
+  <location><name><narrative>Baidoa</narrative></name><administrative vocabulary="G1" level="1" code="SO-BY"/></location>
+  <sector vocabulary="10" code="WASH"/><sector vocabulary="10" code="Health"/>
+  <sector vocabulary="1" code="14030"/>
+  <activity-date type="1" iso-date="2024-01-01"/><activity-date type="2" iso-date="2024-02-01"/>
+  <budget><value currency="EUR" value-date="2024-01-01">1000</value></budget>
+  <transaction><transaction-type code="3"/><transaction-date iso-date="2024-03-01"/><value value-date="2024-03-01">400</value>
+   <receiver-org><narrative>NGO N</narrative></receiver-org></transaction>
+ </iati-activity>
+ <iati-activity default-currency="USD">
+  <iati-identifier>XM-DAC-1-B</iati-identifier>
+  <participating-org role="4"><narrative>NGO N</narrative></participating-org>
+  <recipient-country code="SO"/>
+  <location><administrative vocabulary="G1" level="1" code="SO-BY"/></location>
+  <sector vocabulary="10" code="WASH"/>
+  <budget><value>250</value></budget>
+ </iati-activity>
+</iati-activities>
+"""
+
+
+def test_iati_xml_to_3w_and_on_to_overlap(tmp_path):
+    from humsec.analysis.response_overlap import response_overlap
+    from humsec.io.iati import read_iati_xml
+
+    path = tmp_path / "activities.xml"
+    path.write_text(IATI_XML, encoding="utf-8")
+    acts_, tx, report = read_iati_xml(path)
+    assert report == []  # every activity has a sector; no mixed-currency budget
+    a = acts_[acts_["activity"] == "XM-DAC-1-A"]
+    assert sorted(a["sector"]) == [
+        "Health",
+        "WASH",
+    ]  # humanitarian clusters (vocabulary 10) preferred
+    assert set(a["area"]) == {"SO-BY"} and set(a["org"]) == {"NGO N; NGO M"}
+    assert a["start"].iloc[0] == "2024-02-01"  # actual start over planned
+    assert (
+        a["value_usd"].isna().all() and a["budget"].iloc[0] == "EUR 1,000"
+    )  # never converted without a rate
+    assert acts_.loc[acts_["activity"] == "XM-DAC-1-B", "value_usd"].iloc[0] == 250
+    assert tx[["type", "currency", "value", "receiver"]].to_dict("records") == [
+        {"type": "disbursement", "currency": "EUR", "value": 400.0, "receiver": "NGO N"}
+    ]
+    out = tmp_path / "3w.csv"
+    res = CliRunner().invoke(app, ["response", "iati", str(path), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    overlap = response_overlap(out, min_orgs=2)  # the HXL-tagged 3W is read as any 3W
+    cells = overlap.duplication.set_index("sector_key")
+    assert cells.loc["wash", "orgs"] == "NGO M; NGO N"
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<other/>")
+    r = CliRunner().invoke(app, ["response", "iati", str(bad), "--out", str(tmp_path / "x.csv")])
+    assert r.exit_code == 2 and "Expected an <iati-activities> document" in r.output

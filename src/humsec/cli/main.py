@@ -538,6 +538,53 @@ def response_money_command(
     stdout.print(table.head(15).to_string(index=False), highlight=False, markup=False)
 
 
+@response_app.command("iati")
+def response_iati_command(
+    xml: Path = typer.Argument(..., help="IATI activities XML (standard 2.0x)."),
+    out: Path = typer.Option(
+        ..., "--out", help="3W activity CSV with HXL tags (for `response gaps` / `overlap`)."
+    ),
+    transactions: Path | None = typer.Option(
+        None, "--transactions", help="Also write the transactions CSV."
+    ),
+) -> None:
+    """Convert IATI activity XML into a 3W activity table (and its transactions)."""
+    from humsec.io.iati import read_iati_xml
+
+    if not xml.is_file():
+        _fail(HumsecError(f"IATI file not found: {xml}"))
+        return
+    try:
+        acts, tx, report = read_iati_xml(xml)
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    tags = {
+        "activity": "#activity+code",
+        "title": "#activity+title",
+        "org": "#org+impl",
+        "donor": "#org+funding",
+        "sector": "#sector",
+        "area": "#adm1+code",
+        "start": "#date+start",
+        "end": "#date+end",
+        "budget": "#value+budget",
+        "value_usd": "#value+usd",
+    }
+    import pandas as pd
+
+    tagged = pd.concat([pd.DataFrame([tags]), acts.astype(object)], ignore_index=True)
+    write_atomic(out, lambda tmp: tagged.to_csv(tmp, index=False))
+    if transactions is not None:
+        write_atomic(transactions, lambda tmp: tx.to_csv(tmp, index=False))
+    for line in report:
+        stdout.print(f"note: {line}", highlight=False, markup=False)
+    stdout.print(
+        f"{acts['activity'].nunique()} activities, {len(acts)} activity × area × sector rows, {len(tx)} transactions",
+        markup=False,
+    )
+
+
 @app.command()
 def demo(
     out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for the demo's outputs."),
