@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -153,3 +154,10 @@ def AFSpecWith(spec, rule):
     raw = spec.to_dict()
     raw["design"]["lonely_psu"] = rule
     return humsec.AFSpec.from_dict(raw)
+
+
+def test_robustness_errors_name_the_file(tmp_path, syn_spec):
+    path = tmp_path / "survey.csv"
+    pd.DataFrame({"a": [1], "b": [2]}).to_csv(path, index=False)
+    with pytest.raises(humsec.ColumnNotFoundError, match=r"survey\.csv"):
+        robustness_analysis(syn_spec, path, over="region", k_values=[33])

@@ -417,3 +417,18 @@ def test_iati_xml_to_3w_and_on_to_overlap(tmp_path):
     bad.write_text("<other/>")
     r = CliRunner().invoke(app, ["response", "iati", str(bad), "--out", str(tmp_path / "x.csv")])
     assert r.exit_code == 2 and "Expected an <iati-activities> document" in r.output
+
+
+def test_money_non_numeric_amount_names_column_and_row(tmp_path):
+    from humsec.analysis.response_money import read_flows
+    from humsec.exceptions import DataError
+
+    path = tmp_path / "flows.csv"
+    path.write_text(
+        "srcOrganization,destOrganization,destGlobalClusters,amountUSD\nA,B,Health,10\nA,B,Health,lots\n"
+    )
+    with pytest.raises(
+        DataError,
+        match=r"Column 'amountUSD' of .*flows\.csv must hold numbers; found \['lots'\] at row 2",
+    ):
+        read_flows(path)

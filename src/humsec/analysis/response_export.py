@@ -32,9 +32,13 @@ HXL_TAGS = {
 }
 
 
-def hxl_table(table: pd.DataFrame, area_tag: str = "#adm1+code") -> pd.DataFrame:
-    """The table with an HXL tag row under the header (as HDX expects)."""
-    tags = {c: (area_tag if c == "area" else HXL_TAGS.get(c, "")) for c in table.columns}
+def hxl_table(
+    table: pd.DataFrame, area_tag: str = "#adm1+code", tags: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """The table with an HXL tag row under the header (as HDX expects); ``tags`` adds or replaces
+    column tags."""
+    known = {**HXL_TAGS, "area": area_tag, **(tags or {})}
+    tags = {c: known.get(c, "") for c in table.columns}
     return pd.concat([pd.DataFrame([tags]), table.astype(object)], ignore_index=True)
 
 

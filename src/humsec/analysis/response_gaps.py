@@ -31,8 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.exceptions import ColumnNotFoundError, HumsecError, describe_rows
-from humsec.io.tagged import TaggedTable, find_column, read_tagged
+from humsec.exceptions import ColumnNotFoundError, HumsecError
+from humsec.io.tagged import TaggedTable, find_column, read_numbers, read_tagged
 
 __all__ = ["GapResult", "canonical_sector", "load_activities", "parse_columns", "response_gaps"]
 
@@ -208,24 +208,6 @@ def _resolve(
     return resolved
 
 
-MISSING_MARKERS = ("-", "–", "—", "x", "n/a", "na", "nd", "")
-
-
-def _numbers(col: pd.Series, name: str, source: str | None) -> pd.Series:
-    """Numbers as 4W tables write them ('80 418', '1,200'); '-', 'x', 'n/a' are missing."""
-    text = col.astype("string").str.replace(r"[\s,\u00a0\u202f]", "", regex=True)
-    text = text.mask(text.str.lower().isin(MISSING_MARKERS))
-    values = pd.to_numeric(text, errors="coerce")
-    bad = values.isna() & text.notna() & (text != "")
-    if bad.any():
-        rows = np.flatnonzero(bad.to_numpy())
-        found = sorted({str(v) for v in col[bad].head(5)})
-        where = "" if source is None else " of " + source
-        msg = f"Column {name!r}{where} must hold numbers; found {found} at {describe_rows(rows)} (data rows)."
-        raise HumsecError(msg)
-    return values
-
-
 def _needs_long(
     table: TaggedTable, columns: Mapping[str, str] | None, activity_areas: set[str]
 ) -> pd.DataFrame:
@@ -257,7 +239,7 @@ def _needs_long(
                         {
                             "area": frame[area],
                             "sector": "+".join(sorted(tag.attributes)),
-                            "people_in_need": _numbers(frame[col], col, table.source),
+                            "people_in_need": read_numbers(frame[col], col, table.source),
                         }
                     )
                 )
@@ -267,7 +249,7 @@ def _needs_long(
         {
             "area": frame[cols["area"]],
             "sector": frame[cols["sector"]],
-            "people_in_need": _numbers(
+            "people_in_need": read_numbers(
                 frame[cols["people_in_need"]], cols["people_in_need"], table.source
             ),
         }
@@ -294,7 +276,7 @@ def load_activities(
     reached = (
         pd.Series(np.nan, index=acts.frame.index)
         if presence_only
-        else _numbers(acts.frame[cols["reached"]], cols["reached"], acts.source)
+        else read_numbers(acts.frame[cols["reached"]], cols["reached"], acts.source)
     )
     a = pd.DataFrame(
         {

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.exceptions import HumsecError, describe_rows
-from humsec.io.tagged import read_tagged
+from humsec.io.tagged import read_numbers, read_tagged
 
 __all__ = ["funding_per_person_in_need", "read_flows", "sankey_html"]
 
@@ -61,7 +61,7 @@ def read_flows(
         name = cols[key]
         if name not in frame.columns:
             return pd.Series(np.nan, index=frame.index)
-        return pd.to_numeric(frame[name].astype("string").str.replace(",", ""), errors="coerce")
+        return read_numbers(frame[name], name, table.source)
 
     usd = num("amount_usd")
     original, rate = num("amount"), num("rate")

@@ -93,10 +93,12 @@ def robustness_analysis(
         raise HumsecError(
             f"The 'measure' of a robustness analysis must be 'M0' or 'H'. Got {measure!r} instead."
         )
+    source, labels = None, None
     if isinstance(data, (str, Path)):
         from humsec.io.survey import read_survey
 
-        data = read_survey(data).frame
+        table = read_survey(data)
+        data, source, labels = table.frame, str(table.path), table.value_labels
     specs = [("nominal", spec)] + [
         (f"weighting {i + 1}", spec.with_weights(w)) for i, w in enumerate(weightings)
     ]
@@ -105,7 +107,7 @@ def robustness_analysis(
     diffs: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
     for label, s in specs:
         s = AFSpec.from_dict({**s.to_dict(), "k": list(k_values)})
-        survey = prepare_survey(data, s, [over])
+        survey = prepare_survey(data, s, [over], value_labels=labels, source=source)
         cells = build_cells(survey, s.k)
         n_rounds = survey.rounds.n_groups if survey.rounds else 1
         part = Partition.from_cells(cells, over, cells.groups[0], survey.over[0].labels, n_rounds)

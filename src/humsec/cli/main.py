@@ -549,6 +549,7 @@ def response_iati_command(
     ),
 ) -> None:
     """Convert IATI activity XML into a 3W activity table (and its transactions)."""
+    from humsec.analysis.response_export import hxl_table
     from humsec.io.iati import read_iati_xml
 
     if not xml.is_file():
@@ -559,21 +560,17 @@ def response_iati_command(
     except HumsecError as exc:
         _fail(exc)
         return
-    tags = {
+    iati_tags = {
         "activity": "#activity+code",
         "title": "#activity+title",
         "org": "#org+impl",
         "donor": "#org+funding",
-        "sector": "#sector",
-        "area": "#adm1+code",
         "start": "#date+start",
         "end": "#date+end",
         "budget": "#value+budget",
         "value_usd": "#value+usd",
     }
-    import pandas as pd
-
-    tagged = pd.concat([pd.DataFrame([tags]), acts.astype(object)], ignore_index=True)
+    tagged = hxl_table(acts, tags=iati_tags)  # area and sector tags come from the shared table
     write_atomic(out, lambda tmp: tagged.to_csv(tmp, index=False))
     if transactions is not None:
         write_atomic(transactions, lambda tmp: tx.to_csv(tmp, index=False))

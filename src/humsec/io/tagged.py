@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from humsec.exceptions import DataError
+from humsec.exceptions import DataError, describe_rows
 
-__all__ = ["TaggedTable", "find_column", "read_tagged"]
+__all__ = ["MISSING_MARKERS", "TaggedTable", "find_column", "read_numbers", "read_tagged"]
 
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
@@ -133,3 +134,21 @@ def _column_names(raw: pd.DataFrame, header: int | None, tag_row: int | None) ->
             k += 1
         names.append(name)
     return names
+
+
+MISSING_MARKERS = ("-", "–", "—", "x", "n/a", "na", "nd", "")
+
+
+def read_numbers(col: pd.Series, name: str, source: str | None) -> pd.Series:
+    """Numbers as 4W tables write them ('80 418', '1,200'); '-', 'x', 'n/a' are missing."""
+    text = col.astype("string").str.replace(r"[\s,\u00a0\u202f]", "", regex=True)
+    text = text.mask(text.str.lower().isin(MISSING_MARKERS))
+    values = pd.to_numeric(text, errors="coerce")
+    bad = values.isna() & text.notna() & (text != "")
+    if bad.any():
+        rows = np.flatnonzero(bad.to_numpy())
+        found = sorted({str(v) for v in col[bad].head(5)})
+        where = "" if source is None else " of " + source
+        msg = f"Column {name!r}{where} must hold numbers; found {found} at {describe_rows(rows)} (data rows)."
+        raise DataError(msg)
+    return values
