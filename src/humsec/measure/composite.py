@@ -141,44 +141,21 @@ class CompositeIndex:
         ``data``, so later years are on the reference year's scale.
         """
         model = self.resolved_model()
-        raw, units, notes = self._read(model, data, source)
+        raw, denoms, units, notes = self._read(model, data, source)
         leaves = dict(raw)
         if model.indicators:
-            ref = raw if reference is None else self._read(model, reference, None)[0]
-            leaves = _construct(model, raw, ref, units, self._denominators(model, data, reference))
+            ref, ref_denoms = (
+                (raw, denoms) if reference is None else self._read(model, reference, None)[:2]
+            )
+            leaves = _construct(model, raw, ref, units, (denoms, ref_denoms))
         result = self._score(model, units, leaves, notes)
         result.raw = pd.DataFrame(raw, index=result.scores.index)
         return result
 
-    def _denominators(
-        self, model: IndexModel, data: Any, reference: Any
-    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        names = sorted({s.denominator for s in model.indicators.values() if s.denominator})
-        out = []
-        for frame_like in (data, data if reference is None else reference):
-            frame = self._frame(model, frame_like)
-            missing = [n for n in names if n not in frame.columns]
-            if missing:
-                raise ColumnNotFoundError(missing, [str(c) for c in frame.columns])
-            units = frame[model.unit].astype(str)
-            out.append({n: _numeric(frame[n], n, units, model.missing_values, None) for n in names})
-        return out[0], out[1]
-
-    def _frame(self, model: IndexModel, data: Any) -> pd.DataFrame:
-        if isinstance(data, (str, Path)):
-            from humsec.io.survey import read_survey
-
-            data = read_survey(data, na_values=model.missing_values).frame
-        frame = to_narwhals(data).to_pandas()
-        return (
-            frame[frame[model.unit].notna()].reset_index(drop=True)
-            if model.unit in frame.columns
-            else frame
-        )
-
     def _read(
         self, model: IndexModel, data: Any, source: str | None
-    ) -> tuple[dict[str, np.ndarray], pd.Series, list[str]]:
+    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], pd.Series, list[str]]:
+        """Leaf values, denominator columns, unit codes and notes, from one read of the data."""
         if isinstance(data, (str, Path)):
             from humsec.io.survey import read_survey
 
@@ -207,7 +184,12 @@ class CompositeIndex:
             else:
                 notes.append(f"column {leaf!r} is not in the data: missing for every unit")
                 leaves[leaf] = np.full(len(frame), np.nan)
-        return leaves, units, notes
+        names = sorted({s.denominator for s in model.indicators.values() if s.denominator})
+        missing = [n for n in names if n not in frame.columns]
+        if missing:
+            raise ColumnNotFoundError(missing, [str(c) for c in frame.columns], source)
+        denoms = {n: _numeric(frame[n], n, units, model.missing_values, source) for n in names}
+        return leaves, denoms, units, notes
 
     def _score(
         self, model: IndexModel, units: pd.Series, leaves: dict[str, np.ndarray], notes: list[str]
