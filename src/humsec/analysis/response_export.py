@@ -21,6 +21,7 @@ __all__ = ["HXL_TAGS", "gaps_geojson", "hxl_table"]
 
 HXL_TAGS = {
     "area": "#adm1+code",
+    "area_name": "#adm1+name",
     "sector": "#sector",
     "sector_key": "#sector+code",
     "people_in_need": "#inneed",
@@ -37,7 +38,8 @@ def hxl_table(
 ) -> pd.DataFrame:
     """The table with an HXL tag row under the header (as HDX expects); ``tags`` adds or replaces
     column tags."""
-    known = {**HXL_TAGS, "area": area_tag, **(tags or {})}
+    name_tag = area_tag.replace("+code", "+name")
+    known = {**HXL_TAGS, "area": area_tag, "area_name": name_tag, **(tags or {})}
     tags = {c: known.get(c, "") for c in table.columns}
     return pd.concat([pd.DataFrame([tags]), table.astype(object)], ignore_index=True)
 

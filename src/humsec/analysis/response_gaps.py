@@ -31,10 +31,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.exceptions import ColumnNotFoundError, HumsecError
+from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError, describe_rows
 from humsec.io.tagged import TaggedTable, find_column, read_numbers, read_tagged
+from humsec.tables.codelists import check_names, check_pcodes, merge_spellings
 
-__all__ = ["GapResult", "canonical_sector", "load_activities", "parse_columns", "response_gaps"]
+__all__ = [
+    "GapResult",
+    "canonical_sector",
+    "load_activities",
+    "parse_columns",
+    "read_organisations",
+    "response_gaps",
+]
 
 ACTIVITY_KEYS = ("area", "sector", "org", "reached", "start", "end", "value_usd", "donor")
 HXL_ACTIVITIES = {
@@ -104,6 +112,10 @@ SECTOR_SYNONYMS = {
     ],
     "cccm": ["cccm", "camp coordination and camp management", "cccm/sites"],
     "logistics": ["logistics", "logistique"],
+    "protection+hlp": ["housing, land and property", "hlp", "logement, terre et propriete"],
+    "protection+mine": ["mine action", "lutte anti-mines", "humanitarian mine action"],
+    "early recovery": ["early recovery", "relevement precoce", "er"],
+    "cash": ["cash multi-sectoriel", "multi-purpose cash", "mpc", "multipurpose cash", "cash"],
 }
 
 
@@ -135,6 +147,10 @@ def canonical_sector(name: Any, extra: Mapping[str, str] | None = None) -> str:
             return "protection+child"
         if any(w in folded for w in ("genre", "gbv", "gender", "vbg")):
             return "protection+gbv"
+        if any(w in folded for w in ("logement", "housing", "hlp")):
+            return "protection+hlp"
+        if any(w in folded for w in ("mine", "mines")):
+            return "protection+mine"
         if any(w in folded for w in ("generale", "general")):
             return "protection"
     return folded
@@ -256,13 +272,109 @@ def _needs_long(
     )
 
 
+def read_organisations(data: Any) -> dict[str, str]:
+    """An organisation code list as {accepted name or acronym: canonical name}. The file has a name
+    column (``name`` or HXL ``#org+name``, else the first column) and optionally ``acronym``
+    (``#org+acronym``) and ``aliases`` (several separated by ``;``).
+
+    >>> import pandas as pd
+    >>> read_organisations(pd.DataFrame({"name": ["World Food Programme"], "acronym": ["WFP"]}))
+    {'World Food Programme': 'World Food Programme', 'WFP': 'World Food Programme'}
+    """
+    table = read_tagged(data)
+    frame = table.frame
+    lower = {str(c).strip().lower(): c for c in frame.columns}
+
+    def column(tag: str, *names: str) -> Any:
+        if table.tagged and (found := find_column(table, tag)) is not None:
+            return found
+        return next((lower[n] for n in names if n in lower), None)
+
+    name = column("#org+name", "name", "organisation", "organization") or frame.columns[0]
+    extra = [c for c in (column("#org+acronym", "acronym"), column("#org+alias", "aliases")) if c]
+    mapping: dict[str, str] = {}
+    for _, row in frame.iterrows():
+        if pd.isna(row[name]) or not str(row[name]).strip():
+            continue
+        canonical = str(row[name]).strip()
+        mapping[canonical] = canonical
+        for col in extra:
+            if not pd.isna(row[col]):
+                for alias in str(row[col]).split(";"):
+                    if alias.strip():
+                        mapping[alias.strip()] = canonical
+    if not mapping:
+        raise DataError(f"The organisation list {table.source or ''} holds no names.".replace("  ", " "))
+    return mapping
+
+
+def _read_dates(frame: pd.DataFrame, column: str, source: str | None) -> pd.Series:
+    """Dates of a column; a cell that is not a date is an error naming the column and rows."""
+    raw = frame[column]
+    text = raw.astype("string").str.strip()
+    parsed = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=False)
+    bad = parsed.isna() & text.notna() & (text != "")
+    if bad.any():
+        where = f" of {source}" if source else ""
+        raise DataError(
+            f"Column {column!r}{where} has values that are not dates in "
+            f"{describe_rows(np.flatnonzero(bad.to_numpy()))} (e.g. {text[bad].iloc[0]!r}); "
+            "expected dates such as 2025-01-31."
+        )
+    return parsed
+
+
+def _date_checks(a: pd.DataFrame, period: tuple[Any, Any] | None) -> tuple[pd.DataFrame, list[str]]:
+    """Reversed date ranges are left out, activities outside ``period`` are left out, and the
+    same organisation reporting overlapping periods in one place is reported (the max rule
+    counts that place once; a sum would count the same people twice)."""
+    report = []
+    reversed_ = a["start"].notna() & a["end"].notna() & (a["end"] < a["start"])
+    if reversed_.any():
+        report.append(
+            f"{int(reversed_.sum())} activity row(s) ending before they start left out "
+            f"({describe_rows(np.flatnonzero(reversed_.to_numpy()), 5)} of the activity table)"
+        )
+        a = a[~reversed_]
+    if period is not None:
+        lo, hi = (pd.Timestamp(x) if x is not None else None for x in period)
+        inside = pd.Series(True, index=a.index)
+        if hi is not None:
+            inside &= ~(a["start"] > hi)
+        if lo is not None:
+            inside &= ~(a["end"] < lo)
+        undated = a["start"].isna() & a["end"].isna()
+        if (~inside).any():
+            report.append(f"{int((~inside).sum())} activity row(s) outside the period left out")
+        if undated.any():
+            report.append(f"{int(undated.sum())} undated activity row(s) kept in the period")
+        a = a[inside]
+    dated = a.dropna(subset=["start", "end"]).explode("orgs")
+    overlapping = 0
+    for _, g in dated.groupby(["orgs", "area", "sector"]):
+        if len(g) > 1:
+            g = g.sort_values("start")
+            if (g["start"].iloc[1:].to_numpy() <= g["end"].cummax().iloc[:-1].to_numpy()).any():
+                overlapping += 1
+    if overlapping:
+        report.append(
+            f"{overlapping} organisation × area × sector group(s) report activities over overlapping "
+            "dates: the max rule counts them once; --reach sum may count the same people twice"
+        )
+    return a, report
+
+
 def load_activities(
     activities: Any,
     columns: Mapping[str, str] | None = None,
     sectors: Mapping[str, str] | None = None,
+    *,
+    organisations: Mapping[str, str] | None = None,
+    period: tuple[Any, Any] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """A 3W/4W/5W table as (area, sector_name, sector, org, reached) rows, and a report of what was
-    dropped or assumed (exact duplicates, rows without area or sector, no reached column)."""
+    """A 3W/4W/5W table as (area, sector_name, sector, org, orgs, reached, start, end) rows, and a
+    report of what was dropped, merged or assumed (exact duplicates, rows without area or sector,
+    organisation spellings, dates, no reached column)."""
     acts = read_tagged(activities)
     report = []
     if acts.duplicates_dropped:
@@ -278,12 +390,15 @@ def load_activities(
         if presence_only
         else read_numbers(acts.frame[cols["reached"]], cols["reached"], acts.source)
     )
+    no_date = pd.Series(pd.NaT, index=acts.frame.index, dtype="datetime64[ns]")
     a = pd.DataFrame(
         {
             "area": acts.frame[cols["area"]].astype("string").str.strip(),
             "sector_name": acts.frame[cols["sector"]].astype("string").str.strip(),
             "org": acts.frame[cols["org"]].astype("string").str.strip(),
             "reached": reached,
+            "start": _read_dates(acts.frame, cols["start"], acts.source) if "start" in cols else no_date,
+            "end": _read_dates(acts.frame, cols["end"], acts.source) if "end" in cols else no_date,
         }
     )
     # "(No corresponding humanitarian cluster)", "n/a": no sector
@@ -291,10 +406,22 @@ def load_activities(
     if no_sector.any():
         report.append(f"{int(no_sector.sum())} activity row(s) marked as having no sector")
         a.loc[no_sector, "sector_name"] = pd.NA
-    # one cell may list several organisations ("A; B"): each counts once
-    a["orgs"] = (
-        a["org"].fillna("").str.split(r"\s*[;|]\s*").map(lambda xs: sorted({x for x in xs if x}))
-    )
+    # one cell may list several organisations ("A; B"): each counts once, under one spelling
+    listed = a["org"].fillna("").str.split(r"\s*[;|]\s*")
+    names = pd.Series([x for xs in listed for x in xs if x], dtype="string")
+    spelling, merged = merge_spellings(names)
+    report += merged
+    if organisations:
+        matched, unknown = check_names(sorted(set(spelling.values())), organisations)
+        spelling = {k: matched.get(v, v) for k, v in spelling.items()}
+        if unknown:
+            shown = ", ".join(
+                f"{n}{f' (nearest: {s})' if s else ''}" for n, s in list(unknown.items())[:8]
+            )
+            report.append(
+                f"{len(unknown)} organisation(s) not in the organisation list, kept as written: {shown}"
+            )
+    a["orgs"] = listed.map(lambda xs: sorted({spelling[x] for x in xs if x}))
     incomplete = a["area"].isna() | a["sector_name"].isna()
     if incomplete.any():
         report.append(
@@ -302,7 +429,8 @@ def load_activities(
         )
         a = a[~incomplete]
     a["sector"] = [canonical_sector(s, sectors) for s in a["sector_name"]]
-    return a, report
+    a, date_report = _date_checks(a, period)
+    return a, report + date_report
 
 
 def response_gaps(
@@ -313,11 +441,24 @@ def response_gaps(
     needs_columns: Mapping[str, str] | None = None,
     reach: str = "max",
     sectors: Mapping[str, str] | None = None,
+    organisations: Mapping[str, str] | None = None,
+    period: tuple[Any, Any] | None = None,
+    pcodes: pd.DataFrame | None = None,
+    strict_pcodes: bool = False,
 ) -> GapResult:
-    """One row per area × sector present in the needs or the activities (see the module docstring)."""
+    """One row per area × sector present in the needs or the activities (see the module docstring).
+
+    ``organisations`` (accepted name or acronym → canonical name, see :func:`read_organisations`)
+    merges spellings and reports names not in the list; ``period`` = (start, end) keeps activities
+    whose dates meet it; ``pcodes`` (a COD gazetteer such as ``humsec.datasets.places.load_pcodes()``)
+    checks the area codes of both tables, names them (``area_name``) and, with ``strict_pcodes``,
+    makes an unknown code an error instead of a reported warning.
+    """
     if reach not in ("max", "sum"):
         raise HumsecError(f"The 'reach' rule must be 'max' or 'sum'. Got {reach!r} instead.")
-    a, report = load_activities(activities, columns, sectors)
+    a, report = load_activities(
+        activities, columns, sectors, organisations=organisations, period=period
+    )
     need_tab = read_tagged(needs)
     if need_tab.duplicates_dropped:
         report.append(f"{need_tab.duplicates_dropped} exact duplicate needs row(s) dropped")
@@ -361,9 +502,23 @@ def response_gaps(
     unmatched_sectors = sorted(set(a["sector"]) - set(n["sector"]))
     if unmatched_sectors and len(n):
         report.append(f"activity sector(s) with no needs figure: {unmatched_sectors[:10]}")
+    names: dict[str, str] = {}
+    if pcodes is not None:
+        for what, values in (("activity", a["area"]), ("needs", n["area"])):
+            check = check_pcodes(values, pcodes)
+            names.update(check.names)
+            report += check.report(what)
+            if strict_pcodes and check.unknown:
+                raise DataError(
+                    f"Unknown P-codes in the {what} table: "
+                    + "; ".join(check.report(what))
+                    + " (run without strict P-codes to keep them and report only)."
+                )
+    out["area_name"] = out["area"].map(names)
     table = out[
         [
             "area",
+            "area_name",
             "sector",
             "sector_key",
             "people_in_need",

@@ -27,7 +27,7 @@ import pandas as pd
 from humsec.exceptions import HumsecError, describe_rows
 from humsec.io.tagged import read_numbers, read_tagged
 
-__all__ = ["funding_per_person_in_need", "read_flows", "sankey_html"]
+__all__ = ["funding_per_person_in_need", "funding_trends", "read_flows", "sankey_html", "trend_chart"]
 
 FTS = {
     "source": "srcOrganization",
@@ -37,6 +37,8 @@ FTS = {
     "amount": "originalAmount",
     "currency": "originalCurrency",
     "rate": "exchangeRate",
+    "year": "budgetYear",
+    "date": "date",
 }
 
 
@@ -82,6 +84,12 @@ def read_flows(
             "different currencies are never added up unconverted."
         )
         raise HumsecError(msg)
+    if "destLocations" in frame.columns:
+        multi = frame["destLocations"].astype("string").str.contains(",", na=False)
+        if multi.any():
+            report.append(
+                f"{int(multi.sum())} flow(s) go to several countries: counted whole (FTS does not say how they divide)"
+            )
     sectors = frame[cols["sector"]].astype("string").fillna("Unspecified").str.split(",")
     n_sectors = sectors.map(len)
     if (n_sectors > 1).any():
@@ -90,6 +98,7 @@ def read_flows(
         )
     out = pd.DataFrame(
         {
+            "year": _flow_years(frame, cols, table.source),
             "source": frame[cols["source"]].astype("string").str.strip(),
             "destination": frame[cols["destination"]].astype("string").str.strip(),
             "sector": sectors,
@@ -98,6 +107,139 @@ def read_flows(
     ).explode("sector")
     out["sector"] = out["sector"].str.strip()
     return out.reset_index(drop=True), report
+
+
+def _flow_years(frame: pd.DataFrame, cols: Mapping[str, str], source: str | None) -> pd.Series:
+    """The flow's budget year, else the year of its date (FTS exports write dates M/D/YYYY)."""
+    if cols["year"] in frame.columns:
+        years = read_numbers(frame[cols["year"]], cols["year"], source)
+    else:
+        years = pd.Series(np.nan, index=frame.index)
+    if cols["date"] in frame.columns and years.isna().any():
+        dates = pd.to_datetime(frame[cols["date"]], errors="coerce", format="mixed")
+        years = years.fillna(dates.dt.year)
+    return years.astype("Int64")
+
+
+def funding_trends(data: Any, *, by_sector: bool = False) -> tuple[pd.DataFrame, list[str]]:
+    """Funding (and requirements) by year, optionally by sector, with the change from the previous
+    year. ``data`` is an FTS requirements-and-funding table (``year``, ``requirements``,
+    ``funding``, optionally ``cluster``; or their HXL tags ``#date+year``,
+    ``#value+funding+required+usd``, ``#value+funding+total+usd``, ``#sector+cluster+name``) or an FTS
+    flow table (see :func:`read_flows`). ``pct_funded`` is funding inside appeals over their
+    requirements; funding outside any appeal ("Not specified") is its own column, never a share.
+
+    >>> t = pd.DataFrame({"year": [2022, 2022, 2023], "name": ["P1", "Not specified", "P2"],
+    ...                   "requirements": [100.0, None, 200.0], "funding": [50.0, 10.0, 150.0]})
+    >>> funding_trends(t)[0][["year", "requirements_usd", "funding_usd", "pct_funded", "change_usd"]].to_dict("records")[1]
+    {'year': 2023, 'requirements_usd': 200.0, 'funding_usd': 150.0, 'pct_funded': 75.0, 'change_usd': 90.0}
+    """
+    from humsec.io.tagged import find_column
+
+    table = read_tagged(data)
+    frame = table.frame
+    lower = {str(c).strip().lower(): c for c in frame.columns}
+
+    def column(tag: str, name: str) -> Any:
+        if table.tagged and (found := find_column(table, tag)) is not None:
+            return found
+        return lower.get(name)
+
+    year_col = column("#date+year", "year")
+    req_col = column("#value+funding+required", "requirements")
+    fund_col = column("#value+funding+total", "funding")
+    report: list[str] = []
+    if year_col is not None and fund_col is not None:
+        years = read_numbers(frame[year_col], year_col, table.source)
+        d = pd.DataFrame(
+            {
+                "year": years.astype("Int64"),
+                "requirements_usd": (
+                    read_numbers(frame[req_col], req_col, table.source)
+                    if req_col is not None
+                    else np.nan
+                ),
+                "funding": read_numbers(frame[fund_col], fund_col, table.source),
+            }
+        )
+        if by_sector:
+            sector_col = column("#sector+cluster+name", "cluster")
+            if sector_col is None:
+                raise HumsecError(
+                    f"The table {table.source or ''} has no cluster column (#sector+cluster+name) to trend by sector."
+                )
+            d["sector"] = frame[sector_col].astype("string").str.strip()
+            d = _one_name_per_sector(d)
+        outside = d["requirements_usd"].isna()
+        d["funding_usd"] = d["funding"].where(~outside, 0.0)
+        d["funding_outside_appeals_usd"] = d["funding"].where(outside, 0.0)
+        if outside.any():
+            report.append(
+                f"{int(outside.sum())} row(s) with funding but no requirement (outside any appeal) kept apart"
+            )
+    else:
+        flows, report = read_flows(data)
+        d = flows.rename(columns={"amount_usd": "funding_usd"})
+        d["requirements_usd"] = np.nan
+        d["funding_outside_appeals_usd"] = 0.0
+        d = _one_name_per_sector(d)
+    if d["year"].isna().any():
+        report.append(f"{int(d['year'].isna().sum())} row(s) without a year left out")
+        d = d.dropna(subset=["year"])
+    keys = ["sector", "year"] if by_sector else ["year"]
+    out = d.groupby(keys, as_index=False).agg(
+        requirements_usd=("requirements_usd", lambda s: s.sum(min_count=1)),
+        funding_usd=("funding_usd", "sum"),
+        funding_outside_appeals_usd=("funding_outside_appeals_usd", "sum"),
+    )
+    out["pct_funded"] = 100 * out["funding_usd"] / out["requirements_usd"]
+    total = out["funding_usd"] + out["funding_outside_appeals_usd"]
+    previous = total.groupby(out["sector"]).shift() if by_sector else total.shift()
+    out["change_usd"] = total - previous
+    out["change_pct"] = 100 * out["change_usd"] / previous.where(previous != 0)
+    out["year"] = out["year"].astype(int)
+    return out.reset_index(drop=True), report
+
+
+def _one_name_per_sector(d: pd.DataFrame) -> pd.DataFrame:
+    """Cluster names change case and wording over the years ('HEALTH', 'Health'): one canonical
+    key, shown with its latest name."""
+    from humsec.analysis.response_gaps import canonical_sector
+
+    key = pd.Series([canonical_sector(x) for x in d["sector"].fillna("Unspecified")], index=d.index)
+    latest = d.assign(key=key).sort_values("year").groupby("key")["sector"].last()
+    return d.assign(sector=key.map(latest).fillna(d["sector"]))
+
+
+def trend_chart(trends: pd.DataFrame, title: str = "Funding and requirements by year") -> Any:
+    """Lines of funding and requirements (USD) by year; one panel per sector when present."""
+    import altair as alt
+
+    value_vars = ["requirements_usd", "funding_usd", "funding_outside_appeals_usd"]
+    ids = ["year"] + (["sector"] if "sector" in trends.columns else [])
+    long = trends.melt(id_vars=ids, value_vars=value_vars, var_name="series", value_name="usd")
+    long = long.dropna(subset=["usd"])
+    long["series"] = long["series"].map(
+        {
+            "requirements_usd": "requirements",
+            "funding_usd": "funding (appeals)",
+            "funding_outside_appeals_usd": "funding outside appeals",
+        }
+    )
+    chart = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title=None),
+            y=alt.Y("usd:Q", title="USD", axis=alt.Axis(format="~s")),
+            color=alt.Color("series:N", title=None),
+            tooltip=[*ids, "series", alt.Tooltip("usd:Q", format=",.0f")],
+        )
+        .properties(width=520 if "sector" not in ids else 220, height=220)
+    )
+    if "sector" in ids:
+        return chart.facet(facet="sector:N", columns=3, title=title).resolve_scale(y="independent")
+    return chart.properties(title=title)
 
 
 def funding_per_person_in_need(flows: pd.DataFrame, needs: pd.DataFrame) -> pd.DataFrame:
