@@ -44,9 +44,16 @@ def hxl_table(
     return pd.concat([pd.DataFrame([tags]), table.astype(object)], ignore_index=True)
 
 
-def gaps_geojson(table: pd.DataFrame, boundaries: str | Path, key: str) -> dict[str, Any]:
-    """Boundaries with, per area, the total gap and people in need and each sector's gap."""
-    geo = json.loads(Path(boundaries).read_text(encoding="utf-8"))
+def gaps_geojson(
+    table: pd.DataFrame, boundaries: str | Path | dict[str, Any], key: str
+) -> dict[str, Any]:
+    """Boundaries (a GeoJSON file or its parsed dict) with, per area, the total gap and people in
+    need and each sector's gap."""
+    geo = (
+        boundaries
+        if isinstance(boundaries, dict)
+        else json.loads(Path(boundaries).read_text(encoding="utf-8"))
+    )
     features = geo.get("features", [])
     if not features or key not in features[0].get("properties", {}):
         found = sorted(features[0].get("properties", {})) if features else []

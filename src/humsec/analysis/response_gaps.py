@@ -82,6 +82,8 @@ SECTOR_SYNONYMS = {
         "eau hygiene et assainissement",
         "water sanitation hygiene",
         "water, sanitation and hygiene",
+        "water sanitation and hygiene (wash)",
+        "water, sanitation and hygiene (wash)",
         "eau, hygiene et assainissement",
     ],
     "education": ["education", "edu"],
@@ -125,6 +127,8 @@ def _fold(text: str) -> str:
 
 
 _LOOKUP = {_fold(s): key for key, names in SECTOR_SYNONYMS.items() for s in names}
+# HXL attributes come in any order: #inneed+gbv+protection is #inneed+protection+gbv
+_LOOKUP.update({"+".join(sorted(k.split("+"))): k for k in SECTOR_SYNONYMS if "+" in k})
 
 
 def canonical_sector(name: Any, extra: Mapping[str, str] | None = None) -> str:
@@ -177,6 +181,7 @@ class GapResult:
 
     table: pd.DataFrame
     report: list[str] = field(default_factory=list)
+    activities: pd.DataFrame | None = None  # the cleaned activity rows the table was built from
 
 
 def _resolve(
@@ -254,7 +259,9 @@ def _needs_long(
                     pd.DataFrame(
                         {
                             "area": frame[area],
-                            "sector": "+".join(sorted(tag.attributes)),
+                            "sector": "+".join(
+                                getattr(tag, "attribute_list", None) or sorted(tag.attributes)
+                            ),
                             "people_in_need": read_numbers(frame[col], col, table.source),
                         }
                     )
@@ -304,7 +311,9 @@ def read_organisations(data: Any) -> dict[str, str]:
                     if alias.strip():
                         mapping[alias.strip()] = canonical
     if not mapping:
-        raise DataError(f"The organisation list {table.source or ''} holds no names.".replace("  ", " "))
+        raise DataError(
+            f"The organisation list {table.source or ''} holds no names.".replace("  ", " ")
+        )
     return mapping
 
 
@@ -397,7 +406,9 @@ def load_activities(
             "sector_name": acts.frame[cols["sector"]].astype("string").str.strip(),
             "org": acts.frame[cols["org"]].astype("string").str.strip(),
             "reached": reached,
-            "start": _read_dates(acts.frame, cols["start"], acts.source) if "start" in cols else no_date,
+            "start": _read_dates(acts.frame, cols["start"], acts.source)
+            if "start" in cols
+            else no_date,
             "end": _read_dates(acts.frame, cols["end"], acts.source) if "end" in cols else no_date,
         }
     )
@@ -530,5 +541,5 @@ def response_gaps(
         ]
     ]
     return GapResult(
-        table.sort_values(["gap_rank", "area", "sector_key"]).reset_index(drop=True), report
+        table.sort_values(["gap_rank", "area", "sector_key"]).reset_index(drop=True), report, a
     )

@@ -27,7 +27,13 @@ import pandas as pd
 from humsec.exceptions import HumsecError, describe_rows
 from humsec.io.tagged import read_numbers, read_tagged
 
-__all__ = ["funding_per_person_in_need", "funding_trends", "read_flows", "sankey_html", "trend_chart"]
+__all__ = [
+    "funding_per_person_in_need",
+    "funding_trends",
+    "read_flows",
+    "sankey_html",
+    "trend_chart",
+]
 
 FTS = {
     "source": "srcOrganization",
@@ -192,8 +198,10 @@ def funding_trends(data: Any, *, by_sector: bool = False) -> tuple[pd.DataFrame,
         funding_usd=("funding_usd", "sum"),
         funding_outside_appeals_usd=("funding_outside_appeals_usd", "sum"),
     )
+    no_appeal = out["requirements_usd"].isna()
+    out["funding_usd"] = out["funding_usd"].astype(float).where(~no_appeal)  # no appeal that year
     out["pct_funded"] = 100 * out["funding_usd"] / out["requirements_usd"]
-    total = out["funding_usd"] + out["funding_outside_appeals_usd"]
+    total = out["funding_usd"].fillna(0.0) + out["funding_outside_appeals_usd"]
     previous = total.groupby(out["sector"]).shift() if by_sector else total.shift()
     out["change_usd"] = total - previous
     out["change_pct"] = 100 * out["change_usd"] / previous.where(previous != 0)
@@ -212,9 +220,13 @@ def _one_name_per_sector(d: pd.DataFrame) -> pd.DataFrame:
 
 
 def trend_chart(trends: pd.DataFrame, title: str = "Funding and requirements by year") -> Any:
-    """Lines of funding and requirements (USD) by year; one panel per sector when present."""
+    """Lines of funding and requirements (USD) by year; one panel per sector (the 12 with most
+    funding) when present."""
     import altair as alt
 
+    if "sector" in trends.columns:  # the sectors with most money, so the picture stays readable
+        top = trends.groupby("sector")["funding_usd"].sum().nlargest(12).index
+        trends = trends[trends["sector"].isin(top)]
     value_vars = ["requirements_usd", "funding_usd", "funding_outside_appeals_usd"]
     ids = ["year"] + (["sector"] if "sector" in trends.columns else [])
     long = trends.melt(id_vars=ids, value_vars=value_vars, var_name="series", value_name="usd")

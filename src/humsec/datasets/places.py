@@ -36,9 +36,7 @@ def _path(name: str) -> Path:
 
 @lru_cache(maxsize=1)
 def _pcodes() -> pd.DataFrame:
-    return pd.read_csv(_path("cod_pcodes_adm1_adm2.csv.gz"), dtype=str).astype(
-        {"Admin Level": int}
-    )
+    return pd.read_csv(_path("cod_pcodes_adm1_adm2.csv.gz"), dtype=str).astype({"Admin Level": int})
 
 
 def load_pcodes() -> pd.DataFrame:

@@ -28,7 +28,35 @@ def to_png(chart: Any, scale: float = 2.0) -> bytes:
     return bytes(vlc.vegalite_to_png(chart.to_dict(), scale=scale))
 
 
-def _features(geo: dict[str, Any], key: str, values: pd.DataFrame, value: str) -> list[dict[str, Any]]:
+def _signed_area(ring: list[list[float]]) -> float:
+    pairs = zip(ring, ring[1:], strict=False)
+    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in pairs) / 2
+
+
+def _rewind(geometry: dict[str, Any]) -> dict[str, Any]:
+    """Rings wound as d3-geo (Vega) expects: exterior clockwise, holes counter-clockwise.
+
+    GeoJSON (RFC 7946) winds the other way; d3 works on the sphere, where a counter-clockwise
+    exterior means "the whole globe except this area", which paints every map one colour."""
+
+    def polygon(rings: list[Any]) -> list[Any]:
+        out = []
+        for i, ring in enumerate(rings):
+            clockwise = _signed_area(ring) < 0
+            out.append(ring if clockwise == (i == 0) else ring[::-1])
+        return out
+
+    kind = geometry.get("type")
+    if kind == "Polygon":
+        return {"type": kind, "coordinates": polygon(geometry["coordinates"])}
+    if kind == "MultiPolygon":
+        return {"type": kind, "coordinates": [polygon(p) for p in geometry["coordinates"]]}
+    return geometry
+
+
+def _features(
+    geo: dict[str, Any], key: str, values: pd.DataFrame, value: str
+) -> list[dict[str, Any]]:
     by_area = dict(zip(values["area"].astype(str), values[value], strict=False))
     out = []
     for f in geo["features"]:
@@ -36,7 +64,7 @@ def _features(geo: dict[str, Any], key: str, values: pd.DataFrame, value: str) -
         v = by_area.get(code)
         v = None if v is None or pd.isna(v) else float(v)
         props = {"area": code, "name": _name(f), "value": v}
-        out.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
+        out.append({"type": "Feature", "geometry": _rewind(f["geometry"]), "properties": props})
     return out
 
 

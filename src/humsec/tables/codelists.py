@@ -91,13 +91,15 @@ def check_pcodes(values: pd.Series, gazetteer: pd.DataFrame) -> CodeCheck:
         check.skipped = f"most values do not look like P-codes (e.g. {codes[0]!r})"
         return check
     gaz = gazetteer.assign(prefix=gazetteer["P-Code"].str.extract(r"^([A-Z]{2,3})\d", expand=False))
-    by_prefix = gaz.dropna(subset=["prefix"]).groupby("prefix")["Location"].agg(
-        lambda s: s.mode().iat[0]
+    by_prefix = (
+        gaz.dropna(subset=["prefix"]).groupby("prefix")["Location"].agg(lambda s: s.mode().iat[0])
     )
     countries = Counter(by_prefix.get(p) for p in parsed.values())
     country, _ = countries.most_common(1)[0]
     if country is None:
-        check.skipped = f"the prefix {next(iter(parsed.values()))!r} is not a COD country in the gazetteer"
+        check.skipped = (
+            f"the prefix {next(iter(parsed.values()))!r} is not a COD country in the gazetteer"
+        )
         return check
     ref = gaz[gaz["Location"] == country]
     known = dict(zip(ref["P-Code"], ref["Name"], strict=True))
@@ -140,7 +142,7 @@ def merge_spellings(names: pd.Series) -> tuple[dict[str, str], list[str]]:
     merged = []
     for spellings in groups.values():
         best = max(spellings, key=lambda s: counts[s])  # ties: the first written
-        mapping.update({s: best for s in spellings})
+        mapping.update(dict.fromkeys(spellings, best))
         if len(spellings) > 1:
             merged.append(" = ".join(sorted(spellings)))
     report = (

@@ -1,0 +1,409 @@
+"""``humsec response``: who does what where, against needs (gaps, overlap, money, trends, IATI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from humsec.cli._common import fail as _fail
+from humsec.cli._common import notes, stdout
+from humsec.exceptions import HumsecError
+from humsec.io.write import write_atomic
+
+
+def _parse_period(text: str) -> tuple[str | None, str | None] | None:
+    """``"2025-01-01:2025-06-30"`` → (start, end); either side may be empty."""
+    if not text:
+        return None
+    if ":" not in text:
+        raise HumsecError(
+            f"Cannot read the period {text!r}; expected START:END such as 2025-01-01:2025-06-30."
+        )
+    lo, hi = (p.strip() or None for p in text.split(":", 1))
+    import pandas as pd
+
+    for value in (lo, hi):
+        if value is not None and pd.isna(pd.to_datetime(value, errors="coerce")):
+            raise HumsecError(
+                f"The period {text!r} has {value!r}, which is not a date (expected YYYY-MM-DD)."
+            )
+    return lo, hi
+
+
+def _gap_maps(table: Any, shapes: dict[str, Any], key: str, top: int = 6) -> bytes:
+    """PNG: the total gap per area, then the sectors with the largest gaps, one map each."""
+    import altair as alt
+
+    from humsec.report.maps import choropleth, choropleth_grid, to_png
+
+    total = table.groupby("area", as_index=False)["gap_score"].sum()
+    main = choropleth(
+        shapes,
+        total,
+        key=key,
+        title="People in need not reached, all sectors",
+        value="gap_score",
+        legend="people",
+    )
+    biggest = table.groupby("sector")["gap_score"].sum().nlargest(top).index
+    per_sector = table[table["sector"].isin(biggest)]
+    grid = choropleth_grid(
+        shapes,
+        per_sector,
+        key=key,
+        panel="sector",
+        title="By sector (largest gaps)",
+        value="gap_score",
+        legend="people",
+    )
+    return to_png(alt.vconcat(main, grid).resolve_scale(color="independent"))
+
+
+response_app = typer.Typer(
+    help="Who does what where: coverage of needs, gaps, duplication.", no_args_is_help=True
+)
+
+
+@response_app.command("gaps")
+def response_gaps_command(
+    activities: Path = typer.Argument(
+        ..., help="3W/4W/5W activities (CSV or Excel; HXL tags used when present)."
+    ),
+    needs: Path = typer.Argument(
+        ..., help="People in need by area and sector (long, or wide HXL #inneed+<sector>)."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Gap table CSV: one row per area × sector."
+    ),
+    columns: str = typer.Option(
+        "",
+        "--columns",
+        help="Activity columns: area=...,sector=...,org=...,reached=... (when not HXL-tagged).",
+    ),
+    needs_columns: str = typer.Option(
+        "", "--needs-columns", help="Needs columns: area=...,sector=...,people_in_need=..."
+    ),
+    hxl: bool = typer.Option(False, "--hxl", help="Add an HXL tag row to the CSV (ready for HDX)."),
+    excel: Path | None = typer.Option(
+        None, "--excel", help="Also write an Excel workbook (gaps, report)."
+    ),
+    geojson: Path | None = typer.Option(
+        None, "--geojson", help="Also write the gaps joined to --boundaries as GeoJSON."
+    ),
+    boundaries: Path | None = typer.Option(
+        None, "--boundaries", help="GeoJSON of the areas (for --geojson)."
+    ),
+    key: str = typer.Option("adm1_pcode", "--key", help="Feature property holding the area codes."),
+    reach: str = typer.Option(
+        "max",
+        "--reach",
+        help="max (largest single activity, no double counting) or sum (upper bound).",
+    ),
+    orgs: Path | None = typer.Option(
+        None,
+        "--orgs",
+        help="Organisation list (name, acronym, aliases): spellings mapped, unknown names reported.",
+    ),
+    period: str = typer.Option(
+        "", "--period", help="Keep activities meeting START:END (e.g. 2025-01-01:2025-06-30)."
+    ),
+    pcodes: bool = typer.Option(
+        True,
+        "--pcodes/--no-pcodes",
+        help="Check area codes against the shipped OCHA COD P-codes and add their names.",
+    ),
+    strict_pcodes: bool = typer.Option(
+        False, "--strict-pcodes", help="An unknown P-code is an error (default: reported)."
+    ),
+    png: Path | None = typer.Option(
+        None, "--map", help="Also draw the gaps on --boundaries as a PNG (total and by sector)."
+    ),
+    joint: Path | None = typer.Option(
+        None, "--joint", help="Also write suggested joint programmes (see `response joint`)."
+    ),
+) -> None:
+    """Coverage and gaps by area × sector: people in need, reached, coverage, organisations, gap score."""
+    import json
+
+    import pandas as pd
+
+    from humsec.analysis.response_export import gaps_geojson, hxl_table
+    from humsec.analysis.response_gaps import parse_columns, read_organisations, response_gaps
+    from humsec.datasets.places import load_boundaries, load_pcodes
+
+    try:
+        if (geojson is not None or png is not None) and boundaries is None:
+            raise HumsecError(
+                "--geojson and --map need --boundaries (a GeoJSON file or a built-in set such as KEN-adm1) and --key."
+            )
+        result = response_gaps(
+            activities,
+            needs,
+            columns=parse_columns(columns) or None,
+            needs_columns=parse_columns(needs_columns) or None,
+            reach=reach,
+            organisations=read_organisations(orgs) if orgs is not None else None,
+            period=_parse_period(period),
+            pcodes=load_pcodes() if pcodes else None,
+            strict_pcodes=strict_pcodes,
+        )
+        shapes = load_boundaries(boundaries) if boundaries is not None else None
+        geo = gaps_geojson(result.table, shapes, key) if shapes is not None else None
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    table = hxl_table(result.table) if hxl else result.table
+    if out is not None:
+        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+    if excel is not None:
+
+        def write_excel(tmp: Path) -> None:
+            with pd.ExcelWriter(tmp, engine="xlsxwriter") as xl:
+                result.table.to_excel(xl, sheet_name="gaps", index=False)
+                pd.DataFrame({"note": result.report}).to_excel(xl, sheet_name="report", index=False)
+
+        write_atomic(excel, write_excel)
+    if geojson is not None and geo is not None:
+        write_atomic(geojson, lambda tmp: tmp.write_text(json.dumps(geo), encoding="utf-8"))
+    if geo is not None and geo["humsec_unmatched_areas"]:
+        stdout.print(
+            f"note: areas without a boundary: {geo['humsec_unmatched_areas'][:10]}", markup=False
+        )
+    if png is not None and shapes is not None:
+        picture = _gap_maps(result.table, shapes, key)
+        write_atomic(png, lambda tmp: tmp.write_bytes(picture))
+    if joint is not None:
+        from humsec.analysis.response_joint import joint_programmes
+
+        suggestions = joint_programmes(result.table, result.activities)
+        write_atomic(joint, lambda tmp: suggestions.to_csv(tmp, index=False))
+    notes(result.report)
+    stdout.print(result.table.head(15).to_string(index=False), highlight=False, markup=False)
+    if out is not None:
+        stdout.print(f"wrote {out}", highlight=False, markup=False)
+
+
+@response_app.command("overlap")
+def response_overlap_command(
+    activities: Path = typer.Argument(
+        ..., help="3W/4W/5W activities (CSV or Excel; HXL tags used when present)."
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="CSV of crowded area × sector cells; the organisation pairs go beside it (NAME_pairs.csv).",
+    ),
+    columns: str = typer.Option(
+        "", "--columns", help="Activity columns: area=...,sector=...,org=..."
+    ),
+    min_orgs: int = typer.Option(
+        3, "--min-orgs", help="A cell with at least this many organisations is listed."
+    ),
+) -> None:
+    """Duplication (cells with many organisations) and who works with whom (pairwise overlap)."""
+    from humsec.analysis.response_gaps import parse_columns
+    from humsec.analysis.response_overlap import response_overlap
+
+    try:
+        res = response_overlap(
+            activities, columns=parse_columns(columns) or None, min_orgs=min_orgs
+        )
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    if out is not None:
+        write_atomic(out, lambda tmp: res.duplication.to_csv(tmp, index=False))
+        pairs_path = out.with_name(out.stem + "_pairs.csv")
+        write_atomic(pairs_path, lambda tmp: res.pairs.to_csv(tmp, index=False))
+    notes(res.report)
+    stdout.print(
+        f"{len(res.duplication)} area × sector cell(s) with ≥ {min_orgs} organisations",
+        markup=False,
+    )
+    stdout.print(res.duplication.head(10).to_string(index=False), highlight=False, markup=False)
+    stdout.print(res.pairs.head(10).to_string(index=False), highlight=False, markup=False)
+
+
+@response_app.command("money")
+def response_money_command(
+    flows: Path = typer.Argument(
+        ..., help="Funding flows (OCHA FTS export or a table mapped with --columns)."
+    ),
+    needs: Path | None = typer.Option(
+        None,
+        "--needs",
+        help="People in need by sector (or area × sector), for funding per person in need.",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="CSV of funding by sector (with people in need when --needs is given)."
+    ),
+    html: Path | None = typer.Option(
+        None, "--html", help="Sankey diagram donors -> organisations -> sectors (offline HTML)."
+    ),
+    columns: str = typer.Option(
+        "", "--columns", help="Flow columns: source=...,destination=...,sector=...,amount_usd=..."
+    ),
+) -> None:
+    """The money: flows from donors through organisations to sectors, and funding per person in need."""
+    import pandas as pd
+
+    from humsec.analysis.response_gaps import parse_columns
+    from humsec.analysis.response_money import funding_per_person_in_need, read_flows, sankey_html
+
+    try:
+        flow_table, report = read_flows(flows, parse_columns(columns) or None)
+        if needs is not None:
+            from humsec.io.tagged import read_tagged
+
+            need_frame = read_tagged(needs).frame
+            missing = [c for c in ("sector", "people_in_need") if c not in need_frame.columns]
+            if missing:
+                raise HumsecError(
+                    f"The needs table {needs} needs columns 'sector' and 'people_in_need'; missing {missing}."
+                )
+            need_frame["people_in_need"] = pd.to_numeric(
+                need_frame["people_in_need"], errors="coerce"
+            )
+            table = funding_per_person_in_need(flow_table, need_frame)
+        else:
+            table = (
+                flow_table.groupby("sector", as_index=False)
+                .agg(amount_usd=("amount_usd", "sum"))
+                .sort_values("amount_usd", ascending=False)
+            )
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    if out is not None:
+        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+    if html is not None:
+        page = sankey_html(flow_table)
+        write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    notes(report)
+    stdout.print(
+        f"{len(flow_table)} flow share(s), USD {flow_table['amount_usd'].sum():,.0f} in all",
+        markup=False,
+    )
+    stdout.print(table.head(15).to_string(index=False), highlight=False, markup=False)
+
+
+@response_app.command("iati")
+def response_iati_command(
+    xml: Path = typer.Argument(..., help="IATI activities XML (standard 2.0x)."),
+    out: Path = typer.Option(
+        ..., "--out", help="3W activity CSV with HXL tags (for `response gaps` / `overlap`)."
+    ),
+    transactions: Path | None = typer.Option(
+        None, "--transactions", help="Also write the transactions CSV."
+    ),
+) -> None:
+    """Convert IATI activity XML into a 3W activity table (and its transactions)."""
+    from humsec.analysis.response_export import hxl_table
+    from humsec.io.iati import read_iati_xml
+
+    if not xml.is_file():
+        _fail(HumsecError(f"IATI file not found: {xml}"))
+        return
+    try:
+        acts, tx, report = read_iati_xml(xml)
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    iati_tags = {
+        "activity": "#activity+code",
+        "title": "#activity+title",
+        "org": "#org+impl",
+        "donor": "#org+funding",
+        "start": "#date+start",
+        "end": "#date+end",
+        "budget": "#value+budget",
+        "value_usd": "#value+usd",
+    }
+    tagged = hxl_table(acts, tags=iati_tags)  # area and sector tags come from the shared table
+    write_atomic(out, lambda tmp: tagged.to_csv(tmp, index=False))
+    if transactions is not None:
+        write_atomic(transactions, lambda tmp: tx.to_csv(tmp, index=False))
+    notes(report)
+    stdout.print(
+        f"{acts['activity'].nunique()} activities, {len(acts)} activity × area × sector rows, {len(tx)} transactions",
+        markup=False,
+    )
+
+
+@response_app.command("joint")
+def response_joint_command(
+    activities: Path = typer.Argument(..., help="3W/4W/5W activities (as for `response gaps`)."),
+    needs: Path = typer.Argument(..., help="People in need by area and sector."),
+    out: Path | None = typer.Option(None, "--out", help="CSV of suggested joint programmes."),
+    columns: str = typer.Option("", "--columns", help="Activity columns (as for `response gaps`)."),
+    needs_columns: str = typer.Option("", "--needs-columns", help="Needs columns."),
+    max_coverage: float = typer.Option(
+        0.5, "--max-coverage", help="A sector is an unmet need below this coverage."
+    ),
+    min_sectors: int = typer.Option(
+        2, "--min-sectors", help="An area needs at least this many unmet sectors."
+    ),
+    leads: Path | None = typer.Option(
+        None, "--leads", help="YAML sector: [lead agencies] (default: the IASC cluster leads)."
+    ),
+) -> None:
+    """Suggested joint programmes: areas where several sectors fall short, the mandates needed and
+    the organisations already there."""
+    from humsec.analysis.response_gaps import parse_columns, response_gaps
+    from humsec.analysis.response_joint import cluster_leads, joint_programmes
+    from humsec.datasets.places import load_pcodes
+
+    try:
+        result = response_gaps(
+            activities,
+            needs,
+            columns=parse_columns(columns) or None,
+            needs_columns=parse_columns(needs_columns) or None,
+            pcodes=load_pcodes(),
+        )
+        table = joint_programmes(
+            result.table,
+            result.activities,
+            max_coverage=max_coverage,
+            min_sectors=min_sectors,
+            leads=cluster_leads(leads),
+        )
+    except (HumsecError, ValueError) as exc:
+        _fail(exc)
+        return
+    if out is not None:
+        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+    notes(result.report)
+    stdout.print(f"{len(table)} suggested joint programme(s)", markup=False)
+    shown = ["rank", "area", "sectors", "people_unreached", "lead_agencies", "conveners"]
+    stdout.print(table[shown].head(10).to_string(index=False), highlight=False, markup=False)
+
+
+@response_app.command("trends")
+def response_trends_command(
+    data: Path = typer.Argument(
+        ...,
+        help="FTS requirements-and-funding table (by year, or by cluster) or an FTS flow export.",
+    ),
+    out: Path | None = typer.Option(None, "--out", help="CSV of funding by year."),
+    by_sector: bool = typer.Option(False, "--by-sector", help="One series per sector (cluster)."),
+    png: Path | None = typer.Option(None, "--png", help="Also draw the trends as a PNG."),
+) -> None:
+    """Funding and requirements by year (and sector), with the change from the previous year."""
+    from humsec.analysis.response_money import funding_trends, trend_chart
+    from humsec.report.maps import to_png
+
+    try:
+        table, report = funding_trends(data, by_sector=by_sector)
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    if out is not None:
+        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+    if png is not None:
+        picture = to_png(trend_chart(table))
+        write_atomic(png, lambda tmp: tmp.write_bytes(picture))
+    notes(report)
+    stdout.print(table.tail(15).to_string(index=False), highlight=False, markup=False)
