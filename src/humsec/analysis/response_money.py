@@ -155,7 +155,10 @@ def funding_trends(data: Any, *, by_sector: bool = False) -> tuple[pd.DataFrame,
     req_col = column("#value+funding+required", "requirements")
     fund_col = column("#value+funding+total", "funding")
     report: list[str] = []
-    if year_col is not None and fund_col is not None:
+    is_flows = year_col is None or fund_col is None
+    if table.duplicates_dropped and not is_flows:
+        report.append(f"{table.duplicates_dropped} exact duplicate row(s) dropped")
+    if not is_flows:
         years = read_numbers(frame[year_col], year_col, table.source)
         d = pd.DataFrame(
             {
@@ -198,8 +201,9 @@ def funding_trends(data: Any, *, by_sector: bool = False) -> tuple[pd.DataFrame,
         funding_usd=("funding_usd", "sum"),
         funding_outside_appeals_usd=("funding_outside_appeals_usd", "sum"),
     )
-    no_appeal = out["requirements_usd"].isna()
-    out["funding_usd"] = out["funding_usd"].astype(float).where(~no_appeal)  # no appeal that year
+    if not is_flows:  # a year without any appeal has no appeal funding (not zero)
+        no_appeal = out["requirements_usd"].isna()
+        out["funding_usd"] = out["funding_usd"].astype(float).where(~no_appeal)
     out["pct_funded"] = 100 * out["funding_usd"] / out["requirements_usd"]
     total = out["funding_usd"].fillna(0.0) + out["funding_outside_appeals_usd"]
     previous = total.groupby(out["sector"]).shift() if by_sector else total.shift()

@@ -407,3 +407,48 @@ def response_trends_command(
         write_atomic(png, lambda tmp: tmp.write_bytes(picture))
     notes(report)
     stdout.print(table.tail(15).to_string(index=False), highlight=False, markup=False)
+
+
+@response_app.command("needs")
+def response_needs_command(
+    results: Path = typer.Argument(..., help="AF results CSV (`humsec af ... --over AREA --out`)."),
+    population: Path = typer.Option(
+        ..., "--population", help="CSV with area (the subgroup values), population [, pcode]."
+    ),
+    over: str = typer.Option(..., "--over", help="The subgroup variable that names the areas."),
+    k: float = typer.Option(
+        ..., "--k", help="Poverty cutoff k (in percent) of the estimates used."
+    ),
+    sectors: str = typer.Option(
+        "", "--sectors", help="Indicator-to-sector map: d_wtr=WASH,d_sani=WASH,d_cm=Health,..."
+    ),
+    out: Path = typer.Option(..., "--out", help="Needs CSV (area, sector, people_in_need, ...)."),
+    hxl: bool = typer.Option(
+        False, "--hxl", help="Add an HXL tag row (#adm1+code, #sector, #inneed)."
+    ),
+) -> None:
+    """People in need by area × sector from AF subgroup results and populations (for `response gaps`)."""
+    from humsec.analysis.response_export import hxl_table
+    from humsec.analysis.response_gaps import parse_columns
+    from humsec.analysis.response_needs import needs_from_af
+    from humsec.io.tagged import read_tagged
+
+    try:
+        levels = read_tagged(results).frame
+        pop = read_tagged(population).frame
+        table = needs_from_af(levels, pop, over=over, k=k, sectors=parse_columns(sectors) or None)
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    tags = {
+        "people_in_need_low": "#inneed+ci_low",
+        "people_in_need_high": "#inneed+ci_high",
+        "source": "#meta+source",
+    }
+    written = hxl_table(table, tags=tags) if hxl else table
+    write_atomic(out, lambda tmp: written.to_csv(tmp, index=False))
+    stdout.print(table.head(12).to_string(index=False), highlight=False, markup=False)
+    stdout.print(
+        f"{table['area'].nunique()} area(s) × {table['sector'].nunique()} sector(s); wrote {out}",
+        markup=False,
+    )

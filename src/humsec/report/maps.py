@@ -14,6 +14,7 @@ b'\\x89PNG'
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pandas as pd
@@ -29,7 +30,7 @@ def to_png(chart: Any, scale: float = 2.0) -> bytes:
 
 
 def _signed_area(ring: list[list[float]]) -> float:
-    pairs = zip(ring, ring[1:], strict=False)
+    pairs = itertools.pairwise(ring)
     return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in pairs) / 2
 
 
@@ -105,7 +106,7 @@ def choropleth(
             color=alt.Color(
                 "properties.value:Q",
                 title=legend or value,
-                scale=alt.Scale(scheme=scheme),
+                scale=alt.Scale(scheme=scheme),  # type: ignore[arg-type]
                 legend=alt.Legend(format="~s"),
             ),
             tooltip=[

@@ -44,6 +44,29 @@ def _nearest(value: str, candidates: Iterable[str], cutoff: float = 0.6) -> str 
     return found[0] if found else None
 
 
+_LOOKALIKE = {frozenset(p) for p in ("O0", "I1", "L1", "S5", "B8", "Z2")}
+
+
+def _nearest_code(code: str, candidates: Iterable[str]) -> str | None:
+    """The candidate of the same length with the fewest differing characters (a look-alike such
+    as O for 0 counts half); None when two are equally near or more than half differ."""
+    scored = []
+    for c in candidates:
+        if len(c) != len(code):
+            continue
+        cost = sum(
+            0.0 if a == b else 0.5 if frozenset((a, b)) in _LOOKALIKE else 1.0
+            for a, b in zip(code.upper(), c, strict=True)
+        )
+        scored.append((cost, c))
+    if not scored:
+        return _nearest(code, candidates)
+    scored.sort()
+    best = scored[0]
+    tie = len(scored) > 1 and scored[1][0] == best[0]
+    return None if tie or best[0] > len(code) / 2 else best[1]
+
+
 @dataclass
 class CodeCheck:
     """What a P-code check found: the country and admin level, the codes not in the reference
@@ -90,11 +113,13 @@ def check_pcodes(values: pd.Series, gazetteer: pd.DataFrame) -> CodeCheck:
     if len(parsed) < 0.5 * len(codes):
         check.skipped = f"most values do not look like P-codes (e.g. {codes[0]!r})"
         return check
-    gaz = gazetteer.assign(prefix=gazetteer["P-Code"].str.extract(r"^([A-Z]{2,3})\d", expand=False))
-    by_prefix = (
-        gaz.dropna(subset=["prefix"]).groupby("prefix")["Location"].agg(lambda s: s.mode().iat[0])
-    )
-    countries = Counter(by_prefix.get(p) for p in parsed.values())
+    per_prefix: dict[str, Counter[str]] = {}
+    for pcode, location in zip(gazetteer["P-Code"], gazetteer["Location"], strict=True):
+        if m := _PCODE.match(str(pcode)):
+            per_prefix.setdefault(m.group(1), Counter())[str(location)] += 1
+    by_prefix = {p: c.most_common(1)[0][0] for p, c in per_prefix.items()}
+    gaz = gazetteer
+    countries: Counter[str | None] = Counter(by_prefix.get(p) for p in parsed.values())
     country, _ = countries.most_common(1)[0]
     if country is None:
         check.skipped = (
@@ -106,9 +131,6 @@ def check_pcodes(values: pd.Series, gazetteer: pd.DataFrame) -> CodeCheck:
     levels = dict(zip(ref["P-Code"], ref["Admin Level"], strict=True))
     deepest = ref.loc[ref["Admin Level"] == ref["Admin Level"].max(), "P-Code"]
     parent_lengths = sorted({len(c) for c in deepest}, reverse=True)
-    by_length: dict[int, list[str]] = {}
-    for c in known:
-        by_length.setdefault(len(c), []).append(c)
     check.country = country
     found_levels: Counter[int] = Counter()
     for code in codes:
@@ -126,7 +148,7 @@ def check_pcodes(values: pd.Series, gazetteer: pd.DataFrame) -> CodeCheck:
         if len(code) > max(parent_lengths):  # a deep code whose parent is unknown
             check.unknown[code] = _nearest(code[: max(parent_lengths)], deepest)
         else:
-            check.unknown[code] = _nearest(code, by_length.get(len(code)) or list(known))
+            check.unknown[code] = _nearest_code(code, known)
     check.level = found_levels.most_common(1)[0][0] if found_levels else None
     return check
 
