@@ -227,3 +227,27 @@ def test_bad_input_raises_humsec_error_for_period():
 
     with pytest.raises(HumsecError, match="START:END"):
         _parse_period("2025-01-01")
+
+
+def test_area_level_follows_the_needs_and_plus_joined_partners(tmp_path):
+    """As in Lebanon's sector 3W (HDX, 2024): admin-1 and admin-2 codes side by side, partners
+    joined with '+', a blank admin-2 cell; the needs are by admin 2."""
+    text = (
+        "Sector,Admin1Code,Admin2Code,partner.name\n"
+        "#sector+cluster+name,#adm1+code,#adm2+code,#org+acronym\n"
+        "Food Security,LB6,LB63,Nusaned + Mercy corps\n"
+        "Food Security,LB6,LB63,Nusaned\n"
+        "Food Security,LB6,LB61,ACF\n"
+        "Food Security,LB3, ,MECC\n"
+        "Food Security,LB6,LB63,Plus+\n"
+    )
+    (tmp_path / "a.csv").write_text(text, encoding="utf-8")
+    needs = pd.DataFrame(
+        {"area": ["LB63", "LB61"], "sector": ["Food Security"] * 2, "people_in_need": [100, 50]}
+    )
+    res = response_gaps(tmp_path / "a.csv", needs)
+    got = res.table.set_index("area")["n_orgs"].to_dict()
+    assert got == {"LB63": 3, "LB61": 1}
+    assert any("without an area" in r for r in res.report)  # the blank admin-2 cell
+    orgs = res.activities.explode("orgs")
+    assert set(orgs.loc[orgs["area"] == "LB63", "orgs"]) == {"Nusaned", "Mercy corps", "Plus+"}

@@ -373,6 +373,25 @@ def _date_checks(a: pd.DataFrame, period: tuple[Any, Any] | None) -> tuple[pd.Da
     return a, report
 
 
+def _best_area_column(table: TaggedTable, default: str, prefer: set[str]) -> str:
+    """Among the P-code columns (#adm1/2/3+code), the one sharing most values with ``prefer``."""
+    candidates = [
+        c for p in ("#adm1+code", "#adm2+code", "#adm3+code") if (c := find_column(table, p))
+    ]
+    overlap = {
+        c: len(set(table.frame[c].dropna().astype(str).str.strip()) & prefer) for c in candidates
+    }
+    best = max(overlap, key=lambda c: overlap[c], default=default)
+    return best if overlap.get(best, 0) > overlap.get(default, 0) else default
+
+
+def _needs_values(table: TaggedTable) -> set[str]:
+    """Every value of the needs table's area-like columns (for choosing the activities' level)."""
+    cols = [c for c, t in table.tags.items() if str(t.tag).startswith("#adm")]
+    cols += [c for c in table.frame.columns if str(c).strip().lower() in ("area", "pcode")]
+    return {str(v).strip() for c in cols for v in table.frame[c].dropna()}
+
+
 def load_activities(
     activities: Any,
     columns: Mapping[str, str] | None = None,
@@ -380,15 +399,20 @@ def load_activities(
     *,
     organisations: Mapping[str, str] | None = None,
     period: tuple[Any, Any] | None = None,
+    prefer_areas: set[str] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """A 3W/4W/5W table as (area, sector_name, sector, org, orgs, reached, start, end) rows, and a
     report of what was dropped, merged or assumed (exact duplicates, rows without area or sector,
-    organisation spellings, dates, no reached column)."""
+    organisation spellings, dates, no reached column). When the table has area codes at several
+    levels (``#adm1+code`` and ``#adm2+code``), the one sharing most values with ``prefer_areas``
+    (the needs table's areas) is used."""
     acts = read_tagged(activities)
     report = []
     if acts.duplicates_dropped:
         report.append(f"{acts.duplicates_dropped} exact duplicate activity row(s) dropped")
     cols = _resolve(acts, columns, HXL_ACTIVITIES, ("area", "sector", "org"), "activities")
+    if prefer_areas and not (columns and "area" in columns) and acts.tagged:
+        cols["area"] = _best_area_column(acts, cols["area"], prefer_areas)
     presence_only = "reached" not in cols
     if presence_only:
         report.append(
@@ -402,7 +426,7 @@ def load_activities(
     no_date = pd.Series(pd.NaT, index=acts.frame.index, dtype="datetime64[ns]")
     a = pd.DataFrame(
         {
-            "area": acts.frame[cols["area"]].astype("string").str.strip(),
+            "area": acts.frame[cols["area"]].astype("string").str.strip().replace("", pd.NA),
             "sector_name": acts.frame[cols["sector"]].astype("string").str.strip(),
             "org": acts.frame[cols["org"]].astype("string").str.strip(),
             "reached": reached,
@@ -418,7 +442,8 @@ def load_activities(
         report.append(f"{int(no_sector.sum())} activity row(s) marked as having no sector")
         a.loc[no_sector, "sector_name"] = pd.NA
     # one cell may list several organisations ("A; B"): each counts once, under one spelling
-    listed = a["org"].fillna("").str.split(r"\s*[;|]\s*")
+    # "A; B", "A | B", "A + B" (with a space by the plus: "Plus+" stays one name)
+    listed = a["org"].fillna("").str.split(r"\s*[;|]\s*|\s+\+\s*|\s*\+\s+")
     names = pd.Series([x for xs in listed for x in xs if x], dtype="string")
     spelling, merged = merge_spellings(names)
     report += merged
@@ -467,10 +492,18 @@ def response_gaps(
     """
     if reach not in ("max", "sum"):
         raise HumsecError(f"The 'reach' rule must be 'max' or 'sum'. Got {reach!r} instead.")
-    a, report = load_activities(
-        activities, columns, sectors, organisations=organisations, period=period
-    )
     need_tab = read_tagged(needs)
+    prefer = _needs_values(need_tab) if not (needs_columns and "area" in needs_columns) else None
+    if needs_columns and "area" in needs_columns and needs_columns["area"] in need_tab.frame:
+        prefer = set(need_tab.frame[needs_columns["area"]].dropna().astype(str).str.strip())
+    a, report = load_activities(
+        activities,
+        columns,
+        sectors,
+        organisations=organisations,
+        period=period,
+        prefer_areas=prefer,
+    )
     if need_tab.duplicates_dropped:
         report.append(f"{need_tab.duplicates_dropped} exact duplicate needs row(s) dropped")
     n = _needs_long(need_tab, needs_columns, set(a["area"].dropna()))
