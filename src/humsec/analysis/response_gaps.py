@@ -373,6 +373,11 @@ def _date_checks(a: pd.DataFrame, period: tuple[Any, Any] | None) -> tuple[pd.Da
     return a, report
 
 
+def _blank_to_na(values: pd.Series) -> pd.Series:
+    """A cell holding only spaces is a missing area, not an area called ''."""
+    return values.mask(values == "")
+
+
 def _best_area_column(table: TaggedTable, default: str, prefer: set[str]) -> str:
     """Among the P-code columns (#adm1/2/3+code), the one sharing most values with ``prefer``."""
     candidates = [
@@ -426,7 +431,7 @@ def load_activities(
     no_date = pd.Series(pd.NaT, index=acts.frame.index, dtype="datetime64[ns]")
     a = pd.DataFrame(
         {
-            "area": acts.frame[cols["area"]].astype("string").str.strip().replace("", pd.NA),
+            "area": _blank_to_na(acts.frame[cols["area"]].astype("string").str.strip()),
             "sector_name": acts.frame[cols["sector"]].astype("string").str.strip(),
             "org": acts.frame[cols["org"]].astype("string").str.strip(),
             "reached": reached,
