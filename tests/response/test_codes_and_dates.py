@@ -251,3 +251,14 @@ def test_area_level_follows_the_needs_and_plus_joined_partners(tmp_path):
     assert any("without an area" in r for r in res.report)  # the blank admin-2 cell
     orgs = res.activities.explode("orgs")
     assert set(orgs.loc[orgs["area"] == "LB63", "orgs"]) == {"Nusaned", "Mercy corps", "Plus+"}
+
+
+def test_error_rows_are_the_file_rows_after_duplicates_are_dropped(tmp_path):
+    text = "adm1,cluster,partner,reached,from,to\n" + "A,Health,X,10,2025-01-01,2025-02-01\n" * 2
+    text += "A,Health,Y,lots,2025-01-01,2025-02-01\nA,Health,Z,5,2025-03-01,2025-02-01\n"
+    (tmp_path / "a.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=r"'reached'.*row 3\b"):
+        response_gaps(tmp_path / "a.csv", NEEDS, columns=DATE_COLS)
+    (tmp_path / "a.csv").write_text(text.replace("lots", "7"), encoding="utf-8")
+    res = response_gaps(tmp_path / "a.csv", NEEDS, columns=DATE_COLS)
+    assert any("ending before they start" in r and "(row 4 " in r for r in res.report)

@@ -327,7 +327,7 @@ def _read_dates(frame: pd.DataFrame, column: str, source: str | None) -> pd.Seri
         where = f" of {source}" if source else ""
         raise DataError(
             f"Column {column!r}{where} has values that are not dates in "
-            f"{describe_rows(np.flatnonzero(bad.to_numpy()))} (e.g. {text[bad].iloc[0]!r}); "
+            f"{describe_rows(bad.index[bad.to_numpy()])} (e.g. {text[bad].iloc[0]!r}); "
             "expected dates such as 2025-01-31."
         )
     return parsed
@@ -342,7 +342,7 @@ def _date_checks(a: pd.DataFrame, period: tuple[Any, Any] | None) -> tuple[pd.Da
     if reversed_.any():
         report.append(
             f"{int(reversed_.sum())} activity row(s) ending before they start left out "
-            f"({describe_rows(np.flatnonzero(reversed_.to_numpy()), 5)} of the activity table)"
+            f"({describe_rows(reversed_.index[reversed_.to_numpy()], 5)} of the activity table)"
         )
         a = a[~reversed_]
     if period is not None:

@@ -82,7 +82,7 @@ def read_flows(
     amount = usd.fillna(pd.Series(converted, index=frame.index))
     no_rate = amount.isna()
     if no_rate.any():
-        rows = np.flatnonzero(no_rate.to_numpy())
+        rows = no_rate.index[no_rate.to_numpy()]
         found = sorted({str(c) for c in currency[no_rate].dropna().head(5)})
         msg = (
             f"Flows with no USD amount and no exchange rate{'' if table.source is None else ' in ' + table.source} "

@@ -73,7 +73,9 @@ def read_tagged(data: Any, *, source: str | None = None) -> TaggedTable:
             if col:
                 tags[name] = col
     before = len(body)
-    body = body.drop_duplicates().reset_index(drop=True)
+    # the index stays the data row number (0-based, header and tag rows excluded), so errors
+    # name the row of the file even after duplicates and blank rows are dropped
+    body = body.drop_duplicates()
     return TaggedTable(body, tags, source, before - len(body))
 
 
@@ -146,7 +148,7 @@ def read_numbers(col: pd.Series, name: str, source: str | None) -> pd.Series:
     values = pd.to_numeric(text, errors="coerce")
     bad = values.isna() & text.notna() & (text != "")
     if bad.any():
-        rows = np.flatnonzero(bad.to_numpy())
+        rows = bad.index[bad.to_numpy()]
         found = sorted({str(v) for v in col[bad].head(5)})
         where = "" if source is None else " of " + source
         msg = f"Column {name!r}{where} must hold numbers; found {found} at {describe_rows(rows)} (data rows)."
