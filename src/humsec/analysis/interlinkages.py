@@ -107,6 +107,13 @@ class InterlinkageResult:
         """The tidy pair table (a copy)."""
         return self.pairs.copy()
 
+    def select(
+        self, version: str = "uncensored", k: float | None = None, time: str | None = None
+    ) -> pd.DataFrame:
+        """The pair rows of one version (censored: ``k``, default the first) and round (default the
+        latest)."""
+        return _select(self.pairs, version, k, time)
+
     def versions(self) -> list[tuple[str, float]]:
         keys = self.pairs[["version", "k"]].drop_duplicates()
         return [(str(v), float(k)) for v, k in keys.itertuples(index=False)]
