@@ -30,14 +30,16 @@ GAZ = pd.DataFrame(
 
 def test_pcodes_known_unknown_and_deeper_codes():
     check = check_pcodes(
-        pd.Series(["KE023", "KE0023", "KE023001", "KE02300101", "KE099001", None]), GAZ
+        pd.Series(["KE023", "KE0023", "KE023001", "KE02300101", "KE099001", "KE09900101", None]),
+        GAZ,
     )
     assert check.country == "KEN"
     assert check.names == {"KE023": "Turkana", "KE023001": "Loima"}
     assert check.checked_by_parent == 1  # KE02300101 sits under the known KE023001
-    assert check.unknown == {"KE0023": "KE023", "KE099001": "KE023001"}
+    assert check.unknown == {"KE0023": "KE023", "KE099001": "KE023001", "KE09900101": None}
+    assert "KE09900101 (its parent KE099001 is unknown)" in " ".join(check.report("activity"))
     report = " ".join(check.report("activity"))
-    assert "2 of 5 activity area code(s)" in report and "KE0023 (nearest: KE023)" in report
+    assert "3 of 6 activity area code(s)" in report and "KE0023 (nearest: KE023)" in report
 
 
 def test_pcodes_names_are_not_checked_but_said_so():

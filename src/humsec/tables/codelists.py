@@ -78,7 +78,13 @@ class CodeCheck:
     unknown: dict[str, str | None] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     checked_by_parent: int = 0
+    missing_parent: dict[str, str] = field(default_factory=dict)
     skipped: str | None = None
+
+    def _describe(self, code: str, nearest: str | None) -> str:
+        if code in self.missing_parent:
+            return f"{code} (its parent {self.missing_parent[code]} is unknown)"
+        return f"{code}{f' (nearest: {nearest})' if nearest else ''}"
 
     def report(self, what: str) -> list[str]:
         """Report lines for a user (empty when all is well)."""
@@ -90,9 +96,7 @@ class CodeCheck:
                 f"{self.checked_by_parent} {what} area code(s) below admin 2 checked by their admin-2 parent"
             )
         if self.unknown:
-            shown = ", ".join(
-                f"{c}{f' (nearest: {s})' if s else ''}" for c, s in list(self.unknown.items())[:8]
-            )
+            shown = ", ".join(self._describe(c, s) for c, s in list(self.unknown.items())[:8])
             lines.append(
                 f"{len(self.unknown)} of {self.n_codes} {what} area code(s) are not P-codes of {self.country} in the OCHA COD gazetteer (admin 1-2; deeper codes by their parent): {shown}"
             )
@@ -146,7 +150,8 @@ def check_pcodes(values: pd.Series, gazetteer: pd.DataFrame) -> CodeCheck:
             found_levels[int(levels[parent]) + 1] += 1
             continue
         if len(code) > max(parent_lengths):  # a deep code whose parent is unknown
-            check.unknown[code] = _nearest(code[: max(parent_lengths)], deepest)
+            check.unknown[code] = None
+            check.missing_parent[code] = code[: max(parent_lengths)]
         else:
             check.unknown[code] = _nearest_code(code, known)
     check.level = found_levels.most_common(1)[0][0] if found_levels else None
