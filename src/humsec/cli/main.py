@@ -13,6 +13,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from humsec.cli.warn import warn_app
 from humsec.exceptions import HumsecError
 from humsec.io.write import write_atomic
 
@@ -611,6 +612,7 @@ def version() -> None:
 
     stdout.print(__version__)
 
+app.add_typer(warn_app, name="warn")
 
 if __name__ == "__main__":  # pragma: no cover
     app()
