@@ -14,6 +14,7 @@ import typer
 
 from humsec.cli._common import fail as _fail
 from humsec.cli._common import stdout
+from humsec.cli.warn import warn_app
 from humsec.exceptions import HumsecError
 from humsec.io.write import write_atomic
 
@@ -367,6 +368,7 @@ def version() -> None:
 
     stdout.print(__version__)
 
+app.add_typer(warn_app, name="warn")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -18,7 +18,14 @@ from humsec.exceptions import SpecError
 from humsec.tables.af_spec import AFSpec
 from humsec.tables.index_model import IndexModel
 
-__all__ = ["BUILTIN_INDEX_MODELS", "data_path", "index_model", "load_syn_cdta", "syn_cdta_spec"]
+__all__ = [
+    "BUILTIN_INDEX_MODELS",
+    "data_path",
+    "index_model",
+    "load_syn_cdta",
+    "load_ucdp_country_month",
+    "syn_cdta_spec",
+]
 
 #: built-in composite index models (``humsec index MODEL``), shipped as YAML in ``datasets/models``
 BUILTIN_INDEX_MODELS = ("inform-2020", "inform-2025")
@@ -38,6 +45,22 @@ def load_syn_cdta() -> pd.DataFrame:
     ``syn_cdta.SOURCE.md`` beside the data.
     """
     return pd.read_csv(data_path("syn_cdta.csv.gz"), dtype={"area": str, "region": str})
+
+
+def load_ucdp_country_month() -> pd.DataFrame:
+    """UCDP fatalities (``best``, all violence types) by country and month, 1989–2024, long.
+
+    Columns ``unit`` (UCDP country name), ``month`` (``YYYY-MM``), ``fatalities``; 132 countries ×
+    432 months. CC BY 4.0 (UCDP; aggregation by the PaCE project): see
+    ``ucdp_country_month.SOURCE.md`` beside the data.
+
+    >>> d = load_ucdp_country_month()
+    >>> d.shape, d["unit"].nunique(), d["month"].min(), d["month"].max()
+    ((57024, 3), 132, '1989-01', '2024-12')
+    """
+    from humsec.io.monthly import read_panel
+
+    return read_panel(data_path("ucdp_country_month_best_1989_2024.csv.gz")).frame
 
 
 def syn_cdta_spec() -> AFSpec:

@@ -1,0 +1,187 @@
+"""``humsec warn``: forecast conflict fatalities by area and month, score them, raise alerts.
+
+``humsec warn backtest DATA --unit country --test-year 2024 --out scores.csv`` fits every model on
+months before the test year and writes ``test_year, model, metric, value``.
+``humsec warn forecast DATA --horizon 12 --out F.csv`` forecasts the months after the last one
+in DATA (``--samples N`` writes N draws per unit-month instead).
+``humsec warn alerts DATA --out alerts.csv --html alerts.html`` applies the alert rules.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from humsec.exceptions import HumsecError, SpecError
+from humsec.io.write import write_atomic
+
+warn_app = typer.Typer(
+    help="Early warning: forecast fatalities by area and month, with honest scores and alerts.",
+    no_args_is_help=True,
+)
+console = Console(stderr=True, soft_wrap=True)
+
+DATA_HELP = (
+    "Events (UCDP GED-style CSV: date_start, best, country, adm_1, latitude, longitude) or a "
+    "panel: long (unit, month YYYY-MM, fatalities) or wide (month column + one column per unit)."
+)
+BOUNDARIES_HELP = (
+    "Admin-1 polygons for one country, COUNTRY=FILE.geojson (repeatable): events are placed by "
+    "point-in-polygon there, and neighbours give spatial lags."
+)
+
+
+def _fail(exc: Exception) -> None:
+    console.print("error: " + str(exc), style="red", highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+def _note(lines: list[str]) -> None:
+    for line in lines:
+        console.print(line, highlight=False, markup=False)
+
+
+def _boundaries(specs: list[str], name_property: str) -> dict[str, Any]:
+    from humsec.io.boundaries import read_boundaries
+
+    out = {}
+    for spec in specs:
+        country, sep, path = spec.rpartition("=")
+        if not sep or not country:
+            raise SpecError([("--boundaries", f"{spec!r}: expected COUNTRY=FILE.geojson")])
+        out[country] = read_boundaries(path, name_property=name_property)
+    return out
+
+
+def _load(
+    data: Path, unit: str, value: str, boundaries: list[str], name_property: str
+) -> tuple[Any, list[str], dict[str, Any]]:
+    from humsec.analysis.warn_data import load_panel
+
+    if unit not in ("country", "admin1"):
+        raise SpecError([("--unit", f"{unit!r}: expected country or admin1")])
+    if not data.exists():
+        raise HumsecError(f"Data file not found: {data}")
+    b = _boundaries(boundaries, name_property)
+    panel, notes = load_panel(data, unit=unit, value=value, boundaries=b or None)  # type: ignore[arg-type]
+    return panel, notes, b
+
+
+def _model(name: str, trees: int) -> Any:
+    from humsec.analysis.warn_models import make_forecaster
+
+    return make_forecaster(name, n_estimators=trees) if name == "lgbm_quantile" else make_forecaster(name)
+
+
+@warn_app.command("backtest")
+def backtest_command(
+    data: Path = typer.Argument(..., help=DATA_HELP),
+    unit: str = typer.Option("country", "--unit", help="country or admin1 (for event files)."),
+    test_year: list[int] = typer.Option(..., "--test-year", help="Test year(s); one origin each."),
+    out: Path = typer.Option(..., "--out", help="Scores table (CSV): test_year, model, metric, value."),
+    models: list[str] = typer.Option(
+        ["zero", "no_change", "hist_12", "hist_24", "lgbm_quantile"], "--model", help="Model(s)."
+    ),
+    value: str = typer.Option("fatalities", "--value", help="Value column of a long panel."),
+    boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
+    name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
+    pit: Path | None = typer.Option(None, "--pit", help="Also write the PIT histograms (CSV)."),
+    trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_quantile)."),
+) -> None:
+    """Fit on months before each test year; score MAE, RMSE_log1p, CRPS, Brier, AUC."""
+    from humsec.analysis.warn_scores import rolling_backtest
+
+    try:
+        panel, notes, _ = _load(data, unit, value, boundaries, name_property)
+        _note(notes)
+        bt = rolling_backtest(panel, test_year, [_model(m, trees) for m in models])
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    write_atomic(out, lambda tmp: bt.scores.to_csv(tmp, index=False))
+    if pit is not None:
+        write_atomic(pit, lambda tmp: bt.pit.to_csv(tmp, index=False))
+    Console(soft_wrap=True).print(bt.table().round(4).to_string(), highlight=False, markup=False)
+
+
+def _fit_forecast(panel: Any, model: str, horizon: int, trees: int) -> Any:
+    forecaster = _model(model, trees)
+    if hasattr(forecaster, "horizon"):
+        forecaster.horizon = horizon
+    return forecaster.fit(panel).predict(horizon)
+
+
+@warn_app.command("forecast")
+def forecast_command(
+    data: Path = typer.Argument(..., help=DATA_HELP),
+    out: Path = typer.Option(..., "--out", help="Forecast table (CSV)."),
+    horizon: int = typer.Option(12, "--horizon", min=1, max=36, help="Months ahead."),
+    samples: int | None = typer.Option(
+        None, "--samples", min=1, help="Write N draws per unit-month: unit, month, draw, value."
+    ),
+    unit: str = typer.Option("country", "--unit", help="country or admin1 (for event files)."),
+    model: str = typer.Option("lgbm_quantile", "--model", help="Model (default lgbm_quantile)."),
+    value: str = typer.Option("fatalities", "--value", help="Value column of a long panel."),
+    boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
+    name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the draws."),
+    trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_quantile)."),
+) -> None:
+    """Forecast the months after the last month in DATA: mean, q05, q50, q95, p_any (or draws)."""
+    try:
+        panel, notes, _ = _load(data, unit, value, boundaries, name_property)
+        _note(notes)
+        fc = _fit_forecast(panel, model, horizon, trees)
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    table = fc.samples_frame(samples, seed) if samples else fc.to_frame()
+    write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+    console.print(f"{len(table)} rows written to {out}", highlight=False, markup=False)
+
+
+@warn_app.command("alerts")
+def alerts_command(
+    data: Path = typer.Argument(..., help=DATA_HELP),
+    out: Path = typer.Option(..., "--out", help="Alerts table (CSV)."),
+    html: Path | None = typer.Option(None, "--html", help="Also write the HTML page (map, charts)."),
+    geojson: Path | None = typer.Option(None, "--geojson", help="Also write GeoJSON (needs --boundaries)."),
+    horizon: int = typer.Option(12, "--horizon", min=1, max=36, help="Months ahead."),
+    threshold: float = typer.Option(25.0, "--threshold", help="Fatalities in a month."),
+    probability: float = typer.Option(0.5, "--probability", help="Alert when P(≥ threshold) ≥ this."),
+    rise_factor: float = typer.Option(2.0, "--rise-factor", help="Alert when mean ≥ factor × mean of last 12 months."),
+    min_level: float = typer.Option(5.0, "--min-level", help="... and ≥ this many fatalities."),
+    unit: str = typer.Option("country", "--unit", help="country or admin1 (for event files)."),
+    model: str = typer.Option("lgbm_quantile", "--model", help="Model (default lgbm_quantile)."),
+    value: str = typer.Option("fatalities", "--value", help="Value column of a long panel."),
+    boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
+    name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
+    trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_quantile)."),
+) -> None:
+    """Apply the alert rules to a forecast; each alert lists its drivers and the unit's history."""
+    from humsec.analysis.warn_alerts import AlertRules, make_alerts
+    from humsec.report.warn_html import alerts_geojson, render_warn_html
+
+    try:
+        if geojson is not None and not boundaries:
+            raise SpecError([("--geojson", "needs --boundaries COUNTRY=FILE.geojson")])
+        panel, notes, b = _load(data, unit, value, boundaries, name_property)
+        _note(notes)
+        fc = _fit_forecast(panel, model, horizon, trees)
+        rules = AlertRules(threshold, probability, rise_factor, min_level)
+        alerts = make_alerts(fc, panel, rules)
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    write_atomic(out, lambda tmp: alerts.to_csv(tmp, index=False))
+    gj = alerts_geojson(alerts, fc, b) if b else None
+    if geojson is not None and gj is not None:
+        write_atomic(geojson, lambda tmp: tmp.write_text(json.dumps(gj), encoding="utf-8"))
+    if html is not None:
+        page = render_warn_html(alerts, fc, panel, geojson=gj, notes=notes)
+        write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    console.print(f"{len(alerts)} alert(s) written to {out}", highlight=False, markup=False)

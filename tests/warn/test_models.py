@@ -1,0 +1,85 @@
+"""The strong model: the cut-off is respected, output shapes and monotone quantiles, samples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from humsec.analysis.warn_models import QuantileGBM
+from humsec.analysis.warn_scores import backtest
+
+from .conftest import simulated_panel
+
+
+def small_gbm(**kw) -> QuantileGBM:
+    return QuantileGBM(n_estimators=15, max_rows=4000, min_child_samples=20, **kw)
+
+
+def test_no_information_from_the_test_year_is_used():
+    panel = simulated_panel()
+    test_year = 2020  # the panel covers 2015..2020
+    o = panel.month_position("2019-12")
+    perturbed_values = panel.values.copy()
+    rng = np.random.default_rng(7)
+    perturbed_values[:, o + 1 :] = rng.integers(0, 10_000, perturbed_values[:, o + 1 :].shape)
+    from dataclasses import replace
+
+    perturbed = replace(panel, values=perturbed_values)
+    a = backtest(panel, test_year, [small_gbm(), "hist_12"])
+    b = backtest(perturbed, test_year, [small_gbm(), "hist_12"])
+    for key, fa in a.forecasts.items():
+        np.testing.assert_array_equal(fa.members, b.forecasts[key].members)
+    # ... while the scores do change (the test year is really what they are scored on)
+    assert not np.allclose(a.scores["value"], b.scores["value"])
+
+
+def test_training_targets_never_pass_the_cut_off():
+    panel = simulated_panel(n_units=5, years=4).up_to("2017-06")
+    model = small_gbm(horizon=6)
+    x, y = model.training_rows(panel)
+    # the target of the latest origin at horizon h is at most the last month of the cut panel
+    assert len(x) == min(4000, sum(max(panel.n_months - h - 11, 0) for h in range(1, 7)) * 5)
+    assert np.isfinite(y).all()
+
+
+def test_forecast_shape_quantiles_and_samples(small_panel):
+    fc = small_gbm().fit(small_panel).predict(12)
+    assert fc.members.shape == (12, 12, 10)
+    assert (np.diff(fc.members, axis=2) >= 0).all() and (fc.members >= 0).all()
+    frame = fc.to_frame()
+    assert list(frame.columns) == ["unit", "month", "horizon", "mean", "q05", "q50", "q95", "p_any"]
+    assert (frame["q05"] <= frame["q50"]).all() and (frame["q50"] <= frame["q95"]).all()
+    assert frame["month"].iloc[0] == "2021-01" and frame["horizon"].max() == 12
+    draws = fc.samples(200, seed=3)
+    assert draws.shape == (12, 12, 200)
+    assert (draws >= fc.members.min(axis=2, keepdims=True) - 1e-9).all()
+    assert (draws <= fc.members.max(axis=2, keepdims=True) + 1e-9).all()
+    # drivers: baseline + contributions = the median model's prediction (log1p scale)
+    c = fc.contributions
+    assert c is not None and len(c) == 12 * 12
+    total = c.drop(columns=["unit", "horizon"]).sum(axis=1).to_numpy()
+    assert np.isfinite(total).all()
+
+
+def test_spatial_lags_and_covariates_enter_the_features(small_panel):
+    import pandas as pd
+
+    from humsec.tables.monthly_panel import feature_arrays
+
+    nb = {u: [v for v in small_panel.units if v != u][:2] for u in small_panel.units}
+    cov = pd.DataFrame({"unit": ["U00", "U01"], "year": [2016, 2016], "pop": [1.0, 2.0]})
+    p = small_panel.with_neighbours(nb).with_covariates(cov)
+    f = feature_arrays(p)
+    assert {"nb_mean3", "nb_mean12", "cov_pop"} <= set(f)
+    j = p.month_position("2016-01")
+    assert np.isnan(f["cov_pop"][0, j - 1]) and f["cov_pop"][0, j] == 1 and f["cov_pop"][1, -1] == 2
+    logm3 = f["log_mean3"]
+    np.testing.assert_allclose(f["nb_mean3"][0], logm3[[1, 2]].mean(axis=0), rtol=1e-6)
+
+
+def test_unknown_model_is_a_clear_error():
+    from humsec.analysis.warn_models import make_forecaster
+    from humsec.exceptions import SpecError
+
+    with pytest.raises(SpecError, match="expected one of"):
+        make_forecaster("hist_6")
