@@ -262,11 +262,15 @@ class _Builder:
             f"Cramér's V among the multidimensionally insecure (censored at k = {k:g}%, round {t}); blank cells suppressed",
             to_svg(threat_heatmap(v, title="Association of deprivations (Cramér's V)", order=order)),
         ))  # fmt: skip
-        r0 = shown.matrix("r0", version="censored", k=k, time=t)
-        sec.figures.append((
-            "Network of threats: edges where the redundancy R0 ≥ 0.4 (width = strength), colours = dimensions",
-            to_svg(threat_network(r0, title="Redundancy R0 (censored)", min_strength=0.4, node_group=links.dimensions)),
-        ))  # fmt: skip
+        off = v.where(~np.eye(len(v), dtype=bool)).stack()
+        if off.notna().any():  # the strongest third of the links, so the network stays readable
+            cut = float(np.nanquantile(off.to_numpy(dtype=float), 2 / 3))
+            sec.figures.append((
+                f"Network of threats: links with Cramér's V ≥ {cut:.2f} (the strongest third; width = strength), "
+                "colours = dimensions",
+                to_svg(threat_network(v, title="Interlinked deprivations (censored)", min_strength=cut,
+                                      node_group=links.dimensions)),
+            ))  # fmt: skip
         top = latest[latest["sdc_status"] != "suppressed"].sort_values("joint", ascending=False).head(12)
         self.add(sec, Published(
             "interlinkages_top", f"The most widespread co-deprivations among the insecure (round {t}, k = {k:g}%)",
@@ -414,7 +418,12 @@ class _Builder:
                 by_ds[m.data] = self.add(sec, self.publish_area(ds, frame, f"area_{ds.id}", f"{ds.source}{when}"))
             pub = by_ds[m.data]
             values = pub.shown()[["area", m.indicator]].rename(columns={m.indicator: "value"})
-            charts.append(choropleth(self.geo, values, key=self.spec.boundary_key, title=m.title, legend="", width=260, height=260))
+            share = bool(values["value"].dropna().between(0, 1).all())
+            charts.append(choropleth(
+                self.geo, values, key=self.spec.boundary_key, title=m.title, width=270, height=270,
+                legend="%" if "%" in m.title else ("share" if share else "value"),
+                legend_format=".0%" if share and "%" not in m.title else ",.0f",
+            ))  # fmt: skip
             ranked = pub.shown().dropna(subset=[m.indicator]).sort_values(m.indicator, ascending=False)
             if len(ranked):
                 top, low = ranked.iloc[0], ranked.iloc[-1]
@@ -463,6 +472,7 @@ class _Builder:
             note="correlations of published area statistics (no microdata)",
         ))  # fmt: skip
         m = res.matrix(method)
+        m.index = m.columns = [r.split(".", 1)[1] for r in m.index]  # column names: shorter labels
         sec.figures.append((f"Correlations across areas ({method}) of the area indicators", to_svg(
             threat_heatmap(m, title="Area indicators: correlation across areas", value_title="r", domain=(-1.0, 1.0)))))
         best = pub.frame.reindex(pub.frame["r"].abs().sort_values(ascending=False).index).iloc[0]

@@ -9,6 +9,7 @@ row's SDC column.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,7 +41,8 @@ def table_html(pub: Published, max_rows: int = 60) -> str:
         for c in cols:
             v = row[c]
             if c == "row_id":
-                cells.append(f'<td class="rid"><code>{html.escape(str(v))}</code></td>')
+                shown = re.sub(r"([:~|=+])", r"\1<wbr>", html.escape(str(v)))  # break at separators
+                cells.append(f'<td class="rid"><code>{shown}</code></td>')
                 continue
             how = pub.formats.get(c)
             if how is not None and hidden:
@@ -49,7 +51,9 @@ def table_html(pub: Published, max_rows: int = 60) -> str:
                 text = fmt_value(v, how)
                 cells.append(f'<td class="n">{"(" + text + ")" if status == "flag" and text else text}</td>')
             else:
-                cells.append(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>")
+                text = html.escape("" if pd.isna(v) else str(v))
+                text = re.sub(r"([_.;/])(?=\S)", r"\1<wbr>", text)  # long names may wrap
+                cells.append(f"<td>{text}</td>")
         reason = str(row.get("sdc_reason", ""))
         mark = {"ok": "", "flag": "flag", "suppressed": "suppressed", "secondary": "secondary"}.get(status, status)
         title = f' title="{html.escape(reason)}"' if reason else ""
