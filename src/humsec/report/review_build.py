@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -700,7 +701,7 @@ class _Builder:
                      "lead_entities": "lead", "partner_entities": "partners", "protection": "protection (top-down)",
                      "empowerment": "empowerment (bottom-up)", "target_groups": "target groups", "evidence": "evidence rows"},
             formats={"strength": "pct"},
-            note=f"knowledge base: {kb.source}; built only from published (disclosure-controlled) rows",
+            note=f"knowledge base: {Path(str(kb.source)).name}; built only from published (disclosure-controlled) rows",
         ))  # fmt: skip
         if len(t):
             r = t.iloc[0]

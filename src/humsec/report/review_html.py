@@ -52,7 +52,7 @@ def table_html(pub: Published, max_rows: int = 60) -> str:
                 cells.append(f'<td class="n">{"(" + text + ")" if status == "flag" and text else text}</td>')
             else:
                 text = html.escape("" if pd.isna(v) else str(v))
-                text = re.sub(r"([_.;/])(?=\S)", r"\1<wbr>", text)  # long names may wrap
+                text = re.sub(r"([_.;/:~])(?=\S)", r"\1<wbr>", text)  # long names may wrap
                 cells.append(f"<td>{text}</td>")
         reason = str(row.get("sdc_reason", ""))
         mark = {"ok": "", "flag": "flag", "suppressed": "suppressed", "secondary": "secondary"}.get(status, status)
