@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: demo test lint typecheck bench references clean install
+.PHONY: demo test lint typecheck bench references clean install pdf-libs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,13 +12,22 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(MAKE) pdf-libs
 	touch $(STAMP)
+
+## the PDF of `humsec review` (WeasyPrint) needs Debian's pango; installed when missing and possible
+pdf-libs:
+	@ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+	  && (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core) \
+	  || echo "note: pango not installed: humsec review will write HTML only (install libpango-1.0-0 libpangoft2-1.0-0)"; }
 
 install: $(STAMP)
 
-## make demo: install, then run the Alkire-Foster analysis on the bundled survey (outputs in demo-out/)
+## make demo: install, run the Alkire-Foster analysis on the bundled survey (outputs in demo-out/),
+## then the Human Security Review of examples/demo-review.yaml (demo-out/review/review.html and .pdf)
 demo: $(STAMP)
 	$(BIN)/humsec demo --out demo-out
+	$(BIN)/humsec review examples/demo-review.yaml --out demo-out/review
 
 ## make test: install, then lint (ruff), type-check (mypy) and run the tests (pytest)
 test: $(STAMP) lint typecheck

@@ -337,6 +337,9 @@ def _with_uncertainty(
 from humsec.cli.response import response_app  # noqa: E402
 
 app.add_typer(response_app, name="response")
+from humsec.cli.review import review as _review  # noqa: E402
+
+app.command()(_review)
 
 
 @app.command()

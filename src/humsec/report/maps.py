@@ -88,9 +88,11 @@ def choropleth(
     scheme: str = "orangered",
     width: int = 360,
     height: int = 360,
+    legend_format: str = "~s",
 ) -> Any:
     """One map: ``values`` has ``area`` (codes matching the features' ``key`` property) and
-    ``value``; features without a value are grey."""
+    ``value``; features without a value are grey. ``legend_format`` is a d3 format (``~s``: 12k;
+    ``.0%`` for shares)."""
     import altair as alt
 
     feats = _features(geo, key, values, value)
@@ -107,7 +109,7 @@ def choropleth(
                 "properties.value:Q",
                 title=legend or value,
                 scale=alt.Scale(scheme=scheme),  # type: ignore[arg-type]
-                legend=alt.Legend(format="~s"),
+                legend=alt.Legend(format=legend_format),
             ),
             tooltip=[
                 alt.Tooltip("properties.area:N", title="area"),
