@@ -370,3 +370,6 @@ def version() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+from humsec.cli.serve import serve as _serve  # noqa: E402
+
+app.command(name="serve")(_serve)
