@@ -336,6 +336,9 @@ def _with_uncertainty(
 from humsec.cli.response import response_app  # noqa: E402
 
 app.add_typer(response_app, name="response")
+from humsec.cli.serve import serve as _serve  # noqa: E402
+
+app.command(name="serve")(_serve)
 
 
 @app.command()
@@ -370,6 +373,3 @@ def version() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     app()
-from humsec.cli.serve import serve as _serve  # noqa: E402
-
-app.command(name="serve")(_serve)

@@ -34,7 +34,8 @@ def envelope_handler(exc: Exception, context: dict[str, Any]) -> Response | None
     assert isinstance(exc, exceptions.APIException)
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
-        fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        raw = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        fields = {k: v if isinstance(v, list) else [v] for k, v in raw.items()}
         response.data = envelope(response.status_code, "invalid", "The request is not valid.", fields)
     else:
         codes = exc.get_codes()

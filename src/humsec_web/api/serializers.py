@@ -10,6 +10,16 @@ from humsec_web.lessons.models import Lesson
 from humsec_web.proposals.models import SCORE_MAX, AuditEvent, Criterion, Proposal
 
 
+def _require_org(serializer: Any, attrs: dict[str, Any], field: str) -> None:
+    """Creating without an organisation is only for focal points (the view sets theirs)."""
+    from humsec_web import permissions
+
+    request = serializer.context.get("request")
+    focal = request is not None and permissions.role_of(request.user) == permissions.FOCAL
+    if serializer.instance is None and field not in attrs and not focal:
+        raise serializers.ValidationError({field: ["This field is required."]})
+
+
 class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
@@ -25,8 +35,11 @@ class ActivitySerializer(serializers.ModelSerializer):
             "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
+        # a focal point's own organisation is filled in by the view; others must name one
+        extra_kwargs = {"organisation": {"required": False}}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        _require_org(self, attrs, "organisation")
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
         if start and end and end < start:
@@ -96,6 +109,11 @@ class ProposalSerializer(serializers.ModelSerializer):
             "budget_usd", "duration_months", "status", "submitted_at", "mean_score", "audit",
         ]  # fmt: skip
         read_only_fields = ["status", "submitted_at"]
+        extra_kwargs = {"lead_organisation": {"required": False}}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        _require_org(self, attrs, "lead_organisation")
+        return attrs
 
     def get_mean_score(self, obj: Proposal) -> float | None:
         from humsec_web.proposals.workflow import mean_score

@@ -150,7 +150,7 @@ def load() -> dict[str, int]:
     from humsec_web.activities.digest import activities_in_period
 
     digest.activities.set(activities_in_period(digest.period_start, digest.period_end))
-    return {"users": len(users), "organisations": len(orgs), "activities": n_act}
+    return {"users": len(users), "organisations": Organisation.objects.count(), "activities": n_act}
 
 
 def _organisations() -> dict[str, Organisation]:
@@ -165,13 +165,16 @@ def _organisations() -> dict[str, Organisation]:
             name="Government of Japan (Trust Fund donor)", acronym="Japan", kind=Organisation.Kind.DONOR
         ),
     }
+    # keyed by name (several Caritas bodies share one acronym); unique acronyms are keys too
     with SAMPLE.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            if row["acronym"] not in orgs:
-                orgs[row["acronym"]] = Organisation.objects.create(
+            if row["organisation"] not in orgs:
+                org = Organisation.objects.create(
                     name=row["organisation"], acronym=row["acronym"],
                     kind=KINDS.get(row["organisation_type"], Organisation.Kind.OTHER),
                 )  # fmt: skip
+                orgs.setdefault(row["acronym"], org)
+                orgs[row["organisation"]] = org
     return orgs
 
 
@@ -196,7 +199,7 @@ def _activities(orgs: dict[str, Organisation], creator: User) -> int:
             sector = SECTORS.get(row["sector"], Sector.MULTI)
             principle, pillar = PRINCIPLE_OF_SECTOR.get(sector, (Principle.COMPREHENSIVE, Pillar.BOTH))
             Activity.objects.create(
-                organisation=orgs[row["acronym"]], title=row["title"][:300], country="COD",
+                organisation=orgs[row["organisation"]], title=row["title"][:300], country="COD",
                 admin_areas=", ".join(x for x in (row["province"], row["territory"]) if x),
                 sector=sector, principle=principle, pillar=pillar,
                 start_date=date.fromisoformat(row["start_date"]),
