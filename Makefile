@@ -4,14 +4,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: demo test lint typecheck bench references clean install pdf-libs
+.PHONY: demo test lint typecheck bench references clean install pdf-libs web-test-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[test,bench,web,semantic]"
 	$(MAKE) pdf-libs
 	touch $(STAMP)
 
@@ -30,7 +30,7 @@ demo: $(STAMP)
 	$(BIN)/humsec review examples/demo-review.yaml --out demo-out/review
 
 ## make test: install, then lint (ruff), type-check (mypy) and run the tests (pytest)
-test: $(STAMP) lint typecheck
+test: $(STAMP) lint typecheck web-test-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
@@ -54,6 +54,14 @@ references:
 	Rscript tests/golden/af_syn_cdta/make_reference.R ../shared/data/syn_cdta/syn_cdta.csv
 	Rscript tests/golden/af_lonely/make_reference.R ../shared/data/syn_cdta/syn_cdta.csv
 	Rscript tests/golden/af_api/make_reference.R
+
+## PostgreSQL server and Chromium for the web platform's tests (Debian packages, installed as root;
+## without them those tests skip and say why)
+web-test-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y -q postgresql chromium || (apt-get update -q && apt-get install -y -q postgresql chromium); \
+	  else echo "note: PostgreSQL/Chromium missing and not root: their web tests will skip"; fi; }
 
 clean:
 	rm -rf $(VENV) demo-out bench-data .pytest_cache .mypy_cache .ruff_cache

@@ -291,3 +291,10 @@ def make_forecaster(name: str, **options: Any) -> Forecaster:
     if name == "lgbm_quantile":
         return QuantileGBM(**options)
     raise SpecError([("model", f"{name!r}: expected one of {[*BENCHMARKS, 'lgbm_quantile']}")])
+
+
+def review_outlook(config: Any, areas: Any) -> pd.DataFrame:
+    """The early-warning section of ``humsec review`` (see :mod:`humsec.analysis.warn_outlook`)."""
+    from humsec.analysis.warn_outlook import review_outlook as outlook
+
+    return outlook(config, areas)

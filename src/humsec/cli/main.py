@@ -338,8 +338,10 @@ from humsec.cli.response import response_app  # noqa: E402
 
 app.add_typer(response_app, name="response")
 from humsec.cli.review import review as _review  # noqa: E402
+from humsec.cli.serve import serve as _serve  # noqa: E402
 
 app.command()(_review)
+app.command(name="serve")(_serve)
 
 
 @app.command()

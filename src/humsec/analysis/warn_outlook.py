@@ -1,0 +1,95 @@
+"""The early-warning outlook of a Human Security Review: next months' conflict fatalities for the
+country and its neighbours, with the model's own skill on the last full year beside it.
+
+The review file's block::
+
+    early_warning:
+      data: humsec:ucdp_country_month   # or a panel / event file (see humsec warn)
+      units: [Kenya, Somalia, Ethiopia] # default: every unit
+      horizon: 12                       # months ahead
+      threshold: 25                     # fatalities in a month that count as escalation
+      model: lgbm_quantile              # or a benchmark: hist_12, no_change, ...
+
+One row per unit (``row_id`` ``ew:<unit>``): fatalities in the last 12 months, the forecast total
+over the horizon (mean and 90 % interval of the monthly medians' sum is not a distribution, so the
+interval is the sum of the monthly 5 % and 95 % quantiles: a conservative band), the largest
+monthly probability of any fatality and of reaching ``threshold``, and the month most at risk.
+
+>>> import pandas as pd
+>>> months = pd.period_range("2018-01", "2020-12", freq="M").astype(str)
+>>> panel = pd.DataFrame({"unit": "A", "month": months, "fatalities": [0, 3] * 18})
+>>> out = review_outlook({"data": panel, "horizon": 3, "model": "hist_12"}, {})
+>>> out[["row_id", "last_12m", "p_any_max"]].to_dict("records")
+[{'row_id': 'ew:A', 'last_12m': 18.0, 'p_any_max': 0.5}]
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from humsec.exceptions import SpecError
+
+__all__ = ["review_outlook"]
+
+KNOWN = {"data", "units", "horizon", "threshold", "model"}
+
+
+def _panel(data: Any) -> Any:
+    from humsec.analysis.warn_data import load_panel
+    from humsec.tables.monthly_panel import MonthlyPanel
+
+    if isinstance(data, str) and data in ("humsec:ucdp_country_month", "ucdp_country_month"):
+        from humsec.datasets import load_ucdp_country_month
+
+        return MonthlyPanel.from_long(load_ucdp_country_month())
+    if isinstance(data, pd.DataFrame):
+        return MonthlyPanel.from_long(data)
+    return load_panel(data)[0]
+
+
+def review_outlook(config: Mapping[str, Any], areas: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The outlook table for the review (see the module docstring). ``areas`` (the review's area
+    data sets) is not needed: the outlook runs on the conflict panel the block names."""
+    from humsec.analysis.warn_models import make_forecaster
+
+    unknown = sorted(set(config) - KNOWN)
+    if unknown:
+        raise SpecError([("early_warning", f"unknown keys {unknown}; expected {sorted(KNOWN)}")])
+    horizon = int(config.get("horizon", 12))
+    threshold = float(config.get("threshold", 25))
+    panel = _panel(config.get("data", "humsec:ucdp_country_month"))
+    units = list(config.get("units") or panel.units)
+    missing = [u for u in units if u not in panel.units]
+    if missing:
+        hints = {u: difflib.get_close_matches(u, panel.units, n=1) for u in missing}
+        shown = ", ".join(f"{u}{' (did you mean ' + h[0] + '?)' if h else ''}" for u, h in hints.items())
+        raise SpecError([("early_warning.units", f"not in the panel: {shown}")])
+    model = make_forecaster(str(config.get("model", "lgbm_quantile")))
+    forecast = model.fit(panel).predict(horizon)  # trained on every unit: the model learns more
+    index = {u: i for i, u in enumerate(forecast.units)}
+    rows = [index[u] for u in units]
+    p_any = forecast.prob_above(0.5)[rows]
+    p_high = forecast.prob_above(threshold - 0.5)[rows]
+    months = forecast.months.astype(str)
+    last = panel.values[[panel.units.index(u) for u in units], -12:].sum(axis=1)
+    out = pd.DataFrame(
+        {
+            "row_id": [f"ew:{u}" for u in units],
+            "unit": units,
+            "origin": str(forecast.origin),
+            "last_12m": last.astype(float),
+            "forecast_mean": forecast.mean()[rows].sum(axis=1),
+            "forecast_low": forecast.quantile(0.05)[rows].sum(axis=1),
+            "forecast_high": forecast.quantile(0.95)[rows].sum(axis=1),
+            "p_any_max": p_any.max(axis=1),
+            f"p_{threshold:g}plus_max": p_high.max(axis=1),
+            "month_most_at_risk": [months[i] for i in np.argmax(p_high + 1e-9 * p_any, axis=1)],
+            "model": model.name,
+        }
+    )
+    return out.sort_values("forecast_mean", ascending=False).reset_index(drop=True)

@@ -1,0 +1,92 @@
+"""A digest's table: one row per activity, HXL-tagged for HDX, as CSV or Excel.
+
+The HXL tag row comes from ``humsec.analysis.response_export.hxl_table`` (the library's export),
+with the tags of the columns an activity update adds.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from django.db.models import Q
+
+from humsec.analysis.response_export import hxl_table
+from humsec_web.activities.models import Activity
+
+DIGEST_TAGS = {
+    "organisation": "#org+name",
+    "organisation_acronym": "#org+acronym",
+    "title": "#activity+name",
+    "country": "#country+code",
+    "admin_areas": "#adm1+name",
+    "sector": "#sector",
+    "theme": "#sector+theme",
+    "principle": "#meta+principle",
+    "pillar": "#meta+pillar",
+    "start_date": "#date+start",
+    "end_date": "#date+end",
+    "budget_usd": "#value+budget+usd",
+    "partners": "#org+partner",
+}
+
+
+def activities_in_period(start: date, end: date) -> Any:
+    """Activities that ran at some time between ``start`` and ``end`` (inclusive)."""
+    return Activity.objects.filter(Q(start_date__lte=end) & Q(end_date__gte=start))
+
+
+def digest_frame(activities: Any) -> pd.DataFrame:
+    """The digest table (no tag row), sorted by country, sector and organisation."""
+    rows = [
+        {
+            "organisation": a.organisation.name,
+            "organisation_acronym": a.organisation.acronym,
+            "title": a.title,
+            "country": a.country,
+            "admin_areas": a.admin_areas,
+            "sector": a.get_sector_display(),
+            "theme": a.theme,
+            "principle": a.get_principle_display(),
+            "pillar": a.get_pillar_display(),
+            "start_date": a.start_date.isoformat(),
+            "end_date": a.end_date.isoformat(),
+            "budget_usd": float(a.budget_usd),
+            "partners": a.partners,
+        }
+        for a in activities.select_related("organisation")
+    ]
+    frame = pd.DataFrame(rows, columns=list(DIGEST_TAGS))
+    return frame.sort_values(["country", "sector", "organisation"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def tagged(frame: pd.DataFrame) -> pd.DataFrame:
+    return hxl_table(frame, area_tag="#adm1+name", tags=DIGEST_TAGS)
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    return tagged(frame).to_csv(index=False).encode("utf-8")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        tagged(frame).to_excel(writer, sheet_name="activities", index=False)
+    return buffer.getvalue()
+
+
+def totals(frame: pd.DataFrame) -> dict[str, Any]:
+    """Headline numbers for the digest page."""
+    return {
+        "activities": len(frame),
+        "organisations": frame["organisation"].nunique(),
+        "countries": frame["country"].nunique(),
+        "budget_usd": float(frame["budget_usd"].sum()) if len(frame) else 0.0,
+        "by_sector": frame.groupby("sector")["budget_usd"].agg(["count", "sum"]).reset_index()
+        .rename(columns={"count": "n", "sum": "budget"})
+        .to_dict("records"),
+    }

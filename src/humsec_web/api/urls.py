@@ -1,0 +1,22 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
+
+from humsec_web.api import views
+
+app_name = "api"
+router = SimpleRouter(trailing_slash=True)
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("activities", views.ActivityViewSet, basename="activity")
+router.register("digests", views.DigestViewSet, basename="digest")
+router.register("lessons", views.LessonViewSet, basename="lesson")
+router.register("proposals", views.ProposalViewSet, basename="proposal")
+router.register("criteria", views.CriterionViewSet, basename="criterion")
+router.register("portfolio", views.PortfolioViewSet, basename="portfolio")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
+    path("token/", obtain_auth_token, name="api-token"),
+    *router.urls,
+]

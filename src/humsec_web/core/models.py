@@ -1,0 +1,60 @@
+"""Organisations and the people who work for them, each with one role on the platform."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from humsec_web.core.countries import country_choices
+
+
+class Organisation(models.Model):
+    """A UN entity, government body, NGO or donor that takes part in the network."""
+
+    class Kind(models.TextChoices):
+        UN = "un", "UN entity"
+        GOVERNMENT = "government", "Government"
+        NGO = "ngo", "NGO"
+        DONOR = "donor", "Donor"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    acronym = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NGO)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.acronym or self.name
+
+
+class Role(models.TextChoices):
+    """The platform's roles; what each may do is declared in ``humsec_web.permissions``."""
+
+    ADMINISTRATOR = "administrator", "Administrator"
+    HSU = "hsu", "Human Security Unit staff"
+    FOCAL_POINT = "focal_point", "Focal point (of one organisation)"
+    COUNTRY_TEAM = "country_team", "Country-team member (of one country)"
+    REVIEWER = "reviewer", "Reviewer"
+    PUBLIC = "public", "Public visitor"
+
+
+class Profile(models.Model):
+    """A user's role and, for focal points and country-team members, what they belong to."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PUBLIC)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="Required for focal points.",
+    )
+    country = models.CharField(
+        max_length=3, blank=True, choices=country_choices, help_text="Required for country teams."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"

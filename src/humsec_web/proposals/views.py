@@ -1,0 +1,122 @@
+"""Trust-fund proposals: submission, appraisal, decision, and the public portfolio."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from humsec_web import permissions
+from humsec_web.core.access import require
+from humsec_web.proposals import workflow
+from humsec_web.proposals.forms import AppraisalForm, DecisionForm, ProposalForm
+from humsec_web.proposals.models import Proposal
+from humsec_web.proposals.portfolio import breakdown
+
+
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    require(request, "proposal.list")
+    proposals = permissions.visible_proposals(request.user)
+    status = request.GET.get("status", "")
+    if status in Proposal.Status.values:
+        proposals = proposals.filter(status=status)
+    return render(
+        request,
+        "proposals/list.html",
+        {"proposals": proposals, "status": status, "statuses": Proposal.Status.choices},
+    )
+
+
+def proposal_create(request: HttpRequest) -> HttpResponse:
+    require(request, "proposal.create")
+    org = (
+        request.user.profile.organisation
+        if permissions.role_of(request.user) == permissions.FOCAL
+        else None
+    )
+    form = ProposalForm(request.POST or None, fixed_organisation=org)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.instance.submitted_by = request.user
+            proposal = form.save()
+            workflow.record_submission(proposal, request.user)
+        messages.success(request, "Proposal submitted.")
+        return redirect("proposal-detail", pk=proposal.pk)
+    return render(request, "proposals/form.html", {"form": form})
+
+
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal.objects.select_related("lead_organisation"), pk=pk)
+    require(request, "proposal.view", proposal)
+    appraisals = [
+        (a, workflow.weighted_score(a))
+        for a in proposal.appraisals.select_related("reviewer").prefetch_related("scores__criterion")
+    ]
+    user = request.user
+    return render(
+        request,
+        "proposals/detail.html",
+        {
+            "proposal": proposal,
+            "appraisals": appraisals,
+            "mean_score": workflow.mean_score(proposal),
+            "audit": proposal.audit.select_related("actor"),
+            "can_start_review": permissions.can(user, "proposal.start_review", proposal),
+            "can_appraise": permissions.can(user, "proposal.appraise", proposal),
+            "can_decide": permissions.can(user, "proposal.decide", proposal),
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@require_POST
+def proposal_start_review(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal, pk=pk)
+    require(request, "proposal.start_review", proposal)
+    workflow.start_review(pk, request.user, note=request.POST.get("note", "")[:2000])
+    messages.success(request, "Review started: reviewers can now appraise the proposal.")
+    return redirect("proposal-detail", pk=pk)
+
+
+def proposal_appraise(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal, pk=pk)
+    require(request, "proposal.appraise", proposal)
+    form = AppraisalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        workflow.appraise(pk, request.user, form.scores(), form.cleaned_data["comment"])
+        messages.success(request, "Appraisal recorded.")
+        return redirect("proposal-detail", pk=pk)
+    return render(request, "proposals/appraise.html", {"proposal": proposal, "form": form})
+
+
+@require_POST
+def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal, pk=pk)
+    require(request, "proposal.decide", proposal)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve or decline and give the reason.")
+        return redirect("proposal-detail", pk=pk)
+    approve = form.cleaned_data["decision"] == "approve"
+    workflow.decide(pk, request.user, approve, form.cleaned_data["note"])
+    messages.success(request, "Proposal approved." if approve else "Proposal declined.")
+    return redirect("proposal-detail", pk=pk)
+
+
+def portfolio(request: HttpRequest) -> HttpResponse:
+    require(request, "portfolio.view")
+    projects = permissions.portfolio_projects(request.user)
+    return render(
+        request,
+        "proposals/portfolio.html",
+        {"projects": projects, "numbers": breakdown(projects)},
+    )
+
+
+def portfolio_data(request: HttpRequest) -> JsonResponse:
+    """Per-country counts and budgets for the map (the same projects the page shows)."""
+    require(request, "portfolio.view")
+    numbers = breakdown(permissions.portfolio_projects(request.user))
+    return JsonResponse({"countries": numbers["by_country"]})

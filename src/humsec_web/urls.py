@@ -1,0 +1,22 @@
+"""The platform's URLs; every view checks ``humsec_web.permissions`` itself."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from humsec_web.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("humsec_web.activities.urls")),
+    path("", include("humsec_web.lessons.urls")),
+    path("", include("humsec_web.proposals.urls")),
+    path("api/", include("humsec_web.api.urls", namespace="api")),
+]
+
+handler403 = "humsec_web.api.errors.handler403"
+handler404 = "humsec_web.api.errors.handler404"
+handler500 = "humsec_web.api.errors.handler500"

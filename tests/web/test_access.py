@@ -1,0 +1,173 @@
+"""Every URL pattern × every role: who gets in and who is refused.
+
+The expected roles below are written from the issue's roles (not read from
+``humsec_web.permissions``), so a wrong rule shows up as a failure. A URL pattern that has no
+case here fails ``test_every_url_pattern_has_a_case``: new pages must declare their access.
+
+Refused means: anonymous → redirect to sign-in (pages) or 401/403/404 (API); signed-in → 403,
+or 404 where the object is outside the user's lists (API). Allowed means 200/201, a redirect
+that is not to sign-in (a form accepted), or 400 (the API checked access, then the empty body).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.web.conftest import ROLE_USERS
+
+ALL = frozenset(ROLE_USERS)
+ADMIN, HSU, FOCAL, COUNTRY, REVIEWER = "administrator", "hsu", "focal_point", "country_team", "reviewer"
+MANAGERS = {ADMIN, HSU}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    allowed: frozenset[str]
+    kwargs: Callable[[Any], dict[str, Any]] = lambda w: {}
+    method: str = "get"
+    data: dict[str, Any] = field(default_factory=dict)
+    query: str = ""
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.method.upper()} {self.name}{(' ' + self.label) if self.label else ''}"
+
+
+def c(name: str, allowed: Any, kwargs: Any = None, method: str = "get", **kw: Any) -> Case:
+    return Case(name, frozenset(allowed), kwargs or (lambda w: {}), method, **kw)
+
+
+def pk(attr: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+CASES = [
+    c("home", ALL),
+    c("login", ALL),
+    c("logout", ALL, method="post"),
+    c("admin:index", {ADMIN}),
+    # activity updates
+    c("activity-list", MANAGERS | {FOCAL, COUNTRY}),
+    c("activity-create", {ADMIN, FOCAL}),
+    c("activity-detail", MANAGERS | {FOCAL, COUNTRY}, pk("activity")),
+    c("activity-detail", MANAGERS | {COUNTRY}, pk("other_activity"), label="other org"),
+    c("activity-edit", {ADMIN, FOCAL}, pk("activity")),
+    c("activity-edit", {ADMIN}, pk("other_activity"), label="other org"),
+    # digests
+    c("digest-list", ALL),
+    c("digest-create", MANAGERS),
+    c("digest-detail", ALL, pk("published_digest")),
+    c("digest-detail", MANAGERS, pk("draft_digest"), label="draft"),
+    c("digest-publish", MANAGERS, pk("draft_digest"), method="post"),
+    c("digest-csv", ALL, pk("published_digest")),
+    c("digest-xlsx", MANAGERS, pk("draft_digest"), label="draft"),
+    # lessons
+    c("lesson-list", ALL),
+    c("lesson-create", MANAGERS | {FOCAL, COUNTRY, REVIEWER}),
+    c("lesson-detail", ALL, pk("lesson")),
+    c("lesson-detail", MANAGERS, pk("draft_lesson"), label="draft of another"),
+    c("lesson-edit", MANAGERS, pk("lesson")),
+    c("lesson-publish", MANAGERS, pk("draft_lesson"), method="post"),
+    c("attachment-download", ALL, pk("attachment")),
+    # proposals
+    c("proposal-list", MANAGERS | {REVIEWER, FOCAL}),
+    c("proposal-create", {ADMIN, FOCAL}),
+    c("proposal-detail", MANAGERS | {REVIEWER, FOCAL}, pk("submitted")),
+    c("proposal-review", MANAGERS, pk("submitted"), method="post"),
+    c("proposal-review", set(), pk("reviewing"), method="post", label="already under review"),
+    c("proposal-appraise", {REVIEWER}, pk("reviewing")),
+    c("proposal-appraise", set(), pk("submitted"), label="not under review"),
+    c("proposal-decide", MANAGERS, pk("reviewing"), method="post",
+      data={"decision": "approve", "note": "ok"}),
+    c("proposal-decide", set(), pk("submitted"), method="post",
+      data={"decision": "approve", "note": "ok"}, label="not reviewed"),
+    c("portfolio", ALL),
+    c("portfolio-data", ALL),
+    # API
+    c("api:api-schema", ALL),
+    c("api:api-token", ALL, method="post"),
+    c("api:organisation-list", ALL),
+    c("api:organisation-detail", ALL, lambda w: {"pk": w.activity.organisation_id}),
+    c("api:activity-list", MANAGERS | {FOCAL, COUNTRY}),
+    c("api:activity-list", {ADMIN, FOCAL}, method="post"),
+    c("api:activity-detail", MANAGERS | {FOCAL, COUNTRY}, pk("activity")),
+    c("api:activity-detail", {ADMIN, FOCAL}, pk("activity"), method="patch"),
+    c("api:activity-detail", {ADMIN}, pk("other_activity"), method="patch", label="other org"),
+    c("api:digest-list", ALL),
+    c("api:digest-list", MANAGERS, method="post"),
+    c("api:digest-detail", ALL, pk("published_digest")),
+    c("api:digest-detail", MANAGERS, pk("draft_digest"), label="draft"),
+    c("api:digest-publish", MANAGERS, pk("draft_digest"), method="post"),
+    c("api:lesson-list", ALL),
+    c("api:lesson-list", MANAGERS | {FOCAL, COUNTRY, REVIEWER}, method="post"),
+    c("api:lesson-detail", ALL, pk("lesson")),
+    c("api:lesson-detail", MANAGERS, pk("draft_lesson"), label="draft of another"),
+    c("api:lesson-detail", MANAGERS, pk("lesson"), method="patch"),
+    c("api:lesson-search", ALL, query="?q=water"),
+    c("api:lesson-similar", ALL, pk("lesson")),
+    c("api:proposal-list", MANAGERS | {REVIEWER, FOCAL}),
+    c("api:proposal-list", {ADMIN, FOCAL}, method="post"),
+    c("api:proposal-detail", MANAGERS | {REVIEWER, FOCAL}, pk("submitted")),
+    c("api:proposal-start-review", MANAGERS, pk("submitted"), method="post"),
+    c("api:proposal-appraise", {REVIEWER}, pk("reviewing"), method="post"),
+    c("api:proposal-decide", MANAGERS, pk("reviewing"), method="post"),
+    c("api:criterion-list", MANAGERS | {REVIEWER, FOCAL}),
+    c("api:criterion-detail", MANAGERS | {REVIEWER, FOCAL}, lambda w: {"pk": 1}),
+    c("api:portfolio-list", ALL),
+]
+
+
+def _names(patterns: list[Any], prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue  # Django's admin guards itself (staff only); its index is a case
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            names |= _names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern):
+            names.add(prefix + (p.name or f"<unnamed {p.pattern}>"))
+    return names
+
+
+def test_every_url_pattern_has_a_case():
+    uncovered = _names(get_resolver().url_patterns) - {case.name for case in CASES}
+    assert not uncovered, f"URL patterns with no access case: {sorted(uncovered)}"
+
+
+def outcome(response: Any) -> str:
+    status = response.status_code
+    if status == 302:
+        target = response["Location"]
+        return "refused" if "/login/" in target else "allowed"
+    if status in (200, 201, 204, 400):
+        return "allowed"
+    if status in (401, 403, 404):
+        return "refused"
+    raise AssertionError(f"unexpected status {status}: {response.content[:300]!r}")
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_USERS))
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_access(case: Case, role: str, as_role, world):
+    client = as_role(role)
+    url = reverse(case.name, kwargs=case.kwargs(world)) + case.query
+    call = getattr(client, case.method)
+    if case.method == "patch":
+        response = call(url, data={}, content_type="application/json")
+    else:
+        response = call(url, data=case.data)
+    expected = "allowed" if role in case.allowed else "refused"
+    assert outcome(response) == expected, (role, url, response.status_code)
+    if expected == "refused" and role == "anonymous" and not case.name.startswith("api:"):
+        login = "/admin/login/" if case.name.startswith("admin:") else "/accounts/login/"
+        assert response.status_code == 302 and response["Location"].startswith(login)
+    if expected == "refused" and role != "anonymous" and not case.name.startswith(("api:", "admin:")):
+        assert response.status_code == 403

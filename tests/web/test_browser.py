@@ -1,0 +1,205 @@
+"""End-to-end in real headless Chromium (Debian's /usr/bin/chromium driven by Playwright) against
+``humsec serve`` started on a free port with a fresh SQLite database and the demo content.
+
+Skips, saying why, when Chromium or Playwright is missing (``make test`` installs both)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (Debian package chromium)"
+)
+PASSWORD = "humsec-demo"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    port = _free_port()
+    data = tmp_path_factory.mktemp("serve")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    log = (data / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "humsec.cli.main", "serve", "--port", str(port), "--data-dir", str(data)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(url + "/", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError((data / "server.log").read_text()) from None
+                time.sleep(0.25)
+        else:
+            raise RuntimeError("humsec serve did not answer in 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in the test thread
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=server)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    yield page
+    context.close()
+
+
+def sign_in(page: Any, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+
+
+def test_focal_point_logs_an_activity(page):
+    sign_in(page, "focal_wvi")
+    page.get_by_role("link", name="Log an activity").click()
+    page.get_by_label("Title").fill("Psychosocial support in schools")
+    page.get_by_label("Country").select_option("COD")
+    page.get_by_label("Admin areas").fill("Nord-Kivu, Goma")
+    page.get_by_label("Sector").select_option("education")
+    page.get_by_label("Principle").select_option("people_centred")
+    page.get_by_label("Start date").fill("2025-02-01")
+    page.get_by_label("End date").fill("2025-04-30")
+    page.get_by_label("Budget (USD)").fill("40000")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Activity logged.").is_visible()
+    assert page.get_by_role("heading", name="Psychosocial support in schools").is_visible()
+
+
+def test_hsu_compiles_and_publishes_a_digest_that_the_public_then_reads(page):
+    sign_in(page, "hsu")
+    page.goto("/digests/new/")
+    page.get_by_label("Title").fill("Digest Q2 2025")
+    page.get_by_label("Period start").fill("2025-04-01")
+    page.get_by_label("Period end").fill("2025-06-30")
+    page.get_by_role("button", name="Compile").click()
+    page.get_by_role("button", name="Publish this digest").click()
+    assert page.get_by_text("Digest published").is_visible()
+    url = page.url
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(url)
+    assert page.get_by_role("heading", name="Digest Q2 2025").is_visible()
+    assert page.get_by_role("link", name="CSV").is_visible()
+
+
+def test_anyone_searches_lessons(page):
+    page.goto("/lessons/")
+    page.get_by_label("Search").fill("warnings before rivers rise")
+    page.get_by_label("Meaning (semantic)").check()
+    page.get_by_role("button", name="Search").click()
+    first = page.locator("ol.results li a").first
+    assert first.inner_text() == "Early-warning messages in local languages reduced flood losses"
+    assert page.locator("#similarity-method").is_visible()
+    first.click()
+    assert page.get_by_role("heading", name="Similar lessons").is_visible()
+
+
+def test_proposal_submitted_appraised_and_approved(page):
+    sign_in(page, "focal_wvi")
+    page.goto("/proposals/new/")
+    page.get_by_label("Title").fill("Safe schools in Ituri")
+    page.get_by_label("Country").select_option("COD")
+    page.get_by_label("Sector").select_option("education")
+    page.get_by_label("Summary").fill("Education and protection together.")
+    page.get_by_label("Budget requested (USD)").fill("450000")
+    page.get_by_label("Duration months").fill("24")
+    page.get_by_label("OIM").check()
+    page.get_by_role("button", name="Submit").click()
+    assert page.get_by_text("Proposal submitted.").is_visible()
+    url = page.url
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "hsu")
+    page.goto(url)
+    page.get_by_role("button", name="Start the review").click()
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "reviewer1")
+    page.goto(url)
+    page.get_by_role("link", name="Appraise this proposal").click()
+    for select in page.locator("select").all():
+        select.select_option("4")
+    page.get_by_label("Overall comment").fill("Strong local partnership.")
+    page.get_by_role("button", name="Record my appraisal").click()
+    assert page.get_by_text("4.00 / 5").first.is_visible()
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "hsu")
+    page.goto(url)
+    page.get_by_label("Decision").select_option("approve")
+    page.get_by_label("Reason").fill("Meets the criteria.")
+    page.get_by_role("button", name="Record the decision").click()
+    assert page.locator("#proposal-status").inner_text() == "Approved"
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/portfolio/")
+    assert page.get_by_role("cell", name="Safe schools in Ituri").is_visible()
+    page.wait_for_selector("#map path.leaflet-interactive")  # the bundled Leaflet drew countries
+
+
+def test_role_restrictions(page):
+    sign_in(page, "visitor")
+    assert page.get_by_role("link", name="Activities").count() == 0
+    response = page.goto("/activities/")
+    assert response.status == 403 and page.get_by_role("heading", name="Not allowed").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/proposals/")
+    assert "/accounts/login/" in page.url
+
+
+def test_phone_layout_keyboard_and_labels(browser, server):
+    context = browser.new_context(base_url=server, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    for path in ["/", "/lessons/", "/portfolio/", "/digests/", "/accounts/login/"]:
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, (path, overflow)
+        unlabeled = page.evaluate(
+            """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+                 .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+                 .map(e => e.name)"""
+        )
+        assert unlabeled == [], (path, unlabeled)
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    context.close()
