@@ -8,7 +8,6 @@ every problem before anything is computed, and the early-warning section is opti
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -28,7 +27,9 @@ MIN_N = 200  # strict on purpose: some region x round cells (about 150-450 perso
 def _small_review(folder: Path, *, extra: str = "") -> Path:
     micro = humsec.datasets.load_syn_cdta()
     micro = micro[micro["region"].isin(["1", "2", "3", "4"])].copy()
-    micro["person_id"] = [f"{SENTINEL}{i:06d}" for i in range(len(micro))]  # never used by the review
+    micro["person_id"] = [
+        f"{SENTINEL}{i:06d}" for i in range(len(micro))
+    ]  # never used by the review
     micro.to_csv(folder / "survey.csv", index=False)
     pd.DataFrame(
         {
@@ -76,7 +77,7 @@ index:
       c.poverty: {{direction: 1, normalise: minmax, range: [0, 10]}}
       c.water: {{direction: -1, normalise: minmax, range: [0, 10]}}
 trends: {{indicator: ipc.p3}}
-early_warning: {{target: ipc.p3}}
+early_warning: {{data: 'humsec:ucdp_country_month', units: [Kenya], horizon: 3, model: hist_12}}
 strategies: {{top: 2}}
 {extra}"""
     path = folder / "review.yaml"
@@ -120,7 +121,8 @@ def test_disclosure_control_is_applied_to_what_is_published(built: Path) -> None
     # a suppressed cell is shown as such in the report, never with its value
     page = (built / "review.html").read_text(encoding="utf-8")
     raw = humsec.AlkireFoster(humsec.datasets.syn_cdta_spec()).fit(
-        pd.read_csv(built.parent / "survey.csv", dtype={"region": str, "area": str}), over=["region"]
+        pd.read_csv(built.parent / "survey.csv", dtype={"region": str, "area": str}),
+        over=["region"],
     )
     national = af[af["over"].eq("national") & af["sdc_status"].eq("ok")]
     assert len(national)
@@ -139,7 +141,9 @@ def test_no_microdata_reach_the_report(built: Path) -> None:
     n_persons = len(pd.read_csv(built.parent / "survey.csv"))
     for csv in (built / "tables").glob("*.csv"):
         t = pd.read_csv(csv)
-        assert not any(c.startswith("d_") for c in t.columns), csv.name  # no person-level indicators
+        assert not any(c.startswith("d_") for c in t.columns), (
+            csv.name
+        )  # no person-level indicators
         assert SENTINEL not in csv.read_text(encoding="utf-8")
         assert len(t) < n_persons
 
@@ -158,18 +162,28 @@ def test_every_number_of_the_summary_is_traceable(built: Path) -> None:
     bare = re.sub(r"<[^>]+>", "", bare)
     assert not re.findall(r"\d+\.\d+|\d+%|\d{1,3}(?:,\d{3})+", bare), bare
     # and each cited value is the one in the published table
-    tables = pd.concat([pd.read_csv(p) for p in (built / "tables").glob("*.csv")], ignore_index=True)
+    tables = pd.concat(
+        [pd.read_csv(p) for p in (built / "tables").glob("*.csv")], ignore_index=True
+    )
     h = re.search(r'data-row="(af:H:k33:t2:national)"[^>]*>([\d.]+)%', summary)
     assert h is not None
     value = tables.loc[tables["row_id"] == h.group(1), "estimate"].iloc[0]
     assert f"{100 * value:.1f}" == h.group(2)
 
 
-def test_early_warning_is_optional(built: Path) -> None:
+def test_early_warning_outlook_is_drawn(built: Path) -> None:
     page = (built / "review.html").read_text(encoding="utf-8")
-    if importlib.util.find_spec("humsec.analysis.warn_models") is not None:
-        pytest.skip("the early-warning module is installed: the section is drawn by it")
-    assert "has no early-warning module" in page
+    assert "Early-warning outlook" in page and 'id="row-ew_3aKenya"' in page
+    outlook = pd.read_csv(built / "tables" / "outlook.csv")
+    assert outlook["unit"].tolist() == ["Kenya"] and outlook["model"].tolist() == ["hist_12"]
+
+
+def test_early_warning_block_is_checked_first(tmp_path: Path) -> None:
+    review = _small_review(tmp_path)
+    review.write_text(review.read_text().replace("units: [Kenya]", "units: [Kenia]"))
+    res = runner.invoke(app, ["review", str(review), "--out", str(tmp_path / "out"), "--no-pdf"])
+    assert res.exit_code == 2 and "Kenia (did you mean Kenya?)" in res.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_pdf(tmp_path: Path) -> None:
@@ -189,7 +203,9 @@ def test_pdf(tmp_path: Path) -> None:
 
 def test_bad_review_file_lists_every_problem_before_any_work(tmp_path: Path) -> None:
     review = _small_review(tmp_path)
-    pd.DataFrame({"code": ["KE001", "KE999", "XX1"], "county": ["a", "b", "c"], "poverty": [1, 2, 3]}).to_csv(
+    pd.DataFrame(
+        {"code": ["KE001", "KE999", "XX1"], "county": ["a", "b", "c"], "poverty": [1, 2, 3]}
+    ).to_csv(
         tmp_path / "counties.csv", index=False
     )  # no 'water' column, two codes without boundaries
     text = review.read_text()

@@ -53,6 +53,9 @@ def server(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
                 time.sleep(0.25)
         else:
             raise RuntimeError("humsec serve did not answer in 60 s")
+        # the first semantic search loads the sentence model: seconds, more on a busy machine;
+        # load it here so that no browser step waits on it
+        urllib.request.urlopen(url + "/lessons/?q=warm&mode=semantic", timeout=300).read()
         yield url
     finally:
         proc.terminate()

@@ -34,7 +34,7 @@ import pandas as pd
 
 from humsec.exceptions import SpecError
 
-__all__ = ["review_outlook"]
+__all__ = ["check_config", "review_outlook"]
 
 KNOWN = {"data", "units", "horizon", "threshold", "model"}
 
@@ -52,23 +52,54 @@ def _panel(data: Any) -> Any:
     return load_panel(data)[0]
 
 
+def check_config(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every problem of an ``early_warning`` block (field, message), found before any work:
+    unknown keys, horizon, threshold, model, data that cannot be read, units not in the data."""
+    from humsec.analysis.warn_models import make_forecaster
+    from humsec.exceptions import HumsecError
+
+    problems = []
+    unknown = sorted(set(config) - KNOWN)
+    if unknown:
+        problems.append(("early_warning", f"unknown keys {unknown}; expected {sorted(KNOWN)}"))
+    horizon = config.get("horizon", 12)
+    if not (isinstance(horizon, int) and 1 <= horizon <= 36):
+        problems.append(
+            ("early_warning.horizon", f"{horizon!r}: expected a whole number of months, 1 to 36")
+        )
+    if not isinstance(config.get("threshold", 25), (int, float)):
+        problems.append(("early_warning.threshold", "expected a number of fatalities"))
+    try:
+        make_forecaster(str(config.get("model", "lgbm_quantile")))
+    except SpecError as exc:
+        problems.append(("early_warning.model", str(exc)))
+    try:
+        panel = _panel(config.get("data", "humsec:ucdp_country_month"))
+    except (HumsecError, OSError) as exc:
+        problems.append(("early_warning.data", str(exc)))
+        return problems
+    missing = [u for u in config.get("units") or [] if u not in panel.units]
+    if missing:
+        hints = {u: difflib.get_close_matches(u, panel.units, n=1) for u in missing}
+        shown = ", ".join(
+            f"{u}{' (did you mean ' + h[0] + '?)' if h else ''}" for u, h in hints.items()
+        )
+        problems.append(("early_warning.units", f"not in the panel: {shown}"))
+    return problems
+
+
 def review_outlook(config: Mapping[str, Any], areas: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """The outlook table for the review (see the module docstring). ``areas`` (the review's area
     data sets) is not needed: the outlook runs on the conflict panel the block names."""
     from humsec.analysis.warn_models import make_forecaster
 
-    unknown = sorted(set(config) - KNOWN)
-    if unknown:
-        raise SpecError([("early_warning", f"unknown keys {unknown}; expected {sorted(KNOWN)}")])
+    problems = check_config(config)
+    if problems:
+        raise SpecError(problems)
     horizon = int(config.get("horizon", 12))
     threshold = float(config.get("threshold", 25))
     panel = _panel(config.get("data", "humsec:ucdp_country_month"))
     units = list(config.get("units") or panel.units)
-    missing = [u for u in units if u not in panel.units]
-    if missing:
-        hints = {u: difflib.get_close_matches(u, panel.units, n=1) for u in missing}
-        shown = ", ".join(f"{u}{' (did you mean ' + h[0] + '?)' if h else ''}" for u, h in hints.items())
-        raise SpecError([("early_warning.units", f"not in the panel: {shown}")])
     model = make_forecaster(str(config.get("model", "lgbm_quantile")))
     forecast = model.fit(panel).predict(horizon)  # trained on every unit: the model learns more
     index = {u: i for i, u in enumerate(forecast.units)}
@@ -92,4 +123,8 @@ def review_outlook(config: Mapping[str, Any], areas: Mapping[str, pd.DataFrame])
             "model": model.name,
         }
     )
+    counts = ["last_12m", "forecast_mean", "forecast_low", "forecast_high"]
+    out[counts] = out[counts].round(1)  # fatalities: tenths are already more than the data hold
+    probs = [c for c in out.columns if c.startswith("p_")]
+    out[probs] = out[probs].round(2)
     return out.sort_values("forecast_mean", ascending=False).reset_index(drop=True)

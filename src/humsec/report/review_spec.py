@@ -139,7 +139,9 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_table(path: Path, skiprows: tuple[int, ...] = (), nrows: int | None = None) -> pd.DataFrame:
+def read_table(
+    path: Path, skiprows: tuple[int, ...] = (), nrows: int | None = None
+) -> pd.DataFrame:
     """A CSV (optionally gzipped) or Excel table as strings-kept pandas (area codes stay text)."""
     suffixes = "".join(path.suffixes).lower()
     if suffixes.endswith((".xlsx", ".xls")):
@@ -233,7 +235,9 @@ def load_review(path: str | Path) -> ReviewSpec:
     if raw.get("trends") is not None:
         spec.trends = _area_refs(raw.get("trends"), "trends", spec, tables, chk)
     if raw.get("early_warning") is not None:
-        spec.early_warning = chk.mapping(raw["early_warning"], "early_warning")
+        spec.early_warning = _early_warning(
+            chk.mapping(raw["early_warning"], "early_warning"), path, chk
+        )
     if raw.get("responses") is not None:
         spec.responses = _responses(chk.mapping(raw["responses"], "responses"), chk, codes, spec)
     spec.strategies = chk.mapping(raw.get("strategies"), "strategies")
@@ -242,11 +246,29 @@ def load_review(path: str | Path) -> ReviewSpec:
     return spec
 
 
+def _early_warning(block: dict[str, Any], path: Path, chk: _Checker) -> dict[str, Any]:
+    """The outlook block with its data path resolved beside the review file, checked now (before
+    any work) when the early-warning module is there."""
+    try:
+        from humsec.analysis.warn_outlook import check_config
+    except ImportError:  # the report says the section is left out
+        return block
+    data = block.get("data")
+    if isinstance(data, str) and not data.startswith("humsec:"):
+        block = {**block, "data": str(path.parent / data)}
+    for where, message in check_config(block):
+        chk.add(where, message)
+    return block
+
+
 def _rules(raw: Any, chk: _Checker) -> DisclosureRules:
     d = chk.mapping(raw, "disclosure")
     unknown = set(d) - {"min_n", "flag_n", "max_cv", "flag_cv"}
     if unknown:
-        chk.add("disclosure", f"unknown key(s) {sorted(unknown)}; expected min_n, flag_n, max_cv, flag_cv")
+        chk.add(
+            "disclosure",
+            f"unknown key(s) {sorted(unknown)}; expected min_n, flag_n, max_cv, flag_cv",
+        )
     try:
         return DisclosureRules(**{k: v for k, v in d.items() if k not in unknown})
     except (HumsecError, TypeError) as exc:
@@ -258,7 +280,10 @@ def _boundaries(raw: Any, spec: ReviewSpec, chk: _Checker) -> set[str] | None:
     b = chk.mapping(raw, "boundaries") if not isinstance(raw, str) else {"name": raw}
     name = b.get("name") or b.get("file")
     if not name:
-        chk.add("boundaries", f"name a built-in boundary set {sorted(BUILTIN_BOUNDARIES)} or a GeoJSON file")
+        chk.add(
+            "boundaries",
+            f"name a built-in boundary set {sorted(BUILTIN_BOUNDARIES)} or a GeoJSON file",
+        )
         return None
     if name not in BUILTIN_BOUNDARIES:
         p = chk.path(name, "boundaries.file")
@@ -302,7 +327,9 @@ def _survey(d: dict[str, Any], chk: _Checker) -> SurveyPart | None:
     have = _header(data, chk, "survey.data")
     if have is not None:
         chk.columns(have, list(dict.fromkeys([*af.columns(), *over])), "survey.over", str(data))
-        chk.columns(have, [c for c in lb.get("by", []) if c not in over], "survey.left_behind.by", str(data))
+        chk.columns(
+            have, [c for c in lb.get("by", []) if c not in over], "survey.left_behind.by", str(data)
+        )
     if k is not None and float(k) not in af.k:
         chk.add("survey.k", f"k = {k} is not among the specification's cutoffs {list(af.k)}")
     return SurveyPart(
@@ -356,7 +383,12 @@ def _area(
         return None, None
     have = [str(c) for c in table.columns]
     flt = chk.mapping(d.get("filter"), f"{where}.filter")
-    for key, col in (("area", area), ("name", d.get("name")), ("time", d.get("time")), ("population", d.get("population"))):
+    for key, col in (
+        ("area", area),
+        ("name", d.get("name")),
+        ("time", d.get("time")),
+        ("population", d.get("population")),
+    ):
         if col is not None:
             chk.columns(have, [str(col)], f"{where}.{key}", str(path))
     chk.columns(have, list(indicators), f"{where}.indicators", str(path))
@@ -385,10 +417,14 @@ def _area(
     return ds, table
 
 
-def _indicator_ok(ref: Any, where: str, spec: ReviewSpec, tables: dict[str, pd.DataFrame], chk: _Checker) -> bool:
+def _indicator_ok(
+    ref: Any, where: str, spec: ReviewSpec, tables: dict[str, pd.DataFrame], chk: _Checker
+) -> bool:
     """``dataset.column``: a known data set and one of its columns."""
     if not isinstance(ref, str) or "." not in ref:
-        chk.add(where, f"expected DATASET.COLUMN (e.g. kihbs.poverty_headcount_pct_2016); got {ref!r}")
+        chk.add(
+            where, f"expected DATASET.COLUMN (e.g. kihbs.poverty_headcount_pct_2016); got {ref!r}"
+        )
         return False
     ds_id, col = ref.split(".", 1)
     ids = [a.id for a in spec.areas]
@@ -396,11 +432,15 @@ def _indicator_ok(ref: Any, where: str, spec: ReviewSpec, tables: dict[str, pd.D
         chk.add(where, f"unknown area data set {ds_id!r}; the review has {ids}")
         return False
     if ds_id in tables:
-        chk.columns([str(c) for c in tables[ds_id].columns], [col], where, str(spec.area(ds_id).path))
+        chk.columns(
+            [str(c) for c in tables[ds_id].columns], [col], where, str(spec.area(ds_id).path)
+        )
     return True
 
 
-def _maps(raw: Any, spec: ReviewSpec, tables: dict[str, pd.DataFrame], chk: _Checker) -> list[MapSpec]:
+def _maps(
+    raw: Any, spec: ReviewSpec, tables: dict[str, pd.DataFrame], chk: _Checker
+) -> list[MapSpec]:
     out = []
     for i, m in enumerate(raw if isinstance(raw, list) else []):
         d = chk.mapping(m, f"maps[{i}]")
@@ -412,7 +452,9 @@ def _maps(raw: Any, spec: ReviewSpec, tables: dict[str, pd.DataFrame], chk: _Che
     return out
 
 
-def _area_refs(raw: Any, where: str, spec: ReviewSpec, tables: dict[str, pd.DataFrame], chk: _Checker) -> dict[str, Any]:
+def _area_refs(
+    raw: Any, where: str, spec: ReviewSpec, tables: dict[str, pd.DataFrame], chk: _Checker
+) -> dict[str, Any]:
     d = dict(chk.mapping(raw, where))
     for i, ref in enumerate(d.get("indicators", [])):
         _indicator_ok(ref, f"{where}.indicators[{i}]", spec, tables, chk)
@@ -430,11 +472,19 @@ def _leaves(model: dict[str, Any]) -> list[str]:
     return [c for c in dict.fromkeys(children) if c not in nodes]
 
 
-def _responses(d: dict[str, Any], chk: _Checker, codes: set[str] | None, spec: ReviewSpec) -> ResponsesPart | None:
+def _responses(
+    d: dict[str, Any], chk: _Checker, codes: set[str] | None, spec: ReviewSpec
+) -> ResponsesPart | None:
     needs = chk.path(d.get("needs"), "responses.needs")
     acts = chk.path(d.get("activities"), "responses.activities")
-    cols = {str(k): str(v) for k, v in chk.mapping(d.get("activity_columns"), "responses.activity_columns").items()}
-    needs_cols = {str(k): str(v) for k, v in chk.mapping(d.get("needs_columns"), "responses.needs_columns").items()}
+    cols = {
+        str(k): str(v)
+        for k, v in chk.mapping(d.get("activity_columns"), "responses.activity_columns").items()
+    }
+    needs_cols = {
+        str(k): str(v)
+        for k, v in chk.mapping(d.get("needs_columns"), "responses.needs_columns").items()
+    }
     funding = chk.path(d["funding"], "responses.funding") if d.get("funding") else None
     if acts is not None and cols:
         table = read_table(acts)
@@ -444,7 +494,10 @@ def _responses(d: dict[str, Any], chk: _Checker, codes: set[str] | None, spec: R
         if codes is not None and area in have:
             unmapped = sorted(set(table[area].dropna().astype(str)) - codes)
             if unmapped:
-                chk.add("responses.activity_columns.area", f"{len(unmapped)} area(s) without boundaries in {spec.boundaries}: {unmapped[:10]}")
+                chk.add(
+                    "responses.activity_columns.area",
+                    f"{len(unmapped)} area(s) without boundaries in {spec.boundaries}: {unmapped[:10]}",
+                )
     if needs is None or acts is None:
         return None
     return ResponsesPart(needs, acts, cols, needs_cols, str(d.get("note", "")), funding)

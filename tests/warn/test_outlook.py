@@ -1,0 +1,35 @@
+"""The early-warning outlook of the review: one row per unit, a hand-checkable benchmark, errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from humsec.analysis.warn_models import review_outlook
+from humsec.exceptions import SpecError
+
+MONTHS = pd.period_range("2019-01", "2020-12", freq="M").astype(str)
+PANEL = pd.concat(
+    [
+        pd.DataFrame({"unit": "Kenya", "month": MONTHS, "fatalities": [0, 40] * 12}),
+        pd.DataFrame({"unit": "Uganda", "month": MONTHS, "fatalities": 0}),
+    ]
+)
+
+
+def test_outlook_with_the_12_month_history_by_hand():
+    out = review_outlook({"data": PANEL, "horizon": 2, "model": "hist_12", "threshold": 25}, {})
+    kenya = out.set_index("unit").loc["Kenya"]
+    assert kenya["row_id"] == "ew:Kenya" and kenya["last_12m"] == 240
+    # hist_12: the last 12 months are the members (six 0s, six 40s) for every month ahead
+    assert kenya["forecast_mean"] == pytest.approx(2 * 20.0)
+    assert kenya["p_any_max"] == 0.5 and kenya["p_25plus_max"] == 0.5
+    assert out.set_index("unit").loc["Uganda", "p_any_max"] == 0
+    assert list(out["unit"]) == ["Kenya", "Uganda"]  # most fatalities expected first
+
+
+def test_outlook_errors_name_the_field():
+    with pytest.raises(SpecError, match=r"Kenia.*did you mean Kenya"):
+        review_outlook({"data": PANEL, "units": ["Kenia"], "model": "hist_12"}, {})
+    with pytest.raises(SpecError, match="unknown keys"):
+        review_outlook({"data": PANEL, "horizn": 3}, {})
