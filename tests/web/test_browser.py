@@ -171,7 +171,10 @@ def test_proposal_submitted_appraised_and_approved(page):
     page.get_by_role("button", name="Sign out").click()
     page.goto("/portfolio/")
     assert page.get_by_role("cell", name="Safe schools in Ituri").is_visible()
-    page.wait_for_selector("#map path.leaflet-interactive")  # the bundled Leaflet drew countries
+    # the bundled Leaflet drew the world and filled the countries that have projects (the view
+    # opens on them, so they are visible)
+    page.wait_for_selector('#map path.leaflet-interactive[fill="#0b4f8a"]')
+    assert page.locator("#map path.leaflet-interactive").count() > 200
 
 
 def test_role_restrictions(page):
