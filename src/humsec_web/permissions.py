@@ -25,6 +25,7 @@ ROLES = (ADMIN, HSU, FOCAL, COUNTRY, REVIEWER, PUBLIC, ANONYMOUS)
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANONYMOUS}
 MANAGERS = frozenset({ADMIN, HSU})
+NETWORK = frozenset({ADMIN, HSU, FOCAL, COUNTRY, REVIEWER})  # members of the network (not the public)
 
 Rule = Callable[[Any, Any], bool]
 
@@ -106,6 +107,42 @@ def has_appraisal(user: Any, obj: Any) -> bool:
     return obj is not None and obj.appraisals.exists()
 
 
+def published(user: Any, obj: Any) -> bool:
+    """A review version that has been published."""
+    return obj is not None and obj.published_at is not None
+
+
+def has_published_version(user: Any, obj: Any) -> bool:
+    return obj is not None and obj.versions.filter(published_at__isnull=False).exists()
+
+
+def _topic_of(obj: Any) -> Any:
+    return getattr(obj, "topic", obj)
+
+
+def public_topic(user: Any, obj: Any) -> bool:
+    """A forum topic (or a thread in one) that public visitors may read."""
+    return obj is not None and bool(_topic_of(obj).public)
+
+
+def open_topic(user: Any, obj: Any) -> bool:
+    """A topic where any network member starts threads (not an announcements board)."""
+    return obj is not None and not _topic_of(obj).announcements
+
+
+def unlocked(user: Any, obj: Any) -> bool:
+    return obj is not None and not obj.locked
+
+
+def speaks_for_thread_country(user: Any, obj: Any) -> bool:
+    """Country teams speak for their own country: general threads and their country's only."""
+    return role_of(user) != COUNTRY or (obj is not None and obj.country in ("", _country(user)))
+
+
+def built_unpublished(user: Any, obj: Any) -> bool:
+    return obj is not None and obj.state == "done" and obj.published_at is None
+
+
 # -- the rules ------------------------------------------------------------------------------------
 
 RULES: dict[str, Rule] = {
@@ -137,6 +174,27 @@ RULES: dict[str, Rule] = {
     "proposal.decide": both(roles(MANAGERS), status_is("under_review"), has_appraisal),
     # the portfolio of approved projects is public
     "portfolio.view": roles(EVERYONE),
+    # country reviews: the HSU and the country's team build versions; published versions are public;
+    # input files (they may be microdata) never are
+    "review.list": roles(EVERYONE),
+    "review.view": either(roles(MANAGERS), team_of_country, has_published_version),
+    "review.create": roles(MANAGERS, COUNTRY),
+    "review.add_version": either(roles(MANAGERS), team_of_country),
+    "review.version_view": either(roles(MANAGERS), team_of_country, published),
+    "review.inputs": either(roles(MANAGERS), team_of_country),
+    "review.publish": both(either(roles(MANAGERS), team_of_country), built_unpublished),
+    # forum: the network discusses; public topics are readable by everyone; announcements are
+    # started by the HSU; locked threads take replies from the HSU only; country teams post in
+    # general threads and their own country's
+    "forum.list": roles(EVERYONE),
+    "forum.view": either(roles(NETWORK), public_topic),
+    "forum.start": both(roles(NETWORK), either(roles(MANAGERS), open_topic)),
+    "forum.reply": both(
+        roles(NETWORK), speaks_for_thread_country, either(roles(MANAGERS), unlocked)
+    ),
+    "forum.write": roles(NETWORK),
+    "forum.follow": roles(NETWORK),
+    "forum.lock": roles(MANAGERS),
 }
 
 
@@ -209,6 +267,59 @@ def visible_proposals(user: Any) -> QuerySet[Any]:
     if role == FOCAL:
         return qs.filter(lead_organisation_id=_org_id(user))
     return qs.none()
+
+
+def review_countries(user: Any) -> list[str] | None:
+    """Countries the user may start a review for: None for any, a country team's own country."""
+    return [_country(user)] if role_of(user) == COUNTRY else None
+
+
+def visible_reviews(user: Any) -> QuerySet[Any]:
+    from django.db.models import Exists, OuterRef
+
+    from humsec_web.reviews.models import CountryReview, ReviewVersion
+
+    qs = CountryReview.objects.all()
+    role = role_of(user)
+    if role in MANAGERS:
+        return qs
+    public = Exists(
+        ReviewVersion.objects.filter(review=OuterRef("pk"), published_at__isnull=False)
+    )
+    if role == COUNTRY:
+        return qs.filter(public | Q(country=_country(user)))
+    return qs.filter(public)
+
+
+def visible_review_versions(user: Any) -> QuerySet[Any]:
+    from humsec_web.reviews.models import ReviewVersion
+
+    qs = ReviewVersion.objects.select_related("review")
+    role = role_of(user)
+    if role in MANAGERS:
+        return qs
+    published_q = Q(published_at__isnull=False)
+    if role == COUNTRY:
+        return qs.filter(published_q | Q(review__country=_country(user)))
+    return qs.filter(published_q)
+
+
+def visible_topics(user: Any) -> QuerySet[Any]:
+    from humsec_web.forum.models import Topic
+
+    return Topic.objects.all() if role_of(user) in NETWORK else Topic.objects.filter(public=True)
+
+
+def visible_threads(user: Any) -> QuerySet[Any]:
+    from humsec_web.forum.models import Thread
+
+    qs = Thread.objects.select_related("topic", "author")
+    return qs if role_of(user) in NETWORK else qs.filter(topic__public=True)
+
+
+def thread_countries(user: Any) -> list[str] | None:
+    """Countries a user may tag a new thread with ('' = none): None for any."""
+    return ["", _country(user)] if role_of(user) == COUNTRY else None
 
 
 def portfolio_projects(user: Any) -> QuerySet[Any]:

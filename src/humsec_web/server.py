@@ -30,6 +30,9 @@ def prepare(data_dir: Path | None = None, demo: bool = True) -> dict[str, Any]:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    from humsec_web.reviews.runner import fail_interrupted
+
+    fail_interrupted()  # review builds a stopped server left unfinished
     loaded = None
     if demo:
         from humsec_web.core import demo as demo_content

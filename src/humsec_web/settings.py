@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "humsec_web.activities",
     "humsec_web.lessons",
     "humsec_web.proposals",
+    "humsec_web.reviews",
+    "humsec_web.forum",
     "humsec_web.api",
 ]
 
@@ -156,6 +158,13 @@ MAX_UPLOAD_BYTES = int(os.environ.get("HUMSEC_WEB_MAX_UPLOAD", str(5 * 1024 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Country reviews' data files (review file, tables, survey microdata): larger than attachments;
+# a gzip file may unpack to at most MAX_DATASET_UNPACKED_BYTES.
+MAX_DATASET_BYTES = int(os.environ.get("HUMSEC_WEB_MAX_DATASET", str(20 * 1024 * 1024)))
+MAX_DATASET_UNPACKED_BYTES = int(os.environ.get("HUMSEC_WEB_MAX_UNPACKED", str(200 * 1024 * 1024)))
+# Review builds run in a background thread; inline (in the request) when this is set (tests).
+REVIEW_RUN_INLINE = os.environ.get("HUMSEC_WEB_REVIEW_INLINE") == "1"
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the API's browsable pages read it; forms use the hidden field
 X_FRAME_OPTIONS = "DENY"
@@ -165,6 +174,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 EMAIL_BACKEND = os.environ.get(
     "HUMSEC_WEB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# the forum's notifications come from this address (EMAIL_HOST etc. are Django's usual settings)
+DEFAULT_FROM_EMAIL = os.environ.get("HUMSEC_WEB_FROM_EMAIL", "humsec platform <noreply@localhost>")
+EMAIL_HOST = os.environ.get("HUMSEC_WEB_EMAIL_HOST", "localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

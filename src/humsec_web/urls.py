@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("humsec_web.activities.urls")),
     path("", include("humsec_web.lessons.urls")),
     path("", include("humsec_web.proposals.urls")),
+    path("", include("humsec_web.reviews.urls")),
+    path("", include("humsec_web.forum.urls")),
     path("api/", include("humsec_web.api.urls", namespace="api")),
 ]
 

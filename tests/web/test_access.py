@@ -18,11 +18,13 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.web.conftest import ROLE_USERS
+from tests.web.conftest import ROLE_USERS, pdf_usable
 
 ALL = frozenset(ROLE_USERS)
 ADMIN, HSU, FOCAL, COUNTRY, REVIEWER = "administrator", "hsu", "focal_point", "country_team", "reviewer"
 MANAGERS = {ADMIN, HSU}
+NETWORK = ALL - {"public", "anonymous"}
+BODY = {"body": "A reply."}
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,14 @@ def c(name: str, allowed: Any, kwargs: Any = None, method: str = "get", **kw: An
 
 def pk(attr: str) -> Callable[[Any], dict[str, Any]]:
     return lambda w: {"pk": getattr(w, attr).pk}
+
+
+def review(version_attr: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda w: {"pk": getattr(w, version_attr).review_id}
+
+
+def first_file(version_attr: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda w: {"pk": getattr(w, version_attr).files.order_by("pk").first().pk}
 
 
 CASES = [
@@ -90,6 +100,39 @@ CASES = [
       data={"decision": "approve", "note": "ok"}, label="not reviewed"),
     c("portfolio", ALL),
     c("portfolio-data", ALL),
+    # country reviews: COD (country_cod's country) built, not published; KEN published
+    c("review-list", ALL),
+    c("review-create", MANAGERS | {COUNTRY}),
+    c("review-detail", MANAGERS | {COUNTRY}, review("cod_version")),
+    c("review-detail", ALL, review("ken_version"), label="published"),
+    c("review-version-create", MANAGERS | {COUNTRY}, review("cod_version")),
+    c("review-version-create", MANAGERS, review("ken_version"), label="other country"),
+    c("review-version-detail", MANAGERS | {COUNTRY}, pk("cod_version")),
+    c("review-version-detail", ALL, pk("ken_version"), label="published"),
+    c("review-report", MANAGERS | {COUNTRY}, pk("cod_version")),
+    c("review-report", ALL, pk("ken_version"), label="published"),
+    c("review-report-pdf", ALL, pk("ken_version"), label="published"),
+    c("review-tables", ALL, pk("ken_version"), label="published"),
+    c("review-tables", MANAGERS | {COUNTRY}, pk("cod_version")),
+    c("review-version-rerun", MANAGERS | {COUNTRY}, pk("cod_version"), method="post"),
+    c("review-version-rerun", MANAGERS, pk("ken_version"), method="post", label="other country"),
+    c("review-version-publish", MANAGERS | {COUNTRY}, pk("cod_version"), method="post"),
+    c("review-version-publish", set(), pk("ken_version"), method="post", label="already published"),
+    c("review-file-download", MANAGERS | {COUNTRY}, first_file("cod_version")),
+    c("review-file-download", MANAGERS, first_file("ken_version"), label="published: inputs stay private"),
+    # forum: 'approach' and 'announcements' are public topics, 'country-teams' is network-only
+    c("forum-index", ALL),
+    c("forum-topic", ALL, lambda w: {"slug": "approach"}),
+    c("forum-topic", NETWORK, lambda w: {"slug": "country-teams"}, label="network only"),
+    c("forum-thread-create", NETWORK, lambda w: {"slug": "approach"}),
+    c("forum-thread-create", MANAGERS, lambda w: {"slug": "announcements"}, label="announcements"),
+    c("forum-thread", ALL, pk("public_thread")),
+    c("forum-thread", NETWORK, pk("private_thread"), label="network only"),
+    c("forum-reply", NETWORK, pk("public_thread"), method="post", data=BODY),
+    c("forum-reply", NETWORK - {COUNTRY}, pk("ken_thread"), method="post", data=BODY, label="other country"),
+    c("forum-reply", MANAGERS, pk("locked_thread"), method="post", data=BODY, label="locked"),
+    c("forum-follow", NETWORK, pk("private_thread"), method="post"),
+    c("forum-lock", MANAGERS, pk("public_thread"), method="post"),
     # API
     c("api:api-schema", ALL),
     c("api:api-token", ALL, method="post"),
@@ -121,6 +164,24 @@ CASES = [
     c("api:criterion-list", MANAGERS | {REVIEWER, FOCAL}),
     c("api:criterion-detail", MANAGERS | {REVIEWER, FOCAL}, lambda w: {"pk": 1}),
     c("api:portfolio-list", ALL),
+    c("api:review-list", ALL),
+    c("api:review-list", MANAGERS | {COUNTRY}, method="post"),
+    c("api:review-detail", MANAGERS | {COUNTRY}, review("cod_version")),
+    c("api:review-detail", ALL, review("ken_version"), label="published"),
+    c("api:review-versions", MANAGERS | {COUNTRY}, review("cod_version"), method="post"),
+    c("api:review-versions", MANAGERS, review("ken_version"), method="post", label="other country"),
+    c("api:reviewversion-list", ALL),
+    c("api:reviewversion-detail", MANAGERS | {COUNTRY}, pk("cod_version")),
+    c("api:reviewversion-detail", ALL, pk("ken_version"), label="published"),
+    c("api:reviewversion-publish", MANAGERS | {COUNTRY}, pk("cod_version"), method="post"),
+    c("api:forumtopic-list", ALL),
+    c("api:forumthread-list", ALL),
+    c("api:forumthread-list", NETWORK, method="post"),
+    c("api:forumthread-detail", ALL, pk("public_thread")),
+    c("api:forumthread-detail", NETWORK, pk("private_thread"), label="network only"),
+    c("api:forumthread-reply", NETWORK, pk("public_thread"), method="post"),
+    c("api:forumthread-reply", NETWORK - {COUNTRY}, pk("ken_thread"), method="post", label="other country"),
+    c("api:forumthread-reply", MANAGERS, pk("locked_thread"), method="post", label="locked"),
 ]
 
 
@@ -157,6 +218,8 @@ def outcome(response: Any) -> str:
 @pytest.mark.parametrize("role", sorted(ROLE_USERS))
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_access(case: Case, role: str, as_role, world):
+    if case.name == "review-report-pdf" and not pdf_usable():
+        pytest.skip("WeasyPrint/pango not usable here: no review PDF was built")
     client = as_role(role)
     url = reverse(case.name, kwargs=case.kwargs(world)) + case.query
     call = getattr(client, case.method)

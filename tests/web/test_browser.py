@@ -174,7 +174,48 @@ def test_proposal_submitted_appraised_and_approved(page):
     page.get_by_role("button", name="Sign out").click()
     page.goto("/portfolio/")
     assert page.get_by_role("cell", name="Safe schools in Ituri").is_visible()
-    page.wait_for_selector("#map path.leaflet-interactive")  # the bundled Leaflet drew countries
+    # the bundled Leaflet drew the world and filled the countries that have projects (the view
+    # opens on them, so they are visible)
+    page.wait_for_selector('#map path.leaflet-interactive[fill="#0b4f8a"]')
+    assert page.locator("#map path.leaflet-interactive").count() > 200
+
+
+def test_country_team_builds_and_publishes_a_review_that_the_public_reads(page, tmp_path):
+    from humsec.datasets import data_path
+
+    review = Path(__file__).with_name("data") / "review_small.yaml"
+    census = tmp_path / "census.csv"
+    census.write_bytes(data_path("ken_census2019_county.csv").read_bytes())
+    sign_in(page, "country_cod")
+    page.goto("/reviews/")
+    page.get_by_role("link", name="Start a country review").click()
+    page.get_by_label("Title").fill("DRC review (browser)")
+    page.get_by_label("Review file").set_input_files(str(review))
+    page.get_by_label("Data files").set_input_files(str(census))
+    page.get_by_label("Also print a PDF").uncheck()
+    page.get_by_role("button", name="Upload and build").click()
+    # built in the server's background thread; the page refreshes itself until done
+    page.wait_for_selector("#version-state:has-text('Report built')", timeout=60000)
+    assert "Turkana" in page.locator("#build-log").inner_text()
+    page.get_by_role("button", name="Publish this version").click()
+    url = page.url
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(url)
+    page.get_by_role("link", name="Read the report").click()
+    assert page.get_by_role("heading", name="Kenya county services (platform test)").first.is_visible()
+    assert page.locator("svg").count() > 0  # the report's charts and map
+
+
+def test_forum_reply_is_posted_escaped(page):
+    sign_in(page, "focal_wvi")
+    page.goto("/forum/")
+    page.get_by_role("link", name="Human security approach").click()
+    page.get_by_role("link", name="Measuring empowerment outcomes").click()
+    page.get_by_label("Your reply").fill("<b>bold?</b> We use the community scorecard.")
+    page.get_by_role("button", name="Reply").click()
+    assert page.get_by_text("Reply posted").is_visible()
+    assert page.get_by_text("<b>bold?</b> We use the community scorecard.").is_visible()
+    assert page.locator("article.post b").count() == 0
 
 
 def test_role_restrictions(page):

@@ -33,4 +33,4 @@ class RulesPermission(BasePermission):
 
 
 # object rules that a public visitor can pass (published digests and lessons)
-_PUBLIC_OBJECT = {"digest.view", "lesson.view"}
+_PUBLIC_OBJECT = {"digest.view", "lesson.view", "review.view", "review.version_view", "forum.view"}

@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from humsec_web.api import views
+from humsec_web.api import forum, reviews, views
 
 app_name = "api"
 router = SimpleRouter(trailing_slash=True)
@@ -14,6 +14,10 @@ router.register("lessons", views.LessonViewSet, basename="lesson")
 router.register("proposals", views.ProposalViewSet, basename="proposal")
 router.register("criteria", views.CriterionViewSet, basename="criterion")
 router.register("portfolio", views.PortfolioViewSet, basename="portfolio")
+router.register("reviews", reviews.CountryReviewViewSet, basename="review")
+router.register("review-versions", reviews.ReviewVersionViewSet, basename="reviewversion")
+router.register("forum-topics", forum.TopicViewSet, basename="forumtopic")
+router.register("forum-threads", forum.ThreadViewSet, basename="forumthread")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),

@@ -150,6 +150,7 @@ def load() -> dict[str, int]:
     from humsec_web.activities.digest import activities_in_period
 
     digest.activities.set(activities_in_period(digest.period_start, digest.period_end))
+    _forum(users)
     return {"users": len(users), "organisations": Organisation.objects.count(), "activities": n_act}
 
 
@@ -228,3 +229,36 @@ def _proposals(orgs: dict[str, Organisation], users: dict[str, User], criteria: 
             workflow.appraise(proposal.pk, users[reviewer], scores, "Demo appraisal.")
         if target != "under_review":
             workflow.decide(proposal.pk, users["hsu"], target == "approved", "Demo decision.")
+
+
+# (name, slug, description, public, announcements)
+TOPICS = [
+    ("Announcements", "announcements", "News from the Human Security Unit.", True, True),
+    ("Human security approach", "approach", "Applying the five principles in programmes.", True, False),
+    ("Country teams", "country-teams", "Country-level coordination (network members only).", False, False),
+]
+
+
+def _forum(users: dict[str, User]) -> None:
+    from humsec_web.forum.models import Topic
+    from humsec_web.forum.posting import reply, start_thread
+
+    topics = {
+        slug: Topic.objects.create(name=name, slug=slug, description=d, public=pub, announcements=ann, order=i)
+        for i, (name, slug, d, pub, ann) in enumerate(TOPICS)
+    }
+    start_thread(
+        topics["announcements"], users["hsu"], "Call for proposals 2026 is open", "",
+        "The Trust Fund accepts proposals until the end of March. The appraisal criteria are on the "
+        "proposals page.",
+    )  # fmt: skip
+    t = start_thread(
+        topics["approach"], users["focal_wvi"], "Measuring empowerment outcomes", "",
+        "Which indicators have teams used to show empowerment (not only protection) results?",
+    )  # fmt: skip
+    reply(t, users["hsu"], "The lessons library has two entries on community committees; see 'governance'.", "", notify=False)
+    t = start_thread(
+        topics["country-teams"], users["country_cod"], "North Kivu: joint WASH and protection mapping", "COD",
+        "We are mapping who does what in Nyiragongo and Goma; the 3W of May 2025 is the base.",
+    )  # fmt: skip
+    reply(t, users["focal_wvi"], "WVI can share its site list for Nyiragongo.", "", notify=False)

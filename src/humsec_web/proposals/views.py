@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from humsec_web import permissions
 from humsec_web.core.access import require
 from humsec_web.proposals import workflow
+from humsec_web.proposals.charts import funding_rows, funding_svg
 from humsec_web.proposals.forms import AppraisalForm, DecisionForm, ProposalForm
 from humsec_web.proposals.models import Proposal
 from humsec_web.proposals.portfolio import breakdown
@@ -108,10 +110,12 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def portfolio(request: HttpRequest) -> HttpResponse:
     require(request, "portfolio.view")
     projects = permissions.portfolio_projects(request.user)
+    # SVG drawn by vl-convert from numbers and the names of countries and statuses (no user text)
+    chart = mark_safe(funding_svg(funding_rows(projects)))
     return render(
         request,
         "proposals/portfolio.html",
-        {"projects": projects, "numbers": breakdown(projects)},
+        {"projects": projects, "numbers": breakdown(projects), "chart": chart},
     )
 
 

@@ -13,6 +13,7 @@
   ]).then(function (res) {
     var shapes = res[0], rows = res[1].countries, byCode = {}, max = 0;
     rows.forEach(function (r) { byCode[r.key] = r; max = Math.max(max, r.budget); });
+    var funded = [];
     var layer = L.geoJSON(shapes, {
       style: function (f) {
         var r = byCode[f.properties.iso_a3];
@@ -21,10 +22,12 @@
       },
       onEachFeature: function (f, lyr) {
         var r = byCode[f.properties.iso_a3];
+        if (r) { funded.push(lyr); }
         var text = f.properties.name + ": " + (r ? r.n + " project(s), " + fmt(r.budget) + " USD" : "no project");
         lyr.bindTooltip(text);
       }
     }).addTo(map);
-    map.fitBounds(layer.getBounds());
+    // the whole world is drawn; the view opens on the countries that have projects
+    map.fitBounds(funded.length ? L.featureGroup(funded).getBounds().pad(0.3) : layer.getBounds());
   }).catch(function () { el.textContent = "The map could not be drawn; the tables below hold the same numbers."; });
 })();

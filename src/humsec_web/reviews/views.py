@@ -1,0 +1,177 @@
+"""Country reviews: list, start one, upload versions, read reports, publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from humsec_web import permissions
+from humsec_web.core.access import require
+from humsec_web.reviews.forms import ReviewForm, VersionForm
+from humsec_web.reviews.models import CountryReview, ReviewFile, ReviewVersion
+from humsec_web.reviews.versions import new_version
+
+# The report is humsec's own HTML, without scripts; served sandboxed all the same (no script, no
+# form, its own origin), so text from a review file can never act on the platform's pages.
+REPORT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
+
+
+def review_list(request: HttpRequest) -> HttpResponse:
+    require(request, "review.list")
+    reviews = permissions.visible_reviews(request.user).prefetch_related("versions")
+    country = request.GET.get("country", "").upper()[:3]
+    if country:
+        reviews = reviews.filter(country=country)
+    return render(request, "reviews/list.html", {"reviews": reviews[:200], "country": country})
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def review_create(request: HttpRequest) -> HttpResponse:
+    require(request, "review.create")
+    form = ReviewForm(
+        request.POST or None, request.FILES or None, countries=permissions.review_countries(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                review = CountryReview.objects.create(
+                    title=data["title"], country=data["country"], created_by=request.user
+                )
+                version = new_version(
+                    review, request.user, review_upload=data["review_file"], data_uploads=data["data_files"],
+                    note=data["note"], with_pdf=data["with_pdf"],
+                )  # fmt: skip
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Review started; version 1 is being built.")
+            return redirect("review-version-detail", pk=version.pk)
+    return render(request, "reviews/form.html", {"form": form, "title": "Start a country review"})
+
+
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(CountryReview, pk=pk)
+    require(request, "review.view", review)
+    versions = permissions.visible_review_versions(request.user).filter(review=review)
+    return render(
+        request,
+        "reviews/detail.html",
+        {
+            "review": review,
+            "versions": versions,
+            "can_add": permissions.can(request.user, "review.add_version", review),
+        },
+    )
+
+
+def version_create(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(CountryReview, pk=pk)
+    require(request, "review.add_version", review)
+    form = VersionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            version = new_version(
+                review, request.user, review_upload=data["review_file"], data_uploads=data["data_files"],
+                base=review.latest() if data["keep_files"] else None, note=data["note"],
+                with_pdf=data["with_pdf"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Version {version.number} is being built.")
+            return redirect("review-version-detail", pk=version.pk)
+    return render(
+        request, "reviews/form.html", {"form": form, "title": f"New version of {review.title}", "review": review}
+    )
+
+
+def _version(request: HttpRequest, pk: int, action: str) -> ReviewVersion:
+    version = get_object_or_404(ReviewVersion.objects.select_related("review"), pk=pk)
+    require(request, action, version)
+    return version
+
+
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk, "review.version_view")
+    return render(
+        request,
+        "reviews/version.html",
+        {
+            "version": version,
+            "review": version.review,
+            "files": version.files.all(),
+            "can_inputs": permissions.can(request.user, "review.inputs", version),
+            "can_add": permissions.can(request.user, "review.add_version", version.review),
+            "can_publish": permissions.can(request.user, "review.publish", version),
+            # refresh while the build runs
+            "refresh": version.state in (ReviewVersion.State.QUEUED, ReviewVersion.State.RUNNING),
+        },
+    )
+
+
+def _file(field: Any, filename: str, attachment: bool) -> FileResponse:
+    if not field:
+        raise Http404("This version has no such file (not built, or built without it).")
+    return FileResponse(field.open("rb"), as_attachment=attachment, filename=filename)
+
+
+def version_report(request: HttpRequest, pk: int) -> FileResponse:
+    version = _version(request, pk, "review.version_view")
+    response = _file(version.report_html, f"review-{version.review_id}-v{version.number}.html", False)
+    response["Content-Type"] = "text/html; charset=utf-8"
+    response["Content-Security-Policy"] = REPORT_CSP
+    return response
+
+
+def version_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    version = _version(request, pk, "review.version_view")
+    return _file(version.report_pdf, f"review-{version.review_id}-v{version.number}.pdf", True)
+
+
+def version_tables(request: HttpRequest, pk: int) -> FileResponse:
+    version = _version(request, pk, "review.version_view")
+    return _file(version.tables_zip, f"review-{version.review_id}-v{version.number}-tables.zip", True)
+
+
+@require_POST
+def version_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    old = get_object_or_404(ReviewVersion.objects.select_related("review"), pk=pk)
+    require(request, "review.add_version", old.review)
+    try:
+        version = new_version(
+            old.review, request.user, base=old, note=f"Run again from version {old.number}.",
+            with_pdf=old.with_pdf,
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("review-version-detail", pk=old.pk)
+    messages.success(request, f"Version {version.number} is being built from version {old.number}'s files.")
+    return redirect("review-version-detail", pk=version.pk)
+
+
+@require_POST
+def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk, "review.publish")
+    version.published_at = timezone.now()
+    version.save(update_fields=["published_at"])
+    messages.success(request, f"Version {version.number} is published: everyone can read its report.")
+    return redirect("review-version-detail", pk=pk)
+
+
+def input_download(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_object_or_404(ReviewFile.objects.select_related("version__review"), pk=pk)
+    require(request, "review.inputs", item.version)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
