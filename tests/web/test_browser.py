@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.web._serve import running_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(
@@ -25,42 +23,13 @@ pytestmark = pytest.mark.skipif(
 PASSWORD = "humsec-demo"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    port = _free_port()
-    data = tmp_path_factory.mktemp("serve")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    log = (data / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "humsec.cli.main", "serve", "--port", str(port), "--data-dir", str(data)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(url + "/", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError((data / "server.log").read_text()) from None
-                time.sleep(0.25)
-        else:
-            raise RuntimeError("humsec serve did not answer in 60 s")
+    with running_server(tmp_path_factory.mktemp("serve"), wait_s=60) as (url, _):
         # the first semantic search loads the sentence model: seconds, more on a busy machine;
         # load it here so that no browser step waits on it
         urllib.request.urlopen(url + "/lessons/?q=warm&mode=semantic", timeout=300).read()
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture(scope="module")
