@@ -10,10 +10,11 @@ The review file's block::
       threshold: 25                     # fatalities in a month that count as escalation
       model: lgbm_quantile              # or a benchmark: hist_12, no_change, ...
 
-One row per unit (``row_id`` ``ew:<unit>``): fatalities in the last 12 months, the forecast total
-over the horizon (mean and 90 % interval of the monthly medians' sum is not a distribution, so the
-interval is the sum of the monthly 5 % and 95 % quantiles: a conservative band), the largest
-monthly probability of any fatality and of reaching ``threshold``, and the month most at risk.
+One row per unit (``row_id`` ``ew:<unit>``): fatalities in the last 12 months; the forecast total
+over the horizon, as the sum of the monthly means, with a band from the sums of the monthly 5 % and
+95 % quantiles (the ensemble has no joint path over months, so this band is wider than a 90 %
+interval of the total: a conservative band); the largest monthly probability of any fatality and
+of reaching ``threshold``; and the month most at risk.
 
 >>> import pandas as pd
 >>> months = pd.period_range("2018-01", "2020-12", freq="M").astype(str)

@@ -606,8 +606,34 @@ class _Builder:
             return
         areas = {a.id: self.area_frame(a, latest=False) for a in self.spec.areas}
         table = outlook(cfg, areas)
-        self.add(sec, publish("outlook", "Early-warning outlook", table, "aggregates", self.rules,
-                              note="forecasts of humsec.analysis.warn_models"))
+        threshold = float(cfg.get("threshold", 25))
+        high = f"p_{threshold:g}plus_max"
+        headers = {
+            "row_id": "row", "unit": "unit", "last_12m": "last 12 months",
+            "forecast_mean": "expected, next months",
+            "forecast_low": "band low", "forecast_high": "band high",
+            "p_any_max": "P(any) peak month", high: f"P(≥{threshold:g}) peak month",
+            "month_most_at_risk": "month most at risk", "model": "model",
+        }  # fmt: skip
+        formats = dict.fromkeys(("last_12m", "forecast_mean", "forecast_low", "forecast_high"), "int")
+        formats.update({"p_any_max": "pct", high: "pct"})
+        shown = self.add(sec, publish("outlook", "Early-warning outlook: conflict fatalities", table,
+                                      "aggregates", self.rules, columns=headers, formats=formats,
+                                      note=f"forecast from {table['origin'].iloc[0]} by humsec.analysis.warn_models; "
+                                           "band = sums of the monthly 5 % and 95 % quantiles (conservative)"))
+        rows = shown.frame[shown.frame["sdc_status"] != "suppressed"]
+        if not rows.empty:
+            top = rows.iloc[0]  # the table is sorted by expected fatalities
+            months = int(cfg.get("horizon", 12))
+            sentence = (
+                f"Over the {months} months after {esc(top['origin'])}, the early-warning model "
+                f"({esc(top['model'])}) expects most conflict fatalities in {esc(top['unit'])}: "
+                f"{cite(top['forecast_mean'], top['row_id'], 'int')} (band "
+                f"{cite(top['forecast_low'], top['row_id'], 'int')}–{cite(top['forecast_high'], top['row_id'], 'int')}; "
+                f"{cite(top['last_12m'], top['row_id'], 'int')} in the last 12 months)."
+            )
+            sec.paragraphs.append(sentence)
+            self.facts.append(sentence)
 
     # ------------------------------------------------------------------ responses
     def responses(self) -> None:
