@@ -200,7 +200,8 @@ def test_pair_measures_bounds(u, v, t):
     h_a, h_b = u, v
     # any feasible joint: max(0, h_a + h_b − 1) ≤ J ≤ min(h_a, h_b)
     low, high = max(0.0, h_a + h_b - 1), min(h_a, h_b)
-    joint = low + t * (high - low)
+    # h_a + h_b − 1 is rounded (1 + 1e-12 − 1 ≠ 1e-12): keep the joint feasible exactly
+    joint = min(low + t * (high - low), high)
     m = pair_measures(np.array([joint]), np.array([h_a]), np.array([h_b]))
     for name in ("r0", "cramers_v", "p_b_given_a", "p_a_given_b"):
         value = m[name][0]
