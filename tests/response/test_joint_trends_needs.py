@@ -325,3 +325,22 @@ def test_cli_joint_trends_and_map(tmp_path):
         ],
     )
     assert no_shapes.exit_code == 2 and "--boundaries" in no_shapes.output
+
+
+def test_bad_files_name_the_file_column_and_row(tmp_path):
+    runner = CliRunner()
+    (tmp_path / "xy.csv").write_text("x,y\n1,2\n")
+    res = runner.invoke(
+        app, ["response", "trends", str(tmp_path / "xy.csv"), "--out", str(tmp_path / "t.csv")]
+    )
+    assert res.exit_code == 2 and "xy.csv is neither an FTS requirements table" in res.output
+    assert not (tmp_path / "t.csv").exists()
+    LEVELS.to_csv(tmp_path / "af.csv", index=False)
+    (tmp_path / "pop.csv").write_text("area,population\n1,1000\n2,-4\n")
+    res = runner.invoke(
+        app,
+        ["response", "needs", str(tmp_path / "af.csv"), "--population", str(tmp_path / "pop.csv"),
+         "--over", "region", "--k", "33", "--out", str(tmp_path / "n.csv")],
+    )  # fmt: skip
+    assert res.exit_code == 2 and "'population' of" in res.output and "pop.csv" in res.output
+    assert "row 2" in res.output and not (tmp_path / "n.csv").exists()

@@ -67,5 +67,16 @@ def test_panel_errors():
 
 def test_custom_column_spec():
     frame = pd.DataFrame({"when": ["2020-03-02"], "deaths": [4], "place": ["X"]})
-    ev = read_events(frame, {"date": "when", "fatalities": "deaths", "country": "place", "event_id": None})
+    ev = read_events(
+        frame, {"date": "when", "fatalities": "deaths", "country": "place", "event_id": None}
+    )
     assert ev.frame[["month", "fatalities", "country"]].values.tolist() == [["2020-03", 4.0, "X"]]
+
+
+def test_long_panel_with_a_misspelt_month_column_names_it(tmp_path):
+    from humsec.exceptions import ColumnNotFoundError
+    from humsec.io.monthly import read_panel
+
+    (tmp_path / "p.csv").write_text("unit,mnth,fatalities\nA,2020-01,3\n")
+    with pytest.raises(ColumnNotFoundError, match=r"p\.csv: 'month' \(did you mean 'mnth'\?\)"):
+        read_panel(tmp_path / "p.csv")

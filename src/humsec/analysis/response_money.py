@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.exceptions import HumsecError, describe_rows
+from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError, describe_rows
 from humsec.io.tagged import read_numbers, read_tagged
 
 __all__ = [
@@ -58,8 +58,6 @@ def read_flows(
     required = ("source", "destination", "sector")
     missing = [cols[k] for k in required if cols[k] not in frame.columns]
     if missing:
-        from humsec.exceptions import ColumnNotFoundError
-
         raise ColumnNotFoundError(missing, [str(c) for c in frame.columns], table.source)
     report: list[str] = []
     if table.duplicates_dropped:
@@ -187,7 +185,14 @@ def funding_trends(data: Any, *, by_sector: bool = False) -> tuple[pd.DataFrame,
                 f"{int(outside.sum())} row(s) with funding but no requirement (outside any appeal) kept apart"
             )
     else:
-        flows, report = read_flows(data)
+        try:
+            flows, report = read_flows(data)
+        except ColumnNotFoundError as exc:
+            raise DataError(
+                f"{table.source or 'The table'} is neither an FTS requirements table (columns year, "
+                "requirements, funding, or the HXL tags #date+year, #value+funding+required, "
+                f"#value+funding+total) nor an FTS flow export: {exc}"
+            ) from exc
         d = flows.rename(columns={"amount_usd": "funding_usd"})
         d["requirements_usd"] = np.nan
         d["funding_outside_appeals_usd"] = 0.0

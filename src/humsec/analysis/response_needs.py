@@ -30,25 +30,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.exceptions import ColumnNotFoundError, DataError
+from humsec.exceptions import ColumnNotFoundError, DataError, describe_rows
 
 __all__ = ["needs_from_af"]
 
 
-def _population(population: Any) -> pd.DataFrame:
+def _population(population: Any, source: str) -> pd.DataFrame:
     """(area, population[, pcode]) from a frame or a mapping area → population."""
     if isinstance(population, Mapping):
         return pd.DataFrame({"area": list(population), "population": list(population.values())})
     frame = pd.DataFrame(population).copy()
     missing = [c for c in ("area", "population") if c not in frame.columns]
     if missing:
-        raise ColumnNotFoundError(missing, [str(c) for c in frame.columns], "population table")
+        raise ColumnNotFoundError(missing, [str(c) for c in frame.columns], source)
     frame["area"] = frame["area"].astype(str).str.strip()
     frame["population"] = pd.to_numeric(frame["population"], errors="coerce")
     bad = frame["population"].isna() | (frame["population"] < 0)
     if bad.any():
         raise DataError(
-            f"The population table has missing or negative populations for areas {list(frame.loc[bad, 'area'])[:10]}."
+            f"Column 'population' of {source} must hold a number ≥ 0 for every area; found "
+            f"missing or negative values at {describe_rows(frame.index[bad.to_numpy()])} "
+            f"(areas {list(frame.loc[bad, 'area'])[:10]})."
         )
     return frame
 
@@ -61,6 +63,7 @@ def needs_from_af(
     k: float,
     sectors: Mapping[str, str] | None = None,
     time: Any = None,
+    population_source: str = "the population table",
 ) -> pd.DataFrame:
     """People in need by area × sector (``area, sector, people_in_need, people_in_need_low,
     people_in_need_high, source``), ready for :func:`response_gaps`; see the module docstring.
@@ -92,7 +95,7 @@ def needs_from_af(
     for col in ("ci_low", "ci_high"):
         if col not in d.columns:
             d[col] = np.nan
-    pop = _population(population)
+    pop = _population(population, population_source)
     parts = [d[d["measure"] == "H"].assign(sector="multidimensional")]
     sectors = dict(sectors or {})
     unknown = sorted(set(sectors) - set(d.loc[d["measure"] == "hdk", "indicator"].astype(str)))

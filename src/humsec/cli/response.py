@@ -436,7 +436,14 @@ def response_needs_command(
     try:
         levels = read_tagged(results).frame
         pop = read_tagged(population).frame
-        table = needs_from_af(levels, pop, over=over, k=k, sectors=parse_columns(sectors) or None)
+        table = needs_from_af(
+            levels,
+            pop,
+            over=over,
+            k=k,
+            sectors=parse_columns(sectors) or None,
+            population_source=str(population),
+        )
     except HumsecError as exc:
         _fail(exc)
         return

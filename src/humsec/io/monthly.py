@@ -65,7 +65,9 @@ def read_panel(
 ) -> PanelTable:
     """Read a long or wide panel (CSV path, file-like or pandas frame) into a long table.
 
-    A file is long when it has the ``unit`` and ``month`` columns, wide otherwise.
+    A file is long when it has the ``unit`` and ``month`` columns, wide otherwise (its first column
+    the month, which may be called ``month``); a ``unit`` column without ``month`` is a long panel
+    missing its month column (an error naming it and the nearest).
     """
     if isinstance(data, pd.DataFrame):
         raw = data.copy()
@@ -74,6 +76,8 @@ def read_panel(
         raw = pd.read_csv(data, low_memory=False)
     where = f" of {source}" if source else ""
     report: list[str] = []
+    if unit in raw.columns and month not in raw.columns:  # long, with its month column missing
+        raise ColumnNotFoundError([month], [str(c) for c in raw.columns], source)
     if unit in raw.columns and month in raw.columns:
         if value not in raw.columns:
             raise ColumnNotFoundError([value], list(raw.columns), source)
