@@ -121,6 +121,11 @@ class _Builder:
     def section(self, sid: str, title: str) -> Section:
         return self.sections.setdefault(sid, Section(sid, title))
 
+    def state(self, section: Section, sentence: str) -> None:
+        """A finding: written in its section and repeated in the executive summary."""
+        section.paragraphs.append(sentence)
+        self.facts.append(sentence)
+
     def add(self, section: Section, table: Published) -> Published:
         section.tables.append(table)
         self.published.append(table)
@@ -201,15 +206,14 @@ class _Builder:
         rows = {m: main[(main["measure"] == m) & (main["time"] == latest) & (main["change"].fillna("") == "")] for m in ("H", "A", "M0")}
         if all(len(r) for r in rows.values()) and rows["H"]["estimate"].notna().all():
             h, a, m0 = (rows[m].iloc[0] for m in ("H", "A", "M0"))
-            sec.paragraphs.append(
+            self.state(sec,
                 f"In the latest survey round ({esc(latest)}) of {esc(sv.name)}, "
                 f"{cite(h['estimate'], h['row_id'], 'pct')} of people are multidimensionally insecure "
                 f"(deprived in at least {cite(h['k'], h['row_id'], 'g')}% of the weighted indicators; "
                 f"confidence interval {cite(h['ci_low'], h['row_id'], 'pct')}–{cite(h['ci_high'], h['row_id'], 'pct')}); "
                 f"on average they are deprived in {cite(a['estimate'], a['row_id'], 'pct')} of the indicators, "
                 f"so M0 = {cite(m0['estimate'], m0['row_id'], 'f3')}."
-            )
-            self.facts.append(sec.paragraphs[-1])
+            )  # fmt: skip
         if sv.note:
             sec.notes.append(sv.note)
         d = f[(f["measure"] == "M0") & (f["k"] == k) & (f["over"] != "national") & (f["change"].fillna("") == "")]
@@ -287,8 +291,7 @@ class _Builder:
                 f"{esc(r['indicator_b'])}: {cite(r['joint'], r['row_id'], 'pct')} of people are insecure and deprived in "
                 f"both (P({esc(r['indicator_b'])} | {esc(r['indicator_a'])}) = {cite(r['p_b_given_a'], r['row_id'], 'pct')})."
             )
-            sec.paragraphs.append(sentence)
-            self.facts.append(sentence)
+            self.state(sec, sentence)
         return pub
 
     def _left_behind(self, lb: Any, k: float) -> tuple[Published, pd.DataFrame]:
@@ -326,8 +329,7 @@ class _Builder:
                 f"against {cite(top['national'], top['row_id'], 'f3')} nationally, about "
                 f"{cite(top['affected'], top['row_id'], 'int')} people in the sample's weights)."
             )
-        sec.paragraphs.append(sentence)
-        self.facts.append(sentence)
+        self.state(sec, sentence)
         cols = {"row_id": "row", "measure": "measure", "indicator": "indicator", "over": "grouping", "group": "group",
                 "estimate": "estimate", "national": "national", "gap": "gap", "q_value": "q", "affected": "people affected", "n": "n"}
         fmts = {"estimate": "f3", "national": "f3", "gap": "f3", "q_value": "f3", "affected": "int", "n": "int"}
@@ -481,8 +483,7 @@ class _Builder:
             f"Across areas, {esc(best['indicator_a'])} and {esc(best['indicator_b'])} go together most closely "
             f"({method} r = {cite(best['r'], best['row_id'], 'f2')} over {cite(best['n_areas'], best['row_id'], 'int')} areas)."
         )
-        sec.paragraphs.append(sentence)
-        self.facts.append(sentence)
+        self.state(sec, sentence)
 
     def _index(self) -> None:
         import altair as alt
@@ -535,8 +536,7 @@ class _Builder:
                 f"On the {esc(model_raw['name'])}, {esc(top['area_name'])} ranks first "
                 f"(score {cite(top['score'], top['row_id'], 'f2')}, driven by {esc(top['driver'])})."
             )
-            sec.paragraphs.append(sentence)
-            self.facts.append(sentence)
+            self.state(sec, sentence)
 
     def _trends(self) -> None:
         import altair as alt
@@ -581,8 +581,7 @@ class _Builder:
                 f"{esc(label)} at the latest date ({esc(times[-1])}) is highest in {esc(top['area_name'])} "
                 f"({cite(top['last'], top['row_id'], 'f2')}, a change of {cite(top['change'], top['row_id'], 'f2')} since {esc(times[0])})."
             )
-            sec.paragraphs.append(sentence)
-            self.facts.append(sentence)
+            self.state(sec, sentence)
 
     # ------------------------------------------------------------------ early warning
     def early_warning(self) -> None:
@@ -632,8 +631,7 @@ class _Builder:
                 f"{cite(top['forecast_low'], top['row_id'], 'int')}–{cite(top['forecast_high'], top['row_id'], 'int')}; "
                 f"{cite(top['last_12m'], top['row_id'], 'int')} in the last 12 months)."
             )
-            sec.paragraphs.append(sentence)
-            self.facts.append(sentence)
+            self.state(sec, sentence)
 
     # ------------------------------------------------------------------ responses
     def responses(self) -> None:
@@ -676,8 +674,7 @@ class _Builder:
                 f"{cite(r['gap_score'], r['row_id'], 'int')} of {cite(r['people_in_need'], r['row_id'], 'int')} "
                 f"people in need are not covered (coverage {cite(r['coverage'], r['row_id'], 'pct')})."
             )
-            sec.paragraphs.append(sentence)
-            self.facts.append(sentence)
+            self.state(sec, sentence)
         joint = joint_programmes(pub.shown(), res.activities)
         if len(joint):
             joint = joint.copy()
@@ -737,8 +734,7 @@ class _Builder:
                 f"(co-occurrence {cite(r['strength'], r['row_id'], 'pct')}, evidence row "
                 f'<a href="#{row_anchor(ev)}">{esc(ev)}</a>), led by {esc(r["lead_entities"] or "the partners listed")}.'
             )
-            sec.paragraphs.append(sentence)
-            self.facts.append(sentence)
+            self.state(sec, sentence)
 
 
 # ---------------------------------------------------------------------------- provenance
