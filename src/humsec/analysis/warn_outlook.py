@@ -56,6 +56,11 @@ def _panel(data: Any) -> Any:
 def check_config(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Every problem of an ``early_warning`` block (field, message), found before any work:
     unknown keys, horizon, threshold, model, data that cannot be read, units not in the data."""
+    return _check(config)[0]
+
+
+def _check(config: Mapping[str, Any]) -> tuple[list[tuple[str, str]], Any]:
+    """The problems, and the panel when it could be read (so that it is read once)."""
     from humsec.analysis.warn_models import make_forecaster
     from humsec.exceptions import HumsecError
 
@@ -78,7 +83,7 @@ def check_config(config: Mapping[str, Any]) -> list[tuple[str, str]]:
         panel = _panel(config.get("data", "humsec:ucdp_country_month"))
     except (HumsecError, OSError) as exc:
         problems.append(("early_warning.data", str(exc)))
-        return problems
+        return problems, None
     missing = [u for u in config.get("units") or [] if u not in panel.units]
     if missing:
         hints = {u: difflib.get_close_matches(u, panel.units, n=1) for u in missing}
@@ -86,7 +91,7 @@ def check_config(config: Mapping[str, Any]) -> list[tuple[str, str]]:
             f"{u}{' (did you mean ' + h[0] + '?)' if h else ''}" for u, h in hints.items()
         )
         problems.append(("early_warning.units", f"not in the panel: {shown}"))
-    return problems
+    return problems, panel
 
 
 def review_outlook(config: Mapping[str, Any], areas: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -94,12 +99,11 @@ def review_outlook(config: Mapping[str, Any], areas: Mapping[str, pd.DataFrame])
     data sets) is not needed: the outlook runs on the conflict panel the block names."""
     from humsec.analysis.warn_models import make_forecaster
 
-    problems = check_config(config)
+    problems, panel = _check(config)
     if problems:
         raise SpecError(problems)
     horizon = int(config.get("horizon", 12))
     threshold = float(config.get("threshold", 25))
-    panel = _panel(config.get("data", "humsec:ucdp_country_month"))
     units = list(config.get("units") or panel.units)
     model = make_forecaster(str(config.get("model", "lgbm_quantile")))
     forecast = model.fit(panel).predict(horizon)  # trained on every unit: the model learns more
