@@ -390,10 +390,14 @@ def _best_area_column(table: TaggedTable, default: str, prefer: set[str]) -> str
     return best if overlap.get(best, 0) > overlap.get(default, 0) else default
 
 
-def _needs_values(table: TaggedTable) -> set[str]:
-    """Every value of the needs table's area-like columns (for choosing the activities' level)."""
-    cols = [c for c, t in table.tags.items() if str(t.tag).startswith("#adm")]
-    cols += [c for c in table.frame.columns if str(c).strip().lower() in ("area", "pcode")]
+def _needs_values(table: TaggedTable, area: str | None = None) -> set[str]:
+    """Every value of the needs table's area column (``area``, when the user named it), else of
+    its area-like columns (for choosing the activities' admin level)."""
+    if area is not None:
+        cols = [area] if area in table.frame.columns else []
+    else:
+        cols = [c for c, t in table.tags.items() if str(t.tag).startswith("#adm")]
+        cols += [c for c in table.frame.columns if str(c).strip().lower() in ("area", "pcode")]
     return {str(v).strip() for c in cols for v in table.frame[c].dropna()}
 
 
@@ -498,9 +502,7 @@ def response_gaps(
     if reach not in ("max", "sum"):
         raise HumsecError(f"The 'reach' rule must be 'max' or 'sum'. Got {reach!r} instead.")
     need_tab = read_tagged(needs)
-    prefer = _needs_values(need_tab) if not (needs_columns and "area" in needs_columns) else None
-    if needs_columns and "area" in needs_columns and needs_columns["area"] in need_tab.frame:
-        prefer = set(need_tab.frame[needs_columns["area"]].dropna().astype(str).str.strip())
+    prefer = _needs_values(need_tab, (needs_columns or {}).get("area"))
     a, report = load_activities(
         activities,
         columns,
