@@ -305,3 +305,25 @@ def test_charts_render_offline_to_svg():
         ("y", "z", 0.5),
     ]
     assert to_svg(net).startswith("<svg")
+
+
+def test_network_links_skip_suppressed_cells_without_warnings():
+    """A suppressed (NaN) direction leaves the other; two suppressed directions leave no link."""
+    import warnings
+
+    from humsec.report.review_charts import threat_network
+
+    m = pd.DataFrame(
+        [[np.nan, np.nan, 0.6], [0.8, np.nan, np.nan], [np.nan, np.nan, np.nan]],
+        index=list("abc"),
+        columns=list("abc"),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        spec = threat_network(m, title="R0", min_strength=0.5).to_dict()
+    edges = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
+    data = spec["datasets"][edges["data"]["name"]]
+    assert sorted((d["a"], d["b"], d["strength"]) for d in data) == [
+        ("a", "b", 0.8),
+        ("a", "c", 0.6),
+    ]

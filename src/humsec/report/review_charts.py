@@ -86,9 +86,11 @@ def threat_network(
     pos["group"] = [str(node_group.get(n, "")) if node_group else "" for n in names]
     edges = []
     values = matrix.to_numpy(dtype=np.float64)
+    # the larger direction; fmax ignores one NaN (suppressed cell) and gives NaN only for two
+    values = np.fmax(values, values.T)
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
-            strength = np.nanmax([values[i, j], values[j, i]])
+            strength = values[i, j]
             if np.isfinite(strength) and strength >= min_strength:
                 edges.append((names[i], names[j], strength))
     e = pd.DataFrame(edges, columns=["a", "b", "strength"])
