@@ -1,12 +1,15 @@
-"""The strong model: the cut-off is respected, output shapes and monotone quantiles, samples."""
+"""The strong models: the cut-off is respected, output shapes and monotone quantiles, samples, the
+pool's members, and the CRPS identity behind the pool (a hypothesis property test)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from humsec.analysis.warn_models import QuantileGBM
-from humsec.analysis.warn_scores import backtest
+from humsec.analysis.warn_models import Benchmark, PooledGBM, QuantileGBM
+from humsec.analysis.warn_scores import backtest, point_scores
 
 from .conftest import simulated_panel
 
@@ -25,8 +28,9 @@ def test_no_information_from_the_test_year_is_used():
     from dataclasses import replace
 
     perturbed = replace(panel, values=perturbed_values)
-    a = backtest(panel, test_year, [small_gbm(), "hist_12"])
-    b = backtest(perturbed, test_year, [small_gbm(), "hist_12"])
+    a = backtest(panel, test_year, [small_gbm(), "hist_12", PooledGBM(small_gbm())])
+    b = backtest(perturbed, test_year, [small_gbm(), "hist_12", PooledGBM(small_gbm())])
+    assert len(a.forecasts) == 3
     for key, fa in a.forecasts.items():
         np.testing.assert_array_equal(fa.members, b.forecasts[key].members)
     # ... while the scores do change (the test year is really what they are scored on)
@@ -83,3 +87,52 @@ def test_unknown_model_is_a_clear_error():
 
     with pytest.raises(SpecError, match="expected one of"):
         make_forecaster("hist_6")
+
+
+def test_pool_is_the_gbm_members_and_the_units_last_12_months_as_quantiles(small_panel):
+    pool = PooledGBM(small_gbm(horizon=3)).fit(small_panel)
+    fc = pool.predict(3)
+    alone = small_gbm(horizon=3).fit(small_panel).predict(3)  # same seed: the same GBM
+    assert fc.members.shape == (12, 3, 20) and (np.diff(fc.members, axis=2) >= 0).all()
+    last12 = small_panel.values[:, -12:]
+    own = np.quantile(last12, (np.arange(10) + 0.5) / 10, axis=1).T  # units × 10
+    for u in range(12):
+        for h in range(3):
+            expected = np.sort(np.r_[alone.members[u, h], own[u]])
+            np.testing.assert_allclose(fc.members[u, h], expected)
+    assert fc.model == "lgbm_pool" and fc.contributions is not None  # drivers from the GBM
+    pool.horizon = 6  # the forecast commands set it before fitting
+    assert pool.gbm.horizon == 6
+
+
+def _integrated_squared_cdf_gap(x: np.ndarray, y: np.ndarray) -> float:
+    """∫(F_x − F_y)² for two equally weighted ensembles (step functions), exactly."""
+    grid = np.sort(np.r_[x, y])
+    fx = np.searchsorted(np.sort(x), grid[:-1], side="right") / len(x)
+    fy = np.searchsorted(np.sort(y), grid[:-1], side="right") / len(y)
+    return float(((fx - fy) ** 2 * np.diff(grid)).sum())
+
+
+values = st.lists(st.floats(0, 1e4, allow_nan=False), min_size=10, max_size=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values, values, st.floats(0, 1e4))
+def test_crps_of_a_pool_is_the_mean_crps_less_a_quarter_of_the_cdf_gap(x, y, obs):
+    """CRPS(½F + ½G) = ½CRPS(F) + ½CRPS(G) − ¼∫(F − G)²: why the pool hedges against hist_12."""
+    x, y = np.array(x), np.array(y)
+    crps = lambda m: point_scores(np.array([[obs]]), m[None, None, :])["CRPS"]  # noqa: E731
+    expected = (crps(x) + crps(y)) / 2 - _integrated_squared_cdf_gap(x, y) / 4
+    assert crps(np.r_[x, y]) == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+def test_pool_scores_between_its_parts_on_the_simulated_panel(small_panel):
+    """The identity on real forecasts: the pool's CRPS is at most the mean of its two parts."""
+    train = small_panel.up_to("2019-12")
+    y = small_panel.values[:, -12:]
+    gbm = small_gbm().fit(train).predict(12).members
+    hist = Benchmark("hist_12").fit(train).predict(12).members
+    pool = PooledGBM(small_gbm()).fit(train).predict(12).members
+    hist10 = np.quantile(hist, (np.arange(10) + 0.5) / 10, axis=2).transpose(1, 2, 0)
+    c = {k: point_scores(y, m)["CRPS"] for k, m in [("gbm", gbm), ("hist", hist10), ("pool", pool)]}
+    assert c["pool"] <= (c["gbm"] + c["hist"]) / 2

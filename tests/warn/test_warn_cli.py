@@ -29,7 +29,7 @@ def test_backtest_writes_every_model_and_metric(tmp_path):
     assert r.exit_code == 0, r.output
     s = pd.read_csv(out)
     assert {"model", "metric", "value"} <= set(s.columns)
-    for model in ["zero", "no_change", "hist_12", "hist_24", "lgbm_quantile"]:
+    for model in ["zero", "no_change", "hist_12", "hist_24", "lgbm_quantile", "lgbm_pool"]:
         for metric in ["MAE", "RMSE_log1p", "CRPS"]:
             assert ((s["model"] == model) & (s["metric"] == metric)).sum() == 1
     p = pd.read_csv(pit)

@@ -8,11 +8,16 @@ weighted members per unit and month (raw counts). The benchmarks follow ViEWS:
 - ``no_change``: each unit's last month, for every horizon;
 - ``hist_12`` / ``hist_24``: each unit's last 12/24 monthly values, as the forecast distribution.
 
-:class:`QuantileGBM` is the strong model: LightGBM quantile regressions of log1p(fatalities) at
-levels (i − ½)/K (K = 10), one model per level, shared across horizons (the horizon is a
-feature). The K predicted quantiles, sorted (no crossing) and back-transformed, are the members;
-equally weighted members at the mid-levels are the K-point approximation of a distribution that
-is best for CRPS.
+:class:`QuantileGBM`: LightGBM quantile regressions of log1p(fatalities) at levels (i − ½)/K
+(K = 10), one model per level, shared across horizons (the horizon is a feature). The K predicted
+quantiles, sorted (no crossing) and back-transformed, are the members; equally weighted members at
+the mid-levels are the K-point approximation of a distribution that is best for CRPS.
+
+:class:`PooledGBM` (``lgbm_pool``, the default strong model) is the equal-weight linear pool of
+that forecast and the unit's own last 12 months (``hist_12``, as K quantiles). CRPS is convex in
+the forecast distribution: CRPS(½F + ½G) = ½CRPS(F) + ½CRPS(G) − ¼∫(F − G)², so the pool never
+scores worse than the mean of its parts, and it beats ``hist_12`` unless the GBM is worse than
+``hist_12`` by more than ½∫(F − G)² (docs/warn.md, "Design study").
 
 >>> import numpy as np, pandas as pd
 >>> from humsec.tables.monthly_panel import MonthlyPanel
@@ -37,9 +42,12 @@ from humsec.tables.monthly_panel import MonthlyPanel, feature_arrays, feature_fr
 
 __all__ = [
     "BENCHMARKS",
+    "GBM_MODELS",
+    "MODELS",
     "Benchmark",
     "Forecast",
     "Forecaster",
+    "PooledGBM",
     "QuantileGBM",
     "make_forecaster",
 ]
@@ -284,13 +292,53 @@ class QuantileGBM:
         return out
 
 
+@dataclass
+class PooledGBM:
+    """Equal-weight linear pool of :class:`QuantileGBM` and ``hist_12`` (K members each).
+
+    ``hist_12``'s twelve values enter as their K mid-level quantiles, so both parts weigh the same;
+    the drivers (``contributions``) are the GBM's.
+    """
+
+    gbm: QuantileGBM = field(default_factory=QuantileGBM)
+    name: str = "lgbm_pool"
+    _history: Benchmark = field(default_factory=lambda: Benchmark("hist_12"), repr=False)
+
+    @property
+    def horizon(self) -> int:
+        """The longest horizon the GBM learns (as :attr:`QuantileGBM.horizon`)."""
+        return self.gbm.horizon
+
+    @horizon.setter
+    def horizon(self, months: int) -> None:
+        self.gbm.horizon = months
+
+    def fit(self, panel: MonthlyPanel) -> PooledGBM:
+        self.gbm.fit(panel)
+        self._history.fit(panel)
+        return self
+
+    def predict(self, horizon: int) -> Forecast:
+        model = self.gbm.predict(horizon)
+        history = self._history.predict(horizon).members
+        own = np.quantile(history, self.gbm.levels, axis=2).transpose(1, 2, 0)
+        members = np.sort(np.concatenate([model.members, own], axis=2), axis=2)
+        return Forecast(model.units, model.origin, members, self.name, model.contributions)
+
+
+GBM_MODELS = ("lgbm_quantile", "lgbm_pool")  # the models that take QuantileGBM's options
+MODELS = (*BENCHMARKS, *GBM_MODELS)
+
+
 def make_forecaster(name: str, **options: Any) -> Forecaster:
-    """A benchmark by name, or ``lgbm_quantile`` (options go to :class:`QuantileGBM`)."""
+    """A benchmark by name, ``lgbm_quantile`` or ``lgbm_pool`` (options go to :class:`QuantileGBM`)."""
     if name in BENCHMARKS:
         return Benchmark(name)
     if name == "lgbm_quantile":
         return QuantileGBM(**options)
-    raise SpecError([("model", f"{name!r}: expected one of {[*BENCHMARKS, 'lgbm_quantile']}")])
+    if name == "lgbm_pool":
+        return PooledGBM(QuantileGBM(**options))
+    raise SpecError([("model", f"{name!r}: expected one of {list(MODELS)}")])
 
 
 def review_outlook(config: Any, areas: Any) -> pd.DataFrame:

@@ -8,7 +8,7 @@ The review file's block::
       units: [Kenya, Somalia, Ethiopia] # default: every unit
       horizon: 12                       # months ahead
       threshold: 25                     # fatalities in a month that count as escalation
-      model: lgbm_quantile              # or a benchmark: hist_12, no_change, ...
+      model: lgbm_pool                  # or lgbm_quantile, or a benchmark: hist_12, ...
 
 One row per unit (``row_id`` ``ew:<unit>``): fatalities in the last 12 months; the forecast total
 over the horizon, as the sum of the monthly means, with a band from the sums of the monthly 5 % and
@@ -38,6 +38,7 @@ from humsec.exceptions import SpecError
 __all__ = ["check_config", "review_outlook"]
 
 KNOWN = {"data", "units", "horizon", "threshold", "model"}
+DEFAULT_MODEL = "lgbm_pool"
 
 
 def _panel(data: Any) -> Any:
@@ -76,7 +77,7 @@ def _check(config: Mapping[str, Any]) -> tuple[list[tuple[str, str]], Any]:
     if not isinstance(config.get("threshold", 25), (int, float)):
         problems.append(("early_warning.threshold", "expected a number of fatalities"))
     try:
-        make_forecaster(str(config.get("model", "lgbm_quantile")))
+        make_forecaster(str(config.get("model", DEFAULT_MODEL)))
     except SpecError as exc:
         problems.append(("early_warning.model", str(exc)))
     try:
@@ -97,7 +98,7 @@ def _check(config: Mapping[str, Any]) -> tuple[list[tuple[str, str]], Any]:
 def review_outlook(config: Mapping[str, Any], areas: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """The outlook table for the review (see the module docstring). ``areas`` (the review's area
     data sets) is not needed: the outlook runs on the conflict panel the block names."""
-    from humsec.analysis.warn_models import make_forecaster
+    from humsec.analysis.warn_models import GBM_MODELS, make_forecaster
 
     problems, panel = _check(config)
     if problems:
@@ -105,7 +106,8 @@ def review_outlook(config: Mapping[str, Any], areas: Mapping[str, pd.DataFrame])
     horizon = int(config.get("horizon", 12))
     threshold = float(config.get("threshold", 25))
     units = list(config.get("units") or panel.units)
-    model = make_forecaster(str(config.get("model", "lgbm_quantile")))
+    name = str(config.get("model", DEFAULT_MODEL))
+    model = make_forecaster(name, horizon=horizon) if name in GBM_MODELS else make_forecaster(name)
     forecast = model.fit(panel).predict(horizon)  # trained on every unit: the model learns more
     index = {u: i for i, u in enumerate(forecast.units)}
     rows = [index[u] for u in units]

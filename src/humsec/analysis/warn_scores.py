@@ -41,6 +41,7 @@ from humsec.tables.monthly_panel import MonthlyPanel
 __all__ = ["Backtest", "backtest", "pit_values", "point_scores", "rolling_backtest"]
 
 MAIN_METRICS = ("MAE", "RMSE_log1p", "CRPS", "CRPS_log1p")
+DEFAULT_MODELS = ("zero", "no_change", "hist_12", "hist_24", "lgbm_quantile", "lgbm_pool")
 
 
 def _crps(y: np.ndarray, members: np.ndarray) -> np.ndarray:
@@ -95,7 +96,7 @@ class Backtest:
 def backtest(
     panel: MonthlyPanel,
     test_year: int,
-    models: Sequence[str | Forecaster] = ("zero", "no_change", "hist_12", "hist_24", "lgbm_quantile"),
+    models: Sequence[str | Forecaster] = DEFAULT_MODELS,
     *,
     thresholds: Sequence[float] = (25, 100),
     horizon: int = 12,
@@ -148,7 +149,7 @@ def backtest(
 def rolling_backtest(
     panel: MonthlyPanel,
     test_years: Sequence[int],
-    models: Sequence[str | Forecaster] = ("zero", "no_change", "hist_12", "hist_24", "lgbm_quantile"),
+    models: Sequence[str | Forecaster] = DEFAULT_MODELS,
     **options: object,
 ) -> Backtest:
     """:func:`backtest` for each test year (a new origin each year: rolling origin)."""

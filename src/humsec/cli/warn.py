@@ -72,9 +72,9 @@ def _load(
 
 
 def _model(name: str, trees: int) -> Any:
-    from humsec.analysis.warn_models import make_forecaster
+    from humsec.analysis.warn_models import GBM_MODELS, make_forecaster
 
-    return make_forecaster(name, n_estimators=trees) if name == "lgbm_quantile" else make_forecaster(name)
+    return make_forecaster(name, n_estimators=trees) if name in GBM_MODELS else make_forecaster(name)
 
 
 @warn_app.command("backtest")
@@ -84,13 +84,13 @@ def backtest_command(
     test_year: list[int] = typer.Option(..., "--test-year", help="Test year(s); one origin each."),
     out: Path = typer.Option(..., "--out", help="Scores table (CSV): test_year, model, metric, value."),
     models: list[str] = typer.Option(
-        ["zero", "no_change", "hist_12", "hist_24", "lgbm_quantile"], "--model", help="Model(s)."
+        ["zero", "no_change", "hist_12", "hist_24", "lgbm_quantile", "lgbm_pool"], "--model", help="Model(s)."
     ),
     value: str = typer.Option("fatalities", "--value", help="Value column of a long panel."),
     boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
     name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
     pit: Path | None = typer.Option(None, "--pit", help="Also write the PIT histograms (CSV)."),
-    trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_quantile)."),
+    trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_*)."),
 ) -> None:
     """Fit on months before each test year; score MAE, RMSE_log1p, CRPS, Brier, AUC."""
     from humsec.analysis.warn_scores import rolling_backtest
@@ -124,12 +124,12 @@ def forecast_command(
         None, "--samples", min=1, help="Write N draws per unit-month: unit, month, draw, value."
     ),
     unit: str = typer.Option("country", "--unit", help="country or admin1 (for event files)."),
-    model: str = typer.Option("lgbm_quantile", "--model", help="Model (default lgbm_quantile)."),
+    model: str = typer.Option("lgbm_pool", "--model", help="Model (default lgbm_pool)."),
     value: str = typer.Option("fatalities", "--value", help="Value column of a long panel."),
     boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
     name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
     seed: int = typer.Option(0, "--seed", help="Seed of the draws."),
-    trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_quantile)."),
+    trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_*)."),
 ) -> None:
     """Forecast the months after the last month in DATA: mean, q05, q50, q95, p_any (or draws)."""
     try:
@@ -156,11 +156,11 @@ def alerts_command(
     rise_factor: float = typer.Option(2.0, "--rise-factor", help="Alert when mean ≥ factor × mean of last 12 months."),
     min_level: float = typer.Option(5.0, "--min-level", help="... and ≥ this many fatalities."),
     unit: str = typer.Option("country", "--unit", help="country or admin1 (for event files)."),
-    model: str = typer.Option("lgbm_quantile", "--model", help="Model (default lgbm_quantile)."),
+    model: str = typer.Option("lgbm_pool", "--model", help="Model (default lgbm_pool)."),
     value: str = typer.Option("fatalities", "--value", help="Value column of a long panel."),
     boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
     name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
-    trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_quantile)."),
+    trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_*)."),
 ) -> None:
     """Apply the alert rules to a forecast; each alert lists its drivers and the unit's history."""
     from humsec.analysis.warn_alerts import AlertRules, make_alerts
