@@ -10,7 +10,9 @@ alternatives target the default's known weakness (large, persistent conflicts fo
 - ``all_rows``: every (unit, origin, horizon) row instead of a 250,000-row sample;
 - ``seed1..3``: the default with other seeds, to measure how much a score moves by chance;
 - ``+``: equal-weight quantile averages (Vincentisation) of the forecasts named;
-- ``linear_pool``: the default's 10 members together with 10 quantiles of hist_12 (equal weights).
+- ``linear_pool``: the default's 10 members together with 10 quantiles of hist_12 (equal
+  weights): the forecast of ``PooledGBM`` (``lgbm_pool``), built here from the default's members
+  so that the GBM is fitted once.
 
 Usage: python benchmarks/warn_design_validation.py   (about 15 minutes on 2 cores)
 """

@@ -296,7 +296,10 @@ def change_rows(
             assert cov is not None
             V0 = V[t0 * G : (t0 + 1) * G]
             V1 = V[t1 * G : (t1 + 1) * G]
-            se = np.sqrt(np.maximum(a0 * a0 * V0 + 2 * a0 * a1 * cov + a1 * a1 * V1, 0.0))
+            # a relative change from a zero estimate has an infinite gradient: its SE is NaN, as is est
+            with np.errstate(invalid="ignore"):
+                var = a0 * a0 * V0 + 2 * a0 * a1 * cov + a1 * a1 * V1
+            se = np.sqrt(np.maximum(var, 0.0))
         lo, hi = normal_ci(est, se, level)
         g = np.repeat(np.arange(G), len(catalog))
         ratio = np.tile(np.arange(len(catalog)), G)
