@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import hypothesis
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,6 +17,7 @@ from humsec.analysis.interlinkages import (
     area_correlations,
     cluster_threats,
     co_deprivation,
+    pair_gradients,
     pair_measures,
 )
 from tests.conftest import SHARED
@@ -327,3 +331,45 @@ def test_network_links_skip_suppressed_cells_without_warnings():
         ("a", "b", 0.8),
         ("a", "c", 0.6),
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0.05, 0.95), st.floats(0.05, 0.95), st.floats(0.01, 0.99))
+def test_delta_method_gradients_match_finite_differences(h_a, h_b, share):
+    """φ and R0 gradients (for their SEs) against central differences of :func:`pair_measures`.
+
+    Away from the kinks: |φ| = 1 and R0 = 1 are caps (joint rate at its bounds), and R0 switches
+    marginal where H_a = H_b.
+    """
+    lo, hi = max(0.0, h_a + h_b - 1), min(h_a, h_b)  # a feasible joint rate, inside its bounds
+    joint = lo + share * (hi - lo)
+    hypothesis.assume(abs(h_a - h_b) > 1e-3)
+    theta = np.array([joint, h_a, h_b])
+    grads = pair_gradients(*(np.array([v]) for v in theta))
+    eps = 1e-7
+    for name in ("phi", "r0"):
+        for i in range(3):
+            up, down = theta.copy(), theta.copy()
+            up[i] += eps
+            down[i] -= eps
+            numeric = (
+                pair_measures(*(np.array([v]) for v in up))[name][0]
+                - pair_measures(*(np.array([v]) for v in down))[name][0]
+            ) / (2 * eps)
+            assert grads[name][i][0] == pytest.approx(numeric, rel=1e-4, abs=1e-4)
+
+
+def test_phi_and_r0_ses_match_r_survey_svycontrast(syn_cdta, syn_spec):
+    """φ, R0 and their delta-method SEs against R ``survey``'s ``svycontrast`` (script and numbers in
+    ``interlinkage_se_reference/``). R used complete cases, so the same rows go in here."""
+    ref = pd.read_csv(Path(__file__).parent / "interlinkage_se_reference" / "reference.csv")
+    complete = syn_cdta.dropna(subset=list(syn_spec.indicator_names))
+    r = co_deprivation(syn_spec, complete, censored=False).to_frame()
+    r = r[r["version"] == "uncensored"].assign(round=lambda f: f["time"].astype(int))
+    both = ref.merge(r, on=["round", "indicator_a", "indicator_b"], suffixes=("_r", ""))
+    assert len(both) == len(ref) == 90
+    for col in ("joint", "h_a", "h_b", "phi", "r0"):
+        np.testing.assert_allclose(both[col], both[f"{col}_r"], rtol=1e-12, atol=1e-15)
+    for col in ("joint_se", "phi_se", "r0_se"):
+        np.testing.assert_allclose(both[col], both[f"{col}_r"], rtol=1e-12)
+    np.testing.assert_array_equal(both["cramers_v_se"], both["phi_se"])

@@ -13,8 +13,9 @@ weights and missing-data policy, for every pair of indicators (a, b) and survey 
 *Uncensored* versions use every person's deprivations; *censored* versions (one per k) use
 ``g·poor``, the deprivations of the multidimensionally insecure only. Under the ``reweight`` missing
 policy a pair is computed over the persons observed in both indicators (H_a, H_b in a row are those
-of that population, so ``P(b|a)·H_a = J_ab`` holds in every row). Joint rates and conditional
-probabilities carry Taylor-linearised design SEs (strata, PSUs; rounds are domains).
+of that population, so ``P(b|a)·H_a = J_ab`` holds in every row). Joint rates, conditional
+probabilities, φ (and V = |φ|) and R0 carry Taylor-linearised design SEs (strata, PSUs; rounds are
+domains); those of φ and R0 by the delta method on (J_ab, H_a, H_b), as R's ``svycontrast``.
 
 From **area data** (:func:`area_correlations`): Pearson and Spearman correlations of indicators
 across areas (per year), and of their within-area changes between the first and last years.
@@ -63,6 +64,36 @@ SYMMETRIC = ("joint", "cramers_v", "phi", "r0")
 
 
 # ---------------------------------------------------------------------------- the pair algebra
+def pair_gradients(
+    joint: np.ndarray, h_a: np.ndarray, h_b: np.ndarray
+) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """∂/∂(J_ab, H_a, H_b) of φ and of R0 (for the delta-method SEs); NaN where undefined.
+
+    R0 = J_ab / min(H_a, H_b) is differentiated through the smaller marginal (H_a on a tie).
+
+    >>> g = pair_gradients(np.array([0.2]), np.array([0.4]), np.array([0.25]))
+    >>> [round(float(x[0]), 4) for x in g["r0"]]
+    [4.0, 0.0, -3.2]
+    """
+    joint, h_a, h_b = (np.asarray(x, dtype=np.float64) for x in (joint, h_a, h_b))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        root = np.sqrt(h_a * (1 - h_a) * h_b * (1 - h_b))
+        root = np.where(root > 0, root, np.nan)
+        phi = (joint - h_a * h_b) / root
+        # d log √(h(1 − h)) / dh = (1 − 2h) / (2h(1 − h))
+        d_a = -h_b / root - phi * (1 - 2 * h_a) / (2 * h_a * (1 - h_a))
+        d_b = -h_a / root - phi * (1 - 2 * h_b) / (2 * h_b * (1 - h_b))
+        a_low = h_a <= h_b
+        low = np.where(a_low, h_a, h_b)
+        low = np.where(low > 0, low, np.nan)
+        d_low = -joint / low**2
+    zero = np.zeros_like(joint)
+    return {
+        "phi": (1 / root, d_a, d_b),
+        "r0": (1 / low, np.where(a_low, d_low, zero), np.where(a_low, zero, d_low)),
+    }
+
+
 def pair_measures(joint: np.ndarray, h_a: np.ndarray, h_b: np.ndarray) -> dict[str, np.ndarray]:
     """Conditional probabilities, φ, Cramér's V and R0 from the joint rate and the two marginals.
 
@@ -285,7 +316,7 @@ def _pair_rows(
     k: float,
     time: str,
 ) -> pd.DataFrame:
-    """One round, one version: the pair table with linearised SEs of the joint and conditional rates."""
+    """One round, one version: the pair table with linearised SEs of every measure."""
     J = len(names)
     O = seen  # noqa: E741  (o_ij = 1 if indicator j of person i is observed)
     DO = D * O
@@ -300,16 +331,26 @@ def _pair_rows(
     Pn = len(psu_ids)
     se_joint = np.full((J, J), np.nan)
     se_cond = np.full((J, J), np.nan)  # [a, b]: SE of P(b | a)
+    se_delta = {m: np.full((J, J), np.nan) for m in ("phi", "r0")}
     pair_psu = np.asarray(psu_ids, dtype=np.int64)
     pair_dom = np.zeros(Pn, dtype=np.int64)
+    design = (pair_psu, pair_dom, 1, psu_stratum, lonely_psu)
     for a in range(J):
         Y = group_sum(codes, s[:, None] * DO[:, [a]] * DO, Pn)
         X = group_sum(codes, s[:, None] * O[:, [a]] * O, Pn)
         Xa = group_sum(codes, s[:, None] * DO[:, [a]] * O, Pn)
-        _, var = ratio_variance(Y, X, pair_psu, pair_dom, 1, psu_stratum, lonely_psu)
+        Xb = group_sum(codes, s[:, None] * O[:, [a]] * DO, Pn)
+        _, var = ratio_variance(Y, X, *design)
         se_joint[a] = np.sqrt(var[0])
-        _, var_c = ratio_variance(Y, Xa, pair_psu, pair_dom, 1, psu_stratum, lonely_psu)
+        _, var_c = ratio_variance(Y, Xa, *design)
         se_cond[a] = np.where(Xa.sum(axis=0) > 0, np.sqrt(var_c[0]), np.nan)
+        # delta method: the linearised totals of f(J, H_a, H_b), all three ratios over X
+        residuals = (Y - joint[a] * X, Xa - marg[a] * X, Xb - marg[:, a] * X)
+        for m, grads in pair_gradients(joint[a], marg[a], marg[:, a]).items():
+            T = sum(np.nan_to_num(g) * r for g, r in zip(grads, residuals, strict=True))
+            _, var_m = ratio_variance(np.asarray(T), X, *design)
+            defined = np.isfinite(grads[0]) & np.isfinite(grads[1]) & np.isfinite(grads[2])
+            se_delta[m][a] = np.where(defined, np.sqrt(var_m[0]), np.nan)
     ia, ib = np.triu_indices(J, 1)
     h_a, h_b = marg[ia, ib], marg[ib, ia]
     measures = pair_measures(joint[ia, ib], h_a, h_b)
@@ -333,8 +374,11 @@ def _pair_rows(
             "p_a_given_b": measures["p_a_given_b"],
             "p_a_given_b_se": se_cond[ib, ia],
             "phi": measures["phi"],
+            "phi_se": se_delta["phi"][ia, ib],
             "cramers_v": measures["cramers_v"],
+            "cramers_v_se": se_delta["phi"][ia, ib],  # V = |φ|: the same SE
             "r0": measures["r0"],
+            "r0_se": se_delta["r0"][ia, ib],
             "n": n_pair[ia, ib].astype(np.int64),
             "n_joint": n_joint[ia, ib].astype(np.int64),
         }
