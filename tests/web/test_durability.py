@@ -9,6 +9,7 @@ not the machine: a power cut is what ``synchronous=FULL`` is for, and is not sim
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -58,8 +59,9 @@ def killed_server(tmp_path_factory) -> dict[str, Any]:  # type: ignore[no-untype
                 lesson = {"title": title, "country": "KEN", "theme": "t", "context": "c", "what_worked": "w"}
                 try:
                     status, created = _call(url + "/api/lessons/", "POST", lesson, token)
-                except OSError:
-                    return  # the server is gone: this write was never acknowledged
+                except (OSError, http.client.HTTPException):
+                    # the server is gone (refused, reset, or killed mid-response): never acknowledged
+                    return
                 if status == 201:
                     with lock:
                         acknowledged[created["id"]] = title
