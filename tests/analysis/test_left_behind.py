@@ -161,3 +161,24 @@ def test_identities(case):
     np.testing.assert_allclose(sums.to_numpy(), gaps.to_numpy(), atol=1e-12)
     q = g.loc[g["tested"], "q_value"]
     assert ((q >= g.loc[g["tested"], "p_value"] - 1e-15) & (q <= 1)).all()
+
+
+def test_chart_shows_long_group_names_whole():
+    """Vega-Lite cuts axis labels at 180 px by default; a group's name must be shown whole."""
+    import re
+
+    from humsec.report.charts import to_svg
+    from humsec.report.review_charts import left_behind_chart
+
+    long = "Elgeyo-Marakwet and Tharaka-Nithi combined stratum"
+    groups = pd.DataFrame(
+        {
+            "measure": "M0", "k": 33.0, "tested": True, "over": ["region of residence", "area"],
+            "group": [long, "urban"], "time": ["2", ""], "left_behind": [True, False],
+            "estimate": [0.3, 0.2], "ci_low": [0.25, 0.15], "ci_high": [0.35, 0.25],
+            "q_value": [0.01, 0.5], "national": 0.22,
+        }
+    )  # fmt: skip
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", to_svg(left_behind_chart(groups, measure="M0", k=33, title="M0")))
+    assert f"region of residence = {long} (2)" in labels
+    assert not any("…" in label for label in labels)

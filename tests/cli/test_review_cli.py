@@ -241,7 +241,7 @@ def test_demo_review_file_is_valid_and_needs_no_shared_data() -> None:
 
 
 def test_every_table_fits_the_printed_page(tmp_path: Path) -> None:
-    """Lay the page out for print (A4) and check no table or cell runs past the right margin."""
+    """Lay the page out for print (A4) and check no table, cell or chart runs past the right margin."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:
@@ -259,12 +259,15 @@ def test_every_table_fits_the_printed_page(tmp_path: Path) -> None:
     def boxes(box: object) -> list[object]:
         return [box, *(b for c in getattr(box, "children", None) or [] for b in boxes(c))]
 
-    over = []
+    over, kinds = [], set()
     for number, page_box in enumerate((p._page_box for p in doc.pages), start=1):
         right = page_box.margin_width() - page_box.margin_right
         for b in boxes(page_box):
-            if type(b).__name__ in ("TableBox", "TableCellBox"):
+            kind = type(b).__name__  # tables and cells, and the charts (inline SVG: replaced boxes)
+            kinds.add(kind)
+            if kind in ("TableBox", "TableCellBox") or kind.endswith("ReplacedBox"):
                 excess = b.position_x + b.margin_width() - right
                 if excess > 1:
                     over.append((number, b.element_tag, round(excess)))
     assert not over, over[:5]
+    assert any(kind.endswith("ReplacedBox") for kind in kinds), "no chart was laid out"

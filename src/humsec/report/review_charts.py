@@ -154,7 +154,9 @@ def left_behind_chart(groups: pd.DataFrame, *, measure: str, k: float, title: st
     )
     d["status"] = np.where(d["left_behind"], "left behind", "not shown to differ")
     d = d.sort_values("estimate", ascending=False)
-    base = alt.Chart(d, title=title).encode(y=alt.Y("unit:N", sort=list(d["unit"]), title=None))
+    # labelLimit=0: a group's full name (Vega-Lite cuts labels at 180 px by default)
+    y = alt.Y("unit:N", sort=list(d["unit"]), title=None, axis=alt.Axis(labelLimit=0))
+    base = alt.Chart(d, title=title).encode(y=y)
     rules = base.mark_rule().encode(
         x=alt.X("ci_low:Q", title=measure), x2="ci_high:Q", color="status:N"
     )
