@@ -373,3 +373,34 @@ def test_phi_and_r0_ses_match_r_survey_svycontrast(syn_cdta, syn_spec):
     for col in ("joint_se", "phi_se", "r0_se"):
         np.testing.assert_allclose(both[col], both[f"{col}_r"], rtol=1e-12)
     np.testing.assert_array_equal(both["cramers_v_se"], both["phi_se"])
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("d_nutr", "d_satt"), ("d_nutr", "d_cm"), ("d_satt", "d_elct")]
+)
+def test_reweight_ses_are_those_of_the_pairs_own_complete_cases(syn_cdta, syn_spec, a, b):
+    """Under ``reweight`` a pair's population is the persons observed in both: every estimate and SE
+    equals that of a survey cut to those persons (d_nutr and d_satt are missing for different people)."""
+    import dataclasses
+
+    full = co_deprivation(
+        dataclasses.replace(syn_spec, missing="reweight"), syn_cdta, censored=False
+    )
+    alone = {
+        "dimensions": {"first": [a], "second": [b]},
+        "k": [50],
+        "design": {"weight": "weight", "strata": "stratum", "psu": "psu"},
+        "time": {"round": "t", "year": "year"},
+    }
+    cut = co_deprivation(alone, syn_cdta.dropna(subset=[a, b]), censored=False)
+    cols = ["h_a", "h_b", "joint", "joint_se", "p_b_given_a_se", "phi", "phi_se", "r0", "r0_se"]  # fmt: skip
+    for t in ("1", "2"):
+        got, want = (
+            _row(f[f["time"] == t], "uncensored", a, b) for f in (full.to_frame(), cut.to_frame())
+        )
+        assert (
+            got["n"]
+            == want["n"]
+            == syn_cdta[syn_cdta["t"] == int(t)][[a, b]].notna().all(axis=1).sum()
+        )
+        np.testing.assert_allclose(got[cols].astype(float), want[cols].astype(float), rtol=1e-12)
