@@ -15,7 +15,9 @@ in a presence-only 3W, is taken as unmet only when nobody works there). An area 
   (natural conveners); ``sectors_without_partner``: sectors where nobody works;
 - ``evidence``: the gap table rows (``gap_rank``) the suggestion rests on.
 
-Suggestions are ranked by ``people_unreached``.
+Suggestions are ranked by ``people_unreached``. With survey microdata,
+:func:`humsec.analysis.response_multiple.add_multiple_needs` adds how many people have several of
+an area's unmet needs at once (``people_multiple_needs``), the people a joint programme serves.
 
 >>> import pandas as pd
 >>> gaps = pd.DataFrame({"area": ["A", "A", "B"], "sector": ["Health", "WASH", "Health"],
@@ -106,6 +108,7 @@ def joint_programmes(
         row = {
             "area": area,
             "sectors": "; ".join(part["sector"].astype(str)),
+            "sector_keys": "; ".join(keys),
             "n_sectors": len(part),
             "people_unreached": float(part["gap_score"].max()),
             "people_unreached_sum": float(part["gap_score"].sum()),
@@ -127,6 +130,7 @@ def joint_programmes(
         "area",
         "area_name",
         "sectors",
+        "sector_keys",
         "n_sectors",
         "people_unreached",
         "people_unreached_sum",

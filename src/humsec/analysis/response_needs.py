@@ -32,10 +32,10 @@ import pandas as pd
 
 from humsec.exceptions import ColumnNotFoundError, DataError, describe_rows
 
-__all__ = ["needs_from_af"]
+__all__ = ["needs_from_af", "population_table"]
 
 
-def _population(population: Any, source: str) -> pd.DataFrame:
+def population_table(population: Any, source: str) -> pd.DataFrame:
     """(area, population[, pcode]) from a frame or a mapping area → population."""
     if isinstance(population, Mapping):
         return pd.DataFrame({"area": list(population), "population": list(population.values())})
@@ -95,7 +95,7 @@ def needs_from_af(
     for col in ("ci_low", "ci_high"):
         if col not in d.columns:
             d[col] = np.nan
-    pop = _population(population, population_source)
+    pop = population_table(population, population_source)
     parts = [d[d["measure"] == "H"].assign(sector="multidimensional")]
     sectors = dict(sectors or {})
     unknown = sorted(set(sectors) - set(d.loc[d["measure"] == "hdk", "indicator"].astype(str)))

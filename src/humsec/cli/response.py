@@ -348,20 +348,57 @@ def response_joint_command(
     leads: Path | None = typer.Option(
         None, "--leads", help="YAML sector: [lead agencies] (default: the IASC cluster leads)."
     ),
+    pcodes: bool = typer.Option(
+        True, "--pcodes/--no-pcodes", help="Check area codes against the shipped OCHA COD P-codes."
+    ),
+    survey: Path | None = typer.Option(
+        None, "--survey", help="Survey microdata: adds the people with several unmet needs at once."
+    ),
+    spec: Path | None = typer.Option(None, "--spec", help="AF specification of --survey (YAML)."),
+    over: str = typer.Option("", "--over", help="Survey column naming the areas (with --survey)."),
+    k: float | None = typer.Option(
+        None, "--k", help="Poverty cutoff k in percent (with --survey)."
+    ),
+    sectors: str = typer.Option(
+        "", "--sectors", help="Indicator-to-sector map (with --survey): d_wtr=WASH,d_cm=Health,..."
+    ),
+    population: Path | None = typer.Option(
+        None, "--population", help="CSV area, population [, pcode] (with --survey)."
+    ),
+    multiple_min: int = typer.Option(
+        2, "--multiple-min", help="'Several' unmet needs means at least this many (with --survey)."
+    ),
 ) -> None:
     """Suggested joint programmes: areas where several sectors fall short, the mandates needed and
-    the organisations already there."""
+    the organisations already there; with --survey, how many people have several of those unmet
+    needs at once (the people a joint programme serves)."""
     from humsec.analysis.response_gaps import parse_columns, response_gaps
     from humsec.analysis.response_joint import cluster_leads, joint_programmes
     from humsec.datasets.places import load_pcodes
 
+    survey_options = {
+        "--spec": spec,
+        "--over": over,
+        "--k": k,
+        "--sectors": sectors,
+        "--population": population,
+    }
+    lacking = [name for name, value in survey_options.items() if value in (None, "")]
+    if survey is not None and lacking:
+        _fail(HumsecError(f"--survey needs {', '.join(lacking)} as well."))
+        return
+    if survey is None and len(lacking) < len(survey_options):
+        given = [name for name in survey_options if name not in lacking]
+        _fail(HumsecError(f"{', '.join(given)} only apply with --survey (the survey microdata)."))
+        return
+    report: list[str] = []
     try:
         result = response_gaps(
             activities,
             needs,
             columns=parse_columns(columns) or None,
             needs_columns=parse_columns(needs_columns) or None,
-            pcodes=load_pcodes(),
+            pcodes=load_pcodes() if pcodes else None,
         )
         table = joint_programmes(
             result.table,
@@ -370,15 +407,44 @@ def response_joint_command(
             min_sectors=min_sectors,
             leads=cluster_leads(leads),
         )
+        if survey is not None:
+            from humsec.analysis.response_multiple import (
+                add_multiple_needs,
+                multiple_needs,
+                unmet_sectors,
+            )
+            from humsec.io.tagged import read_tagged
+
+            # checked above; the asserts narrow the types
+            assert spec is not None
+            assert k is not None
+            assert population is not None
+            multiple = multiple_needs(
+                spec, survey, over=over, k=k, sectors=parse_columns(sectors),
+                population=read_tagged(population).frame, unmet=unmet_sectors(table),
+                min_sectors=multiple_min, population_source=str(population),
+            )  # fmt: skip
+            table = add_multiple_needs(table, multiple)
+            report = multiple.notes
     except (HumsecError, ValueError) as exc:
         _fail(exc)
         return
     if out is not None:
         write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
     notes(result.report)
+    notes(report)
     stdout.print(f"{len(table)} suggested joint programme(s)", markup=False)
     shown = ["rank", "area", "sectors", "people_unreached", "lead_agencies", "conveners"]
-    stdout.print(table[shown].head(10).to_string(index=False), highlight=False, markup=False)
+    if "people_multiple_needs" in table.columns:
+        shown.insert(4, "people_multiple_needs")
+        stdout.print(
+            f"people_multiple_needs: people with several unmet needs (at least {multiple_min} of the "
+            f"area's unmet sectors, among the multidimensionally insecure at k = {k:g}%)",
+            markup=False,
+        )
+    stdout.print(
+        table[shown].head(10).round(0).to_string(index=False), highlight=False, markup=False
+    )
 
 
 @response_app.command("trends")

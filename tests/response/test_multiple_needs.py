@@ -1,0 +1,207 @@
+"""People with several unmet needs at once: R `survey` reference, identities, joint programmes, CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import humsec
+from humsec.analysis.response_joint import joint_programmes
+from humsec.analysis.response_multiple import add_multiple_needs, multiple_needs, unmet_sectors
+from humsec.cli.main import app
+from humsec.exceptions import DataError, HumsecError
+
+REFERENCE = Path(__file__).parent / "multiple_needs_reference"
+SECTORS = {"d_cm": "Health", "d_nutr": "Nutrition", "d_wtr": "WASH", "d_sani": "WASH",
+           "d_satt": "Education", "d_educ": "Education"}  # fmt: skip
+
+
+def _unmet() -> dict[str, list[str]]:
+    u = pd.read_csv(REFERENCE / "unmet.csv", dtype=str)
+    return {region: list(part["sector_key"]) for region, part in u.groupby("region")}
+
+
+@pytest.mark.parametrize("weights", ["w1", "w2"])
+def test_shares_and_ses_match_r_survey(syn_cdta, syn_spec, weights):
+    """Every region × round × min_sectors × censored of the R reference (make_reference.R): the
+    estimate, its design SE and n; w2 has unequal weights (the shipped survey's are all 1)."""
+    ref = pd.read_csv(REFERENCE / "reference.csv", dtype={"region": str})
+    ref = ref[ref["weights"] == weights]
+    data = syn_cdta.copy()
+    if weights == "w2":
+        data["weight"] = 1 + (data["psu"] % 7) / 2
+    sets = _unmet()
+    checked = 0
+    for (t, m, censored), want in ref.groupby(["round", "min_sectors", "censored"]):
+        got = multiple_needs(
+            syn_spec, data, over="region", k=33, sectors=SECTORS, unmet=sets,
+            min_sectors=int(m), censored=bool(censored), time=t,
+        ).table.set_index("group")  # fmt: skip
+        want = want.set_index("region")
+        assert sorted(got.index) == sorted(want.index)
+        got = got.loc[want.index]
+        np.testing.assert_array_equal(got["n"], want["n"])
+        short = got["n_sectors"] < m  # nobody can have m of fewer sectors: no estimate, not 0
+        assert got.loc[short, "share"].isna().all()
+        assert (want.loc[short, "estimate"] == 0).all()
+        np.testing.assert_allclose(
+            got.loc[~short, "share"], want.loc[~short, "estimate"], rtol=1e-12, atol=1e-15
+        )
+        np.testing.assert_allclose(
+            got.loc[~short, "share_se"], want.loc[~short, "se"], rtol=1e-9, atol=1e-15
+        )
+        checked += int((~short).sum())
+    assert checked == 240 - 2 * 2 * 6  # 6 regions have two unmet sectors: no m = 3 estimate
+
+
+def test_by_hand_with_pcodes_missing_cells_and_notes():
+    survey = pd.DataFrame(
+        {
+            "d_wtr": [1, 1, 0, 1, 1.0], "d_sani": [0, 1, 0, 0, np.nan], "d_cm": [1, 1, 0, 1, 1],
+            "region": ["A", "A", "A", "B", "B"], "w": [1.0, 3.0, 2.0, 1.0, 1.0],
+            "psu": [1, 2, 3, 4, 5], "stratum": [1, 1, 1, 1, 1],
+        }
+    )  # fmt: skip
+    spec = {"dimensions": {"living": ["d_wtr", "d_sani"], "health": ["d_cm"]}, "k": [50],
+            "design": {"weight": "w", "psu": "psu", "strata": "stratum"}, "missing": "reweight"}  # fmt: skip
+    pop = pd.DataFrame({"area": ["A", "B"], "pcode": ["XX01", "XX02"], "population": [600, 20]})
+    res = multiple_needs(
+        spec, survey, over="region", k=50, population=pop,
+        sectors={"d_wtr": "WASH", "d_sani": "WASH", "d_cm": "Health"},
+        unmet={"XX01": ["WASH", "Health"], "XX02": ["Health", "Protection"], "XX99": ["WASH"]},
+    )  # fmt: skip
+    t = res.table.set_index("area")
+    # A: persons 1 (w 1) and 2 (w 3) deprived in WASH and health, person 3 (w 2) in neither → 4/6
+    assert t.loc["XX01", "share"] == pytest.approx(4 / 6)
+    assert t.loc["XX01", "people"] == pytest.approx(400)
+    assert t.loc["XX01", "sectors"] == "health; wash"
+    # B: only health is measured among its unmet sectors: fewer than 2, so no estimate
+    assert np.isnan(t.loc["XX02", "share"]) and t.loc["XX02", "n_sectors"] == 1
+    notes = " | ".join(res.notes)
+    assert "['XX99']" in notes and "['protection']" in notes and "lower bounds" in notes
+    with pytest.raises(HumsecError, match="d_hsg"):
+        multiple_needs(spec, survey, over="region", k=50, sectors={"d_hsg": "Shelter"})
+    with pytest.raises(DataError, match="No population"):
+        multiple_needs(
+            spec, survey, over="region", k=50, sectors={"d_cm": "Health"}, population={"A": 5}
+        )
+
+
+@st.composite
+def small_surveys(draw):
+    n = draw(st.integers(8, 40))
+    bits = st.lists(st.integers(0, 1), min_size=n, max_size=n)
+    return pd.DataFrame(
+        {
+            "a": draw(bits), "b": draw(bits), "c": draw(bits),
+            "region": draw(st.lists(st.sampled_from(["N", "S"]), min_size=n, max_size=n)),
+            "w": draw(st.lists(st.floats(0.5, 5), min_size=n, max_size=n)),
+            "psu": np.arange(n) // 2, "stratum": 1,
+        }
+    )  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_surveys(), st.sampled_from([20.0, 50.0, 100.0]))
+def test_identities(frame, k):
+    """Shares fall as min_sectors rises and censoring only removes people; with one sector of one
+    indicator, min_sectors=1 is that indicator's (censored) headcount from the AF engine."""
+    assume(frame["region"].nunique() == 2)
+    spec = {"dimensions": {"x": ["a"], "y": ["b"], "z": ["c"]}, "k": [k],
+            "design": {"weight": "w", "psu": "psu", "strata": "stratum", "lonely_psu": "adjust"}}  # fmt: skip
+    sectors = {"a": "Health", "b": "WASH", "c": "Education"}
+    share = {
+        (m, c): multiple_needs(spec, frame, over="region", k=k, sectors=sectors, min_sectors=m, censored=c)
+        .table.set_index("group")["share"]
+        for m in (1, 2, 3) for c in (True, False)
+    }  # fmt: skip
+    for c in (True, False):
+        assert (share[(1, c)] >= share[(2, c)] - 1e-12).all()
+        assert (share[(2, c)] >= share[(3, c)] - 1e-12).all()
+    for m in (1, 2, 3):
+        assert (share[(m, True)] <= share[(m, False)] + 1e-12).all()
+    af = humsec.AlkireFoster(spec).fit(frame, over=["region"]).to_frame()
+    af = af[(af["over"] == "region") & (af["indicator"] == "a")].set_index("group")
+    for measure, censored in (("hdk", True), ("hd", False)):
+        one = multiple_needs(spec, frame, over="region", k=k, sectors={"a": "Health"}, min_sectors=1,
+                             censored=censored).table.set_index("group")  # fmt: skip
+        want = af[af["measure"] == measure]["estimate"]
+        np.testing.assert_allclose(one["share"], want.loc[one.index], atol=1e-12)
+
+
+def test_joint_programmes_gain_the_people_with_several_needs(syn_cdta, syn_spec):
+    """Each suggestion gains its people with several unmet needs (with CI) right after the gap
+    columns, estimated over the suggestion's own sectors."""
+    sets = _unmet()
+    rows = [(r, s) for r, keys in sets.items() for s in keys]
+    gaps = pd.DataFrame(
+        {
+            "area": [r for r, _ in rows], "sector": [s.title() for _, s in rows], "sector_key": [s for _, s in rows],
+            "people_in_need": 500.0, "coverage": 0.1, "n_orgs": 1, "gap_score": 450.0, "gap_rank": 1,
+        }
+    )  # fmt: skip
+    joint = joint_programmes(gaps)
+    assert set(unmet_sectors(joint)) == set(sets)
+    multiple = multiple_needs(
+        syn_spec, syn_cdta, over="region", k=33, sectors=SECTORS, unmet=unmet_sectors(joint),
+        population=dict.fromkeys(sets, 10000),
+    )  # fmt: skip
+    both = add_multiple_needs(joint, multiple)
+    assert (
+        list(both.columns[: both.columns.get_loc("people_multiple_needs")])[-1]
+        == "people_unreached_sum"
+    )
+
+    def as_set(column: str) -> list[set[str]]:
+        return [set(v.split("; ")) for v in both[column]]
+
+    assert as_set("multiple_needs_sectors") == as_set("sector_keys")
+    assert len(both) == len(joint) and both["people_multiple_needs"].notna().all()
+    assert (both["people_multiple_needs_low"] <= both["people_multiple_needs"]).all()
+    assert (both["people_multiple_needs"] <= both["people_multiple_needs_high"]).all()
+    assert (both["people_multiple_needs"] > 0).all()
+
+
+def test_cli_joint_with_a_survey(tmp_path, syn_cdta, syn_spec):
+    runner = CliRunner()
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(yaml.safe_dump(syn_spec.to_dict()))
+    syn_cdta.to_csv(tmp_path / "survey.csv", index=False)
+    regions = sorted(syn_cdta["region"].astype(str).unique())
+    pd.DataFrame({"area": regions, "population": 10_000}).to_csv(tmp_path / "pop.csv", index=False)
+    needs = pd.DataFrame({"area": np.repeat(regions, 2), "sector": ["WASH", "Health"] * len(regions),
+                          "people_in_need": 1000})  # fmt: skip
+    needs.to_csv(tmp_path / "needs.csv", index=False)
+    pd.DataFrame({"area": [regions[0]], "sector": ["WASH"], "org": ["X"], "reached": [900]}).to_csv(
+        tmp_path / "acts.csv", index=False
+    )
+    args = ["response", "joint", str(tmp_path / "acts.csv"), str(tmp_path / "needs.csv"), "--no-pcodes",
+            "--columns", "area=area,sector=sector,org=org,reached=reached", "--out", str(tmp_path / "j.csv")]  # fmt: skip
+    survey_args = ["--survey", str(tmp_path / "survey.csv"), "--spec", str(spec_file), "--over", "region",
+                   "--k", "33", "--sectors", "d_wtr=WASH,d_sani=WASH,d_cm=Health",
+                   "--population", str(tmp_path / "pop.csv")]  # fmt: skip
+    res = runner.invoke(app, [*args, *survey_args])
+    assert res.exit_code == 0, res.output
+    out = pd.read_csv(tmp_path / "j.csv", dtype={"area": str}).set_index("area")
+    # WASH is met in the first region: one unmet sector there, no suggestion
+    assert regions[0] not in out.index and len(out) == len(regions) - 1
+    lib = multiple_needs(syn_spec, syn_cdta, over="region", k=33, sectors={"d_wtr": "WASH", "d_sani": "WASH",
+                         "d_cm": "Health"}, population=dict.fromkeys(regions, 10000)).table.set_index("area")  # fmt: skip
+    np.testing.assert_allclose(
+        out["people_multiple_needs"], lib.loc[out.index, "people"], rtol=1e-12
+    )
+    assert "people with several unmet needs" in res.output
+    args[-1] = str(tmp_path / "j2.csv")
+    partial = runner.invoke(app, [*args, "--survey", str(tmp_path / "survey.csv")])
+    assert partial.exit_code == 2, partial.output
+    assert "--survey needs --spec, --over, --k, --sectors, --population" in partial.output
+    stray = runner.invoke(app, [*args, "--k", "33"])
+    assert stray.exit_code == 2 and "--k only apply with --survey" in stray.output
+    assert not (tmp_path / "j2.csv").exists()
