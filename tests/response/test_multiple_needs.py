@@ -205,3 +205,25 @@ def test_cli_joint_with_a_survey(tmp_path, syn_cdta, syn_spec):
     stray = runner.invoke(app, [*args, "--k", "33"])
     assert stray.exit_code == 2 and "--k only apply with --survey" in stray.output
     assert not (tmp_path / "j2.csv").exists()
+
+
+def test_real_survey_from_a_file_matches_r_survey():
+    """R survey's apiclus1 (real California school data, a one-stage cluster sample): read from the
+    gzipped CSV with its own column names (``sch.wide``) and Yes/No categories, cutoffs in the spec."""
+    folder = REFERENCE / "apiclus1"
+    ref = pd.read_csv(folder / "reference.csv")
+    sectors = {"d_sch": "Education", "d_awd": "Education", "d_meal": "Food", "d_ell": "Protection"}
+    for (m, censored), want in ref.groupby(["min_sectors", "censored"]):
+        got = multiple_needs(
+            folder / "spec.yaml", folder / "apiclus1.csv.gz", over="stype", k=40, sectors=sectors,
+            min_sectors=int(m), censored=bool(censored),
+        ).table.set_index("group")  # fmt: skip
+        want = want.set_index("stype")
+        assert got.loc[want.index, "sectors"].eq("education; food; protection").all()
+        np.testing.assert_array_equal(got.loc[want.index, "n"], want["n"])
+        np.testing.assert_allclose(
+            got.loc[want.index, "share"], want["estimate"], rtol=1e-12, atol=1e-15
+        )
+        np.testing.assert_allclose(
+            got.loc[want.index, "share_se"], want["se"], rtol=1e-9, atol=1e-15
+        )
