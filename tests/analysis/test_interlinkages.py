@@ -404,3 +404,19 @@ def test_reweight_ses_are_those_of_the_pairs_own_complete_cases(syn_cdta, syn_sp
             == syn_cdta[syn_cdta["t"] == int(t)][[a, b]].notna().all(axis=1).sum()
         )
         np.testing.assert_allclose(got[cols].astype(float), want[cols].astype(float), rtol=1e-12)
+
+
+def test_ses_on_real_data_match_r_survey():
+    """R survey's apiclus1 (real school data, a one-stage cluster sample without strata), read from a
+    file with cutoffs in the spec; uncensored and censored at k = 40 (``make_reference_apiclus1.R``)."""
+    folder = Path(__file__).parents[1] / "response" / "multiple_needs_reference" / "apiclus1"
+    ref = pd.read_csv(
+        Path(__file__).parent / "interlinkage_se_reference" / "reference_apiclus1.csv"
+    )
+    got = co_deprivation(folder / "spec.yaml", folder / "apiclus1.csv.gz").to_frame()
+    both = ref.merge(got, on=["version", "indicator_a", "indicator_b"], suffixes=("_r", ""))
+    assert len(both) == len(ref) == 20
+    for col in ("joint", "phi", "r0"):
+        np.testing.assert_allclose(both[col], both[f"{col}_r"], rtol=1e-12, atol=1e-15)
+    for col in ("joint_se", "phi_se", "r0_se"):  # R0 = 1 (d_sch within d_awd) has SE 0 both ways
+        np.testing.assert_allclose(both[col], both[f"{col}_r"], rtol=1e-9, atol=1e-15)
