@@ -372,7 +372,23 @@ def test_phi_and_r0_ses_match_r_survey_svycontrast(syn_cdta, syn_spec):
         np.testing.assert_allclose(both[col], both[f"{col}_r"], rtol=1e-12, atol=1e-15)
     for col in ("joint_se", "phi_se", "r0_se"):
         np.testing.assert_allclose(both[col], both[f"{col}_r"], rtol=1e-12)
+    assert (both["phi"].abs() > 0).all()  # away from the kink V's SE is φ's
     np.testing.assert_array_equal(both["cramers_v_se"], both["phi_se"])
+
+
+def test_cramers_v_has_no_se_at_phi_zero():
+    """V = |φ| has a kink at φ = 0: no delta-method SE there (φ keeps its own)."""
+    df = pd.DataFrame(
+        {"a": [1, 1, 0, 0] * 3, "b": [1, 0, 1, 0] * 3, "w": 1.0, "psu": range(12), "s": 1}
+    )
+    spec = {
+        "dimensions": {"x": ["a"], "y": ["b"]},
+        "k": [50],
+        "design": {"weight": "w", "psu": "psu", "strata": "s"},
+    }
+    row = _row(co_deprivation(spec, df, censored=False).to_frame(), "uncensored", "a", "b")
+    assert row["phi"] == 0 and row["cramers_v"] == 0
+    assert row["phi_se"] > 0 and np.isnan(row["cramers_v_se"])
 
 
 @pytest.mark.parametrize(

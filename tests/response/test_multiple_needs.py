@@ -14,7 +14,12 @@ from typer.testing import CliRunner
 
 import humsec
 from humsec.analysis.response_joint import joint_programmes
-from humsec.analysis.response_multiple import add_multiple_needs, multiple_needs, unmet_sectors
+from humsec.analysis.response_multiple import (
+    add_multiple_needs,
+    multiple_needs,
+    parse_sectors,
+    unmet_sectors,
+)
 from humsec.cli.main import app
 from humsec.exceptions import DataError, HumsecError
 
@@ -85,7 +90,18 @@ def test_by_hand_with_pcodes_missing_cells_and_notes():
     # B: only health is measured among its unmet sectors: fewer than 2, so no estimate
     assert np.isnan(t.loc["XX02", "share"]) and t.loc["XX02", "n_sectors"] == 1
     notes = " | ".join(res.notes)
-    assert "['XX99']" in notes and "['protection']" in notes and "lower bounds" in notes
+    assert "['XX99']" in notes and "['protection']" in notes
+    assert "1 person(s) miss a sector indicator" in notes and "too low or too high" in notes
+    uncensored = multiple_needs(
+        spec, survey, over="region", k=50, sectors={"d_wtr": "WASH", "d_sani": "WASH", "d_cm": "Health"},
+        censored=False, unmet={"A": ["WASH", "Health"]},
+    )  # fmt: skip
+    assert not any("miss a sector indicator" in n for n in uncensored.notes)  # the gap is in B
+    uncensored = multiple_needs(
+        spec, survey, over="region", k=50, sectors={"d_wtr": "WASH", "d_sani": "WASH", "d_cm": "Health"},
+        censored=False,
+    )  # fmt: skip
+    assert any("lower bounds" in n for n in uncensored.notes)
     with pytest.raises(HumsecError, match="d_hsg"):
         multiple_needs(spec, survey, over="region", k=50, sectors={"d_hsg": "Shelter"})
     with pytest.raises(DataError, match="No population"):
@@ -197,13 +213,18 @@ def test_cli_joint_with_a_survey(tmp_path, syn_cdta, syn_spec):
     np.testing.assert_allclose(
         out["people_multiple_needs"], lib.loc[out.index, "people"], rtol=1e-12
     )
-    assert "people with several unmet needs" in res.output
+    assert "people in need in at least 2 of the area's unmet sectors" in res.output
     args[-1] = str(tmp_path / "j2.csv")
     partial = runner.invoke(app, [*args, "--survey", str(tmp_path / "survey.csv")])
     assert partial.exit_code == 2, partial.output
     assert "--survey needs --spec, --over, --k, --sectors, --population" in partial.output
-    stray = runner.invoke(app, [*args, "--k", "33"])
-    assert stray.exit_code == 2 and "--k only apply with --survey" in stray.output
+    stray = runner.invoke(app, [*args, "--k", "33", "--multiple-min", "3"])
+    assert stray.exit_code == 2 and "--k, --multiple-min only apply with --survey" in stray.output
+    bad = runner.invoke(
+        app,
+        [*args, *survey_args[:-2], "--population", str(tmp_path / "pop.csv"), "--sectors", "d_wtr"],
+    )
+    assert bad.exit_code == 2 and "expected indicator=sector" in bad.output
     assert not (tmp_path / "j2.csv").exists()
 
 
@@ -227,3 +248,149 @@ def test_real_survey_from_a_file_matches_r_survey():
         np.testing.assert_allclose(
             got.loc[want.index, "share_se"], want["se"], rtol=1e-9, atol=1e-15
         )
+
+
+SMALL = {"dimensions": {"water": ["d_wtr"], "health": ["d_cm"]}, "k": [50],
+         "design": {"weight": "w", "psu": "psu", "strata": "stratum"}}  # fmt: skip
+TWO = {"d_wtr": "WASH", "d_cm": "Health"}
+
+
+def _rounds_survey() -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    n = 60
+    d = pd.DataFrame(
+        {
+            "d_wtr": rng.integers(0, 2, n), "d_cm": rng.integers(0, 2, n), "region": ["A", "B"] * (n // 2),
+            "w": 1.0, "psu": np.arange(n) // 2, "stratum": 1, "t": np.repeat([1, 2, 3], n // 3),
+        }
+    )  # fmt: skip
+    d.loc[d["t"] == 3, ["d_wtr", "d_cm"]] = 1  # endline: everybody deprived in both
+    return d
+
+
+def test_the_latest_round_is_the_last_in_round_order_not_in_alphabetical_order():
+    spec = {**SMALL, "time": {"round": "t"}}
+    labels = {"t": {1: "baseline", 2: "midline", 3: "endline"}}
+    latest = multiple_needs(
+        spec, _rounds_survey(), over="region", k=50, sectors=TWO, value_labels=labels
+    )
+    assert set(latest.table["time"]) == {"endline"} and (latest.table["share"] == 1).all()
+    mid = multiple_needs(
+        spec,
+        _rounds_survey(),
+        over="region",
+        k=50,
+        sectors=TWO,
+        value_labels=labels,
+        time="midline",
+    )
+    assert set(mid.table["time"]) == {"midline"} and (mid.table["share"] < 1).all()
+    with pytest.raises(HumsecError, match="rounds \\['baseline', 'midline', 'endline'\\]"):
+        multiple_needs(
+            spec,
+            _rounds_survey(),
+            over="region",
+            k=50,
+            sectors=TWO,
+            value_labels=labels,
+            time="end",
+        )
+    with pytest.raises(HumsecError, match="no rounds"):
+        multiple_needs(SMALL, _rounds_survey(), over="region", k=50, sectors=TWO, time=1)
+
+
+def test_needs_from_af_takes_the_last_round_in_the_engines_order():
+    from humsec.analysis.response_needs import needs_from_af
+
+    d = _rounds_survey()
+    d["t"] = d["t"].map({1: 8, 2: 9, 3: 10})  # as text, "9" sorts after "10"
+    af = humsec.AlkireFoster({**SMALL, "time": {"round": "t"}}).fit(d, over=["region"]).to_frame()
+    needs = needs_from_af(af, {"A": 100, "B": 100}, over="region", k=50, sectors=TWO)
+    assert (
+        needs.loc[needs["sector"] == "multidimensional", "people_in_need"] == 100
+    ).all()  # round 10
+
+
+def test_an_area_without_persons_in_the_round_gets_a_row_and_a_note():
+    d = _rounds_survey()
+    d = d[~((d["region"] == "B") & (d["t"] == 3))]
+    res = multiple_needs({**SMALL, "time": {"round": "t"}}, d, over="region", k=50, sectors=TWO)
+    t = res.table.set_index("area")
+    assert t.loc["B", "n"] == 0 and np.isnan(t.loc["B", "share"]) and t.loc["A", "share"] == 1
+    assert any("nobody of ['B']" in n for n in res.notes)
+    assert any("fewer than 30 persons" in n and "A (n = 10)" in n for n in res.notes)
+
+
+def test_population_tables_are_checked():
+    d = _rounds_survey()
+    with pytest.raises(
+        DataError, match=r"'area' of pop.csv must name each area once; \['A'\] repeat at rows 1, 3"
+    ):
+        multiple_needs(SMALL, d, over="region", k=50, sectors=TWO, population_source="pop.csv",
+                       population=pd.DataFrame({"area": ["A", "B", "A"], "population": [1, 2, 3]}))  # fmt: skip
+    with pytest.raises(DataError, match="'pcode' of"):
+        multiple_needs(SMALL, d, over="region", k=50, sectors=TWO,
+                       population=pd.DataFrame({"area": ["A", "B"], "pcode": ["P1", "P1"], "population": [1, 2]}))  # fmt: skip
+    with pytest.raises(
+        DataError, match=r"No population for the region group\(s\) \['B'\] in pop.csv"
+    ):
+        multiple_needs(
+            SMALL,
+            d,
+            over="region",
+            k=50,
+            sectors=TWO,
+            population={"A": 1},
+            population_source="pop.csv",
+        )
+    numeric = d.assign(region=d["region"].map({"A": 1, "B": 2}))
+    res = multiple_needs(
+        SMALL, numeric, over="region", k=50, sectors=TWO, population={1: 10, 2: 20}
+    )
+    assert list(res.table["population"]) == [10, 20]
+
+
+def test_joint_areas_named_or_p_coded_meet_the_survey():
+    d = _rounds_survey()
+    pop = pd.DataFrame({"area": ["A", "B"], "pcode": ["XX01", "XX02"], "population": [100, 200]})
+    for names in (["A", "B"], ["XX01", "XX02"]):
+        gaps = pd.DataFrame(
+            {
+                "area": np.repeat(names, 2), "sector": ["Health", "WASH"] * 2, "sector_key": ["health", "wash"] * 2,
+                "people_in_need": 100.0, "coverage": 0.1, "n_orgs": 1, "gap_score": 90.0, "gap_rank": 1,
+            }
+        )  # fmt: skip
+        joint = joint_programmes(gaps)
+        res = multiple_needs(
+            SMALL, d, over="region", k=50, sectors=TWO, population=pop, unmet=unmet_sectors(joint)
+        )
+        both = add_multiple_needs(joint, res)
+        assert list(both["area"]) == names and both["people_multiple_needs"].notna().all()
+    other = pd.DataFrame(
+        {
+            "area": ["P9"],
+            "people": [1.0],
+            "people_low": [1.0],
+            "people_high": [1.0],
+            "sectors": ["wash"],
+        }
+    )
+    with pytest.raises(HumsecError, match="No area of the joint-programme table"):
+        add_multiple_needs(joint, other)
+
+
+def test_bad_arguments_get_clear_errors():
+    d = _rounds_survey()
+    with pytest.raises(HumsecError, match=r"\['d_wtr'\] are mapped to no sector name"):
+        multiple_needs(SMALL, d, over="region", k=50, sectors={"d_wtr": " ", "d_cm": "Health"})
+    with pytest.raises(HumsecError, match="integer"):
+        multiple_needs(SMALL, d, over="region", k=50, sectors=TWO, min_sectors=True)
+    res = multiple_needs(SMALL, d, over="region", k=50, sectors=TWO, min_sectors=np.int64(2))
+    assert (res.table["min_sectors"] == 2).all()
+    with pytest.raises(HumsecError, match="expected indicator=sector"):
+        parse_sectors("d_wtr")
+    assert (
+        multiple_needs(SMALL, d, over="region", k=50, sectors=TWO, unmet={})
+        .notes[-1]
+        .startswith("no area")
+    )

@@ -59,6 +59,8 @@ __all__ = [
     "pair_measures",
 ]
 
+#: |φ| at or below this is φ = 0, where V = |φ| has no derivative (and no delta-method SE)
+PHI_KINK = 1e-12
 #: measures of a pair that are symmetric (the matrix is filled both ways)
 SYMMETRIC = ("joint", "cramers_v", "phi", "r0")
 
@@ -376,7 +378,10 @@ def _pair_rows(
             "phi": measures["phi"],
             "phi_se": se_delta["phi"][ia, ib],
             "cramers_v": measures["cramers_v"],
-            "cramers_v_se": se_delta["phi"][ia, ib],  # V = |φ|: the same SE
+            # V = |φ|: φ's SE, except at φ = 0 where V has a kink (no derivative)
+            "cramers_v_se": np.where(
+                np.abs(measures["phi"]) > PHI_KINK, se_delta["phi"][ia, ib], np.nan
+            ),
             "r0": measures["r0"],
             "r0_se": se_delta["r0"][ia, ib],
             "n": n_pair[ia, ib].astype(np.int64),

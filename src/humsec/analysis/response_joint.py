@@ -16,8 +16,9 @@ in a presence-only 3W, is taken as unmet only when nobody works there). An area 
 - ``evidence``: the gap table rows (``gap_rank``) the suggestion rests on.
 
 Suggestions are ranked by ``people_unreached``. With survey microdata,
-:func:`humsec.analysis.response_multiple.add_multiple_needs` adds how many people have several of
-an area's unmet needs at once (``people_multiple_needs``), the people a joint programme serves.
+:func:`humsec.analysis.response_multiple.add_multiple_needs` adds how many people are in need in
+several of an area's unmet sectors at once (``people_multiple_needs``), the people a joint programme
+serves (people in need: what the 3W reaches is not subtracted).
 
 >>> import pandas as pd
 >>> gaps = pd.DataFrame({"area": ["A", "A", "B"], "sector": ["Health", "WASH", "Health"],

@@ -36,14 +36,24 @@ __all__ = ["needs_from_af", "population_table"]
 
 
 def population_table(population: Any, source: str) -> pd.DataFrame:
-    """(area, population[, pcode]) from a frame or a mapping area → population."""
+    """(area, population[, pcode]) from a frame or a mapping area → population; areas (and
+    P-codes) as stripped text, each once."""
     if isinstance(population, Mapping):
-        return pd.DataFrame({"area": list(population), "population": list(population.values())})
-    frame = pd.DataFrame(population).copy()
+        population = {"area": list(population), "population": list(population.values())}
+    frame = pd.DataFrame(population).reset_index(drop=True)
     missing = [c for c in ("area", "population") if c not in frame.columns]
     if missing:
         raise ColumnNotFoundError(missing, [str(c) for c in frame.columns], source)
-    frame["area"] = frame["area"].astype(str).str.strip()
+    for col in ("area", "pcode"):
+        if col not in frame.columns:
+            continue
+        frame[col] = frame[col].astype(str).str.strip()
+        twice = frame[col].duplicated(keep=False)
+        if twice.any():
+            raise DataError(
+                f"Column {col!r} of {source} must name each area once; "
+                f"{sorted(set(frame.loc[twice, col]))[:10]} repeat at {describe_rows(frame.index[twice.to_numpy()])}."
+            )
     frame["population"] = pd.to_numeric(frame["population"], errors="coerce")
     bad = frame["population"].isna() | (frame["population"] < 0)
     if bad.any():
@@ -82,7 +92,7 @@ def needs_from_af(
             f"The AF results have no subgroup estimates over {over!r}: run the estimation with --over {over}."
         )
     if "time" in d.columns and d["time"].notna().any():
-        rounds = sorted(d["time"].dropna().unique(), key=str)
+        rounds = list(dict.fromkeys(d["time"].dropna()))  # the engine writes rounds in their order
         chosen = rounds[-1] if time is None else time
         if str(chosen) not in {str(r) for r in rounds}:
             raise DataError(f"No AF round {chosen!r}; the results have rounds {rounds}.")

@@ -365,8 +365,11 @@ def response_joint_command(
     population: Path | None = typer.Option(
         None, "--population", help="CSV area, population [, pcode] (with --survey)."
     ),
-    multiple_min: int = typer.Option(
-        2, "--multiple-min", help="'Several' unmet needs means at least this many (with --survey)."
+    multiple_min: int | None = typer.Option(
+        None, "--multiple-min", help="'Several' needs means at least this many (with --survey; 2)."
+    ),
+    time: str | None = typer.Option(
+        None, "--time", help="Survey round to use (with --survey; default: the last)."
     ),
 ) -> None:
     """Suggested joint programmes: areas where several sectors fall short, the mandates needed and
@@ -387,10 +390,12 @@ def response_joint_command(
     if survey is not None and lacking:
         _fail(HumsecError(f"--survey needs {', '.join(lacking)} as well."))
         return
-    if survey is None and len(lacking) < len(survey_options):
-        given = [name for name in survey_options if name not in lacking]
+    optional = {"--multiple-min": multiple_min, "--time": time}
+    given = [n for n, v in {**survey_options, **optional}.items() if v not in (None, "")]
+    if survey is None and given:
         _fail(HumsecError(f"{', '.join(given)} only apply with --survey (the survey microdata)."))
         return
+    several = 2 if multiple_min is None else multiple_min
     report: list[str] = []
     try:
         result = response_gaps(
@@ -411,6 +416,7 @@ def response_joint_command(
             from humsec.analysis.response_multiple import (
                 add_multiple_needs,
                 multiple_needs,
+                parse_sectors,
                 unmet_sectors,
             )
             from humsec.io.tagged import read_tagged
@@ -420,9 +426,9 @@ def response_joint_command(
             assert k is not None
             assert population is not None
             multiple = multiple_needs(
-                spec, survey, over=over, k=k, sectors=parse_columns(sectors),
+                spec, survey, over=over, k=k, sectors=parse_sectors(sectors), time=time,
                 population=read_tagged(population).frame, unmet=unmet_sectors(table),
-                min_sectors=multiple_min, population_source=str(population),
+                min_sectors=several, population_source=str(population),
             )  # fmt: skip
             table = add_multiple_needs(table, multiple)
             report = multiple.notes
@@ -438,8 +444,8 @@ def response_joint_command(
     if "people_multiple_needs" in table.columns:
         shown.insert(4, "people_multiple_needs")
         stdout.print(
-            f"people_multiple_needs: people with several unmet needs (at least {multiple_min} of the "
-            f"area's unmet sectors, among the multidimensionally insecure at k = {k:g}%)",
+            f"people_multiple_needs: people in need in at least {several} of the area's unmet sectors "
+            f"(survey: the multidimensionally insecure at k = {k:g}%; what the 3W reaches is not subtracted)",
             markup=False,
         )
     stdout.print(
