@@ -49,6 +49,7 @@ __all__ = [
     "Forecaster",
     "PooledGBM",
     "QuantileGBM",
+    "linear_pool",
     "make_forecaster",
 ]
 
@@ -320,10 +321,15 @@ class PooledGBM:
 
     def predict(self, horizon: int) -> Forecast:
         model = self.gbm.predict(horizon)
-        history = self._history.predict(horizon).members
-        own = np.quantile(history, self.gbm.levels, axis=2).transpose(1, 2, 0)
-        members = np.sort(np.concatenate([model.members, own], axis=2), axis=2)
-        return Forecast(model.units, model.origin, members, self.name, model.contributions)
+        return linear_pool(model, self._history.predict(horizon), self.gbm.levels, self.name)
+
+
+def linear_pool(model: Forecast, history: Forecast, levels: np.ndarray, name: str) -> Forecast:
+    """Equal-weight pool of ``model``'s members and ``history``'s quantiles at ``levels`` (the same
+    number of members each), keeping ``model``'s drivers."""
+    own = np.quantile(history.members, levels, axis=2).transpose(1, 2, 0)
+    members = np.sort(np.concatenate([model.members, own], axis=2), axis=2)
+    return Forecast(model.units, model.origin, members, name, model.contributions)
 
 
 GBM_MODELS = ("lgbm_quantile", "lgbm_pool")  # the models that take QuantileGBM's options

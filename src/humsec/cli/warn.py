@@ -5,6 +5,8 @@ months before the test year and writes ``test_year, model, metric, value``.
 ``humsec warn forecast DATA --horizon 12 --out F.csv`` forecasts the months after the last one
 in DATA (``--samples N`` writes N draws per unit-month instead).
 ``humsec warn alerts DATA --out alerts.csv --html alerts.html`` applies the alert rules.
+``humsec warn tune DATA --before 2025 --out tune.csv --config model.yaml`` chooses the strong model's
+settings on the validation years before 2025; ``--config model.yaml`` uses them.
 """
 
 from __future__ import annotations
@@ -71,10 +73,30 @@ def _load(
     return panel, notes, b
 
 
-def _model(name: str, trees: int) -> Any:
+def _model(name: str, trees: int, config: Path | None = None) -> Any:
+    """A forecaster; a model file (``warn tune --config``) sets the options of the lgbm_* models."""
     from humsec.analysis.warn_models import GBM_MODELS, make_forecaster
 
-    return make_forecaster(name, n_estimators=trees) if name in GBM_MODELS else make_forecaster(name)
+    options: dict[str, Any] = {"n_estimators": trees}
+    if config is not None:
+        from humsec.analysis.warn_tune import load_model_config
+
+        options.update(load_model_config(config)[1])
+    return make_forecaster(name, **options) if name in GBM_MODELS else make_forecaster(name)
+
+
+def _configured(model: str, config: Path | None) -> str:
+    """The model a model file names, else ``model``."""
+    if config is None:
+        return model
+    from humsec.analysis.warn_tune import load_model_config
+
+    return load_model_config(config)[0]
+
+
+CONFIG_HELP = (
+    "Model file from `warn tune --config`: its model and options (they win over --model, --trees)."
+)
 
 
 @warn_app.command("backtest")
@@ -82,15 +104,22 @@ def backtest_command(
     data: Path = typer.Argument(..., help=DATA_HELP),
     unit: str = typer.Option("country", "--unit", help="country or admin1 (for event files)."),
     test_year: list[int] = typer.Option(..., "--test-year", help="Test year(s); one origin each."),
-    out: Path = typer.Option(..., "--out", help="Scores table (CSV): test_year, model, metric, value."),
+    out: Path = typer.Option(
+        ..., "--out", help="Scores table (CSV): test_year, model, metric, value."
+    ),
     models: list[str] = typer.Option(
-        ["zero", "no_change", "hist_12", "hist_24", "lgbm_quantile", "lgbm_pool"], "--model", help="Model(s)."
+        ["zero", "no_change", "hist_12", "hist_24", "lgbm_quantile", "lgbm_pool"],
+        "--model",
+        help="Model(s).",
     ),
     value: str = typer.Option("fatalities", "--value", help="Value column of a long panel."),
     boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
     name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
     pit: Path | None = typer.Option(None, "--pit", help="Also write the PIT histograms (CSV)."),
     trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_*)."),
+    config: Path | None = typer.Option(
+        None, "--config", help="Model file from `warn tune`: options of the lgbm_* models."
+    ),
 ) -> None:
     """Fit on months before each test year; score MAE, RMSE_log1p, CRPS, Brier, AUC."""
     from humsec.analysis.warn_scores import rolling_backtest
@@ -98,7 +127,7 @@ def backtest_command(
     try:
         panel, notes, _ = _load(data, unit, value, boundaries, name_property)
         _note(notes)
-        bt = rolling_backtest(panel, test_year, [_model(m, trees) for m in models])
+        bt = rolling_backtest(panel, test_year, [_model(m, trees, config) for m in models])
     except HumsecError as exc:
         _fail(exc)
         return
@@ -108,8 +137,10 @@ def backtest_command(
     Console(soft_wrap=True).print(bt.table().round(4).to_string(), highlight=False, markup=False)
 
 
-def _fit_forecast(panel: Any, model: str, horizon: int, trees: int) -> Any:
-    forecaster = _model(model, trees)
+def _fit_forecast(
+    panel: Any, model: str, horizon: int, trees: int, config: Path | None = None
+) -> Any:
+    forecaster = _model(_configured(model, config), trees, config)
     if hasattr(forecaster, "horizon"):
         forecaster.horizon = horizon
     return forecaster.fit(panel).predict(horizon)
@@ -130,12 +161,13 @@ def forecast_command(
     name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
     seed: int = typer.Option(0, "--seed", help="Seed of the draws."),
     trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_*)."),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
 ) -> None:
     """Forecast the months after the last month in DATA: mean, q05, q50, q95, p_any (or draws)."""
     try:
         panel, notes, _ = _load(data, unit, value, boundaries, name_property)
         _note(notes)
-        fc = _fit_forecast(panel, model, horizon, trees)
+        fc = _fit_forecast(panel, model, horizon, trees, config)
     except HumsecError as exc:
         _fail(exc)
         return
@@ -148,12 +180,20 @@ def forecast_command(
 def alerts_command(
     data: Path = typer.Argument(..., help=DATA_HELP),
     out: Path = typer.Option(..., "--out", help="Alerts table (CSV)."),
-    html: Path | None = typer.Option(None, "--html", help="Also write the HTML page (map, charts)."),
-    geojson: Path | None = typer.Option(None, "--geojson", help="Also write GeoJSON (needs --boundaries)."),
+    html: Path | None = typer.Option(
+        None, "--html", help="Also write the HTML page (map, charts)."
+    ),
+    geojson: Path | None = typer.Option(
+        None, "--geojson", help="Also write GeoJSON (needs --boundaries)."
+    ),
     horizon: int = typer.Option(12, "--horizon", min=1, max=36, help="Months ahead."),
     threshold: float = typer.Option(25.0, "--threshold", help="Fatalities in a month."),
-    probability: float = typer.Option(0.5, "--probability", help="Alert when P(≥ threshold) ≥ this."),
-    rise_factor: float = typer.Option(2.0, "--rise-factor", help="Alert when mean ≥ factor × mean of last 12 months."),
+    probability: float = typer.Option(
+        0.5, "--probability", help="Alert when P(≥ threshold) ≥ this."
+    ),
+    rise_factor: float = typer.Option(
+        2.0, "--rise-factor", help="Alert when mean ≥ factor × mean of last 12 months."
+    ),
     min_level: float = typer.Option(5.0, "--min-level", help="... and ≥ this many fatalities."),
     unit: str = typer.Option("country", "--unit", help="country or admin1 (for event files)."),
     model: str = typer.Option("lgbm_pool", "--model", help="Model (default lgbm_pool)."),
@@ -161,6 +201,7 @@ def alerts_command(
     boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
     name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
     trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_*)."),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
 ) -> None:
     """Apply the alert rules to a forecast; each alert lists its drivers and the unit's history."""
     from humsec.analysis.warn_alerts import AlertRules, make_alerts
@@ -171,7 +212,7 @@ def alerts_command(
             raise SpecError([("--geojson", "needs --boundaries COUNTRY=FILE.geojson")])
         panel, notes, b = _load(data, unit, value, boundaries, name_property)
         _note(notes)
-        fc = _fit_forecast(panel, model, horizon, trees)
+        fc = _fit_forecast(panel, model, horizon, trees, config)
         rules = AlertRules(threshold, probability, rise_factor, min_level)
         alerts = make_alerts(fc, panel, rules)
     except HumsecError as exc:
@@ -185,3 +226,67 @@ def alerts_command(
         page = render_warn_html(alerts, fc, panel, geojson=gj, notes=notes)
         write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     console.print(f"{len(alerts)} alert(s) written to {out}", highlight=False, markup=False)
+
+
+@warn_app.command("tune")
+def tune_command(
+    data: Path = typer.Argument(..., help=DATA_HELP),
+    before: int = typer.Option(
+        ..., "--before", help="The year to be forecast: nothing from it on is read."
+    ),
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        help="Validation scores (CSV): candidate, model, options, year, metric, value.",
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="Write the chosen model file (YAML) here."
+    ),
+    years: int = typer.Option(4, "--years", min=1, help="Validation years just before --before."),
+    grid: Path | None = typer.Option(
+        None,
+        "--grid",
+        help="YAML list of option sets (n_estimators, num_leaves, ...); default: 5 sets.",
+    ),
+    unit: str = typer.Option("country", "--unit", help="country or admin1 (for event files)."),
+    value: str = typer.Option("fatalities", "--value", help="Value column of a long panel."),
+    boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
+    name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
+) -> None:
+    """Choose the strong model's settings on the validation years before --before (rolling origin),
+    each setting alone and pooled with hist_12, against the benchmarks on the same splits."""
+    from humsec.analysis.warn_tune import describe, save_model_config, tune
+
+    try:
+        options = _grid(grid) if grid is not None else None
+        panel, notes, _ = _load(data, unit, value, boundaries, name_property)
+        _note(notes)
+        result = tune(panel, before, years=years, grid=options)
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    write_atomic(out, lambda tmp: result.scores.to_csv(tmp, index=False))
+    Console(soft_wrap=True).print(describe(result), highlight=False, markup=False)
+    chosen = f"{result.best['model']} {result.best['options'] or '(default options)'}"
+    console.print(
+        f"chosen on {result.years[0]}–{result.years[-1]}: {chosen}", highlight=False, markup=False
+    )
+    if config is not None:
+        note = (
+            f"humsec warn tune {data.name} --before {before} --years {years}: chosen on the validation "
+            f"years {result.years[0]}-{result.years[-1]}; no month from {before} on was read"
+        )
+        write_atomic(config, lambda tmp: save_model_config(result.best, tmp, note))
+        console.print(f"model file written to {config}", highlight=False, markup=False)
+
+
+def _grid(path: Path) -> list[dict[str, Any]]:
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SpecError([(str(path), f"cannot read the grid: {exc}")]) from exc
+    if not isinstance(raw, list) or not raw:
+        raise SpecError([(str(path), "expected a non-empty list of option mappings")])
+    return raw

@@ -1,0 +1,173 @@
+"""Choosing settings on validation years: nothing from the test year on is read, the scores are those
+of the backtest, the choice follows the stated rule, model files are checked, and the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from humsec.analysis.warn_models import Benchmark, PooledGBM, QuantileGBM
+from humsec.analysis.warn_scores import backtest
+from humsec.analysis.warn_tune import (
+    COMPARED,
+    TARGETS,
+    TUNABLE,
+    load_model_config,
+    save_model_config,
+    tune,
+)
+from humsec.cli.main import app
+from humsec.exceptions import DataError, SpecError
+
+from .conftest import simulated_panel
+
+GRID = [
+    {"n_estimators": 15, "max_rows": 4000, "min_child_samples": 20},
+    {"n_estimators": 15, "max_rows": 4000, "min_child_samples": 20, "num_leaves": 4},
+]
+
+
+def test_nothing_from_the_year_to_forecast_on_is_read():
+    panel = simulated_panel(years=7)  # 2015..2021
+    o = panel.month_position("2019-12")
+    values = panel.values.copy()
+    values[:, o + 1 :] = np.random.default_rng(3).integers(0, 10_000, values[:, o + 1 :].shape)
+    a = tune(panel, before=2020, years=2, grid=GRID)
+    b = tune(dataclasses.replace(panel, values=values), before=2020, years=2, grid=GRID)
+    pd.testing.assert_frame_equal(a.scores, b.scores)
+    assert a.best == b.best and a.years == (2018, 2019)
+
+
+def test_scores_are_the_backtests_and_the_choice_follows_the_rule():
+    panel = simulated_panel(years=7)
+    result = tune(panel, before=2021, years=2, grid=GRID)
+    s = result.scores.set_index(["candidate", "year", "metric"])["value"]
+    for year in result.years:  # an independent path: the backtest of the same models
+        bt = backtest(panel, year, ["no_change", "hist_12", "hist_24", QuantileGBM(**GRID[1]),
+                                    PooledGBM(QuantileGBM(**GRID[1]))]).scores  # fmt: skip
+        got = bt.set_index(["model", "metric"])["value"]
+        for candidate, model in [("hist_12", "hist_12"), ("hist_24", "hist_24"), ("2:lgbm_quantile", "lgbm_quantile"),
+                                 ("2:lgbm_pool", "lgbm_pool")]:  # fmt: skip
+            for metric in ("MAE", "CRPS", "CRPS_log1p"):
+                assert s[(candidate, year, metric)] == pytest.approx(
+                    got[(model, metric)], rel=1e-12
+                )
+    # the rule, recomputed from the scores: most comparisons won, then the lowest mean CRPS_log1p
+    wide = result.scores.pivot_table(index=["candidate", "year"], columns="metric", values="value")
+    gbm = [c for c in wide.index.get_level_values(0).unique() if "lgbm" in c]
+    won = {
+        c: sum(
+            wide.loc[(c, y), m] < wide.loc[(b, y), m]
+            for y in result.years
+            for b in COMPARED
+            for m in TARGETS
+        )
+        for c in gbm
+    }
+    key = {c: (-won[c], wide.loc[c, "CRPS_log1p"].mean()) for c in gbm}
+    best = min(gbm, key=lambda c: key[c])
+    summary = result.summary.set_index("candidate")
+    assert summary.loc[best, "chosen"] and summary["chosen"].sum() == 1
+    assert summary.loc[best, "won"] == won[best] and summary.loc[best, "of"] == 2 * 3 * 2
+    assert result.best == {
+        "model": best.split(":")[1],
+        "options": GRID[int(best.split(":")[0]) - 1],
+    }
+
+
+def test_too_little_history_and_bad_grids_are_clear_errors():
+    panel = simulated_panel(years=3)  # 2015..2017
+    with pytest.raises(DataError, match="Validation year 2015 needs"):
+        tune(panel, before=2018, years=3, grid=GRID)
+    with pytest.raises(DataError, match=r"Validation year 2026 needs months 2026-01\.\.2026-12"):
+        tune(panel, before=2030, grid=GRID)
+    with pytest.raises(DataError, match="starts after 2009-12"):
+        tune(panel, before=2010, grid=GRID)
+    with pytest.raises(SpecError) as err:
+        tune(panel, before=2018, grid=[{"trees": 5}, {"num_leaves": 2.5}, {"learning_rate": -1}])
+    text = str(err.value)
+    assert (
+        "grid entry 1: trees" in text
+        and "grid entry 2: num_leaves" in text
+        and "grid entry 3" in text
+    )
+
+
+def test_model_files_round_trip_and_are_checked(tmp_path: Path):
+    good = tmp_path / "best.yaml"
+    save_model_config(
+        {"model": "lgbm_pool", "options": {"num_leaves": 15}}, good, note="chosen on 2019-2022"
+    )
+    assert good.read_text().startswith("# chosen on 2019-2022\n")
+    assert load_model_config(good) == ("lgbm_pool", {"num_leaves": 15})
+    bad = {
+        "model: gbm\n": "expected one of",
+        "model: hist_12\noptions: {num_leaves: 15}\n": "takes no options",
+        "model: lgbm_pool\noptions: {leaves: 15}\n": "unknown option",
+        "model: lgbm_pool\nextra: 1\n": "unknown key",
+        "- 1\n": "expected a mapping",
+    }
+    for text, message in bad.items():
+        path = tmp_path / "bad.yaml"
+        path.write_text(text)
+        with pytest.raises(SpecError, match=message):
+            load_model_config(path)
+    assert set(TUNABLE) <= {f.name for f in dataclasses.fields(QuantileGBM)}
+
+
+def test_cli_tune_then_forecast_with_the_model_file(tmp_path: Path):
+    panel = simulated_panel(years=7)
+    long = pd.DataFrame(
+        {
+            "unit": np.repeat(panel.units, panel.n_months),
+            "month": np.tile(panel.months.strftime("%Y-%m"), len(panel.units)),
+            "fatalities": panel.values.ravel(),
+        }
+    )
+    long.to_csv(tmp_path / "p.csv", index=False)
+    (tmp_path / "grid.yaml").write_text("\n".join(f"- {g}" for g in GRID).replace("'", ""))
+    runner = CliRunner()
+    res = runner.invoke(
+        app,
+        ["warn", "tune", str(tmp_path / "p.csv"), "--before", "2021", "--years", "2", "--grid",
+         str(tmp_path / "grid.yaml"), "--out", str(tmp_path / "t.csv"), "--config", str(tmp_path / "m.yaml")],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "chosen on 2019–2020" in res.output and "model file written" in res.output
+    scores = pd.read_csv(tmp_path / "t.csv")
+    assert set(scores["year"]) == {2019, 2020} and {"hist_12", "1:lgbm_pool"} <= set(
+        scores["candidate"]
+    )
+    name, options = load_model_config(tmp_path / "m.yaml")
+    res = runner.invoke(
+        app, ["warn", "forecast", str(tmp_path / "p.csv"), "--config", str(tmp_path / "m.yaml"), "--horizon", "3",
+              "--out", str(tmp_path / "f.csv")],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    got = pd.read_csv(tmp_path / "f.csv")
+    from humsec.analysis.warn_models import make_forecaster
+
+    model = make_forecaster(name, **{"n_estimators": 200, **options})
+    model.horizon = 3
+    want = model.fit(panel).predict(3).to_frame()
+    np.testing.assert_allclose(got["q50"], want["q50"], rtol=1e-6)
+    res = runner.invoke(
+        app, ["warn", "tune", str(tmp_path / "p.csv"), "--before", "2021", "--grid", str(tmp_path / "p.csv"),
+              "--out", str(tmp_path / "t2.csv")],
+    )  # fmt: skip
+    assert res.exit_code == 2 and "expected a non-empty list of option mappings" in res.output
+
+
+def test_benchmarks_in_tune_are_the_benchmarks():
+    panel = simulated_panel(years=5)
+    result = tune(panel, before=2019, years=1, grid=GRID[:1])
+    train = panel.up_to("2017-12")
+    hist = Benchmark("hist_12").fit(train).predict(12).members
+    y = panel.values[:, panel.month_position("2018-01") : panel.month_position("2018-12") + 1]
+    crps = result.scores.set_index(["candidate", "metric"])["value"][("hist_12", "MAE")]
+    assert crps == pytest.approx(np.abs(y - np.median(hist, axis=2)).mean())
