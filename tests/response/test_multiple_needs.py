@@ -271,30 +271,18 @@ def _rounds_survey() -> pd.DataFrame:
 def test_the_latest_round_is_the_last_in_round_order_not_in_alphabetical_order():
     spec = {**SMALL, "time": {"round": "t"}}
     labels = {"t": {1: "baseline", 2: "midline", 3: "endline"}}
-    latest = multiple_needs(
-        spec, _rounds_survey(), over="region", k=50, sectors=TWO, value_labels=labels
-    )
+
+    def run(**kw):  # type: ignore[no-untyped-def]
+        return multiple_needs(
+            spec, _rounds_survey(), over="region", k=50, sectors=TWO, value_labels=labels, **kw
+        )
+
+    latest = run()
     assert set(latest.table["time"]) == {"endline"} and (latest.table["share"] == 1).all()
-    mid = multiple_needs(
-        spec,
-        _rounds_survey(),
-        over="region",
-        k=50,
-        sectors=TWO,
-        value_labels=labels,
-        time="midline",
-    )
+    mid = run(time="midline")
     assert set(mid.table["time"]) == {"midline"} and (mid.table["share"] < 1).all()
     with pytest.raises(HumsecError, match="rounds \\['baseline', 'midline', 'endline'\\]"):
-        multiple_needs(
-            spec,
-            _rounds_survey(),
-            over="region",
-            k=50,
-            sectors=TWO,
-            value_labels=labels,
-            time="end",
-        )
+        run(time="end")
     with pytest.raises(HumsecError, match="no rounds"):
         multiple_needs(SMALL, _rounds_survey(), over="region", k=50, sectors=TWO, time=1)
 

@@ -93,6 +93,21 @@ class Backtest:
         )
 
 
+def year_split(
+    panel: MonthlyPanel, year: int, horizon: int = 12, what: str = "Test year"
+) -> tuple[MonthlyPanel, np.ndarray]:
+    """The panel up to December of ``year − 1`` (all a model may see) and the ``horizon`` months
+    after it (units × horizon), with a clear error when the panel does not hold them."""
+    origin = pd.Period(f"{year - 1}-12", "M")
+    o = panel.month_position(origin)
+    if o < 0 or o + horizon >= panel.n_months:
+        raise DataError(
+            f"{what} {year} needs months {origin + 1}..{origin + horizon} and the history before them; "
+            f"the panel covers {panel.months[0]}..{panel.months[-1]}"
+        )
+    return panel.up_to(origin), panel.values[:, o + 1 : o + 1 + horizon]
+
+
 def backtest(
     panel: MonthlyPanel,
     test_year: int,
@@ -102,15 +117,7 @@ def backtest(
     horizon: int = 12,
 ) -> Backtest:
     """Fit every model on months ≤ December of ``test_year − 1`` and score the test year."""
-    origin = pd.Period(f"{test_year - 1}-12", "M")
-    o = panel.month_position(origin)
-    if o < 0 or o + horizon >= panel.n_months:
-        raise DataError(
-            f"Test year {test_year} needs months up to {origin + horizon}; the panel covers "
-            f"{panel.months[0]}..{panel.months[-1]}"
-        )
-    train = panel.up_to(origin)
-    y = panel.values[:, o + 1 : o + 1 + horizon]
+    train, y = year_split(panel, test_year, horizon)
     rise_level = train.values[:, -12:].max(axis=1)
     rows: list[dict[str, object]] = []
     pit_rows: list[pd.DataFrame] = []

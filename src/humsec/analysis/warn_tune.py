@@ -45,7 +45,7 @@ from humsec.analysis.warn_models import (
     linear_pool,
     make_forecaster,
 )
-from humsec.analysis.warn_scores import point_scores
+from humsec.analysis.warn_scores import point_scores, year_split
 from humsec.exceptions import DataError, SpecError
 from humsec.tables.monthly_panel import MonthlyPanel
 
@@ -118,15 +118,7 @@ def tune(
     validation = tuple(range(before - years, before))
     rows: list[dict[str, Any]] = []
     for year in validation:
-        origin = pd.Period(f"{year - 1}-12", "M")
-        o = seen.month_position(origin)
-        if o < 0 or o + horizon >= seen.n_months:
-            raise DataError(
-                f"Validation year {year} needs months {origin + 1}..{origin + horizon} and history before "
-                f"them; the panel (cut at {cut}) covers {seen.months[0]}..{seen.months[-1]}"
-            )
-        train = seen.up_to(origin)
-        y = seen.values[:, o + 1 : o + 1 + horizon]
+        train, y = year_split(seen, year, horizon, what="Validation year")
         history = Benchmark("hist_12").fit(train).predict(horizon)
         for name in ("zero", *COMPARED):
             fc = history if name == "hist_12" else Benchmark(name).fit(train).predict(horizon)
