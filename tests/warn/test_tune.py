@@ -43,6 +43,24 @@ def test_nothing_from_the_year_to_forecast_on_is_read():
     assert a.best == b.best and a.years == (2018, 2019)
 
 
+def test_units_first_named_from_the_year_to_forecast_on_do_not_count():
+    """A long file or an event list names a unit once it has data: units that appear only from
+    ``before`` on must not enter the validation scores or the training rows."""
+    from humsec.tables.monthly_panel import MonthlyPanel
+
+    long = simulated_panel(years=7).to_long()
+    later = pd.DataFrame(
+        {"unit": [f"NEW{i}" for i in range(12)], "month": "2020-06", "fatalities": 40.0}
+    )
+    a = tune(MonthlyPanel.from_long(long), before=2020, years=2, grid=GRID)
+    b = tune(MonthlyPanel.from_long(pd.concat([long, later])), before=2020, years=2, grid=GRID)
+    pd.testing.assert_frame_equal(a.scores, b.scores)
+    # ... while the same units named before the cut do count
+    earlier = later.assign(month="2017-06")
+    c = tune(MonthlyPanel.from_long(pd.concat([long, earlier])), before=2020, years=2, grid=GRID)
+    assert not np.allclose(a.scores["value"], c.scores["value"])
+
+
 def test_scores_are_the_backtests_and_the_choice_follows_the_rule():
     panel = simulated_panel(years=7)
     result = tune(panel, before=2021, years=2, grid=GRID)
@@ -74,9 +92,13 @@ def test_scores_are_the_backtests_and_the_choice_follows_the_rule():
     summary = result.summary.set_index("candidate")
     assert summary.loc[best, "chosen"] and summary["chosen"].sum() == 1
     assert summary.loc[best, "won"] == won[best] and summary.loc[best, "of"] == 2 * 3 * 2
-    assert result.best == {
-        "model": best.split(":")[1],
-        "options": GRID[int(best.split(":")[0]) - 1],
+    entry = GRID[int(best.split(":")[0]) - 1]
+    pinned = QuantileGBM(
+        **entry
+    )  # the file pins every tunable option, the entry's and the defaults
+    assert result.best["model"] == best.split(":")[1]
+    assert result.best["options"] == {
+        k: getattr(pinned, k) for k in TUNABLE if getattr(pinned, k) is not None
     }
 
 
@@ -96,6 +118,26 @@ def test_too_little_history_and_bad_grids_are_clear_errors():
         and "grid entry 2: num_leaves" in text
         and "grid entry 3" in text
     )
+    bad = [
+        {"seed": -1},
+        {"n_estimators": float("inf")},
+        {"learning_rate": float("nan")},
+        {"learning_rate": 2},
+    ]
+    with pytest.raises(SpecError) as err:
+        tune(panel, before=2018, grid=bad)
+    fields = [p[0] for p in err.value.problems]
+    assert fields == ["grid entry 1: seed", "grid entry 2: n_estimators", "grid entry 3: learning_rate",
+                      "grid entry 4: learning_rate"]  # fmt: skip
+    five = simulated_panel(years=5)  # 2015..2019
+    with pytest.raises(
+        DataError, match=r"Validation year 2016 has 12 months .* \(--years 3 reaches back to 2016\)"
+    ):
+        tune(five, before=2019, years=3, grid=GRID)
+    with pytest.raises(
+        DataError, match="Grid entry 1, validation year 2018: The panel has 36 months"
+    ):
+        tune(five, before=2019, years=1, grid=[{**GRID[0], "min_history": 40}])
 
 
 def test_model_files_round_trip_and_are_checked(tmp_path: Path):
@@ -111,6 +153,8 @@ def test_model_files_round_trip_and_are_checked(tmp_path: Path):
         "model: lgbm_pool\noptions: {leaves: 15}\n": "unknown option",
         "model: lgbm_pool\nextra: 1\n": "unknown key",
         "- 1\n": "expected a mapping",
+        "model: lgbm_pool\noptions: []\n": "expected a mapping of options",
+        "model: lgbm_pool\noptions: {seed: -1}\n": "expected an integer ≥ 0",
     }
     for text, message in bad.items():
         path = tmp_path / "bad.yaml"
@@ -152,10 +196,24 @@ def test_cli_tune_then_forecast_with_the_model_file(tmp_path: Path):
     got = pd.read_csv(tmp_path / "f.csv")
     from humsec.analysis.warn_models import make_forecaster
 
-    model = make_forecaster(name, **{"n_estimators": 200, **options})
+    model = make_forecaster(name, **options)
     model.horizon = 3
     want = model.fit(panel).predict(3).to_frame()
     np.testing.assert_allclose(got["q50"], want["q50"], rtol=1e-6)
+    model_file = ["--config", str(tmp_path / "m.yaml")]
+    clash = runner.invoke(app, ["warn", "forecast", str(tmp_path / "p.csv"), *model_file, "--model", "hist_24",
+                                "--out", str(tmp_path / "f2.csv")])  # fmt: skip
+    assert clash.exit_code == 2 and "contradicts the model file m.yaml" in clash.output
+    trees = runner.invoke(app, ["warn", "alerts", str(tmp_path / "p.csv"), *model_file, "--trees", "5",
+                                "--out", str(tmp_path / "a.csv")])  # fmt: skip
+    assert trees.exit_code == 2 and "leave --trees out" in trees.output
+    bt = runner.invoke(app, ["warn", "backtest", str(tmp_path / "p.csv"), "--test-year", "2021", *model_file,
+                             "--model", "hist_12", "--model", "lgbm_quantile", "--out", str(tmp_path / "b.csv")])  # fmt: skip
+    assert bt.exit_code == 0, bt.output
+    assert set(pd.read_csv(tmp_path / "b.csv")["model"]) == {
+        "hist_12",
+        name,
+    }  # the file's model, once
     res = runner.invoke(
         app, ["warn", "tune", str(tmp_path / "p.csv"), "--before", "2021", "--grid", str(tmp_path / "p.csv"),
               "--out", str(tmp_path / "t2.csv")],

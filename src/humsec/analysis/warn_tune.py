@@ -114,17 +114,27 @@ def tune(
     if cut < panel.months[0]:
         msg = f"The panel ({panel.months[0]}..{panel.months[-1]}) starts after {cut}: nothing to validate on"
         raise DataError(msg)
-    seen = panel.up_to(min(cut, panel.months[-1]))  # the only months tuning may read
+    last = min(cut, panel.months[-1])
+    # the only months tuning may read, and only the units the source had named by then
+    seen = panel.up_to(last).known_by(last)
     validation = tuple(range(before - years, before))
     rows: list[dict[str, Any]] = []
     for year in validation:
         train, y = year_split(seen, year, horizon, what="Validation year")
+        if train.n_months < 24:  # hist_24, the longest benchmark
+            raise DataError(
+                f"Validation year {year} has {train.n_months} months of history before it; the benchmarks "
+                f"need 24: ask for fewer validation years (--years {years} reaches back to {validation[0]})"
+            )
         history = Benchmark("hist_12").fit(train).predict(horizon)
         for name in ("zero", *COMPARED):
             fc = history if name == "hist_12" else Benchmark(name).fit(train).predict(horizon)
             rows += _score_rows(name, name, {}, year, y, fc.members)
         for i, options in enumerate(grid):
-            gbm = QuantileGBM(horizon=horizon, num_threads=num_threads, **options).fit(train)
+            try:
+                gbm = QuantileGBM(horizon=horizon, num_threads=num_threads, **options).fit(train)
+            except DataError as exc:
+                raise DataError(f"Grid entry {i + 1}, validation year {year}: {exc}") from exc
             alone = gbm.predict(horizon)
             pooled = linear_pool(alone, history, gbm.levels, "lgbm_pool")
             rows += _score_rows(
@@ -134,7 +144,10 @@ def tune(
     scores = pd.DataFrame(rows)
     summary = _summary(scores, validation)
     chosen = summary.loc[summary["chosen"]].iloc[0]
-    best = {"model": chosen["model"], "options": dict(chosen["options_dict"])}
+    # every tunable option pinned, so the file means the same whatever --trees or a later default says
+    full = QuantileGBM(**chosen["options_dict"])
+    pinned = {k: getattr(full, k) for k in TUNABLE if getattr(full, k) is not None}
+    best = {"model": chosen["model"], "options": pinned}
     return TuneResult(
         scores.drop(columns="options_dict"), summary.drop(columns="options_dict"), best, validation
     )
@@ -212,16 +225,17 @@ def check_options(options: Mapping[str, Any], where: str) -> dict[str, Any]:
                 (f"{where}: {key}", f"unknown option; expected one of {sorted(TUNABLE)}")
             )
         elif (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or (kind is int and value != int(value))
+            isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value)
         ):
             problems.append(
-                (
-                    f"{where}: {key}",
-                    f"expected {'an integer' if kind is int else 'a number'}, got {value!r}",
-                )
+                (f"{where}: {key}", f"expected a finite {_kind_name(kind)}, got {value!r}")
             )
+        elif kind is int and value != int(value):
+            problems.append((f"{where}: {key}", f"expected an integer, got {value!r}"))
+        elif key == "seed" and value < 0:
+            problems.append((f"{where}: {key}", f"expected an integer ≥ 0, got {value!r}"))
+        elif key == "learning_rate" and not 0 < value <= 1:
+            problems.append((f"{where}: {key}", f"expected a number in (0, 1], got {value!r}"))
         elif value <= 0 and key != "seed":
             problems.append((f"{where}: {key}", f"expected a positive value, got {value!r}"))
         else:
@@ -229,6 +243,10 @@ def check_options(options: Mapping[str, Any], where: str) -> dict[str, Any]:
     if problems:
         raise SpecError(problems)
     return out
+
+
+def _kind_name(kind: type) -> str:
+    return "integer" if kind is int else "number"
 
 
 def save_model_config(best: Mapping[str, Any], path: str | Path, note: str = "") -> None:
@@ -259,7 +277,8 @@ def load_model_config(path: str | Path) -> tuple[str, dict[str, Any]]:
     name = raw["model"]
     if name not in MODELS:
         raise SpecError([(f"{source}: model", f"{name!r}: expected one of {list(MODELS)}")])
-    options = check_options(raw.get("options") or {}, f"{source}: options")
+    raw_options = raw.get("options")
+    options = check_options({} if raw_options is None else raw_options, f"{source}: options")
     if options and name not in GBM_MODELS:
         raise SpecError([(f"{source}: options", f"the benchmark {name!r} takes no options")])
     make_forecaster(name, **options)  # fails here, not later, on anything QuantileGBM refuses

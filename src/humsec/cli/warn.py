@@ -73,30 +73,48 @@ def _load(
     return panel, notes, b
 
 
-def _model(name: str, trees: int, config: Path | None = None) -> Any:
-    """A forecaster; a model file (``warn tune --config``) sets the options of the lgbm_* models."""
+def _model(name: str, trees: int | None, options: dict[str, Any] | None = None) -> Any:
+    """A forecaster; ``options`` (from a model file) set every option of the lgbm_* models."""
     from humsec.analysis.warn_models import GBM_MODELS, make_forecaster
 
-    options: dict[str, Any] = {"n_estimators": trees}
-    if config is not None:
-        from humsec.analysis.warn_tune import load_model_config
+    if name not in GBM_MODELS:
+        return make_forecaster(name)
+    return make_forecaster(
+        name, **{"n_estimators": 200 if trees is None else trees, **(options or {})}
+    )
 
-        options.update(load_model_config(config)[1])
-    return make_forecaster(name, **options) if name in GBM_MODELS else make_forecaster(name)
 
-
-def _configured(model: str, config: Path | None) -> str:
-    """The model a model file names, else ``model``."""
+def _model_file(
+    config: Path | None, model: str | None, trees: int | None
+) -> tuple[str | None, dict[str, Any]]:
+    """(model, options) of a model file, refusing --model or --trees that would contradict it."""
     if config is None:
-        return model
+        return model, {}
     from humsec.analysis.warn_tune import load_model_config
 
-    return load_model_config(config)[0]
+    name, options = load_model_config(config)
+    if model is not None and model != name:
+        raise SpecError(
+            [
+                (
+                    "--model",
+                    f"{model!r} contradicts the model file {config.name}, which names {name!r}",
+                )
+            ]
+        )
+    if trees is not None:
+        raise SpecError(
+            [
+                (
+                    "--trees",
+                    f"the model file {config.name} pins the model's options; leave --trees out",
+                )
+            ]
+        )
+    return name, options
 
 
-CONFIG_HELP = (
-    "Model file from `warn tune --config`: its model and options (they win over --model, --trees)."
-)
+CONFIG_HELP = "Model file from `warn tune --config`: its model and every option (not with --trees)."
 
 
 @warn_app.command("backtest")
@@ -116,18 +134,26 @@ def backtest_command(
     boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
     name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
     pit: Path | None = typer.Option(None, "--pit", help="Also write the PIT histograms (CSV)."),
-    trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_*)."),
+    trees: int | None = typer.Option(
+        None, "--trees", help="Trees per quantile model (lgbm_*; 200)."
+    ),
     config: Path | None = typer.Option(
-        None, "--config", help="Model file from `warn tune`: options of the lgbm_* models."
+        None,
+        "--config",
+        help="Model file from `warn tune`: its model is scored in place of the lgbm_* models of --model.",
     ),
 ) -> None:
     """Fit on months before each test year; score MAE, RMSE_log1p, CRPS, Brier, AUC."""
+    from humsec.analysis.warn_models import GBM_MODELS
     from humsec.analysis.warn_scores import rolling_backtest
 
     try:
+        tuned, options = _model_file(config, None, trees)
+        if tuned is not None:  # the file's model replaces the lgbm_* entries (scored once)
+            models = list(dict.fromkeys([*(m for m in models if m not in GBM_MODELS), tuned]))
         panel, notes, _ = _load(data, unit, value, boundaries, name_property)
         _note(notes)
-        bt = rolling_backtest(panel, test_year, [_model(m, trees, config) for m in models])
+        bt = rolling_backtest(panel, test_year, [_model(m, trees, options) for m in models])
     except HumsecError as exc:
         _fail(exc)
         return
@@ -138,9 +164,10 @@ def backtest_command(
 
 
 def _fit_forecast(
-    panel: Any, model: str, horizon: int, trees: int, config: Path | None = None
+    panel: Any, model: str | None, horizon: int, trees: int | None, config: Path | None = None
 ) -> Any:
-    forecaster = _model(_configured(model, config), trees, config)
+    name, options = _model_file(config, model, trees)
+    forecaster = _model(name or "lgbm_pool", trees, options)
     if hasattr(forecaster, "horizon"):
         forecaster.horizon = horizon
     return forecaster.fit(panel).predict(horizon)
@@ -155,12 +182,14 @@ def forecast_command(
         None, "--samples", min=1, help="Write N draws per unit-month: unit, month, draw, value."
     ),
     unit: str = typer.Option("country", "--unit", help="country or admin1 (for event files)."),
-    model: str = typer.Option("lgbm_pool", "--model", help="Model (default lgbm_pool)."),
+    model: str | None = typer.Option(None, "--model", help="Model (default lgbm_pool)."),
     value: str = typer.Option("fatalities", "--value", help="Value column of a long panel."),
     boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
     name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
     seed: int = typer.Option(0, "--seed", help="Seed of the draws."),
-    trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_*)."),
+    trees: int | None = typer.Option(
+        None, "--trees", help="Trees per quantile model (lgbm_*; 200)."
+    ),
     config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
 ) -> None:
     """Forecast the months after the last month in DATA: mean, q05, q50, q95, p_any (or draws)."""
@@ -196,11 +225,13 @@ def alerts_command(
     ),
     min_level: float = typer.Option(5.0, "--min-level", help="... and ≥ this many fatalities."),
     unit: str = typer.Option("country", "--unit", help="country or admin1 (for event files)."),
-    model: str = typer.Option("lgbm_pool", "--model", help="Model (default lgbm_pool)."),
+    model: str | None = typer.Option(None, "--model", help="Model (default lgbm_pool)."),
     value: str = typer.Option("fatalities", "--value", help="Value column of a long panel."),
     boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
     name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
-    trees: int = typer.Option(200, "--trees", help="Trees per quantile model (lgbm_*)."),
+    trees: int | None = typer.Option(
+        None, "--trees", help="Trees per quantile model (lgbm_*; 200)."
+    ),
     config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
 ) -> None:
     """Apply the alert rules to a forecast; each alert lists its drivers and the unit's history."""

@@ -47,6 +47,10 @@ class MonthlyPanel:
     values: np.ndarray
     neighbours: Mapping[str, Sequence[str]] | None = None
     covariates: Mapping[str, np.ndarray] = field(default_factory=dict)
+    #: each unit's first month with a row in the source (a column index; None: all known from the start).
+    #: A long file or an event list names a unit only once it has data, so the unit list itself says
+    #: something about later months; :meth:`known_by` keeps the units a forecaster could have known.
+    first_seen: np.ndarray | None = None
 
     @property
     def months(self) -> pd.PeriodIndex:
@@ -91,7 +95,11 @@ class MonthlyPanel:
             (rows[keep].astype(np.int64), col[keep]),
             frame["fatalities"].to_numpy(dtype=float)[keep],
         )
-        return cls(unit_list, start, values)
+        first_seen = None
+        if units is None:  # the units are the data's own: record when each first appears
+            first = pd.Series(col).groupby(frame["unit"].to_numpy()).min()
+            first_seen = first.reindex(list(unit_list)).to_numpy(dtype=np.int64)
+        return cls(unit_list, start, values, first_seen=first_seen)
 
     def to_long(self) -> pd.DataFrame:
         """``unit, month, fatalities`` rows, unit-major."""
@@ -114,6 +122,32 @@ class MonthlyPanel:
             covariates={k: v[:, :end].copy() for k, v in self.covariates.items()},
         )
 
+    def known_by(self, month: str | pd.Period) -> MonthlyPanel:
+        """Only the units with a row in the source by ``month`` (all of them when that is not known).
+
+        >>> rows = pd.DataFrame({"unit": ["A", "B"], "month": ["2020-01", "2020-03"], "fatalities": [1, 2]})
+        >>> MonthlyPanel.from_long(rows).known_by("2020-02").units
+        ('A',)
+        """
+        if self.first_seen is None:
+            return self
+        keep = self.first_seen <= self.month_position(month)
+        units = tuple(u for u, k in zip(self.units, keep, strict=True) if k)
+        neighbours = None
+        if self.neighbours is not None:
+            known = set(units)
+            neighbours = {
+                u: [n for n in ns if n in known] for u, ns in self.neighbours.items() if u in known
+            }
+        return replace(
+            self,
+            units=units,
+            values=self.values[keep].copy(),
+            neighbours=neighbours,
+            covariates={k: v[keep].copy() for k, v in self.covariates.items()},
+            first_seen=self.first_seen[keep].copy(),
+        )
+
     def with_neighbours(self, neighbours: Mapping[str, Sequence[str]]) -> MonthlyPanel:
         return replace(self, neighbours=neighbours)
 
@@ -125,7 +159,9 @@ class MonthlyPanel:
         """
         key = "month" if "month" in table.columns else "year"
         if "unit" not in table.columns or key not in table.columns:
-            raise DataError("A covariate table needs 'unit' and 'month' (YYYY-MM) or 'year' columns")
+            raise DataError(
+                "A covariate table needs 'unit' and 'month' (YYYY-MM) or 'year' columns"
+            )
         t = table.copy()
         t["month"] = (
             pd.PeriodIndex(t["month"].astype(str), freq="M")
