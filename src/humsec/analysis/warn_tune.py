@@ -104,7 +104,8 @@ def tune(
     num_threads: int = 2,
 ) -> TuneResult:
     """Score every grid entry (alone and pooled) on the ``years`` validation years before ``before``
-    and choose one (module docstring). Months from January of ``before`` on are never read."""
+    and choose one (module docstring). Nothing from January of ``before`` on is used: not its months,
+    not the units a long or event file names only from then on."""
     grid = _checked_grid(DEFAULT_GRID if grid is None else grid)
     if not grid:
         raise SpecError([("grid", "give at least one set of options")])
@@ -297,7 +298,11 @@ def describe(result: TuneResult) -> str:
         "mean_MAE",
         "chosen",
     ]
+    # the rule's order (won, mean CRPS_log1p, mean CRPS, grid order), the benchmarks last
     table = result.summary.sort_values(
-        ["won", "mean_CRPS_log1p"], ascending=[False, True], na_position="last"
+        ["won", "mean_CRPS_log1p", "mean_CRPS"],
+        ascending=[False, True, True],
+        na_position="last",
+        kind="stable",
     )
     return str(table[cols].round(4).to_string(index=False))

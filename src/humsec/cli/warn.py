@@ -263,7 +263,7 @@ def alerts_command(
 def tune_command(
     data: Path = typer.Argument(..., help=DATA_HELP),
     before: int = typer.Option(
-        ..., "--before", help="The year to be forecast: nothing from it on is read."
+        ..., "--before", help="The year to be forecast: nothing from it on is used."
     ),
     out: Path = typer.Option(
         ...,
@@ -298,14 +298,14 @@ def tune_command(
         return
     write_atomic(out, lambda tmp: result.scores.to_csv(tmp, index=False))
     Console(soft_wrap=True).print(describe(result), highlight=False, markup=False)
-    chosen = f"{result.best['model']} {result.best['options'] or '(default options)'}"
-    console.print(
-        f"chosen on {result.years[0]}–{result.years[-1]}: {chosen}", highlight=False, markup=False
-    )
+    first, last = result.years[0], result.years[-1]
+    span = str(first) if first == last else f"{first}–{last}"
+    chosen = f"{result.best['model']} {result.best['options']}"
+    console.print(f"chosen on {span}: {chosen}", highlight=False, markup=False)
     if config is not None:
         note = (
             f"humsec warn tune {data.name} --before {before} --years {years}: chosen on the validation "
-            f"years {result.years[0]}-{result.years[-1]}; no month from {before} on was read"
+            f"year(s) {span}; nothing from {before} on was used"
         )
         write_atomic(config, lambda tmp: save_model_config(result.best, tmp, note))
         console.print(f"model file written to {config}", highlight=False, markup=False)
