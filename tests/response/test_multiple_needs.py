@@ -206,6 +206,7 @@ def test_cli_joint_with_a_survey(tmp_path, syn_cdta, syn_spec):
     res = runner.invoke(app, [*args, *survey_args])
     assert res.exit_code == 0, res.output
     out = pd.read_csv(tmp_path / "j.csv", dtype={"area": str}).set_index("area")
+    assert "exact duplicate" not in res.output
     # WASH is met in the first region: one unmet sector there, no suggestion
     assert regions[0] not in out.index and len(out) == len(regions) - 1
     lib = multiple_needs(syn_spec, syn_cdta, over="region", k=33, sectors={"d_wtr": "WASH", "d_sani": "WASH",
@@ -214,6 +215,12 @@ def test_cli_joint_with_a_survey(tmp_path, syn_cdta, syn_spec):
         out["people_multiple_needs"], lib.loc[out.index, "people"], rtol=1e-12
     )
     assert "people in need in at least 2 of the area's unmet sectors" in res.output
+    twice = pd.read_csv(tmp_path / "pop.csv")
+    pd.concat([twice, twice.head(1)]).to_csv(tmp_path / "pop2.csv", index=False)
+    again = runner.invoke(
+        app, [*args[:-1], str(tmp_path / "j3.csv"), *survey_args[:-1], str(tmp_path / "pop2.csv")]
+    )
+    assert again.exit_code == 0 and "1 exact duplicate row(s) of pop2.csv dropped" in again.output
     args[-1] = str(tmp_path / "j2.csv")
     partial = runner.invoke(app, [*args, "--survey", str(tmp_path / "survey.csv")])
     assert partial.exit_code == 2, partial.output

@@ -425,13 +425,19 @@ def response_joint_command(
             assert spec is not None
             assert k is not None
             assert population is not None
+            pop = read_tagged(population)
             multiple = multiple_needs(
                 spec, survey, over=over, k=k, sectors=parse_sectors(sectors), time=time,
-                population=read_tagged(population).frame, unmet=unmet_sectors(table),
+                population=pop.frame, unmet=unmet_sectors(table),
                 min_sectors=several, population_source=str(population),
             )  # fmt: skip
             table = add_multiple_needs(table, multiple)
             report = multiple.notes
+            if pop.duplicates_dropped:
+                report.insert(
+                    0,
+                    f"{pop.duplicates_dropped} exact duplicate row(s) of {population.name} dropped",
+                )
     except (HumsecError, ValueError) as exc:
         _fail(exc)
         return
