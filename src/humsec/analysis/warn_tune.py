@@ -53,6 +53,7 @@ __all__ = [
     "DEFAULT_GRID",
     "TUNABLE",
     "TuneResult",
+    "load_grid",
     "load_model_config",
     "save_model_config",
     "tune",
@@ -85,8 +86,8 @@ TARGETS = ("CRPS", "CRPS_log1p")
 @dataclass
 class TuneResult:
     """``scores`` (candidate, model, options, year, metric, value; benchmarks included), ``summary``
-    (one row per candidate: mean scores, benchmark comparisons won, ``chosen``) and ``best``
-    (``{"model": ..., "options": {...}}``, what :func:`save_model_config` writes)."""
+    (one row per candidate: mean scores, benchmark comparisons won, ``rank`` by the rule, ``chosen``)
+    and ``best`` (``{"model": ..., "options": {...}}``, what :func:`save_model_config` writes)."""
 
     scores: pd.DataFrame
     summary: pd.DataFrame
@@ -196,7 +197,11 @@ def _summary(scores: pd.DataFrame, years: tuple[int, ...]) -> pd.DataFrame:
     ranked = gbm.sort_values(
         ["won", "mean_CRPS_log1p", "mean_CRPS", "position"], ascending=[False, True, True, True]
     )
-    summary["chosen"] = summary["candidate"] == ranked["candidate"].iloc[0]
+    # the rule's order, 1 = chosen; the benchmarks have none
+    summary["rank"] = summary["candidate"].map(
+        {c: i + 1 for i, c in enumerate(ranked["candidate"])}
+    )
+    summary["chosen"] = summary["rank"] == 1
     return summary
 
 
@@ -261,15 +266,27 @@ def save_model_config(best: Mapping[str, Any], path: str | Path, note: str = "")
     Path(path).write_text(header + body, encoding="utf-8")
 
 
-def load_model_config(path: str | Path) -> tuple[str, dict[str, Any]]:
-    """(model name, QuantileGBM options) from a model file; errors name the file and the key."""
+def _read_yaml(path: str | Path, what: str) -> Any:
     import yaml
 
-    source = str(path)
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise SpecError([(source, f"cannot read the model file: {exc}")]) from exc
+        raise SpecError([(str(path), f"cannot read the {what}: {exc}")]) from exc
+
+
+def load_grid(path: str | Path) -> list[Any]:
+    """The option sets of a grid file (a YAML list; each set is checked by :func:`tune`)."""
+    raw = _read_yaml(path, "grid")
+    if not isinstance(raw, list) or not raw:
+        raise SpecError([(str(path), "expected a non-empty list of option mappings")])
+    return raw
+
+
+def load_model_config(path: str | Path) -> tuple[str, dict[str, Any]]:
+    """(model name, QuantileGBM options) from a model file; errors name the file and the key."""
+    source = str(path)
+    raw = _read_yaml(path, "model file")
     if not isinstance(raw, Mapping) or "model" not in raw:
         raise SpecError([(source, "expected a mapping with 'model' (and optional 'options')")])
     unknown = sorted(set(raw) - {"model", "options"})
@@ -298,11 +315,5 @@ def describe(result: TuneResult) -> str:
         "mean_MAE",
         "chosen",
     ]
-    # the rule's order (won, mean CRPS_log1p, mean CRPS, grid order), the benchmarks last
-    table = result.summary.sort_values(
-        ["won", "mean_CRPS_log1p", "mean_CRPS"],
-        ascending=[False, True, True],
-        na_position="last",
-        kind="stable",
-    )
+    table = result.summary.sort_values("rank", na_position="last", kind="stable")  # benchmarks last
     return str(table[cols].round(4).to_string(index=False))

@@ -286,10 +286,10 @@ def tune_command(
 ) -> None:
     """Choose the strong model's settings on the validation years before --before (rolling origin),
     each setting alone and pooled with hist_12, against the benchmarks on the same splits."""
-    from humsec.analysis.warn_tune import describe, save_model_config, tune
+    from humsec.analysis.warn_tune import describe, load_grid, save_model_config, tune
 
     try:
-        options = _grid(grid) if grid is not None else None
+        options = load_grid(grid) if grid is not None else None
         panel, notes, _ = _load(data, unit, value, boundaries, name_property)
         _note(notes)
         result = tune(panel, before, years=years, grid=options)
@@ -309,15 +309,3 @@ def tune_command(
         )
         write_atomic(config, lambda tmp: save_model_config(result.best, tmp, note))
         console.print(f"model file written to {config}", highlight=False, markup=False)
-
-
-def _grid(path: Path) -> list[dict[str, Any]]:
-    import yaml
-
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SpecError([(str(path), f"cannot read the grid: {exc}")]) from exc
-    if not isinstance(raw, list) or not raw:
-        raise SpecError([(str(path), "expected a non-empty list of option mappings")])
-    return raw
