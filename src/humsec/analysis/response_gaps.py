@@ -160,17 +160,21 @@ def canonical_sector(name: Any, extra: Mapping[str, str] | None = None) -> str:
     return folded
 
 
-def parse_columns(text: str) -> dict[str, str]:
+def parse_columns(
+    text: str, *, what: str = "column mapping", expected: str = "key=column", strict: bool = False
+) -> dict[str, str]:
     """``"area=adm1_pcode,sector=sector"`` -> {"area": "adm1_pcode", ...} (keys checked).
+
+    ``strict``: an empty key or value is an error too (``what`` and ``expected`` word the message).
 
     >>> parse_columns("area=adm1_pcode, reached=total_reached")
     {'area': 'adm1_pcode', 'reached': 'total_reached'}
     """
     out = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
-        if "=" not in part:
-            raise HumsecError(f"Cannot read column mapping {part!r}; expected key=column.")
-        key, col = (s.strip() for s in part.split("=", 1))
+        key, sep, col = (s.strip() for s in part.partition("="))
+        if not sep or (strict and not (key and col)):
+            raise HumsecError(f"Cannot read {what} {part!r}; expected {expected}.")
         out[key] = col
     return out
 

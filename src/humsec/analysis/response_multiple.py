@@ -83,15 +83,11 @@ def parse_sectors(text: str) -> dict[str, str]:
     >>> parse_sectors("d_wtr=WASH, d_sani=WASH")
     {'d_wtr': 'WASH', 'd_sani': 'WASH'}
     """
-    out = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        indicator, _, sector = (s.strip() for s in part.partition("="))
-        if not indicator or not sector:
-            raise HumsecError(
-                f"Cannot read the sector map entry {part!r}; expected indicator=sector."
-            )
-        out[indicator] = sector
-    return out
+    from humsec.analysis.response_gaps import parse_columns
+
+    return parse_columns(
+        text, what="the sector map entry", expected="indicator=sector", strict=True
+    )
 
 
 def unmet_sectors(joint: pd.DataFrame) -> dict[str, list[str]]:
@@ -284,7 +280,12 @@ def _domain_shares(
         "y": y.astype(np.uint8), "w": survey.weight, "psu": psu, "stratum": survey.psu_stratum[psu],
         "area": np.where(group >= 0, group, -1),
     })  # fmt: skip
-    design = {"weight": "w", "strata": "stratum", "psu": "psu", "lonely_psu": spec.design.lonely_psu}
+    design = {
+        "weight": "w",
+        "strata": "stratum",
+        "psu": "psu",
+        "lonely_psu": spec.design.lonely_psu,
+    }
     one: dict[str, Any] = {"dimensions": {"needs": ["y"]}, "k": [100], "design": design}
     over = "area"
     if t is not None:  # the chosen round and the area as one domain of the whole design
