@@ -3,11 +3,20 @@
 Groups of uncertain inputs (factors):
 
 - ``weights``: every node's weights multiplied by independent U(1 − noise, 1 + noise) factors;
-- ``op:<node>``: for nodes given alternatives, the aggregation operator drawn uniformly among them;
+- ``op:<node>``: for nodes given alternatives, the aggregation operator drawn uniformly among them.
+  A geometric mean swapped in for another operator is taken on children shifted by a tenth of the
+  scale, ``GM(x − low + s) − s + low`` with ``s = (high − low)/10`` (on INFORM's 0–10: ``GM(x + 1) − 1``,
+  the 1–11 scale of INFORM's own "or"): a plain geometric mean is 0 as soon as one child is 0, and
+  COINr's ``a_gmean`` refuses non-positive values, so without the shift the alternative measures
+  zeros in the data, not a method choice;
 - ``impute``, ``outliers``, ``normalise``: construction choices drawn among alternatives, applied to
   the raw leaf values (imputation method or none; COINr's outlier treatment or none; normalisation
-  method, every one mapped onto 0–10 so that all operators stay defined);
-- ``data``: leaf scores plus N(0, se²) noise, where standard errors are given (e.g. from the AF engine).
+  method, every one mapped onto the model's scale: ranks as percentile ranks, z-scores at ±3 sd);
+- ``data``: leaf scores plus N(0, se²) noise, where standard errors are given (e.g. from the AF
+  engine), kept on the model's declared ``scale`` (clipped).
+
+The scale is the model's ``scale`` (INFORM: 0–10) or, where it declares none, the range of the
+leaf scores in the data; with a declared scale every interval bound lies on it.
 
 :func:`index_uncertainty` runs a Monte Carlo and gives each unit's score and rank intervals at every
 node. :func:`index_sensitivity` gives variance-based first-order and total-effect indices of each
@@ -38,9 +47,17 @@ from scipy import special
 
 from humsec.exceptions import HumsecError
 from humsec.measure.composite import CompositeIndex, IndexResult, evaluate_tree
+from humsec.operators import Operator, geometric
 from humsec.tables.index_model import IndexModel
 
-__all__ = ["Factors", "UncertaintyResult", "index_sensitivity", "index_uncertainty"]
+__all__ = [
+    "Factors",
+    "UncertaintyResult",
+    "index_scale",
+    "index_sensitivity",
+    "index_uncertainty",
+    "shifted_geometric",
+]
 
 
 @dataclass(frozen=True)
@@ -86,17 +103,22 @@ class UncertaintyResult:
 Tables = dict[tuple[Any, Any, Any], dict[str, np.ndarray]]
 
 
+Context = tuple[tuple[float, float], dict[str, list[str | Operator]]]
+
+
 def _setup(
     model: IndexModel, data: Any, factors: Factors
-) -> tuple[IndexResult, dict[str, np.ndarray], np.ndarray | None, Tables]:
-    """The nominal fit, its leaves, leaf standard errors, and the leaf table of every combination
-    of construction choices (built once: replicates only pick one)."""
+) -> tuple[IndexResult, dict[str, np.ndarray], np.ndarray | None, Tables, Context]:
+    """The nominal fit, its leaves, leaf standard errors, the leaf table of every combination
+    of construction choices (built once: replicates only pick one), the scale and the operator
+    alternatives."""
     for node in factors.operators:
         if node not in model.nodes:
             raise HumsecError(
                 f"Operator alternatives given for {node!r}, which is not a node of the model."
             )
     nominal = CompositeIndex(model).fit(data)
+    scale = index_scale(model, nominal)
     leaves = {c: nominal.leaves[c].to_numpy() for c in nominal.leaves.columns}
     tables: Tables = {}
     choices = factors.construction()
@@ -104,14 +126,56 @@ def _setup(
         for imp in choices["impute"]:
             for out in choices["outliers"]:
                 for norm in choices["normalise"]:
-                    tables[(imp, out, norm)] = _constructed(nominal, imp, out, norm)
+                    tables[(imp, out, norm)] = _constructed(nominal, imp, out, norm, scale)
     se = None
     if factors.data_se is not None:
         se = factors.data_se.reindex(
             index=nominal.scores.index, columns=list(nominal.leaves.columns)
         ).to_numpy(dtype=np.float64)
         se = np.nan_to_num(se)
-    return nominal, leaves, se, tables
+    return nominal, leaves, se, tables, (scale, _operator_alternatives(model, factors, scale))
+
+
+def index_scale(model: IndexModel, nominal: IndexResult) -> tuple[float, float]:
+    """The scale of the index: the model's own, else the range of the leaf scores in the data."""
+    if model.scale is not None:
+        return model.scale
+    values = nominal.leaves.to_numpy(dtype=np.float64)
+    if not np.isfinite(values).any():
+        return (0.0, 1.0)
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    return (low, high) if high > low else (low, low + 1.0)
+
+
+def shifted_geometric(scale: tuple[float, float]) -> Operator:
+    """The geometric mean an uncertainty analysis swaps in: on children shifted so that the bottom
+    of the scale is a tenth of the scale above 0, then shifted back (stays on the scale).
+
+    >>> gm = shifted_geometric((0.0, 10.0))
+    >>> gm(np.array([[0.0, 8.0], [4.0, 4.0]]), np.ones(2), {}).round(4).tolist()  # √(1·9) − 1
+    [2.0, 4.0]
+    """
+    low, high = scale
+    shift = (high - low) / 10
+
+    def op(x: np.ndarray, w: np.ndarray, params: Mapping[str, Any]) -> np.ndarray:
+        return geometric(x - low + shift, w, params) - shift + low
+
+    return op
+
+
+def _operator_alternatives(
+    model: IndexModel, factors: Factors, scale: tuple[float, float]
+) -> dict[str, list[str | Operator]]:
+    """Each varied node's operators; a geometric mean that is not the node's own is shifted."""
+    out: dict[str, list[str | Operator]] = {}
+    for node, alts in factors.operators.items():
+        own = model.nodes[node].op
+        out[node] = [
+            shifted_geometric(scale) if alt == "geometric" and own != "geometric" else alt
+            for alt in alts
+        ]
+    return out
 
 
 def _evaluate(
@@ -122,10 +186,15 @@ def _evaluate(
     u: np.ndarray,
     groups: list[tuple[str, int]],
     tables: Tables,
+    context: Context,
 ) -> dict[str, np.ndarray]:
-    """Node scores for one point ``u`` in [0, 1)^d of the factor space."""
+    """Node scores for one point ``u`` in [0, 1)^d of the factor space (``context``: the scale
+    and the operator alternatives)."""
+    _, alternatives = context
+    # only a declared scale bounds the scores (an inferred one would truncate data noise)
+    bounds = model.scale or (-np.inf, np.inf)
     weights: dict[str, np.ndarray] = {}
-    ops: dict[str, str] = {}
+    ops: dict[str, str | Operator] = {}
     values = leaves
     chosen = {name: alts[0] for name, alts in factors.construction().items()}
     pos = 0
@@ -148,22 +217,26 @@ def _evaluate(
                 k += len(base)
         elif name.startswith("op:"):
             node_name = name[3:]
-            alts = list(factors.operators[node_name])
+            alts = alternatives[node_name]
             ops[node_name] = alts[min(int(part[0] * len(alts)), len(alts) - 1)]
         elif name in ("impute", "outliers", "normalise"):
             options = factors.construction()[name]
             chosen[name] = options[min(int(part[0] * len(options)), len(options) - 1)]
         elif name == "data" and se is not None:
             z = special.ndtri(np.clip(part, 1e-12, 1 - 1e-12)).reshape(se.shape)
-            values = {c: leaves[c] + se[:, j] * z[:, j] for j, c in enumerate(leaves)}
+            values = {
+                c: np.clip(leaves[c] + se[:, j] * z[:, j], *bounds) for j, c in enumerate(leaves)
+            }
     if tables:
         values = tables[(chosen["impute"], chosen["outliers"], chosen["normalise"])]
         if se is not None:  # data noise on top of the chosen construction
             values = {
-                c: values[c] + (v - leaves[c])
+                c: np.clip(values[c] + (v - leaves[c]), *bounds)
                 for c, v in zip(leaves, _noisy(leaves, se, u, groups), strict=True)
             }
-    return evaluate_tree(model, values, weights=weights, ops=ops)
+    scores = evaluate_tree(model, values, weights=weights, ops=ops)
+    # means of scores on the scale stay on it; clip only floating-point spill (10.000000000000002)
+    return {name: np.clip(v, *bounds) for name, v in scores.items()}
 
 
 def _noisy(
@@ -179,9 +252,9 @@ def _noisy(
 
 
 def _constructed(
-    nominal: IndexResult, impute: str, outliers: bool, normalise: str
+    nominal: IndexResult, impute: str, outliers: bool, normalise: str, scale: tuple[float, float]
 ) -> dict[str, np.ndarray]:
-    """Leaf scores under one combination of construction choices, on a 0–10 scale."""
+    """Leaf scores under one combination of construction choices, on the index's scale."""
     from humsec.measure.construct import Impute, Normalise, TreatOutliers
 
     frame = (
@@ -199,15 +272,18 @@ def _constructed(
     if normalise == "as given":
         return {c: frame[c].to_numpy(dtype=np.float64) for c in cols}
     directions = {c: s.direction for c, s in nominal.model.indicators.items()}
+    low, high = scale
+    if normalise == "rank":  # ranks 1..n are not scores: as percentile ranks on the scale
+        normalise = "percentile"
     step = (
-        Normalise(normalise, range=(0.0, 10.0), directions=directions, columns=cols)
+        Normalise(normalise, range=scale, directions=directions, columns=cols)
         if normalise != "zscore"
         else Normalise("zscore", directions=directions, columns=cols)
     )
     scored = step.fit_transform(frame)
-    if normalise == "zscore":  # z-scores onto 0–10 (±3 sd), so that means of any kind stay defined
-        scored[cols] = ((scored[cols] + 3) / 6 * 10).clip(0, 10)
-    return {c: scored[c].to_numpy(dtype=np.float64) for c in cols}
+    if normalise == "zscore":  # z-scores onto the scale (±3 sd), so that every mean stays defined
+        scored[cols] = (low + (scored[cols] + 3) / 6 * (high - low)).clip(low, high)
+    return {c: scored[c].to_numpy(dtype=np.float64).clip(low, high) for c in cols}
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
@@ -225,7 +301,7 @@ def index_uncertainty(
 ) -> UncertaintyResult:
     """Monte Carlo over the factors: score and rank intervals for every unit at every node."""
     factors = factors or Factors()
-    nominal, leaves, se, tables = _setup(model, data, factors)
+    nominal, leaves, se, tables, context = _setup(model, data, factors)
     groups = factors.groups(model)
     dim = sum(d for _, d in groups)
     rng = np.random.default_rng(seed)
@@ -234,7 +310,7 @@ def index_uncertainty(
     score_draws = np.empty((n, len(nodes), n_units))
     rank_draws = np.empty_like(score_draws)
     for r in range(n):
-        out = _evaluate(model, factors, leaves, se, rng.random(dim), groups, tables)
+        out = _evaluate(model, factors, leaves, se, rng.random(dim), groups, tables, context)
         for i, node in enumerate(nodes):
             score_draws[r, i] = out[node]
             rank_draws[r, i] = _ranks(out[node])
@@ -280,7 +356,7 @@ def index_sensitivity(
     """First-order and total-effect indices of each factor group for the mean absolute rank shift
     of the root (Saltelli 2010 design: n·(k + 2) evaluations for k groups)."""
     factors = factors or Factors()
-    nominal, leaves, se, tables = _setup(model, data, factors)
+    nominal, leaves, se, tables, context = _setup(model, data, factors)
     groups = factors.groups(model)
     if not groups:
         raise HumsecError(
@@ -293,7 +369,7 @@ def index_sensitivity(
     base_rank = nominal.ranks()[model.root].to_numpy(dtype=np.float64)
 
     def output(u: np.ndarray) -> float:
-        scores = _evaluate(model, factors, leaves, se, u, groups, tables)[model.root]
+        scores = _evaluate(model, factors, leaves, se, u, groups, tables, context)[model.root]
         return float(np.nanmean(np.abs(_ranks(scores) - base_rank)))
 
     fA = np.array([output(a) for a in A])

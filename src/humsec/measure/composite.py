@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ import pandas as pd
 
 from humsec._frames import to_narwhals
 from humsec.exceptions import ColumnNotFoundError, DataError, describe_rows
-from humsec.operators import aggregate
+from humsec.operators import Operator, aggregate
 from humsec.tables.index_model import IndexModel, Node
 
 __all__ = ["CompositeIndex", "IndexResult", "evaluate_tree", "round_half_up"]
@@ -225,11 +226,12 @@ def evaluate_tree(
     leaves: dict[str, np.ndarray],
     *,
     weights: dict[str, np.ndarray] | None = None,
-    ops: dict[str, str] | None = None,
+    ops: Mapping[str, str | Operator] | None = None,
     round_nodes: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Scores of every node from leaf scores; ``weights`` and ``ops`` override nodes' own (this is
-    what uncertainty analysis varies)."""
+    what uncertainty analysis varies). An ``ops`` value is an operator name or an operator function
+    (children × weights × params -> scores)."""
     values: dict[str, np.ndarray] = dict(leaves)
     scores: dict[str, np.ndarray] = {}
     for name in model.order:
@@ -237,7 +239,7 @@ def evaluate_tree(
         x = np.column_stack([values[c] for c in node.children])
         w = weights[name] if weights and name in weights else _node_weights(node)
         op = ops[name] if ops and name in ops else node.op
-        score = aggregate(op, x, w, node.params)
+        score = op(x, w, node.params) if callable(op) else aggregate(op, x, w, node.params)
         present = (~np.isnan(x)) @ w / w.sum()
         score = np.where(present + 1e-12 >= node.min_coverage, score, np.nan)
         if round_nodes is not None:

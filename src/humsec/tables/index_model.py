@@ -88,6 +88,8 @@ class IndexModel:
     missing_values: tuple[str, ...] = ()
     unit: str = "ISO3"
     indicators: Mapping[str, IndicatorSpec] = field(default_factory=dict)
+    # the scale every score lies on, e.g. (0, 10) for INFORM; None: the range of the data's leaves
+    scale: tuple[float, float] | None = None
 
     @property
     def leaves(self) -> tuple[str, ...]:
@@ -136,7 +138,16 @@ class IndexModel:
         problems: list[tuple[str, str]] = []
         if not isinstance(raw, Mapping):
             raise SpecError([("(top level)", "expected a mapping with 'root' and 'nodes'")], source)
-        known = {"root", "nodes", "name", "classes", "missing_values", "unit", "indicators"}
+        known = {
+            "root",
+            "nodes",
+            "name",
+            "classes",
+            "missing_values",
+            "unit",
+            "indicators",
+            "scale",
+        }
         problems += [
             (str(k), f"unknown field; expected one of {sorted(known)}")
             for k in raw
@@ -238,6 +249,15 @@ class IndexModel:
             classes.append(Classes(node, th, labels))
         missing = raw.get("missing_values") or []
         indicators = _parse_indicators(raw.get("indicators") or {}, nodes, problems)
+        scale = raw.get("scale")
+        if scale is not None and not (
+            isinstance(scale, list)
+            and len(scale) == 2
+            and all(isinstance(v, (int, float)) for v in scale)
+            and scale[0] < scale[1]
+        ):
+            problems.append(("scale", f"expected [low, high] with low < high, got {scale!r}"))
+            scale = None
         if problems:
             raise SpecError(problems, source)
         model = cls(
@@ -248,6 +268,7 @@ class IndexModel:
             tuple(str(m) for m in missing),
             str(raw.get("unit", "ISO3")),
             indicators,
+            None if scale is None else (float(scale[0]), float(scale[1])),
         )
         unknown = [name for name in indicators if name not in model.leaves]
         if unknown:
