@@ -20,8 +20,9 @@ leaf scores in the data; with a declared scale every interval bound lies on it.
 
 :func:`index_uncertainty` runs a Monte Carlo and gives each unit's score and rank intervals at every
 node. :func:`index_sensitivity` gives variance-based first-order and total-effect indices of each
-factor group (Saltelli 2010 sampling, Saltelli first-order and Jansen total-effect estimators) for the
-mean absolute rank shift of the root against the nominal ranking (the output COINr uses).
+factor group (Saltelli 2010 sampling, the Jansen estimators of R's ``sensitivity::soboljansen``, with
+bootstrap intervals) for the mean absolute rank shift of the root against the nominal ranking (the
+output COINr uses).
 
 >>> import pandas as pd
 >>> from humsec.tables.index_model import IndexModel
@@ -45,6 +46,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from humsec.analysis.index_sobol import jansen_indices, sobol_convergence_notes
 from humsec.exceptions import HumsecError
 from humsec.measure.composite import CompositeIndex, IndexResult, evaluate_tree
 from humsec.operators import Operator, geometric
@@ -57,6 +59,7 @@ __all__ = [
     "index_sensitivity",
     "index_uncertainty",
     "shifted_geometric",
+    "uncertainty_notes",
 ]
 
 
@@ -352,9 +355,14 @@ def index_sensitivity(
     factors: Factors | None = None,
     n: int = 256,
     seed: int | None = None,
+    nboot: int = 500,
+    conf: float = 0.95,
 ) -> pd.DataFrame:
     """First-order and total-effect indices of each factor group for the mean absolute rank shift
-    of the root (Saltelli 2010 design: n·(k + 2) evaluations for k groups)."""
+    of the root, with ``conf`` bootstrap intervals (Saltelli 2010 design: n·(k + 2) evaluations
+    for k groups; Jansen estimators as R's ``sensitivity::soboljansen``, see
+    :mod:`humsec.analysis.index_sobol`). Check them with
+    :func:`~humsec.analysis.index_sobol.sobol_convergence_notes`: at small n they do not converge."""
     factors = factors or Factors()
     nominal, leaves, se, tables, context = _setup(model, data, factors)
     groups = factors.groups(model)
@@ -374,15 +382,38 @@ def index_sensitivity(
 
     fA = np.array([output(a) for a in A])
     fB = np.array([output(b) for b in B])
-    var = np.var(np.concatenate([fA, fB]), ddof=1)
-    rows = []
+    fAB = np.empty((n, len(groups)))
     pos = 0
-    for name, d in groups:
+    for j, (_, d) in enumerate(groups):
         AB = A.copy()
         AB[:, pos : pos + d] = B[:, pos : pos + d]
         pos += d
-        fAB = np.array([output(ab) for ab in AB])
-        first = np.mean(fB * (fAB - fA)) / var if var > 0 else 0.0  # Saltelli (2010)
-        total = np.mean((fA - fAB) ** 2) / (2 * var) if var > 0 else 0.0  # Jansen (1999)
-        rows.append((name, first, total))
-    return pd.DataFrame(rows, columns=["factor", "first_order", "total_effect"])
+        fAB[:, j] = [output(ab) for ab in AB]
+    names = [name for name, _ in groups]
+    return jansen_indices(fA, fB, fAB, names, nboot=nboot, conf=conf, seed=seed)
+
+
+def uncertainty_notes(
+    intervals: pd.DataFrame, sensitivity: pd.DataFrame | None, root: str
+) -> list[str]:
+    """What a reader of the intervals and the sensitivity table must know: where the nominal
+    score lies outside its own interval (the method choices move scores one way), and where
+    the Sobol' indices have not converged (:func:`~humsec.analysis.index_sobol.sobol_convergence_notes`).
+    """
+    notes = []
+    at_root = intervals[intervals["node"] == root].dropna(subset=["score", "score_low"])
+    outside = (at_root["score"] < at_root["score_low"] - 1e-9) | (
+        at_root["score"] > at_root["score_high"] + 1e-9
+    )
+    if outside.any():
+        above = int((at_root["score"] > at_root["score_high"] + 1e-9).sum())
+        notes.append(
+            f"the nominal {root} lies outside its interval for {int(outside.sum())} of "
+            f"{len(at_root)} units ({above} above it): the alternative methods move scores one "
+            "way (e.g. INFORM's 'or' is never below the arithmetic or geometric mean swapped in "
+            "for it); the interval shows where the alternatives put a unit, not a band around "
+            "the nominal score"
+        )
+    if sensitivity is not None:
+        notes += sobol_convergence_notes(sensitivity)
+    return notes

@@ -136,7 +136,18 @@ def render_index_html(
         f'<figure role="img" aria-label="{html.escape(t)}"><figcaption>{html.escape(t)}</figcaption>{svg}</figure>'
         for t, svg in charts
     )
-    notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.notes)
+    all_notes = list(result.notes)
+    if intervals is not None:
+        from humsec.analysis.index_uncertainty import uncertainty_notes
+
+        all_notes += uncertainty_notes(intervals, sensitivity, root)
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in all_notes)
+    sensitivity_table = (
+        "<h2>Sensitivity indices (95% bootstrap intervals)</h2>"
+        + sensitivity.to_html(index=False, float_format=lambda v: f"{v:.3f}", border=0)
+        if sensitivity is not None
+        else ""
+    )
     top_table = d[["unit", "score", "rank", "class", "driver"]].to_html(
         index=False, na_rep="", float_format=lambda v: f"{v:.2f}", border=0
     )
@@ -150,5 +161,6 @@ figure{{margin:1rem 0;overflow-x:auto}}figcaption{{font-weight:600}}</style></he
 <p>{len(result.scores)} units, {len(result.model.nodes)} nodes. Rank 1 = highest score.</p>
 {figures}
 <h2>Highest scores</h2>{top_table}
+{sensitivity_table}
 {f"<h2>Notes</h2><ul>{notes}</ul>" if notes else ""}
 </main></body></html>"""
