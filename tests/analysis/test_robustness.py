@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 import humsec
-from humsec.analysis.robustness import parse_k_values, robustness_analysis
+from humsec.analysis.robustness import ORDERS, robustness_analysis
 from humsec.cli.main import app
 from humsec.datasets import data_path
 from humsec.inference import StratumFactors, domain_covariance, group_sum, stratified_variance
@@ -85,13 +85,6 @@ def test_alternative_weightings(syn_cdta, syn_spec):
     assert nominal == pytest.approx(direct, abs=1e-15)
 
 
-def test_parse_k_values_and_errors():
-    assert parse_k_values("10:30:10") == [10.0, 20.0, 30.0]
-    assert parse_k_values("20,33") == [20.0, 33.0]
-    with pytest.raises(humsec.HumsecError, match="start:stop:step"):
-        parse_k_values("a:b")
-
-
 def test_robustness_cli(tmp_path, syn_cdta):
     data = tmp_path / "s.csv"
     syn_cdta.to_csv(data, index=False)
@@ -118,7 +111,28 @@ def test_robustness_cli(tmp_path, syn_cdta):
     )
     assert res.exit_code == 0, res.output
     assert "pairwise comparisons" in res.output
-    assert out.exists()
+    estimates = pd.read_csv(out)
+    assert sorted(set(estimates["k"])) == [20, 30, 40]
+    pairs = pd.read_csv(tmp_path / "robust_pairs.csv", dtype={"group_a": str, "group_b": str})
+    assert len(pairs) == 2 * 20 * 19 // 2 and set(pairs["order"]) <= set(ORDERS)
+    # the printed summary's counts and matrix are those of the written table
+    n_robust = int((pairs["order"] != "changes").sum())
+    assert f"{len(pairs)} pairwise comparisons, {n_robust} (" in res.output
+    one = pairs.iloc[0]
+    symbol = {"a_poorer": ">", "b_poorer": "<", "changes": "~"}[one["order"]]
+    matrix_row = next(line for line in res.output.splitlines() if line.startswith("1 "))
+    assert matrix_row.split()[2][0] == symbol  # row 1, column 2 of round 1 ('.' is the diagonal)
+    assert f"wrote {tmp_path / 'robust_pairs.csv'}" in " ".join(res.output.split())
+    xlsx = tmp_path / "robust.xlsx"
+    res = CliRunner().invoke(
+        app,
+        ["robustness", str(data_path("syn_cdta_spec.yaml")), str(data), "--over", "area",
+         "--k", "20", "33", "--out", str(xlsx)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    sheets = pd.read_excel(xlsx, sheet_name=None)
+    assert {"estimates", "pairs", "dominance"} <= set(sheets)
+    assert len(sheets["pairs"]) == 2 and sorted(set(sheets["estimates"]["k"])) == [20, 33]
 
 
 @pytest.mark.parametrize("rule", ["certainty", "adjust"])
@@ -161,3 +175,112 @@ def test_robustness_errors_name_the_file(tmp_path, syn_spec):
     pd.DataFrame({"a": [1], "b": [2]}).to_csv(path, index=False)
     with pytest.raises(humsec.ColumnNotFoundError, match=r"survey\.csv"):
         robustness_analysis(syn_spec, path, over="region", k_values=[33])
+
+
+# A hand-worked example: four equally weighted indicators (one per dimension), three groups of four
+# persons, each group alone in its stratum (so the covariance between groups is 0), every person
+# weighted 1; the four-person pattern is repeated in `copies` pairs of PSUs (persons 1-2, 3-4).
+HAND_PATTERNS = {
+    # scores 1/4, 1/4, 1/4, 1/2: M0(25) = 1.25/4 = 0.3125, M0(50) = 0.5/4 = 0.125
+    "A": [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [1, 1, 0, 0]],
+    # scores 1/2, 1/2, 1/2, 0: M0(25) = M0(50) = 1.5/4 = 0.375
+    "B": [[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0], [0, 0, 0, 0]],
+    # scores 1, 0, 0, 0: M0(25) = M0(50) = 0.25
+    "C": [[1, 1, 1, 1], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
+}
+HAND_M0 = {("A", 25): 0.3125, ("A", 50): 0.125, ("B", 25): 0.375, ("B", 50): 0.375,
+           ("C", 25): 0.25, ("C", 50): 0.25}  # fmt: skip
+
+
+def _hand_survey(copies: int) -> pd.DataFrame:
+    rows = []
+    for s, (group, pattern) in enumerate(HAND_PATTERNS.items()):
+        for c in range(copies):
+            for person, deprived in enumerate(pattern):
+                psu = 1000 * s + 2 * c + person // 2
+                rows.append([group, s, psu, 1.0, *deprived])
+    return pd.DataFrame(rows, columns=["group", "stratum", "psu", "w", "i1", "i2", "i3", "i4"])
+
+
+def _hand_se(frame: pd.DataFrame, group: str, k: float) -> float:
+    """V(M0) = n/(n-1) Σ_p (U_p - mean U)², U_p = (Y_p - M0·X_p)/X, in the group's own stratum."""
+    g = frame[frame["group"] == group]
+    score = g[["i1", "i2", "i3", "i4"]].to_numpy().sum(axis=1) / 4
+    y = pd.Series(score * (score >= k / 100), index=g.index)
+    per_psu = pd.DataFrame({"y": y, "x": 1.0, "psu": g["psu"]}).groupby("psu").sum()
+    m0 = per_psu["y"].sum() / per_psu["x"].sum()
+    u = (per_psu["y"] - m0 * per_psu["x"]) / per_psu["x"].sum()
+    n = len(u)
+    return float(np.sqrt(n / (n - 1) * ((u - u.mean()) ** 2).sum()))
+
+
+@pytest.mark.parametrize(
+    ("copies", "significant"),
+    [
+        # 5 copies: A-B and B-C are ordered the same way at both k, but not significantly
+        (5, {("A", "B"): "changes", ("A", "C"): "changes", ("B", "C"): "changes"}),
+        # 20 copies: the same differences with SEs about half as large are significant
+        (20, {("A", "B"): "b_poorer", ("A", "C"): "changes", ("B", "C"): "a_poorer"}),
+    ],
+)
+def test_dominance_table_by_hand(copies, significant):
+    spec = humsec.AFSpec.from_dict(
+        {
+            "dimensions": {f"d{j}": [f"i{j}"] for j in range(1, 5)},
+            "k": [25, 50],
+            "design": {"weight": "w", "strata": "stratum", "psu": "psu"},
+        }
+    )
+    frame = _hand_survey(copies)
+    r = robustness_analysis(spec, frame, over="group", k_values=[25, 50])
+    for row in r.estimates.itertuples():
+        assert row.estimate == pytest.approx(HAND_M0[(row.group, row.k)], abs=1e-12)
+        assert row.se == pytest.approx(_hand_se(frame, row.group, row.k), rel=1e-10)
+    pairs = r.pairs.set_index(["group_a", "group_b"])
+    # A-B: B poorer at 25 (0.375 > 0.3125) and 50 (0.375 > 0.125); A-C: A poorer at 25, C at 50;
+    # B-C: B poorer at both (0.375 > 0.25)
+    assert pairs["order"].to_dict() == {
+        ("A", "B"): "b_poorer", ("A", "C"): "changes", ("B", "C"): "a_poorer"
+    }  # fmt: skip
+    assert pairs["poorer"].to_dict() == {("A", "B"): "B", ("A", "C"): "", ("B", "C"): "B"}
+    assert pairs["significant_order"].to_dict() == significant
+    # significance at every k from the hand SEs (groups in different strata: no covariance)
+    z = 1.959963984540054
+    for (a, b), row in pairs.iterrows():
+        diffs = [HAND_M0[(a, k)] - HAND_M0[(b, k)] for k in (25, 50)]
+        ses = [np.hypot(_hand_se(frame, a, k), _hand_se(frame, b, k)) for k in (25, 50)]
+        assert row["a_significant"] == sum(d > z * s for d, s in zip(diffs, ses, strict=True))
+        assert row["b_significant"] == sum(d < -z * s for d, s in zip(diffs, ses, strict=True))
+        assert (row["diff_min"], row["diff_max"]) == pytest.approx((min(diffs), max(diffs)))
+    assert r.share_robust == pytest.approx(2 / 3)
+    assert r.share_significant_robust == pytest.approx(
+        sum(v != "changes" for v in significant.values()) / 3
+    )
+    matrix = r.dominance()
+    sig = copies == 20
+    assert matrix.loc["B", "A"] == (">>" if sig else ">") and matrix.loc["A", "B"] == (
+        "<<" if sig else "<"
+    )
+    assert matrix.loc["A", "C"] == "~" == matrix.loc["C", "A"]
+    assert "3 pairwise comparisons, 2 (66.7%) robust" in r.summary()
+
+
+def test_shares_are_what_the_dominance_table_says(syn_cdta, syn_spec):
+    r = robustness_analysis(syn_spec, syn_cdta, over="region", k_values=[20, 33, 40])
+    pairs = r.pairs
+    assert r.share_robust == pytest.approx((pairs["order"] != "changes").mean())
+    assert r.share_significant_robust == pytest.approx(
+        (pairs["significant_order"] != "changes").mean()
+    )
+    assert set(pairs["order"]) <= set(ORDERS) and set(pairs["significant_order"]) <= set(ORDERS)
+    # a pair significantly ordered is ordered the same way
+    sig = pairs[pairs["significant_order"] != "changes"]
+    assert (sig["significant_order"] == sig["order"]).all()
+    for time in ("1", "2"):
+        m = r.dominance(time)
+        flipped = m.T.replace({">>": "<<", "<<": ">>", ">": "<", "<": ">"})
+        assert (m == flipped).all().all()  # antisymmetric: A > B exactly when B < A
+        cells = m.to_numpy()[np.triu_indices(len(m), 1)]
+        sub = pairs[pairs["time"] == time]
+        assert (cells != "~").sum() == (sub["order"] != "changes").sum()
+        assert np.isin(cells, [">>", "<<"]).sum() == (sub["significant_order"] != "changes").sum()

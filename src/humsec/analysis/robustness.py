@@ -10,8 +10,17 @@ subgroups (domains of the same design). The share of robust pairwise comparisons
 >>> r = robustness_analysis(humsec.datasets.syn_cdta_spec(), humsec.datasets.load_syn_cdta(),
 ...                         over="area", k_values=[20, 33, 50])
 >>> # areas 0 and 1 swap order as k changes, so their comparison is not robust
->>> r.pairs[["group_a", "group_b", "robust"]].to_dict("records")[0]
-{'group_a': '0', 'group_b': '1', 'robust': False}
+>>> r.pairs[["group_a", "group_b", "order", "poorer"]].to_dict("records")[0]
+{'group_a': '0', 'group_b': '1', 'order': 'changes', 'poorer': ''}
+>>> print(r.dominance("1").to_string())  # row vs column in round 1: '~' the order changes
+   0  1
+0  .  ~
+1  ~  .
+
+The pairwise dominance table (``pairs``, one row per pair and round) says for each pair whether
+``group_a`` is poorer at every specification (``order == "a_poorer"``), ``group_b`` is
+(``"b_poorer"``), or the order changes (``"changes"``; a tie counts as a change), and the same
+judged on significant differences (``significant_order``).
 """
 
 from __future__ import annotations
@@ -27,20 +36,37 @@ from scipy import special
 
 from humsec.exceptions import HumsecError
 from humsec.inference import StratumFactors, domain_covariance
+from humsec.io.write import write_atomic
 from humsec.measure._af_estimates import Partition, ratio_catalog
 from humsec.measure._cells import build_cells
 from humsec.tables.af_spec import AFSpec
 from humsec.tables.survey_table import prepare_survey
 
-__all__ = ["RobustnessResult", "parse_k_values", "robustness_analysis"]
+__all__ = ["ORDERS", "RobustnessResult", "robustness_analysis"]
+
+
+# The closed list of verdicts on a pair (columns ``order`` and ``significant_order``), declared once.
+ORDERS = {
+    "a_poorer": "group_a poorer at every specification",
+    "b_poorer": "group_b poorer at every specification",
+    "changes": "the order changes (or ties) across specifications",
+}
+# Cells of the printed dominance matrix, row group vs column group.
+_SYMBOLS = {
+    ">>": "row poorer at every specification, significantly each time",
+    ">": "row poorer at every specification",
+    "<<": "row less poor at every specification, significantly each time",
+    "<": "row less poor at every specification",
+    "~": "the order changes",
+}
 
 
 @dataclass
 class RobustnessResult:
-    """Estimates across specifications, pairwise comparisons, and the shares of robust pairs."""
+    """Estimates across specifications, the pairwise dominance table, and the shares of robust pairs."""
 
     estimates: pd.DataFrame  # weighting, k, time, group, estimate, se
-    pairs: pd.DataFrame  # time, group_a, group_b, robust, significant_robust, ...
+    pairs: pd.DataFrame  # time, group_a, group_b, n_specs, ..., order, significant_order, poorer
     measure: str
 
     @property
@@ -51,31 +77,78 @@ class RobustnessResult:
     def share_significant_robust(self) -> float:
         return float(self.pairs["significant_robust"].mean()) if len(self.pairs) else float("nan")
 
+    def dominance(self, time: str = "") -> pd.DataFrame:
+        """The pairs of one round as a group × group matrix of the symbols in ``_SYMBOLS``."""
+        pairs = self.pairs[self.pairs["time"] == str(time)]
+        groups = list(dict.fromkeys([*pairs["group_a"], *pairs["group_b"]]))
+        matrix = pd.DataFrame(".", index=groups, columns=groups)
+        for row in pairs.itertuples(index=False):
+            a_vs_b = _symbol(str(row.order), str(row.significant_order))
+            matrix.loc[row.group_a, row.group_b] = a_vs_b
+            matrix.loc[row.group_b, row.group_a] = a_vs_b.translate(str.maketrans("<>", "><"))
+        return matrix
+
     def summary(self) -> str:
-        n_specs = self.estimates.groupby(["weighting", "k"]).ngroups
-        return (
-            f"Rank robustness of {self.measure} across {n_specs} specifications "
-            f"(k × weightings): {len(self.pairs)} pairwise comparisons, "
-            f"{100 * self.share_robust:.1f}% robust, {100 * self.share_significant_robust:.1f}% "
-            "significantly robust."
-        )
+        specs = self.estimates.groupby(["weighting", "k"]).ngroups
+        ks = ", ".join(f"{k:g}" for k in sorted(set(self.estimates["k"])))
+        weightings = ", ".join(dict.fromkeys(self.estimates["weighting"]))
+        lines = [
+            f"Rank robustness of {self.measure} across {specs} specifications "
+            f"(k = {ks}; weightings: {weightings}): {len(self.pairs)} pairwise comparisons, "
+            f"{int(self.pairs['robust'].sum())} ({100 * self.share_robust:.1f}%) robust, "
+            f"{int(self.pairs['significant_robust'].sum())} "
+            f"({100 * self.share_significant_robust:.1f}%) significantly robust.",
+            "Dominance, row vs column: "
+            + "; ".join(f"{sym} {text}" for sym, text in _SYMBOLS.items())
+            + ".",
+        ]
+        for time in dict.fromkeys(self.pairs["time"]):
+            if time != "":
+                lines.append(f"round {time}:")
+            lines.append(self.dominance(time).to_string())
+        return "\n".join(lines)
+
+    def to_csv(self, path: str | Path) -> list[Path]:
+        """Write the estimates to ``path`` and the dominance table beside it (``NAME_pairs.csv``)."""
+        path = Path(path)
+        pairs_path = path.with_name(path.stem + "_pairs.csv")
+        write_atomic(path, lambda tmp: self.estimates.to_csv(tmp, index=False))
+        write_atomic(pairs_path, lambda tmp: self.pairs.to_csv(tmp, index=False))
+        return [path, pairs_path]
+
+    def to_excel(self, path: str | Path) -> list[Path]:
+        """Write one workbook: sheets ``estimates``, ``pairs`` (the dominance table) and ``dominance``."""
+        path = Path(path)
+
+        def write(tmp: Path) -> None:
+            with pd.ExcelWriter(tmp, engine="xlsxwriter") as xl:
+                self.estimates.to_excel(xl, sheet_name="estimates", index=False)
+                self.pairs.to_excel(xl, sheet_name="pairs", index=False)
+                matrices = [
+                    self.dominance(t).rename_axis("group").reset_index().assign(time=t)
+                    for t in dict.fromkeys(self.pairs["time"])
+                ]
+                if matrices:
+                    pd.concat(matrices).to_excel(xl, sheet_name="dominance", index=False)
+
+        write_atomic(path, write)
+        return [path]
 
 
-def parse_k_values(text: str) -> list[float]:
-    """``"20:50:10"`` → [20, 30, 40, 50]; ``"20,33"`` → [20, 33].
+def _symbol(order: str, significant_order: str) -> str:
+    if order == "a_poorer":
+        return ">>" if significant_order == "a_poorer" else ">"
+    if order == "b_poorer":
+        return "<<" if significant_order == "b_poorer" else "<"
+    return "~"
 
-    >>> parse_k_values("20:50:10")
-    [20.0, 30.0, 40.0, 50.0]
-    """
-    try:
-        if ":" in text:
-            start, stop, step = (float(x) for x in text.split(":"))
-            return [float(v) for v in np.round(np.arange(start, stop + step / 2, step), 10)]
-        return [float(x) for x in text.split(",")]
-    except ValueError:
-        raise HumsecError(
-            f"Cannot read k values {text!r}; expected start:stop:step or a comma list."
-        ) from None
+
+def _verdict(a_count: int, b_count: int, n: int) -> str:
+    if n and a_count == n:
+        return "a_poorer"
+    if n and b_count == n:
+        return "b_poorer"
+    return "changes"
 
 
 def robustness_analysis(
@@ -149,8 +222,11 @@ def robustness_analysis(
     for (time_label, a_label, b_label), values in diffs.items():
         d = np.array([v[0] for v in values])
         se_d = np.array([v[1] for v in values])
-        robust = bool((d > 0).all() or (d < 0).all())
-        significant = bool(((d - z * se_d > 0).all()) or ((d + z * se_d < 0).all()))
+        # higher M0 (or H) is poorer; significant: the two-sided CI of the difference excludes 0
+        a_sig, b_sig = int((d - z * se_d > 0).sum()), int((d + z * se_d < 0).sum())
+        order = _verdict(int((d > 0).sum()), int((d < 0).sum()), len(d))
+        significant_order = _verdict(a_sig, b_sig, len(d))
+        poorer = {"a_poorer": a_label, "b_poorer": b_label}.get(order, "")
         pair_rows.append(
             (
                 time_label,
@@ -159,8 +235,15 @@ def robustness_analysis(
                 len(d),
                 int((d > 0).sum()),
                 int((d < 0).sum()),
-                robust,
-                significant,
+                a_sig,
+                b_sig,
+                float(d.min()),
+                float(d.max()),
+                order,
+                significant_order,
+                poorer,
+                order != "changes",
+                significant_order != "changes",
             )
         )
     pairs = pd.DataFrame(
@@ -172,6 +255,13 @@ def robustness_analysis(
             "n_specs",
             "a_higher",
             "b_higher",
+            "a_significant",
+            "b_significant",
+            "diff_min",
+            "diff_max",
+            "order",
+            "significant_order",
+            "poorer",
             "robust",
             "significant_robust",
         ],

@@ -12,8 +12,8 @@ from typing import Any
 
 import typer
 
+from humsec.cli._common import KCommand, k_option, parse_k, stdout
 from humsec.cli._common import fail as _fail
-from humsec.cli._common import stdout
 from humsec.cli.warn import warn_app
 from humsec.exceptions import HumsecError
 from humsec.io.write import write_atomic
@@ -27,7 +27,9 @@ app = typer.Typer(
 )
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": False})
+@app.command(
+    cls=KCommand, context_settings={"allow_extra_args": True, "ignore_unknown_options": False}
+)
 def af(
     ctx: typer.Context,
     spec: Path = typer.Argument(..., help="Specification file (YAML or JSON)."),
@@ -48,9 +50,7 @@ def af(
     html: Path | None = typer.Option(
         None, "--html", help="Also write a short HTML summary with charts."
     ),
-    k: list[float] = typer.Option(
-        [], "--k", help="Poverty cutoff(s) in percent; overrides the spec's k."
-    ),
+    k: list[str] = k_option("overrides the spec's k"),
     level: float = typer.Option(0.95, "--level", help="Confidence level, in (0, 1)."),
     variance: str = typer.Option("linearization", "--variance", help="linearization or bootstrap."),
     replicates: int = typer.Option(500, "--replicates", help="Bootstrap replicates."),
@@ -71,7 +71,7 @@ def af(
     try:
         estimator = AlkireFoster(
             spec,
-            k=k or None,
+            k=parse_k(k) or None,
             level=level,
             variance=variance,
             replicates=replicates,
@@ -115,37 +115,44 @@ def _writers(
     return writers
 
 
-@app.command()
+@app.command(cls=KCommand)
 def robustness(
     spec: Path = typer.Argument(..., help="Specification file (YAML or JSON)."),
     data: Path = typer.Argument(..., help="Survey microdata file."),
     over: str = typer.Option(..., "--over", help="Grouping column whose subgroups are compared."),
-    k_range: str = typer.Option(
-        "20:50:5", "--k", help="k values: start:stop:step (inclusive) or a comma list."
-    ),
+    k: list[str] = k_option("default 20:50:5"),
     weights: list[str] = typer.Option(
         [],
         "--weights",
         help="Alternative weighting: a YAML/JSON file mapping indicator -> weight (repeatable).",
     ),
     measure: str = typer.Option("M0", "--measure", help="Measure to rank by: M0 or H."),
-    out: Path | None = typer.Option(None, "--out", help="CSV of estimates across specifications."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Estimates across specifications and the pairwise dominance table: NAME.csv (the "
+        "table goes to NAME_pairs.csv beside it) or NAME.xlsx (sheets estimates, pairs, dominance).",
+    ),
     level: float = typer.Option(
         0.95, "--level", help="Confidence level for significant dominance."
     ),
 ) -> None:
     """Robustness of subgroup rankings across k values and weightings (pairwise dominance)."""
-    from humsec.analysis.robustness import parse_k_values, robustness_analysis
+    from humsec.analysis.robustness import robustness_analysis
     from humsec.tables.af_spec import AFSpec
 
     try:
+        k_values = parse_k(k or ["20:50:5"])
+        if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
+            msg = f"Cannot write {out}: unknown suffix {out.suffix!r}; expected '.csv' or '.xlsx'."
+            raise HumsecError(msg)
         base = AFSpec.from_file(spec)
         alt = [_load_weights(w) for w in weights]
         result = robustness_analysis(
             base,
             data,
             over=over,
-            k_values=parse_k_values(k_range),
+            k_values=k_values,
             weightings=alt,
             measure=measure,
             level=level,
@@ -153,9 +160,12 @@ def robustness(
     except HumsecError as exc:
         _fail(exc)
         return
+    written = []
     if out is not None:
-        write_atomic(out, lambda tmp: result.estimates.to_csv(tmp, index=False))
+        written = result.to_excel(out) if out.suffix.lower() == ".xlsx" else result.to_csv(out)
     stdout.print(result.summary(), highlight=False, markup=False)
+    for path in written:
+        stdout.print(f"wrote {path}", highlight=False, markup=False)
 
 
 def _load_weights(path: str) -> dict[str, float]:
@@ -285,6 +295,11 @@ def index(
     stdout.print(top.drop(columns="node").to_string(index=False), highlight=False, markup=False)
     if sensitivity is not None:
         stdout.print(sensitivity.to_string(index=False), highlight=False, markup=False)
+    if uncertainty > 0:
+        from humsec.analysis.index_uncertainty import uncertainty_notes
+
+        for note in uncertainty_notes(table, sensitivity, root):
+            stdout.print(f"  note: {note}", highlight=False, markup=False)
     for path in written:
         stdout.print(f"wrote {path}", highlight=False, markup=False)
 

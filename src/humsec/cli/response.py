@@ -7,8 +7,8 @@ from typing import Any
 
 import typer
 
+from humsec.cli._common import KCommand, k_option, notes, one_k, stdout
 from humsec.cli._common import fail as _fail
-from humsec.cli._common import notes, stdout
 from humsec.exceptions import HumsecError
 from humsec.io.write import write_atomic
 
@@ -157,12 +157,16 @@ def response_gaps_command(
     table = hxl_table(result.table) if hxl else result.table
     if out is not None:
         write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+        # every needs entry the table leaves out, with its reason, beside the table
+        not_used_path = out.with_name(out.stem + "_needs_not_used.csv")
+        write_atomic(not_used_path, lambda tmp: result.needs_not_used.to_csv(tmp, index=False))
     if excel is not None:
 
         def write_excel(tmp: Path) -> None:
             with pd.ExcelWriter(tmp, engine="xlsxwriter") as xl:
                 result.table.to_excel(xl, sheet_name="gaps", index=False)
                 pd.DataFrame({"note": result.report}).to_excel(xl, sheet_name="report", index=False)
+                result.needs_not_used.to_excel(xl, sheet_name="needs not used", index=False)
 
         write_atomic(excel, write_excel)
     if geojson is not None and geo is not None:
@@ -332,7 +336,7 @@ def response_iati_command(
     )
 
 
-@response_app.command("joint")
+@response_app.command("joint", cls=KCommand)
 def response_joint_command(
     activities: Path = typer.Argument(..., help="3W/4W/5W activities (as for `response gaps`)."),
     needs: Path = typer.Argument(..., help="People in need by area and sector."),
@@ -356,9 +360,7 @@ def response_joint_command(
     ),
     spec: Path | None = typer.Option(None, "--spec", help="AF specification of --survey (YAML)."),
     over: str = typer.Option("", "--over", help="Survey column naming the areas (with --survey)."),
-    k: float | None = typer.Option(
-        None, "--k", help="Poverty cutoff k in percent (with --survey)."
-    ),
+    k: list[str] = k_option("one value, with --survey"),
     sectors: str = typer.Option(
         "", "--sectors", help="Indicator-to-sector map (with --survey): d_wtr=WASH,d_cm=Health,..."
     ),
@@ -379,10 +381,15 @@ def response_joint_command(
     from humsec.analysis.response_joint import cluster_leads, joint_programmes
     from humsec.datasets.places import load_pcodes
 
+    try:
+        cutoff = one_k(k, "response joint")
+    except HumsecError as exc:
+        _fail(exc)
+        return
     survey_options = {
         "--spec": spec,
         "--over": over,
-        "--k": k,
+        "--k": cutoff,
         "--sectors": sectors,
         "--population": population,
     }
@@ -423,11 +430,11 @@ def response_joint_command(
 
             # checked above; the asserts narrow the types
             assert spec is not None
-            assert k is not None
+            assert cutoff is not None
             assert population is not None
             pop = read_tagged(population)
             multiple = multiple_needs(
-                spec, survey, over=over, k=k, sectors=parse_sectors(sectors), time=time,
+                spec, survey, over=over, k=cutoff, sectors=parse_sectors(sectors), time=time,
                 population=pop.frame, unmet=unmet_sectors(table),
                 min_sectors=several, population_source=str(population),
             )  # fmt: skip
@@ -451,7 +458,7 @@ def response_joint_command(
         shown.insert(4, "people_multiple_needs")
         stdout.print(
             f"people_multiple_needs: people in need in at least {several} of the area's unmet sectors "
-            f"(survey: the multidimensionally insecure at k = {k:g}%; what the 3W reaches is not subtracted)",
+            f"(survey: the multidimensionally insecure at k = {cutoff:g}%; what the 3W reaches is not subtracted)",
             markup=False,
         )
     stdout.print(
@@ -487,16 +494,14 @@ def response_trends_command(
     stdout.print(table.tail(15).to_string(index=False), highlight=False, markup=False)
 
 
-@response_app.command("needs")
+@response_app.command("needs", cls=KCommand)
 def response_needs_command(
     results: Path = typer.Argument(..., help="AF results CSV (`humsec af ... --over AREA --out`)."),
     population: Path = typer.Option(
         ..., "--population", help="CSV with area (the subgroup values), population [, pcode]."
     ),
     over: str = typer.Option(..., "--over", help="The subgroup variable that names the areas."),
-    k: float = typer.Option(
-        ..., "--k", help="Poverty cutoff k (in percent) of the estimates used."
-    ),
+    k: list[str] = k_option("one value, required: the k of the estimates used"),
     sectors: str = typer.Option(
         "", "--sectors", help="Indicator-to-sector map: d_wtr=WASH,d_sani=WASH,d_cm=Health,..."
     ),
@@ -512,13 +517,16 @@ def response_needs_command(
     from humsec.io.tagged import read_tagged
 
     try:
+        cutoff = one_k(k, "response needs")
+        if cutoff is None:
+            raise HumsecError("response needs: missing option --k (the k of the estimates used).")
         levels = read_tagged(results).frame
         pop = read_tagged(population).frame
         table = needs_from_af(
             levels,
             pop,
             over=over,
-            k=k,
+            k=cutoff,
             sectors=parse_columns(sectors) or None,
             population_source=str(population),
         )
