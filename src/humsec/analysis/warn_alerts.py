@@ -17,6 +17,12 @@ month; benchmarks have none.
 >>> a = make_alerts(Benchmark("no_change").fit(p).predict(3), p)
 >>> a[["unit", "rule", "month", "p_exceed"]].to_dict("records")
 [{'unit': 'A', 'rule': 'threshold', 'month': '2021-01', 'p_exceed': 1.0}, {'unit': 'A', 'rule': 'rise', 'month': '2021-01', 'p_exceed': 1.0}]
+
+:func:`forecast_summary` gives every unit's forecast in one row, alerts or not:
+
+>>> s = forecast_summary(Benchmark("no_change").fit(p).predict(3), a)
+>>> s[["unit", "forecast_total", "p_any_max", "alerts"]].to_dict("records")
+[{'unit': 'A', 'forecast_total': 270.0, 'p_any_max': 1.0, 'alerts': 'threshold 2021-01; rise 2021-01'}, {'unit': 'B', 'forecast_total': 0.0, 'p_any_max': 0.0, 'alerts': ''}]
 """
 
 from __future__ import annotations
@@ -29,11 +35,16 @@ import pandas as pd
 from humsec.analysis.warn_models import Forecast
 from humsec.tables.monthly_panel import MonthlyPanel, months_since_event
 
-__all__ = ["AlertRules", "make_alerts"]
+__all__ = ["COLUMNS", "SUMMARY_COLUMNS", "AlertRules", "forecast_summary", "make_alerts"]
 
 COLUMNS = [
     "unit", "rule", "month", "horizon", "p_exceed", "mean", "q05", "q50", "q95",
     "last_value", "mean_last12", "max_last12", "months_since_event", "drivers",
+]  # fmt: skip
+
+
+SUMMARY_COLUMNS = [
+    "unit", "forecast_total", "peak_month", "peak_mean", "p_any_max", "alerts",
 ]  # fmt: skip
 
 
@@ -102,3 +113,32 @@ def make_alerts(
                 }
             )
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def forecast_summary(forecast: Forecast, alerts: pd.DataFrame) -> pd.DataFrame:
+    """Every unit's forecast in one row (columns :data:`SUMMARY_COLUMNS`), largest total first.
+
+    ``forecast_total`` sums the monthly means over the horizon; ``peak_month`` is the month with
+    the largest mean (``peak_mean``); ``p_any_max`` is the largest monthly P(any fatality);
+    ``alerts`` lists the unit's alerts (``rule month``; empty when it has none).
+    """
+    mean = forecast.mean()
+    peak = np.argmax(mean, axis=1)
+    rows = np.arange(len(forecast.units))
+    by_unit = {
+        unit: "; ".join(f"{r.rule} {r.month}" for r in group.itertuples())
+        for unit, group in alerts.groupby("unit", sort=False)
+    }
+    table = pd.DataFrame(
+        {
+            "unit": list(forecast.units),
+            "forecast_total": mean.sum(axis=1),
+            "peak_month": [str(forecast.months[h]) for h in peak],
+            "peak_mean": mean[rows, peak],
+            "p_any_max": forecast.prob_above(0.5).max(axis=1),
+            "alerts": [by_unit.get(u, "") for u in forecast.units],
+        },
+        columns=SUMMARY_COLUMNS,
+    )
+    # stable sort: equal totals keep the forecast's unit order
+    return table.sort_values("forecast_total", ascending=False, kind="stable", ignore_index=True)

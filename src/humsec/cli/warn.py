@@ -228,7 +228,11 @@ def alerts_command(
     model: str | None = typer.Option(None, "--model", help="Model (default lgbm_pool)."),
     value: str = typer.Option("fatalities", "--value", help="Value column of a long panel."),
     boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
-    name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
+    name_property: str | None = typer.Option(
+        None,
+        "--name-property",
+        help="Area-name property (adm1_name; with --unit country: name, as in Natural Earth).",
+    ),
     trees: int | None = typer.Option(
         None, "--trees", help="Trees per quantile model (lgbm_*; 200)."
     ),
@@ -236,12 +240,16 @@ def alerts_command(
 ) -> None:
     """Apply the alert rules to a forecast; each alert lists its drivers and the unit's history."""
     from humsec.analysis.warn_alerts import AlertRules, make_alerts
-    from humsec.report.warn_html import alerts_geojson, render_warn_html
+    from humsec.report.warn_html import alerts_geojson, map_notes, render_warn_html
 
     try:
         if geojson is not None and not boundaries:
             raise SpecError([("--geojson", "needs --boundaries COUNTRY=FILE.geojson")])
-        panel, notes, b = _load(data, unit, value, boundaries, name_property)
+        names = name_property or ("name" if unit == "country" else "adm1_name")
+        # countries are not placed by polygon: admin-0 outlines (FILE or KEY=FILE) only draw the map
+        panel, notes, b = _load(data, unit, value, boundaries if unit == "admin1" else [], names)
+        if unit == "country" and boundaries:
+            b = _boundaries([s if "=" in s else f"{Path(s).stem}={s}" for s in boundaries], names)
         _note(notes)
         fc = _fit_forecast(panel, model, horizon, trees, config)
         rules = AlertRules(threshold, probability, rise_factor, min_level)
@@ -250,7 +258,9 @@ def alerts_command(
         _fail(exc)
         return
     write_atomic(out, lambda tmp: alerts.to_csv(tmp, index=False))
-    gj = alerts_geojson(alerts, fc, b) if b else None
+    gj = alerts_geojson(alerts, fc, b, unit=unit) if b else None
+    if gj is not None:
+        _note(map_notes(fc, gj))
     if geojson is not None and gj is not None:
         write_atomic(geojson, lambda tmp: tmp.write_text(json.dumps(gj), encoding="utf-8"))
     if html is not None:

@@ -15,11 +15,14 @@ slivers, so a 0.01° buffer closes gaps).
 ['A', 'B', None]
 >>> b.neighbours()
 {'A': ['B'], 'B': ['A'], 'C': []}
+
+Every map the project draws winds its rings with :func:`wound_for_d3` first (see there why).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,7 @@ import numpy as np
 
 from humsec.exceptions import ColumnNotFoundError, DataError
 
-__all__ = ["Boundaries", "read_boundaries"]
+__all__ = ["Boundaries", "read_boundaries", "wound_for_d3"]
 
 
 @dataclass
@@ -95,3 +98,26 @@ def read_boundaries(path: str | Path, *, name_property: str = "adm1_name") -> Bo
         raise DataError(f"{source}: area names repeat in {name_property!r}: {dup}")
     geoms = [shapely.make_valid(shapely.geometry.shape(f["geometry"])) for f in features]
     return Boundaries(names, geoms, features, source)
+
+
+def wound_for_d3(geometry: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The GeoJSON ``geometry`` with its rings wound as d3-geo (Vega, Altair) draws them:
+    exterior rings clockwise, holes counter-clockwise.
+
+    RFC 7946 asks for the opposite (the right-hand rule) and files in the wild mix both. d3 works
+    on the sphere, where a counter-clockwise exterior encloses the whole globe *except* the area,
+    so one such ring paints the whole map one colour. Points and lines come back unchanged, and
+    so does a missing geometry (``None``).
+
+    >>> square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    >>> wound_for_d3(square)["coordinates"]  # counter-clockwise in, clockwise out
+    [[[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]]]
+    >>> wound_for_d3(wound_for_d3(square)) == wound_for_d3(square)
+    True
+    """
+    import shapely
+
+    if not geometry:
+        return None
+    oriented = shapely.orient_polygons(shapely.geometry.shape(geometry), exterior_cw=True)
+    return dict(json.loads(shapely.to_geojson(oriented)))

@@ -1,7 +1,8 @@
 """Choropleth maps of area values (Altair geoshape), rendered offline to SVG or PNG (vl-convert).
 
-Areas without a value are drawn grey and named in the legend-free caption, so a missing area is
-never mistaken for a zero.
+Areas without a value are drawn grey, so a missing area is never mistaken for a zero (callers name
+them under the map). Every polygon is wound the way d3-geo draws it (:func:`wound_for_d3`), whatever
+the winding of the file it came from.
 
 >>> geo = {"type": "FeatureCollection", "features": [
 ...     {"type": "Feature", "properties": {"code": "A"},
@@ -14,10 +15,11 @@ b'\\x89PNG'
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import pandas as pd
+
+from humsec.io.boundaries import wound_for_d3
 
 __all__ = ["choropleth", "choropleth_grid", "to_png"]
 
@@ -30,29 +32,14 @@ def to_png(chart: Any, scale: float = 2.0) -> bytes:
 
 
 def _signed_area(ring: list[list[float]]) -> float:
-    pairs = itertools.pairwise(ring)
-    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in pairs) / 2
+    """Area of a ring, positive when it runs counter-clockwise (lon/lat, north up)."""
+    import shapely
+
+    area = float(shapely.Polygon(ring).area)
+    return area if shapely.LinearRing(ring).is_ccw else -area
 
 
-def _rewind(geometry: dict[str, Any]) -> dict[str, Any]:
-    """Rings wound as d3-geo (Vega) expects: exterior clockwise, holes counter-clockwise.
-
-    GeoJSON (RFC 7946) winds the other way; d3 works on the sphere, where a counter-clockwise
-    exterior means "the whole globe except this area", which paints every map one colour."""
-
-    def polygon(rings: list[Any]) -> list[Any]:
-        out = []
-        for i, ring in enumerate(rings):
-            clockwise = _signed_area(ring) < 0
-            out.append(ring if clockwise == (i == 0) else ring[::-1])
-        return out
-
-    kind = geometry.get("type")
-    if kind == "Polygon":
-        return {"type": kind, "coordinates": polygon(geometry["coordinates"])}
-    if kind == "MultiPolygon":
-        return {"type": kind, "coordinates": [polygon(p) for p in geometry["coordinates"]]}
-    return geometry
+_rewind = wound_for_d3  # the winding lives with the boundary loader; tests/response use this name
 
 
 def _features(
@@ -65,7 +52,9 @@ def _features(
         v = by_area.get(code)
         v = None if v is None or pd.isna(v) else float(v)
         props = {"area": code, "name": _name(f), "value": v}
-        out.append({"type": "Feature", "geometry": _rewind(f["geometry"]), "properties": props})
+        out.append(
+            {"type": "Feature", "geometry": wound_for_d3(f["geometry"]), "properties": props}
+        )
     return out
 
 
@@ -89,13 +78,19 @@ def choropleth(
     width: int = 360,
     height: int = 360,
     legend_format: str = "~s",
+    value_format: str = ",.0f",
+    domain: tuple[float, float] | None = None,
 ) -> Any:
     """One map: ``values`` has ``area`` (codes matching the features' ``key`` property) and
-    ``value``; features without a value are grey. ``legend_format`` is a d3 format (``~s``: 12k;
-    ``.0%`` for shares)."""
+    ``value``; features without a value are grey. ``legend_format`` and ``value_format`` (the
+    tooltip's) are d3 formats (``~s``: 12k; ``.0%`` for shares); ``domain`` fixes the colour
+    scale's ends (default: the values' range)."""
     import altair as alt
 
     feats = _features(geo, key, values, value)
+    scale = alt.Scale(scheme=scheme)  # type: ignore[arg-type]
+    if domain is not None:
+        scale = alt.Scale(scheme=scheme, domain=list(domain))  # type: ignore[arg-type]
     data = alt.Data(values=feats)
     base = alt.Chart(data, title=title).project("mercator").properties(width=width, height=height)
     missing = base.mark_geoshape(fill="#dddddd", stroke="white", strokeWidth=0.5).transform_filter(
@@ -108,13 +103,13 @@ def choropleth(
             color=alt.Color(
                 "properties.value:Q",
                 title=legend or value,
-                scale=alt.Scale(scheme=scheme),  # type: ignore[arg-type]
+                scale=scale,
                 legend=alt.Legend(format=legend_format),
             ),
             tooltip=[
                 alt.Tooltip("properties.area:N", title="area"),
                 alt.Tooltip("properties.name:N", title="name"),
-                alt.Tooltip("properties.value:Q", title=legend or value, format=",.0f"),
+                alt.Tooltip("properties.value:Q", title=legend or value, format=value_format),
             ],
         )
     )
