@@ -278,12 +278,18 @@ def change_rows(
 ) -> pd.DataFrame:
     """Changes from round t0 to t1 of every ratio, by group, with delta-method SEs:
     Var(f(b0, b1)) = a0²·V0 + 2·a0·a1·Cov(b0, b1) + a1²·V1 with (a0, a1) the gradient of f.
+    ``n_t0``, ``n_t1``: the unweighted counts of the two rounds (the level rows' ``n``).
     """
     G = part.n_groups
     t0, t1 = rounds
     b0 = R[t0 * G : (t0 + 1) * G]
     b1 = R[t1 * G : (t1 + 1) * G]
     dy = years[1] - years[0]
+    # each round's unweighted count behind the ratio (as the level rows' n): disclosure control
+    # judges a change by the smaller of the two
+    counts = {name: part.domain_totals(name) for name in {r.count for r in catalog}}
+    n = np.column_stack([counts[r.count] for r in catalog])
+    n0, n1 = n[t0 * G : (t0 + 1) * G], n[t1 * G : (t1 + 1) * G]
     frames = []
     for ctype in CHANGE_TYPES:
         est, a0, a1 = _change(ctype, b0, b1, dy)
@@ -318,6 +324,8 @@ def change_rows(
                     "se": se.ravel(),
                     "ci_low": lo.ravel(),
                     "ci_high": hi.ravel(),
+                    "n_t0": n0.ravel().astype(np.int64),
+                    "n_t1": n1.ravel().astype(np.int64),
                 }
             )
         )

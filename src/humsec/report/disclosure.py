@@ -22,6 +22,11 @@ smallest ``n`` is suppressed too (status ``secondary``), repeated until no set h
 the classic minimum rule; it does not solve the full cell-suppression problem (e.g. linked tables
 whose sets overlap in complex ways are protected set by set only).
 
+A cell built on two samples (a change between two survey rounds) is as disclosive as the smaller: pass
+its counts as ``n=["n_t0", "n_t1"]`` and the rules judge each row by the smallest count present in
+those columns (a table mixing levels and changes passes ``["n", "n_t0", "n_t1"]``: levels fill ``n``,
+changes the other two).
+
 ``action="suppress"`` blanks every value column of a suppressed row (default: every numeric column
 except the keys ``k``, ``time``, ``year``, ``df``), ``n`` included; ``action="flag"`` keeps the values
 (internal tables) and only marks them. Columns ``sdc_status`` (``ok``, ``flag``, ``suppressed``,
@@ -34,6 +39,10 @@ except the keys ``k``, ``time``, ``year``, ``df``), ``n`` included; ``action="fl
 {'group': ['a', 'b', 'c'], 'estimate': [0.2, nan, nan], 'n': [400.0, nan, nan], 'sdc_status': ['ok', 'suppressed', 'suppressed']}
 >>> out["sdc_reason"].tolist()
 ['', 'n < 25', 'CV 0.50 > 0.333']
+>>> ch = pd.DataFrame({"estimate": [-0.05, -0.04], "se": [0.005, 0.005],
+...                    "n_t0": [900, 30], "n_t1": [950, 10]})
+>>> apply_disclosure_control(ch, n=["n_t0", "n_t1"])["sdc_reason"].tolist()
+['', 'n < 25']
 """
 
 from __future__ import annotations
@@ -75,7 +84,7 @@ def apply_disclosure_control(
     table: pd.DataFrame,
     rules: DisclosureRules | None = None,
     *,
-    n: str = "n",
+    n: str | Sequence[str] = "n",
     estimate: str | None = "estimate",
     se: str | None = "se",
     blank: Sequence[str] | None = None,
@@ -87,12 +96,14 @@ def apply_disclosure_control(
 
     ``estimate``/``se`` may be None for tables without an SE (counts): then only the ``n`` rule
     applies. A missing ``n`` counts as 0 (suppressed): a cell whose size is unknown is not published.
+    With several ``n`` columns a row's size is the smallest count it has in them (0 if it has none).
     """
     rules = rules or DisclosureRules()
+    n_cols = [n] if isinstance(n, str) else list(n)
     if action not in ("suppress", "flag"):
         raise HumsecError(f"'action' must be 'suppress' or 'flag'. Got {action!r} instead.")
     needed = [
-        n,
+        *n_cols,
         *(c for c in (estimate, se) if c),
         *(c for m in margins for c in m),
         *(blank or []),
@@ -101,7 +112,10 @@ def apply_disclosure_control(
     if missing:
         raise ColumnNotFoundError(missing, [str(c) for c in table.columns], source)
     out = table.copy().reset_index(drop=True)
-    counts = pd.to_numeric(out[n], errors="coerce").fillna(0).to_numpy(dtype=np.float64)
+    sizes = out[n_cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
+    # the smallest count present; a row with none: its size is unknown, so 0
+    counts = np.where(np.isnan(sizes), np.inf, sizes).min(axis=1)
+    counts[np.isinf(counts)] = 0.0
     status = np.full(len(out), "ok", dtype=object)
     reason = np.full(len(out), "", dtype=object)
     small = counts < rules.min_n
@@ -127,7 +141,7 @@ def apply_disclosure_control(
     out["sdc_status"] = status
     out["sdc_reason"] = reason
     if action == "suppress":
-        columns = list(blank) if blank is not None else _value_columns(out, n)
+        columns = list(blank) if blank is not None else _value_columns(out, n_cols)
         hidden = np.isin(status, ["suppressed", "secondary"])
         for col in columns:
             if not pd.api.types.is_float_dtype(out[col]):
@@ -138,7 +152,7 @@ def apply_disclosure_control(
     return out
 
 
-def _value_columns(table: pd.DataFrame, n: str) -> list[str]:
+def _value_columns(table: pd.DataFrame, n: list[str]) -> list[str]:
     cols = [
         c
         for c in table.columns
@@ -146,7 +160,7 @@ def _value_columns(table: pd.DataFrame, n: str) -> list[str]:
         and c not in ("sdc_status", "sdc_reason")
         and (pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c]))
     ]
-    return list(dict.fromkeys([*cols, n]))
+    return list(dict.fromkeys([*cols, *n]))
 
 
 def _secondary(

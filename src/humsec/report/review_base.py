@@ -22,12 +22,15 @@ def row_anchor(row_id: str) -> str:
 
 
 def fmt_value(value: Any, how: str) -> str:
-    """Format one number: ``pct`` (share 0–1 as %), ``pct100`` (already %), ``int``, ``f2``, ``f3``."""
+    """Format one number: ``pct`` (share 0–1 as %), ``pp`` (a change of a share 0–1, in signed
+    percentage points), ``pct100`` (already %), ``int``, ``f2``, ``f3``."""
     if value is None or (isinstance(value, float) and not np.isfinite(value)) or pd.isna(value):
         return ""
     v = float(value)
     if how == "pct":
         return f"{100 * v:.1f}%"
+    if how == "pp":
+        return f"{100 * v:+.1f} pp".replace("-", "−")
     if how == "pct100":
         return f"{v:.1f}%"
     if how == "int":

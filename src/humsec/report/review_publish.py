@@ -5,7 +5,8 @@ make one is :func:`publish`, which applies :func:`humsec.report.disclosure.apply
 with the review's rules. Three kinds of table:
 
 - ``estimates`` (survey estimates with an unweighted ``n`` and an SE): the n and CV rules, and
-  secondary suppression within ``margins``;
+  secondary suppression within ``margins``; a change between two rounds is judged on the smaller
+  round's count (``n=["n", "n_t0", "n_t1"]``);
 - ``counts`` (people in need, people targeted): the n rule applied to the count itself;
 - ``aggregates`` (area statistics already published by their producer, e.g. census or IPC tables):
   no microdata behind them reach humsec, so only a ``population`` column, when given, is checked
@@ -66,7 +67,7 @@ def publish(
     kind: str,
     rules: DisclosureRules,
     *,
-    n: str = "n",
+    n: str | Sequence[str] = "n",
     estimate: str | None = "estimate",
     se: str | None = "se",
     margins: Sequence[Sequence[str]] = (),

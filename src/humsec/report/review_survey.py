@@ -74,6 +74,7 @@ class SurveySections(BuilderBase):
         level = round(self.spec.level * 100)
         pub = publish(
             "af_results", "Alkire-Foster estimates", tidy, "estimates", self.rules,
+            n=["n", "n_t0", "n_t1"],  # change rows: the smaller of the two rounds' counts
             margins=[["measure", "k", "indicator", "over", "time", "change"]],
         )  # fmt: skip
         self.published.append(pub)  # the whole table goes to tables/af_results.csv
@@ -84,8 +85,10 @@ class SurveySections(BuilderBase):
             "af_national", f"National H, A and M0 (k = {k:g}%), {level}% CIs; change rows are first to last round",
             main, "estimates", "",
             {"row_id": "row", "measure": "measure", "time": "round", "change": "change", "estimate": "estimate",
-             "ci_low": "CI low", "ci_high": "CI high", "se": "SE", "n": "n"},
-            {"estimate": "f3", "ci_low": "f3", "ci_high": "f3", "se": "f4", "n": "int"},
+             "ci_low": "CI low", "ci_high": "CI high", "se": "SE", "n": "n",
+             "n_t0": "n first round", "n_t1": "n last round"},
+            {"estimate": "f3", "ci_low": "f3", "ci_high": "f3", "se": "f4", "n": "int",
+             "n_t0": "int", "n_t1": "int"},
         )  # fmt: skip
         self.add(sec, nat)
         latest = str(main.loc[main["change"].fillna("") == "", "time"].iloc[-1])
@@ -107,6 +110,7 @@ class SurveySections(BuilderBase):
                 f"on average they are deprived in {cite(a['estimate'], a['row_id'], 'pct')} of the indicators, "
                 f"so M0 = {cite(m0['estimate'], m0['row_id'], 'f3')}."
             )  # fmt: skip
+        self._change_sentence(sec, main)
         if sv.note:
             sec.notes.append(sv.note)
         d = f[
@@ -146,6 +150,25 @@ class SurveySections(BuilderBase):
             f"{result.provenance.n_used} of {result.provenance.n_input} persons used"
             + "".join(f"; dropped {n}: {r}" for r, n in result.provenance.dropped)
         )
+
+    def _change_sentence(self, sec: Any, main: pd.DataFrame) -> None:
+        """Whether insecurity fell: the national change in H, first to last round, when published."""
+        ch = main[
+            (main["measure"] == "H")
+            & (main["change"].fillna("") == "abs")
+            & main["sdc_status"].isin(["ok", "flag"])
+        ]
+        if not len(ch) or pd.isna(ch["estimate"].iloc[0]):
+            return
+        c = ch.iloc[0]
+        rid = str(c["row_id"])
+        sure = c["ci_low"] > 0 or c["ci_high"] < 0  # the interval excludes no change
+        way = ("rose" if c["estimate"] > 0 else "fell") if sure else "did not change significantly"
+        self.state(sec,
+            f"From round {esc(c['from_time'])} to round {esc(c['to_time'])} the share of people multidimensionally "
+            f"insecure {way}: {cite(c['estimate'], rid, 'pp')} (percentage points; confidence interval "
+            f"{cite(c['ci_low'], rid, 'pp')} to {cite(c['ci_high'], rid, 'pp')})."
+        )  # fmt: skip
 
     def _interlinkages(self, links: Any, k: float) -> Published:
         from humsec.report.review_charts import threat_heatmap, threat_network

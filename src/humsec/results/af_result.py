@@ -22,6 +22,8 @@ __all__ = ["AFResult", "Provenance"]
 
 KEY = ["measure", "k", "indicator", "over", "group", "time"]
 CHANGE_KEY = ["measure", "k", "indicator", "over", "group", "change"]
+#: unweighted counts of a change row: the first and the last round's ``n`` of the same estimate
+CHANGE_COUNTS = ["n_t0", "n_t1"]
 MEASURE_ORDER = {m: i for i, m in enumerate(["H", "A", "M0", "hd", "hdk", "actb", "pctb"])}
 
 
@@ -48,7 +50,8 @@ class AFResult:
     """Estimates of an :class:`~humsec.AlkireFoster` fit.
 
     ``levels``: one row per measure × k × indicator × subgroup × round; ``changes``: changes between
-    the first and last rounds (abs, rel in percent, annualised); ``shares``: population shares of
+    the first and last rounds (abs, rel in percent, annualised), with the unweighted counts of both
+    rounds (``n_t0``, ``n_t1``); ``shares``: population shares of
     subgroups and their contributions to national M0.
     """
 
@@ -100,7 +103,8 @@ class AFResult:
 
     def tidy(self) -> pd.DataFrame:
         """Levels and changes in one table: measure, k, indicator, over, group, [time, change,]
-        estimate, se, ci_low, ci_high, n (the layout of ``humsec af --out``)."""
+        estimate, se, ci_low, ci_high, n[, from_time, to_time, n_t0, n_t1] (the layout of
+        ``humsec af --out``; change rows carry both rounds' counts in ``n_t0``, ``n_t1``, not ``n``)."""
         cols = ["measure", "k", "indicator", "over", "group"]
         stats = ["estimate", "se", "ci_low", "ci_high", "n"]
         levels = self._levels.copy()
@@ -111,11 +115,15 @@ class AFResult:
         if not self._changes.empty:
             ch = self._changes.copy()
             ch["time"] = ""
-            ch["n"] = pd.NA
+            ch["n"] = pd.NA  # a change has two samples: n_t0 and n_t1 carry their sizes
             out = pd.concat(
-                [out, ch[[*cols, "time", "change", *stats, "from_time", "to_time"]]],
+                [
+                    out,
+                    ch[[*cols, "time", "change", *stats, "from_time", "to_time", *CHANGE_COUNTS]],
+                ],
                 ignore_index=True,
             )
+            out[["n", *CHANGE_COUNTS]] = out[["n", *CHANGE_COUNTS]].astype("Int64")
         return out
 
     def se(self) -> pd.Series:
