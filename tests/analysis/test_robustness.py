@@ -284,3 +284,33 @@ def test_shares_are_what_the_dominance_table_says(syn_cdta, syn_spec):
         sub = pairs[pairs["time"] == time]
         assert (cells != "~").sum() == (sub["order"] != "changes").sum()
         assert np.isin(cells, [">>", "<<"]).sum() == (sub["significant_order"] != "changes").sum()
+
+
+def test_a_weighting_can_break_a_robust_order_by_hand():
+    """With weights 0.4, 0.4, 0.1, 0.1 the scores become A: .4 .4 .1 .8, B: .8 .2 .5 0, C: 1 0 0 0,
+    so at k = 25 M0 is A 1.6/4 = 0.4 > B 1.3/4 = 0.325 > C 0.25 and at k = 50 A 0.8/4 = 0.2,
+    B 0.325, C 0.25: A-B (B poorer at both k with the nominal weights) now changes order; B-C holds."""
+    spec = humsec.AFSpec.from_dict(
+        {
+            "dimensions": {f"d{j}": [f"i{j}"] for j in range(1, 5)},
+            "k": [25, 50],
+            "design": {"weight": "w", "strata": "stratum", "psu": "psu"},
+        }
+    )
+    weighting = {"i1": 0.4, "i2": 0.4, "i3": 0.1, "i4": 0.1}
+    r = robustness_analysis(
+        spec, _hand_survey(20), over="group", k_values=[25, 50], weightings=[weighting]
+    )
+    weighted = r.estimates[r.estimates["weighting"] == "weighting 1"]
+    by_hand = {("A", 25): 0.4, ("A", 50): 0.2, ("B", 25): 0.325, ("B", 50): 0.325,
+               ("C", 25): 0.25, ("C", 50): 0.25}  # fmt: skip
+    for row in weighted.itertuples():
+        assert row.estimate == pytest.approx(by_hand[(row.group, row.k)], abs=1e-12)
+    pairs = r.pairs.set_index(["group_a", "group_b"])
+    assert pairs["n_specs"].eq(4).all()
+    assert pairs["order"].to_dict() == {
+        ("A", "B"): "changes", ("A", "C"): "changes", ("B", "C"): "a_poorer"
+    }  # fmt: skip
+    assert (pairs.loc[("A", "B"), "a_higher"], pairs.loc[("A", "B"), "b_higher"]) == (1, 3)
+    assert r.share_robust == pytest.approx(1 / 3)
+    assert "k = 25, 50; weightings: nominal, weighting 1" in r.summary()
