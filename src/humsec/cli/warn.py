@@ -227,7 +227,11 @@ def alerts_command(
     unit: str = typer.Option("country", "--unit", help="country or admin1 (for event files)."),
     model: str | None = typer.Option(None, "--model", help="Model (default lgbm_pool)."),
     value: str = typer.Option("fatalities", "--value", help="Value column of a long panel."),
-    boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
+    boundaries: list[str] = typer.Option(
+        [],
+        "--boundaries",
+        help=BOUNDARIES_HELP + " With --unit country: admin-0 outlines (FILE), for the map only.",
+    ),
     name_property: str | None = typer.Option(
         None,
         "--name-property",
