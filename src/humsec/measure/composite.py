@@ -62,6 +62,39 @@ class IndexResult:
         self.drivers = drivers
         self.coverage = coverage
         self.notes = notes
+        # published values found in the data (node-named columns, the published rank column)
+        self.published = pd.DataFrame(index=units)
+
+    def agreement(self) -> pd.DataFrame:
+        """How many published values in the data the recomputation matches, per node and for the
+        root's rank: ``node, compared, matched, share, decimals``. A score matches when it equals
+        the published value rounded as the published column is (``decimals`` inferred from it,
+        halves away from zero); a rank when it is equal. Empty when the data held none.
+
+        >>> from humsec.tables.index_model import IndexModel
+        >>> m = IndexModel.from_dict({"root": "R", "unit": "u", "published_rank": "Rank",
+        ...     "nodes": {"R": {"children": ["a", "b"]}}})
+        >>> d = pd.DataFrame({"u": ["x", "y"], "a": [1.0, 3], "b": [2.0, 4], "R": [1.5, 3.4],
+        ...                   "Rank": [2, 1]})
+        >>> CompositeIndex(m).fit(d).agreement().to_dict("list")
+        {'node': ['R', 'rank of R'], 'compared': [2, 2], 'matched': [1, 2], 'share': [0.5, 1.0], 'decimals': [1, 0]}
+        """
+        rows = []
+        for col in self.published.columns:
+            theirs = self.published[col].to_numpy(dtype=np.float64)
+            ours: np.ndarray
+            if col == self.model.published_rank:
+                name, decimals = f"rank of {self.model.root}", 0
+                ours = self.ranks()[self.model.root].to_numpy(dtype=np.float64, na_value=np.nan)
+            else:
+                name, decimals = col, _decimals(theirs)
+                ours = round_half_up(self.scores[col].to_numpy(dtype=np.float64), decimals)
+            both = ~np.isnan(theirs) & ~np.isnan(ours)
+            matched = int((np.abs(ours - theirs)[both] < 0.5 * 10.0**-decimals * 1e-3).sum())
+            compared = int(both.sum())
+            share = matched / compared if compared else float("nan")
+            rows.append((name, compared, matched, share, decimals))
+        return pd.DataFrame(rows, columns=["node", "compared", "matched", "share", "decimals"])
 
     def ranks(self) -> pd.DataFrame:
         """Rank per node: 1 = highest score; ties share the smaller rank; missing scores unranked."""
@@ -142,7 +175,7 @@ class CompositeIndex:
         ``data``, so later years are on the reference year's scale.
         """
         model = self.resolved_model()
-        raw, denoms, units, notes = self._read(model, data, source)
+        raw, denoms, units, notes, published = self._read(model, data, source)
         leaves = dict(raw)
         if model.indicators:
             ref, ref_denoms = (
@@ -151,12 +184,18 @@ class CompositeIndex:
             leaves = _construct(model, raw, ref, units, (denoms, ref_denoms))
         result = self._score(model, units, leaves, notes)
         result.raw = pd.DataFrame(raw, index=result.scores.index)
+        result.published = pd.DataFrame(published, index=result.scores.index)
+        if published:
+            result.notes.append(_agreement_note(result.agreement(), model.root, self.round_nodes))
         return result
 
     def _read(
         self, model: IndexModel, data: Any, source: str | None
-    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], pd.Series, list[str]]:
-        """Leaf values, denominator columns, unit codes and notes, from one read of the data."""
+    ) -> tuple[
+        dict[str, np.ndarray], dict[str, np.ndarray], pd.Series, list[str], dict[str, np.ndarray]
+    ]:
+        """Leaf values, denominator columns, unit codes, notes and the published values (columns
+        named as nodes, the published rank), from one read of the data."""
         if isinstance(data, (str, Path)):
             from humsec.io.survey import read_survey
 
@@ -190,7 +229,11 @@ class CompositeIndex:
         if missing:
             raise ColumnNotFoundError(missing, [str(c) for c in frame.columns], source)
         denoms = {n: _numeric(frame[n], n, units, model.missing_values, source) for n in names}
-        return leaves, denoms, units, notes
+        shown = [n for n in model.order if n in frame.columns]
+        if model.published_rank in frame.columns:
+            shown.append(str(model.published_rank))
+        published = {n: _numeric(frame[n], n, units, model.missing_values, source) for n in shown}
+        return leaves, denoms, units, notes, published
 
     def _score(
         self, model: IndexModel, units: pd.Series, leaves: dict[str, np.ndarray], notes: list[str]
@@ -290,6 +333,39 @@ def _construct(
         step.fit(pd.DataFrame({name: ref}))
         out[name] = step.transform(pd.DataFrame({name: x}))[name].to_numpy(dtype=np.float64)
     return out
+
+
+def _decimals(values: np.ndarray) -> int:
+    """The fewest decimals (up to 6) that every published value is written with."""
+    x = values[~np.isnan(values)]
+    for d in range(7):
+        if np.all(np.abs(x - np.round(x, d)) < 1e-9):
+            return d
+    return 6
+
+
+def _agreement_note(table: pd.DataFrame, root: str, round_nodes: int | None) -> str:
+    """One line for the user: the share of published values in the data that were reproduced."""
+    scores = table[~table["node"].str.startswith("rank of ")]
+    parts = [
+        f"{int(scores['matched'].sum())} of {int(scores['compared'].sum())} published node "
+        f"values in the data ({scores['matched'].sum() / max(scores['compared'].sum(), 1):.1%}) "
+        "are reproduced at their published decimals"
+    ]
+    for node, matched, compared in zip(
+        table["node"], table["matched"], table["compared"], strict=True
+    ):
+        if node in (root, f"rank of {root}"):
+            parts.append(f"{node}: {matched} of {compared}")
+    how = (
+        f"every node rounded to {round_nodes} decimal(s) before its parent"
+        if round_nodes is not None
+        else "no intermediate rounding (--round 1 rounds as published tables do)"
+    )
+    return (
+        f"{'; '.join(parts)} ({how}; recomputed from the leaves in the data, which are themselves "
+        "rounded: see IndexResult.agreement())"
+    )
 
 
 def _transform(x: np.ndarray, how: str, name: str, units: pd.Series) -> np.ndarray:

@@ -90,6 +90,8 @@ class IndexModel:
     indicators: Mapping[str, IndicatorSpec] = field(default_factory=dict)
     # the scale every score lies on, e.g. (0, 10) for INFORM; None: the range of the data's leaves
     scale: tuple[float, float] | None = None
+    # the data column that holds the published rank of the root, compared with the recomputed one
+    published_rank: str | None = None
 
     @property
     def leaves(self) -> tuple[str, ...]:
@@ -147,6 +149,7 @@ class IndexModel:
             "unit",
             "indicators",
             "scale",
+            "published_rank",
         }
         problems += [
             (str(k), f"unknown field; expected one of {sorted(known)}")
@@ -269,6 +272,7 @@ class IndexModel:
             str(raw.get("unit", "ISO3")),
             indicators,
             None if scale is None else (float(scale[0]), float(scale[1])),
+            None if raw.get("published_rank") is None else str(raw["published_rank"]),
         )
         unknown = [name for name in indicators if name not in model.leaves]
         if unknown:
