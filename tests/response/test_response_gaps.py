@@ -259,7 +259,7 @@ def test_exports_hxl_excel_geojson(tmp_path):
     assert res.exit_code == 0, res.output
     lines = out.read_text().splitlines()
     assert lines[1].startswith("#adm1+code,#adm1+name,#sector")  # HXL tag row under the header
-    assert set(pd.read_excel(xlsx, sheet_name=None)) == {"gaps", "report"}
+    assert set(pd.read_excel(xlsx, sheet_name=None)) == {"gaps", "report", "needs not used"}
     features = {
         f["properties"]["adm1_pcode"]: f["properties"]
         for f in json.loads(gj.read_text())["features"]

@@ -22,8 +22,6 @@ most as much coverage as another never gets a lower score. ``gap_rank`` 1 is the
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,9 +31,10 @@ import pandas as pd
 
 from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError, describe_rows
 from humsec.io.tagged import TaggedTable, find_column, read_numbers, read_tagged
-from humsec.tables.codelists import check_names, check_pcodes, merge_spellings
+from humsec.tables.codelists import check_names, check_pcodes, match_sector, merge_spellings
 
 __all__ = [
+    "NEEDS_NOT_USED_COLUMNS",
     "GapResult",
     "canonical_sector",
     "load_activities",
@@ -61,103 +60,16 @@ HXL_NEEDS = {
     "people_in_need": ["#inneed"],
 }
 
-#: cluster names (English, French, HXL attributes) -> one canonical key
-SECTOR_SYNONYMS = {
-    "food": [
-        "food security",
-        "securite alimentaire",
-        "food security and livelihoods",
-        "fsl",
-        "food",
-        "secal",
-        "food security & livelihoods",
-        "agriculture",
-    ],
-    "nutrition": ["nutrition", "nut"],
-    "health": ["health", "sante", "hea"],
-    "wash": [
-        "eau, assainissement et hygiene",
-        "wash",
-        "eha",
-        "eau hygiene et assainissement",
-        "water sanitation hygiene",
-        "water, sanitation and hygiene",
-        "water sanitation and hygiene (wash)",
-        "water, sanitation and hygiene (wash)",
-        "eau, hygiene et assainissement",
-    ],
-    "education": ["education", "edu"],
-    "protection": ["protection", "pro"],
-    "protection+child": [
-        "child protection",
-        "protection de l'enfant",
-        "protection de l enfant",
-        "protection+child",
-        "cp",
-    ],
-    "protection+gbv": [
-        "gbv",
-        "gender-based violence",
-        "violences basees sur le genre",
-        "vbg",
-        "protection+gbv",
-    ],
-    "shelter": [
-        "shelter",
-        "abris",
-        "abris/ame",
-        "abris et non vivres",
-        "shelter and nfi",
-        "shelter/nfi",
-        "emergency shelter and nfi",
-        "nfi",
-    ],
-    "cccm": ["cccm", "camp coordination and camp management", "cccm/sites"],
-    "logistics": ["logistics", "logistique"],
-    "protection+hlp": ["housing, land and property", "hlp", "logement, terre et propriete"],
-    "protection+mine": ["mine action", "lutte anti-mines", "humanitarian mine action"],
-    "early recovery": ["early recovery", "relevement precoce", "er"],
-    "cash": ["cash multi-sectoriel", "multi-purpose cash", "mpc", "multipurpose cash", "cash"],
-}
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"\s+", " ", text.strip().lower())
-
-
-_LOOKUP = {_fold(s): key for key, names in SECTOR_SYNONYMS.items() for s in names}
-# HXL attributes come in any order: #inneed+gbv+protection is #inneed+protection+gbv
-_LOOKUP.update({"+".join(sorted(k.split("+"))): k for k in SECTOR_SYNONYMS if "+" in k})
-
 
 def canonical_sector(name: Any, extra: Mapping[str, str] | None = None) -> str:
-    """A sector name as a canonical key: 'Santé' and 'Health' are 'health'; unknown names stay as
-    they are (folded). ``extra`` adds user synonyms (name -> key).
+    """A sector name as its key in the IASC global cluster list declared in
+    :mod:`humsec.tables.codelists` (``SECTORS``, with its alias table): 'Santé' and 'Health' are
+    'health'; unknown names stay as they are (folded). ``extra`` adds user synonyms (name -> key).
 
     >>> canonical_sector("Sécurité Alimentaire"), canonical_sector("Abris et Non vivres")
     ('food', 'shelter')
     """
-    folded = _fold(name)
-    if extra:
-        user = {_fold(k): v for k, v in extra.items()}
-        if folded in user:
-            return user[folded]
-    if folded in _LOOKUP:
-        return _LOOKUP[folded]
-    # "Protection: Protection de l'enfant", "Protection - GBV", "Protection générale": sub-clusters
-    if folded.startswith("protection"):
-        if any(w in folded for w in ("enfant", "child")):
-            return "protection+child"
-        if any(w in folded for w in ("genre", "gbv", "gender", "vbg")):
-            return "protection+gbv"
-        if any(w in folded for w in ("logement", "housing", "hlp")):
-            return "protection+hlp"
-        if any(w in folded for w in ("mine", "mines")):
-            return "protection+mine"
-        if any(w in folded for w in ("generale", "general")):
-            return "protection"
-    return folded
+    return match_sector(name, extra).key
 
 
 def parse_columns(
@@ -179,6 +91,11 @@ def parse_columns(
     return out
 
 
+#: Columns of :attr:`GapResult.needs_not_used` (``data_row`` is 1-based, header and tag rows
+#: excluded, as in error messages).
+NEEDS_NOT_USED_COLUMNS = ["data_row", "area", "column", "sector", "people_in_need", "reason"]
+
+
 @dataclass
 class GapResult:
     """The gap table and a report of what was dropped, assumed or not matched."""
@@ -186,6 +103,11 @@ class GapResult:
     table: pd.DataFrame
     report: list[str] = field(default_factory=list)
     activities: pd.DataFrame | None = None  # the cleaned activity rows the table was built from
+    # every needs entry (a row, or a row × sector column of a wide table) that the table does not
+    # use, with its reason (NEEDS_NOT_USED_COLUMNS)
+    needs_not_used: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=NEEDS_NOT_USED_COLUMNS)
+    )
 
 
 def _resolve(
@@ -233,14 +155,60 @@ def _resolve(
     return resolved
 
 
+@dataclass
+class _Needs:
+    """The needs table as (data_row, area, column, sector, people_in_need) entries, the entries not
+    used (with their reason), the area names the table gives, and notes on how it was read."""
+
+    long: pd.DataFrame
+    not_used: pd.DataFrame
+    names: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _entries(table: TaggedTable, area: str, column: str, sector: Any) -> pd.DataFrame:
+    """One entry per data row: its area, the figure in ``column`` and ``sector`` (a name, a
+    column's values, or NA when nothing names it)."""
+    frame = table.frame
+    return pd.DataFrame(
+        {
+            "data_row": frame.index + 1,
+            "area": _blank_to_na(frame[area].astype("string").str.strip()),
+            "column": column,
+            "sector": sector,
+            "people_in_need": read_numbers(frame[column], column, table.source),
+        },
+        index=frame.index,
+    )
+
+
+def _area_names(table: TaggedTable, area: str) -> dict[str, str]:
+    """Area code -> name from the needs table: the name column of the area's admin level
+    (``#adm3+name`` beside ``#adm3+code``), else a column named ``area_name``."""
+    name_col = None
+    tag = table.tags.get(area)
+    if tag is not None and str(tag.tag).startswith("#adm"):
+        name_col = find_column(table, f"{tag.tag}+name")
+    if name_col is None and "area_name" in table.frame.columns:
+        name_col = "area_name"
+    if name_col is None:
+        return {}
+    pairs = table.frame[[area, name_col]].dropna().astype(str)
+    return {c.strip(): n.strip() for c, n in zip(pairs[area], pairs[name_col], strict=True)}
+
+
 def _needs_long(
     table: TaggedTable, columns: Mapping[str, str] | None, activity_areas: set[str]
-) -> pd.DataFrame:
-    """Needs as (area, sector, people_in_need); wide HXL tables (#inneed+food, #inneed+wash ...)
-    are melted, the tag's attribute naming the sector. Among the P-code columns (#adm1/2/3+code)
-    the one sharing most codes with the activities is the area (needs per woreda meet a woreda 3W)."""
+) -> _Needs:
+    """Needs as (area, sector, people_in_need) entries; wide HXL tables (#inneed+food, #inneed+wash
+    ...) are melted, the tag's attribute naming the sector, or for a bare ``#inneed`` the group
+    label above its header ("ESNFI"). Among the P-code columns (#adm1/2/3+code) the one sharing
+    most codes with the activities is the area (needs per woreda meet a woreda 3W). Entries
+    without an area, a sector or a figure are kept aside with their reason, never dropped."""
     frame = table.frame
     only_area = columns is not None and set(columns) == {"area"}
+    notes: list[str] = []
+    skipped: list[pd.DataFrame] = []
     if (not columns or only_area) and table.tagged and find_column(table, "#sector") is None:
         candidates = [
             c for p in ("#adm3+code", "#adm2+code", "#adm1+code") if (c := find_column(table, p))
@@ -251,36 +219,63 @@ def _needs_long(
                 len(set(frame[c].astype(str).str.strip()) & activity_areas) for c in candidates
             ]
             area = candidates[int(np.argmax(overlap))] if max(overlap) > 0 else candidates[-1]
-        wide = [
-            (c, t)
-            for c, t in table.tags.items()
-            if t.tag == "#inneed" and "total" not in t.attributes and t.attributes
-        ]
-        if area is not None and wide:
-            parts = []
-            for col, tag in wide:
-                parts.append(
-                    pd.DataFrame(
-                        {
-                            "area": frame[area],
-                            "sector": "+".join(
-                                getattr(tag, "attribute_list", None) or sorted(tag.attributes)
-                            ),
-                            "people_in_need": read_numbers(frame[col], col, table.source),
-                        }
+        inneed = [(c, t) for c, t in table.tags.items() if t.tag == "#inneed"]
+        if area is not None and inneed:
+            parts, labelled = [], []
+            for col, tag in inneed:
+                attributes = getattr(tag, "attribute_list", None) or sorted(tag.attributes)
+                if "total" in tag.attributes:
+                    reason = "a total over sectors (#inneed+total), not one sector's figure"
+                    skipped.append(
+                        _entries(table, area, col, "+".join(attributes)).assign(reason=reason)
                     )
+                elif attributes:
+                    parts.append(_entries(table, area, col, "+".join(attributes)))
+                elif col in table.groups:
+                    parts.append(_entries(table, area, col, table.groups[col]))
+                    labelled.append(f"{table.groups[col]} ({col})")
+                else:
+                    reason = (
+                        "bare #inneed tag: no sector attribute and no group label above the header"
+                    )
+                    skipped.append(_entries(table, area, col, pd.NA).assign(reason=reason))
+            if labelled:
+                notes.append(
+                    f"{len(labelled)} needs column(s) tagged bare #inneed named by the group label "
+                    f"above their header: {', '.join(labelled)}"
                 )
-            return pd.concat(parts, ignore_index=True)
+            long = (
+                pd.concat(parts, ignore_index=True)
+                if parts
+                else _entries(table, area, area, pd.NA).iloc[:0]
+            )
+            return _split_unusable(long, skipped, _area_names(table, area), notes)
     cols = _resolve(table, columns, HXL_NEEDS, ("area", "sector", "people_in_need"), "needs")
-    return pd.DataFrame(
-        {
-            "area": frame[cols["area"]],
-            "sector": frame[cols["sector"]],
-            "people_in_need": read_numbers(
-                frame[cols["people_in_need"]], cols["people_in_need"], table.source
-            ),
-        }
+    long = _entries(table, cols["area"], cols["people_in_need"], frame[cols["sector"]])
+    long["sector"] = _blank_to_na(long["sector"].astype("string").str.strip())
+    return _split_unusable(long, skipped, _area_names(table, cols["area"]), notes)
+
+
+def _split_unusable(
+    long: pd.DataFrame, skipped: list[pd.DataFrame], names: dict[str, str], notes: list[str]
+) -> _Needs:
+    """Entries without an area, a sector or a figure go to the not-used table with their reason."""
+    reasons = (
+        ("area", "no area code"),
+        ("sector", "no sector"),
+        ("people_in_need", "no people-in-need figure (blank or '-')"),
     )
+    kept = long
+    for column, reason in reasons:
+        missing = kept[column].isna()
+        skipped.append(kept[missing].assign(reason=reason))
+        kept = kept[~missing]
+    not_used = pd.concat(
+        [s for s in skipped if len(s)] or [pd.DataFrame(columns=NEEDS_NOT_USED_COLUMNS)],
+        ignore_index=True,
+    )[NEEDS_NOT_USED_COLUMNS]
+    not_used = not_used.sort_values(["data_row", "column"], kind="stable").reset_index(drop=True)
+    return _Needs(kept.reset_index(drop=True), not_used, names, notes)
 
 
 def read_organisations(data: Any) -> dict[str, str]:
@@ -517,9 +512,9 @@ def response_gaps(
     )
     if need_tab.duplicates_dropped:
         report.append(f"{need_tab.duplicates_dropped} exact duplicate needs row(s) dropped")
-    n = _needs_long(need_tab, needs_columns, set(a["area"].dropna()))
-    n = n.dropna(subset=["area", "sector"])
-    n["area"] = n["area"].astype("string").str.strip()
+    read = _needs_long(need_tab, needs_columns, set(a["area"].dropna()))
+    report += read.notes
+    n = read.long
     n["sector_name"] = n["sector"].astype("string")
     n["sector"] = [canonical_sector(s, sectors) for s in n["sector_name"]]
     need = n.groupby(["area", "sector"], as_index=False).agg(
@@ -556,10 +551,21 @@ def response_gaps(
         report.append(f"{len(unmatched_areas)} activity area(s) not in the needs table: {hints}")
     unmatched_sectors = sorted(set(a["sector"]) - set(n["sector"]))
     if unmatched_sectors and len(n):
-        report.append(f"activity sector(s) with no needs figure: {unmatched_sectors[:10]}")
+        report.append(
+            f"sector(s) worked in with no figure in the needs table: {unmatched_sectors[:10]}"
+        )
+    not_used = read.not_used
+    if len(not_used):
+        counts = not_used["reason"].value_counts()
+        report.append(
+            f"{len(not_used)} needs entr{'y' if len(not_used) == 1 else 'ies'} not used "
+            f"(listed in 'needs not used'): "
+            + "; ".join(f"{int(k)} {r}" for r, k in counts.items())
+        )
     names: dict[str, str] = {}
+    needs_areas = pd.concat([n["area"], not_used["area"]]).dropna()
     if pcodes is not None:
-        for what, values in (("activity", a["area"]), ("needs", n["area"])):
+        for what, values in (("activity", a["area"]), ("needs", needs_areas)):
             check = check_pcodes(values, pcodes)
             names.update(check.names)
             report += check.report(what)
@@ -569,7 +575,14 @@ def response_gaps(
                     + "; ".join(check.report(what))
                     + " (run without strict P-codes to keep them and report only)."
                 )
-    out["area_name"] = out["area"].map(names)
+    cod_names = out["area"].map(names).astype(object)
+    from_needs = cod_names.isna() & out["area"].isin(read.names)
+    # woredas below the gazetteer: the needs table names them
+    out["area_name"] = cod_names.fillna(out["area"].map(read.names).astype(object))
+    if from_needs.any():
+        report.append(
+            f"{out.loc[from_needs, 'area'].nunique()} area name(s) taken from the needs table"
+        )
     table = out[
         [
             "area",
@@ -585,5 +598,8 @@ def response_gaps(
         ]
     ]
     return GapResult(
-        table.sort_values(["gap_rank", "area", "sector_key"]).reset_index(drop=True), report, a
+        table.sort_values(["gap_rank", "area", "sector_key"]).reset_index(drop=True),
+        report,
+        a,
+        not_used,
     )

@@ -9,6 +9,12 @@ above the tag row are headers; exact duplicate data rows are dropped and counted
 >>> t = read_tagged(io.StringIO(text))
 >>> t.tags["Reached"].display_tag, len(t.frame), t.duplicates_dropped
 ('#reached', 1, 1)
+
+A group row above the header labels the columns it spans (``groups``):
+
+>>> text = ",ESNFI,\\nCode,Affected,Target\\n#adm1+code,#inneed,#targeted\\nET01,5,3\\n"
+>>> read_tagged(io.StringIO(text)).groups
+{'Affected': 'ESNFI', 'Target': 'ESNFI'}
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ class TaggedTable:
     tags: dict[str, Any] = field(default_factory=dict)  # column -> hxl.model.Column
     source: str | None = None
     duplicates_dropped: int = 0
+    # column -> the group label written above its header ("ESNFI" over Affected/Target/Reached),
+    # spread over the columns it spans; HDX tables label bare #inneed columns only this way
+    groups: dict[str, str] = field(default_factory=dict)
 
     @property
     def tagged(self) -> bool:
@@ -71,11 +80,27 @@ def read_tagged(data: Any, *, source: str | None = None) -> TaggedTable:
             )
             if col:
                 tags[name] = col
+    groups = _group_labels(raw, header, names) if header else {}
     before = len(body)
     # the index stays the data row number (0-based, header and tag rows excluded), so errors
     # name the row of the file even after duplicates and blank rows are dropped
     body = body.drop_duplicates()
-    return TaggedTable(body, tags, source, before - len(body))
+    return TaggedTable(body, tags, source, before - len(body), groups)
+
+
+def _group_labels(raw: pd.DataFrame, header: int, names: list[str]) -> dict[str, str]:
+    """The label of the nearest row above the header that names the column's group; a merged
+    cell is written once, on its first column, so a label runs on until the next one."""
+    groups: dict[str, str] = {}
+    for i in range(header - 1, -1, -1):
+        current: str | None = None
+        for j, name in enumerate(names):
+            cell = raw.iat[i, j]
+            if isinstance(cell, str) and cell.strip():
+                current = cell.strip()
+            if current is not None and name not in groups:
+                groups[name] = current
+    return groups
 
 
 def find_column(table: TaggedTable, pattern: str, exclude: tuple[str, ...] = ()) -> str | None:

@@ -27,7 +27,19 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["CodeCheck", "check_names", "check_pcodes", "fold_name", "merge_spellings"]
+__all__ = [
+    "SECTORS",
+    "SECTOR_ALIASES",
+    "SECTOR_KINDS",
+    "CodeCheck",
+    "SectorMatch",
+    "check_names",
+    "check_pcodes",
+    "fold_name",
+    "harmonise_sectors",
+    "match_sector",
+    "merge_spellings",
+]
 
 _PCODE = re.compile(r"^([A-Z]{2,3})(\d[0-9A-Z]*)$")
 
@@ -205,3 +217,197 @@ def check_names(
             near = _nearest(key, folded)
             unknown[name] = folded[near] if near else None
     return matched, unknown
+
+
+# --- Sectors ------------------------------------------------------------------------------------
+#: What a sector key is. Totals across sectors add "cluster", "other" and unmatched names only:
+#: an area of responsibility is part of Protection, and an overlapping category (multi-sector
+#: refugee response, intersectoral, shared, a name joining two clusters) covers people or money
+#: already counted in its parts.
+SECTOR_KINDS = ("cluster", "area of responsibility", "other", "overlapping")
+
+#: The IASC global clusters, their areas of responsibility and the other FTS global sectors,
+#: declared once: key -> (name shown, kind). Keys are humsec's sector keys (``sector_key``,
+#: ``cluster_leads.yaml``). Source: IASC Reference Module for Cluster Coordination (2015, rev.
+#: 2024) and the FTS global cluster list (fts.unocha.org, ``destGlobalClusters``).
+SECTORS: dict[str, tuple[str, str]] = {
+    "cccm": ("Camp Coordination and Camp Management", "cluster"),
+    "early recovery": ("Early Recovery", "cluster"),
+    "education": ("Education", "cluster"),
+    "emergency telecommunications": ("Emergency Telecommunications", "cluster"),
+    "food": ("Food Security", "cluster"),
+    "health": ("Health", "cluster"),
+    "logistics": ("Logistics", "cluster"),
+    "nutrition": ("Nutrition", "cluster"),
+    "protection": ("Protection", "cluster"),
+    "shelter": ("Emergency Shelter and NFI", "cluster"),
+    "wash": ("WASH", "cluster"),
+    "protection+child": ("Child Protection", "area of responsibility"),
+    "protection+gbv": ("Gender-Based Violence", "area of responsibility"),
+    "protection+hlp": ("Housing, Land and Property", "area of responsibility"),
+    "protection+mine": ("Mine Action", "area of responsibility"),
+    # FTS global sectors outside the cluster list (Ethiopia also runs an Agriculture cluster)
+    "agriculture": ("Agriculture", "other"),
+    "cash": ("Multi-purpose Cash", "other"),
+    "coordination": ("Coordination and Support Services", "other"),
+    "multi-sector": ("Multi-sector (refugee response)", "overlapping"),
+    "intersectoral": ("Intersectoral", "overlapping"),
+    "shared": ("Multiple clusters/sectors (shared)", "overlapping"),
+}
+
+#: Names met in 3W/4W, HNO and FTS tables (English, French, HXL attributes), per sector key.
+#: They are compared folded (case, accents, punctuation, "and"/"et"/"&" and a "COVID-19"
+#: qualifier ignored), so "WATER, SANITATION & HYGIENE" is "Water Sanitation and Hygiene".
+SECTOR_ALIASES: dict[str, tuple[str, ...]] = {
+    "food": ("food security", "securite alimentaire", "food security and livelihoods", "fsl",
+             "food", "secal", "food aid", "food assistance", "livelihood", "livelihoods"),
+    "nutrition": ("nutrition", "nut"),
+    "health": ("health", "sante", "hea"),
+    "wash": ("wash", "eha", "eau assainissement et hygiene", "eau hygiene et assainissement",
+             "water sanitation hygiene", "water sanitation and hygiene (wash)",
+             "water and sanitation", "water sanitation"),
+    "education": ("education", "edu"),
+    "protection": ("protection", "pro", "protection generale", "general protection"),
+    "protection+child": ("child protection", "protection de l'enfant", "cp",
+                         "protection child protection"),
+    "protection+gbv": ("gbv", "gender-based violence", "violences basees sur le genre", "vbg",
+                       "protection gbv", "protection gender-based violence"),
+    "protection+hlp": ("housing land and property", "hlp", "logement terre et propriete",
+                       "protection housing land and property"),
+    "protection+mine": ("mine action", "lutte anti-mines", "humanitarian mine action",
+                        "protection mine action"),
+    "shelter": ("shelter", "abris", "abris/ame", "abris et non vivres", "shelter and nfi",
+                "shelter/nfi", "emergency shelter and nfi", "nfi", "esnfi", "es/nfi",
+                "shelter and non-food items", "emergency shelter"),
+    "cccm": ("cccm", "ccm", "camp coordination and camp management", "cccm/sites",
+             "camp coordination / management", "camp coor. and camp mgmt"),
+    "logistics": ("logistics", "logistique"),
+    "early recovery": ("early recovery", "relevement precoce", "er"),
+    "emergency telecommunications": ("emergency telecommunications", "etc",
+                                     "telecommunications d'urgence"),
+    "agriculture": ("agriculture", "agriculture and livestock", "agriculture and livelihood",
+                    "agriculture and livelihoods"),
+    "cash": ("cash multi-sectoriel", "multi-purpose cash", "mpc", "multipurpose cash", "cash",
+             "multi-sector cash/social protection"),
+    "coordination": ("coordination", "coordination and support services",
+                     "coordination and common services", "common services"),
+    "multi-sector": ("multi-sector", "multisector", "multi-secctor", "multi-sector (refugees)",
+                     "multi-sector assistance to refugees", "multi-sector assistance for refugees",
+                     "refugee response", "refugees multi-sector", "multi-sector refugee response"),
+    "intersectoral": ("intersectoral", "inter-sectoral", "intersectorial", "inter-sector",
+                      "intersectoriel"),
+    "shared": ("multiple clusters/sectors (shared)", "multiple sectors (shared)", "shared"),
+}  # fmt: skip
+
+
+def _sector_fold(text: object) -> str:
+    words = fold_name(text).split()
+    words = [w for w in words if w not in ("and", "et", "covid", "19")]
+    return " ".join(words)
+
+
+_ALIAS_KEY = {_sector_fold(a): k for k, names in SECTOR_ALIASES.items() for a in names}
+_ALIAS_KEY.update({_sector_fold(k): k for k in SECTORS})
+_ALIAS_KEY.update({_sector_fold(n): k for k, (n, _) in SECTORS.items()})
+# HXL attributes come in any order: #inneed+gbv+protection is #inneed+protection+gbv
+_HXL_KEY = {"+".join(sorted(k.split("+"))): k for k in SECTORS if "+" in k}
+_SUB_CLUSTER = {  # "Protection: Protection de l'enfant", "Protection - GBV": areas of responsibility
+    "protection+child": ("enfant", "child"),
+    "protection+gbv": ("genre", "gbv", "gender", "vbg"),
+    "protection+hlp": ("logement", "housing", "hlp"),
+    "protection+mine": ("mine", "mines"),
+    "protection": ("generale", "general"),
+}
+
+
+@dataclass(frozen=True)
+class SectorMatch:
+    """A sector name matched to a key of :data:`SECTORS` (``matched``), or kept as written
+    (folded) when the alias table does not know it."""
+
+    key: str
+    name: str
+    kind: str | None
+    matched: bool
+
+
+def match_sector(name: object, extra: Mapping[str, str] | None = None) -> SectorMatch:
+    """Match one sector name: ``extra`` (the user's name -> key) first, then the alias table, an
+    HXL attribute list, a Protection sub-cluster, a name joining two known sectors (kept as its
+    own overlapping category); else the name itself, folded.
+
+    >>> match_sector("WATER, SANITATION & HYGIENE").key, match_sector("Refugee Response").kind
+    ('wash', 'overlapping')
+    >>> match_sector("Shelter and CCCM")
+    SectorMatch(key='cccm & shelter', name='Shelter and CCCM', kind='overlapping', matched=True)
+    >>> match_sector("Unknown Thing")
+    SectorMatch(key='unknown thing', name='Unknown Thing', kind=None, matched=False)
+    """
+    text = str(name).strip()
+    loose = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    loose = re.sub(r"\s+", " ", loose.lower())
+    folded = _sector_fold(text)
+    key: str | None = None
+    if extra:
+        user = {_sector_fold(k): v for k, v in extra.items()}
+        key = user.get(folded)
+        if key is not None and key not in SECTORS:
+            return SectorMatch(key, text, None, True)
+    if key is None:
+        key = _ALIAS_KEY.get(folded) or _HXL_KEY.get("+".join(sorted(loose.split("+"))))
+    if key is None and folded.startswith("protection"):
+        key = next((k for k, ws in _SUB_CLUSTER.items() if any(w in folded for w in ws)), None)
+    if key is None:
+        parts = [_sector_fold(p) for p in re.split(r"\band\b|\bet\b|[&/+,]", loose)]
+        keys = {_ALIAS_KEY.get(p) for p in parts if p}
+        if len(keys) > 1 and None not in keys:
+            joined = " & ".join(sorted(k for k in keys if k))
+            return SectorMatch(joined, text, "overlapping", True)
+    if key is None:
+        return SectorMatch(loose, text, None, False)
+    return SectorMatch(key, text, SECTORS[key][1], True)
+
+
+def harmonise_sectors(
+    names: Iterable[object], extra: Mapping[str, str] | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """Each distinct name -> its sector key, and a report: the names merged into one sector, the
+    overlapping categories kept apart, the names the alias table does not know (kept as written).
+
+    >>> mapping, report = harmonise_sectors(["WASH", "Water Sanitation Hygiene", "Multisector", "Foo"])
+    >>> mapping
+    {'WASH': 'wash', 'Water Sanitation Hygiene': 'wash', 'Multisector': 'multi-sector', 'Foo': 'foo'}
+    >>> report[0]
+    '2 sector name(s) merged into 1 sector(s) of the IASC global cluster list: WASH = Water Sanitation Hygiene'
+    """
+    mapping: dict[str, str] = {}
+    matches: dict[str, SectorMatch] = {}
+    for name in dict.fromkeys(str(n) for n in names if not _missing(n)):
+        matches[name] = match_sector(name, extra)
+        mapping[name] = matches[name].key
+    by_key: dict[str, list[str]] = {}
+    for name, m in matches.items():
+        by_key.setdefault(m.key, []).append(name)
+    merged = {k: v for k, v in by_key.items() if len(v) > 1 and matches[v[0]].matched}
+    report = []
+    if merged:
+        shown = "; ".join(" = ".join(v) for v in list(merged.values())[:6])
+        report.append(
+            f"{sum(map(len, merged.values()))} sector name(s) merged into {len(merged)} "
+            f"sector(s) of the IASC global cluster list: {shown}"
+        )
+    apart = sorted({m.key for m in matches.values() if m.kind == "overlapping"})
+    if apart:
+        report.append(
+            f"overlapping categories kept as their own sector, never added to their parts: {apart}"
+        )
+    unknown = [n for n, m in matches.items() if not m.matched]
+    if unknown:
+        report.append(
+            f"{len(unknown)} sector name(s) not in the alias table, kept as written: {unknown[:10]}"
+        )
+    return mapping, report
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
