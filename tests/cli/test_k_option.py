@@ -43,6 +43,7 @@ BAD_VALUES = [
     ("0", "0 is not in (0, 100]"),
     ("abc", "'abc' is not a number"),
     ("20:40", "a range is start:stop:step"),
+    ("20:50:0.0001", "gives 300001 values; at most 1000"),
 ]
 
 

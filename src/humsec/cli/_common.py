@@ -33,6 +33,7 @@ K_FORMS = (
     "Accepted forms: --k 33, --k 20,33, --k 20 --k 33, --k 20 25 33 (values after one --k) "
     "or --k 20:50:5 (start:stop:step, stop included, step > 0); each k in (0, 100] (percent)"
 )
+_MAX_K_VALUES = 1000
 K_HELP = "Poverty cutoff(s) k in percent: 33, 20,33, 20 25 33 or 20:50:5 (repeatable)"
 # A token that continues a `--k 20 25 33` list: it starts like a number, so a file name such as
 # 2019_survey.dta or a column name is never taken for a k (letters and `_` do not match).
@@ -121,6 +122,10 @@ def _one_k_item(item: str, given: str) -> list[float]:
         raise HumsecError(f"--k {given!r}: the start must not exceed the stop. {K_FORMS}.")
     # counted, not accumulated: 20:50:0.1 ends at 50 exactly, not at 49.9999...
     n = math.floor((stop - start) / step + 1e-9)
+    if n >= _MAX_K_VALUES:  # a typo such as 20:50:0.0001 would otherwise run for hours
+        raise HumsecError(
+            f"--k {given!r} gives {n + 1} values; at most {_MAX_K_VALUES}. {K_FORMS}."
+        )
     return [round(start + i * step, 10) for i in range(n + 1)]
 
 
