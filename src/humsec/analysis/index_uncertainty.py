@@ -410,9 +410,9 @@ def uncertainty_notes(
         notes.append(
             f"the nominal {root} lies outside its interval for {int(outside.sum())} of "
             f"{len(at_root)} units ({above} above it): the alternative methods move scores one "
-            "way (e.g. INFORM's 'or' is never below the arithmetic or geometric mean swapped in "
-            "for it); the interval shows where the alternatives put a unit, not a band around "
-            "the nominal score"
+            "way (a geometric mean is never above the arithmetic mean, INFORM's 'or' never below "
+            "it); the interval shows where the alternatives put a unit, not a band around the "
+            "nominal score"
         )
     if sensitivity is not None:
         notes += sobol_convergence_notes(sensitivity)

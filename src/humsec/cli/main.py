@@ -234,13 +234,16 @@ def index(
     """Composite index (INFORM / COINr class): scores, ranks and classes at every node."""
     from humsec.measure.composite import CompositeIndex
 
-    if model == "coinr-asem":  # a full construction pipeline, not only an aggregation tree
-        _coinr_asem(data, out)
-        return
     sensitivity = None
     page = None
     try:
-        result = CompositeIndex(model, round_nodes=round_nodes).fit(data)
+        tree: Any = model
+        source: Any = data
+        if model == "coinr-asem":  # COINr's construction first; its tree then scores the result
+            tree, source, summary = _coinr_asem(data)
+        result = CompositeIndex(tree, round_nodes=round_nodes).fit(source)
+        if model == "coinr-asem":
+            result.notes.insert(0, summary)
         table = result.to_frame()
         if uncertainty > 0:
             from humsec.analysis.index_uncertainty import Factors
@@ -260,7 +263,9 @@ def index(
                 outliers=(False, True) if vary_outliers else (),
                 normalise=tuple(x for x in vary_normalise.split(",") if x),
             )
-            table, sensitivity = _with_uncertainty(result, data, table, uncertainty, factors, seed)
+            table, sensitivity = _with_uncertainty(
+                result, source, table, uncertainty, factors, seed
+            )
         if html is not None:
             from humsec.report.index_html import render_index_html
 
@@ -304,40 +309,16 @@ def index(
         stdout.print(f"wrote {path}", highlight=False, markup=False)
 
 
-def _coinr_asem(data: Path, out: Path | None) -> None:
-    import pandas as pd
-
+def _coinr_asem(data: Path) -> tuple[Any, Any, str]:
+    """COINr's ASEM build: its index model, the constructed data it scores, and a summary."""
     from humsec.io.survey import read_survey
-    from humsec.measure.coinr_asem import build_coinr_asem
+    from humsec.measure.coinr_asem import coinr_asem_index
 
-    try:
-        res = build_coinr_asem(read_survey(data).frame)
-    except HumsecError as exc:
-        _fail(exc)
-        return
-
-    def tidy(frame: Any, value: str) -> Any:
-        wide = frame.rename_axis("unit").reset_index()
-        return wide.melt(id_vars="unit", var_name="node", value_name=value)
-
-    long, ranks = tidy(res.scores, "score"), tidy(res.ranks, "rank")
-    table = long.merge(ranks, on=["unit", "node"])
-    table = table.sort_values(["node", "rank"], kind="stable")
-    if out is not None:
-        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
-    top = table[table["node"] == "Index"].head(10)
-    stdout.print(
-        f"COINr ASEM: {res.scores.shape[0]} units; imputed cells {int(res.imputed.to_numpy().sum())}; "
-        f"Winsorised points {int(res.treat_details['n_winsorised'].sum())}",
-        markup=False,
-    )
-    stdout.print(pd.DataFrame(top).to_string(index=False), highlight=False, markup=False)
-    if out is not None:
-        stdout.print(f"wrote {out}", highlight=False, markup=False)
+    return coinr_asem_index(read_survey(data).frame)
 
 
 def _with_uncertainty(
-    result: Any, data: Path, table: Any, n: int, factors: Any, seed: int | None
+    result: Any, data: Any, table: Any, n: int, factors: Any, seed: int | None
 ) -> tuple[Any, Any]:
     from humsec.analysis.index_uncertainty import index_sensitivity, index_uncertainty
 
@@ -387,6 +368,7 @@ def version() -> None:
     from humsec._version import __version__
 
     stdout.print(__version__)
+
 
 app.add_typer(warn_app, name="warn")
 
