@@ -369,7 +369,6 @@ def version() -> None:
 
     stdout.print(__version__)
 
-
 app.add_typer(warn_app, name="warn")
 
 if __name__ == "__main__":  # pragma: no cover
