@@ -116,7 +116,9 @@ def test_index_sensitivity_reports_intervals():
         "total_effect",
         "total_effect_low",
         "total_effect_high",
+        "n",
     ]
+    assert (s["n"] == 64).all()
     assert (s["first_order_low"] <= s["first_order_high"]).all()
     assert (s["total_effect_low"] <= s["total_effect_high"]).all()
 

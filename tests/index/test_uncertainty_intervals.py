@@ -46,6 +46,10 @@ def test_inform_2025_intervals_are_not_degenerate_at_zero_and_stay_on_0_10():
     # before the fix the lower bound was 0 for 164 of 191 countries (e.g. SSD 8.538 in [0, 8.482])
     assert (high["score_low"] >= 0.4 * high["score"]).all(), high.nsmallest(3, "score_low")
     assert (root["score_low"] > 0).all()
+    # the figures docs/index.md quotes for this run (the CLI's --uncertainty 200 --seed 1)
+    assert (root["score_low"] / root["score"]).min() >= 0.48
+    assert int((root["score"] > root["score_high"]).sum()) == 119
+    assert int((root["score"] < root["score_low"]).sum()) == 0
     ssd = root.set_index("unit").loc["SSD"]
     assert ssd["score_low"] > 6
     for col in ("score_low", "score_high", "score_median"):

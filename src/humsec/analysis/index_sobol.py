@@ -45,6 +45,7 @@ COLUMNS = (
     "total_effect",
     "total_effect_low",
     "total_effect_high",
+    "n",
 )
 
 
@@ -77,6 +78,9 @@ def jansen_indices(
     y_ab : array (n, k)
         Column i: outputs on A with factor (group) i taken from B.
     names : the k factor names.
+
+    Returns one row per factor: the indices, their interval bounds (``*_low``, ``*_high``) and
+    ``n``, the number of base samples.
     nboot : int, default 500
         Bootstrap resamples of the n rows; 0 gives no intervals (NaN bounds).
     conf : float, default 0.95
@@ -91,7 +95,8 @@ def jansen_indices(
     k = y_ab.shape[1]
     if np.var(y_a) == 0:
         zeros = np.zeros(k)
-        return pd.DataFrame(dict(zip(COLUMNS, [list(names), *[zeros] * 6], strict=True)))
+        columns = [list(names), *[zeros] * 6, np.full(k, len(y_a))]
+        return pd.DataFrame(dict(zip(COLUMNS, columns, strict=True)))
     point = _estimates(y_a, y_b, y_ab)
     low = high = np.full_like(point, np.nan)
     if nboot > 0:
@@ -113,6 +118,7 @@ def jansen_indices(
             "total_effect": point[1],
             "total_effect_low": low[1],
             "total_effect_high": high[1],
+            "n": len(y_a),  # base samples: the estimates' precision depends on it
         }
     )
 
@@ -130,7 +136,8 @@ def sobol_convergence_notes(table: pd.DataFrame, *, width: float = CONVERGED_WID
         notes.append(
             f"Sobol' indices have not converged: the 95% interval of {len(wide)} factor(s) is wider "
             f"than {width} ({', '.join(map(str, wide[:5]))}{', ...' if len(wide) > 5 else ''}, "
-            f"widest {float(np.nanmax(widths)):.2f}); increase the number of samples."
+            f"widest {float(np.nanmax(widths)):.2f}{_samples(table)}); increase the number of "
+            "samples (with `humsec index`, N = max(32, --uncertainty / 8))."
         )
     above = table["first_order_low"] > table["total_effect_high"]
     if above.any():
@@ -139,3 +146,7 @@ def sobol_convergence_notes(table: pd.DataFrame, *, width: float = CONVERGED_WID
             f"samples) for: {', '.join(map(str, table.loc[above, 'factor']))}."
         )
     return notes
+
+
+def _samples(table: pd.DataFrame) -> str:
+    return f", N = {int(table['n'].iloc[0])} base samples" if "n" in table and len(table) else ""
