@@ -6,12 +6,26 @@ admin boundaries for maps (see ``places/SOURCE.md`` for origins and licences).
 'Turkana'
 >>> len(load_boundaries("KEN-adm1")["features"])
 47
+
+Names that do not match are given real suggestions: a country by its ISO 3166 code (pycountry's
+names and the common short names of :data:`COUNTRY_ALIASES`), anything else by spelling.
+
+>>> country_iso3("DR Congo"), country_iso3("DR Congo (Zaire)"), country_iso3("Congo")
+('COD', 'COD', 'COG')
+>>> suggest_names("DR Congo", ["Congo", "DR Congo (Zaire)", "Kenya"])
+['DR Congo (Zaire)']
+>>> suggest_names("Luwero", ["Luweero", "Lwengo", "Kampala"])
+['Luweero']
 """
 
 from __future__ import annotations
 
+import difflib
 import gzip
 import json
+import re
+import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -21,7 +35,32 @@ import pandas as pd
 
 from humsec.exceptions import DataError
 
-__all__ = ["BUILTIN_BOUNDARIES", "load_boundaries", "load_pcodes"]
+__all__ = [
+    "BUILTIN_BOUNDARIES",
+    "COUNTRY_ALIASES",
+    "country_iso3",
+    "load_boundaries",
+    "load_pcodes",
+    "suggest_names",
+]
+
+#: common short names that ISO 3166 (pycountry) does not list, as UN, UCDP, ACLED and the press
+#: write them -> ISO3. pycountry knows the ISO names, official names and codes itself.
+COUNTRY_ALIASES = {
+    "dr congo": "COD", "drc": "COD", "d.r. congo": "COD", "congo-kinshasa": "COD",
+    "congo kinshasa": "COD", "democratic republic of congo": "COD",
+    "democratic republic of the congo": "COD", "zaire": "COD",
+    "republic of the congo": "COG", "congo-brazzaville": "COG", "congo brazzaville": "COG",
+    "ivory coast": "CIV", "cote d'ivoire": "CIV", "burma": "MMR", "russia": "RUS",
+    "soviet union": "RUS", "turkey": "TUR", "turkiye": "TUR", "north korea": "PRK",
+    "south korea": "KOR", "swaziland": "SWZ", "kingdom of eswatini": "SWZ", "eswatini": "SWZ",
+    "cape verde": "CPV", "east timor": "TLS", "macedonia": "MKD", "palestine": "PSE",
+    "state of palestine": "PSE", "kampuchea": "KHM", "malagasy": "MDG", "rhodesia": "ZWE",
+    "yugoslavia": "SRB", "north yemen": "YEM", "bosnia-herzegovina": "BIH",
+    "the gambia": "GMB", "gambia": "GMB", "czech republic": "CZE", "vatican": "VAT",
+    "micronesia": "FSM", "south sudan": "SSD", "sudan": "SDN", "car": "CAF",
+    "central african republic": "CAF", "uk": "GBR", "usa": "USA", "united states": "USA",
+}  # fmt: skip
 
 #: name -> (file, property holding the P-code)
 BUILTIN_BOUNDARIES = {
@@ -66,3 +105,44 @@ def load_boundaries(name_or_path: str | Path) -> dict[str, Any]:
     if not isinstance(geo, dict) or not geo.get("features"):
         raise DataError(f"The boundaries {path} hold no GeoJSON features.")
     return geo
+
+
+def _fold(text: str) -> str:
+    """Lower case, accents and extra spaces removed: 'Côte d’Ivoire ' -> "cote d'ivoire"."""
+    text = unicodedata.normalize("NFKD", str(text).replace("’", "'"))
+    return re.sub(r"\s+", " ", text.encode("ascii", "ignore").decode()).strip().lower()
+
+
+def country_iso3(name: str) -> str | None:
+    """ISO 3166 alpha-3 code of a country name, code or common short name (None if unknown).
+
+    A name with a former name in parentheses (UCDP's ``DR Congo (Zaire)``) is tried whole, then part
+    by part.
+    """
+    import pycountry
+
+    text = str(name)
+    parts = [text, *re.split(r"\s*[()]\s*", text)]
+    for part in (p for p in parts if p.strip()):
+        folded = _fold(part)
+        if folded in COUNTRY_ALIASES:
+            return COUNTRY_ALIASES[folded]
+        try:
+            return str(pycountry.countries.lookup(part.strip()).alpha_3)
+        except LookupError:
+            continue
+    return None
+
+
+def suggest_names(value: str, choices: Iterable[str], n: int = 1) -> list[str]:
+    """The ``choices`` that ``value`` most likely means: the same country (ISO 3166 code) first,
+    else the nearest spellings (case and accents ignored; difflib's ratio of at least 0.6)."""
+    options = [str(c) for c in dict.fromkeys(choices)]
+    iso = country_iso3(value)
+    if iso is not None:
+        same = [c for c in options if country_iso3(c) == iso]
+        if same:
+            return same[:n]
+    folded = {_fold(c): c for c in options}
+    near = difflib.get_close_matches(_fold(value), list(folded), n=n)
+    return [folded[c] for c in near]

@@ -113,7 +113,8 @@ class BuilderBase:
         for col, value in ds.filter.items():
             t = t[t[col].astype(str) == str(value)]
         t = t.copy()
-        t["area"] = t[ds.area].astype(str).str.strip()
+        # the review file's boundaries.names turn the table's names into the boundaries' key
+        t["area"] = t[ds.area].astype(str).str.strip().replace(self.spec.area_names)
         if ds.time:
             t["time"] = t[ds.time].astype(str)
             t["_order"] = pd.to_datetime(t["time"], errors="coerce", format="mixed")

@@ -90,7 +90,9 @@ def render_review_html(review: Review) -> str:
         versions=review.versions,
         rules=rules,
         survey=review.spec.survey,
-        boundaries=review.spec.boundaries,
+        boundaries=review.spec.boundaries_label,
+        builtin_boundaries=review.spec.builtin_boundaries,
+        spec=review.spec,  # which parts the review has: Methods names only the methods it used
         tables=[(t.key, t.title, len(t.frame), t.counts()) for t in review.tables],
     )
 

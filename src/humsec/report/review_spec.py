@@ -30,7 +30,7 @@ import pandas as pd
 import yaml
 
 from humsec.datasets import data_path
-from humsec.datasets.places import BUILTIN_BOUNDARIES, load_boundaries
+from humsec.datasets.places import BUILTIN_BOUNDARIES, load_boundaries, suggest_names
 from humsec.exceptions import HumsecError, SpecError
 from humsec.report.disclosure import DisclosureRules
 
@@ -50,6 +50,7 @@ TOP_KEYS = {
     "index", "trends", "early_warning", "responses", "strategies", "level",
 }  # fmt: skip
 LB_KEYS = {"by", "depth", "measures", "min_n", "fdr"}
+BOUNDARY_KEYS = {"name", "file", "key", "names"}
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,9 @@ class ReviewSpec:
     country: str = ""
     boundaries: str = "KEN-adm1"
     boundary_key: str = "adm1_pcode"
+    #: the area names or codes of the user's tables that differ from the boundaries' key -> that key
+    area_names: dict[str, str] = field(default_factory=dict)
+    no_boundary: set[str] = field(default_factory=set)  # names the user says have no feature
     rules: DisclosureRules = field(default_factory=DisclosureRules)
     level: float = 0.95
     survey: SurveyPart | None = None
@@ -117,6 +121,16 @@ class ReviewSpec:
     responses: ResponsesPart | None = None
     strategies: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def builtin_boundaries(self) -> bool:
+        """Whether the boundaries are a set shipped with humsec (else the user's file)."""
+        return self.boundaries in BUILTIN_BOUNDARIES
+
+    @property
+    def boundaries_label(self) -> str:
+        """The boundaries as a reader should see them: a built-in set's name, a user's file name."""
+        return self.boundaries if self.builtin_boundaries else Path(self.boundaries).name
+
     def area(self, dataset_id: str) -> AreaDataset:
         return next(a for a in self.areas if a.id == dataset_id)
 
@@ -127,6 +141,8 @@ class ReviewSpec:
             out += [("survey specification", self.survey.spec_path)]
             out += [(f"survey microdata: {self.survey.name}", self.survey.data_path)]
         out += [(f"area data '{a.id}': {a.source}", a.path) for a in self.areas]
+        if not self.builtin_boundaries:
+            out += [("boundaries", Path(self.boundaries))]
         if self.responses:
             out += [("needs (responses)", self.responses.needs)]
             out += [("activities (responses)", self.responses.activities)]
@@ -217,7 +233,7 @@ def load_review(path: str | Path) -> ReviewSpec:
         spec.survey = _survey(chk.mapping(raw["survey"], "survey"), chk)
     tables: dict[str, pd.DataFrame] = {}
     for i, item in enumerate(raw.get("area_data") or []):
-        ds, table = _area(item, i, chk, codes, spec.boundaries)
+        ds, table = _area(item, i, chk, codes, spec)
         if ds is not None:
             if ds.id in tables or any(a.id == ds.id for a in spec.areas):
                 chk.add(f"area_data[{i}].id", f"duplicate id {ds.id!r}")
@@ -278,6 +294,15 @@ def _rules(raw: Any, chk: _Checker) -> DisclosureRules:
 
 def _boundaries(raw: Any, spec: ReviewSpec, chk: _Checker) -> set[str] | None:
     b = chk.mapping(raw, "boundaries") if not isinstance(raw, str) else {"name": raw}
+    if set(b) - BOUNDARY_KEYS:
+        chk.add(
+            "boundaries",
+            f"unknown key(s) {sorted(set(b) - BOUNDARY_KEYS)}; expected {sorted(BOUNDARY_KEYS)}",
+        )
+    names = chk.mapping(b.get("names"), "boundaries.names")
+    # a name mapped to nothing (null) has no boundary feature: kept in tables, left off the maps
+    spec.area_names = {str(k).strip(): str(v).strip() for k, v in names.items() if v is not None}
+    spec.no_boundary = {str(k).strip() for k, v in names.items() if v is None}
     name = b.get("name") or b.get("file")
     if not name:
         chk.add(
@@ -301,7 +326,42 @@ def _boundaries(raw: Any, spec: ReviewSpec, chk: _Checker) -> set[str] | None:
     if codes == {"None"}:
         chk.add("boundaries.key", f"no feature has the property {spec.boundary_key!r}")
         return None
+    wrong = sorted(v for v in set(spec.area_names.values()) if v not in codes)
+    if wrong:
+        chk.add(
+            "boundaries.names",
+            f"{len(wrong)} name(s) mapped to no feature of {spec.boundaries_label} "
+            f"(property {spec.boundary_key!r}): {_with_hints(wrong, codes)}",
+        )
     return codes
+
+
+def _with_hints(values: list[str], codes: set[str], limit: int = 10) -> str:
+    """``['Bukwo' (did you mean 'Bukwa'?), 'XX1']``: each value with the nearest boundary name."""
+    shown = []
+    for v in values[:limit]:
+        near = suggest_names(v, sorted(codes))
+        shown.append(f"{v!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+    return "[" + ", ".join(shown) + "]" + (" ..." if len(values) > limit else "")
+
+
+def _unmapped(present: set[str], codes: set[str], spec: ReviewSpec, mappable: bool) -> str:
+    """The message for area codes or names that have no boundary feature (empty if none)."""
+    unmapped = sorted(present - codes - spec.no_boundary)
+    if not unmapped:
+        return ""
+    # the first line keeps the plain list (scripts grep it); the hints and the remedy follow
+    message = (
+        f"{len(unmapped)} area(s) without boundaries in {spec.boundaries_label}: "
+        f"{unmapped[:10]}{' ...' if len(unmapped) > 10 else ''}; nearest: {_with_hints(unmapped, codes)}"
+    )
+    if mappable:
+        example = {v: (suggest_names(v, sorted(codes)) or ["..."])[0] for v in unmapped[:2]}
+        message += (
+            f"; map them to the boundaries' {spec.boundary_key!r} with boundaries: {{names: {example}}}"
+            " (null: no feature, left off the maps)"
+        )
+    return message
 
 
 def _survey(d: dict[str, Any], chk: _Checker) -> SurveyPart | None:
@@ -356,7 +416,7 @@ def _header(path: Path, chk: _Checker, where: str) -> list[str] | None:
 
 
 def _area(
-    item: Any, i: int, chk: _Checker, codes: set[str] | None, boundaries: str
+    item: Any, i: int, chk: _Checker, codes: set[str] | None, spec: ReviewSpec
 ) -> tuple[AreaDataset | None, pd.DataFrame | None]:
     d = chk.mapping(item, f"area_data[{i}]")
     ds_id = str(d.get("id", ""))
@@ -394,14 +454,10 @@ def _area(
     chk.columns(have, list(indicators), f"{where}.indicators", str(path))
     chk.columns(have, list(flt), f"{where}.filter", str(path))
     if codes is not None and area in have:
-        present = set(table[area].dropna().astype(str).str.strip())
-        unmapped = sorted(present - codes)
-        if unmapped:
-            chk.add(
-                f"{where}.area",
-                f"{len(unmapped)} area(s) without boundaries in {boundaries}: {unmapped[:10]}"
-                + (" ..." if len(unmapped) > 10 else ""),
-            )
+        present = set(table[area].dropna().astype(str).str.strip().replace(spec.area_names))
+        message = _unmapped(present, codes, spec, mappable=True)
+        if message:
+            chk.add(f"{where}.area", message)
     ds = AreaDataset(
         id=ds_id,
         path=path,
@@ -492,12 +548,10 @@ def _responses(
         chk.columns(have, list(cols.values()), "responses.activity_columns", str(acts))
         area = cols.get("area")
         if codes is not None and area in have:
-            unmapped = sorted(set(table[area].dropna().astype(str)) - codes)
-            if unmapped:
-                chk.add(
-                    "responses.activity_columns.area",
-                    f"{len(unmapped)} area(s) without boundaries in {spec.boundaries}: {unmapped[:10]}",
-                )
+            # the response tables are matched by code as they are (boundaries.names is for area_data)
+            message = _unmapped(set(table[area].dropna().astype(str)), codes, spec, mappable=False)
+            if message:
+                chk.add("responses.activity_columns.area", message)
     if needs is None or acts is None:
         return None
     return ResponsesPart(needs, acts, cols, needs_cols, str(d.get("note", "")), funding)
