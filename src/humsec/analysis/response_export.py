@@ -16,14 +16,16 @@ from typing import Any
 import pandas as pd
 
 from humsec.exceptions import DataError
+from humsec.tables.codelists import adds_to_totals
 
-__all__ = ["HXL_TAGS", "gaps_geojson", "hxl_table"]
+__all__ = ["HXL_TAGS", "area_totals", "gaps_geojson", "hxl_table"]
 
 HXL_TAGS = {
     "area": "#adm1+code",
     "area_name": "#adm1+name",
     "sector": "#sector",
     "sector_key": "#sector+code",
+    "sector_kind": "#sector+type",
     "people_in_need": "#inneed",
     "people_reached": "#reached",
     "coverage": "#indicator+coverage+pct",
@@ -44,11 +46,25 @@ def hxl_table(
     return pd.concat([pd.DataFrame([tags]), table.astype(object)], ignore_index=True)
 
 
+def area_totals(table: pd.DataFrame) -> pd.DataFrame:
+    """People in need and gap per area, added over the sectors that add to totals: an
+    intersectoral or multi-sector row, or an area of responsibility beside Protection, would
+    count the same people twice (:func:`humsec.tables.codelists.adds_to_totals`).
+
+    >>> t = pd.DataFrame({"area": ["A", "A", "A"], "sector_key": ["wash", "health", "intersectoral"],
+    ...                   "people_in_need": [10.0, 8.0, 12.0], "gap_score": [5.0, 8.0, 12.0]})
+    >>> area_totals(t).to_dict("records")
+    [{'area': 'A', 'people_in_need': 18.0, 'gap_score': 13.0}]
+    """
+    added = table[[adds_to_totals(str(k)) for k in table["sector_key"]]]
+    return added.groupby("area", as_index=False)[["people_in_need", "gap_score"]].sum()
+
+
 def gaps_geojson(
     table: pd.DataFrame, boundaries: str | Path | dict[str, Any], key: str
 ) -> dict[str, Any]:
     """Boundaries (a GeoJSON file or its parsed dict) with, per area, the total gap and people in
-    need and each sector's gap."""
+    need (over the sectors that add to totals, as :func:`area_totals`) and each sector's gap."""
     geo = (
         boundaries
         if isinstance(boundaries, dict)
@@ -65,8 +81,9 @@ def gaps_geojson(
         table["area"], table["sector_key"], table["people_in_need"], table["gap_score"], strict=True
     ):
         t = totals.setdefault(str(area), {"people_in_need": 0.0, "gap_score": 0.0})
-        t["people_in_need"] += 0.0 if pd.isna(pin) else float(pin)
-        t["gap_score"] += 0.0 if pd.isna(gap) else float(gap)
+        if adds_to_totals(str(sector)):  # intersectoral, AoRs: their own gap_<key>, not added
+            t["people_in_need"] += 0.0 if pd.isna(pin) else float(pin)
+            t["gap_score"] += 0.0 if pd.isna(gap) else float(gap)
         if not pd.isna(gap):
             t[f"gap_{sector}"] = t.get(f"gap_{sector}", 0.0) + float(gap)
     out = []

@@ -31,7 +31,13 @@ import pandas as pd
 
 from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError, describe_rows
 from humsec.io.tagged import TaggedTable, find_column, read_numbers, read_tagged
-from humsec.tables.codelists import check_names, check_pcodes, match_sector, merge_spellings
+from humsec.tables.codelists import (
+    check_names,
+    check_pcodes,
+    match_sector,
+    merge_spellings,
+    sector_kind,
+)
 
 __all__ = [
     "NEEDS_NOT_USED_COLUMNS",
@@ -538,6 +544,7 @@ def response_gaps(
     out["gap_score"] = (pin * (1 - np.minimum(cov, 1.0))).astype(float)
     out["gap_rank"] = out["gap_score"].rank(ascending=False, method="min").astype("Int64")
     out["sector_key"] = out["sector"]  # canonical key: 'Santé' and 'Health' meet as 'health'
+    out["sector_kind"] = out["sector_key"].map(sector_kind)  # overlapping ones are not added up
     out["sector"] = out["need_name"].fillna(out["act_name"])  # the name users gave
     unmatched_areas = sorted(set(a["area"]) - set(n["area"]))
     if unmatched_areas and len(n):
@@ -589,6 +596,7 @@ def response_gaps(
             "area_name",
             "sector",
             "sector_key",
+            "sector_kind",
             "people_in_need",
             "people_reached",
             "coverage",

@@ -110,7 +110,8 @@ def read_flows(
         }
     ).explode("sector")
     out["sector"] = out["sector"].str.strip()
-    return out.reset_index(drop=True), report
+    out, merged = _one_name_per_sector(out)
+    return out.reset_index(drop=True), report + merged
 
 
 def _flow_years(frame: pd.DataFrame, cols: Mapping[str, str], source: str | None) -> pd.Series:
@@ -176,7 +177,8 @@ def funding_trends(data: Any, *, by_sector: bool = False) -> tuple[pd.DataFrame,
                     f"The table {table.source or ''} has no cluster column (#sector+cluster+name) to trend by sector."
                 )
             d["sector"] = frame[sector_col].astype("string").str.strip()
-            d = _one_name_per_sector(d)
+            d, merged = _one_name_per_sector(d)
+            report += merged
         outside = d["requirements_usd"].isna()
         d["funding_usd"] = d["funding"].where(~outside, 0.0)
         d["funding_outside_appeals_usd"] = d["funding"].where(outside, 0.0)
@@ -196,7 +198,6 @@ def funding_trends(data: Any, *, by_sector: bool = False) -> tuple[pd.DataFrame,
         d = flows.rename(columns={"amount_usd": "funding_usd"})
         d["requirements_usd"] = np.nan
         d["funding_outside_appeals_usd"] = 0.0
-        d = _one_name_per_sector(d)
     if d["year"].isna().any():
         report.append(f"{int(d['year'].isna().sum())} row(s) without a year left out")
         d = d.dropna(subset=["year"])
@@ -211,26 +212,58 @@ def funding_trends(data: Any, *, by_sector: bool = False) -> tuple[pd.DataFrame,
         out["funding_usd"] = out["funding_usd"].astype(float).where(~no_appeal)
     out["pct_funded"] = 100 * out["funding_usd"] / out["requirements_usd"]
     total = out["funding_usd"].fillna(0.0) + out["funding_outside_appeals_usd"]
-    previous = total.groupby(out["sector"]).shift() if by_sector else total.shift()
+    out["year"] = out["year"].astype(int)
+
+    def before(values: pd.Series) -> pd.Series:
+        return values.groupby(out["sector"]).shift() if by_sector else values.shift()
+
+    previous = before(total)
+    # the previous year *in the table*: FTS has no row for a year without an appeal, so the change
+    # may span several years; it is labelled, and also given as a compound rate per year
+    out["previous_year"] = before(out["year"]).astype("Int64")
+    years = (out["year"] - out["previous_year"]).astype(float)
     out["change_usd"] = total - previous
     out["change_pct"] = 100 * out["change_usd"] / previous.where(previous != 0)
-    out["year"] = out["year"].astype(int)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (total / previous.where(previous > 0)).where(total >= 0)
+        out["change_pct_per_year"] = 100 * (ratio ** (1 / years) - 1)
+    gaps = out[years > 1]
+    if len(gaps):
+        shown = ", ".join(
+            f"{p}-{y}"
+            for p, y in dict.fromkeys(zip(gaps["previous_year"], gaps["year"], strict=True))
+        )
+        report.append(
+            f"{len(gaps)} change(s) span years missing from the table ({shown}): change_pct is over "
+            "the whole span (previous_year says from when), change_pct_per_year the compound rate"
+        )
     return out.reset_index(drop=True), report
 
 
-def _one_name_per_sector(d: pd.DataFrame) -> pd.DataFrame:
-    """Cluster names change case and wording over the years ('HEALTH', 'Health'): one canonical
-    key, shown with its latest name."""
-    from humsec.analysis.response_gaps import canonical_sector
+def _one_name_per_sector(d: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """One sector per key of the IASC global cluster list (``humsec.tables.codelists``): 'WASH',
+    'WATER & SANITATION' and 'Water Sanitation and Hygiene (WASH)' are shown as 'WASH'; names the
+    alias table does not know are kept (with their latest spelling) and reported; overlapping
+    categories (multi-sector, shared, intersectoral) stay their own sector."""
+    from humsec.tables.codelists import SECTORS, harmonise_sectors
 
-    key = pd.Series([canonical_sector(x) for x in d["sector"].fillna("Unspecified")], index=d.index)
-    latest = d.assign(key=key).sort_values("year").groupby("key")["sector"].last()
-    return d.assign(sector=key.map(latest).fillna(d["sector"]))
+    names = d["sector"].fillna("Unspecified").astype(str)
+    mapping, report = harmonise_sectors(names)
+    key = names.map(mapping)
+    order = d["year"].fillna(0) if "year" in d.columns else pd.Series(0, index=d.index)
+    latest = (
+        pd.DataFrame({"key": key, "name": names, "order": order})
+        .sort_values("order", kind="stable")
+        .groupby("key")["name"]
+        .last()
+    )
+    shown = {k: SECTORS[k][0] if k in SECTORS else latest[k] for k in latest.index}
+    return d.assign(sector=key.map(shown), sector_key=key), report
 
 
 def trend_chart(trends: pd.DataFrame, title: str = "Funding and requirements by year") -> Any:
     """Lines of funding and requirements (USD) by year; one panel per sector (the 12 with most
-    funding) when present."""
+    funding) when present. Years are on a numeric axis and a line breaks where years are missing."""
     import altair as alt
 
     if "sector" in trends.columns:  # the sectors with most money, so the picture stays readable
@@ -240,6 +273,12 @@ def trend_chart(trends: pd.DataFrame, title: str = "Funding and requirements by 
     ids = ["year"] + (["sector"] if "sector" in trends.columns else [])
     long = trends.melt(id_vars=ids, value_vars=value_vars, var_name="series", value_name="usd")
     long = long.dropna(subset=["usd"])
+    # a line never runs across years missing from the table: each run of consecutive years of a
+    # series is its own path (``detail``), so 2013 → 2017 shows as a break, not a trend
+    series = ["series"] + (["sector"] if "sector" in ids else [])
+    long = long.sort_values([*series, "year"])
+    step = long.groupby(series)["year"].diff().fillna(1)
+    long["run"] = (step > 1).groupby([long[c] for c in series]).cumsum().astype(int)
     long["series"] = long["series"].map(
         {
             "requirements_usd": "requirements",
@@ -251,7 +290,8 @@ def trend_chart(trends: pd.DataFrame, title: str = "Funding and requirements by 
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title=None),
+            x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+            detail="run:N",
             y=alt.Y("usd:Q", title="USD", axis=alt.Axis(format="~s")),
             color=alt.Color("series:N", title=None),
             tooltip=[*ids, "series", alt.Tooltip("usd:Q", format=",.0f")],

@@ -36,9 +36,10 @@ def _gap_maps(table: Any, shapes: dict[str, Any], key: str, top: int = 6) -> byt
     """PNG: the total gap per area, then the sectors with the largest gaps, one map each."""
     import altair as alt
 
+    from humsec.analysis.response_export import area_totals
     from humsec.report.maps import choropleth, choropleth_grid, to_png
 
-    total = table.groupby("area", as_index=False)["gap_score"].sum()
+    total = area_totals(table)  # intersectoral rows and AoRs are not added to the total twice
     main = choropleth(
         shapes,
         total,

@@ -33,12 +33,14 @@ __all__ = [
     "SECTOR_KINDS",
     "CodeCheck",
     "SectorMatch",
+    "adds_to_totals",
     "check_names",
     "check_pcodes",
     "fold_name",
     "harmonise_sectors",
     "match_sector",
     "merge_spellings",
+    "sector_kind",
 ]
 
 _PCODE = re.compile(r"^([A-Z]{2,3})(\d[0-9A-Z]*)$")
@@ -250,6 +252,7 @@ SECTORS: dict[str, tuple[str, str]] = {
     "agriculture": ("Agriculture", "other"),
     "cash": ("Multi-purpose Cash", "other"),
     "coordination": ("Coordination and Support Services", "other"),
+    "not specified": ("Not specified", "other"),  # FTS: money given to no cluster
     "multi-sector": ("Multi-sector (refugee response)", "overlapping"),
     "intersectoral": ("Intersectoral", "overlapping"),
     "shared": ("Multiple clusters/sectors (shared)", "overlapping"),
@@ -278,7 +281,7 @@ SECTOR_ALIASES: dict[str, tuple[str, ...]] = {
                         "protection mine action"),
     "shelter": ("shelter", "abris", "abris/ame", "abris et non vivres", "shelter and nfi",
                 "shelter/nfi", "emergency shelter and nfi", "nfi", "esnfi", "es/nfi",
-                "shelter and non-food items", "emergency shelter"),
+                "shelter and non-food items", "emergency shelter", "shelter and nfis"),
     "cccm": ("cccm", "ccm", "camp coordination and camp management", "cccm/sites",
              "camp coordination / management", "camp coor. and camp mgmt"),
     "logistics": ("logistics", "logistique"),
@@ -297,6 +300,7 @@ SECTOR_ALIASES: dict[str, tuple[str, ...]] = {
     "intersectoral": ("intersectoral", "inter-sectoral", "intersectorial", "inter-sector",
                       "intersectoriel"),
     "shared": ("multiple clusters/sectors (shared)", "multiple sectors (shared)", "shared"),
+    "not specified": ("not specified", "unspecified"),
 }  # fmt: skip
 
 
@@ -318,6 +322,24 @@ _SUB_CLUSTER = {  # "Protection: Protection de l'enfant", "Protection - GBV": ar
     "protection+mine": ("mine", "mines"),
     "protection": ("generale", "general"),
 }
+
+
+def sector_kind(key: str) -> str | None:
+    """The kind of a sector key (:data:`SECTOR_KINDS`): a key joining two sectors
+    (``"cccm & shelter"``) is overlapping; a key outside the list is None.
+
+    >>> sector_kind("wash"), sector_kind("protection+gbv"), sector_kind("cccm & shelter")
+    ('cluster', 'area of responsibility', 'overlapping')
+    """
+    if key in SECTORS:
+        return SECTORS[key][1]
+    return "overlapping" if " & " in key else None
+
+
+def adds_to_totals(key: str) -> bool:
+    """Whether a sector's figures are added into totals across sectors: not an area of
+    responsibility (part of Protection) nor an overlapping category (already in its parts)."""
+    return sector_kind(key) not in ("area of responsibility", "overlapping")
 
 
 @dataclass(frozen=True)
