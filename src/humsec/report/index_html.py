@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from humsec.io.boundaries import wound_for_d3
 from humsec.measure.composite import IndexResult
 from humsec.report.charts import to_svg
 
@@ -77,6 +78,8 @@ def _map_chart(scores: pd.DataFrame, boundaries: Path, key: str, title: str) -> 
     import altair as alt
 
     features = json.loads(boundaries.read_text(encoding="utf-8"))["features"]
+    # d3 fills the whole globe for an RFC 7946 (counter-clockwise) exterior ring: rewind every one
+    features = [{**f, "geometry": wound_for_d3(f.get("geometry"))} for f in features]
     data = alt.Data(values=features)
     return (
         alt.Chart(data, title=title)
