@@ -103,6 +103,10 @@ def not_appraised_by_user(user: Any, obj: Any) -> bool:
     return obj is not None and not obj.appraisals.filter(reviewer=user).exists()
 
 
+def appraised_by_user(user: Any, obj: Any) -> bool:
+    return obj is not None and obj.appraisals.filter(reviewer=user).exists()
+
+
 def has_appraisal(user: Any, obj: Any) -> bool:
     return obj is not None and obj.appraisals.exists()
 
@@ -172,6 +176,12 @@ RULES: dict[str, Rule] = {
     "proposal.start_review": both(roles(MANAGERS), status_is("submitted")),
     "proposal.appraise": both(roles(REVIEWER), status_is("under_review"), not_appraised_by_user),
     "proposal.decide": both(roles(MANAGERS), status_is("under_review"), has_appraisal),
+    # blind appraisal (humsec_web.proposals.confidential): reviewers see others' appraisals only
+    # after submitting their own; the applicant sees an anonymised summary once decided
+    "proposal.read_appraisals": either(roles(MANAGERS), both(roles(REVIEWER), appraised_by_user)),
+    "proposal.read_appraisal_summary": both(
+        focal_of_org("lead_organisation_id"), status_is("approved", "declined")
+    ),
     # the portfolio of approved projects is public
     "portfolio.view": roles(EVERYONE),
     # country reviews: the HSU and the country's team build versions; published versions are public;

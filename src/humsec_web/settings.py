@@ -36,6 +36,12 @@ ALLOWED_HOSTS = [
     h for h in os.environ.get("HUMSEC_WEB_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
 
+def _django_has_tasks() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec("django.tasks") is not None
+
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -47,6 +53,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    *([] if _django_has_tasks() else ["django_tasks"]),  # the backport, on Django < 6
+    "django_tasks_db",  # the database queue of background work and its worker
     "humsec_web.core",
     "humsec_web.activities",
     "humsec_web.lessons",
@@ -65,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "humsec_web.core.headers.ContentSecurityPolicyMiddleware",
     "humsec_web.core.access.SignInMiddleware",
     # Last, as django-axes asks: it locks out repeated failed sign-ins.
     "axes.middleware.AxesMiddleware",
@@ -157,13 +166,33 @@ MEDIA_ROOT = DATA_DIR / "media"
 MAX_UPLOAD_BYTES = int(os.environ.get("HUMSEC_WEB_MAX_UPLOAD", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# uploads may be survey microdata: readable by the server's user only
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Country reviews' data files (review file, tables, survey microdata): larger than attachments;
 # a gzip file may unpack to at most MAX_DATASET_UNPACKED_BYTES.
 MAX_DATASET_BYTES = int(os.environ.get("HUMSEC_WEB_MAX_DATASET", str(20 * 1024 * 1024)))
 MAX_DATASET_UNPACKED_BYTES = int(os.environ.get("HUMSEC_WEB_MAX_UNPACKED", str(200 * 1024 * 1024)))
-# Review builds run in a background thread; inline (in the request) when this is set (tests).
-REVIEW_RUN_INLINE = os.environ.get("HUMSEC_WEB_REVIEW_INLINE") == "1"
+# Background work (review builds, forum e-mails) is queued in the database and run by a worker
+# (humsec_web.background); inline, once the request's transaction commits, when this is set (tests).
+BACKGROUND_INLINE = os.environ.get("HUMSEC_WEB_INLINE_TASKS") == "1"
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# a build whose heartbeat stood still this long lost its worker and is queued again
+TASK_STALE_SECONDS = float(os.environ.get("HUMSEC_WEB_TASK_STALE_SECONDS", "120"))
+
+# Behind TLS (HUMSEC_WEB_TLS=1, e.g. a reverse proxy that sets X-Forwarded-Proto): cookies only over
+# HTTPS, HSTS for a year, plain HTTP redirected. Off by default: `humsec serve` itself speaks HTTP
+# on 127.0.0.1.
+TLS = os.environ.get("HUMSEC_WEB_TLS") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = TLS
+SECURE_HSTS_SECONDS = 31_536_000 if TLS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = TLS
+SECURE_SSL_REDIRECT = TLS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TLS else None
+# API tokens expire this many days after they were issued (POST /api/token/ gives a new one;
+# DELETE /api/token/ revokes the one in use)
+API_TOKEN_DAYS = float(os.environ.get("HUMSEC_WEB_TOKEN_DAYS", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the API's browsable pages read it; forms use the hidden field
@@ -171,8 +200,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+DEMO = os.environ.get("HUMSEC_WEB_DEMO") == "1"  # `humsec serve --demo`
+# The console backend prints mail (with links) into the server's log: only for the demo.
 EMAIL_BACKEND = os.environ.get(
-    "HUMSEC_WEB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "HUMSEC_WEB_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEMO else "django.core.mail.backends.smtp.EmailBackend",
 )
 # the forum's notifications come from this address (EMAIL_HOST etc. are Django's usual settings)
 DEFAULT_FROM_EMAIL = os.environ.get("HUMSEC_WEB_FROM_EMAIL", "humsec platform <noreply@localhost>")
@@ -180,13 +212,13 @@ EMAIL_HOST = os.environ.get("HUMSEC_WEB_EMAIL_HOST", "localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "humsec_web.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["humsec_web.api.permissions.RulesPermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "humsec_web.api.errors.envelope_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "humsec_web.api.pagination.BoundedLimitOffset",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -200,6 +232,7 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals": {"()": "humsec_web.core.logs.RefusalsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

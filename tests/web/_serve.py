@@ -28,15 +28,16 @@ def server_env(data: Path) -> dict[str, str]:
 
 @contextmanager
 def running_server(
-    data: Path, wait_s: float = 120
+    data: Path, wait_s: float = 120, extra: tuple[str, ...] = ("--demo",), env_extra: dict[str, str] | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Start ``humsec serve --data-dir data`` (SQLite, never $DATABASE_URL), wait until it answers,
-    yield (url, process); terminate it afterwards unless the test killed it."""
+    """Start ``humsec serve --data-dir data`` plus ``extra`` (default ``--demo``; SQLite, never
+    $DATABASE_URL), wait until it answers, yield (url, process); terminate it afterwards unless
+    the test killed it."""
     port = free_port()
-    env = server_env(data)
+    env = {**server_env(data), **(env_extra or {})}
     log = (data / "server.log").open("a")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "humsec.cli.main", "serve", "--port", str(port), "--data-dir", str(data)],
+        [sys.executable, "-m", "humsec.cli.main", "serve", "--port", str(port), "--data-dir", str(data), *extra],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

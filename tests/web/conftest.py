@@ -50,7 +50,7 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):  # ty
     from django.conf import settings
 
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
-    settings.REVIEW_RUN_INLINE = True  # review builds run in the request, not in a thread
+    settings.BACKGROUND_INLINE = True  # background tasks run once the request commits, not in a worker
     with django_db_blocker.unblock():
         from humsec_web.core import demo
 

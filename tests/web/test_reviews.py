@@ -15,7 +15,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from scipy import stats
 
 from humsec_web.reviews.models import CountryReview, ReviewVersion
-from humsec_web.reviews.runner import fail_interrupted
 from humsec_web.reviews.versions import new_version
 from tests.web.conftest import REVIEW_YAML, census_csv, review_uploads
 
@@ -200,13 +199,6 @@ def test_publishing_makes_a_version_public(as_role, world):
     # the inputs stay private
     item = world.cod_version.files.first()
     assert visitor.get(f"/reviews/files/{item.pk}/").status_code == 403
-
-
-def test_builds_a_stopped_server_left_are_marked_failed(world):
-    v = ReviewVersion.objects.create(review=world.cod_version.review, number=99, state="running")
-    assert fail_interrupted() >= 1
-    v.refresh_from_db()
-    assert v.state == "failed" and "Run again" in v.log
 
 
 def test_api_upload_builds_a_version(client, world, django_capture_on_commit_callbacks):

@@ -14,7 +14,8 @@ import pandas as pd
 from django.db.models import Q
 
 from humsec.analysis.response_export import hxl_table
-from humsec_web.activities.models import Activity
+from humsec_web.activities.models import Activity, Digest
+from humsec_web.core.exports import XLSX_OPTIONS, neutralise
 
 DIGEST_TAGS = {
     "organisation": "#org+name",
@@ -64,18 +65,36 @@ def digest_frame(activities: Any) -> pd.DataFrame:
     )
 
 
+def digest_rows(digest: Digest) -> pd.DataFrame:
+    """The digest's table: the snapshot taken when it was published (later edits of the
+    activities do not change what was published), or the live rows of a draft."""
+    if digest.snapshot is not None:
+        return pd.DataFrame(digest.snapshot, columns=list(DIGEST_TAGS))
+    return digest_frame(digest.activities.all())
+
+
+def publish(digest: Digest) -> None:
+    """Publish ``digest`` (locked by the caller): its rows are frozen into ``snapshot``."""
+    from django.utils import timezone
+
+    digest.snapshot = digest_frame(digest.activities.all()).to_dict("records")
+    digest.status = Digest.Status.PUBLISHED
+    digest.published_at = timezone.now()
+    digest.save(update_fields=["status", "published_at", "snapshot"])
+
+
 def tagged(frame: pd.DataFrame) -> pd.DataFrame:
     return hxl_table(frame, area_tag="#adm1+name", tags=DIGEST_TAGS)
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    return tagged(frame).to_csv(index=False).encode("utf-8")
+    return neutralise(tagged(frame)).to_csv(index=False).encode("utf-8")
 
 
 def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        tagged(frame).to_excel(writer, sheet_name="activities", index=False)
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs=XLSX_OPTIONS) as writer:
+        neutralise(tagged(frame)).to_excel(writer, sheet_name="activities", index=False)
     return buffer.getvalue()
 
 

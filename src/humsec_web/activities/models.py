@@ -17,7 +17,7 @@ class Activity(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
     title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=20_000, blank=True)
     country = models.CharField(max_length=3, choices=country_choices)
     admin_areas = models.CharField(
         max_length=500, blank=True, help_text="Admin areas (names or P-codes), comma-separated."
@@ -62,7 +62,7 @@ class Digest(models.Model):
     title = models.CharField(max_length=200)
     period_start = models.DateField()
     period_end = models.DateField()
-    summary = models.TextField(blank=True)
+    summary = models.TextField(max_length=20_000, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     activities = models.ManyToManyField(Activity, blank=True, related_name="digests")
     created_by = models.ForeignKey(
@@ -70,6 +70,8 @@ class Digest(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # the rows as published (digest.digest_frame records): published digests never change
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-period_end", "-id"]

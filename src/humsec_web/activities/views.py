@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from humsec_web import permissions
@@ -92,7 +91,7 @@ def digest_create(request: HttpRequest) -> HttpResponse:
 def digest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     digest = get_object_or_404(Digest, pk=pk)
     require(request, "digest.view", digest)
-    frame = digest_table.digest_frame(digest.activities.all())
+    frame = digest_table.digest_rows(digest)
     return render(
         request,
         "activities/digest_detail.html",
@@ -110,9 +109,7 @@ def digest_publish(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         digest = get_object_or_404(Digest.objects.select_for_update(), pk=pk)
         require(request, "digest.publish", digest)
-        digest.status = Digest.Status.PUBLISHED
-        digest.published_at = timezone.now()
-        digest.save(update_fields=["status", "published_at"])
+        digest_table.publish(digest)  # its rows frozen as published
     messages.success(request, "Digest published: it is now public.")
     return redirect("digest-detail", pk=digest.pk)
 
@@ -120,7 +117,7 @@ def digest_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def digest_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     digest = get_object_or_404(Digest, pk=pk)
     require(request, "digest.view", digest)
-    frame = digest_table.digest_frame(digest.activities.all())
+    frame = digest_table.digest_rows(digest)
     stem = f"humsec-digest-{digest.pk}-{digest.period_start}-{digest.period_end}"
     if fmt == "csv":
         body, ctype = digest_table.to_csv_bytes(frame), "text/csv; charset=utf-8"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from humsec_web.activities.models import Activity, Digest
@@ -98,15 +99,29 @@ class AuditSerializer(serializers.ModelSerializer):
         fields = ["action", "from_status", "to_status", "note", "actor", "at"]
 
 
+class VisibleAuditSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    actor = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
 class ProposalSerializer(serializers.ModelSerializer):
+    """A proposal as the requesting user may see it: appraisals are blind
+    (``humsec_web.proposals.confidential``): named in full, an anonymised summary, or nothing."""
+
     mean_score = serializers.SerializerMethodField()
-    audit = AuditSerializer(many=True, read_only=True)
+    audit = serializers.SerializerMethodField()
+    appraisals = serializers.SerializerMethodField()
 
     class Meta:
         model = Proposal
         fields = [
             "id", "title", "lead_organisation", "partners", "country", "sector", "summary",
-            "budget_usd", "duration_months", "status", "submitted_at", "mean_score", "audit",
+            "budget_usd", "duration_months", "status", "submitted_at", "mean_score", "appraisals",
+            "audit",
         ]  # fmt: skip
         read_only_fields = ["status", "submitted_at"]
         extra_kwargs = {"lead_organisation": {"required": False}}
@@ -115,10 +130,40 @@ class ProposalSerializer(serializers.ModelSerializer):
         _require_org(self, attrs, "lead_organisation")
         return attrs
 
-    def get_mean_score(self, obj: Proposal) -> float | None:
-        from humsec_web.proposals.workflow import mean_score
+    def _user(self) -> Any:
+        request = self.context.get("request")
+        return request.user if request is not None else None
 
-        return mean_score(obj)
+    def _seen(self, obj: Proposal) -> Any:
+        from humsec_web.proposals.confidential import appraisal_view
+
+        cache = self.context.setdefault("_seen", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = appraisal_view(self._user(), obj)
+        return cache[obj.pk]
+
+    def get_mean_score(self, obj: Proposal) -> float | None:
+        return self._seen(obj).mean_score
+
+    @extend_schema_field(VisibleAuditSerializer(many=True))
+    def get_audit(self, obj: Proposal) -> list[dict[str, Any]]:
+        from humsec_web.proposals.confidential import visible_audit
+
+        return VisibleAuditSerializer(visible_audit(self._user(), obj), many=True).data
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_appraisals(self, obj: Proposal) -> dict[str, Any] | None:
+        seen = self._seen(obj)
+        if seen.level == "full":
+            return {"level": "full", "n": seen.n, "items": [
+                {"reviewer": str(a.reviewer), "score": score, "comment": a.comment,
+                 "scores": [{"criterion": s.criterion.name, "score": s.score, "comment": s.comment}
+                            for s in a.scores.all()]}
+                for a, score in seen.appraisals
+            ]}  # fmt: skip
+        if seen.level == "summary":
+            return {"level": "summary", "n": seen.n, "criteria": seen.criteria, "comments": seen.comments}
+        return None
 
 
 class ScoreInputSerializer(serializers.Serializer):

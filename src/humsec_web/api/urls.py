@@ -1,9 +1,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from humsec_web.api import forum, reviews, views
+from humsec_web.api import forum, reviews, tokens, views
 
 app_name = "api"
 router = SimpleRouter(trailing_slash=True)
@@ -21,6 +20,6 @@ router.register("forum-threads", forum.ThreadViewSet, basename="forumthread")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", tokens.TokenView.as_view(), name="api-token"),
     *router.urls,
 ]

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -19,6 +18,7 @@ from humsec_web.activities import digest as digest_table
 from humsec_web.api import serializers as s
 from humsec_web.core.models import Organisation
 from humsec_web.lessons import search, semantic
+from humsec_web.lessons.editing import returns_to_review
 from humsec_web.proposals import workflow
 from humsec_web.proposals.models import Criterion
 from humsec_web.proposals.portfolio import breakdown
@@ -96,10 +96,9 @@ class DigestViewSet(
     @extend_schema(request=None, responses=s.DigestSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
-        digest = self.get_object()
-        digest.status = "published"
-        digest.published_at = timezone.now()
-        digest.save(update_fields=["status", "published_at"])
+        with transaction.atomic():
+            digest = self.get_object()
+            digest_table.publish(digest)
         return Response(s.DigestSerializer(digest).data)
 
 
@@ -128,6 +127,11 @@ class LessonViewSet(
     def perform_create(self, serializer: Any) -> None:
         profile = getattr(self.request.user, "profile", None)
         serializer.save(author=self.request.user, organisation=getattr(profile, "organisation", None))
+
+    def perform_update(self, serializer: Any) -> None:
+        lesson = serializer.instance
+        returns_to_review(lesson, self.request.user)  # published text is what the HSU approved
+        serializer.save(status=lesson.status)
 
     @extend_schema(
         parameters=[
@@ -199,7 +203,7 @@ class ProposalViewSet(
         note = s.NoteInputSerializer(data=request.data)
         note.is_valid(raise_exception=True)
         workflow.start_review(proposal.pk, request.user, note.validated_data["note"])
-        return Response(s.ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
+        return Response(s.ProposalSerializer(self.get_queryset().get(pk=proposal.pk), context={"request": request}).data)
 
     @extend_schema(request=s.AppraisalInputSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
@@ -217,7 +221,7 @@ class ProposalViewSet(
             )
         workflow.appraise(proposal.pk, request.user, scores, body.validated_data["comment"])
         return Response(
-            s.ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data,
+            s.ProposalSerializer(self.get_queryset().get(pk=proposal.pk), context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -229,7 +233,7 @@ class ProposalViewSet(
         body.is_valid(raise_exception=True)
         approve = body.validated_data["decision"] == "approve"
         workflow.decide(proposal.pk, request.user, approve, body.validated_data["note"])
-        return Response(s.ProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
+        return Response(s.ProposalSerializer(self.get_queryset().get(pk=proposal.pk), context={"request": request}).data)
 
 
 class PortfolioViewSet(viewsets.ViewSet):

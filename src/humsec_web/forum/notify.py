@@ -1,6 +1,6 @@
 """E-mail a thread's followers when someone replies (Django's mail; the console by default).
 
-Sent after the transaction commits, only to followers who may still read the thread, never to the
+Sent by the background worker (a task queued with the reply), only to followers who may still read the thread, never to the
 author of the reply; a mail server that refuses is logged, and the reply stays posted.
 """
 
@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import transaction
 
 from humsec_web import permissions
 from humsec_web.forum.models import Post
@@ -43,17 +42,22 @@ def message(post: Post, link: str) -> tuple[str, str]:
 
 
 def notify_followers(post: Post, link: str) -> None:
-    """Queue the e-mails of a new reply for when the transaction commits."""
+    """Queue the e-mails of a new reply as a background task (committed with the reply)."""
+    from humsec_web import background
 
-    def send() -> None:
-        to = recipients(post)
-        if not to:
-            return
-        subject, body = message(post, link)
-        mails: list[Any] = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in to]
-        try:
-            send_mass_mail(mails, fail_silently=False)
-        except Exception:  # the mail server's failure must not lose the reply
-            log.exception("forum notification e-mails not sent")
+    background.submit(background.send_reply_emails, post.pk, link)
 
-    transaction.on_commit(send)
+
+def send_now(post_id: int, link: str) -> int:
+    """Send the e-mails of one reply; returns how many (run by the background worker)."""
+    post = Post.objects.select_related("thread", "author").get(pk=post_id)
+    to = recipients(post)
+    if not to:
+        return 0
+    subject, body = message(post, link)
+    mails: list[Any] = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in to]
+    try:
+        return int(send_mass_mail(mails, fail_silently=False))
+    except Exception:  # the mail server's failure must not lose the reply
+        log.exception("forum notification e-mails not sent")
+        return 0

@@ -9,6 +9,8 @@ from humsec_web.core.countries import country_choices
 from humsec_web.core.models import Organisation
 from humsec_web.core.uploads import validate_upload
 
+TEXT_MAX = 20_000  # characters per free-text field (about 8 pages)
+
 
 class Tag(models.Model):
     name = models.SlugField(max_length=60, unique=True)
@@ -28,9 +30,10 @@ class Lesson(models.Model):
     title = models.CharField(max_length=300)
     country = models.CharField(max_length=3, choices=country_choices)
     theme = models.CharField(max_length=120)
-    context = models.TextField(help_text="The situation and the people concerned.")
-    what_worked = models.TextField()
-    evidence = models.TextField(blank=True, help_text="How we know: evaluations, data, sources.")
+    # bounded: one 5 MB lesson made every page that compares lessons slow for everyone
+    context = models.TextField(max_length=TEXT_MAX, help_text="The situation and the people concerned.")
+    what_worked = models.TextField(max_length=TEXT_MAX)
+    evidence = models.TextField(max_length=TEXT_MAX, blank=True, help_text="How we know: evaluations, data, sources.")
     contacts = models.CharField(max_length=300, blank=True)
     tags = models.ManyToManyField(Tag, blank=True)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)

@@ -12,6 +12,7 @@ cosine over the lessons' words (scikit-learn), and every page and API answer say
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from functools import lru_cache
@@ -105,14 +106,29 @@ def rank(query: str, lessons: list[Any], limit: int = 10) -> list[tuple[Any, flo
 
 
 def similar(lesson: Any, lessons: list[Any], limit: int = 5) -> list[tuple[Any, float]]:
-    """The other lessons closest to ``lesson``."""
+    """The other lessons closest to ``lesson``; remembered (Django's cache) until any of these
+    lessons changes, so a page view does not recompute the comparison over every lesson."""
     others = [other for other in lessons if other.pk != lesson.pk]
     if not others:
         return []
+    from django.core.cache import cache
+
+    key = "similar:" + hashlib.sha256(
+        repr([(x.pk, str(getattr(x, "updated_at", ""))) for x in [lesson, *others]] + [limit, method()]).encode()
+    ).hexdigest()
+    known = cache.get(key)
+    if known is None:
+        known = _similar(lesson, others, limit)
+        cache.set(key, known, timeout=600)
+    by_pk = {x.pk: x for x in others}
+    return [(by_pk[pk], score) for pk, score in known]
+
+
+def _similar(lesson: Any, others: list[Any], limit: int) -> list[tuple[int, float]]:
     if available():
         matrix = _ensure_embeddings([lesson, *others])
     else:
         matrix = _tfidf([x.text() for x in [lesson, *others]])
     scores = matrix[1:] @ matrix[0]
     order = np.argsort(-scores, kind="stable")[:limit]
-    return [(others[i], float(scores[i])) for i in order if scores[i] > 0]
+    return [(others[i].pk, float(scores[i])) for i in order if scores[i] > 0]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from humsec_web import permissions
 from humsec_web.core.access import require
 from humsec_web.lessons import search, semantic
+from humsec_web.lessons.editing import returns_to_review
 from humsec_web.lessons.forms import LessonForm
 from humsec_web.lessons.models import Attachment, Lesson
 
@@ -93,8 +94,12 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "lesson.change", lesson)
     form = LessonForm(request.POST or None, request.FILES or None, instance=lesson)
     if request.method == "POST" and form.is_valid():
+        republish = returns_to_review(lesson, request.user)
         _save(request, form)
-        messages.success(request, "Lesson updated.")
+        messages.success(
+            request, "Lesson updated; it is back in review until the HSU publishes it again."
+            if republish else "Lesson updated.",
+        )
         return redirect("lesson-detail", pk=lesson.pk)
     return render(request, "lessons/form.html", {"form": form, "title": "Edit the lesson"})
 

@@ -53,7 +53,7 @@ class Proposal(models.Model):
     )
     country = models.CharField(max_length=3, choices=country_choices)
     sector = models.CharField(max_length=30, choices=Sector.choices)
-    summary = models.TextField()
+    summary = models.TextField(max_length=20_000)
     budget_usd = models.DecimalField(
         "budget requested (USD)", max_digits=14, decimal_places=2, validators=[MinValueValidator(1)]
     )

@@ -13,6 +13,7 @@ from humsec_web import permissions
 from humsec_web.core.access import require
 from humsec_web.proposals import workflow
 from humsec_web.proposals.charts import funding_rows, funding_svg
+from humsec_web.proposals.confidential import appraisal_view, visible_audit
 from humsec_web.proposals.forms import AppraisalForm, DecisionForm, ProposalForm
 from humsec_web.proposals.models import Proposal
 from humsec_web.proposals.portfolio import breakdown
@@ -52,19 +53,15 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(Proposal.objects.select_related("lead_organisation"), pk=pk)
     require(request, "proposal.view", proposal)
-    appraisals = [
-        (a, workflow.weighted_score(a))
-        for a in proposal.appraisals.select_related("reviewer").prefetch_related("scores__criterion")
-    ]
     user = request.user
+    seen = appraisal_view(user, proposal)  # blind appraisal: what this user may see
     return render(
         request,
         "proposals/detail.html",
         {
             "proposal": proposal,
-            "appraisals": appraisals,
-            "mean_score": workflow.mean_score(proposal),
-            "audit": proposal.audit.select_related("actor"),
+            "seen": seen,
+            "audit": visible_audit(user, proposal),
             "can_start_review": permissions.can(user, "proposal.start_review", proposal),
             "can_appraise": permissions.can(user, "proposal.appraise", proposal),
             "can_decide": permissions.can(user, "proposal.decide", proposal),

@@ -65,6 +65,8 @@ class ReviewVersion(models.Model):
     log = models.TextField(blank=True, help_text="Progress and, on failure, what to fix.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # moved by the worker while it builds; a still heartbeat means the worker died (requeued)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     report_html = models.FileField(upload_to=_output_path, blank=True)
     report_pdf = models.FileField(upload_to=_output_path, blank=True)
     tables_zip = models.FileField(upload_to=_output_path, blank=True)

@@ -6,9 +6,9 @@ listing every problem), ``build_review`` (the analyses; every table through disc
 into a fresh temporary folder under their version names, so the review file sees exactly this
 version's files; paths were checked by :func:`humsec_web.reviews.inputs.reference_problems`.
 
-Builds run one at a time (the analyses use the machine's cores), in a background thread under
-``humsec serve`` and inline in tests (``settings.REVIEW_RUN_INLINE``). A build that a killed
-server interrupted is marked failed at the next start (:func:`fail_interrupted`).
+Builds are background tasks (:mod:`humsec_web.background`): queued in the database, run by a
+worker one at a time per process (the analyses use the machine's cores), inline in tests. While a
+build runs its version's heartbeat moves; a build whose worker was killed is queued again.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import shutil
 import tempfile
 import threading
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connections, transaction
 from django.utils import timezone
 
+from humsec_web.core.exports import neutralise
 from humsec_web.reviews.inputs import reference_problems
 from humsec_web.reviews.models import ReviewFile, ReviewVersion
 
@@ -35,30 +35,20 @@ _ONE_AT_A_TIME = threading.Lock()
 
 
 def start(version_id: int) -> None:
-    """Build the version once the current transaction commits (inline or in a thread)."""
+    """Queue the version's build (in the caller's transaction; see :func:`background.submit`)."""
+    from humsec_web import background
 
-    def go() -> None:
-        if settings.REVIEW_RUN_INLINE:
-            run(version_id)
-        else:
-            threading.Thread(
-                target=_in_thread, args=(version_id,), name=f"review-v{version_id}", daemon=True
-            ).start()
-
-    transaction.on_commit(go)
-
-
-def _in_thread(version_id: int) -> None:
-    try:
-        run(version_id)
-    finally:
-        connections.close_all()  # this thread's database connection
+    background.submit(background.build_review_version, version_id)
 
 
 def run(version_id: int) -> ReviewVersion:
     """Build the report of one version; the outcome is recorded on it (never raised)."""
-    with _ONE_AT_A_TIME:
+    from humsec_web.background import Heartbeat
+
+    with _ONE_AT_A_TIME, Heartbeat(version_id):
         version = ReviewVersion.objects.select_related("review").get(pk=version_id)
+        if version.state in (ReviewVersion.State.DONE, ReviewVersion.State.FAILED):
+            return version  # a duplicate of a finished task (e.g. queued again by two workers)
         version.state = ReviewVersion.State.RUNNING
         version.started_at = timezone.now()
         version.save(update_fields=["state", "started_at"])
@@ -70,7 +60,8 @@ def run(version_id: int) -> ReviewVersion:
                     version.state = ReviewVersion.State.DONE
                 except Exception as exc:
                     version.state = ReviewVersion.State.FAILED
-                    lines.append(_explain(exc).replace(tmp + "/inputs/", "").replace(tmp, "…"))
+                    lines.append(_explain(exc))
+                lines = [cite_uploads(line, Path(tmp)) for line in lines]
         finally:
             version.log = "\n".join(lines)
             version.finished_at = timezone.now()
@@ -111,9 +102,10 @@ def _build(version: ReviewVersion, folder: Path, lines: list[str]) -> None:
     spec = load_review(inputs / review_file.name)
     lines.append(f"review file checked: {review_file.name}")
     result = build_review(spec, progress=lines.append)
-    page = render_review_html(result)
+    page = cite_uploads(render_review_html(result), folder)
     version.report_html.save("review.html", ContentFile(page.encode("utf-8")), save=False)
-    version.tables_zip.save("tables.zip", ContentFile(_zip_tables(result.tables)), save=False)
+    zipped = _zip_tables(result.tables, lambda text: cite_uploads(text, folder))
+    version.tables_zip.save("tables.zip", ContentFile(zipped), save=False)
     if version.with_pdf:
         pdf = folder / "review.pdf"
         write_pdf(page, pdf)
@@ -129,20 +121,20 @@ def _plain(sentence: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", sentence))
 
 
-def _zip_tables(tables: list[Any]) -> bytes:
+def cite_uploads(text: str, folder: Path) -> str:
+    """``text`` with the build folder taken out of every path: the inputs are copied there under
+    the names the user uploaded, so what is left is that name (the report cites the user's file,
+    never a server path).
+
+    >>> cite_uploads("Boundaries: /tmp/humsec-review-x/inputs/counties.geojson", Path("/tmp/humsec-review-x"))
+    'Boundaries: counties.geojson'
+    """
+    return text.replace(f"{folder}/inputs/", "").replace(str(folder), "…")
+
+
+def _zip_tables(tables: list[Any], clean: Callable[[str], str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for table in tables:
-            z.writestr(f"tables/{table.key}.csv", table.frame.to_csv(index=False))
+            z.writestr(f"tables/{table.key}.csv", clean(neutralise(table.frame).to_csv(index=False)))
     return buffer.getvalue()
-
-
-def fail_interrupted() -> int:
-    """Mark builds that a stopped server left queued or running as failed (they can be re-run)."""
-    return ReviewVersion.objects.filter(
-        state__in=[ReviewVersion.State.QUEUED, ReviewVersion.State.RUNNING]
-    ).update(
-        state=ReviewVersion.State.FAILED,
-        log="The server stopped before this build finished; start it again with 'Run again'.",
-        finished_at=timezone.now(),
-    )
