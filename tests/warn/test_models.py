@@ -136,3 +136,11 @@ def test_pool_scores_between_its_parts_on_the_simulated_panel(small_panel):
     hist10 = np.quantile(hist, (np.arange(10) + 0.5) / 10, axis=2).transpose(1, 2, 0)
     c = {k: point_scores(y, m)["CRPS"] for k, m in [("gbm", gbm), ("hist", hist10), ("pool", pool)]}
     assert c["pool"] <= (c["gbm"] + c["hist"]) / 2
+
+
+def test_lightgbm_runs_on_one_thread_by_default(small_panel):
+    # two OpenMP threads on a 2-core machine where another job holds a core made the review's
+    # outlook 6x slower (issue 21): the small fits run on one thread unless asked for more
+    fitted = small_gbm().fit(small_panel)
+    assert {m.get_params()["n_jobs"] for m in fitted._models} == {1}
+    assert {m.get_params()["n_jobs"] for m in small_gbm(num_threads=2).fit(small_panel)._models} == {2}

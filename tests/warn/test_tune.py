@@ -229,3 +229,23 @@ def test_benchmarks_in_tune_are_the_benchmarks():
     y = panel.values[:, panel.month_position("2018-01") : panel.month_position("2018-12") + 1]
     crps = result.scores.set_index(["candidate", "metric"])["value"][("hist_12", "MAE")]
     assert crps == pytest.approx(np.abs(y - np.median(hist, axis=2)).mean())
+
+
+def test_tune_reports_its_progress_to_the_entered_progress():
+    import io
+
+    import numpy as np
+    import pandas as pd
+
+    from humsec.analysis.warn_tune import tune
+    from humsec.progress import Lines
+    from humsec.tables.monthly_panel import MonthlyPanel
+
+    rng = np.random.default_rng(0)
+    panel = MonthlyPanel(tuple("ABCDEF"), pd.Period("2010-01", "M"), rng.poisson(3.0, (6, 120)).astype(float))
+    out = io.StringIO()
+    with Lines(out, every=0.0):
+        tune(panel, before=2019, years=2, grid=[{"n_estimators": 3, "min_child_samples": 5}] * 2)
+    text = out.getvalue()
+    assert "tune: 2 setting(s) × 2 validation year(s): 4/4 2018, setting 2" in text
+    assert "tune: 2 setting(s) × 2 validation year(s): done in" in text

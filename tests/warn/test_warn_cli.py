@@ -95,3 +95,22 @@ def test_bad_input_exits_2(tmp_path):
     r = runner.invoke(app, ["warn", "backtest", str(data), "--unit", "district", "--test-year", "2020",
                             "--out", str(tmp_path / "s.csv")])
     assert r.exit_code == 2 and "country or admin1" in r.output
+
+
+def test_long_commands_show_progress_on_stderr_unless_quiet(tmp_path):
+    data, out = _panel_csv(tmp_path), tmp_path / "scores.csv"
+    args = ["warn", "backtest", str(data), "--test-year", "2020", "--out", str(out), "--trees", "5",
+            "--model", "hist_12", "--model", "lgbm_quantile"]  # fmt: skip
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "backtest: 2 model(s) × 1 test year(s): 0/2" in r.stderr
+    assert "backtest: 2 model(s) × 1 test year(s): done in" in r.stderr
+    assert "lgbm_quantile: 10 quantile models on" in r.stderr
+    assert "backtest:" not in r.stdout  # the table on stdout stays clean for scripts
+    r = runner.invoke(app, [*args, "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "backtest:" not in r.stderr and "quantile models" not in r.stderr
+    f = tmp_path / "f.csv"
+    r = runner.invoke(app, ["warn", "forecast", str(data), "--out", str(f), "--trees", "5"])
+    assert r.exit_code == 0, r.output
+    assert "lgbm_quantile: 10 quantile models on" in r.stderr and "done in" in r.stderr

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.exceptions import DataError, SpecError
+from humsec.progress import current
 from humsec.tables.monthly_panel import MonthlyPanel, feature_arrays, feature_frame
 
 __all__ = [
@@ -185,6 +186,11 @@ class QuantileGBM:
     Fixed defaults (chosen before looking at any test year, not tuned on them): 200 trees,
     learning rate 0.05, 31 leaves, ≥ 100 rows per leaf, 80 % row/feature subsampling; training
     rows are a random sample of at most ``max_rows`` (unit, origin, horizon) triples.
+
+    ``num_threads`` is 1 by default: the fits are small (≤ 250,000 rows, 10 models) and LightGBM's
+    OpenMP threads meet at a barrier many times per tree, so when another job holds a core every
+    barrier waits for a descheduled thread and the fit ran 6× slower (and burned 6× the CPU) than
+    with one thread (docs/warn.md, "Speed"; benchmarks/bench_demo.py).
     """
 
     name: str = "lgbm_quantile"
@@ -197,7 +203,7 @@ class QuantileGBM:
     max_rows: int = 250_000
     min_history: int = 12
     train_months: int | None = None
-    num_threads: int = 2
+    num_threads: int = 1
     seed: int = 0
     _models: list[Any] = field(default_factory=list, repr=False)
     _panel: MonthlyPanel | None = field(default=None, repr=False)
@@ -255,7 +261,12 @@ class QuantileGBM:
 
         x, y = self.training_rows(panel)
         self._columns = list(x.columns)
-        self._models = [lgb.LGBMRegressor(**self._params(a)).fit(x, y) for a in self.levels]
+        self._models = []
+        label = f"{self.name}: {self.n_quantiles} quantile models on {len(y):,} rows"
+        with current().task(label, total=self.n_quantiles) as step:
+            for a in self.levels:
+                self._models.append(lgb.LGBMRegressor(**self._params(a)).fit(x, y))
+                step.advance(f"level {a:.2f}")
         self._panel = panel
         return self
 

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.exceptions import SpecError
+from humsec.progress import current
 
 __all__ = ["check_config", "review_outlook"]
 
@@ -108,6 +109,10 @@ def review_outlook(config: Mapping[str, Any], areas: Mapping[str, pd.DataFrame])
     units = list(config.get("units") or panel.units)
     name = str(config.get("model", DEFAULT_MODEL))
     model = make_forecaster(name, horizon=horizon) if name in GBM_MODELS else make_forecaster(name)
+    current().say(
+        f"early-warning outlook: {name} on {len(panel.units)} units × {panel.n_months} months, "
+        f"{horizon} months ahead"
+    )
     forecast = model.fit(panel).predict(horizon)  # trained on every unit: the model learns more
     index = {u: i for i, u in enumerate(forecast.units)}
     rows = [index[u] for u in units]

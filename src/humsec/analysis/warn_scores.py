@@ -36,6 +36,7 @@ import pandas as pd
 
 from humsec.analysis.warn_models import Forecast, Forecaster, make_forecaster
 from humsec.exceptions import DataError
+from humsec.progress import Task, current
 from humsec.tables.monthly_panel import MonthlyPanel
 
 __all__ = ["Backtest", "backtest", "pit_values", "point_scores", "rolling_backtest"]
@@ -115,8 +116,10 @@ def backtest(
     *,
     thresholds: Sequence[float] = (25, 100),
     horizon: int = 12,
+    step: Task | None = None,
 ) -> Backtest:
-    """Fit every model on months ≤ December of ``test_year − 1`` and score the test year."""
+    """Fit every model on months ≤ December of ``test_year − 1`` and score the test year
+    (``step``, when given, advances after each model)."""
     train, y = year_split(panel, test_year, horizon)
     rise_level = train.values[:, -12:].max(axis=1)
     rows: list[dict[str, object]] = []
@@ -125,6 +128,8 @@ def backtest(
     for spec in models:
         model = make_forecaster(spec) if isinstance(spec, str) else spec
         fc = model.fit(train).predict(horizon)
+        if step is not None:
+            step.advance(f"{test_year} {model.name}")
         forecasts[(test_year, model.name)] = fc
         scores = point_scores(y, fc.members)
         events = [("any", 0.5, y >= 1)]
@@ -159,8 +164,11 @@ def rolling_backtest(
     models: Sequence[str | Forecaster] = DEFAULT_MODELS,
     **options: object,
 ) -> Backtest:
-    """:func:`backtest` for each test year (a new origin each year: rolling origin)."""
-    parts = [backtest(panel, y, models, **options) for y in test_years]  # type: ignore[arg-type]
+    """:func:`backtest` for each test year (a new origin each year: rolling origin); its progress
+    (one part per year and model) goes to :func:`humsec.progress.current`."""
+    label = f"backtest: {len(models)} model(s) × {len(test_years)} test year(s)"
+    with current().task(label, total=len(models) * len(test_years)) as step:
+        parts = [backtest(panel, y, models, step=step, **options) for y in test_years]  # type: ignore[arg-type]
     return Backtest(
         pd.concat([p.scores for p in parts], ignore_index=True),
         pd.concat([p.pit for p in parts], ignore_index=True),

@@ -47,6 +47,7 @@ from humsec.analysis.warn_models import (
 )
 from humsec.analysis.warn_scores import point_scores, year_split
 from humsec.exceptions import DataError, SpecError
+from humsec.progress import Task, current
 from humsec.tables.monthly_panel import MonthlyPanel
 
 __all__ = [
@@ -102,7 +103,7 @@ def tune(
     years: int = 4,
     grid: Sequence[Mapping[str, Any]] | None = None,
     horizon: int = 12,
-    num_threads: int = 2,
+    num_threads: int = 1,
 ) -> TuneResult:
     """Score every grid entry (alone and pooled) on the ``years`` validation years before ``before``
     and choose one (module docstring). Nothing from January of ``before`` on is used: not its months,
@@ -120,6 +121,31 @@ def tune(
     # the only months tuning may read, and only the units the source had named by then
     seen = panel.up_to(last).known_by(last)
     validation = tuple(range(before - years, before))
+    label = f"tune: {len(grid)} setting(s) × {len(validation)} validation year(s)"
+    with current().task(label, total=len(grid) * len(validation)) as step:
+        rows = _validate(seen, validation, grid, years, horizon, num_threads, step)
+    scores = pd.DataFrame(rows)
+    summary = _summary(scores, validation)
+    chosen = summary.loc[summary["chosen"]].iloc[0]
+    # every tunable option pinned, so the file means the same whatever --trees or a later default says
+    full = QuantileGBM(**chosen["options_dict"])
+    pinned = {k: getattr(full, k) for k in TUNABLE if getattr(full, k) is not None}
+    best = {"model": chosen["model"], "options": pinned}
+    return TuneResult(
+        scores.drop(columns="options_dict"), summary.drop(columns="options_dict"), best, validation
+    )
+
+
+def _validate(
+    seen: MonthlyPanel,
+    validation: tuple[int, ...],
+    grid: Sequence[Mapping[str, Any]],
+    years: int,
+    horizon: int,
+    num_threads: int,
+    step: Task,
+) -> list[dict[str, Any]]:
+    """Score rows of the benchmarks and of every grid entry (alone and pooled), year by year."""
     rows: list[dict[str, Any]] = []
     for year in validation:
         train, y = year_split(seen, year, horizon, what="Validation year")
@@ -143,16 +169,8 @@ def tune(
                 f"{i + 1}:lgbm_quantile", "lgbm_quantile", options, year, y, alone.members
             )
             rows += _score_rows(f"{i + 1}:lgbm_pool", "lgbm_pool", options, year, y, pooled.members)
-    scores = pd.DataFrame(rows)
-    summary = _summary(scores, validation)
-    chosen = summary.loc[summary["chosen"]].iloc[0]
-    # every tunable option pinned, so the file means the same whatever --trees or a later default says
-    full = QuantileGBM(**chosen["options_dict"])
-    pinned = {k: getattr(full, k) for k in TUNABLE if getattr(full, k) is not None}
-    best = {"model": chosen["model"], "options": pinned}
-    return TuneResult(
-        scores.drop(columns="options_dict"), summary.drop(columns="options_dict"), best, validation
-    )
+            step.advance(f"{year}, setting {i + 1}")
+    return rows
 
 
 def _score_rows(

@@ -343,20 +343,28 @@ app.command(name="serve")(_serve)
 @app.command()
 def demo(
     out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for the demo's outputs."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
 ) -> None:
     """Run the Alkire-Foster analysis on the bundled syn_cdta survey and write CSV, Excel and HTML."""
     import humsec
+    from humsec.progress import progress_for
 
-    spec = humsec.datasets.syn_cdta_spec()
-    result = humsec.AlkireFoster(spec).fit(
-        humsec.datasets.load_syn_cdta(), over=["area", "region"], source="syn_cdta (bundled)"
-    )
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [
-        result.to_csv(out / "af_results.csv"),
-        result.to_excel(out / "af_results.xlsx"),
-        result.to_html(out / "af_summary.html"),
-    ]
+    with progress_for(quiet) as progress:
+        progress.say("Alkire-Foster estimates with standard errors (syn_cdta, by area and region)")
+        spec = humsec.datasets.syn_cdta_spec()
+        result = humsec.AlkireFoster(spec).fit(
+            humsec.datasets.load_syn_cdta(), over=["area", "region"], source="syn_cdta (bundled)"
+        )
+        out.mkdir(parents=True, exist_ok=True)
+        with progress.task("writing CSV, Excel and HTML", total=3) as step:
+            paths = []
+            for write, name in [
+                (result.to_csv, "af_results.csv"),
+                (result.to_excel, "af_results.xlsx"),
+                (result.to_html, "af_summary.html"),
+            ]:
+                paths.append(write(out / name))
+                step.advance(name)
     stdout.print(result.summary(), highlight=False, markup=False)
     for p in paths:
         stdout.print(f"wrote {p}", highlight=False, markup=False)

@@ -18,6 +18,7 @@ from humsec.cli._common import fail as _fail
 from humsec.cli._common import stdout
 from humsec.exceptions import HumsecError
 from humsec.io.write import write_atomic
+from humsec.progress import progress_for
 
 
 def _csv_writer(frame: Any) -> Callable[[Path], None]:
@@ -38,15 +39,14 @@ def review(
     from humsec.report.review_html import render_review_html, write_pdf
     from humsec.report.review_spec import load_review
 
-    def say(message: str) -> None:
-        if not quiet:
-            stdout.print(message, highlight=False, markup=False)
-
+    progress = progress_for(quiet)  # the steps on stderr (bars on a terminal), none with --quiet
     try:
-        spec = load_review(review_file)
-        say(f"review file checked: {review_file}")
-        result = build_review(spec, progress=say)
-        page = render_review_html(result)
+        with progress:
+            spec = load_review(review_file)
+            progress.say(f"review file checked: {review_file}")
+            result = build_review(spec, progress=progress.say)
+            progress.say("rendering the report")
+            page = render_review_html(result)
     except HumsecError as exc:
         _fail(exc)
         return
@@ -62,6 +62,7 @@ def review(
     written.append(html_path)
     if pdf:
         pdf_path = out / "review.pdf"
+        progress.say(f"printing {pdf_path}")
         try:
             write_atomic(pdf_path, lambda tmp: write_pdf(page, tmp))
             written.append(pdf_path)

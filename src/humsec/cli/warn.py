@@ -20,6 +20,7 @@ from rich.console import Console
 
 from humsec.exceptions import HumsecError, SpecError
 from humsec.io.write import write_atomic
+from humsec.progress import progress_for
 
 warn_app = typer.Typer(
     help="Early warning: forecast fatalities by area and month, with honest scores and alerts.",
@@ -142,6 +143,7 @@ def backtest_command(
         "--config",
         help="Model file from `warn tune`: its model is scored in place of the lgbm_* models of --model.",
     ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
 ) -> None:
     """Fit on months before each test year; score MAE, RMSE_log1p, CRPS, Brier, AUC."""
     from humsec.analysis.warn_models import GBM_MODELS
@@ -153,7 +155,8 @@ def backtest_command(
             models = list(dict.fromkeys([*(m for m in models if m not in GBM_MODELS), tuned]))
         panel, notes, _ = _load(data, unit, value, boundaries, name_property)
         _note(notes)
-        bt = rolling_backtest(panel, test_year, [_model(m, trees, options) for m in models])
+        with progress_for(quiet):
+            bt = rolling_backtest(panel, test_year, [_model(m, trees, options) for m in models])
     except HumsecError as exc:
         _fail(exc)
         return
@@ -191,12 +194,14 @@ def forecast_command(
         None, "--trees", help="Trees per quantile model (lgbm_*; 200)."
     ),
     config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
 ) -> None:
     """Forecast the months after the last month in DATA: mean, q05, q50, q95, p_any (or draws)."""
     try:
         panel, notes, _ = _load(data, unit, value, boundaries, name_property)
         _note(notes)
-        fc = _fit_forecast(panel, model, horizon, trees, config)
+        with progress_for(quiet):
+            fc = _fit_forecast(panel, model, horizon, trees, config)
     except HumsecError as exc:
         _fail(exc)
         return
@@ -297,6 +302,7 @@ def tune_command(
     value: str = typer.Option("fatalities", "--value", help="Value column of a long panel."),
     boundaries: list[str] = typer.Option([], "--boundaries", help=BOUNDARIES_HELP),
     name_property: str = typer.Option("adm1_name", "--name-property", help="Area-name property."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
 ) -> None:
     """Choose the strong model's settings on the validation years before --before (rolling origin),
     each setting alone and pooled with hist_12, against the benchmarks on the same splits."""
@@ -306,7 +312,8 @@ def tune_command(
         options = load_grid(grid) if grid is not None else None
         panel, notes, _ = _load(data, unit, value, boundaries, name_property)
         _note(notes)
-        result = tune(panel, before, years=years, grid=options)
+        with progress_for(quiet):
+            result = tune(panel, before, years=years, grid=options)
     except HumsecError as exc:
         _fail(exc)
         return

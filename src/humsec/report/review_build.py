@@ -30,6 +30,8 @@ def build_review(spec: ReviewSpec, progress: Callable[[str], None] | None = None
     if spec.areas:
         say("area data: maps, area links, risk index and trends")
         b.area_sections()
+    if spec.early_warning:
+        say("early-warning outlook: fitting the forecast model (the longest step)")
     b.early_warning()
     if spec.responses is not None:
         say("responses and gaps")
