@@ -215,3 +215,39 @@ def test_real_ukraine_intersectoral_pin_is_not_added_to_the_clusters():
     total = area_totals(res.table).set_index("area").loc["UA63", "people_in_need"]
     assert total == added["pin"].sum()
     assert not math.isclose(total, rows["pin"].sum())
+
+
+def test_a_row_listing_several_sectors_counts_in_each():
+    acts = pd.DataFrame(
+        {
+            "a": ["A", "A", "B"],
+            "s": ["Health;Protection", "(No corresponding humanitarian cluster);WASH", "n/a"],
+            "o": ["X", "Y", "Z"],
+            "r": [10, 20, 30],
+        }
+    )
+    needs = pd.DataFrame({"area": ["A"], "sector": ["WASH"], "people_in_need": [100]})
+    res = response_gaps(
+        acts, needs, columns={"area": "a", "sector": "s", "org": "o", "reached": "r"}
+    )
+    reached = dict(zip(res.table["sector_key"], res.table["people_reached"], strict=True))
+    assert reached == {"health": 10, "protection": 10, "wash": 20}
+    assert "2 activity row(s) list several sectors ('A; B'): counted in each" in res.report
+    assert "1 activity row(s) marked as having no sector" in res.report  # row 3 only
+
+
+IATI = SHARED / "iati3w_somalia" / "somalia_iati_3w_flat.csv.gz"
+
+
+@pytest.mark.skipif(not IATI.exists(), reason="../shared not present")
+def test_real_iati_somalia_sector_lists_are_split():
+    from humsec.analysis.response_gaps import load_activities
+
+    acts, report = load_activities(IATI)
+    raw = pd.read_csv(IATI, skiprows=[1], dtype=str)
+    marker = raw["humanitarian_cluster"].str.fullmatch(r"\(No corresponding humanitarian cluster\)")
+    usable = raw["admin1"].notna() & raw["humanitarian_cluster"].notna() & ~marker.fillna(False)
+    assert acts.index.nunique() == usable.sum() == 171
+    assert not acts["sector"].str.contains(";").any()
+    assert set(acts["sector"]) <= set(codelists.SECTORS)  # every cluster name is on the list
+    assert f"{len(raw) - 171} activity row(s) without an area or a sector left out" in report

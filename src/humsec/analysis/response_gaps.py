@@ -450,11 +450,26 @@ def load_activities(
             "end": _read_dates(acts.frame, cols["end"], acts.source) if "end" in cols else no_date,
         }
     )
+    # one cell may list several sectors ("Health;Protection", as IATI 3W tables do): the row
+    # counts in each, as a 4W row per sector would (commas are not separators: "Eau, ...")
+    several = a["sector_name"].str.contains(r"[;|]", na=False)
+    if several.any():
+        report.append(
+            f"{int(several.sum())} activity row(s) list several sectors ('A; B'): counted in each"
+        )
+        a = a.assign(sector_name=a["sector_name"].str.split(r"\s*[;|]\s*")).explode("sector_name")
+        a["sector_name"] = _blank_to_na(a["sector_name"].astype("string").str.strip())
     # "(No corresponding humanitarian cluster)", "n/a": no sector
     no_sector = a["sector_name"].str.lower().str.match(r"^\(?\s*(no|none|n/?a)\b", na=False)
     if no_sector.any():
-        report.append(f"{int(no_sector.sum())} activity row(s) marked as having no sector")
         a.loc[no_sector, "sector_name"] = pd.NA
+        # a row listing a sector beside the marker keeps its sector; only the marker goes
+        has_sector = a["sector_name"].notna().groupby(level=0).transform("any")
+        a = a[a["sector_name"].notna() | ~has_sector]
+        a = a[~a.index.duplicated() | a["sector_name"].notna()]
+        marked = set(no_sector.index[no_sector.to_numpy()]) - set(a.index[a["sector_name"].notna()])
+        if marked:
+            report.append(f"{len(marked)} activity row(s) marked as having no sector")
     # one cell may list several organisations ("A; B"): each counts once, under one spelling
     # "A; B", "A | B", "A + B" (with a space by the plus: "Plus+" stays one name)
     listed = a["org"].fillna("").str.split(r"\s*[;|]\s*|\s+\+\s*|\s*\+\s+")
@@ -475,7 +490,8 @@ def load_activities(
     incomplete = a["area"].isna() | a["sector_name"].isna()
     if incomplete.any():
         report.append(
-            f"{int(incomplete.sum())} activity row(s) without an area or a sector left out"
+            f"{incomplete.index[incomplete.to_numpy()].nunique()} activity row(s) without an "
+            "area or a sector left out"
         )
         a = a[~incomplete]
     a["sector"] = [canonical_sector(s, sectors) for s in a["sector_name"]]
