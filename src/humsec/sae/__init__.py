@@ -1,0 +1,19 @@
+"""Small-area estimation: district estimates where surveys are thin, each with its MSE.
+
+- :class:`FayHerriot`: the area-level EBLUP (σ²ᵤ by REML, ML or the Fay-Herriot moments;
+  ``sae::mseFH`` MSE; synthetic estimates for areas out of sample) → :class:`FHResult`;
+- :func:`benchmark`: ratio or difference benchmarking to a national direct value;
+- :func:`direct_estimates`: per-area direct estimates with design-based variances from survey
+  microdata (weighted means/proportions, AF measures), the input table of the model.
+
+>>> import humsec.sae as sae
+>>> sorted(sae.METHODS)
+['fh', 'ml', 'reml']
+"""
+
+from humsec.sae._fh_fit import METHODS
+from humsec.sae.benchmark import BENCHMARKS, benchmark
+from humsec.sae.fay_herriot import FayHerriot
+from humsec.sae.result import OUTPUT_COLUMNS, FHResult
+
+__all__ = ["BENCHMARKS", "METHODS", "OUTPUT_COLUMNS", "FHResult", "FayHerriot", "benchmark"]

@@ -1,0 +1,193 @@
+"""The result of a Fay-Herriot fit: area estimates with MSE and intervals, coefficients, σ²ᵤ, notes.
+
+Immutable record, in the pattern of :class:`humsec.results.af_result.AFResult`: ``to_frame()`` in
+the caller's dataframe library, ``conf_int(level)``, ``summary()`` (also ``str`` and the notebook
+view), CSV and Excel writers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from humsec._frames import from_pandas
+from humsec.io.write import write_atomic
+
+__all__ = ["OUTPUT_COLUMNS", "FHResult"]
+
+#: The columns of the estimates table, in the order ``humsec sae fh --out`` writes them
+OUTPUT_COLUMNS = [
+    "area", "direct", "direct_se", "estimate", "mse", "ci_low", "ci_high", "gamma", "in_sample",
+    "synthetic", "cv",
+]  # fmt: skip
+
+
+class FHResult:
+    """Estimates of a :class:`~humsec.sae.FayHerriot` fit.
+
+    ``sigma2_u`` (area-effect variance), ``coefficients`` (term, estimate, se, z, p_value),
+    ``params`` (the engine's parameters as given), ``notes`` (what was assumed or reported),
+    ``loglike``/``aic``/``bic`` as R ``sae::eblupFH``.
+    """
+
+    def __init__(
+        self,
+        table: pd.DataFrame,
+        *,
+        coefficients: pd.DataFrame,
+        sigma2_u: float,
+        iterations: int,
+        loglike: float,
+        n_params: int,
+        params: dict[str, Any],
+        notes: list[str],
+        backend: str = "pandas",
+        level: float = 0.95,
+    ) -> None:
+        self._table = table.reset_index(drop=True)
+        self._coefficients = coefficients.reset_index(drop=True)
+        self.sigma2_u = sigma2_u
+        self.iterations = iterations
+        self.loglike = loglike
+        self.n_params = n_params
+        self.params = dict(params)
+        self.notes = list(notes)
+        self.backend = backend
+        self.level = level
+
+    @property
+    def method(self) -> str:
+        return str(self.params["method"])
+
+    @property
+    def n_in_sample(self) -> int:
+        return int(self._table["in_sample"].sum())
+
+    @property
+    def aic(self) -> float:
+        return -2.0 * self.loglike + 2.0 * self.n_params
+
+    @property
+    def bic(self) -> float:
+        return -2.0 * self.loglike + self.n_params * float(np.log(self.n_in_sample))
+
+    @property
+    def coefficients(self) -> pd.DataFrame:
+        return self._coefficients.copy()
+
+    def conf_int(self, level: float | None = None) -> pd.DataFrame:
+        """Intervals estimate ± z·√MSE per area (empty where the MSE estimate is ≤ 0)."""
+        level = self.level if level is None else level
+        z = float(stats.norm.ppf(0.5 + level / 2))
+        t = self._table
+        half = z * np.sqrt(t["mse"].where(t["mse"] > 0).to_numpy(dtype=float))
+        return pd.DataFrame(
+            {"ci_low": t["estimate"] - half, "ci_high": t["estimate"] + half},
+            index=pd.Index(t["area"], name="area"),
+        )
+
+    def table(self) -> pd.DataFrame:
+        """The estimates table as pandas, columns :data:`OUTPUT_COLUMNS` (plus any benchmark columns)."""
+        t = self._table.copy()
+        ci = self.conf_int()
+        t["ci_low"], t["ci_high"] = ci["ci_low"].to_numpy(), ci["ci_high"].to_numpy()
+        t["cv"] = np.sqrt(t["mse"].where(t["mse"] > 0)) / t["estimate"].abs()
+        extra = [c for c in t.columns if c not in OUTPUT_COLUMNS]
+        return t[OUTPUT_COLUMNS + extra]
+
+    def to_frame(self, table: str = "estimates", *, backend: str | None = None) -> Any:
+        """``estimates`` (one row per area) or ``coefficients``, in the input's dataframe library."""
+        tables = {"estimates": self.table, "coefficients": self.coefficients_frame}
+        if table not in tables:
+            msg = f"Unknown table {table!r}; expected one of {list(tables)}."
+            raise ValueError(msg)
+        return from_pandas(tables[table](), backend or self.backend)
+
+    def coefficients_frame(self) -> pd.DataFrame:
+        return self._coefficients.copy()
+
+    def with_table(self, table: pd.DataFrame, note: str) -> FHResult:
+        """A copy with a new estimates table and one more note (used by benchmarking)."""
+        return FHResult(
+            table,
+            coefficients=self._coefficients,
+            sigma2_u=self.sigma2_u,
+            iterations=self.iterations,
+            loglike=self.loglike,
+            n_params=self.n_params,
+            params=self.params,
+            notes=[*self.notes, note],
+            backend=self.backend,
+            level=self.level,
+        )
+
+    def benchmark(self, total: float, weights: Any, *, how: str = "ratio") -> FHResult:
+        """Benchmark the estimates to a national direct value (see :func:`humsec.sae.benchmark`)."""
+        from humsec.sae.benchmark import benchmark
+
+        return benchmark(self, total, weights, how=how)
+
+    # ------------------------------------------------------------------ display
+    def summary(self) -> str:
+        t = self.table()
+        ins = t[t["in_sample"]]
+        lines = [
+            f"Fay-Herriot EBLUP ({self.method.upper()}): {self.n_in_sample} areas with a direct "
+            f"estimate, {len(t) - self.n_in_sample} without",
+            f"  sigma2_u {self.sigma2_u:.6g}  iterations {self.iterations}  loglike {self.loglike:.4f}"
+            f"  AIC {self.aic:.4f}  BIC {self.bic:.4f}",
+            "",
+            f"  {'term':<24} {'estimate':>12} {'se':>12} {'z':>8} {'p':>8}",
+        ]
+        for _, r in self._coefficients.iterrows():
+            lines.append(
+                f"  {r['term']:<24} {r['estimate']:>12.6g} {r['se']:>12.6g} {r['z']:>8.3f} {r['p_value']:>8.4f}"
+            )
+        if len(ins):
+            lines += [
+                "",
+                f"  shrinkage gamma: median {ins['gamma'].median():.3f} (range {ins['gamma'].min():.3f}-{ins['gamma'].max():.3f})",
+                f"  median CV: direct {(ins['direct_se'] / ins['direct'].abs()).median():.3f}, "
+                f"model {ins['cv'].median():.3f}",
+            ]
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<FHResult {self.method}: {len(self._table)} areas, sigma2_u={self.sigma2_u:.6g}>"
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + self.summary().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+
+    # ------------------------------------------------------------------ writing
+    def to_csv(self, path: str | Path) -> Path:
+        """Write the estimates table as CSV."""
+        return write_atomic(Path(path), lambda tmp: self.table().to_csv(tmp, index=False))
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write estimates, coefficients and notes, one sheet each (text is never read as a formula)."""
+
+        def write(tmp: Path) -> None:
+            options = {"options": {"strings_to_formulas": False}}
+            with pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs=options) as xl:
+                self.table().to_excel(xl, sheet_name="estimates", index=False)
+                self._coefficients.to_excel(xl, sheet_name="coefficients", index=False)
+                model = [
+                    ("method", self.method),
+                    ("sigma2_u", self.sigma2_u),
+                    ("loglike", self.loglike),
+                ]
+                model += [(k, str(v)) for k, v in self.params.items()]
+                model += [("note", n) for n in self.notes]
+                pd.DataFrame(model, columns=["field", "value"]).to_excel(
+                    xl, sheet_name="model", index=False
+                )
+
+        return write_atomic(Path(path), write)
