@@ -43,12 +43,14 @@ typecheck: $(STAMP)
 ## make bench: the AF benchmark (1M, 5M, 10M persons) against a bare numpy pass and PyPI mpitb,
 ## then the composite-index Monte Carlo (10,000 replicates, 500 units x 60 indicators),
 ## then the early-warning backtest (132 countries; simulated 5,000 admin-1 units x 30 years),
-## then a bounded load on `humsec serve` (SQLite, and PostgreSQL when it can be started)
+## then a bounded load on `humsec serve` (SQLite, and PostgreSQL when it can be started),
+## then make demo's steps idle and with one core busy (benchmarks/bench_demo.py)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_af.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_warn.py
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_demo.py
 
 ## make references: regenerate the R golden numbers (installs R and the survey package from Debian)
 references:
