@@ -18,6 +18,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from humsec.cli.hazard import register as register_hazard
 from humsec.exceptions import HumsecError, SpecError
 from humsec.io.write import write_atomic
 from humsec.progress import progress_for
@@ -26,6 +27,7 @@ warn_app = typer.Typer(
     help="Early warning: forecast fatalities by area and month, with honest scores and alerts.",
     no_args_is_help=True,
 )
+register_hazard(warn_app)  # `humsec warn ipc`: hazard early warning, defined in humsec.cli.hazard
 console = Console(stderr=True, soft_wrap=True)
 
 DATA_HELP = (

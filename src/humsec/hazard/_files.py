@@ -1,0 +1,74 @@
+"""Reading the text tables the hazard readers take: any common encoding, gzip, named columns.
+
+>>> import io
+>>> frame = read_text_table(io.BytesIO("a,b\\n1,x\\n".encode("cp1252")), source="demo.csv")
+>>> frame.to_dict("records")
+[{'a': '1', 'b': 'x'}]
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from humsec.exceptions import ColumnNotFoundError, DataError, describe_rows
+from humsec.io.survey import ENCODINGS
+
+__all__ = ["bad_rows", "read_text_table", "require_columns", "source_name"]
+
+
+def source_name(data: Any) -> str:
+    """The name errors use for ``data``: its path, or ``<frame>`` / ``<stream>``."""
+    if isinstance(data, (str, Path)):
+        return str(data)
+    return "<frame>" if isinstance(data, pd.DataFrame) else "<stream>"
+
+
+def read_text_table(data: Any, *, source: str | None = None) -> pd.DataFrame:
+    """A CSV (plain or .gz; UTF-8 with or without BOM, cp1252, latin-1) as strings, empty cells as NA.
+
+    A pandas frame is returned as a copy with string cells, so every reader has one input type.
+    """
+    if isinstance(data, pd.DataFrame):
+        return data.astype("string").astype(object).where(data.notna(), None).copy()
+    source = source or source_name(data)
+    raw = Path(data).read_bytes() if isinstance(data, (str, Path)) else data.read()
+    if raw[:2] == b"\x1f\x8b":  # gzip magic: the shared data sets are stored gzipped
+        import gzip
+
+        raw = gzip.decompress(raw)
+    for encoding in ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except pd.errors.ParserError as exc:
+            msg = f"{source}: not a readable CSV table ({exc})."
+            raise DataError(msg) from exc
+        frame.columns = [str(c).strip() for c in frame.columns]
+        # empty cells and the usual NA spellings are missing; everything else stays text
+        return frame.replace({"": None, "NA": None, "N/A": None, "NaN": None, "nan": None})
+    msg = f"Cannot decode {source}: tried encodings {', '.join(ENCODINGS)}."
+    raise DataError(msg)
+
+
+def require_columns(frame: pd.DataFrame, columns: list[str], source: str) -> None:
+    """Raise :class:`ColumnNotFoundError` (with nearest names) if any of ``columns`` is missing."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ColumnNotFoundError(missing, list(frame.columns), source)
+
+
+def bad_rows(mask: pd.Series, frame: pd.DataFrame, column: str, source: str, expected: str) -> None:
+    """Raise a :class:`DataError` naming file, column, rows, values and what was expected."""
+    if not mask.any():
+        return
+    positions = [int(i) for i in mask.to_numpy().nonzero()[0]]
+    values = ", ".join(repr(v) for v in frame[column].iloc[positions[:5]])
+    msg = f"{source}, column {column!r}, {describe_rows(positions)}: expected {expected}; got {values}."
+    raise DataError(msg)

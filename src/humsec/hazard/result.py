@@ -1,0 +1,76 @@
+"""The result of an IPC back-test: forecasts, scores (overall and per origin), notes, parameters.
+
+>>> import pandas as pd
+>>> r = IPCScores(pd.DataFrame({"model": ["persistence"], "metric": ["mae_p3plus_share"],
+...     "value": [0.05], "n": [23]}), pd.DataFrame(), pd.DataFrame(), {"test_from": "2022-01"}, [])
+>>> print(r.summary().splitlines()[0])
+IPC back-test (test from 2022-01): 0 targets
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from humsec._frames import from_pandas
+
+__all__ = ["IPCScores"]
+
+
+class IPCScores:
+    """Scores of the benchmark forecasts of IPC current analyses.
+
+    ``scores``: ``model, metric, value, n`` on the targets every model forecast (one table);
+    ``by_origin``: the same per target analysis month; ``forecasts``: one row per target × model;
+    ``params``: the back-test's parameters as given; ``notes``: what reading and pairing dropped.
+    """
+
+    def __init__(
+        self,
+        scores: pd.DataFrame,
+        by_origin: pd.DataFrame,
+        forecasts: pd.DataFrame,
+        params: dict[str, Any],
+        notes: list[str],
+    ) -> None:
+        self._tables = {"scores": scores, "by_origin": by_origin, "forecasts": forecasts}
+        self.params = dict(params)
+        self.notes = list(notes)
+
+    def to_frame(self, table: str = "scores", *, backend: str = "pandas") -> Any:
+        """``scores``, ``by_origin`` or ``forecasts`` as a dataframe of ``backend``."""
+        if table not in self._tables:
+            msg = f"Unknown table {table!r}; expected one of {sorted(self._tables)}."
+            raise ValueError(msg)
+        return from_pandas(self._tables[table].copy(), backend)
+
+    def value(self, model: str, metric: str) -> float:
+        """One score, e.g. ``result.value("ipc_projection", "phase_accuracy")``."""
+        s = self._tables["scores"]
+        rows = s[(s["model"] == model) & (s["metric"] == metric)]
+        if len(rows) != 1:
+            msg = f"{len(rows)} scores for model={model!r}, metric={metric!r}; expected one."
+            raise KeyError(msg)
+        return float(rows["value"].iloc[0])
+
+    def summary(self) -> str:
+        """Scores by model (columns) and metric (rows), then the notes."""
+        f = self._tables["forecasts"]
+        n_targets = len(f.drop_duplicates(["area_id", "target_issued"])) if len(f) else 0
+        lines = [f"IPC back-test (test from {self.params.get('test_from')}): {n_targets} targets"]
+        s = self._tables["scores"]
+        if not s.empty:
+            wide = s.pivot_table(index="metric", columns="model", values="value", sort=False)
+            lines += ["", wide.to_string(float_format=lambda v: f"{v:.3f}")]
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<IPCScores: {len(self._tables['scores'])} scores, {len(self._tables['forecasts'])} forecasts>"
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + self.summary().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
