@@ -173,3 +173,17 @@ def test_real_ethiopia_esnfi_and_agriculture_are_used(tmp_path):
     assert table.loc[in_needs, "area_name"].notna().all()  # woredas named from the needs table
     assert "needs not used" in pd.ExcelFile(tmp_path / "gaps.xlsx").sheet_names
     assert "1012 needs entries not used" in res.output
+
+
+def test_a_title_row_is_not_a_group_label_and_unknown_sectors_are_reported():
+    text = "Drought needs 2022,,\ncode,pin,pin2\n#adm1+code,#inneed+wash,#inneed\nKE001,10,20\n"
+    res = response_gaps(
+        pd.DataFrame({"a": ["KE001"], "s": ["Watsan plus"], "o": ["X"]}),
+        io.StringIO(text),
+        columns={"area": "a", "sector": "s", "org": "o"},
+    )
+    assert res.needs_not_used["reason"].str.contains("bare #inneed").tolist() == [True]
+    assert any(
+        r.startswith("activities: 1 sector name(s) not in the alias table") and "Watsan plus" in r
+        for r in res.report
+    )

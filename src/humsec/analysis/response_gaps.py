@@ -34,6 +34,7 @@ from humsec.io.tagged import TaggedTable, find_column, read_numbers, read_tagged
 from humsec.tables.codelists import (
     check_names,
     check_pcodes,
+    harmonise_sectors,
     match_sector,
     merge_spellings,
     sector_kind,
@@ -494,7 +495,9 @@ def load_activities(
             "area or a sector left out"
         )
         a = a[~incomplete]
-    a["sector"] = [canonical_sector(s, sectors) for s in a["sector_name"]]
+    keys, sector_notes = harmonise_sectors(a["sector_name"], sectors)
+    a["sector"] = a["sector_name"].map(keys)
+    report += [f"activities: {line}" for line in sector_notes]
     a, date_report = _date_checks(a, period)
     return a, report + date_report
 
@@ -538,7 +541,9 @@ def response_gaps(
     report += read.notes
     n = read.long
     n["sector_name"] = n["sector"].astype("string")
-    n["sector"] = [canonical_sector(s, sectors) for s in n["sector_name"]]
+    keys, sector_notes = harmonise_sectors(n["sector_name"], sectors)
+    n["sector"] = n["sector_name"].map(keys)
+    report += [f"needs: {line}" for line in sector_notes]
     need = n.groupby(["area", "sector"], as_index=False).agg(
         people_in_need=("people_in_need", "sum"), need_name=("sector_name", "first")
     )

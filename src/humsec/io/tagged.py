@@ -93,6 +93,9 @@ def _group_labels(raw: pd.DataFrame, header: int, names: list[str]) -> dict[str,
     cell is written once, on its first column, so a label runs on until the next one."""
     groups: dict[str, str] = {}
     for i in range(header - 1, -1, -1):
+        labels = {str(c).strip() for c in raw.iloc[i] if isinstance(c, str) and str(c).strip()}
+        if len(labels) < 2:  # a title over the whole table names no group
+            continue
         current: str | None = None
         for j, name in enumerate(names):
             cell = raw.iat[i, j]
