@@ -1,0 +1,32 @@
+"""People's own voice: Kobo/ODK questionnaires and exports, tabulated with the survey design.
+
+>>> from humsec.voice import VoiceTabulator
+>>> VoiceTabulator(weight="weight", over=["setting"])  # doctest: +ELLIPSIS
+VoiceTabulator(questions=None, over=['setting'], weight='weight', ...)
+"""
+
+from humsec.voice.cleaning import CHANGE_TYPES, CleaningResult, apply_cleaning_log, read_cleaning_log
+from humsec.voice.export import Export, read_export
+from humsec.voice.form import Choice, Question, XLSForm, read_form
+from humsec.voice.relevant import UnsupportedExpression, evaluate
+from humsec.voice.result import TabulationResult
+from humsec.voice.tabulate import NONRESPONSE_CODES, NONRESPONSE_POLICIES, VoiceTabulator
+
+__all__ = [
+    "CHANGE_TYPES",
+    "NONRESPONSE_CODES",
+    "NONRESPONSE_POLICIES",
+    "Choice",
+    "CleaningResult",
+    "Export",
+    "Question",
+    "TabulationResult",
+    "UnsupportedExpression",
+    "VoiceTabulator",
+    "XLSForm",
+    "apply_cleaning_log",
+    "evaluate",
+    "read_cleaning_log",
+    "read_export",
+    "read_form",
+]

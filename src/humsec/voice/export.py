@@ -1,0 +1,232 @@
+"""A Kobo or ODK Central data export read against its XLSForm: columns matched to questions, select_multiple
+answers reconciled, repeat sheets joined to their parent, every mismatch reported.
+
+Column names are matched in the layouts these servers (and R's ``read.csv``) write: group paths
+(``group/q``) or bare names; select_multiple as a space-separated column and/or ``q/option`` or
+``q.option`` 0/1 columns; Kobo metadata ``_uuid``, ``_index``, ``_parent_index`` (also ``X_uuid`` from R,
+``uuid``, ``index``); a UTF-8 byte-order mark on the first name (``X.U.FEFF.start`` from R) is removed.
+All answers are kept as text (codes stay codes); empty cells are ''.
+
+>>> import pandas as pd
+>>> from humsec.voice.form import XLSForm
+>>> form = XLSForm.from_frames(
+...     pd.DataFrame({"type": ["begin_group", "select_multiple ch", "end_group"], "name": ["g", "ch", "g"]}),
+...     pd.DataFrame({"list_name": ["ch", "ch"], "name": ["sms", "phone"]}))
+>>> raw = pd.DataFrame({"g/ch": ["sms", "sms phone"], "g/ch/sms": [1, 1], "g/ch/phone": [0, 1],
+...                     "_uuid": ["a", "b"], "extra": [1, 2]})
+>>> export = Export.from_frames({"main": raw}, form)
+>>> export.main.columns.tolist()
+['ch', 'ch/sms', 'ch/phone', '_uuid', 'extra']
+>>> export.notes
+('data.csv: 1 column(s) not in the form: extra',)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from humsec.exceptions import DataError, HumsecError, describe_rows
+from humsec.voice.form import XLSForm
+
+__all__ = ["META_ALIASES", "Export", "canonical_column", "read_export"]
+
+#: Kobo metadata columns and the other spellings exports use for them (declared once)
+META_ALIASES: Mapping[str, tuple[str, ...]] = {
+    "_uuid": ("_uuid", "X_uuid", "uuid", "meta/instanceID", "instanceID"),
+    "_index": ("_index", "X_index", "index"),
+    "_parent_index": ("_parent_index", "X_parent_index"),
+    "_id": ("_id", "X_id"),
+    "_submission_time": ("_submission_time", "X_submission_time"),
+}
+_BOM = re.compile(r"^(\ufeff|X\.U\.FEFF\.)")
+_DUMMY_SEPARATORS = ("/", ".")
+_BOOLEAN = {"true": "1", "false": "0"}
+
+
+@dataclass(frozen=True)
+class Export:
+    """The export's main table and repeat tables (each joined to the main by ``_parent_index``)."""
+
+    main: pd.DataFrame
+    repeats: Mapping[str, pd.DataFrame]
+    form: XLSForm
+    source: str = "data.csv"
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_frames(
+        cls, sheets: Mapping[str, pd.DataFrame], form: XLSForm, source: str = "data.csv"
+    ) -> Export:
+        """The export from its sheets: the first is the main table, the others repeats (by sheet name)."""
+        notes: list[str] = []
+        names = list(sheets)
+        main = _canonical(sheets[names[0]], form, source, notes)
+        repeats = {}
+        for name in names[1:]:
+            where = f"{source}, sheet {name!r}"
+            frame = _canonical(sheets[name], form, where, notes)
+            if "_parent_index" not in frame.columns:
+                notes.append(f"{where}: no _parent_index column, so the sheet is not joined to the main table")
+                continue
+            if "_index" in main.columns:
+                orphans = ~frame["_parent_index"].isin(set(main["_index"]))
+                if orphans.any():
+                    raise DataError(
+                        f"{where}, column _parent_index: {int(orphans.sum())} row(s) point to no main row "
+                        f"(_index) at {describe_rows(orphans.to_numpy().nonzero()[0])}."
+                    )
+            repeats[name] = frame
+        return cls(main, repeats, form, source, tuple(notes))
+
+    def table(self, repeat: str | None, carry: list[str]) -> pd.DataFrame:
+        """The main table, or a repeat table with the main table's ``carry`` columns joined by _parent_index."""
+        if repeat is None:
+            return self.main
+        if repeat not in self.repeats:
+            raise HumsecError(
+                f"{self.source}: the form's repeat {repeat!r} has no sheet in the export "
+                f"(sheets: {', '.join(['main', *self.repeats])})."
+            )
+        frame = self.repeats[repeat]
+        carry = [c for c in dict.fromkeys(carry) if c not in frame.columns and c in self.main.columns]
+        if not carry:
+            return frame
+        parent = self.main.set_index("_index")[carry]
+        return frame.join(parent, on="_parent_index")
+
+    def column_of(self, question: str) -> pd.Series:
+        """Where a question's answers are (the main table or its repeat)."""
+        q = self.form.questions[question]
+        return self.table(q.repeat, [])[question]
+
+
+def read_export(path: str | Path, form: XLSForm) -> Export:
+    """Read a CSV (``.csv``, ``.csv.gz``) or Excel export (first sheet main, other sheets repeats)."""
+    path = Path(path)
+    if not path.exists():
+        raise HumsecError(f"Data file {str(path)!r} does not exist.")
+    name = path.name.lower()
+    if name.endswith((".xlsx", ".xls")):
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+    elif name.endswith((".csv", ".csv.gz")):
+        sheets = {"main": pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=None,
+                                      engine="python")}
+    else:
+        raise HumsecError(f"Data file {str(path)!r}: expected .csv, .csv.gz, .xlsx or .xls.")
+    return Export.from_frames(sheets, form, path.name)
+
+
+def _canonical(frame: pd.DataFrame, form: XLSForm, where: str, notes: list[str]) -> pd.DataFrame:
+    frame = frame.astype(object).where(frame.notna(), "")
+    frame = frame.map(_text)
+    aliases = {alias: canon for canon, spellings in META_ALIASES.items() for alias in spellings}
+    structure = set(form.groups) | set(form.repeats)
+    rename: dict[str, str] = {}
+    unknown = []
+    for col in frame.columns:
+        name = _BOM.sub("", str(col).strip())
+        if name.startswith("X_") and name not in form.questions:
+            name = name[1:]  # R's read.csv writes Kobo's _uuid as X_uuid
+        if name in aliases and aliases[name] not in frame.columns and aliases[name] not in rename.values():
+            rename[col] = aliases[name]
+            continue
+        parts = name.split("/")
+        while len(parts) > 1 and parts[0] in structure and "/".join(parts) not in form.questions:
+            parts = parts[1:]  # group path: g/sub/q -> q
+        name = "/".join(parts)
+        dummy = _dummy(name, form)
+        if dummy:
+            name = f"{dummy[0]}/{dummy[1]}"
+        elif name not in form.questions and not name.startswith("_"):
+            unknown.append(name)
+        rename[col] = name
+    frame = frame.rename(columns=rename)
+    duplicated = frame.columns[frame.columns.duplicated()].tolist()
+    if duplicated:
+        raise DataError(f"{where}: after removing group paths, column(s) {duplicated[:5]} appear twice.")
+    if unknown:
+        notes.append(f"{where}: {len(unknown)} column(s) not in the form: {', '.join(unknown[:30])}"
+                     + (" ..." if len(unknown) > 30 else ""))
+    _reconcile_select_multiple(frame, form, where, notes)
+    return frame
+
+
+def canonical_column(name: str, form: XLSForm) -> str:
+    """A column name as this module writes it: ``q/option`` for a select_multiple's 0/1 column.
+
+    >>> import pandas as pd
+    >>> form = XLSForm.from_frames(pd.DataFrame({"type": ["select_multiple ch"], "name": ["ch"]}),
+    ...                            pd.DataFrame({"list_name": ["ch"], "name": ["sms"]}))
+    >>> canonical_column("ch.sms", form)
+    'ch/sms'
+    """
+    dummy = _dummy(name, form)
+    return f"{dummy[0]}/{dummy[1]}" if dummy else name
+
+
+def _dummy(name: str, form: XLSForm) -> tuple[str, str] | None:
+    """``q/option`` or ``q.option`` of a select_multiple ``q`` → (q, option)."""
+    if name in form.questions:
+        return None
+    for sep in _DUMMY_SEPARATORS:
+        q, found, option = name.rpartition(sep)
+        if found and q in form.questions and form.questions[q].kind == "select_multiple":
+            return q, option
+    return None
+
+
+def _reconcile_select_multiple(frame: pd.DataFrame, form: XLSForm, where: str, notes: list[str]) -> None:
+    for name, q in form.questions.items():
+        if q.kind != "select_multiple":
+            continue
+        prefix = f"{name}/"
+        dummies = [c for c in frame.columns if c.startswith(prefix)]
+        if not dummies:
+            continue
+        options = {c.name for c in form.options(name)}
+        extra = [c[len(prefix):] for c in dummies if c[len(prefix):] not in options]
+        if extra:
+            notes.append(f"{where}: {name}: 0/1 column(s) for option(s) not in the form's list: {', '.join(extra)}")
+        # 0/1 as written by Kobo, or TRUE/FALSE as R and pandas write logicals
+        frame[dummies] = frame[dummies].map(lambda v: _BOOLEAN.get(v.lower(), v))
+        bad_values = ~frame[dummies].isin(["0", "1", ""])
+        if bad_values.any(axis=None):
+            rows = bad_values.any(axis=1).to_numpy().nonzero()[0]
+            column = bad_values.columns[bad_values.any(axis=0)][0]
+            raise DataError(
+                f"{where}, column {column!r}: expected 0/1 (or TRUE/FALSE), found "
+                f"{frame[column][bad_values[column]].iloc[0]!r} at {describe_rows(rows)}."
+            )
+        from_dummies = frame[dummies].apply(
+            lambda row: " ".join(c[len(prefix):] for c, v in zip(dummies, row, strict=True) if v == "1"), axis=1
+        ) if len(frame) else pd.Series([], dtype=object)
+        if name not in frame.columns:
+            frame[name] = from_dummies
+            notes.append(f"{where}: {name}: answers rebuilt from its 0/1 columns (no text column)")
+            continue
+        text_sets = frame[name].map(lambda v: frozenset(v.split()))
+        dummy_sets = from_dummies.map(lambda v: frozenset(v.split()))
+        # only options that have a 0/1 column can be compared; skipped rows have all dummies empty
+        known = frozenset(c[len(prefix):] for c in dummies)
+        answered = frame[dummies].ne("").any(axis=1)
+        disagree = answered & (text_sets.map(lambda s: s & known) != dummy_sets)
+        if disagree.any():
+            # cleaning edits the 0/1 columns (IMPACT's cleaningtools does), so they are taken as the answer
+            rows = disagree.to_numpy().nonzero()[0]
+            notes.append(
+                f"{where}, column {name!r}: the answer text disagrees with its 0/1 columns at {describe_rows(rows)} "
+                f"(e.g. {frame[name].iloc[rows[0]]!r} vs {from_dummies.iloc[rows[0]]!r}); the 0/1 columns are used"
+            )
+            frame.loc[disagree, name] = from_dummies[disagree]
+
+
+def _text(value: object) -> str:
+    """A cell as text: numbers written by Excel as 1.0 become '1'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

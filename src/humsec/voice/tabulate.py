@@ -1,0 +1,326 @@
+"""Weighted shares of every select question with design-based SEs and CIs, by groups.
+
+For option o of question q in domain d (the whole sample or one group of an ``over`` column) the share is
+the ratio ``Σ w·1[o chosen] / Σ w`` over the people **asked and answering** q in d: those for whom the
+form's ``relevant`` logic holds (see :mod:`humsec.voice.relevant`) and whose answer is not empty. Its
+variance is the Taylor-linearised variance of a ratio with PSUs drawn with replacement within strata
+(R ``survey``: ``svyby(~I(q == "o"), ~group, subset(design, asked & answered), svymean)``); the CI is
+the logit interval of ``svyciprop(method = "logit", df = degf(design))`` (t quantile at the design's
+degrees of freedom: PSUs − strata). select_multiple options do not add up to 1 (several may be chosen).
+
+Questions in a repeat (people in a household roster) are tabulated on the repeat's rows, with the
+household's design columns; without a PSU column the household is the PSU, so the people of one
+household are not taken as independent.
+
+>>> import pandas as pd
+>>> from humsec.voice.form import XLSForm
+>>> from humsec.voice.export import Export
+>>> form = XLSForm.from_frames(pd.DataFrame({"type": ["select_one yn"], "name": ["trust"]}),
+...                            pd.DataFrame({"list_name": ["yn", "yn"], "name": ["yes", "no"]}))
+>>> data = Export.from_frames({"main": pd.DataFrame({"trust": ["yes", "no", "yes", ""]})}, form)
+>>> result = VoiceTabulator().fit(data)
+>>> result.to_frame()[["option", "estimate", "n"]].round(4).to_dict("list")
+{'option': ['yes', 'no'], 'estimate': [0.6667, 0.3333], 'n': [3, 3]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from humsec.exceptions import ColumnNotFoundError, DesignError, HumsecError, describe_rows
+from humsec.inference import StratumFactors, group_sum, logit_ci, stratified_variance
+from humsec.tables.design import LONELY_PSU_RULES
+from humsec.voice.export import Export
+from humsec.voice.relevant import UnsupportedExpression, evaluate
+from humsec.voice.result import TabulationResult
+
+__all__ = ["NONRESPONSE_POLICIES", "NONRESPONSE_CODES", "VoiceTabulator"]
+
+#: what to do with "don't know" / "prefer not to answer": keep them as options, or drop them from the base
+NONRESPONSE_POLICIES = ("keep", "exclude")
+#: option names taken as non-response under ``nonresponse="exclude"`` unless ``nonresponse_codes`` says
+NONRESPONSE_CODES = ("dont_know", "dnk", "do_not_know", "pnta", "prefer_not_answer", "prefer_not_to_answer",
+                     "refused", "refuse", "no_answer")
+
+
+class VoiceTabulator:
+    """Shares of select_one and select_multiple answers with design-based inference.
+
+    Parameters
+    ----------
+    questions : list of str or None, default None
+        Questions to tabulate; None: every select question of the form.
+    over : list of str, default ()
+        Columns to group by (each separately, beside the whole sample, ``over = national``).
+    weight, strata, psu : str or None, default None
+        Design columns (absent: weight 1, one stratum, each row its own PSU).
+    nest : bool, default False
+        PSU ids are numbered within strata (R ``svydesign(nest = TRUE)``).
+    lonely_psu : {"fail", "certainty", "remove", "adjust"}, default "fail"
+        Rule for a stratum with one PSU (as :class:`humsec.SurveyDesign`).
+    level : float, default 0.95
+        Confidence level of the intervals.
+    nonresponse : {"keep", "exclude"}, default "keep"
+        "keep": don't know / prefer not to answer are options like any other; "exclude": a person whose
+        only answers are such codes leaves the base (reported per question).
+    nonresponse_codes : list of str or None, default None
+        The option names taken as non-response; None: ``NONRESPONSE_CODES``.
+    lang : str or None, default None
+        Language of the labels (code such as ``en`` or the form's name); None: the form's first.
+    """
+
+    def __init__(
+        self,
+        *,
+        questions: Sequence[str] | None = None,
+        over: Sequence[str] = (),
+        weight: str | None = None,
+        strata: str | None = None,
+        psu: str | None = None,
+        nest: bool = False,
+        lonely_psu: str = "fail",
+        level: float = 0.95,
+        nonresponse: str = "keep",
+        nonresponse_codes: Sequence[str] | None = None,
+        lang: str | None = None,
+    ) -> None:
+        self.questions = questions
+        self.over = over
+        self.weight = weight
+        self.strata = strata
+        self.psu = psu
+        self.nest = nest
+        self.lonely_psu = lonely_psu
+        self.level = level
+        self.nonresponse = nonresponse
+        self.nonresponse_codes = nonresponse_codes
+        self.lang = lang
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"VoiceTabulator({params})"
+
+    def get_params(self) -> dict[str, Any]:
+        """The parameters as given."""
+        return {k: getattr(self, k) for k in (
+            "questions", "over", "weight", "strata", "psu", "nest", "lonely_psu", "level", "nonresponse",
+            "nonresponse_codes", "lang")}
+
+    def _validate(self, export: Export) -> list[str]:
+        if not isinstance(self.level, (int, float)) or not 0 < self.level < 1:
+            raise HumsecError(f"The 'level' parameter of VoiceTabulator must be in (0, 1). Got {self.level!r} instead.")
+        if self.lonely_psu not in LONELY_PSU_RULES:
+            raise HumsecError(
+                f"The 'lonely_psu' parameter of VoiceTabulator must be one of {list(LONELY_PSU_RULES)}. "
+                f"Got {self.lonely_psu!r} instead."
+            )
+        if self.nonresponse not in NONRESPONSE_POLICIES:
+            raise HumsecError(
+                f"The 'nonresponse' parameter of VoiceTabulator must be one of {list(NONRESPONSE_POLICIES)}. "
+                f"Got {self.nonresponse!r} instead."
+            )
+        if isinstance(self.over, str):
+            raise HumsecError(f"The 'over' parameter of VoiceTabulator must be a list of columns. Got {self.over!r} instead.")
+        form = export.form
+        names = list(self.questions) if self.questions is not None else form.select_questions()
+        unknown = [q for q in names if q not in form.questions]
+        if unknown:
+            raise ColumnNotFoundError(unknown, form.select_questions(), f"the form {form.source}")
+        not_select = [q for q in names if form.questions[q].kind not in ("select_one", "select_multiple")]
+        if not_select:
+            raise HumsecError(
+                f"The 'questions' parameter of VoiceTabulator names question(s) that are not select_one or "
+                f"select_multiple: {', '.join(not_select)}."
+            )
+        design = [c for c in (self.weight, self.strata, self.psu, *self.over) if c]
+        missing = [c for c in design if c not in export.main.columns]
+        if missing:
+            raise ColumnNotFoundError(missing, list(export.main.columns), export.source)
+        form.language(self.lang)
+        return names
+
+    def fit(self, export: Export) -> TabulationResult:
+        """Tabulate; returns a :class:`~humsec.voice.result.TabulationResult`."""
+        names = self._validate(export)
+        form = export.form
+        language = form.language(self.lang)
+        codes = set(self.nonresponse_codes if self.nonresponse_codes is not None else NONRESPONSE_CODES)
+        notes = list(form.notes) + list(export.notes)
+        design_cols = [c for c in (self.weight, self.strata, self.psu, *self.over) if c]
+        rows: list[dict[str, Any]] = []
+        dfs: list[float] = []
+        skipped = [q for q in names if form.questions[q].repeat and form.questions[q].repeat not in export.repeats]
+        for repeat in dict.fromkeys(form.questions[q].repeat for q in names if q not in skipped):
+            table = export.table(repeat, design_cols)
+            where = export.source + (f", sheet {repeat!r}" if repeat else "")
+            design = _Design.build(table, self, where, household=repeat is not None, notes=notes, form=form)
+            dfs.append(design.df)
+            for name in (q for q in names if form.questions[q].repeat == repeat and q not in skipped):
+                if name not in table.columns:
+                    notes.append(f"{name}: not in the export ({where}); not tabulated")
+                    continue
+                rows += self._question(table, name, design, language, codes, where, notes)
+        for name in skipped:
+            notes.append(f"{name}: its repeat {form.questions[name].repeat!r} has no sheet in the export; not tabulated")
+        return TabulationResult(
+            pd.DataFrame(rows, columns=list(TabulationResult.COLUMNS)),
+            params=self.get_params(),
+            notes=notes,
+            level=self.level,
+            source=export.source,
+            df=dfs[0] if dfs else 1e9,
+        )
+
+    def _question(
+        self, table: pd.DataFrame, name: str, design: _Design, language: str | None, codes: set[str], where: str,
+        notes: list[str],
+    ) -> list[dict[str, Any]]:
+        q = design.form.questions[name]
+        answers = table[name].astype(str)
+        try:
+            asked = np.ones(len(table), dtype=bool)
+            for condition in q.conditions:
+                asked &= evaluate(condition, table).to_numpy()
+            base_kind = "asked and answered"
+        except UnsupportedExpression as exc:
+            asked = np.ones(len(table), dtype=bool)
+            base_kind = "answered"
+            notes.append(f"{name}: relevant not evaluated ({exc}); its base is everyone who answered")
+        answered = (answers != "").to_numpy()
+        stray = answered & ~asked
+        if stray.any():
+            notes.append(
+                f"{name}: {int(stray.sum())} answer(s) where the form's relevant says the question is not asked "
+                f"({where}, {describe_rows(np.flatnonzero(stray))}); left out of the base"
+            )
+        unanswered = asked & ~answered
+        if unanswered.any():
+            notes.append(f"{name}: {int(unanswered.sum())} asked but unanswered (left out of the base)")
+        chosen = answers.map(str.split)
+        options = [c.name for c in design.form.options(name)]
+        seen = {o for picks in chosen[answered] for o in picks}
+        strays = sorted(seen - set(options))
+        if strays:
+            where_rows = np.flatnonzero(chosen.map(lambda p: bool(set(p) - set(options))).to_numpy())
+            notes.append(f"{name}: answer(s) not in the form's list {q.list_name!r}: {', '.join(strays[:10])} "
+                         f"({where}, {describe_rows(where_rows)}); tabulated with no label")
+        options += strays
+        base = asked & answered
+        if self.nonresponse == "exclude":
+            only_nr = chosen.map(lambda p: bool(p) and set(p) <= codes).to_numpy()
+            if (base & only_nr).any():
+                notes.append(f"{name}: {int((base & only_nr).sum())} don't know / prefer not to answer left out of the base")
+            base &= ~only_nr
+            options = [o for o in options if o not in codes]
+        Y = np.column_stack([chosen.map(lambda p, o=o: o in p).to_numpy(dtype=np.float64) for o in options])
+        out = []
+        for over, group, member in design.domains():
+            est, se, lo, hi, n, n_sel = design.shares(Y, base & member, self.level)
+            for j, option in enumerate(options):
+                out.append({
+                    "question": name, "type": q.kind, "option": option, "over": over, "group": group,
+                    "estimate": est[j], "se": se[j], "ci_low": lo[j], "ci_high": hi[j], "n": n, "n_selected": n_sel[j],
+                    "base": base_kind, "question_label": q.labels.get(language or "", ""),
+                    "option_label": design.form.option_label(name, option, language),
+                })
+        return out
+
+
+class _Design:
+    """The design of one table (main or repeat): weights, PSU and stratum codes, domains."""
+
+    def __init__(self, table: pd.DataFrame, w: np.ndarray, psu: np.ndarray, psu_stratum: np.ndarray,
+                 over: Sequence[str], form: Any, lonely: str) -> None:
+        self.table, self.w, self.psu, self.psu_stratum = table, w, psu, psu_stratum
+        self.over, self.form = over, form
+        self.factors = StratumFactors.from_design(psu_stratum, lonely)
+        self.df = max(len(psu_stratum) - len(np.unique(psu_stratum)), 1)
+
+    @classmethod
+    def build(
+        cls, table: pd.DataFrame, tab: VoiceTabulator, where: str, household: bool, notes: list[str], form: Any
+    ) -> _Design:
+        n = len(table)
+        w = np.ones(n)
+        if tab.weight:
+            w = pd.to_numeric(table[tab.weight].replace("", np.nan), errors="coerce").to_numpy(dtype=np.float64)
+            bad = ~np.isfinite(w) | (w <= 0)
+            if bad.any():
+                raise DesignError(
+                    f"{where}, column {tab.weight!r}: sampling weights must be positive numbers; found "
+                    f"{table[tab.weight].iloc[np.flatnonzero(bad)[0]]!r} at {describe_rows(np.flatnonzero(bad))}."
+                )
+        stratum = np.zeros(n, dtype=np.int64)
+        if tab.strata:
+            _check_present(table, tab.strata, where)
+            stratum = pd.factorize(table[tab.strata], sort=True)[0]
+        if tab.psu:
+            _check_present(table, tab.psu, where)
+            key = table[tab.psu] if not tab.nest else table[tab.strata or tab.psu].astype(str) + "\x1f" + table[tab.psu]
+            psu = pd.factorize(key)[0]
+        elif household:
+            psu = pd.factorize(table["_parent_index"])[0]
+            notes.append(f"{where}: no PSU column, so each household (_parent_index) is a PSU")
+        else:
+            psu = np.arange(n)
+        psu_stratum = np.zeros(psu.max() + 1 if n else 0, dtype=np.int64)
+        psu_stratum[psu] = stratum
+        crossing = psu_stratum[psu] != stratum
+        if crossing.any():
+            raise DesignError(
+                f"{where}, column {tab.psu!r}: PSU ids occur in more than one stratum (e.g. "
+                f"{describe_rows(np.flatnonzero(crossing))}); if they are numbered within strata, set nest "
+                "(--nest); otherwise fix the ids."
+            )
+        per_stratum = np.bincount(psu_stratum)
+        if tab.lonely_psu == "fail" and (per_stratum == 1).any() and len(psu_stratum) > 1:
+            raise DesignError(
+                f"{where}: {int((per_stratum == 1).sum())} stratum/strata have a single PSU; their variance cannot "
+                "be estimated. Merge strata or choose lonely_psu certainty | remove | adjust."
+            )
+        return cls(table, w, psu, psu_stratum, list(tab.over), form, tab.lonely_psu)
+
+    def domains(self) -> list[tuple[str, str, np.ndarray]]:
+        out = [("national", "", np.ones(len(self.table), dtype=bool))]
+        for col in self.over:
+            values = self.table[col].astype(str)
+            for g in sorted(values.unique(), key=_natural):
+                out.append((col, g, (values == g).to_numpy()))
+        return out
+
+    def shares(self, Y: np.ndarray, base: np.ndarray, level: float) -> tuple[np.ndarray, ...]:
+        """Shares of the columns of ``Y`` among ``base`` rows, SEs, logit CIs, n and selections."""
+        k = Y.shape[1]
+        n = int(base.sum())
+        if n == 0:
+            nan = np.full(k, np.nan)
+            return nan, nan, nan, nan, 0, np.zeros(k, dtype=int)
+        wy = Y * (self.w * base)[:, None]
+        wx = self.w * base
+        Yp = group_sum(self.psu, wy, len(self.psu_stratum))
+        Xp = group_sum(self.psu, wx, len(self.psu_stratum))
+        R = Yp.sum(axis=0) / Xp.sum()
+        U = (Yp - Xp[:, None] * R[None, :]) / Xp.sum()
+        pair_psu = np.arange(len(self.psu_stratum))
+        var = stratified_variance(U, pair_psu, np.zeros(len(pair_psu), dtype=np.int64), 1, self.psu_stratum, self.factors)[0]
+        se = np.sqrt(var)
+        lo, hi = logit_ci(R, se, float(self.df), level)
+        return R, se, lo, hi, n, (Y[base] > 0).sum(axis=0)
+
+
+def _check_present(table: pd.DataFrame, col: str, where: str) -> None:
+    empty = (table[col].astype(str) == "").to_numpy()
+    if empty.any():
+        raise DesignError(f"{where}, column {col!r}: design column is empty at {describe_rows(np.flatnonzero(empty))}.")
+
+
+def _natural(value: str) -> tuple[int, float, str]:
+    try:
+        return (0, float(value), value)
+    except ValueError:
+        return (1, 0.0, value)
+
