@@ -10,11 +10,13 @@ above the tag row are headers; exact duplicate data rows are dropped and counted
 >>> t.tags["Reached"].display_tag, len(t.frame), t.duplicates_dropped
 ('#reached', 1, 1)
 
-A group row above the header labels the columns it spans (``groups``):
+A group row above the header labels the columns it spans (``groups``; a row with one label
+only is a title, not a group row):
 
->>> text = ",ESNFI,\\nCode,Affected,Target\\n#adm1+code,#inneed,#targeted\\nET01,5,3\\n"
+>>> text = (",HEALTH,,ESNFI\\nCode,Affected,Target,Affected\\n"
+...         "#adm1+code,#inneed+health,#targeted+health,#inneed\\nET01,5,3,2\\n")
 >>> read_tagged(io.StringIO(text)).groups
-{'Affected': 'ESNFI', 'Target': 'ESNFI'}
+{'Affected': 'HEALTH', 'Target': 'HEALTH', 'Affected.2': 'ESNFI'}
 """
 
 from __future__ import annotations
