@@ -187,3 +187,15 @@ def test_a_title_row_is_not_a_group_label_and_unknown_sectors_are_reported():
         r.startswith("activities: 1 sector name(s) not in the alias table") and "Watsan plus" in r
         for r in res.report
     )
+
+
+def test_the_note_says_when_a_sector_s_needs_were_set_aside():
+    needs = pd.DataFrame(
+        {"area": ["A", "A"], "sector": ["Health", "EHA"], "people_in_need": ["10", "-"]}
+    )
+    acts = pd.DataFrame({"a": ["A", "A"], "s": ["Health", "WASH"], "o": ["X", "Y"]})
+    res = response_gaps(acts, needs, columns={"area": "a", "sector": "s", "org": "o"})
+    assert (
+        "sector(s) worked in with no figure in the needs table: ['wash'] "
+        "(['wash'] have needs entries in 'needs not used')"
+    ) in res.report

@@ -578,11 +578,15 @@ def response_gaps(
         )
         report.append(f"{len(unmatched_areas)} activity area(s) not in the needs table: {hints}")
     unmatched_sectors = sorted(set(a["sector"]) - set(n["sector"]))
+    not_used = read.not_used
     if unmatched_sectors and len(n):
+        # say when the needs table has rows for them that could not be used (not the 3W's fault)
+        set_aside = {canonical_sector(x, sectors) for x in not_used["sector"].dropna()}
+        aside = [s for s in unmatched_sectors if s in set_aside]
         report.append(
             f"sector(s) worked in with no figure in the needs table: {unmatched_sectors[:10]}"
+            + (f" ({aside[:10]} have needs entries in 'needs not used')" if aside else "")
         )
-    not_used = read.not_used
     if len(not_used):
         counts = not_used["reason"].value_counts()
         report.append(
