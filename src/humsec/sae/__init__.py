@@ -3,7 +3,7 @@
 - :class:`FayHerriot`: the area-level EBLUP (σ²ᵤ by REML, ML or the Fay-Herriot moments;
   ``sae::mseFH`` MSE; synthetic estimates for areas out of sample) → :class:`FHResult`;
 - :func:`benchmark`: ratio or difference benchmarking to a national direct value;
-- :func:`direct_estimates`: per-area direct estimates with design-based variances from survey
+- :func:`direct_means` / :func:`direct_af`: per-area direct estimates with design-based variances from survey
   microdata (weighted means/proportions, AF measures), the input table of the model.
 
 >>> import humsec.sae as sae
@@ -13,7 +13,19 @@
 
 from humsec.sae._fh_fit import METHODS
 from humsec.sae.benchmark import BENCHMARKS, benchmark
+from humsec.sae.direct import SMALL_AREA_TREATMENTS, DirectEstimates, direct_af, direct_means
 from humsec.sae.fay_herriot import FayHerriot
 from humsec.sae.result import OUTPUT_COLUMNS, FHResult
 
-__all__ = ["BENCHMARKS", "METHODS", "OUTPUT_COLUMNS", "FHResult", "FayHerriot", "benchmark"]
+__all__ = [
+    "BENCHMARKS",
+    "METHODS",
+    "OUTPUT_COLUMNS",
+    "SMALL_AREA_TREATMENTS",
+    "DirectEstimates",
+    "FHResult",
+    "FayHerriot",
+    "benchmark",
+    "direct_af",
+    "direct_means",
+]
