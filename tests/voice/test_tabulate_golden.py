@@ -11,7 +11,13 @@ import pytest
 from humsec.voice import Export, VoiceTabulator, read_form
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "voice_msna"
-FORM = Path(__file__).parents[3] / "shared" / "data" / "reach_msna2024_tool_dummy" / "REACH_2024_MSNA-kobo-tool_draft_v11.xlsx"
+FORM = (
+    Path(__file__).parents[3]
+    / "shared"
+    / "data"
+    / "reach_msna2024_tool_dummy"
+    / "REACH_2024_MSNA-kobo-tool_draft_v11.xlsx"
+)
 QUESTIONS = ["aap_received_assistance_12m", "aap_priority_challenge", "snfi_shelter_issue"]
 
 
@@ -22,8 +28,14 @@ def merged() -> pd.DataFrame:
     form = read_form(FORM)
     data = pd.read_csv(GOLDEN / "msna_subset.csv", dtype=str, keep_default_na=False)
     export = Export.from_frames({"main": data}, form, "msna_subset.csv")
-    tab = VoiceTabulator(questions=QUESTIONS, over=["setting"], weight="weight", strata="stratum",
-                         psu="cluster_id", nest=True)
+    tab = VoiceTabulator(
+        questions=QUESTIONS,
+        over=["setting"],
+        weight="weight",
+        strata="stratum",
+        psu="cluster_id",
+        nest=True,
+    )
     ours = tab.fit(export).to_frame()
     ref = pd.read_csv(GOLDEN / "reference.csv", keep_default_na=False)
     ref["group"] = ref["group"].astype(str)

@@ -333,6 +333,9 @@ def _with_uncertainty(
 from humsec.cli.response import response_app  # noqa: E402
 
 app.add_typer(response_app, name="response")
+from humsec.cli.voice import voice_app  # noqa: E402
+
+app.add_typer(voice_app, name="voice")
 from humsec.cli.review import review as _review  # noqa: E402
 from humsec.cli.serve import serve as _serve  # noqa: E402
 

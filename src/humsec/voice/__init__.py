@@ -5,7 +5,12 @@
 VoiceTabulator(questions=None, over=['setting'], weight='weight', ...)
 """
 
-from humsec.voice.cleaning import CHANGE_TYPES, CleaningResult, apply_cleaning_log, read_cleaning_log
+from humsec.voice.cleaning import (
+    CHANGE_TYPES,
+    CleaningResult,
+    apply_cleaning_log,
+    read_cleaning_log,
+)
 from humsec.voice.export import Export, read_export
 from humsec.voice.form import Choice, Question, XLSForm, read_form
 from humsec.voice.relevant import UnsupportedExpression, evaluate

@@ -28,7 +28,13 @@ from humsec.exceptions import DataError, HumsecError
 from humsec.voice.export import canonical_column
 from humsec.voice.form import XLSForm
 
-__all__ = ["CHANGE_TYPES", "LOG_COLUMNS", "CleaningResult", "apply_cleaning_log", "read_cleaning_log"]
+__all__ = [
+    "CHANGE_TYPES",
+    "LOG_COLUMNS",
+    "CleaningResult",
+    "apply_cleaning_log",
+    "read_cleaning_log",
+]
 
 CHANGE_TYPES = ("change_response", "blank_response", "remove_survey", "no_action")
 #: the log's columns and the spellings found in real logs (first: the canonical name)
@@ -66,7 +72,11 @@ def read_cleaning_log(path: str | Path) -> pd.DataFrame:
 
 
 def apply_cleaning_log(
-    data: pd.DataFrame, log: pd.DataFrame, *, form: XLSForm | None = None, source: str = "cleaning log"
+    data: pd.DataFrame,
+    log: pd.DataFrame,
+    *,
+    form: XLSForm | None = None,
+    source: str = "cleaning log",
 ) -> CleaningResult:
     """Apply ``log`` to ``data`` (which has a ``_uuid`` column, as :class:`~humsec.voice.Export` gives).
 
@@ -74,10 +84,12 @@ def apply_cleaning_log(
     """
     log = _canonical_log(log, source)
     if form is not None:
-        log["question"] = log["question"].map(lambda q: q if q in data.columns else canonical_column(q, form))
+        log["question"] = log["question"].map(
+            lambda q: q if q in data.columns else canonical_column(q, form)
+        )
     if "_uuid" not in data.columns:
         raise HumsecError("The data have no _uuid column, so a cleaning log cannot be applied.")
-    out = data.copy()
+    out = data.reset_index(drop=True)  # a copy; row positions are labels
     position = {u: i for i, u in enumerate(out["_uuid"])}
     unknown = [(i, u) for i, u in zip(log.index, log["uuid"], strict=True) if u not in position]
     if unknown:
@@ -112,7 +124,7 @@ def apply_cleaning_log(
             continue
         row = position[line["uuid"]]
         column = line["question"]
-        current = str(out.iat[row, out.columns.get_loc(column)])
+        current = str(out.at[row, column])
         new = "" if kind == "blank_response" else _same_form(line["new_value"], current)
         if current == new:
             outcomes.append("unchanged")
@@ -120,7 +132,7 @@ def apply_cleaning_log(
         outcome = "changed" if kind == "change_response" else "blanked"
         if line["old_value"] != "" and _same_form(line["old_value"], current) != current:
             outcome += " (old value differs)"
-        out.iat[row, out.columns.get_loc(column)] = new
+        out.at[row, column] = new
         _sync_select_multiple(out, row, column)
         outcomes.append(outcome)
     report = log.assign(outcome=outcomes)
@@ -129,7 +141,9 @@ def apply_cleaning_log(
 
 
 def _canonical_log(log: pd.DataFrame, source: str) -> pd.DataFrame:
-    log = log.rename(columns=lambda c: str(c).replace("\ufeff", "").replace("X.U.FEFF.", "").strip())
+    log = log.rename(
+        columns=lambda c: str(c).replace("\ufeff", "").replace("X.U.FEFF.", "").strip()
+    )
     rename = {}
     for canon, spellings in LOG_COLUMNS.items():
         found = [c for c in spellings if c in log.columns]
@@ -153,16 +167,16 @@ def _same_form(value: str, current: str) -> str:
 def _sync_select_multiple(out: pd.DataFrame, row: int, column: str) -> None:
     """Keep a select_multiple's text and its 0/1 columns in step after one of them changed."""
     for sep in ("/",):
-        parent, found, option = column.rpartition(sep)
+        parent, found, _ = column.rpartition(sep)
         if found and parent in out.columns:  # a 0/1 column changed: rebuild the text
             prefix = f"{parent}/"
             dummies = [c for c in out.columns if c.startswith(prefix)]
-            picks = [c[len(prefix):] for c in dummies if str(out.iat[row, out.columns.get_loc(c)]) == "1"]
-            out.iat[row, out.columns.get_loc(parent)] = " ".join(picks)
+            picks = [c[len(prefix) :] for c in dummies if str(out.at[row, c]) == "1"]
+            out.at[row, parent] = " ".join(picks)
             return
     prefix = f"{column}/"
     dummies = [c for c in out.columns if c.startswith(prefix)]
     if dummies:  # the text changed: set the 0/1 columns
-        chosen = set(str(out.iat[row, out.columns.get_loc(column)]).split())
+        chosen = set(str(out.at[row, column]).split())
         for c in dummies:
-            out.iat[row, out.columns.get_loc(c)] = "1" if c[len(prefix):] in chosen else ("0" if chosen else "")
+            out.at[row, c] = "1" if c[len(prefix) :] in chosen else ("0" if chosen else "")

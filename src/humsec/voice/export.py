@@ -71,7 +71,9 @@ class Export:
             where = f"{source}, sheet {name!r}"
             frame = _canonical(sheets[name], form, where, notes)
             if "_parent_index" not in frame.columns:
-                notes.append(f"{where}: no _parent_index column, so the sheet is not joined to the main table")
+                notes.append(
+                    f"{where}: no _parent_index column, so the sheet is not joined to the main table"
+                )
                 continue
             if "_index" in main.columns:
                 orphans = ~frame["_parent_index"].isin(set(main["_index"]))
@@ -93,7 +95,9 @@ class Export:
                 f"(sheets: {', '.join(['main', *self.repeats])})."
             )
         frame = self.repeats[repeat]
-        carry = [c for c in dict.fromkeys(carry) if c not in frame.columns and c in self.main.columns]
+        carry = [
+            c for c in dict.fromkeys(carry) if c not in frame.columns and c in self.main.columns
+        ]
         if not carry:
             return frame
         parent = self.main.set_index("_index")[carry]
@@ -114,8 +118,16 @@ def read_export(path: str | Path, form: XLSForm) -> Export:
     if name.endswith((".xlsx", ".xls")):
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
     elif name.endswith((".csv", ".csv.gz")):
-        sheets = {"main": pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=None,
-                                      engine="python")}
+        sheets = {
+            "main": pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                sep=None,
+                engine="python",
+            )
+        }
     else:
         raise HumsecError(f"Data file {str(path)!r}: expected .csv, .csv.gz, .xlsx or .xls.")
     return Export.from_frames(sheets, form, path.name)
@@ -132,7 +144,11 @@ def _canonical(frame: pd.DataFrame, form: XLSForm, where: str, notes: list[str])
         name = _BOM.sub("", str(col).strip())
         if name.startswith("X_") and name not in form.questions:
             name = name[1:]  # R's read.csv writes Kobo's _uuid as X_uuid
-        if name in aliases and aliases[name] not in frame.columns and aliases[name] not in rename.values():
+        if (
+            name in aliases
+            and aliases[name] not in frame.columns
+            and aliases[name] not in rename.values()
+        ):
             rename[col] = aliases[name]
             continue
         parts = name.split("/")
@@ -148,10 +164,14 @@ def _canonical(frame: pd.DataFrame, form: XLSForm, where: str, notes: list[str])
     frame = frame.rename(columns=rename)
     duplicated = frame.columns[frame.columns.duplicated()].tolist()
     if duplicated:
-        raise DataError(f"{where}: after removing group paths, column(s) {duplicated[:5]} appear twice.")
+        raise DataError(
+            f"{where}: after removing group paths, column(s) {duplicated[:5]} appear twice."
+        )
     if unknown:
-        notes.append(f"{where}: {len(unknown)} column(s) not in the form: {', '.join(unknown[:30])}"
-                     + (" ..." if len(unknown) > 30 else ""))
+        notes.append(
+            f"{where}: {len(unknown)} column(s) not in the form: {', '.join(unknown[:30])}"
+            + (" ..." if len(unknown) > 30 else "")
+        )
     _reconcile_select_multiple(frame, form, where, notes)
     return frame
 
@@ -180,7 +200,9 @@ def _dummy(name: str, form: XLSForm) -> tuple[str, str] | None:
     return None
 
 
-def _reconcile_select_multiple(frame: pd.DataFrame, form: XLSForm, where: str, notes: list[str]) -> None:
+def _reconcile_select_multiple(
+    frame: pd.DataFrame, form: XLSForm, where: str, notes: list[str]
+) -> None:
     for name, q in form.questions.items():
         if q.kind != "select_multiple":
             continue
@@ -189,9 +211,11 @@ def _reconcile_select_multiple(frame: pd.DataFrame, form: XLSForm, where: str, n
         if not dummies:
             continue
         options = {c.name for c in form.options(name)}
-        extra = [c[len(prefix):] for c in dummies if c[len(prefix):] not in options]
+        extra = [c[len(prefix) :] for c in dummies if c[len(prefix) :] not in options]
         if extra:
-            notes.append(f"{where}: {name}: 0/1 column(s) for option(s) not in the form's list: {', '.join(extra)}")
+            notes.append(
+                f"{where}: {name}: 0/1 column(s) for option(s) not in the form's list: {', '.join(extra)}"
+            )
         # 0/1 as written by Kobo, or TRUE/FALSE as R and pandas write logicals
         frame[dummies] = frame[dummies].map(lambda v: _BOOLEAN.get(v.lower(), v))
         bad_values = ~frame[dummies].isin(["0", "1", ""])
@@ -202,9 +226,16 @@ def _reconcile_select_multiple(frame: pd.DataFrame, form: XLSForm, where: str, n
                 f"{where}, column {column!r}: expected 0/1 (or TRUE/FALSE), found "
                 f"{frame[column][bad_values[column]].iloc[0]!r} at {describe_rows(rows)}."
             )
-        from_dummies = frame[dummies].apply(
-            lambda row: " ".join(c[len(prefix):] for c, v in zip(dummies, row, strict=True) if v == "1"), axis=1
-        ) if len(frame) else pd.Series([], dtype=object)
+        from_dummies = (
+            frame[dummies].apply(
+                lambda row, prefix=prefix, dummies=dummies: " ".join(
+                    c[len(prefix) :] for c, v in zip(dummies, row, strict=True) if v == "1"
+                ),
+                axis=1,
+            )
+            if len(frame)
+            else pd.Series([], dtype=object)
+        )
         if name not in frame.columns:
             frame[name] = from_dummies
             notes.append(f"{where}: {name}: answers rebuilt from its 0/1 columns (no text column)")
@@ -212,9 +243,9 @@ def _reconcile_select_multiple(frame: pd.DataFrame, form: XLSForm, where: str, n
         text_sets = frame[name].map(lambda v: frozenset(v.split()))
         dummy_sets = from_dummies.map(lambda v: frozenset(v.split()))
         # only options that have a 0/1 column can be compared; skipped rows have all dummies empty
-        known = frozenset(c[len(prefix):] for c in dummies)
-        answered = frame[dummies].ne("").any(axis=1)
-        disagree = answered & (text_sets.map(lambda s: s & known) != dummy_sets)
+        known = frozenset(c[len(prefix) :] for c in dummies)
+        answered = (frame[dummies] != "").any(axis=1)
+        disagree = answered & (text_sets.map(lambda s, known=known: s & known) != dummy_sets)
         if disagree.any():
             # cleaning edits the 0/1 columns (IMPACT's cleaningtools does), so they are taken as the answer
             rows = disagree.to_numpy().nonzero()[0]

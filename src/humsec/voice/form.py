@@ -160,7 +160,9 @@ def read_form(path: str | Path, choices: str | Path | None = None) -> XLSForm:
         try:
             sheets = reader(str(path))
         except Exception as exc:  # pyxform raises its own error types for broken workbooks
-            raise HumsecError(f"Form {str(path)!r} could not be read as an XLSForm workbook: {exc}") from exc
+            raise HumsecError(
+                f"Form {str(path)!r} could not be read as an XLSForm workbook: {exc}"
+            ) from exc
         missing = [s for s in ("survey", "choices") if s not in sheets]
         if missing:
             names = ", ".join(str(s) for s in sheets.get("sheet_names", []))
@@ -172,7 +174,9 @@ def read_form(path: str | Path, choices: str | Path | None = None) -> XLSForm:
             pd.DataFrame(sheets["survey"]), pd.DataFrame(sheets["choices"]), path.name
         )
     if suffix == ".csv" or path.name.endswith(".csv.gz"):
-        choices_path = Path(choices) if choices else path.with_name(path.name.replace("survey", "choices"))
+        choices_path = (
+            Path(choices) if choices else path.with_name(path.name.replace("survey", "choices"))
+        )
         if choices_path == path or not choices_path.exists():
             raise HumsecError(
                 f"Form {str(path)!r} is a CSV survey sheet: give its choices sheet too "
@@ -183,10 +187,14 @@ def read_form(path: str | Path, choices: str | Path | None = None) -> XLSForm:
             pd.read_csv(choices_path, dtype=str, encoding="utf-8-sig", keep_default_na=False),
             path.name,
         )
-    raise HumsecError(f"Form {str(path)!r}: expected an .xlsx, .xls or .csv file, got {suffix or 'no suffix'!r}.")
+    raise HumsecError(
+        f"Form {str(path)!r}: expected an .xlsx, .xls or .csv file, got {suffix or 'no suffix'!r}."
+    )
 
 
-def _clean_sheet(sheet: pd.DataFrame, name: str, source: str, needed: tuple[str, ...]) -> pd.DataFrame:
+def _clean_sheet(
+    sheet: pd.DataFrame, name: str, source: str, needed: tuple[str, ...]
+) -> pd.DataFrame:
     sheet = sheet.rename(columns=lambda c: str(c).strip())
     missing = [c for c in needed if c not in sheet.columns]
     if missing:
@@ -242,7 +250,9 @@ def _questions(
             continue
         if kind in ("end_group", "end_repeat"):
             if not stack:
-                raise HumsecError(f"{source or 'the form'}, survey sheet row {row_no}: {kind} without a begin.")
+                raise HumsecError(
+                    f"{source or 'the form'}, survey sheet row {row_no}: {kind} without a begin."
+                )
             stack.pop()
             continue
         if kind in _STRUCTURE or not row["name"]:
@@ -253,7 +263,9 @@ def _questions(
                 f"{source or 'the form'}, survey sheet row {row_no}: {type_!r} names no choice list."
             )
         if row["name"] in questions:
-            notes.append(f"question {row['name']!r} appears twice in the survey sheet; the later (row {row_no}) is used")
+            notes.append(
+                f"question {row['name']!r} appears twice in the survey sheet; the later (row {row_no}) is used"
+            )
         enclosing_repeats = [name for k, name, _ in stack if k == "begin_repeat"]
         questions[row["name"]] = Question(
             name=row["name"],
@@ -267,7 +279,9 @@ def _questions(
             row=int(str(row_no)),
         )
     if stack:
-        raise HumsecError(f"{source or 'the form'}: {stack[-1][0]} {stack[-1][1]!r} is never closed.")
+        raise HumsecError(
+            f"{source or 'the form'}: {stack[-1][0]} {stack[-1][1]!r} is never closed."
+        )
     return questions, tuple(groups), tuple(repeats), notes
 
 
@@ -276,24 +290,39 @@ def _choices(choices: pd.DataFrame, languages: tuple[str, ...]) -> dict[str, tup
     for _, row in choices.iterrows():
         if not row["list_name"] or not row["name"]:
             continue
-        lists.setdefault(row["list_name"], []).append(Choice(row["list_name"], row["name"], _labels(row, languages)))
+        lists.setdefault(row["list_name"], []).append(
+            Choice(row["list_name"], row["name"], _labels(row, languages))
+        )
     return {k: tuple(v) for k, v in lists.items()}
 
 
 def _missing_labels(
-    questions: Mapping[str, Question], choices: Mapping[str, tuple[Choice, ...]], languages: tuple[str, ...]
+    questions: Mapping[str, Question],
+    choices: Mapping[str, tuple[Choice, ...]],
+    languages: tuple[str, ...],
 ) -> list[str]:
     notes = []
     for lang in languages:
-        q_missing = [q.name for q in questions.values() if q.kind in SELECT_KINDS and lang not in q.labels]
+        q_missing = [
+            q.name for q in questions.values() if q.kind in SELECT_KINDS and lang not in q.labels
+        ]
         used = {q.list_name for q in questions.values() if q.kind in SELECT_KINDS}
-        o_missing = [f"{c.list_name}/{c.name}" for ls in used for c in choices.get(ls or "", ()) if lang not in c.labels]
+        o_missing = [
+            f"{c.list_name}/{c.name}"
+            for ls in used
+            for c in choices.get(ls or "", ())
+            if lang not in c.labels
+        ]
         if q_missing:
-            notes.append(f"labels missing in {lang}: {len(q_missing)} select question(s) ({', '.join(q_missing[:5])}"
-                         f"{' ...' if len(q_missing) > 5 else ''})")
+            notes.append(
+                f"labels missing in {lang}: {len(q_missing)} select question(s) ({', '.join(q_missing[:5])}"
+                f"{' ...' if len(q_missing) > 5 else ''})"
+            )
         if o_missing:
-            notes.append(f"labels missing in {lang}: {len(o_missing)} option(s) ({', '.join(o_missing[:5])}"
-                         f"{' ...' if len(o_missing) > 5 else ''})")
+            notes.append(
+                f"labels missing in {lang}: {len(o_missing)} option(s) ({', '.join(o_missing[:5])}"
+                f"{' ...' if len(o_missing) > 5 else ''})"
+            )
     return notes
 
 

@@ -69,7 +69,7 @@ def evaluate(expression: str, data: pd.DataFrame) -> pd.Series:
 def _tokens(expression: str) -> list[_Token]:
     from pyxform.parsing.expression import parse_expression  # the XLSForm lexer of ODK's pyxform
 
-    out = []
+    out: list[_Token] = []
     for tok in parse_expression(expression):
         if tok.type == "WHITESPACE":
             continue
@@ -206,7 +206,10 @@ def _truth(value: _Value) -> np.ndarray:
 def _compare(left: _Value, op: str, right: _Value) -> np.ndarray:
     if op not in _COMPARE:
         raise UnsupportedExpression(f"operator {op!r} is not supported")
-    if "number" in (left[0], right[0]):  # XPath: compared as numbers; an empty answer is NaN (false)
+    if "number" in (
+        left[0],
+        right[0],
+    ):  # XPath: compared as numbers; an empty answer is NaN (false)
         a, b = _number(left), _number(right)
         with np.errstate(invalid="ignore"):
             result = _COMPARE[op](a, b)
@@ -226,6 +229,6 @@ def _number(value: _Value) -> np.ndarray:
         return arr
     if kind == "bool":
         return arr.astype(np.float64)
-    return pd.to_numeric(pd.Series(arr, dtype=object).replace("", np.nan), errors="coerce").to_numpy(
-        dtype=np.float64
-    )
+    return pd.to_numeric(
+        pd.Series(arr, dtype=object).replace("", np.nan), errors="coerce"
+    ).to_numpy(dtype=np.float64)

@@ -23,12 +23,30 @@ class TabulationResult:
     """Weighted shares with SEs and CIs; ``notes`` say what was left out, assumed or repaired."""
 
     COLUMNS = (
-        "question", "type", "option", "over", "group", "estimate", "se", "ci_low", "ci_high", "n",
-        "n_selected", "base", "question_label", "option_label",
+        "question",
+        "type",
+        "option",
+        "over",
+        "group",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "n",
+        "n_selected",
+        "base",
+        "question_label",
+        "option_label",
     )
 
     def __init__(
-        self, table: pd.DataFrame, *, params: dict[str, Any], notes: list[str], level: float, source: str,
+        self,
+        table: pd.DataFrame,
+        *,
+        params: dict[str, Any],
+        notes: list[str],
+        level: float,
+        source: str,
         df: float = 1e9,
     ) -> None:
         self._table = table.reset_index(drop=True)
@@ -47,7 +65,9 @@ class TabulationResult:
         out = self.to_frame()
         if not 0 < level < 1:
             raise ValueError(f"level must be in (0, 1). Got {level!r} instead.")
-        lo, hi = logit_ci(out["estimate"].to_numpy(float), out["se"].to_numpy(float), self.df, level)
+        lo, hi = logit_ci(
+            out["estimate"].to_numpy(float), out["se"].to_numpy(float), self.df, level
+        )
         out["ci_low"], out["ci_high"] = lo, hi
         return out
 
@@ -57,7 +77,8 @@ class TabulationResult:
         lines = [
             f"Voice tabulation of {self.source}: {t['question'].nunique()} question(s), {len(t)} rows, "
             f"CIs at {self.level:.0%}",
-            "design: " + ", ".join(f"{k}={self.params.get(k)!r}" for k in ("weight", "strata", "psu", "over")),
+            "design: "
+            + ", ".join(f"{k}={self.params.get(k)!r}" for k in ("weight", "strata", "psu", "over")),
         ]
         national = t[t["over"] == "national"].head(10)
         for r in national.itertuples():
@@ -79,10 +100,12 @@ class TabulationResult:
 
     def to_excel(self, path: str | Path) -> None:
         """Write the table and the notes as two sheets of one workbook (atomically)."""
+
         def write(p: Path) -> None:
             with pd.ExcelWriter(p, engine="xlsxwriter") as xl:
                 self._table.to_excel(xl, sheet_name="shares", index=False)
-                pd.DataFrame({"note": list(self.notes)}).to_excel(xl, sheet_name="notes", index=False)
+                pd.DataFrame({"note": list(self.notes)}).to_excel(
+                    xl, sheet_name="notes", index=False
+                )
 
         write_atomic(Path(path), write)
-

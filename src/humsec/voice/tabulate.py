@@ -38,13 +38,22 @@ from humsec.voice.export import Export
 from humsec.voice.relevant import UnsupportedExpression, evaluate
 from humsec.voice.result import TabulationResult
 
-__all__ = ["NONRESPONSE_POLICIES", "NONRESPONSE_CODES", "VoiceTabulator"]
+__all__ = ["NONRESPONSE_CODES", "NONRESPONSE_POLICIES", "VoiceTabulator"]
 
 #: what to do with "don't know" / "prefer not to answer": keep them as options, or drop them from the base
 NONRESPONSE_POLICIES = ("keep", "exclude")
 #: option names taken as non-response under ``nonresponse="exclude"`` unless ``nonresponse_codes`` says
-NONRESPONSE_CODES = ("dont_know", "dnk", "do_not_know", "pnta", "prefer_not_answer", "prefer_not_to_answer",
-                     "refused", "refuse", "no_answer")
+NONRESPONSE_CODES = (
+    "dont_know",
+    "dnk",
+    "do_not_know",
+    "pnta",
+    "prefer_not_answer",
+    "prefer_not_to_answer",
+    "refused",
+    "refuse",
+    "no_answer",
+)
 
 
 class VoiceTabulator:
@@ -106,13 +115,28 @@ class VoiceTabulator:
 
     def get_params(self) -> dict[str, Any]:
         """The parameters as given."""
-        return {k: getattr(self, k) for k in (
-            "questions", "over", "weight", "strata", "psu", "nest", "lonely_psu", "level", "nonresponse",
-            "nonresponse_codes", "lang")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "questions",
+                "over",
+                "weight",
+                "strata",
+                "psu",
+                "nest",
+                "lonely_psu",
+                "level",
+                "nonresponse",
+                "nonresponse_codes",
+                "lang",
+            )
+        }
 
     def _validate(self, export: Export) -> list[str]:
         if not isinstance(self.level, (int, float)) or not 0 < self.level < 1:
-            raise HumsecError(f"The 'level' parameter of VoiceTabulator must be in (0, 1). Got {self.level!r} instead.")
+            raise HumsecError(
+                f"The 'level' parameter of VoiceTabulator must be in (0, 1). Got {self.level!r} instead."
+            )
         if self.lonely_psu not in LONELY_PSU_RULES:
             raise HumsecError(
                 f"The 'lonely_psu' parameter of VoiceTabulator must be one of {list(LONELY_PSU_RULES)}. "
@@ -124,13 +148,17 @@ class VoiceTabulator:
                 f"Got {self.nonresponse!r} instead."
             )
         if isinstance(self.over, str):
-            raise HumsecError(f"The 'over' parameter of VoiceTabulator must be a list of columns. Got {self.over!r} instead.")
+            raise HumsecError(
+                f"The 'over' parameter of VoiceTabulator must be a list of columns. Got {self.over!r} instead."
+            )
         form = export.form
         names = list(self.questions) if self.questions is not None else form.select_questions()
         unknown = [q for q in names if q not in form.questions]
         if unknown:
             raise ColumnNotFoundError(unknown, form.select_questions(), f"the form {form.source}")
-        not_select = [q for q in names if form.questions[q].kind not in ("select_one", "select_multiple")]
+        not_select = [
+            q for q in names if form.questions[q].kind not in ("select_one", "select_multiple")
+        ]
         if not_select:
             raise HumsecError(
                 f"The 'questions' parameter of VoiceTabulator names question(s) that are not select_one or "
@@ -148,24 +176,36 @@ class VoiceTabulator:
         names = self._validate(export)
         form = export.form
         language = form.language(self.lang)
-        codes = set(self.nonresponse_codes if self.nonresponse_codes is not None else NONRESPONSE_CODES)
+        codes = set(
+            self.nonresponse_codes if self.nonresponse_codes is not None else NONRESPONSE_CODES
+        )
         notes = list(form.notes) + list(export.notes)
         design_cols = [c for c in (self.weight, self.strata, self.psu, *self.over) if c]
         rows: list[dict[str, Any]] = []
         dfs: list[float] = []
-        skipped = [q for q in names if form.questions[q].repeat and form.questions[q].repeat not in export.repeats]
+        skipped = [
+            q
+            for q in names
+            if form.questions[q].repeat and form.questions[q].repeat not in export.repeats
+        ]
         for repeat in dict.fromkeys(form.questions[q].repeat for q in names if q not in skipped):
             table = export.table(repeat, design_cols)
             where = export.source + (f", sheet {repeat!r}" if repeat else "")
-            design = _Design.build(table, self, where, household=repeat is not None, notes=notes, form=form)
+            design = _Design.build(
+                table, self, where, household=repeat is not None, notes=notes, form=form
+            )
             dfs.append(design.df)
-            for name in (q for q in names if form.questions[q].repeat == repeat and q not in skipped):
+            for name in (
+                q for q in names if form.questions[q].repeat == repeat and q not in skipped
+            ):
                 if name not in table.columns:
                     notes.append(f"{name}: not in the export ({where}); not tabulated")
                     continue
                 rows += self._question(table, name, design, language, codes, where, notes)
         for name in skipped:
-            notes.append(f"{name}: its repeat {form.questions[name].repeat!r} has no sheet in the export; not tabulated")
+            notes.append(
+                f"{name}: its repeat {form.questions[name].repeat!r} has no sheet in the export; not tabulated"
+            )
         return TabulationResult(
             pd.DataFrame(rows, columns=list(TabulationResult.COLUMNS)),
             params=self.get_params(),
@@ -176,7 +216,13 @@ class VoiceTabulator:
         )
 
     def _question(
-        self, table: pd.DataFrame, name: str, design: _Design, language: str | None, codes: set[str], where: str,
+        self,
+        table: pd.DataFrame,
+        name: str,
+        design: _Design,
+        language: str | None,
+        codes: set[str],
+        where: str,
         notes: list[str],
     ) -> list[dict[str, Any]]:
         q = design.form.questions[name]
@@ -189,7 +235,9 @@ class VoiceTabulator:
         except UnsupportedExpression as exc:
             asked = np.ones(len(table), dtype=bool)
             base_kind = "answered"
-            notes.append(f"{name}: relevant not evaluated ({exc}); its base is everyone who answered")
+            notes.append(
+                f"{name}: relevant not evaluated ({exc}); its base is everyone who answered"
+            )
         answered = (answers != "").to_numpy()
         stray = answered & ~asked
         if stray.any():
@@ -199,42 +247,72 @@ class VoiceTabulator:
             )
         unanswered = asked & ~answered
         if unanswered.any():
-            notes.append(f"{name}: {int(unanswered.sum())} asked but unanswered (left out of the base)")
+            notes.append(
+                f"{name}: {int(unanswered.sum())} asked but unanswered (left out of the base)"
+            )
         chosen = answers.map(str.split)
         options = [c.name for c in design.form.options(name)]
         seen = {o for picks in chosen[answered] for o in picks}
         strays = sorted(seen - set(options))
         if strays:
-            where_rows = np.flatnonzero(chosen.map(lambda p: bool(set(p) - set(options))).to_numpy())
-            notes.append(f"{name}: answer(s) not in the form's list {q.list_name!r}: {', '.join(strays[:10])} "
-                         f"({where}, {describe_rows(where_rows)}); tabulated with no label")
+            where_rows = np.flatnonzero(
+                chosen.map(lambda p: bool(set(p) - set(options))).to_numpy()
+            )
+            notes.append(
+                f"{name}: answer(s) not in the form's list {q.list_name!r}: {', '.join(strays[:10])} "
+                f"({where}, {describe_rows(where_rows)}); tabulated with no label"
+            )
         options += strays
         base = asked & answered
         if self.nonresponse == "exclude":
             only_nr = chosen.map(lambda p: bool(p) and set(p) <= codes).to_numpy()
             if (base & only_nr).any():
-                notes.append(f"{name}: {int((base & only_nr).sum())} don't know / prefer not to answer left out of the base")
+                notes.append(
+                    f"{name}: {int((base & only_nr).sum())} don't know / prefer not to answer left out of the base"
+                )
             base &= ~only_nr
             options = [o for o in options if o not in codes]
-        Y = np.column_stack([chosen.map(lambda p, o=o: o in p).to_numpy(dtype=np.float64) for o in options])
+        Y = np.column_stack(
+            [chosen.map(lambda p, o=o: o in p).to_numpy(dtype=np.float64) for o in options]
+        )
         out = []
         for over, group, member in design.domains():
             est, se, lo, hi, n, n_sel = design.shares(Y, base & member, self.level)
             for j, option in enumerate(options):
-                out.append({
-                    "question": name, "type": q.kind, "option": option, "over": over, "group": group,
-                    "estimate": est[j], "se": se[j], "ci_low": lo[j], "ci_high": hi[j], "n": n, "n_selected": n_sel[j],
-                    "base": base_kind, "question_label": q.labels.get(language or "", ""),
-                    "option_label": design.form.option_label(name, option, language),
-                })
+                out.append(
+                    {
+                        "question": name,
+                        "type": q.kind,
+                        "option": option,
+                        "over": over,
+                        "group": group,
+                        "estimate": est[j],
+                        "se": se[j],
+                        "ci_low": lo[j],
+                        "ci_high": hi[j],
+                        "n": n,
+                        "n_selected": n_sel[j],
+                        "base": base_kind,
+                        "question_label": q.labels.get(language or "", ""),
+                        "option_label": design.form.option_label(name, option, language),
+                    }
+                )
         return out
 
 
 class _Design:
     """The design of one table (main or repeat): weights, PSU and stratum codes, domains."""
 
-    def __init__(self, table: pd.DataFrame, w: np.ndarray, psu: np.ndarray, psu_stratum: np.ndarray,
-                 over: Sequence[str], form: Any, lonely: str) -> None:
+    def __init__(
+        self,
+        table: pd.DataFrame,
+        w: np.ndarray,
+        psu: np.ndarray,
+        psu_stratum: np.ndarray,
+        over: Sequence[str],
+        form: Any,
+        lonely: str,
+    ) -> None:
         self.table, self.w, self.psu, self.psu_stratum = table, w, psu, psu_stratum
         self.over, self.form = over, form
         self.factors = StratumFactors.from_design(psu_stratum, lonely)
@@ -242,12 +320,20 @@ class _Design:
 
     @classmethod
     def build(
-        cls, table: pd.DataFrame, tab: VoiceTabulator, where: str, household: bool, notes: list[str], form: Any
+        cls,
+        table: pd.DataFrame,
+        tab: VoiceTabulator,
+        where: str,
+        household: bool,
+        notes: list[str],
+        form: Any,
     ) -> _Design:
         n = len(table)
         w = np.ones(n)
         if tab.weight:
-            w = pd.to_numeric(table[tab.weight].replace("", np.nan), errors="coerce").to_numpy(dtype=np.float64)
+            w = pd.to_numeric(table[tab.weight].replace("", np.nan), errors="coerce").to_numpy(
+                dtype=np.float64
+            )
             bad = ~np.isfinite(w) | (w <= 0)
             if bad.any():
                 raise DesignError(
@@ -260,7 +346,11 @@ class _Design:
             stratum = pd.factorize(table[tab.strata], sort=True)[0]
         if tab.psu:
             _check_present(table, tab.psu, where)
-            key = table[tab.psu] if not tab.nest else table[tab.strata or tab.psu].astype(str) + "\x1f" + table[tab.psu]
+            key = (
+                table[tab.psu]
+                if not tab.nest
+                else table[tab.strata or tab.psu].astype(str) + "\x1f" + table[tab.psu]
+            )
             psu = pd.factorize(key)[0]
         elif household:
             psu = pd.factorize(table["_parent_index"])[0]
@@ -292,7 +382,7 @@ class _Design:
                 out.append((col, g, (values == g).to_numpy()))
         return out
 
-    def shares(self, Y: np.ndarray, base: np.ndarray, level: float) -> tuple[np.ndarray, ...]:
+    def shares(self, Y: np.ndarray, base: np.ndarray, level: float) -> tuple[Any, ...]:
         """Shares of the columns of ``Y`` among ``base`` rows, SEs, logit CIs, n and selections."""
         k = Y.shape[1]
         n = int(base.sum())
@@ -306,7 +396,9 @@ class _Design:
         R = Yp.sum(axis=0) / Xp.sum()
         U = (Yp - Xp[:, None] * R[None, :]) / Xp.sum()
         pair_psu = np.arange(len(self.psu_stratum))
-        var = stratified_variance(U, pair_psu, np.zeros(len(pair_psu), dtype=np.int64), 1, self.psu_stratum, self.factors)[0]
+        var = stratified_variance(
+            U, pair_psu, np.zeros(len(pair_psu), dtype=np.int64), 1, self.psu_stratum, self.factors
+        )[0]
         se = np.sqrt(var)
         lo, hi = logit_ci(R, se, float(self.df), level)
         return R, se, lo, hi, n, (Y[base] > 0).sum(axis=0)
@@ -315,7 +407,9 @@ class _Design:
 def _check_present(table: pd.DataFrame, col: str, where: str) -> None:
     empty = (table[col].astype(str) == "").to_numpy()
     if empty.any():
-        raise DesignError(f"{where}, column {col!r}: design column is empty at {describe_rows(np.flatnonzero(empty))}.")
+        raise DesignError(
+            f"{where}, column {col!r}: design column is empty at {describe_rows(np.flatnonzero(empty))}."
+        )
 
 
 def _natural(value: str) -> tuple[int, float, str]:
@@ -323,4 +417,3 @@ def _natural(value: str) -> tuple[int, float, str]:
         return (0, float(value), value)
     except ValueError:
         return (1, 0.0, value)
-

@@ -1,0 +1,147 @@
+"""``humsec voice``: people's own voice from Kobo/ODK questionnaires and exports.
+
+``humsec voice tabulate FORM DATA --over setting --weight weight --strata stratum --psu cluster_id --out t.csv``
+writes one row per question × option × group (shares 0-1, design-based SE and logit CI, unweighted ``n``),
+after applying a cleaning log (``--cleaning-log``) and the review's disclosure control (``--min-n``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from humsec.cli._common import fail, notes
+from humsec.exceptions import HumsecError
+
+voice_app = typer.Typer(
+    help="People's own voice: Kobo/ODK surveys tabulated with the survey design.",
+    no_args_is_help=True,
+)
+
+
+@voice_app.command()
+def tabulate(
+    form: Path = typer.Argument(
+        ..., help="XLSForm (.xlsx/.xls) or its survey sheet as CSV (choices beside it)"
+    ),
+    data: Path = typer.Argument(
+        ..., help="Export: CSV, CSV.gz or Excel (first sheet main, others repeats)"
+    ),
+    out: Path = typer.Option(
+        ..., "--out", help="Output table: .csv or .xlsx (shares and notes sheets)"
+    ),
+    over: list[str] = typer.Option(
+        [], "--over", help="Grouping column(s), each tabulated separately (repeatable)"
+    ),
+    question: list[str] = typer.Option(
+        [], "--question", help="Question(s) to tabulate (default: every select)"
+    ),
+    weight: str | None = typer.Option(None, "--weight", help="Sampling weight column"),
+    strata: str | None = typer.Option(None, "--strata", help="Stratum column"),
+    psu: str | None = typer.Option(None, "--psu", help="PSU (cluster) column"),
+    nest: bool = typer.Option(False, "--nest", help="PSU ids are numbered within strata"),
+    lonely_psu: str = typer.Option(
+        "fail", "--lonely-psu", help="fail, certainty, remove or adjust"
+    ),
+    choices: Path | None = typer.Option(
+        None, "--choices", help="Choices sheet CSV (with a CSV survey sheet)"
+    ),
+    cleaning_log: Path | None = typer.Option(
+        None, "--cleaning-log", help="IMPACT cleaning log applied first"
+    ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Label language: code (en) or name; default the first"
+    ),
+    level: float = typer.Option(0.95, "--level", help="Confidence level"),
+    nonresponse: str = typer.Option(
+        "keep", "--nonresponse", help="keep or exclude don't know / prefer not to answer"
+    ),
+    min_n: int = typer.Option(
+        25, "--min-n", help="Disclosure control: cells on fewer persons are suppressed"
+    ),
+    no_disclosure: bool = typer.Option(
+        False, "--no-disclosure", help="Internal use: keep small cells (flagged)"
+    ),
+) -> None:
+    """Weighted shares of select questions, with SEs and CIs, by groups."""
+    from humsec.report.disclosure import DisclosureRules, apply_disclosure_control
+    from humsec.voice import (
+        VoiceTabulator,
+        apply_cleaning_log,
+        read_cleaning_log,
+        read_export,
+        read_form,
+    )
+    from humsec.voice.export import Export
+
+    try:
+        if out.suffix.lower() not in (".csv", ".xlsx"):
+            raise HumsecError(f"--out {str(out)!r}: expected a .csv or .xlsx file.")
+        questionnaire = read_form(form, choices)
+        export = read_export(data, questionnaire)
+        lines = []
+        if cleaning_log is not None:
+            cleaned = apply_cleaning_log(
+                export.main,
+                read_cleaning_log(cleaning_log),
+                form=questionnaire,
+                source=cleaning_log.name,
+            )
+            export = Export(
+                cleaned.data, export.repeats, questionnaire, export.source, export.notes
+            )
+            lines.append(
+                f"cleaning log {cleaning_log.name}: "
+                + ", ".join(f"{k} {v}" for k, v in cleaned.counts().items())
+            )
+        result = VoiceTabulator(
+            questions=question or None,
+            over=over,
+            weight=weight,
+            strata=strata,
+            psu=psu,
+            nest=nest,
+            lonely_psu=lonely_psu,
+            level=level,
+            nonresponse=nonresponse,
+            lang=lang,
+        ).fit(export)
+        table = result.to_frame()
+        # n is the same for every option of a question and group: the set is judged by the base count
+        rules = DisclosureRules(min_n=min_n, flag_n=max(min_n, 2 * min_n))
+        table = apply_disclosure_control(
+            table, rules, action="flag" if no_disclosure else "suppress", source=data.name
+        )
+        if out.suffix.lower() == ".csv":
+            from humsec.io.write import write_atomic
+
+            write_atomic(out, lambda p: table.to_csv(p, index=False))
+        else:
+            import pandas as pd
+
+            from humsec.io.write import write_atomic
+
+            def write(p: Path) -> None:
+                with pd.ExcelWriter(p, engine="xlsxwriter") as xl:
+                    table.to_excel(xl, sheet_name="shares", index=False)
+                    pd.DataFrame({"note": [*lines, *result.notes]}).to_excel(
+                        xl, sheet_name="notes", index=False
+                    )
+
+            write_atomic(out, write)
+    except (HumsecError, OSError) as exc:
+        fail(exc)
+        return
+    suppressed = int(table["sdc_status"].isin(["suppressed", "secondary"]).sum())
+    notes(
+        [
+            *lines,
+            *result.notes,
+            f"disclosure control: {suppressed} of {len(table)} cells suppressed (n < {min_n} "
+            "or CV > 0.333)"
+            if not no_disclosure
+            else "disclosure control off: small cells flagged, not suppressed",
+            f"wrote {out} ({len(table)} rows)",
+        ]
+    )

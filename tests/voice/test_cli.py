@@ -1,0 +1,65 @@
+"""``humsec voice tabulate``: writes the table; bad input exits 2 with one clear line."""
+
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from humsec.cli.main import app
+
+GOLDEN = Path(__file__).parents[1] / "golden" / "voice_msna"
+
+
+def _form(tmp_path: Path) -> Path:
+    pd.DataFrame(
+        {"type": ["select_one yn"], "name": ["trust"], "label::English (en)": ["Trust?"]}
+    ).to_csv(tmp_path / "f_survey.csv", index=False)
+    pd.DataFrame(
+        {"list_name": ["yn", "yn"], "name": ["yes", "no"], "label::English (en)": ["Yes", "No"]}
+    ).to_csv(tmp_path / "f_choices.csv", index=False)
+    return tmp_path / "f_survey.csv"
+
+
+def test_tabulate_writes_shares(tmp_path: Path) -> None:
+    data = pd.DataFrame({"trust": ["yes"] * 30 + ["no"] * 20, "area": ["a"] * 25 + ["b"] * 25})
+    data.to_csv(tmp_path / "d.csv", index=False)
+    out = tmp_path / "t.csv"
+    res = CliRunner().invoke(
+        app,
+        [
+            "voice",
+            "tabulate",
+            str(_form(tmp_path)),
+            str(tmp_path / "d.csv"),
+            "--over",
+            "area",
+            "--out",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out, keep_default_na=False)
+    national = table[(table["over"] == "national") & (table["option"] == "yes")].iloc[0]
+    assert (
+        float(national["estimate"]) == 0.6
+        and float(national["n"]) == 50
+        and national["option_label"] == "Yes"
+    )
+
+
+def test_tabulate_bad_weight_column(tmp_path: Path) -> None:
+    pd.DataFrame({"trust": ["yes", "no"]}).to_csv(tmp_path / "d.csv", index=False)
+    res = CliRunner().invoke(
+        app,
+        [
+            "voice",
+            "tabulate",
+            str(_form(tmp_path)),
+            str(tmp_path / "d.csv"),
+            "--weight",
+            "wgt",
+            "--out",
+            str(tmp_path / "t.csv"),
+        ],
+    )
+    assert res.exit_code == 2 and "'wgt'" in res.output and not (tmp_path / "t.csv").exists()
