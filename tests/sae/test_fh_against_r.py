@@ -67,3 +67,16 @@ def test_out_of_sample_area_gets_synthetic_estimate(milk: pd.DataFrame) -> None:
     assert not t.loc["5", "in_sample"] and t.loc["5", "gamma"] == 0
     assert result.sigma2_u == pytest.approx(refit.sigma2_u)
     assert any("without a direct estimate" in n for n in result.notes)
+
+
+def test_intervals_are_normal_with_the_mse(milk: pd.DataFrame) -> None:
+    result = FayHerriot(formula="yi ~ C(MajorArea)", variance="var", area="SmallArea").fit(milk)
+    t = result.table()
+    half = 1.959963984540054 * np.sqrt(t["mse"])
+    np.testing.assert_allclose(t["ci_low"], t["estimate"] - half)
+    np.testing.assert_allclose(t["ci_high"], t["estimate"] + half)
+    ci90 = result.conf_int(0.90)
+    np.testing.assert_allclose(
+        ci90["ci_high"] - ci90["ci_low"], 2 * 1.6448536269514722 * np.sqrt(t["mse"])
+    )
+    assert ci90.index.tolist() == t["area"].tolist()

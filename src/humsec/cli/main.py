@@ -336,6 +336,9 @@ app.add_typer(response_app, name="response")
 from humsec.cli.voice import voice_app  # noqa: E402
 
 app.add_typer(voice_app, name="voice")
+from humsec.cli.sae import sae_app  # noqa: E402
+
+app.add_typer(sae_app, name="sae")
 from humsec.cli.review import review as _review  # noqa: E402
 from humsec.cli.serve import serve as _serve  # noqa: E402
 

@@ -85,8 +85,9 @@ class FHResult:
         z = float(stats.norm.ppf(0.5 + level / 2))
         t = self._table
         half = z * np.sqrt(t["mse"].where(t["mse"] > 0).to_numpy(dtype=float))
+        estimate = t["estimate"].to_numpy(dtype=float)
         return pd.DataFrame(
-            {"ci_low": t["estimate"] - half, "ci_high": t["estimate"] + half},
+            {"ci_low": estimate - half, "ci_high": estimate + half},
             index=pd.Index(t["area"], name="area"),
         )
 

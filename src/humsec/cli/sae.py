@@ -1,0 +1,127 @@
+"""``humsec sae``: small-area estimation (district estimates with their MSE).
+
+``humsec sae direct`` turns survey microdata into one row per area (estimate, variance, n);
+``humsec sae fh`` fits the Fay-Herriot model on one row per area and writes
+``area, direct, direct_se, estimate, mse, ci_low, ci_high, gamma, in_sample, synthetic, cv``.
+Everything is computed first, then written (an error writes nothing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from humsec.cli._common import fail as _fail
+from humsec.cli._common import notes, stdout
+from humsec.exceptions import HumsecError
+from humsec.io.write import write_atomic
+
+sae_app = typer.Typer(
+    help="Small-area estimation: Fay-Herriot EBLUP with MSE, direct estimates per area.",
+    no_args_is_help=True,
+)
+
+
+def _check_out(out: Path) -> None:
+    if out.suffix.lower() not in {".csv", ".xlsx"}:
+        raise HumsecError(f"--out {out}: expected a .csv or .xlsx file name.")
+
+
+@sae_app.command("fh")
+def fh_command(
+    data: Path = typer.Argument(
+        ...,
+        help="One row per area (CSV, Excel, Stata, SPSS, Parquet): direct estimate (empty = out of "
+        "sample), its sampling variance, covariates.",
+    ),
+    formula: str = typer.Option(
+        ..., "--formula", help="R-style formula 'y ~ x1 + x2' (y: direct estimates; C(x): factor)."
+    ),
+    variance: str = typer.Option(..., "--variance", help="Column of sampling variances (> 0)."),
+    area: str = typer.Option(..., "--area", help="Column naming the areas (unique)."),
+    method: str = typer.Option(
+        "reml", "--method", help="sigma2_u estimator: reml, ml or fh (moment method)."
+    ),
+    level: float = typer.Option(0.95, "--level", help="Confidence level of the intervals."),
+    benchmark: float | None = typer.Option(
+        None,
+        "--benchmark",
+        help="National direct value the population-weighted estimates must reproduce.",
+    ),
+    population: str | None = typer.Option(
+        None, "--population", help="Column of area populations (weights of --benchmark)."
+    ),
+    benchmark_method: str = typer.Option(
+        "ratio", "--benchmark-method", help="ratio or difference."
+    ),
+    out: Path = typer.Option(..., "--out", help="Estimates table: .csv or .xlsx."),
+) -> None:
+    """Fay-Herriot EBLUP per area, MSE as R sae::mseFH, synthetic estimates out of sample."""
+    from humsec.io.survey import read_survey
+    from humsec.sae import FayHerriot
+
+    try:
+        _check_out(out)
+        if (benchmark is None) != (population is None):
+            raise HumsecError("--benchmark and --population go together: give both or neither.")
+        frame = read_survey(data).frame
+        engine = FayHerriot(
+            formula=formula, variance=variance, area=area, method=method, level=level
+        )
+        result = engine.fit(frame, source=str(data))
+        if benchmark is not None and population is not None:
+            if population not in frame.columns:
+                from humsec.exceptions import ColumnNotFoundError
+
+                raise ColumnNotFoundError([population], [str(c) for c in frame.columns], str(data))
+            weights = dict(zip(frame[area].astype(str), frame[population], strict=True))
+            result = result.benchmark(benchmark, weights, how=benchmark_method)
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    written = result.to_excel(out) if out.suffix.lower() == ".xlsx" else result.to_csv(out)
+    stdout.print(result.summary(), highlight=False, markup=False)
+    stdout.print(f"wrote {written}", highlight=False, markup=False)
+
+
+@sae_app.command("direct")
+def direct_command(
+    survey: Path = typer.Argument(..., help="Survey microdata (CSV, Excel, Stata, SPSS, Parquet)."),
+    variable: str = typer.Option(..., "--variable", help="Survey variable (0/1 for a proportion)."),
+    area: str = typer.Option(..., "--area", help="Column naming the area of each respondent."),
+    weight: str | None = typer.Option(None, "--weight", help="Sampling weight column."),
+    strata: str | None = typer.Option(None, "--strata", help="Stratum column."),
+    psu: str | None = typer.Option(None, "--psu", help="PSU (cluster) column."),
+    lonely_psu: str = typer.Option(
+        "fail", "--lonely-psu", help="Single-PSU strata: fail, certainty, remove or adjust."
+    ),
+    small: str = typer.Option(
+        "deff",
+        "--small",
+        help="Areas with n <= 1 or a zero variance: deff (national design effect), gvf "
+        "(generalised variance function) or drop (modelled out of sample).",
+    ),
+    out: Path = typer.Option(..., "--out", help="Table area, estimate, variance, n: .csv."),
+) -> None:
+    """Direct weighted mean per area with its design-based (linearised) variance."""
+    from humsec.io.survey import read_survey
+    from humsec.sae import direct_means
+    from humsec.tables.design import LONELY_PSU_RULES, SurveyDesign
+
+    try:
+        if lonely_psu not in LONELY_PSU_RULES:
+            raise HumsecError(
+                f"--lonely-psu must be one of {list(LONELY_PSU_RULES)}. Got {lonely_psu!r}."
+            )
+        frame = read_survey(survey).frame
+        design = SurveyDesign(weight=weight, strata=strata, psu=psu, lonely_psu=lonely_psu)
+        result = direct_means(
+            frame, variable=variable, area=area, design=design, small=small, source=str(survey)
+        )
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    written = write_atomic(out, lambda tmp: result.table.to_csv(tmp, index=False))
+    notes(result.notes)
+    stdout.print(f"wrote {written} ({len(result.table)} areas)", highlight=False, markup=False)

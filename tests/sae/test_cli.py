@@ -1,0 +1,115 @@
+"""``humsec sae fh`` and ``humsec sae direct``: outputs, and bad input as one clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from humsec.cli.main import app
+
+runner = CliRunner()
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sae_milk"
+OUT_COLUMNS = [
+    "area",
+    "direct",
+    "direct_se",
+    "estimate",
+    "mse",
+    "ci_low",
+    "ci_high",
+    "gamma",
+    "in_sample",
+]
+
+
+@pytest.fixture
+def milk_file(tmp_path: Path) -> Path:
+    milk = pd.read_csv(GOLDEN / "milk.csv")
+    milk["var"] = milk["SD"] ** 2
+    milk["pop"] = 100 * milk["ni"]
+    milk.loc[milk["SmallArea"] == 43, ["yi", "var"]] = np.nan  # one area out of sample
+    path = tmp_path / "milk areas.csv"
+    milk.to_csv(path, index=False)
+    return path
+
+
+def _fh(path: Path, out: Path, *extra: str) -> object:
+    args = ["sae", "fh", str(path), "--formula", "yi ~ C(MajorArea)", "--variance", "var"]
+    return runner.invoke(app, [*args, "--area", "SmallArea", "--out", str(out), *extra])
+
+
+def test_fh_writes_the_estimates_table(milk_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "est.csv"
+    res = _fh(milk_file, out, "--method", "ml")
+    assert res.exit_code == 0, res.output
+    t = pd.read_csv(out)
+    assert t.columns[: len(OUT_COLUMNS)].tolist() == OUT_COLUMNS
+    assert len(t) == 43 and t["in_sample"].sum() == 42
+    assert t["ci_low"].notna().all() and (t["ci_low"] < t["estimate"]).all()
+    assert (
+        "Fay-Herriot EBLUP (ML)" in res.output
+        and "1 area(s) without a direct estimate" in res.output
+    )
+
+
+def test_fh_excel_and_benchmark(milk_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "est.xlsx"
+    res = _fh(milk_file, out, "--benchmark", "1.0", "--population", "pop")
+    assert res.exit_code == 0, res.output
+    book = pd.read_excel(out, sheet_name=None)
+    assert set(book) == {"estimates", "coefficients", "model"}
+    t, pop = book["estimates"], pd.read_csv(milk_file)["pop"]
+    assert float((t["estimate"] * pop).sum() / pop.sum()) == pytest.approx(1.0)
+    assert "benchmarked (ratio" in res.output
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda d: d.assign(SmallArea=d["SmallArea"].where(d.index != 3, 1)),
+            "areas are repeated (1) in rows 1, 4",
+        ),
+        (
+            lambda d: d.assign(var=d["var"].where(d.index != 6, -0.1)),
+            "'var' of {path}: the sampling variance must be > 0",
+        ),
+        (
+            lambda d: d.assign(MajorArea=d["MajorArea"].where(d.index != 9)),
+            "Covariate column 'MajorArea' of {path} is empty for row 10 (area 10)",
+        ),
+        (lambda d: d.assign(z=2 * d["ni"]), "collinear"),
+    ],
+)
+def test_fh_bad_input_is_one_clear_error(
+    milk_file: Path, tmp_path: Path, edit, message: str
+) -> None:
+    d = edit(pd.read_csv(milk_file))
+    d.to_csv(milk_file, index=False)
+    out = tmp_path / "est.csv"
+    extra = ["--formula", "yi ~ ni + z"] if "z" in d.columns else []
+    res = _fh(milk_file, out, *extra)
+    assert res.exit_code == 2
+    assert message.format(path=milk_file) in " ".join(res.output.split())
+    assert not out.exists()  # nothing written
+
+
+def test_direct_command(tmp_path: Path) -> None:
+    survey = pd.DataFrame({"area": ["a"] * 4 + ["b"] * 3 + ["c"], "y": [1, 0, 1, 0, 0, 1, 1, 1],
+                           "w": [1.0, 2.0, 1.0, 1.0, 1.0, 2.0, 3.0, 1.0]})  # fmt: skip
+    path, out = tmp_path / "survey.csv", tmp_path / "direct.csv"
+    survey.to_csv(path, index=False)
+    res = runner.invoke(app, ["sae", "direct", str(path), "--variable", "y", "--area", "area",
+                              "--weight", "w", "--small", "gvf", "--out", str(out)])  # fmt: skip
+    assert res.exit_code == 2 and "GVF needs at least 3 areas" in res.output
+    res = runner.invoke(app, ["sae", "direct", str(path), "--variable", "y", "--area", "area",
+                              "--weight", "w", "--out", str(out)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    t = pd.read_csv(out)
+    assert t.columns.tolist() == ["area", "estimate", "variance", "n", "variance_source"]
+    assert t.set_index("area").loc["c", "variance_source"] == "deff"
+    assert "note: 1 area(s) with n <= 1" in res.output
