@@ -37,7 +37,6 @@ def make_private(folder: Path) -> None:
     >>> oct(stat.S_IMODE(d.stat().st_mode))
     '0o700'
     """
-    os.umask(0o077)  # every file this process creates from now on: 0600, folders 0700
     (folder / "static").mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     folder.chmod(PRIVATE_DIR)  # a folder made by an earlier version may be world-readable
     for old in folder.glob("db.sqlite3*"):
@@ -59,6 +58,7 @@ def prepare(data_dir: Path | None = None, demo: bool = False) -> dict[str, Any]:
     left unfinished and, with ``demo``, load the demo content into an empty database (demo users
     share a published password, so never on a platform holding real data). Returns what it did."""
     folder = data_folder(data_dir)
+    os.umask(0o077)  # every file this process creates from now on: 0600, folders 0700
     make_private(folder)
     write_secret_key(folder)
     if demo:

@@ -25,7 +25,7 @@ PASSWORD = "humsec-demo"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    with running_server(tmp_path_factory.mktemp("serve"), wait_s=60) as (url, _):
+    with running_server(tmp_path_factory.mktemp("serve"), wait_s=180) as (url, _):  # a loaded 2-core machine
         # the first semantic search loads the sentence model: seconds, more on a busy machine;
         # load it here so that no browser step waits on it
         urllib.request.urlopen(url + "/lessons/?q=warm&mode=semantic", timeout=300).read()

@@ -337,3 +337,22 @@ def test_refusals_are_logged_without_traceback(as_role, world, caplog):
     for r in records:
         assert handlers[0].filter(r)
         assert "Traceback" not in handlers[0].format(r)  # the handler prints the line only
+
+
+@pytest.mark.django_db
+def test_similar_lessons_are_not_recomputed_on_every_view(as_role, world, monkeypatch):
+    """The comparison over all lessons runs once per state of the lessons, not once per view."""
+    from humsec_web.lessons import semantic
+    from humsec_web.lessons.models import Lesson
+
+    calls = []
+    real = semantic._similar
+    monkeypatch.setattr(semantic, "_similar", lambda *a: calls.append(1) or real(*a))
+    lesson = world.lesson
+    client = as_role("hsu")
+    for _ in range(3):
+        assert client.get(f"/lessons/{lesson.pk}/").status_code == 200
+    assert len(calls) == 1
+    Lesson.objects.filter(pk=lesson.pk).update(title=lesson.title + " (revised)", updated_at=lesson.updated_at.replace(year=2031))
+    assert client.get(f"/lessons/{lesson.pk}/").status_code == 200
+    assert len(calls) == 2  # a changed lesson is compared afresh

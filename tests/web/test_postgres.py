@@ -99,3 +99,43 @@ def test_web_tests_pass_on_postgres(pg_url):
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert " passed" in done.stdout and "skipped" not in done.stdout.splitlines()[-1]
+
+
+_QUEUE = """
+import django; django.setup()
+from django_tasks_db.models import DBTaskResult
+from humsec_web import background
+if {enqueue}:
+    for i in range(20):
+        background.send_reply_emails.enqueue(10**9 + i, "http://x/")  # no such post: nothing to send
+rows = list(DBTaskResult.objects.values_list("status", "worker_ids"))
+print(sum(s == "SUCCESSFUL" for s, _ in rows), len(rows), max((len(w) for _, w in rows), default=0))
+"""
+
+
+def test_two_workers_share_one_queue_on_postgres(pg_url):
+    """Two `python -m humsec_web worker` processes on one PostgreSQL queue: every task runs,
+    each exactly once (one worker id per task)."""
+    import time
+
+    assert _run(["-m", "humsec_web", "migrate", "--noinput"], pg_url).returncode == 0
+    queued = _run(["-c", _QUEUE.format(enqueue=True)], pg_url)
+    assert queued.returncode == 0, queued.stderr
+    env = {**os.environ, INNER: "1", "DATABASE_URL": pg_url, "DJANGO_SETTINGS_MODULE": "humsec_web.settings"}
+    command = [sys.executable, "-m", "humsec_web", "worker", "--interval", "0.1"]
+    workers = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(2)
+    ]
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            done, total, most_claims = map(int, _run(["-c", _QUEUE.format(enqueue=False)], pg_url).stdout.split())
+            if done == total or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+    finally:
+        for w in workers:
+            w.terminate()
+            w.wait(timeout=30)
+    assert (done, total, most_claims) == (20, 20, 1)

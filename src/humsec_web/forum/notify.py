@@ -50,7 +50,9 @@ def notify_followers(post: Post, link: str) -> None:
 
 def send_now(post_id: int, link: str) -> int:
     """Send the e-mails of one reply; returns how many (run by the background worker)."""
-    post = Post.objects.select_related("thread", "author").get(pk=post_id)
+    post = Post.objects.select_related("thread", "author").filter(pk=post_id).first()
+    if post is None:  # deleted before the worker got to it: nobody to tell
+        return 0
     to = recipients(post)
     if not to:
         return 0

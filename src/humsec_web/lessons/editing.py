@@ -16,7 +16,7 @@ def returns_to_review(lesson: Lesson, user: Any) -> bool:
 
     >>> from django.contrib.auth.models import AnonymousUser
     >>> lesson = Lesson(status=Lesson.Status.PUBLISHED)
-    >>> returns_to_review(lesson, AnonymousUser()), lesson.status
+    >>> returns_to_review(lesson, AnonymousUser()), str(lesson.status)
     (True, 'draft')
     """
     if lesson.status == Lesson.Status.PUBLISHED and permissions.role_of(user) not in permissions.MANAGERS:
