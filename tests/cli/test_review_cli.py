@@ -113,8 +113,11 @@ def test_disclosure_control_is_applied_to_what_is_published(built: Path) -> None
     af = pd.read_csv(built / "tables" / "af_results.csv")
     hidden = af["sdc_status"].isin(["suppressed", "secondary"])
     assert hidden.any() and (~hidden).any()
-    assert af.loc[hidden, ["estimate", "se", "ci_low", "ci_high", "n"]].isna().all().all()
-    assert (af.loc[af["sdc_status"].isin(["ok", "flag"]), "n"] >= MIN_N).all()
+    counts = ["n", "n_t0", "n_t1"]  # levels: n; changes: both rounds' counts
+    assert af.loc[hidden, ["estimate", "se", "ci_low", "ci_high", *counts]].isna().all().all()
+    size = af[counts].min(axis=1)  # a change is judged by its smaller round
+    assert (size[af["sdc_status"].isin(["ok", "flag"])] >= MIN_N).all()
+    assert (af.loc[af["sdc_status"].eq("ok"), "change"].fillna("") == "abs").any()
     for name in ("left_behind", "interlinkages"):
         t = pd.read_csv(built / "tables" / f"{name}.csv")
         n = "n_joint" if name == "interlinkages" else "n"
