@@ -268,14 +268,9 @@ def _from_hapi(raw: pd.DataFrame, source: str, notes: list[str]) -> pd.DataFrame
         source,
         "one row per area, ipc_type, period and ipc_phase (after dropping error rows)",
     )
-    wide = long.pivot_table(
-        index=key[:-1],
-        columns="phase",
-        values="people",
-        aggfunc="first",
-        dropna=False,
-        observed=True,
-    )
+    # unique keys were checked above, so an unstack is the pivot (pivot_table would build every
+    # combination of the index levels: minutes on HAPI's 15,000 rows)
+    wide = long.groupby([*key], dropna=False, sort=False)["people"].first().unstack("phase")
     wide = wide.rename(
         columns={"all": "population", "3+": "p3plus", **{str(k): f"phase{k}" for k in range(1, 6)}}
     )
@@ -396,7 +391,7 @@ def _complete(frame: pd.DataFrame, tolerance: float, source: str, notes: list[st
 
 
 def _note_overlaps(frame: pd.DataFrame, notes: list[str]) -> None:
-    current = frame[frame["ipc_type"] == "current"].sort_values(["area_id", "start"])
+    current = frame[frame["ipc_type"] == "current"].sort_values(["area_id", "start", "end"])
     prev_end = current.groupby("area_id")["end"].shift()
     overlap = (current["start"] <= prev_end).fillna(False)
     if overlap.any():

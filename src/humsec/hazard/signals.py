@@ -95,7 +95,9 @@ def read_signal(
         raw = raw[~empty].reset_index(drop=True)
     text = raw[period].astype("string").str.strip()
     monthly = text.str.fullmatch(r"\d{4}-\d{2}")
-    start = pd.to_datetime(text.where(~monthly, text + "-01"), errors="coerce", format="mixed")
+    start = pd.to_datetime(
+        text.where(~monthly, text + "-01").str[:10], errors="coerce", format="%Y-%m-%d"
+    )
     bad_rows(start.isna(), raw, period, source, "a month YYYY-MM or a date YYYY-MM-DD")
     end = start.where(~monthly, start + pd.offsets.MonthEnd(0))
     frame = pd.DataFrame(

@@ -1,0 +1,184 @@
+"""Bad input gives one clear error naming file, column, row and what was expected; variety is read."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from humsec.exceptions import ColumnNotFoundError, DataError, SpecError
+from humsec.hazard import IPCBacktest, read_ipc
+from humsec.hazard.outbreaks import read_outbreaks
+from humsec.hazard.signals import read_rainfall, read_signal
+
+FLAT_HEADER = (
+    "analysis_date,period_type,period_start_month,period_end_month,area_name,adm1_pcode,"
+    "estimated_population,phase1_population,phase2_population,phase3_population,"
+    "phase4_population,phase5_population\n"
+)
+GOOD = "Jul 2021,current,Jul 2021,Oct 2021,Turkana,KE023,1000,500,200,200,100,0\n"
+
+
+def _csv(tmp_path, text, name="ipc.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_not_a_number_names_file_column_row(tmp_path):
+    path = _csv(
+        tmp_path, FLAT_HEADER + GOOD + GOOD.replace("Jul", "Feb").replace(",200,200", ",2OO,200")
+    )
+    with pytest.raises(
+        DataError, match=r"ipc\.csv, column 'phase2_population', row 2: expected a number"
+    ):
+        read_ipc(path)
+
+
+def test_bad_month_names_the_row(tmp_path):
+    path = _csv(tmp_path, FLAT_HEADER + GOOD.replace("Jul 2021,current", "July-ish,current"))
+    with pytest.raises(DataError, match=r"column 'analysis_date', row 1: expected a month"):
+        read_ipc(path)
+
+
+def test_missing_column_suggests_nearest(tmp_path):
+    path = _csv(tmp_path, FLAT_HEADER.replace("phase3_population", "phase_3_population") + GOOD)
+    with pytest.raises(
+        ColumnNotFoundError, match=r"'phase3_population' \(did you mean 'phase_3_population'"
+    ):
+        read_ipc(path)
+
+
+def test_duplicated_rows_are_an_error(tmp_path):
+    path = _csv(tmp_path, FLAT_HEADER + GOOD + GOOD)
+    with pytest.raises(DataError, match=r"rows 1, 2: expected one row per area, period type"):
+        read_ipc(path)
+
+
+def test_negative_people(tmp_path):
+    path = _csv(tmp_path, FLAT_HEADER + GOOD.replace(",100,0", ",-100,0"))
+    with pytest.raises(
+        DataError, match=r"column 'phase4_population', row 1: expected a number of people >= 0"
+    ):
+        read_ipc(path)
+
+
+def test_unknown_period_type(tmp_path):
+    path = _csv(tmp_path, FLAT_HEADER + GOOD.replace("current", "forecast"))
+    with pytest.raises(DataError, match=r"column 'period_type', row 1: expected one of"):
+        read_ipc(path)
+
+
+def test_period_ending_before_it_starts(tmp_path):
+    path = _csv(tmp_path, FLAT_HEADER + GOOD.replace("Jul 2021,Oct 2021", "Jul 2021,Jan 2021"))
+    with pytest.raises(DataError, match=r"end before they start for areas \['Turkana'\]"):
+        read_ipc(path)
+
+
+def test_phases_off_the_population_are_kept_and_reported(tmp_path):
+    path = _csv(tmp_path, FLAT_HEADER + GOOD.replace(",1000,", ",1500,"))
+    t = read_ipc(path)
+    assert any("phases sum more than 5% away" in n and "Turkana" in n for n in t.notes)
+    assert t.frame["population"].iloc[0] == 1500  # shares use the analysed population
+
+
+def test_other_encoding_names_and_na_cells(tmp_path):
+    header = FLAT_HEADER.replace("area_name", "area").replace("estimated_population", "population")
+    row = "Jul 2021,current,Jul 2021,,Murang’a é,KE021,NA,500,200,200,100,\n"
+    t = read_ipc(_csv(tmp_path, header + row, encoding="cp1252"))
+    r = t.frame.iloc[0]
+    assert r["area"] == "Murang’a é"
+    assert r["population"] == 1000 and r["end"] == r["start"]  # NA -> phase sum; no end -> start
+    assert any("no analysed population" in n for n in t.notes)
+
+
+def test_hapi_bad_phase_and_error_rows(tmp_path):
+    header = (
+        "location_code,admin1_code,admin2_code,admin_level,ipc_phase,ipc_type,"
+        "population_in_phase,reference_period_start,reference_period_end,error\n"
+    )
+    rows = "".join(
+        f"AFG,AF01,,1,{p},current,{n},2022-03-01,2022-05-31,\n"
+        for p, n in [("all", 100), ("1", 50), ("2", 20), ("3", 20), ("4", 10), ("5", 0), ("3+", 30)]
+    )
+    dropped = "AFG,AF02,,1,all,current,5,2022-03-01,2022-05-31,Duplicate row excluded\n"
+    t = read_ipc(_csv(tmp_path, header + rows + dropped))
+    assert len(t.frame) == 1 and t.notes[0].startswith("1 HAPI rows with an error dropped")
+    bad = rows.replace(",3+,", ",3plus,")
+    with pytest.raises(DataError, match=r"column 'ipc_phase', row 7: expected one of"):
+        read_ipc(_csv(tmp_path, header + bad))
+    dup = rows + rows.splitlines()[0] + "\n"
+    with pytest.raises(
+        DataError, match=r"rows 1, 8: expected one row per area, ipc_type, period and ipc_phase"
+    ):
+        read_ipc(_csv(tmp_path, header + dup))
+
+
+def test_json_bad_analysis_date():
+    doc = [
+        {
+            "title": "A",
+            "analysis_date": "Spring",
+            "current_period_dates": "Jul 2021 - Jul 2021",
+            "areas": [{"id": "1", "name": "X", **{f"phase{k}_population": 1 for k in range(1, 6)}}],
+        }
+    ]
+    with pytest.raises(
+        DataError,
+        match=r"analysis 'A', analysis_date: expected a month such as 'Jul 2021'; got 'Spring'",
+    ):
+        read_ipc(io.BytesIO(json.dumps(doc).encode()))
+
+
+def test_backtest_parameters_one_sentence_each():
+    with pytest.raises(SpecError) as info:
+        IPCBacktest(test_from="01/2022", models=("persistence", "oracle")).fit(pd.DataFrame())
+    text = str(info.value)
+    assert (
+        "The 'test_from' parameter of IPCBacktest must be a month YYYY-MM. Got '01/2022' instead."
+        in text
+    )
+    assert (
+        "The 'models' parameter of IPCBacktest must name one or more of ['persistence', 'ipc_projection']. Got ['persistence', 'oracle'] instead."
+        in text
+    )
+
+
+def test_chirps_needs_a_year_and_good_seasons(tmp_path):
+    text = "ADM_PCODE,ADM_LEVEL,Season,CHIRPS_mean\nKE008,1,marmay,-52.4\n"
+    with pytest.raises(DataError, match=r"carry no year; pass the season's year"):
+        read_rainfall(_csv(tmp_path, text))
+    with pytest.raises(
+        DataError, match=r"column 'Season', row 1: expected two month abbreviations"
+    ):
+        read_rainfall(_csv(tmp_path, text.replace("marmay", "long rains")), year=2022)
+    t = read_rainfall(_csv(tmp_path, text.replace("marmay", "novjan")), year=2022).frame
+    assert (t["start"].iloc[0], t["end"].iloc[0]) == (
+        pd.Timestamp("2022-11-01"),
+        pd.Timestamp("2023-01-31"),
+    )
+
+
+def test_rainfall_not_recognised(tmp_path):
+    with pytest.raises(DataError, match=r"not a rainfall table"):
+        read_rainfall(_csv(tmp_path, "a,b\n1,2\n"))
+
+
+def test_signal_table_errors_and_na(tmp_path):
+    text = "area,period,value\nKE023,2022-03,1.5\nKE023,2022-04,\nKE023,March,2\n"
+    with pytest.raises(DataError, match=r"column 'period', row 2: expected a month YYYY-MM"):
+        read_signal(_csv(tmp_path, text), name="ndvi")
+    good = read_signal(_csv(tmp_path, text.replace("March", "2022-05")), name="ndvi")
+    assert len(good.frame) == 2 and good.notes == ["1 rows with an empty 'value' dropped"]
+    with pytest.raises(DataError, match=r"duplicated rows"):
+        read_signal(_csv(tmp_path, text.replace("March", "2022-03")), name="ndvi")
+
+
+def test_outbreak_bad_dates_and_backwards(tmp_path):
+    text = "area,start,end,cases\nMandera,2016-05-09,2016-07-24,1743\n"
+    with pytest.raises(DataError, match=r"column 'start', row 1: expected a date"):
+        read_outbreaks(_csv(tmp_path, text.replace("2016-05-09", "9 May")))
+    with pytest.raises(DataError, match=r"1 outbreaks end before they start \(data rows 1\)"):
+        read_outbreaks(_csv(tmp_path, text.replace("2016-07-24", "2016-01-01")))
