@@ -199,3 +199,23 @@ def test_the_note_says_when_a_sector_s_needs_were_set_aside():
         "sector(s) worked in with no figure in the needs table: ['wash'] "
         "(['wash'] have needs entries in 'needs not used')"
     ) in res.report
+
+
+def test_exact_duplicate_needs_rows_are_listed_with_the_row_they_repeat():
+    text = (
+        "code,pin,pin2\n#adm1+code,#inneed+wash,#inneed+health\nKE001,10,-\nKE002,5,3\nKE001,10,-\n"
+    )
+    res = response_gaps(
+        pd.DataFrame({"a": ["KE001"], "s": ["WASH"], "o": ["X"]}),
+        io.StringIO(text),
+        columns={"area": "a", "sector": "s", "org": "o"},
+    )
+    nu = res.needs_not_used
+    dup = nu[nu["data_row"] == 3]
+    assert dup["column"].tolist() == ["pin", "pin2"]
+    assert set(dup["reason"]) == {"exact duplicate of an earlier row (data row 1)"}
+    assert len(res.table) + len(nu) == 3 * 2  # every entry used or listed
+    assert (
+        "3 needs entries not used (listed in 'needs not used'): 2 exact duplicate of an earlier "
+        "row; 1 no people-in-need figure (blank or '-')"
+    ) in res.report

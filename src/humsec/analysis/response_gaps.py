@@ -256,15 +256,40 @@ def _needs_long(
                 if parts
                 else _entries(table, area, area, pd.NA).iloc[:0]
             )
-            return _split_unusable(long, skipped, _area_names(table, area), notes)
+            return _split_unusable(long, skipped, _area_names(table, area), notes, table)
     cols = _resolve(table, columns, HXL_NEEDS, ("area", "sector", "people_in_need"), "needs")
     long = _entries(table, cols["area"], cols["people_in_need"], frame[cols["sector"]])
     long["sector"] = _blank_to_na(long["sector"].astype("string").str.strip())
-    return _split_unusable(long, skipped, _area_names(table, cols["area"]), notes)
+    return _split_unusable(long, skipped, _area_names(table, cols["area"]), notes, table)
+
+
+def _duplicate_entries(table: TaggedTable, entries: pd.DataFrame) -> pd.DataFrame:
+    """The entries of the exact duplicate rows that were dropped: those of the row they repeat,
+    with their own row number and that reason."""
+    dups = table.duplicates
+    if dups is None or not len(dups):
+        return entries.iloc[:0]
+    both = pd.concat([table.frame, dups]).sort_index()
+    group = both.astype("string").fillna("\x00").groupby(list(both.columns)).ngroup()
+    first = group.index.to_series().groupby(group.to_numpy()).transform("min")
+    parts = []
+    for row in dups.index:
+        original = int(first[row]) + 1
+        same = entries[entries["data_row"] == original]
+        parts.append(
+            same.assign(
+                data_row=row + 1, reason=f"exact duplicate of an earlier row (data row {original})"
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else entries.iloc[:0]
 
 
 def _split_unusable(
-    long: pd.DataFrame, skipped: list[pd.DataFrame], names: dict[str, str], notes: list[str]
+    long: pd.DataFrame,
+    skipped: list[pd.DataFrame],
+    names: dict[str, str],
+    notes: list[str],
+    table: TaggedTable,
 ) -> _Needs:
     """Entries without an area, a sector or a figure go to the not-used table with their reason."""
     reasons = (
@@ -272,11 +297,13 @@ def _split_unusable(
         ("sector", "no sector"),
         ("people_in_need", "no people-in-need figure (blank or '-')"),
     )
+    every = pd.concat([long, *[x.drop(columns="reason") for x in skipped if len(x)]])
     kept = long
     for column, reason in reasons:
         missing = kept[column].isna()
         skipped.append(kept[missing].assign(reason=reason))
         kept = kept[~missing]
+    skipped.append(_duplicate_entries(table, every))
     not_used = pd.concat(
         [s for s in skipped if len(s)] or [pd.DataFrame(columns=NEEDS_NOT_USED_COLUMNS)],
         ignore_index=True,
@@ -588,7 +615,9 @@ def response_gaps(
             + (f" ({aside[:10]} have needs entries in 'needs not used')" if aside else "")
         )
     if len(not_used):
-        counts = not_used["reason"].value_counts()
+        counts = (
+            not_used["reason"].str.replace(r" \(data row \d+\)$", "", regex=True).value_counts()
+        )
         report.append(
             f"{len(not_used)} needs entr{'y' if len(not_used) == 1 else 'ies'} not used "
             f"(listed in 'needs not used'): "

@@ -45,6 +45,8 @@ class TaggedTable:
     # column -> the group label written above its header ("ESNFI" over Affected/Target/Reached),
     # spread over the columns it spans; HDX tables label bare #inneed columns only this way
     groups: dict[str, str] = field(default_factory=dict)
+    # the exact duplicate rows dropped (index: their data row), so callers can list them
+    duplicates: pd.DataFrame | None = None
 
     @property
     def tagged(self) -> bool:
@@ -86,8 +88,9 @@ def read_tagged(data: Any, *, source: str | None = None) -> TaggedTable:
     before = len(body)
     # the index stays the data row number (0-based, header and tag rows excluded), so errors
     # name the row of the file even after duplicates and blank rows are dropped
-    body = body.drop_duplicates()
-    return TaggedTable(body, tags, source, before - len(body), groups)
+    repeated = body.duplicated()
+    duplicates, body = body[repeated], body[~repeated]
+    return TaggedTable(body, tags, source, before - len(body), groups, duplicates)
 
 
 def _group_labels(raw: pd.DataFrame, header: int, names: list[str]) -> dict[str, str]:
