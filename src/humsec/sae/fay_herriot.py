@@ -22,6 +22,7 @@ area  direct  estimate  gamma  in_sample
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,7 @@ from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError
 from humsec.sae._fh_fit import METHODS, fh_numbers, fit_sigma2, out_of_sample_mse
 from humsec.sae.result import FHResult
 
-__all__ = ["FayHerriot"]
+__all__ = ["FayHerriot", "PreparedAreas", "prepare_areas"]
 
 _PARAMS = ("formula", "variance", "area", "method", "level", "max_iter", "tol")
 
@@ -121,52 +122,12 @@ class FayHerriot:
     # ------------------------------------------------------------------------------------
     def fit(self, data: Any, *, source: str | None = None) -> FHResult:
         """Fit on ``data`` (any dataframe; one row per area). ``source`` names it in errors."""
-        import formulaic
-
         self._check_params()
-        backend = native_backend(data)
-        df = to_narwhals(data).to_pandas().reset_index(drop=True)
-        where = f" of {source}" if source else ""
-        formula = formulaic.Formula(self.formula)
-        lhs_vars = sorted(formula.lhs.required_variables)
-        rhs_vars = sorted(formula.rhs.required_variables)
-        wanted = [*lhs_vars, *rhs_vars, self.variance] + ([self.area] if self.area else [])
-        missing = [c for c in dict.fromkeys(wanted) if c not in df.columns]
-        if missing:
-            raise ColumnNotFoundError(missing, [str(c) for c in df.columns], source)
-        if len(lhs_vars) != 1:
-            msg = f"The formula {self.formula!r} must have one column of direct estimates on its left side."
-            raise HumsecError(msg)
-        areas = _area_labels(df, self.area, where)
-        y_col = lhs_vars[0]
-        y = pd.to_numeric(df[y_col], errors="coerce").to_numpy(dtype=float)
-        _check_numeric(df, y_col, y, where, areas)
-        in_sample = np.isfinite(y)
-        if in_sample.sum() == 0:
-            raise DataError(f"Column {y_col!r}{where} has no direct estimate: nothing to fit.")
-        psi = pd.to_numeric(df[self.variance], errors="coerce").to_numpy(dtype=float)
-        bad = in_sample & ~(psi > 0)
-        if bad.any():
-            msg = (
-                f"Column {self.variance!r}{where}: the sampling variance must be > 0 where a direct "
-                f"estimate exists; {_rows(bad, areas)} have {_values(df[self.variance], bad)}."
-            )
-            raise DataError(msg)
-        for name in rhs_vars:
-            gap = df[name].isna().to_numpy()
-            if gap.any():
-                msg = f"Covariate column {name!r}{where} is empty for {_rows(gap, areas)}: every area needs its covariates."
-                raise DataError(msg)
-        try:
-            X_frame = formulaic.model_matrix(formula.rhs, df, na_action="ignore")
-        except Exception as exc:  # formulaic errors name the term; we add the file
-            msg = f"The formula {self.formula!r} cannot be evaluated on the columns{where}: {exc}"
-            raise DataError(msg) from exc
-        terms = [str(c) for c in X_frame.columns]
-        X_all = np.asarray(X_frame, dtype=float)
+        prep = prepare_areas(self, data, source)
+        y, psi, in_sample, X_all, where = prep.y, prep.psi, prep.in_sample, prep.X_all, prep.where
+        areas, y_col, backend = prep.areas, prep.y_col, prep.backend
         X = X_all[in_sample]
-        m, p = X.shape
-        _check_rank(X, terms, where, m)
+        p = X.shape[1]
         fit = fit_sigma2(
             y[in_sample], X, psi[in_sample], self.method, max_iter=self.max_iter, tol=self.tol
         )
@@ -198,7 +159,7 @@ class FayHerriot:
             )
         return FHResult(
             table,
-            coefficients=_coefficient_table(terms, numbers),
+            coefficients=_coefficient_table(prep.terms, numbers),
             sigma2_u=fit.sigma2_u,
             iterations=fit.iterations,
             loglike=numbers.loglike,
@@ -208,6 +169,69 @@ class FayHerriot:
             backend=backend,
             level=float(self.level),
         )
+
+
+@dataclass(frozen=True)
+class PreparedAreas:
+    """One row per area, checked: labels, direct estimates (NaN = out of sample), ψ, design matrix."""
+
+    areas: np.ndarray
+    y: np.ndarray
+    psi: np.ndarray
+    in_sample: np.ndarray
+    X_all: np.ndarray
+    terms: list[str]
+    y_col: str
+    where: str
+    backend: str
+
+
+def prepare_areas(engine: Any, data: Any, source: str | None) -> PreparedAreas:
+    """Read and check the area table for ``engine`` (its formula, variance and area columns)."""
+    import formulaic
+
+    backend = native_backend(data)
+    df = to_narwhals(data).to_pandas().reset_index(drop=True)
+    where = f" of {source}" if source else ""
+    formula = formulaic.Formula(engine.formula)
+    lhs_vars = sorted(formula.lhs.required_variables)
+    rhs_vars = sorted(formula.rhs.required_variables)
+    wanted = [*lhs_vars, *rhs_vars, engine.variance] + ([engine.area] if engine.area else [])
+    missing = [c for c in dict.fromkeys(wanted) if c not in df.columns]
+    if missing:
+        raise ColumnNotFoundError(missing, [str(c) for c in df.columns], source)
+    if len(lhs_vars) != 1:
+        msg = f"The formula {engine.formula!r} must have one column of direct estimates on its left side."
+        raise HumsecError(msg)
+    areas = _area_labels(df, engine.area, where)
+    y_col = lhs_vars[0]
+    y = pd.to_numeric(df[y_col], errors="coerce").to_numpy(dtype=float)
+    _check_numeric(df, y_col, y, where, areas)
+    in_sample = np.isfinite(y)
+    if in_sample.sum() == 0:
+        raise DataError(f"Column {y_col!r}{where} has no direct estimate: nothing to fit.")
+    psi = pd.to_numeric(df[engine.variance], errors="coerce").to_numpy(dtype=float)
+    bad = in_sample & ~(psi > 0)
+    if bad.any():
+        msg = (
+            f"Column {engine.variance!r}{where}: the sampling variance must be > 0 where a direct "
+            f"estimate exists; {_rows(bad, areas)} have {_values(df[engine.variance], bad)}."
+        )
+        raise DataError(msg)
+    for name in rhs_vars:
+        gap = df[name].isna().to_numpy()
+        if gap.any():
+            msg = f"Covariate column {name!r}{where} is empty for {_rows(gap, areas)}: every area needs its covariates."
+            raise DataError(msg)
+    try:
+        X_frame = formulaic.model_matrix(formula.rhs, df, na_action="ignore")
+    except Exception as exc:  # formulaic errors name the term; we add the file
+        msg = f"The formula {engine.formula!r} cannot be evaluated on the columns{where}: {exc}"
+        raise DataError(msg) from exc
+    terms = [str(c) for c in X_frame.columns]
+    X_all = np.asarray(X_frame, dtype=float)
+    _check_rank(X_all[in_sample], terms, where, int(in_sample.sum()))
+    return PreparedAreas(areas, y, psi, in_sample, X_all, terms, y_col, where, backend)
 
 
 def _area_labels(df: pd.DataFrame, area: str | None, where: str) -> np.ndarray:
