@@ -40,7 +40,7 @@ from humsec.analysis.warn_models import PooledGBM, QuantileGBM
 from humsec.datasets import load_ucdp_country_month
 from humsec.tables.monthly_panel import MonthlyPanel
 panel = MonthlyPanel.from_long(load_ucdp_country_month())
-PooledGBM(QuantileGBM(num_threads=int(sys.argv[1]))).fit(panel).predict(12)
+PooledGBM(QuantileGBM(num_threads=int(sys.argv[1]), n_estimators=int(sys.argv[2]))).fit(panel).predict(12)
 """
 
 
@@ -121,6 +121,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="runs per step and condition (fastest kept)")
     ap.add_argument("--cores", type=int, default=2, help="pin each step to this many cores (0: no pinning)")
     ap.add_argument("--threads-study", action="store_true", help="also the outlook fit on 1 and 2 threads")
+    ap.add_argument("--study-trees", type=int, default=200, help="trees per quantile in --threads-study")
     args = ap.parse_args()
     pdf = _pdf_works()
     print(f"make demo's steps on {os.cpu_count()} cores (each pinned to {args.cores or 'all'}), "
@@ -128,8 +129,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         measure(steps(Path(tmp), pdf), args.repeat, args.cores)
     if args.threads_study:
-        print("\noutlook model fit (UCDP countries, 200 trees x 10 quantiles + pool):", flush=True)
-        fits = [(f"LightGBM num_threads={n}", [sys.executable, "-c", FIT, str(n)]) for n in (1, 2)]
+        trees = args.study_trees
+        print(f"\noutlook model fit (UCDP countries, {trees} trees x 10 quantiles + pool):", flush=True)
+        fits = [(f"LightGBM num_threads={n}", [sys.executable, "-c", FIT, str(n), str(trees)]) for n in (1, 2)]
         measure(fits, args.repeat, args.cores)
 
 
