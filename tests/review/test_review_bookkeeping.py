@@ -100,6 +100,8 @@ def test_name_map_joins_the_areas_to_the_boundaries(mapped: Path) -> None:
     assert {"Tharaka-Nithi", "Murang`a", "Newtown"} <= set(area["area"])
     row = area[area["area"] == "Tharaka-Nithi"].iloc[0]
     assert row["poverty"] == 20.5 and row["area_name"] == "Tharaka Nithi"
+    page = (mapped / "review.html").read_text(encoding="utf-8")
+    assert "1 area(s) of &#39;c&#39; have no boundary feature and are left off the maps" in page
 
 
 def test_user_boundaries_are_cited_by_file_name_not_as_shipped(mapped: Path) -> None:

@@ -82,6 +82,13 @@ class AreaSections(BuilderBase):
                     to_svg(grid),
                 )
             )
+        for ds_id, pub in by_ds.items():  # areas mapped to no feature (boundaries.names: null)
+            off = sorted(set(pub.frame["area"]) - set(self.names))
+            if off:
+                sec.notes.append(
+                    f"{len(off)} area(s) of '{ds_id}' have no boundary feature and are left off the maps "
+                    f"(their rows are in the table): {off[:10]}{' ...' if len(off) > 10 else ''}"
+                )
 
     def _wide(self, refs: list[str]) -> pd.DataFrame:
         """Latest values of ``dataset.column`` indicators, one row per area (outer join)."""
