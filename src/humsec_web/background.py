@@ -83,11 +83,28 @@ def requeue_interrupted() -> int:
                 log="The server stopped during this build; it was queued again.",
             )
             if claimed:
+                _close_lost_task(pk)
                 submit(build_review_version, pk)
                 requeued += 1
     if requeued:
         log.warning("queued again %d review build(s) interrupted by a stopped worker", requeued)
     return requeued
+
+
+def _close_lost_task(version_id: int) -> None:
+    """Mark the queue row of the lost run failed (it would otherwise say RUNNING for ever)."""
+    if settings.BACKGROUND_INLINE:
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        status="RUNNING", task_path=build_review_version.module_path, args_kwargs__args=[version_id]
+    ).update(
+        status="FAILED",
+        finished_at=timezone.now(),
+        exception_class_path="humsec_web.background.WorkerLost",
+        traceback="The worker stopped during the task; it was queued again.",
+    )
 
 
 class Heartbeat:

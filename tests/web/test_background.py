@@ -60,3 +60,9 @@ def test_a_build_cut_by_a_restart_runs_again_and_completes(tmp_path):
         assert "report built" in state["log"] and state["report_url"]
         log = (tmp_path / "server.log").read_text()
         assert "queued again" in log
+    # the lost run's queue row is closed, the new run's succeeded: none is left RUNNING
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+        states = sorted(s for (s,) in db.execute("SELECT status FROM django_tasks_database_dbtaskresult"))
+    assert "RUNNING" not in states and "SUCCESSFUL" in states and "FAILED" in states, states
