@@ -260,34 +260,36 @@ SECTORS: dict[str, tuple[str, str]] = {
 
 #: Names met in 3W/4W, HNO and FTS tables (English, French, HXL attributes), per sector key.
 #: They are compared folded (case, accents, punctuation, "and"/"et"/"&" and a "COVID-19"
-#: qualifier ignored), so "WATER, SANITATION & HYGIENE" is "Water Sanitation and Hygiene".
+#: qualifier ignored), so "WATER, SANITATION & HYGIENE" is "Water Sanitation and Hygiene". The
+#: 3-letter codes (``wsh``, ``pro-gbv``) are the acronyms of the UN OCHA global coordination groups
+#: (vocabulary.unocha.org), which IATI publishers use in sector vocabulary 10.
 SECTOR_ALIASES: dict[str, tuple[str, ...]] = {
     "food": ("food security", "securite alimentaire", "food security and livelihoods", "fsl",
-             "food", "secal", "food aid", "food assistance", "livelihood", "livelihoods"),
+             "food", "secal", "food aid", "food assistance", "livelihood", "livelihoods", "fsc"),
     "nutrition": ("nutrition", "nut"),
     "health": ("health", "sante", "hea"),
     "wash": ("wash", "eha", "eau assainissement et hygiene", "eau hygiene et assainissement",
              "water sanitation hygiene", "water sanitation and hygiene (wash)",
-             "water and sanitation", "water sanitation"),
+             "water and sanitation", "water sanitation", "wsh"),
     "education": ("education", "edu"),
     "protection": ("protection", "pro", "protection generale", "general protection"),
     "protection+child": ("child protection", "protection de l'enfant", "cp",
-                         "protection child protection"),
+                         "protection child protection", "pro-cpn"),
     "protection+gbv": ("gbv", "gender-based violence", "violences basees sur le genre", "vbg",
-                       "protection gbv", "protection gender-based violence"),
+                       "protection gbv", "protection gender-based violence", "pro-gbv"),
     "protection+hlp": ("housing land and property", "hlp", "logement terre et propriete",
-                       "protection housing land and property"),
+                       "protection housing land and property", "pro-hlp"),
     "protection+mine": ("mine action", "lutte anti-mines", "humanitarian mine action",
-                        "protection mine action"),
+                        "protection mine action", "pro-min"),
     "shelter": ("shelter", "abris", "abris/ame", "abris et non vivres", "shelter and nfi",
                 "shelter/nfi", "emergency shelter and nfi", "nfi", "esnfi", "es/nfi",
-                "shelter and non-food items", "emergency shelter", "shelter and nfis"),
+                "shelter and non-food items", "emergency shelter", "shelter and nfis", "shl"),
     "cccm": ("cccm", "ccm", "camp coordination and camp management", "cccm/sites",
-             "camp coordination / management", "camp coor. and camp mgmt"),
-    "logistics": ("logistics", "logistique"),
-    "early recovery": ("early recovery", "relevement precoce", "er"),
+             "camp coordination / management", "camp coor. and camp mgmt", "ccm"),
+    "logistics": ("logistics", "logistique", "log"),
+    "early recovery": ("early recovery", "relevement precoce", "er", "ery"),
     "emergency telecommunications": ("emergency telecommunications", "etc",
-                                     "telecommunications d'urgence"),
+                                     "telecommunications d'urgence", "tel"),
     "agriculture": ("agriculture", "agriculture and livestock", "agriculture and livelihood",
                     "agriculture and livelihoods"),
     "cash": ("cash multi-sectoriel", "multi-purpose cash", "mpc", "multipurpose cash", "cash",
