@@ -182,3 +182,34 @@ def test_outbreak_bad_dates_and_backwards(tmp_path):
         read_outbreaks(_csv(tmp_path, text.replace("2016-05-09", "9 May")))
     with pytest.raises(DataError, match=r"1 outbreaks end before they start \(data rows 1\)"):
         read_outbreaks(_csv(tmp_path, text.replace("2016-07-24", "2016-01-01")))
+
+
+def test_hapi_projection_belongs_to_the_analysis_before_it(tmp_path):
+    """HAPI has no analysis date: a projection Oct-Dec 2020 is the Jul 2020 analysis' (current
+    Jul-Sep), not the Oct 2020 analysis' whose current period starts the same month."""
+    header = (
+        "location_code,admin1_code,admin_level,ipc_phase,ipc_type,population_in_phase,"
+        "reference_period_start,reference_period_end\n"
+    )
+    periods = [
+        ("current", "2020-07-01", "2020-09-30"),
+        ("current", "2020-10-01", "2020-12-31"),
+        ("first projection", "2020-10-01", "2020-12-31"),
+        ("first projection", "2021-01-01", "2021-06-30"),
+        ("first projection", "2023-01-01", "2023-03-31"),
+    ]
+    rows = "".join(
+        f"ETH,ET01,1,{p},{t},{n},{s},{e}\n"
+        for t, s, e in periods
+        for p, n in [("all", 100), ("1", 100), ("2", 0), ("3", 0), ("4", 0), ("5", 0)]
+    )
+    t = read_ipc(_csv(tmp_path, header + rows))
+    got = t.frame.sort_values(["ipc_type", "start"])[["ipc_type", "start", "issued"]].astype(str)
+    assert got.values.tolist() == [
+        ["current", "2020-07", "2020-07"],
+        ["current", "2020-10", "2020-10"],
+        ["first_projection", "2020-10", "2020-07"],
+        ["first_projection", "2021-01", "2020-10"],
+        ["first_projection", "2023-01", "2023-01"],  # no analysis before it: its own start
+    ]
+    assert any(n.startswith("1 projections without a matching current") for n in t.notes)

@@ -405,8 +405,8 @@ def infer_issued(frame: pd.DataFrame, notes: list[str]) -> pd.Series:
     """When each row was published, for layouts that do not say (HAPI).
 
     A current analysis is published at the start of its period. A projection belongs to the latest
-    current analysis of the same area that starts on or before it and ends at most 2 months (first
-    projection) or 8 months (second projection) before it starts; without one it is taken as
+    current analysis of the same area that starts before it and ends 0 to 2 months (first
+    projection) or 0 to 8 months (second projection) before the projection starts; without one it is taken as
     published at its own start (never earlier, so no forecast uses it too soon) and counted.
     """
     issued = frame["start"].copy()
@@ -422,9 +422,9 @@ def infer_issued(frame: pd.DataFrame, notes: list[str]) -> pd.Series:
             .reset_index()
             .merge(current, on="area_id", suffixes=("", "_cur"))
         )
-        ok = (pairs["start_cur"] <= pairs["start"]) & (
-            pairs["start"].astype("int64") - pairs["end"].astype("int64") <= months
-        )
+        # a projection starts after its analysis' current period ends, within the window
+        after = pairs["start"].astype("int64") - pairs["end"].astype("int64")
+        ok = (after >= 0) & (after <= months) & (pairs["start_cur"] < pairs["start"])
         best = pairs[ok].sort_values("start_cur").groupby("index")["start_cur"].last()
         issued.loc[best.index] = best
         unmatched += len(proj) - len(best)
