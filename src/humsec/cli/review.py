@@ -32,7 +32,7 @@ def review(
     review_file: Path = typer.Argument(..., help="Review file (YAML): data, sections, disclosure rules."),
     out: Path = typer.Option(..., "--out", help="Folder for review.html, review.pdf and tables/."),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also print the report to PDF (WeasyPrint)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr; print only the paths written."),
 ) -> None:
     """Human Security Review: profile, maps, left-behind groups, interlinkages, index, responses, strategies."""
     from humsec.report.review_build import build_review
