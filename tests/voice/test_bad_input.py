@@ -94,3 +94,52 @@ def test_relevant_semantics() -> None:
     assert evaluate("${q} != 'yes'", data).tolist() == [False, True, True]  # not asked is '' (ODK)
     assert evaluate("${n} > 3 or ${q} = 'no'", data).tolist() == [True, False, True]
     assert evaluate("(${n} <= 2) and not(${q} = '')", data).tolist() == [False, False, True]
+
+
+def test_group_paths_repeats_and_household_psu() -> None:
+    survey = pd.DataFrame(
+        {
+            "type": ["select_one yn", "begin_repeat", "select_one yn", "end_repeat"],
+            "name": ["consent", "member", "ill", "member"],
+            "relevant": ["", "", "selected(${consent}, 'yes')", ""],
+        }
+    )
+    form = XLSForm.from_frames(survey, CHOICES)
+    main = pd.DataFrame(
+        {"consent": ["yes", "yes", "no"], "_index": ["1", "2", "3"], "_uuid": ["a", "b", "c"]}
+    )
+    members = pd.DataFrame(
+        {
+            "member/ill": ["yes", "no", "yes", "no", "yes"],
+            "_parent_index": ["1", "1", "2", "2", "3"],
+            "_index": ["1", "2", "3", "4", "5"],
+        }
+    )
+    export = Export.from_frames({"main": main, "member": members}, form, "d.xlsx")
+    result = VoiceTabulator(questions=["ill"]).fit(export)
+    yes = result.to_frame().set_index("option").loc["yes"]
+    # household 3 did not consent: its member's answer is outside the base (and reported)
+    assert yes["n"] == 4 and yes["estimate"] == 0.5
+    assert any("household (_parent_index) is a PSU" in n for n in result.notes)
+    assert any(
+        "ill: 1 answer(s) where the form's relevant says the question is not asked" in n
+        for n in result.notes
+    )
+    # two households, each 1 of 2 ill: every PSU total equals the mean, so the SE is 0
+    assert yes["se"] == pytest.approx(0.0, abs=1e-15)
+
+
+def test_repeat_row_pointing_to_no_household() -> None:
+    survey = pd.DataFrame(
+        {"type": ["begin_repeat", "select_one yn", "end_repeat"], "name": ["m", "ill", "m"]}
+    )
+    form = XLSForm.from_frames(survey, CHOICES)
+    main = pd.DataFrame({"_index": ["1"]})
+    members = pd.DataFrame({"ill": ["yes", "no"], "_parent_index": ["1", "9"]})
+    with pytest.raises(HumsecError, match=r"sheet 'm', column _parent_index: 1 row\(s\).*row 2"):
+        Export.from_frames({"main": main, "m": members}, form, "d.xlsx")
+
+
+def test_form_option_without_a_dummy_column_is_reported() -> None:
+    export = _export(**{"ch/sms": ["1", "", "1"]}, ch=["sms", "", "sms"])
+    assert any("form option(s) with no 0/1 column: phone" in n for n in export.notes)

@@ -63,3 +63,20 @@ def test_tabulate_bad_weight_column(tmp_path: Path) -> None:
         ],
     )
     assert res.exit_code == 2 and "'wgt'" in res.output and not (tmp_path / "t.csv").exists()
+
+
+def test_small_option_of_a_select_one_is_protected_by_a_second_suppression(tmp_path: Path) -> None:
+    # 'no' is chosen by 1 of 60: its CV is above 0.333, and 'yes' would give it away as 1 - share(yes)
+    pd.DataFrame({"trust": ["yes"] * 59 + ["no"]}).to_csv(tmp_path / "d.csv", index=False)
+    out = tmp_path / "t.xlsx"
+    res = CliRunner().invoke(
+        app, ["voice", "tabulate", str(_form(tmp_path)), str(tmp_path / "d.csv"), "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    table = pd.read_excel(out, sheet_name="shares").set_index("option")
+    assert (
+        table.loc["no", "sdc_status"] == "suppressed"
+        and table.loc["yes", "sdc_status"] == "secondary"
+    )
+    assert table["estimate"].isna().all()
+    assert "note" in pd.read_excel(out, sheet_name="notes").columns

@@ -65,6 +65,8 @@ def tabulate(
     ),
 ) -> None:
     """Weighted shares of select questions, with SEs and CIs, by groups."""
+    import pandas as pd
+
     from humsec.report.disclosure import DisclosureRules, apply_disclosure_control
     from humsec.voice import (
         VoiceTabulator,
@@ -108,18 +110,36 @@ def tabulate(
             lang=lang,
         ).fit(export)
         table = result.to_frame()
-        # n is the same for every option of a question and group: the set is judged by the base count
+        if table.empty:
+            notes(list(result.notes))
+            raise HumsecError(
+                f"Nothing to tabulate: no select question of {form.name} has a column in {data.name}."
+            )
         rules = DisclosureRules(min_n=min_n, flag_n=max(min_n, 2 * min_n))
-        table = apply_disclosure_control(
-            table, rules, action="flag" if no_disclosure else "suppress", source=data.name
-        )
+        action = "flag" if no_disclosure else "suppress"
+        # select_one shares of a question and group add up to 1, so one blanked option could be recovered by
+        # subtraction: those sets get secondary suppression; select_multiple options do not add up
+        single = table["type"] == "select_one"
+        parts = [
+            apply_disclosure_control(
+                table[single],
+                rules,
+                action=action,
+                source=data.name,
+                margins=[["question", "over", "group"]],
+            ),
+            apply_disclosure_control(table[~single], rules, action=action, source=data.name),
+        ]
+        order = {q: i for i, q in enumerate(dict.fromkeys(table["question"]))}
+        table = pd.concat(parts, ignore_index=True)
+        table = table.sort_values(
+            "question", key=lambda s: s.map(order), kind="stable"
+        ).reset_index(drop=True)
         if out.suffix.lower() == ".csv":
             from humsec.io.write import write_atomic
 
             write_atomic(out, lambda p: table.to_csv(p, index=False))
         else:
-            import pandas as pd
-
             from humsec.io.write import write_atomic
 
             def write(p: Path) -> None:

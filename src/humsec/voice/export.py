@@ -124,8 +124,7 @@ def read_export(path: str | Path, form: XLSForm) -> Export:
                 dtype=str,
                 keep_default_na=False,
                 encoding="utf-8-sig",
-                sep=None,
-                engine="python",
+                sep=_sniff_separator(path),
             )
         }
     else:
@@ -176,6 +175,20 @@ def _canonical(frame: pd.DataFrame, form: XLSForm, where: str, notes: list[str])
     return frame
 
 
+def _sniff_separator(path: Path) -> str:
+    """Comma, semicolon (French/Spanish Excel), tab or bar; a one-column file is read with commas."""
+    import csv
+    import gzip
+
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig") as fh:
+        sample = fh.read(65536)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
 def canonical_column(name: str, form: XLSForm) -> str:
     """A column name as this module writes it: ``q/option`` for a select_multiple's 0/1 column.
 
@@ -216,6 +229,9 @@ def _reconcile_select_multiple(
             notes.append(
                 f"{where}: {name}: 0/1 column(s) for option(s) not in the form's list: {', '.join(extra)}"
             )
+        absent = sorted(options - {c[len(prefix) :] for c in dummies})
+        if absent:  # their answers are still read from the text column
+            notes.append(f"{where}: {name}: form option(s) with no 0/1 column: {', '.join(absent)}")
         # 0/1 as written by Kobo, or TRUE/FALSE as R and pandas write logicals
         frame[dummies] = frame[dummies].map(lambda v: _BOOLEAN.get(v.lower(), v))
         bad_values = ~frame[dummies].isin(["0", "1", ""])
@@ -226,15 +242,12 @@ def _reconcile_select_multiple(
                 f"{where}, column {column!r}: expected 0/1 (or TRUE/FALSE), found "
                 f"{frame[column][bad_values[column]].iloc[0]!r} at {describe_rows(rows)}."
             )
-        from_dummies = (
-            frame[dummies].apply(
-                lambda row, prefix=prefix, dummies=dummies: " ".join(
-                    c[len(prefix) :] for c, v in zip(dummies, row, strict=True) if v == "1"
-                ),
-                axis=1,
-            )
-            if len(frame)
-            else pd.Series([], dtype=object)
+        chosen = frame[dummies].to_numpy() == "1"
+        option_names = [c[len(prefix) :] for c in dummies]
+        from_dummies = pd.Series(
+            [" ".join(o for o, on in zip(option_names, row, strict=True) if on) for row in chosen],
+            index=frame.index,
+            dtype=object,
         )
         if name not in frame.columns:
             frame[name] = from_dummies

@@ -191,7 +191,13 @@ class _Parser:
                 f"${{{name}}} is not a column of the export (in {self.expression!r})"
             )
         col = self.data[name]
-        return col.astype(object).where(col.notna(), "").astype(str).to_numpy(dtype=object)
+        values = col.astype(object).where(col.notna(), "").astype(str).to_numpy(dtype=object)
+        if len(values) and (values == "").all():
+            # typically a calculate the export left out (dummy data, or "include calculates" unticked)
+            raise UnsupportedExpression(
+                f"${{{name}}} is empty in every row (in {self.expression!r})"
+            )
+        return values
 
 
 def _truth(value: _Value) -> np.ndarray:

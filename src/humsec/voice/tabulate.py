@@ -35,7 +35,7 @@ from humsec.exceptions import ColumnNotFoundError, DesignError, HumsecError, des
 from humsec.inference import StratumFactors, group_sum, logit_ci, stratified_variance
 from humsec.tables.design import LONELY_PSU_RULES
 from humsec.voice.export import Export
-from humsec.voice.relevant import UnsupportedExpression, evaluate
+from humsec.voice.relevant import UnsupportedExpression, evaluate, references
 from humsec.voice.result import TabulationResult
 
 __all__ = ["NONRESPONSE_CODES", "NONRESPONSE_POLICIES", "VoiceTabulator"]
@@ -189,7 +189,15 @@ class VoiceTabulator:
             if form.questions[q].repeat and form.questions[q].repeat not in export.repeats
         ]
         for repeat in dict.fromkeys(form.questions[q].repeat for q in names if q not in skipped):
-            table = export.table(repeat, design_cols)
+            # skip logic of a repeat question may refer to household answers (e.g. consent): carry them too
+            refs = [
+                r
+                for q in names
+                if form.questions[q].repeat == repeat
+                for c in form.questions[q].conditions
+                for r in _safe_references(c)
+            ]
+            table = export.table(repeat, [*design_cols, *refs])
             where = export.source + (f", sheet {repeat!r}" if repeat else "")
             design = _Design.build(
                 table, self, where, household=repeat is not None, notes=notes, form=form
@@ -247,9 +255,12 @@ class VoiceTabulator:
             )
         unanswered = asked & ~answered
         if unanswered.any():
-            notes.append(
-                f"{name}: {int(unanswered.sum())} asked but unanswered (left out of the base)"
+            what = (
+                "asked but unanswered"
+                if base_kind != "answered"
+                else "without an answer (not asked or unanswered)"
             )
+            notes.append(f"{name}: {int(unanswered.sum())} {what} (left out of the base)")
         chosen = answers.map(str.split)
         options = [c.name for c in design.form.options(name)]
         seen = {o for picks in chosen[answered] for o in picks}
@@ -402,6 +413,13 @@ class _Design:
         se = np.sqrt(var)
         lo, hi = logit_ci(R, se, float(self.df), level)
         return R, se, lo, hi, n, (Y[base] > 0).sum(axis=0)
+
+
+def _safe_references(expression: str) -> list[str]:
+    try:
+        return references(expression)
+    except Exception:  # an expression the lexer cannot split is reported when it is evaluated
+        return []
 
 
 def _check_present(table: pd.DataFrame, col: str, where: str) -> None:
