@@ -231,21 +231,17 @@ def _from_hapi(raw: pd.DataFrame, source: str, notes: list[str]) -> pd.DataFrame
     people = _numbers(raw, "population_in_phase", source)
     start = _months(raw, "reference_period_start", source)
     end = _months(raw, "reference_period_end", source)
-    names = [
-        c
-        for c in ("admin1_code", "admin2_code", "provider_admin1_name", "provider_admin2_name")
-        if c in raw.columns
-    ]
+    names = [c for c in ("provider_admin1_name", "provider_admin2_name") if c in raw.columns]
     level = pd.to_numeric(raw["admin_level"], errors="coerce")
     bad_rows(level.isna(), raw, "admin_level", source, "0, 1 or 2")
     long = pd.DataFrame(
         {
             "country": raw["location_code"],
             "level": level,
-            "area_id": raw[["location_code", *names]]
-            .fillna("")
-            .agg("|".join, axis=1)
-            .str.rstrip("|"),
+            # the P-code where HAPI matched one (stable across analyses), else IPC's own names
+            "area_id": _pcode(raw, level).fillna(
+                raw[["location_code", *names]].fillna("").agg("|".join, axis=1).str.rstrip("|")
+            ),
             "area": _first_of(
                 raw,
                 ["admin2_name", "provider_admin2_name", "admin1_name", "provider_admin1_name"],
