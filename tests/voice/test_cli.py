@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from humsec.cli.main import app
@@ -80,3 +81,55 @@ def test_small_option_of_a_select_one_is_protected_by_a_second_suppression(tmp_p
     )
     assert table["estimate"].isna().all()
     assert "note" in pd.read_excel(out, sheet_name="notes").columns
+
+
+def test_indicators_command_writes_estimates_and_reliability(tmp_path: Path) -> None:
+    spec = tmp_path / "ind.yaml"
+    spec.write_text(
+        "indicators:\n  trusts: {question: trust, positive: [yes]}\n"
+        "  distrusts: {question: trust, positive: [no], direction: higher_is_worse}\n"
+        "indices:\n  trust_index: {indicators: [trusts, distrusts]}\n",
+        encoding="utf-8",
+    )
+    pd.DataFrame({"trust": ["yes", "no", "yes", "yes"]}).to_csv(tmp_path / "d.csv", index=False)
+    out = tmp_path / "i.csv"
+    res = CliRunner().invoke(
+        app,
+        [
+            "voice",
+            "indicators",
+            str(_form(tmp_path)),
+            str(tmp_path / "d.csv"),
+            "--spec",
+            str(spec),
+            "--out",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out).set_index("name")
+    assert table.loc["trusts", "estimate"] == 0.75  # 'yes' read as the option name, not YAML's True
+    assert table.loc["trust_index", "estimate"] == 0.75  # (trusts + (1 - distrusts)) / 2
+    assert pd.read_csv(tmp_path / "i_reliability.csv")["alpha"].iloc[0] == pytest.approx(1.0)
+
+
+def test_indicators_bad_spec_names_the_field(tmp_path: Path) -> None:
+    spec = tmp_path / "ind.yaml"
+    spec.write_text(
+        "indicators:\n  trusts: {question: trust, positive: [maybe]}\n", encoding="utf-8"
+    )
+    pd.DataFrame({"trust": ["yes", "no"]}).to_csv(tmp_path / "d.csv", index=False)
+    res = CliRunner().invoke(
+        app,
+        [
+            "voice",
+            "indicators",
+            str(_form(tmp_path)),
+            str(tmp_path / "d.csv"),
+            "--spec",
+            str(spec),
+            "--out",
+            str(tmp_path / "i.csv"),
+        ],
+    )
+    assert res.exit_code == 2 and "indicators.trusts" in res.output and "maybe" in res.output

@@ -165,3 +165,69 @@ def tabulate(
             f"wrote {out} ({len(table)} rows)",
         ]
     )
+
+
+@voice_app.command()
+def indicators(
+    form: Path = typer.Argument(
+        ..., help="XLSForm (.xlsx/.xls) or its survey sheet as CSV (choices beside it)"
+    ),
+    data: Path = typer.Argument(..., help="Export: CSV, CSV.gz or Excel"),
+    spec: Path = typer.Option(..., "--spec", help="Perception indicators and indices (YAML)"),
+    out: Path = typer.Option(
+        ..., "--out", help="Output table (.csv); reliability goes to <out>_reliability.csv"
+    ),
+    over: list[str] = typer.Option([], "--over", help="Grouping column(s) (repeatable)"),
+    weight: str | None = typer.Option(None, "--weight", help="Sampling weight column"),
+    strata: str | None = typer.Option(None, "--strata", help="Stratum column"),
+    psu: str | None = typer.Option(None, "--psu", help="PSU (cluster) column"),
+    nest: bool = typer.Option(False, "--nest", help="PSU ids are numbered within strata"),
+    choices: Path | None = typer.Option(
+        None, "--choices", help="Choices sheet CSV (with a CSV survey sheet)"
+    ),
+    cleaning_log: Path | None = typer.Option(
+        None, "--cleaning-log", help="IMPACT cleaning log applied first"
+    ),
+    level: float = typer.Option(0.95, "--level", help="Confidence level"),
+) -> None:
+    """Perception indicators and composite indices (with Cronbach's alpha), by groups."""
+    from humsec.io.write import write_atomic
+    from humsec.voice import (
+        PerceptionIndicators,
+        apply_cleaning_log,
+        read_cleaning_log,
+        read_export,
+        read_form,
+    )
+    from humsec.voice.export import Export
+
+    try:
+        if out.suffix.lower() != ".csv":
+            raise HumsecError(f"--out {str(out)!r}: expected a .csv file.")
+        questionnaire = read_form(form, choices)
+        export = read_export(data, questionnaire)
+        lines = []
+        if cleaning_log is not None:
+            cleaned = apply_cleaning_log(
+                export.main,
+                read_cleaning_log(cleaning_log),
+                form=questionnaire,
+                source=cleaning_log.name,
+            )
+            export = Export(
+                cleaned.data, export.repeats, questionnaire, export.source, export.notes
+            )
+            lines.append(
+                f"cleaning log {cleaning_log.name}: "
+                + ", ".join(f"{k} {v}" for k, v in cleaned.counts().items())
+            )
+        result = PerceptionIndicators(
+            spec, over=over, weight=weight, strata=strata, psu=psu, nest=nest, level=level
+        ).fit(export)
+        reliability_path = out.with_name(out.stem + "_reliability.csv")
+        write_atomic(out, lambda p: result.to_frame().to_csv(p, index=False))
+        write_atomic(reliability_path, lambda p: result.reliability.to_csv(p, index=False))
+    except (HumsecError, OSError) as exc:
+        fail(exc)
+        return
+    notes([*lines, *result.notes, f"wrote {out} and {reliability_path}"])

@@ -13,23 +13,37 @@ from humsec.voice.cleaning import (
 )
 from humsec.voice.export import Export, read_export
 from humsec.voice.form import Choice, Question, XLSForm, read_form
+from humsec.voice.indicators import (
+    DIRECTIONS,
+    Indicator,
+    PerceptionIndicators,
+    PerceptionResult,
+    PerceptionSpec,
+    cronbach_alpha,
+)
 from humsec.voice.relevant import UnsupportedExpression, evaluate
 from humsec.voice.result import TabulationResult
 from humsec.voice.tabulate import NONRESPONSE_CODES, NONRESPONSE_POLICIES, VoiceTabulator
 
 __all__ = [
     "CHANGE_TYPES",
+    "DIRECTIONS",
     "NONRESPONSE_CODES",
     "NONRESPONSE_POLICIES",
     "Choice",
     "CleaningResult",
     "Export",
+    "Indicator",
+    "PerceptionIndicators",
+    "PerceptionResult",
+    "PerceptionSpec",
     "Question",
     "TabulationResult",
     "UnsupportedExpression",
     "VoiceTabulator",
     "XLSForm",
     "apply_cleaning_log",
+    "cronbach_alpha",
     "evaluate",
     "read_cleaning_log",
     "read_export",
