@@ -113,3 +113,28 @@ def test_direct_command(tmp_path: Path) -> None:
     assert t.columns.tolist() == ["area", "estimate", "variance", "n", "variance_source"]
     assert t.set_index("area").loc["c", "variance_source"] == "deff"
     assert "note: 1 area(s) with n <= 1" in res.output
+
+
+def test_fh_with_proximity_is_the_spatial_model(tmp_path: Path) -> None:
+    golden = GOLDEN.parent / "sae_grapes"
+    data = pd.read_csv(golden / "grapes.csv", skipinitialspace=True)
+    trip = pd.read_csv(golden / "grapesprox.csv", skipinitialspace=True)
+    W = np.zeros((len(data), len(data)))
+    W[trip["row"] - 1, trip["col"] - 1] = trip["w"]
+    ids = data["id"].astype(str)
+    prox = pd.DataFrame(W, index=pd.Index(ids, name="id"), columns=ids)
+    data_path, prox_path, out = tmp_path / "g.csv", tmp_path / "w.csv", tmp_path / "est.csv"
+    data.to_csv(data_path, index=False)
+    prox.iloc[::-1].to_csv(prox_path)  # rows in another order: matched by name
+    args = ["sae", "fh", str(data_path), "--formula", "grapehect ~ area + workdays - 1"]
+    args += ["--variance", "var", "--area", "id", "--proximity", str(prox_path), "--out", str(out)]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    ref = pd.read_csv(golden / "estimates.csv", skipinitialspace=True).query("method == 'REML'")
+    np.testing.assert_allclose(pd.read_csv(out)["estimate"], ref["eblup"], atol=1e-6)
+    assert "Spatial Fay-Herriot EBLUP (REML)" in res.output and "rho 0.61427" in res.output
+    prox.rename(index={"5": "five"}).to_csv(prox_path)
+    res = runner.invoke(app, args)
+    assert (
+        res.exit_code == 2 and "only in the matrix: ['five']; only in the data: ['5']" in res.output
+    )

@@ -55,20 +55,35 @@ def fh_command(
     benchmark_method: str = typer.Option(
         "ratio", "--benchmark-method", help="ratio or difference."
     ),
+    proximity: Path | None = typer.Option(
+        None,
+        "--proximity",
+        help="Spatial model: m x m proximity matrix CSV (first column the area names, header the "
+        "same names; or no names, rows in DATA's order); method reml or ml.",
+    ),
     out: Path = typer.Option(..., "--out", help="Estimates table: .csv or .xlsx."),
 ) -> None:
-    """Fay-Herriot EBLUP per area, MSE as R sae::mseFH, synthetic estimates out of sample."""
+    """Fay-Herriot EBLUP per area, MSE as R sae::mseFH (sae::mseSFH with --proximity)."""
     from humsec.io.survey import read_survey
-    from humsec.sae import FayHerriot
+    from humsec.sae import FayHerriot, SpatialFayHerriot
 
     try:
         _check_out(out)
         if (benchmark is None) != (population is None):
             raise HumsecError("--benchmark and --population go together: give both or neither.")
         frame = read_survey(data).frame
-        engine = FayHerriot(
+        engine: FayHerriot = FayHerriot(
             formula=formula, variance=variance, area=area, method=method, level=level
         )
+        if proximity is not None:
+            engine = SpatialFayHerriot(
+                formula=formula,
+                variance=variance,
+                area=area,
+                method=method,
+                level=level,
+                proximity=_read_proximity(proximity, area),
+            )
         result = engine.fit(frame, source=str(data))
         if benchmark is not None and population is not None:
             if population not in frame.columns:
@@ -83,6 +98,23 @@ def fh_command(
     written = result.to_excel(out) if out.suffix.lower() == ".xlsx" else result.to_csv(out)
     stdout.print(result.summary(), highlight=False, markup=False)
     stdout.print(f"wrote {written}", highlight=False, markup=False)
+
+
+def _read_proximity(path: Path, area: str) -> object:
+    """A square proximity CSV; a text first column, or one named like --area, names the areas."""
+    import pandas as pd
+
+    if not path.is_file():
+        raise HumsecError(f"Proximity file not found: {path}")
+    frame = pd.read_csv(path)
+    first = frame.columns[0]
+    if not pd.api.types.is_numeric_dtype(frame[first]) or str(first) in {area, "area", ""}:
+        frame = frame.set_index(first)
+        frame.index = frame.index.astype(str)
+    text = [str(c) for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text:
+        raise HumsecError(f"Proximity file {path}: columns {', '.join(text[:5])} are not numbers.")
+    return frame
 
 
 @sae_app.command("direct")

@@ -2,6 +2,7 @@
 
 - :class:`FayHerriot`: the area-level EBLUP (σ²ᵤ by REML, ML or the Fay-Herriot moments;
   ``sae::mseFH`` MSE; synthetic estimates for areas out of sample) → :class:`FHResult`;
+- :class:`SpatialFayHerriot`: the same with SAR area effects over a proximity matrix;
 - :func:`benchmark`: ratio or difference benchmarking to a national direct value;
 - :func:`direct_means` / :func:`direct_af`: per-area direct estimates with design-based variances from survey
   microdata (weighted means/proportions, AF measures), the input table of the model.
@@ -16,15 +17,18 @@ from humsec.sae.benchmark import BENCHMARKS, benchmark
 from humsec.sae.direct import SMALL_AREA_TREATMENTS, DirectEstimates, direct_af, direct_means
 from humsec.sae.fay_herriot import FayHerriot
 from humsec.sae.result import OUTPUT_COLUMNS, FHResult
+from humsec.sae.spatial import SPATIAL_METHODS, SpatialFayHerriot
 
 __all__ = [
     "BENCHMARKS",
     "METHODS",
     "OUTPUT_COLUMNS",
     "SMALL_AREA_TREATMENTS",
+    "SPATIAL_METHODS",
     "DirectEstimates",
     "FHResult",
     "FayHerriot",
+    "SpatialFayHerriot",
     "benchmark",
     "direct_af",
     "direct_means",

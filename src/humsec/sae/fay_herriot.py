@@ -101,7 +101,7 @@ class FayHerriot:
 
     def _check_params(self) -> None:
         def bad(name: str, expected: str) -> None:
-            msg = f"The {name!r} parameter of FayHerriot must be {expected}. Got {getattr(self, name)!r} instead."
+            msg = f"The {name!r} parameter of {type(self).__name__} must be {expected}. Got {getattr(self, name)!r} instead."
             raise HumsecError(msg)
 
         if not isinstance(self.formula, str) or "~" not in self.formula:
@@ -159,7 +159,7 @@ class FayHerriot:
             )
         return FHResult(
             table,
-            coefficients=_coefficient_table(prep.terms, numbers),
+            coefficients=_coefficient_table(prep.terms, numbers.beta, numbers.cov_beta),
             sigma2_u=fit.sigma2_u,
             iterations=fit.iterations,
             loglike=numbers.loglike,
@@ -332,17 +332,11 @@ def _estimate_table(
     )
 
 
-def _coefficient_table(terms: list[str], numbers: Any) -> pd.DataFrame:
+def _coefficient_table(terms: list[str], beta: np.ndarray, cov_beta: np.ndarray) -> pd.DataFrame:
     from scipy import stats
 
-    se = np.sqrt(np.diag(numbers.cov_beta))
-    z = numbers.beta / se
+    se = np.sqrt(np.diag(cov_beta))
+    z = beta / se
     return pd.DataFrame(
-        {
-            "term": terms,
-            "estimate": numbers.beta,
-            "se": se,
-            "z": z,
-            "p_value": 2 * stats.norm.sf(np.abs(z)),
-        }
+        {"term": terms, "estimate": beta, "se": se, "z": z, "p_value": 2 * stats.norm.sf(np.abs(z))}
     )

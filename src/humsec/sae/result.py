@@ -47,6 +47,7 @@ class FHResult:
         notes: list[str],
         backend: str = "pandas",
         level: float = 0.95,
+        rho: float | None = None,
     ) -> None:
         self._table = table.reset_index(drop=True)
         self._coefficients = coefficients.reset_index(drop=True)
@@ -58,6 +59,7 @@ class FHResult:
         self.notes = list(notes)
         self.backend = backend
         self.level = level
+        self.rho = rho  # spatial autocorrelation of the area effects (spatial model only)
 
     @property
     def method(self) -> str:
@@ -124,6 +126,7 @@ class FHResult:
             notes=[*self.notes, note],
             backend=self.backend,
             level=self.level,
+            rho=self.rho,
         )
 
     def benchmark(self, total: float, weights: Any, *, how: str = "ratio") -> FHResult:
@@ -137,9 +140,12 @@ class FHResult:
         t = self.table()
         ins = t[t["in_sample"]]
         lines = [
-            f"Fay-Herriot EBLUP ({self.method.upper()}): {self.n_in_sample} areas with a direct "
+            f"{'Spatial ' if self.rho is not None else ''}Fay-Herriot EBLUP ({self.method.upper()}): "
+            f"{self.n_in_sample} areas with a direct "
             f"estimate, {len(t) - self.n_in_sample} without",
-            f"  sigma2_u {self.sigma2_u:.6g}  iterations {self.iterations}  loglike {self.loglike:.4f}"
+            f"  sigma2_u {self.sigma2_u:.6g}"
+            + (f"  rho {self.rho:.6g}" if self.rho is not None else "")
+            + f"  iterations {self.iterations}  loglike {self.loglike:.4f}"
             f"  AIC {self.aic:.4f}  BIC {self.bic:.4f}",
             "",
             f"  {'term':<24} {'estimate':>12} {'se':>12} {'z':>8} {'p':>8}",
@@ -162,7 +168,10 @@ class FHResult:
         return self.summary()
 
     def __repr__(self) -> str:
-        return f"<FHResult {self.method}: {len(self._table)} areas, sigma2_u={self.sigma2_u:.6g}>"
+        rho = f", rho={self.rho:.6g}" if self.rho is not None else ""
+        return (
+            f"<FHResult {self.method}: {len(self._table)} areas, sigma2_u={self.sigma2_u:.6g}{rho}>"
+        )
 
     def _repr_html_(self) -> str:
         return "<pre>" + self.summary().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"

@@ -1,0 +1,206 @@
+"""Spatial Fay-Herriot EBLUP: area effects that follow a SAR process over neighbouring areas.
+
+Numbers as R ``sae::eblupSFH`` + ``sae::mseSFH`` (see :mod:`humsec.sae._sfh_fit`). The proximity
+matrix W is m × m in the row order of the data (or a labelled frame whose index names the areas),
+usually row-standardised (each row sums to 1 over the neighbours).
+
+>>> import numpy as np, pandas as pd
+>>> rng = np.random.default_rng(2)
+>>> m = 20
+>>> W = np.zeros((m, m))
+>>> for i in range(m):  # areas on a ring: two neighbours each, row-standardised
+...     W[i, (i - 1) % m] = W[i, (i + 1) % m] = 0.5
+>>> x = rng.normal(size=m)
+>>> effect = np.linalg.solve(np.eye(m) - 0.8 * W, rng.normal(size=m))  # SAR area effects
+>>> data = pd.DataFrame({"y": 1 + x + effect + rng.normal(scale=0.3, size=m), "x": x, "v": 0.1})
+>>> result = SpatialFayHerriot(formula="y ~ x", variance="v", proximity=W).fit(data)
+>>> round(result.rho, 3), round(result.sigma2_u, 3)
+(0.783, 1.182)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from humsec.exceptions import DataError, HumsecError
+from humsec.sae._sfh_fit import SPATIAL_METHODS, fit_spatial, sfh_numbers
+from humsec.sae.fay_herriot import FayHerriot, _coefficient_table, prepare_areas
+from humsec.sae.result import FHResult
+
+__all__ = ["SPATIAL_METHODS", "SpatialFayHerriot"]
+
+_PARAMS = ("formula", "variance", "proximity", "area", "method", "level", "max_iter", "tol")
+
+
+class SpatialFayHerriot(FayHerriot):
+    """Spatial Fay-Herriot (SAR area effects), numbers as R ``sae::eblupSFH`` + ``mseSFH``.
+
+    Parameters as :class:`FayHerriot`, plus ``proximity`` (m × m array or frame, rows in the data's
+    order or a frame indexed by area); ``method`` is ``"reml"`` or ``"ml"``. Every area needs a
+    direct estimate (out-of-sample areas are not supported by this model yet). The ``gamma``
+    column holds diag(G V⁻¹), the weight of each area's own direct estimate.
+    """
+
+    def __init__(
+        self,
+        *,
+        formula: str,
+        variance: str,
+        proximity: Any,
+        area: str | None = None,
+        method: str = "reml",
+        level: float = 0.95,
+        max_iter: int = 100,
+        tol: float = 1e-4,
+    ) -> None:
+        super().__init__(
+            formula=formula,
+            variance=variance,
+            area=area,
+            method=method,
+            level=level,
+            max_iter=max_iter,
+            tol=tol,
+        )
+        self.proximity = proximity
+
+    def get_params(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _PARAMS}
+
+    def set_params(self, **params: Any) -> SpatialFayHerriot:
+        for name, value in params.items():
+            if name not in _PARAMS:
+                msg = f"Unknown parameter {name!r} of SpatialFayHerriot; expected one of {list(_PARAMS)}."
+                raise HumsecError(msg)
+            setattr(self, name, value)
+        return self
+
+    def clone(self) -> SpatialFayHerriot:
+        return SpatialFayHerriot(**self.get_params())
+
+    def __repr__(self) -> str:
+        shown = {k: v for k, v in self.get_params().items() if k != "proximity"}
+        inner = ", ".join(f"{k}={v!r}" for k, v in shown.items())
+        return f"SpatialFayHerriot({inner}, proximity=<{np.shape(self.proximity)} matrix>)"
+
+    def _check_params(self) -> None:
+        if self.method not in SPATIAL_METHODS:
+            msg = f"The 'method' parameter of SpatialFayHerriot must be one of {list(SPATIAL_METHODS)}. Got {self.method!r} instead."
+            raise HumsecError(msg)
+        super()._check_params()
+
+    def fit(self, data: Any, *, source: str | None = None) -> FHResult:
+        """Fit on ``data`` (one row per area, every area with a direct estimate)."""
+        self._check_params()
+        prep = prepare_areas(self, data, source)
+        if not prep.in_sample.all():
+            out = ", ".join(prep.areas[~prep.in_sample][:10])
+            msg = (
+                f"The spatial Fay-Herriot model needs a direct estimate for every area; "
+                f"{prep.y_col!r}{prep.where} is empty for {out}. Drop those rows (and their rows "
+                "and columns of the proximity matrix) or use the non-spatial model."
+            )
+            raise DataError(msg)
+        W, notes = proximity_matrix(self.proximity, prep.areas)
+        y, X, psi = prep.y, prep.X_all, prep.psi
+        fit = fit_spatial(y, X, psi, W, self.method, max_iter=self.max_iter, tol=self.tol)
+        if not fit.converged:
+            msg = (
+                f"The spatial {self.method.upper()} fit of (sigma2_u, rho) did not converge in "
+                f"{self.max_iter} iterations{prep.where}; raise max_iter or check the proximity matrix."
+            )
+            raise DataError(msg)
+        if fit.sigma2_u == 0.0:
+            notes.append(
+                "sigma2_u estimated at the boundary 0: no area effect beyond sampling error; every "
+                "estimate is the synthetic estimate x'beta."
+            )
+        if abs(fit.rho) == 1.0:
+            msg = (
+                f"The spatial autocorrelation rho reached the bound {fit.rho:+g}{prep.where} (R sae "
+                "reports the same bound); the SAR covariance is then singular for a row-standardised "
+                "matrix. The data show no usable spatial structure: use the non-spatial FayHerriot."
+            )
+            raise DataError(msg)
+        n = sfh_numbers(y, X, psi, W, fit.sigma2_u, fit.rho, self.method)
+        table = pd.DataFrame(
+            {
+                "area": prep.areas,
+                "direct": y,
+                "direct_se": np.sqrt(psi),
+                "estimate": n.eblup,
+                "mse": n.mse,
+                "synthetic": n.synthetic,
+                "gamma": n.weight,
+                "in_sample": True,
+            }
+        )
+        if (table["mse"] <= 0).any():
+            notes.append(
+                f"{int((table['mse'] <= 0).sum())} area(s) have an MSE estimate <= 0: intervals not shown."
+            )
+        return FHResult(
+            table,
+            coefficients=_coefficient_table(prep.terms, n.beta, n.cov_beta),
+            sigma2_u=fit.sigma2_u,
+            iterations=fit.iterations,
+            loglike=n.loglike,
+            n_params=X.shape[1] + 2,
+            params={k: v for k, v in self.get_params().items() if k != "proximity"},
+            notes=notes,
+            backend=prep.backend,
+            level=float(self.level),
+            rho=fit.rho,
+        )
+
+
+def proximity_matrix(proximity: Any, areas: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The m × m proximity matrix in the order of ``areas``, checked; notes on what was found."""
+    m = len(areas)
+    notes: list[str] = []
+    if isinstance(proximity, pd.DataFrame) and not isinstance(proximity.index, pd.RangeIndex):
+        labels = [str(i) for i in proximity.index]
+        if sorted(labels) != sorted(areas) or len(set(labels)) != m:
+            only_w = sorted(set(labels) - set(areas))[:10]
+            only_data = sorted(set(areas) - set(labels))[:10]
+            msg = (
+                "The proximity matrix's area names do not match the data's areas (each once): "
+                f"only in the matrix: {only_w or 'none'}; only in the data: {only_data or 'none'}."
+            )
+            raise DataError(msg)
+        columns = [str(c) for c in proximity.columns]
+        if sorted(columns) != sorted(labels):
+            msg = "The proximity matrix's column names must be the same area names as its rows."
+            raise DataError(msg)
+        rows = {name: i for i, name in enumerate(labels)}
+        cols = {name: i for i, name in enumerate(columns)}
+        W = proximity.to_numpy(dtype=float)[
+            np.ix_([rows[a] for a in areas], [cols[a] for a in areas])
+        ]
+    else:
+        W = np.asarray(proximity, dtype=float)
+    if W.ndim != 2 or W.shape != (m, m):
+        msg = f"The proximity matrix must be {m} x {m} (one row and column per area). Got shape {W.shape}."
+        raise DataError(msg)
+    bad = ~np.isfinite(W) | (W < 0)
+    if bad.any():
+        bad_rows = sorted({int(r) + 1 for r in np.nonzero(bad)[0]})[:10]
+        msg = (
+            f"The proximity matrix must hold numbers >= 0; rows {', '.join(map(str, bad_rows))} do not."
+        )
+        raise DataError(msg)
+    if np.any(np.diag(W) != 0):
+        notes.append("the proximity matrix has a non-zero diagonal (an area its own neighbour).")
+    sums = W.sum(axis=1)
+    if np.any(sums == 0):
+        notes.append(
+            f"{int((sums == 0).sum())} area(s) without neighbours in the proximity matrix."
+        )
+    if not np.allclose(sums[sums > 0], 1.0):
+        notes.append(
+            "the proximity matrix is not row-standardised (rows do not sum to 1): rho is then not a correlation in [-1, 1]."
+        )
+    return W, notes
