@@ -33,3 +33,22 @@ def test_outlook_errors_name_the_field():
         review_outlook({"data": PANEL, "units": ["Kenia"], "model": "hist_12"}, {})
     with pytest.raises(SpecError, match="unknown keys"):
         review_outlook({"data": PANEL, "horizn": 3}, {})
+
+
+def test_the_outlook_says_what_it_fits_when_progress_is_asked_for(capsys):
+    import io
+
+    import pandas as pd
+
+    from humsec.analysis.warn_outlook import review_outlook
+    from humsec.progress import Lines
+
+    months = pd.period_range("2018-01", "2020-12", freq="M").astype(str)
+    panel = pd.DataFrame({"unit": "A", "month": months, "fatalities": [0, 3] * 18})
+    config = {"data": panel, "horizon": 3, "model": "hist_12"}
+    review_outlook(config, {})
+    assert capsys.readouterr().err == ""  # silent by default
+    out = io.StringIO()
+    with Lines(out):
+        review_outlook(config, {})
+    assert "early-warning outlook: hist_12 on 1 units × 36 months, 3 months ahead" in out.getvalue()
