@@ -31,7 +31,7 @@ def test_reference_files_are_complete() -> None:
     # row-count guards: a truncated reference must not pass silently
     assert len(_read("milk.csv")) == 43
     assert len(_read("estimates.csv")) == 3 * 43
-    assert len(_read("parameters.csv")) == 3 * 6
+    assert len(_read("parameters.csv")) == 3 * 9
 
 
 @pytest.mark.parametrize("method", ["REML", "ML", "FH"])
@@ -51,6 +51,9 @@ def test_eblup_mse_beta_sigma2_match_r_sae(milk: pd.DataFrame, method: str) -> N
     # same algorithm, same stopping rule: same number of Fisher-scoring steps
     assert result.iterations == int(par["iterations"])
     assert table["in_sample"].all()
+    assert result.loglike == pytest.approx(par["loglike"], rel=1e-9)
+    assert result.aic == pytest.approx(par["AIC"], rel=1e-9)
+    assert result.bic == pytest.approx(par["BIC"], rel=1e-9)
 
 
 def test_out_of_sample_area_gets_synthetic_estimate(milk: pd.DataFrame) -> None:

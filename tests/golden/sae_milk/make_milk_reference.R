@@ -6,7 +6,7 @@
 # Writes, beside this script:
 #   milk.csv       the data (43 small areas, Arora & Lahiri 1997), as shipped in sae 1.3
 #   estimates.csv  method, SmallArea, eblup, mse   (43 rows x 3 methods)
-#   parameters.csv method, name, value             (beta per term, sigma2_u, iterations)
+#   parameters.csv method, name, value             (beta per term, sigma2_u, iterations, loglike, AIC, BIC)
 suppressPackageStartupMessages(library(sae))
 out <- "tests/golden/sae_milk"
 data(milk)
@@ -21,8 +21,9 @@ for (method in c("REML", "ML", "FH")) {
                                eblup = as.vector(res$est$eblup), mse = res$mse))
   beta <- res$est$fit$estcoef$beta
   par <- rbind(par, data.frame(method = method,
-                               name = c(paste0("beta", seq_along(beta) - 1), "sigma2_u", "iterations"),
-                               value = c(beta, res$est$fit$refvar, res$est$fit$iterations)))
+                               name = c(paste0("beta", seq_along(beta) - 1), "sigma2_u", "iterations", "loglike", "AIC", "BIC"),
+                               value = c(beta, res$est$fit$refvar, res$est$fit$iterations,
+                                         res$est$fit$goodness[c("loglike", "AIC", "BIC")])))
 }
 options(digits = 17)
 write.csv(format(est, digits = 17), file.path(out, "estimates.csv"), row.names = FALSE, quote = FALSE)
