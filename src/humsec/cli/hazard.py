@@ -4,6 +4,8 @@
 JSON, an HDX HAPI food-security CSV or a flat IPC CSV, forecasts every current analysis published
 from --test-from on with the benchmarks (persistence, the IPC's own projection), each using only
 analyses published before it, and writes ``model, metric, value, n``.
+``humsec warn triggers RULES.yaml DATA... --out T.csv`` back-tests an anticipatory-action trigger
+per area: whether it fired on what was published before each IPC analysis, and the outcome.
 """
 
 from __future__ import annotations
@@ -63,6 +65,63 @@ def ipc_command(
     stdout.print(result.summary().split("\nnote:")[0], highlight=False, markup=False)
 
 
+def triggers_command(
+    rules: Path = typer.Argument(..., exists=True, dir_okay=False, help="Trigger rule YAML."),
+    data: list[Path] = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="One IPC file (outcomes and IPC indicators) and any signal files (rainfall, long tables).",
+    ),
+    out: Path = typer.Option(..., "--out", help="Per area and origin: indicators, fired, outcome."),
+    year: int | None = typer.Option(None, "--year", help="Year of CHIRPS seasonal tables."),
+    level: int | None = typer.Option(None, "--level", help="Admin level of the IPC file to keep."),
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        help="Month (YYYY-MM) of the pending evaluation (default: after the last publication).",
+    ),
+) -> None:
+    """Back-test a trigger: hits, misses, false alarms, hit rate, false-alarm ratio, lead time."""
+    import pandas as pd
+
+    from humsec.hazard.load import read_hazard_file
+    from humsec.hazard.triggers import TriggerRules, backtest_triggers, trigger_counts
+
+    try:
+        spec = TriggerRules.from_yaml(rules)
+        tables = [read_hazard_file(path, year=year, level=level) for path in data]
+        ipc = [t for kind, t in tables if kind == "ipc"]
+        if len(ipc) != 1:
+            msg = f"expected exactly one IPC file among DATA; got {len(ipc)}."
+            raise HumsecError(msg)
+        signals = [t.frame for kind, t in tables if kind == "signal"]
+        month = None
+        if as_of is not None:
+            try:
+                month = pd.Period(as_of, "M")
+            except ValueError as exc:
+                raise HumsecError(f"--as-of must be a month YYYY-MM; got {as_of!r}.") from exc
+        result = backtest_triggers(
+            spec, ipc[0].frame, pd.concat(signals) if signals else None, as_of=month
+        )
+    except HumsecError as exc:
+        fail(exc)
+        return
+    write_atomic(out, lambda tmp: result.to_csv(tmp, index=False))
+    notes([n for _, t in tables for n in t.notes])
+    counts = trigger_counts(result)
+    stdout.print(spec.describe(), highlight=False, markup=False)
+    stdout.print(
+        ", ".join(
+            f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in counts.items()
+        ),
+        highlight=False,
+        markup=False,
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the hazard commands to ``humsec warn``."""
     app.command("ipc")(ipc_command)
+    app.command("triggers")(triggers_command)

@@ -8,9 +8,13 @@ IPCBacktest(test_from='2022-01', models=('persistence', 'ipc_projection'), commo
 from humsec.hazard.backtest import IPCBacktest
 from humsec.hazard.benchmarks import BENCHMARKS, benchmark_forecasts
 from humsec.hazard.ipc import IPC_COLUMNS, IPC_TYPES, PHASES, IPCTable, read_ipc
+from humsec.hazard.load import read_hazard_file
+from humsec.hazard.outbreaks import onset_months, read_outbreaks
 from humsec.hazard.result import IPCScores
 from humsec.hazard.scores import METRICS, score_forecasts
+from humsec.hazard.signals import read_rainfall, read_signal
 from humsec.hazard.targets import add_targets, area_phase, phase_agreement
+from humsec.hazard.triggers import TriggerRules, backtest_triggers, trigger_counts
 
 __all__ = [
     "BENCHMARKS",
@@ -21,10 +25,18 @@ __all__ = [
     "IPCBacktest",
     "IPCScores",
     "IPCTable",
+    "TriggerRules",
     "add_targets",
     "area_phase",
+    "backtest_triggers",
     "benchmark_forecasts",
+    "onset_months",
     "phase_agreement",
+    "read_hazard_file",
     "read_ipc",
+    "read_outbreaks",
+    "read_rainfall",
+    "read_signal",
     "score_forecasts",
+    "trigger_counts",
 ]
