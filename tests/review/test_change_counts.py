@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 import humsec
 from humsec.cli.main import app
+from humsec.exceptions import HumsecError
 from humsec.report.disclosure import DisclosureRules, apply_disclosure_control
 from humsec.report.review_build import row_anchor
 
@@ -72,6 +73,18 @@ def test_disclosure_judges_a_change_on_its_smaller_round() -> None:
     assert none["sdc_status"].tolist()[1:] == ["suppressed"] * 3
 
 
+def test_a_precise_change_near_zero_is_published_not_called_unreliable() -> None:
+    # -0.2 pp ± 0.5 pp on 900 persons: "no change" is a finding; its CV (2.5) says nothing of quality
+    t = pd.DataFrame({"estimate": [-0.002, 0.30], "se": [0.005, 0.2], "n_t0": [900, 900], "n_t1": [800, 800]})
+    plain = apply_disclosure_control(t, n=["n_t0", "n_t1"])
+    assert plain["sdc_status"].tolist() == ["suppressed", "suppressed"]
+    out = apply_disclosure_control(t, n=["n_t0", "n_t1"], cv_exempt=[True, False])
+    assert out["sdc_status"].tolist() == ["ok", "suppressed"]  # the level row keeps the CV rule
+    assert out.loc[0, "estimate"] == -0.002
+    with pytest.raises(HumsecError, match="cv_exempt has 1 values for 2 rows"):
+        apply_disclosure_control(t, n=["n_t0", "n_t1"], cv_exempt=[True])
+
+
 def test_review_publishes_national_changes(tmp_path: Path) -> None:
     spec = humsec.datasets.data_path("syn_cdta_spec.yaml")
     data = humsec.datasets.data_path("syn_cdta.csv.gz")
@@ -93,6 +106,8 @@ def test_review_publishes_national_changes(tmp_path: Path) -> None:
     changes = af[af["change"] == "abs"]
     shown = changes[changes["sdc_status"].isin(["ok", "flag"])]
     assert (shown[["n_t0", "n_t1"]].min(axis=1) >= 25).all()
+    # a change is never hidden for its CV (only for its counts, or as a secondary cell)
+    assert not changes["sdc_reason"].astype(str).str.startswith("CV").any()
     page = (tmp_path / "out" / "review.html").read_text(encoding="utf-8")
     h = nat[nat["measure"] == "H"].iloc[0]
     row = re.search(rf'<tr id="{row_anchor(h["row_id"])}">(.*?)</tr>', page)

@@ -91,12 +91,16 @@ def apply_disclosure_control(
     margins: Sequence[Sequence[str]] = (),
     action: str = "suppress",
     source: str | None = None,
+    cv_exempt: Sequence[bool] | None = None,
 ) -> pd.DataFrame:
     """A copy of ``table`` with small and unreliable cells suppressed (or flagged) and marked.
 
     ``estimate``/``se`` may be None for tables without an SE (counts): then only the ``n`` rule
     applies. A missing ``n`` counts as 0 (suppressed): a cell whose size is unknown is not published.
     With several ``n`` columns a row's size is the smallest count it has in them (0 if it has none).
+    ``cv_exempt`` marks rows judged on their counts only: changes over time, whose CV grows without
+    bound as the change nears zero however precise it is (a change of 0.1 pp ± 0.5 pp is a finding,
+    "no change", not an unreliable cell); they are published with their SE and CI.
     """
     rules = rules or DisclosureRules()
     n_cols = [n] if isinstance(n, str) else list(n)
@@ -130,6 +134,11 @@ def apply_disclosure_control(
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             cv = np.where(err > 0, err / np.abs(est), 0.0)
         cv = np.nan_to_num(cv, nan=0.0, posinf=np.inf)
+        if cv_exempt is not None:
+            exempt = np.asarray(cv_exempt, dtype=bool)
+            if exempt.shape != (len(out),):
+                raise HumsecError(f"cv_exempt has {exempt.size} values for {len(out)} rows.")
+            cv[exempt] = 0.0
         bad = ~small & (cv > rules.max_cv)
         status[bad] = "suppressed"
         reason[bad] = [f"CV {v:.2f} > {rules.max_cv:g}" for v in cv[bad]]

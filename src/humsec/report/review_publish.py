@@ -75,6 +75,7 @@ def publish(
     columns: dict[str, str] | None = None,
     formats: dict[str, str] | None = None,
     note: str = "",
+    cv_exempt: Sequence[bool] | None = None,
 ) -> Published:
     """Disclosure control of one table (see the module docstring for the three kinds)."""
     if kind not in KINDS:
@@ -85,7 +86,9 @@ def publish(
         dup = frame.loc[frame["row_id"].duplicated(), "row_id"].head(3).tolist()
         raise HumsecError(f"Table {key!r} repeats row ids {dup}.")
     if kind == "estimates":
-        out = apply_disclosure_control(frame, rules, n=n, estimate=estimate, se=se, margins=margins, source=key)
+        out = apply_disclosure_control(
+            frame, rules, n=n, estimate=estimate, se=se, margins=margins, source=key, cv_exempt=cv_exempt
+        )
     elif kind == "counts":
         out = apply_disclosure_control(frame, rules, n=n, estimate=None, se=None, margins=margins, source=key)
     elif population is not None:

@@ -76,6 +76,7 @@ class SurveySections(BuilderBase):
             "af_results", "Alkire-Foster estimates", tidy, "estimates", self.rules,
             n=["n", "n_t0", "n_t1"],  # change rows: the smaller of the two rounds' counts
             margins=[["measure", "k", "indicator", "over", "time", "change"]],
+            cv_exempt=(tidy["change"].fillna("") != "").to_numpy(),  # a change's CV is no quality measure
         )  # fmt: skip
         self.published.append(pub)  # the whole table goes to tables/af_results.csv
         f = pub.frame
