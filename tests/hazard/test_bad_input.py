@@ -213,3 +213,14 @@ def test_hapi_projection_belongs_to_the_analysis_before_it(tmp_path):
         ["first_projection", "2023-01", "2023-01"],  # no analysis before it: its own start
     ]
     assert any(n.startswith("1 projections without a matching current") for n in t.notes)
+
+
+def test_unknown_pcodes_listed_with_nearest_names(tmp_path):
+    from humsec.hazard.pcodes import check_pcodes
+
+    gaz = _csv(tmp_path, "P-Code,Name\nKE023,Turkana\nKE008,Wajir\n", name="gaz.csv")
+    t = read_ipc(_csv(tmp_path, FLAT_HEADER + GOOD.replace("Turkana,KE023", "Wajr,KE099"))).frame
+    notes = check_pcodes(t, gaz)
+    assert notes == [f"1 P-codes not in {gaz}: 'KE099' (Wajr; nearest names: Wajir = KE008) (kept)"]
+    with pytest.raises(DataError, match=r"'KE099' \(Wajr; nearest names: Wajir = KE008\)\.$"):
+        check_pcodes(t, gaz, strict=True)

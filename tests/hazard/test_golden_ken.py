@@ -82,3 +82,20 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path):
         ],
     )
     assert res.exit_code == 2 and "--level must be 0, 1 or 2" in res.output
+
+
+def test_cli_pcodes_check_against_the_cod_gazetteer(tmp_path):
+    from tests.hazard.conftest import SHARED
+
+    gaz = shared(SHARED / "cod_pcodes" / "global_pcodes_adm_1_2.csv.gz")
+    args = ["warn", "ipc", str(shared(KEN_LONG)), "--test-from", "2020-01", "--pcodes", str(gaz)]
+    res = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "s.csv")])
+    assert (
+        res.exit_code == 0 and "P-codes not in" not in res.output
+    )  # all 23 counties are COD codes
+    bad = tmp_path / "gaz.csv"
+    bad.write_text("P-Code,Name\nKE023,Turkana\n")
+    res = CliRunner().invoke(
+        app, [*args[:-1], str(bad), "--strict-pcodes", "--out", str(tmp_path / "x.csv")]
+    )
+    assert res.exit_code == 2 and "22 P-codes not in" in res.output

@@ -39,6 +39,16 @@ def ipc_command(
     level: int | None = typer.Option(
         None, "--level", help="Admin level to keep (1 or 2; HAPI files hold 0, 1 and 2)."
     ),
+    pcodes: Path | None = typer.Option(
+        None,
+        "--pcodes",
+        exists=True,
+        dir_okay=False,
+        help="COD P-code gazetteer (P-Code, Name): unknown P-codes listed with nearest names.",
+    ),
+    strict_pcodes: bool = typer.Option(
+        False, "--strict-pcodes", help="Unknown P-codes are an error (default: reported, kept)."
+    ),
     forecasts: Path | None = typer.Option(
         None,
         "--forecasts",
@@ -52,7 +62,13 @@ def ipc_command(
         if level is not None and level not in (0, 1, 2):
             msg = f"--level must be 0, 1 or 2; got {level}."
             raise HumsecError(msg)
-        result = IPCBacktest(test_from=test_from).fit(read_ipc(ipc_file, level=level))
+        table = read_ipc(ipc_file, level=level)
+        if pcodes is not None:
+            from humsec.hazard.pcodes import check_pcodes
+
+            sub = table.frame[table.frame["level"].fillna(1) > 0]  # admin 0 rows carry ISO3
+            table.notes.extend(check_pcodes(sub, pcodes, strict=strict_pcodes))
+        result = IPCBacktest(test_from=test_from).fit(table)
     except HumsecError as exc:
         fail(exc)
         return
