@@ -224,3 +224,13 @@ def test_unknown_pcodes_listed_with_nearest_names(tmp_path):
     assert notes == [f"1 P-codes not in {gaz}: 'KE099' (Wajr; nearest names: Wajir = KE008) (kept)"]
     with pytest.raises(DataError, match=r"'KE099' \(Wajr; nearest names: Wajir = KE008\)\.$"):
         check_pcodes(t, gaz, strict=True)
+
+
+def test_polars_frames_are_read_like_pandas():
+    pl = pytest.importorskip("polars")
+    flat = pd.read_csv(io.StringIO(FLAT_HEADER + GOOD), dtype=str)
+    a = read_ipc(flat).frame
+    b = read_ipc(pl.from_pandas(flat)).frame
+    pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(DataError, match=r"Expected a dataframe"):
+        read_ipc(42)

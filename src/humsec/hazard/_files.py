@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from humsec._frames import to_narwhals
 from humsec.exceptions import ColumnNotFoundError, DataError, describe_rows
 from humsec.io.survey import ENCODINGS
 
@@ -24,7 +25,7 @@ def source_name(data: Any) -> str:
     """The name errors use for ``data``: its path, or ``<frame>`` / ``<stream>``."""
     if isinstance(data, (str, Path)):
         return str(data)
-    return "<frame>" if isinstance(data, pd.DataFrame) else "<stream>"
+    return "<stream>" if hasattr(data, "read") else "<frame>"
 
 
 def read_text_table(data: Any, *, source: str | None = None) -> pd.DataFrame:
@@ -32,7 +33,10 @@ def read_text_table(data: Any, *, source: str | None = None) -> pd.DataFrame:
 
     A pandas frame is returned as a copy with string cells, so every reader has one input type.
     """
-    if isinstance(data, pd.DataFrame):
+    if not isinstance(data, (str, Path)) and not hasattr(data, "read"):
+        # a dataframe of any library (Polars, PyArrow, ...): converted once, here at the boundary
+        if not isinstance(data, pd.DataFrame):
+            data = to_narwhals(data).to_pandas()
         return data.astype("string").astype(object).where(data.notna(), None).copy()
     source = source or source_name(data)
     raw = Path(data).read_bytes() if isinstance(data, (str, Path)) else data.read()

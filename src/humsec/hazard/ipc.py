@@ -127,8 +127,8 @@ def read_ipc(data: Any, *, level: int | None = None, tolerance: float = SUM_TOLE
 def _is_json(data: Any) -> bool:
     if isinstance(data, (list, dict)):
         return True
-    if isinstance(data, pd.DataFrame):
-        return False
+    if not isinstance(data, (str, Path)) and not hasattr(data, "read"):
+        return False  # a dataframe
     head = _read_bytes(data)[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
     return head[:1] in (b"[", b"{")
 
