@@ -104,6 +104,7 @@ def test_indicators_command_writes_estimates_and_reliability(tmp_path: Path) -> 
             str(spec),
             "--out",
             str(out),
+            "--no-disclosure",
         ],
     )
     assert res.exit_code == 0, res.output
@@ -133,3 +134,25 @@ def test_indicators_bad_spec_names_the_field(tmp_path: Path) -> None:
         ],
     )
     assert res.exit_code == 2 and "indicators.trusts" in res.output and "maybe" in res.output
+
+
+def test_indicators_small_cells_are_suppressed(tmp_path: Path) -> None:
+    spec = tmp_path / "ind.yaml"
+    spec.write_text("indicators:\n  trusts: {question: trust, positive: [yes]}\n", encoding="utf-8")
+    data = pd.DataFrame({"trust": ["yes", "no"] * 20, "area": ["a"] * 36 + ["b"] * 4})
+    data.to_csv(tmp_path / "d.csv", index=False)
+    out = tmp_path / "i.csv"
+    args = [
+        "voice",
+        "indicators",
+        str(_form(tmp_path)),
+        str(tmp_path / "d.csv"),
+        "--spec",
+        str(spec),
+    ]
+    res = CliRunner().invoke(app, [*args, "--over", "area", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out, keep_default_na=False).set_index("group")
+    assert table.loc["b", "sdc_status"] == "suppressed" and table.loc["b", "estimate"] == ""
+    assert float(table.loc["", "estimate"]) == 0.5  # national: 40 people
+    assert "disclosure control: 1 of 3 cells suppressed" in res.output

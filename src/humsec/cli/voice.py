@@ -8,6 +8,7 @@ after applying a cleaning log (``--cleaning-log``) and the review's disclosure c
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -189,6 +190,12 @@ def indicators(
         None, "--cleaning-log", help="IMPACT cleaning log applied first"
     ),
     level: float = typer.Option(0.95, "--level", help="Confidence level"),
+    min_n: int = typer.Option(
+        25, "--min-n", help="Disclosure control: cells on fewer persons are suppressed"
+    ),
+    no_disclosure: bool = typer.Option(
+        False, "--no-disclosure", help="Internal use: keep small cells (flagged)"
+    ),
 ) -> None:
     """Perception indicators and composite indices (with Cronbach's alpha), by groups."""
     from humsec.io.write import write_atomic
@@ -225,9 +232,33 @@ def indicators(
             spec, over=over, weight=weight, strata=strata, psu=psu, nest=nest, level=level
         ).fit(export)
         reliability_path = out.with_name(out.stem + "_reliability.csv")
-        write_atomic(out, lambda p: result.to_frame().to_csv(p, index=False))
+        table = _disclose(result.to_frame(), min_n, no_disclosure, data.name)
+        write_atomic(out, lambda p: table.to_csv(p, index=False))
         write_atomic(reliability_path, lambda p: result.reliability.to_csv(p, index=False))
     except (HumsecError, OSError) as exc:
         fail(exc)
         return
-    notes([*lines, *result.notes, f"wrote {out} and {reliability_path}"])
+    notes(
+        [
+            *lines,
+            *result.notes,
+            _disclosure_line(table, min_n, no_disclosure),
+            f"wrote {out} and {reliability_path}",
+        ]
+    )
+
+
+def _disclose(table: Any, min_n: int, no_disclosure: bool, source: str) -> Any:
+    """The review's disclosure control on a table of estimates (each cell on its own)."""
+    from humsec.report.disclosure import DisclosureRules, apply_disclosure_control
+
+    rules = DisclosureRules(min_n=min_n, flag_n=max(min_n, 2 * min_n))
+    action = "flag" if no_disclosure else "suppress"
+    return apply_disclosure_control(table, rules, action=action, source=source)
+
+
+def _disclosure_line(table: Any, min_n: int, no_disclosure: bool) -> str:
+    if no_disclosure:
+        return "disclosure control off: small cells flagged, not suppressed"
+    suppressed = int(table["sdc_status"].isin(["suppressed", "secondary"]).sum())
+    return f"disclosure control: {suppressed} of {len(table)} cells suppressed (n < {min_n} or CV > 0.333)"

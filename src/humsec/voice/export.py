@@ -2,7 +2,7 @@
 answers reconciled, repeat sheets joined to their parent, every mismatch reported.
 
 Column names are matched in the layouts these servers (and R's ``read.csv``) write: group paths
-(``group/q``) or bare names; select_multiple as a space-separated column and/or ``q/option`` or
+(``group/q``, ODK Central's ``group-q``) or bare names; select_multiple as a space-separated column and/or ``q/option`` or
 ``q.option`` 0/1 columns; Kobo metadata ``_uuid``, ``_index``, ``_parent_index`` (also ``X_uuid`` from R,
 ``uuid``, ``index``); a UTF-8 byte-order mark on the first name (``X.U.FEFF.start`` from R) is removed.
 All answers are kept as text (codes stay codes); empty cells are ''.
@@ -37,7 +37,7 @@ __all__ = ["META_ALIASES", "Export", "canonical_column", "read_export"]
 
 #: Kobo metadata columns and the other spellings exports use for them (declared once)
 META_ALIASES: Mapping[str, tuple[str, ...]] = {
-    "_uuid": ("_uuid", "X_uuid", "uuid", "meta/instanceID", "instanceID"),
+    "_uuid": ("_uuid", "X_uuid", "uuid", "meta/instanceID", "meta-instanceID", "instanceID"),
     "_index": ("_index", "X_index", "index"),
     "_parent_index": ("_parent_index", "X_parent_index"),
     "_id": ("_id", "X_id"),
@@ -45,6 +45,8 @@ META_ALIASES: Mapping[str, tuple[str, ...]] = {
 }
 _BOM = re.compile(r"^(\ufeff|X\.U\.FEFF\.)")
 _DUMMY_SEPARATORS = ("/", ".")
+#: group path separators: Kobo writes ``group/q``, ODK Central ``group-q``
+_GROUP_SEPARATORS = ("/", "-")
 _BOOLEAN = {"true": "1", "false": "0"}
 
 
@@ -150,10 +152,7 @@ def _canonical(frame: pd.DataFrame, form: XLSForm, where: str, notes: list[str])
         ):
             rename[col] = aliases[name]
             continue
-        parts = name.split("/")
-        while len(parts) > 1 and parts[0] in structure and "/".join(parts) not in form.questions:
-            parts = parts[1:]  # group path: g/sub/q -> q
-        name = "/".join(parts)
+        name = _strip_groups(name, structure, form)
         dummy = _dummy(name, form)
         if dummy:
             name = f"{dummy[0]}/{dummy[1]}"
@@ -173,6 +172,17 @@ def _canonical(frame: pd.DataFrame, form: XLSForm, where: str, notes: list[str])
         )
     _reconcile_select_multiple(frame, form, where, notes)
     return frame
+
+
+def _strip_groups(name: str, structure: set[str], form: XLSForm) -> str:
+    """``g/sub/q`` (Kobo) or ``g-sub-q`` (ODK Central) -> ``q``: leading parts that are the form's groups or
+    repeats are removed, so a question whose own name holds ``-`` is kept whole."""
+    for sep in _GROUP_SEPARATORS:
+        parts = name.split(sep)
+        while len(parts) > 1 and parts[0] in structure and sep.join(parts) not in form.questions:
+            parts = parts[1:]
+        name = sep.join(parts)
+    return name
 
 
 def _sniff_separator(path: Path) -> str:

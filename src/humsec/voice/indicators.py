@@ -32,9 +32,9 @@ import yaml
 from scipy import special
 
 from humsec.exceptions import HumsecError, SpecError
+from humsec.voice.design import Design, DesignColumns, validate_design
 from humsec.voice.export import Export
 from humsec.voice.relevant import UnsupportedExpression, evaluate
-from humsec.voice.tabulate import VoiceTabulator, _Design
 
 __all__ = [
     "DIRECTIONS",
@@ -288,21 +288,13 @@ class PerceptionIndicators:
                 )
         if problems:
             raise SpecError(problems, spec.source)
-        # the design checks and messages are the tabulator's
-        tab = VoiceTabulator(
-            questions=[i.question for i in spec.indicators.values()],
-            over=self.over,
-            weight=self.weight,
-            strata=self.strata,
-            psu=self.psu,
-            nest=self.nest,
-            lonely_psu=self.lonely_psu,
-            level=self.level,
+        cols = DesignColumns(
+            self.weight, self.strata, self.psu, self.nest, self.lonely_psu, self.over
         )
-        tab._validate(export)
+        validate_design("PerceptionIndicators", cols, self.level, export.main, export.source)
         table = export.main
         notes: list[str] = []
-        design = _Design.build(table, tab, export.source, household=False, notes=notes, form=form)
+        design = Design.build(table, cols, export.source, household=False, notes=notes)
         values = {
             name: self._values(ind, table, form, notes) for name, ind in spec.indicators.items()
         }
@@ -371,12 +363,12 @@ class PerceptionIndicators:
         return out
 
     def _estimate(
-        self, design: _Design, value: np.ndarray, name: str, kind: str, binary: bool, label: str
+        self, design: Design, value: np.ndarray, name: str, kind: str, binary: bool, label: str
     ) -> list[dict[str, Any]]:
         base = ~np.isnan(value)
         rows = []
         for over, group, member in design.domains():
-            est, se, lo, hi, n, _ = design.shares(
+            est, se, lo, hi, n, _ = design.ratio(
                 np.nan_to_num(value)[:, None], base & member, self.level
             )
             if not binary:  # a mean or an index: symmetric t interval at the design df

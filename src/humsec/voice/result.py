@@ -1,22 +1,30 @@
 """The result of a :class:`~humsec.voice.VoiceTabulator` fit: one row per question × option × group.
 
 Columns (declared once in ``TabulationResult.COLUMNS``): ``question, type, option, over, group,
-estimate, se, ci_low, ci_high, n, n_selected, base, question_label, option_label``; shares are 0-1,
+estimate, se, ci_low, ci_high, n, n_selected, base, question_label, option_label, df``; shares are 0-1,
 ``over = national`` with an empty ``group`` is the whole sample, ``n`` is the unweighted base (asked
-and answered) and ``n_selected`` the unweighted count choosing the option.
+and answered) and ``n_selected`` the unweighted count choosing the option; ``df`` is the design degrees of freedom
+of the row's table (a repeat's differ from the main table's). Numeric questions have two rows, ``option``
+``mean`` and ``median`` (``type`` integer or decimal).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from scipy import special
 
 from humsec.inference import logit_ci
 from humsec.io.write import write_atomic
 
-__all__ = ["TabulationResult"]
+__all__ = ["NUMERIC_TYPES", "TabulationResult"]
+
+#: XLSForm question types summarised as a mean and a median (declared once)
+NUMERIC_TYPES = ("integer", "decimal")
 
 
 class TabulationResult:
@@ -37,6 +45,7 @@ class TabulationResult:
         "base",
         "question_label",
         "option_label",
+        "df",
     )
 
     def __init__(
@@ -47,27 +56,35 @@ class TabulationResult:
         notes: list[str],
         level: float,
         source: str,
-        df: float = 1e9,
+        median_ci: Mapping[int, Callable[[float], tuple[float, float]]] | None = None,
     ) -> None:
         self._table = table.reset_index(drop=True)
         self.params = dict(params)
         self.notes = tuple(notes)
         self.level = level
         self.source = source
-        self.df = df  # design degrees of freedom (PSUs - strata) of the intervals
+        # Woodruff intervals of medians need the data: one function of the level per median row
+        self._median_ci = dict(median_ci or {})
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy table (a copy)."""
         return self._table.copy()
 
     def conf_int(self, level: float) -> pd.DataFrame:
-        """The table with logit intervals at another level (same design df as the fit)."""
+        """The table with intervals at another level, each row at its own table's design df: logit for
+        shares, ``estimate ± t·se`` for means, Woodruff for medians (as the fit)."""
         out = self.to_frame()
         if not 0 < level < 1:
             raise ValueError(f"level must be in (0, 1). Got {level!r} instead.")
-        lo, hi = logit_ci(
-            out["estimate"].to_numpy(float), out["se"].to_numpy(float), self.df, level
-        )
+        est, se, df = (out[c].to_numpy(float) for c in ("estimate", "se", "df"))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lo, hi = logit_ci(est, se, df, level)
+        mean = (out["option"] == "mean").to_numpy() & out["type"].isin(NUMERIC_TYPES).to_numpy()
+        t = special.stdtrit(df, 0.5 + level / 2)
+        lo = np.where(mean, est - t * se, lo)
+        hi = np.where(mean, est + t * se, hi)
+        for row, interval in self._median_ci.items():
+            lo[row], hi[row] = interval(level)
         out["ci_low"], out["ci_high"] = lo, hi
         return out
 

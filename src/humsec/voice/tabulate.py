@@ -31,10 +31,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.exceptions import ColumnNotFoundError, DesignError, HumsecError, describe_rows
-from humsec.inference import StratumFactors, group_sum, logit_ci, stratified_variance
-from humsec.tables.design import LONELY_PSU_RULES
+from humsec.exceptions import ColumnNotFoundError, HumsecError, describe_rows
+from humsec.voice.design import Design, DesignColumns, validate_design
 from humsec.voice.export import Export
+from humsec.voice.form import XLSForm
 from humsec.voice.relevant import UnsupportedExpression, evaluate, references
 from humsec.voice.result import TabulationResult
 
@@ -132,24 +132,20 @@ class VoiceTabulator:
             )
         }
 
+    def design_columns(self) -> DesignColumns:
+        """The design parameters as one object (shared with the other voice engines)."""
+        return DesignColumns(
+            self.weight, self.strata, self.psu, self.nest, self.lonely_psu, self.over
+        )
+
     def _validate(self, export: Export) -> list[str]:
-        if not isinstance(self.level, (int, float)) or not 0 < self.level < 1:
-            raise HumsecError(
-                f"The 'level' parameter of VoiceTabulator must be in (0, 1). Got {self.level!r} instead."
-            )
-        if self.lonely_psu not in LONELY_PSU_RULES:
-            raise HumsecError(
-                f"The 'lonely_psu' parameter of VoiceTabulator must be one of {list(LONELY_PSU_RULES)}. "
-                f"Got {self.lonely_psu!r} instead."
-            )
+        validate_design(
+            "VoiceTabulator", self.design_columns(), self.level, export.main, export.source
+        )
         if self.nonresponse not in NONRESPONSE_POLICIES:
             raise HumsecError(
                 f"The 'nonresponse' parameter of VoiceTabulator must be one of {list(NONRESPONSE_POLICIES)}. "
                 f"Got {self.nonresponse!r} instead."
-            )
-        if isinstance(self.over, str):
-            raise HumsecError(
-                f"The 'over' parameter of VoiceTabulator must be a list of columns. Got {self.over!r} instead."
             )
         form = export.form
         names = list(self.questions) if self.questions is not None else form.select_questions()
@@ -164,10 +160,6 @@ class VoiceTabulator:
                 f"The 'questions' parameter of VoiceTabulator names question(s) that are not select_one or "
                 f"select_multiple: {', '.join(not_select)}."
             )
-        design = [c for c in (self.weight, self.strata, self.psu, *self.over) if c]
-        missing = [c for c in design if c not in export.main.columns]
-        if missing:
-            raise ColumnNotFoundError(missing, list(export.main.columns), export.source)
         form.language(self.lang)
         return names
 
@@ -182,7 +174,6 @@ class VoiceTabulator:
         notes = list(form.notes) + list(export.notes)
         design_cols = [c for c in (self.weight, self.strata, self.psu, *self.over) if c]
         rows: list[dict[str, Any]] = []
-        dfs: list[float] = []
         skipped = [
             q
             for q in names
@@ -199,17 +190,16 @@ class VoiceTabulator:
             ]
             table = export.table(repeat, [*design_cols, *refs])
             where = export.source + (f", sheet {repeat!r}" if repeat else "")
-            design = _Design.build(
-                table, self, where, household=repeat is not None, notes=notes, form=form
+            design = Design.build(
+                table, self.design_columns(), where, household=repeat is not None, notes=notes
             )
-            dfs.append(design.df)
             for name in (
                 q for q in names if form.questions[q].repeat == repeat and q not in skipped
             ):
                 if name not in table.columns:
                     notes.append(f"{name}: not in the export ({where}); not tabulated")
                     continue
-                rows += self._question(table, name, design, language, codes, where, notes)
+                rows += self._question(table, name, design, form, language, codes, where, notes)
         for name in skipped:
             notes.append(
                 f"{name}: its repeat {form.questions[name].repeat!r} has no sheet in the export; not tabulated"
@@ -220,20 +210,20 @@ class VoiceTabulator:
             notes=notes,
             level=self.level,
             source=export.source,
-            df=dfs[0] if dfs else 1e9,
         )
 
     def _question(
         self,
         table: pd.DataFrame,
         name: str,
-        design: _Design,
+        design: Design,
+        form: XLSForm,
         language: str | None,
         codes: set[str],
         where: str,
         notes: list[str],
     ) -> list[dict[str, Any]]:
-        q = design.form.questions[name]
+        q = form.questions[name]
         answers = table[name].astype(str)
         try:
             asked = np.ones(len(table), dtype=bool)
@@ -262,7 +252,7 @@ class VoiceTabulator:
             )
             notes.append(f"{name}: {int(unanswered.sum())} {what} (left out of the base)")
         chosen = answers.map(str.split)
-        options = [c.name for c in design.form.options(name)]
+        options = [c.name for c in form.options(name)]
         seen = {o for picks in chosen[answered] for o in picks}
         strays = sorted(seen - set(options))
         if strays:
@@ -288,7 +278,7 @@ class VoiceTabulator:
         )
         out = []
         for over, group, member in design.domains():
-            est, se, lo, hi, n, n_sel = design.shares(Y, base & member, self.level)
+            est, se, lo, hi, n, n_sel = design.ratio(Y, base & member, self.level)
             for j, option in enumerate(options):
                 out.append(
                     {
@@ -305,114 +295,11 @@ class VoiceTabulator:
                         "n_selected": n_sel[j],
                         "base": base_kind,
                         "question_label": q.labels.get(language or "", ""),
-                        "option_label": design.form.option_label(name, option, language),
+                        "option_label": form.option_label(name, option, language),
+                        "df": design.df,
                     }
                 )
         return out
-
-
-class _Design:
-    """The design of one table (main or repeat): weights, PSU and stratum codes, domains."""
-
-    def __init__(
-        self,
-        table: pd.DataFrame,
-        w: np.ndarray,
-        psu: np.ndarray,
-        psu_stratum: np.ndarray,
-        over: Sequence[str],
-        form: Any,
-        lonely: str,
-    ) -> None:
-        self.table, self.w, self.psu, self.psu_stratum = table, w, psu, psu_stratum
-        self.over, self.form = over, form
-        self.factors = StratumFactors.from_design(psu_stratum, lonely)
-        self.df = max(len(psu_stratum) - len(np.unique(psu_stratum)), 1)
-
-    @classmethod
-    def build(
-        cls,
-        table: pd.DataFrame,
-        tab: VoiceTabulator,
-        where: str,
-        household: bool,
-        notes: list[str],
-        form: Any,
-    ) -> _Design:
-        n = len(table)
-        w = np.ones(n)
-        if tab.weight:
-            w = pd.to_numeric(table[tab.weight].replace("", np.nan), errors="coerce").to_numpy(
-                dtype=np.float64
-            )
-            bad = ~np.isfinite(w) | (w <= 0)
-            if bad.any():
-                raise DesignError(
-                    f"{where}, column {tab.weight!r}: sampling weights must be positive numbers; found "
-                    f"{table[tab.weight].iloc[np.flatnonzero(bad)[0]]!r} at {describe_rows(np.flatnonzero(bad))}."
-                )
-        stratum = np.zeros(n, dtype=np.int64)
-        if tab.strata:
-            _check_present(table, tab.strata, where)
-            stratum = pd.factorize(table[tab.strata], sort=True)[0]
-        if tab.psu:
-            _check_present(table, tab.psu, where)
-            key = (
-                table[tab.psu]
-                if not tab.nest
-                else table[tab.strata or tab.psu].astype(str) + "\x1f" + table[tab.psu]
-            )
-            psu = pd.factorize(key)[0]
-        elif household:
-            psu = pd.factorize(table["_parent_index"])[0]
-            notes.append(f"{where}: no PSU column, so each household (_parent_index) is a PSU")
-        else:
-            psu = np.arange(n)
-        psu_stratum = np.zeros(psu.max() + 1 if n else 0, dtype=np.int64)
-        psu_stratum[psu] = stratum
-        crossing = psu_stratum[psu] != stratum
-        if crossing.any():
-            raise DesignError(
-                f"{where}, column {tab.psu!r}: PSU ids occur in more than one stratum (e.g. "
-                f"{describe_rows(np.flatnonzero(crossing))}); if they are numbered within strata, set nest "
-                "(--nest); otherwise fix the ids."
-            )
-        per_stratum = np.bincount(psu_stratum)
-        if tab.lonely_psu == "fail" and (per_stratum == 1).any() and len(psu_stratum) > 1:
-            raise DesignError(
-                f"{where}: {int((per_stratum == 1).sum())} stratum/strata have a single PSU; their variance cannot "
-                "be estimated. Merge strata or choose lonely_psu certainty | remove | adjust."
-            )
-        return cls(table, w, psu, psu_stratum, list(tab.over), form, tab.lonely_psu)
-
-    def domains(self) -> list[tuple[str, str, np.ndarray]]:
-        out = [("national", "", np.ones(len(self.table), dtype=bool))]
-        for col in self.over:
-            values = self.table[col].astype(str)
-            for g in sorted(values.unique(), key=_natural):
-                out.append((col, g, (values == g).to_numpy()))
-        return out
-
-    def shares(self, Y: np.ndarray, base: np.ndarray, level: float) -> tuple[Any, ...]:
-        """Shares of the columns of ``Y`` among ``base`` rows, SEs, logit CIs, n and selections."""
-        k = Y.shape[1]
-        n = int(base.sum())
-        if n == 0:
-            nan = np.full(k, np.nan)
-            return nan, nan, nan, nan, 0, np.zeros(k, dtype=int)
-        wy = Y * (self.w * base)[:, None]
-        wx = self.w * base
-        Yp = group_sum(self.psu, wy, len(self.psu_stratum))
-        Xp = group_sum(self.psu, wx, len(self.psu_stratum))
-        R = Yp.sum(axis=0) / Xp.sum()
-        U = (Yp - Xp[:, None] * R[None, :]) / Xp.sum()
-        pair_psu = np.arange(len(self.psu_stratum))
-        var = stratified_variance(
-            U, pair_psu, np.zeros(len(pair_psu), dtype=np.int64), 1, self.psu_stratum, self.factors
-        )[0]
-        se = np.sqrt(var)
-        lo, hi = logit_ci(R, se, float(self.df), level)
-        return R, se, lo, hi, n, (Y[base] > 0).sum(axis=0)
 
 
 def _safe_references(expression: str) -> list[str]:
@@ -420,18 +307,3 @@ def _safe_references(expression: str) -> list[str]:
         return references(expression)
     except Exception:  # an expression the lexer cannot split is reported when it is evaluated
         return []
-
-
-def _check_present(table: pd.DataFrame, col: str, where: str) -> None:
-    empty = (table[col].astype(str) == "").to_numpy()
-    if empty.any():
-        raise DesignError(
-            f"{where}, column {col!r}: design column is empty at {describe_rows(np.flatnonzero(empty))}."
-        )
-
-
-def _natural(value: str) -> tuple[int, float, str]:
-    try:
-        return (0, float(value), value)
-    except ValueError:
-        return (1, 0.0, value)
