@@ -9,6 +9,7 @@ from humsec.hazard.backtest import IPCBacktest
 from humsec.hazard.benchmarks import BENCHMARKS, benchmark_forecasts
 from humsec.hazard.ipc import IPC_COLUMNS, IPC_TYPES, PHASES, IPCTable, read_ipc
 from humsec.hazard.load import read_hazard_file
+from humsec.hazard.onsets import onset_forecasts, onset_panel, onset_scores
 from humsec.hazard.outbreaks import onset_months, read_outbreaks
 from humsec.hazard.result import IPCScores
 from humsec.hazard.scores import METRICS, score_forecasts
@@ -30,7 +31,10 @@ __all__ = [
     "area_phase",
     "backtest_triggers",
     "benchmark_forecasts",
+    "onset_forecasts",
     "onset_months",
+    "onset_panel",
+    "onset_scores",
     "phase_agreement",
     "read_hazard_file",
     "read_ipc",
