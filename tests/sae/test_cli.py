@@ -138,3 +138,22 @@ def test_fh_with_proximity_is_the_spatial_model(tmp_path: Path) -> None:
     assert (
         res.exit_code == 2 and "only in the matrix: ['five']; only in the data: ['5']" in res.output
     )
+
+
+def test_direct_af_headcount_per_region(tmp_path: Path, syn_cdta: pd.DataFrame) -> None:
+    import humsec
+
+    spec = Path(humsec.datasets.__file__).parent / "data" / "syn_cdta_spec.yaml"
+    path, out = tmp_path / "round1.csv", tmp_path / "h.csv"
+    syn_cdta.to_csv(path, index=False)
+    args = ["sae", "direct", str(path), "--spec", str(spec), "--k", "33", "--area", "region"]
+    res = runner.invoke(app, [*args, "--out", str(out)])
+    assert res.exit_code == 2 and "several rounds" in res.output  # two rounds: choose one
+    args += ["--time", "1"]
+    res = runner.invoke(app, [*args, "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    t = pd.read_csv(out)
+    assert len(t) == 20 and (t["variance"] > 0).all() and (t["variance_source"] == "design").all()
+    assert t["estimate"].between(0, 1).all()
+    res = runner.invoke(app, [*args, "--weight", "weight", "--out", str(out)])
+    assert res.exit_code == 2 and "design comes from the specification" in res.output

@@ -103,3 +103,27 @@ def test_too_few_areas() -> None:
     d.loc[2:, "y"] = np.nan
     with pytest.raises(DataError, match="2 area"):
         _fit(d)
+
+
+def test_engines_store_parameters_clone_and_print_them() -> None:
+    from humsec.sae import SpatialFayHerriot
+
+    fh = FayHerriot(formula="y ~ x", variance="v", method="ml")
+    assert fh.clone().get_params() == fh.get_params()
+    assert repr(fh) == (
+        "FayHerriot(formula='y ~ x', variance='v', area=None, method='ml', level=0.95, "
+        "max_iter=100, tol=0.0001)"
+    )
+    assert fh.set_params(method="fh").method == "fh"
+    with pytest.raises(HumsecError, match="Unknown parameter 'k' of FayHerriot"):
+        fh.set_params(k=1)
+    W = np.eye(3)
+    sfh = SpatialFayHerriot(formula="y ~ x", variance="v", proximity=W)
+    assert sfh.clone().proximity is W and "proximity=<(3, 3) matrix>" in repr(sfh)
+    result = _fit(_data())
+    assert result.params == {  # type: ignore[attr-defined]
+        "formula": "y ~ x", "variance": "v", "area": "area", "method": "reml",
+        "level": 0.95, "max_iter": 100, "tol": 0.0001,
+    }  # fmt: skip
+    assert str(result).startswith("Fay-Herriot EBLUP (REML)")
+    assert result._repr_html_().startswith("<pre>Fay-Herriot")  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ Everything is computed first, then written (an error writes nothing).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,6 +17,9 @@ from humsec.cli._common import fail as _fail
 from humsec.cli._common import notes, stdout
 from humsec.exceptions import HumsecError
 from humsec.io.write import write_atomic
+
+if TYPE_CHECKING:
+    from humsec.sae import DirectEstimates
 
 sae_app = typer.Typer(
     help="Small-area estimation: Fay-Herriot EBLUP with MSE, direct estimates per area.",
@@ -120,7 +124,19 @@ def _read_proximity(path: Path, area: str) -> object:
 @sae_app.command("direct")
 def direct_command(
     survey: Path = typer.Argument(..., help="Survey microdata (CSV, Excel, Stata, SPSS, Parquet)."),
-    variable: str = typer.Option(..., "--variable", help="Survey variable (0/1 for a proportion)."),
+    variable: str | None = typer.Option(
+        None, "--variable", help="Survey variable (0/1 for a proportion); or give --spec."
+    ),
+    spec: Path | None = typer.Option(
+        None,
+        "--spec",
+        help="AF specification (YAML/JSON): direct AF --measure per area at --k (design from the spec).",
+    ),
+    measure: str = typer.Option("H", "--measure", help="AF measure with --spec: H, A, M0, ..."),
+    k: float | None = typer.Option(None, "--k", help="Poverty cutoff in percent with --spec."),
+    time_round: str | None = typer.Option(
+        None, "--time", help="Survey round with --spec when the data hold several."
+    ),
     area: str = typer.Option(..., "--area", help="Column naming the area of each respondent."),
     weight: str | None = typer.Option(None, "--weight", help="Sampling weight column."),
     strata: str | None = typer.Option(None, "--strata", help="Stratum column."),
@@ -136,24 +152,39 @@ def direct_command(
     ),
     out: Path = typer.Option(..., "--out", help="Table area, estimate, variance, n: .csv."),
 ) -> None:
-    """Direct weighted mean per area with its design-based (linearised) variance."""
+    """Direct weighted mean (or AF measure, with --spec) per area with its design-based variance."""
     from humsec.io.survey import read_survey
-    from humsec.sae import direct_means
+    from humsec.sae import direct_af, direct_means
     from humsec.tables.design import LONELY_PSU_RULES, SurveyDesign
 
     try:
-        if lonely_psu not in LONELY_PSU_RULES:
-            raise HumsecError(
-                f"--lonely-psu must be one of {list(LONELY_PSU_RULES)}. Got {lonely_psu!r}."
+        if (variable is None) == (spec is None):
+            raise HumsecError("Give either --variable (a survey mean) or --spec (an AF measure).")
+        if spec is not None:
+            if weight or strata or psu:
+                msg = "With --spec the design comes from the specification; drop --weight/--strata/--psu."
+                raise HumsecError(msg)
+            from humsec.measure.alkire_foster import AlkireFoster
+
+            af = AlkireFoster(spec, k=None if k is None else [k]).fit(survey, over=[area])
+            result = direct_af(af, area=area, measure=measure, k=k, time=time_round, small=small)
+        elif variable is not None:
+            if lonely_psu not in LONELY_PSU_RULES:
+                raise HumsecError(
+                    f"--lonely-psu must be one of {list(LONELY_PSU_RULES)}. Got {lonely_psu!r}."
+                )
+            frame = read_survey(survey).frame
+            design = SurveyDesign(weight=weight, strata=strata, psu=psu, lonely_psu=lonely_psu)
+            result = direct_means(
+                frame, variable=variable, area=area, design=design, small=small, source=str(survey)
             )
-        frame = read_survey(survey).frame
-        design = SurveyDesign(weight=weight, strata=strata, psu=psu, lonely_psu=lonely_psu)
-        result = direct_means(
-            frame, variable=variable, area=area, design=design, small=small, source=str(survey)
-        )
     except HumsecError as exc:
         _fail(exc)
         return
+    _write_direct(result, out)
+
+
+def _write_direct(result: DirectEstimates, out: Path) -> None:
     written = write_atomic(out, lambda tmp: result.table.to_csv(tmp, index=False))
     notes(result.notes)
     stdout.print(f"wrote {written} ({len(result.table)} areas)", highlight=False, markup=False)
