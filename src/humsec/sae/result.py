@@ -139,6 +139,7 @@ class FHResult:
     def summary(self) -> str:
         t = self.table()
         ins = t[t["in_sample"]]
+        width = max([24, *(len(str(term)) for term in self._coefficients["term"])])
         lines = [
             f"{'Spatial ' if self.rho is not None else ''}Fay-Herriot EBLUP ({self.method.upper()}): "
             f"{self.n_in_sample} areas with a direct "
@@ -148,11 +149,11 @@ class FHResult:
             + f"  iterations {self.iterations}  loglike {self.loglike:.4f}"
             f"  AIC {self.aic:.4f}  BIC {self.bic:.4f}",
             "",
-            f"  {'term':<24} {'estimate':>12} {'se':>12} {'z':>8} {'p':>8}",
+            f"  {'term':<{width}} {'estimate':>12} {'se':>12} {'z':>8} {'p':>8}",
         ]
         for _, r in self._coefficients.iterrows():
             lines.append(
-                f"  {r['term']:<24} {r['estimate']:>12.6g} {r['se']:>12.6g} {r['z']:>8.3f} {r['p_value']:>8.4f}"
+                f"  {r['term']:<{width}} {r['estimate']:>12.6g} {r['se']:>12.6g} {r['z']:>8.3f} {r['p_value']:>8.4f}"
             )
         if len(ins):
             lines += [
