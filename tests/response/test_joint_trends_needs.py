@@ -344,3 +344,25 @@ def test_bad_files_name_the_file_column_and_row(tmp_path):
     )  # fmt: skip
     assert res.exit_code == 2 and "'population' of" in res.output and "pop.csv" in res.output
     assert "row 2" in res.output and not (tmp_path / "n.csv").exists()
+
+
+def test_joint_programmes_never_count_an_overlapping_category_as_a_sector() -> None:
+    # the intersectoral row holds people already counted in health and WASH: area B has one unmet
+    # sector (health), not two, and gets no joint programme
+    from humsec.analysis.response_joint import joint_programmes
+
+    gaps = pd.DataFrame(
+        {
+            "area": ["A", "A", "B", "B"],
+            "sector": ["Health", "WASH", "Health", "Intersectoral"],
+            "sector_key": ["health", "wash", "health", "intersectoral"],
+            "people_in_need": [100.0, 80.0, 50.0, 40.0],
+            "coverage": [0.1, 0.2, 0.1, 0.0],
+            "n_orgs": [1, 1, 1, 0],
+            "gap_score": [90.0, 64.0, 45.0, 40.0],
+            "gap_rank": [1, 2, 3, 4],
+        }
+    )
+    out = joint_programmes(gaps)
+    assert out["area"].tolist() == ["A"]
+    assert "intersectoral" not in ";".join(out["sector_keys"])

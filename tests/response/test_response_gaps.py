@@ -432,3 +432,25 @@ def test_money_non_numeric_amount_names_column_and_row(tmp_path):
         match=r"Column 'amountUSD' of .*flows\.csv must hold numbers; found \['lots'\] at row 2",
     ):
         read_flows(path)
+
+
+def test_money_cli_needs_with_text_figures_is_an_error_naming_the_row(tmp_path):
+    # '1,200' and '-' are read as 4W tables write them; 'lots' was silently a missing value before
+    flows = tmp_path / "flows.csv"
+    pd.DataFrame(
+        {"srcOrganization": ["D"], "destOrganization": ["X"], "destGlobalClusters": ["Health"],
+         "amountUSD": [100.0]}
+    ).to_csv(flows, index=False)  # fmt: skip
+    needs = tmp_path / "needs.csv"
+    needs.write_text("sector,people_in_need\nHealth,\"1,200\"\nWASH,-\nFood Security,lots\n")
+    out = tmp_path / "money.csv"
+    args = ["response", "money", str(flows), "--needs", str(needs), "--out", str(out)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2
+    assert "people_in_need" in res.output and "lots" in res.output and "row 3" in res.output
+    assert not out.exists()
+    needs.write_text("sector,people_in_need\nHealth,\"1,200\"\nWASH,-\n")
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out).set_index("key")
+    assert table.loc["health", "people_in_need"] == 1200

@@ -3,7 +3,8 @@ one programme that combines the mandates those needs call for, and the organisat
 
 For each area, the *interlinked unmet needs* are its sectors with people in need and coverage below
 ``max_coverage`` (a sector where nobody reports counts as coverage 0; one where reach is unknown, as
-in a presence-only 3W, is taken as unmet only when nobody works there). An area with at least
+in a presence-only 3W, is taken as unmet only when nobody works there; overlapping categories such
+as intersectoral or multi-sector never count: their people are already in their parts). An area with at least
 ``min_sectors`` of them gets a suggestion:
 
 - ``people_unreached`` = the largest single-sector gap: at least that many people lack a service
@@ -41,6 +42,7 @@ import pandas as pd
 import yaml
 
 from humsec.exceptions import SpecError
+from humsec.tables.codelists import sector_kind
 
 __all__ = ["cluster_leads", "joint_programmes"]
 
@@ -85,6 +87,8 @@ def joint_programmes(
         raise ValueError(f"min_sectors must be at least 1. Got {min_sectors!r} instead.")
     leads = cluster_leads() if leads is None else leads
     g = gaps[gaps["people_in_need"].fillna(0) > 0].copy()
+    # an intersectoral / multi-sector row counts people already in its parts: not one more unmet sector
+    g = g[g["sector_key"].map(sector_kind) != "overlapping"]
     coverage = g["coverage"].where(~(g["coverage"].isna() & (g["n_orgs"] == 0)), 0.0)
     unmet = g[coverage.lt(max_coverage).fillna(False)]
     present: dict[tuple[str, str], set[str]] = {}

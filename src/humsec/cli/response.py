@@ -252,15 +252,13 @@ def response_money_command(
     ),
 ) -> None:
     """The money: flows from donors through organisations to sectors, and funding per person in need."""
-    import pandas as pd
-
     from humsec.analysis.response_gaps import parse_columns
     from humsec.analysis.response_money import funding_per_person_in_need, read_flows, sankey_html
 
     try:
         flow_table, report = read_flows(flows, parse_columns(columns) or None)
         if needs is not None:
-            from humsec.io.tagged import read_tagged
+            from humsec.io.tagged import read_numbers, read_tagged
 
             need_frame = read_tagged(needs).frame
             missing = [c for c in ("sector", "people_in_need") if c not in need_frame.columns]
@@ -268,8 +266,9 @@ def response_money_command(
                 raise HumsecError(
                     f"The needs table {needs} needs columns 'sector' and 'people_in_need'; missing {missing}."
                 )
-            need_frame["people_in_need"] = pd.to_numeric(
-                need_frame["people_in_need"], errors="coerce"
+            # '1,200' and '-' read as 4W tables write them; any other text is an error naming its row
+            need_frame["people_in_need"] = read_numbers(
+                need_frame["people_in_need"], "people_in_need", str(needs)
             )
             table = funding_per_person_in_need(flow_table, need_frame)
         else:
