@@ -156,3 +156,28 @@ def test_indicators_small_cells_are_suppressed(tmp_path: Path) -> None:
     assert table.loc["b", "sdc_status"] == "suppressed" and table.loc["b", "estimate"] == ""
     assert float(table.loc["", "estimate"]) == 0.5  # national: 40 people
     assert "disclosure control: 1 of 3 cells suppressed" in res.output
+
+
+def test_tabulate_numeric_with_a_sampling_frame(tmp_path: Path) -> None:
+    pd.DataFrame({"type": ["integer"], "name": ["age"]}).to_csv(tmp_path / "s.csv", index=False)
+    pd.DataFrame({"list_name": ["x"], "name": ["x"]}).to_csv(tmp_path / "c.csv", index=False)
+    data = pd.DataFrame({"age": [str(20 + i) for i in range(60)], "stratum": ["A", "B"] * 30})
+    data.to_csv(tmp_path / "d.csv", index=False)
+    pd.DataFrame({"stratum": ["A", "B"], "pop": [100, 300]}).to_csv(tmp_path / "f.csv", index=False)
+    out = tmp_path / "t.csv"
+    base = ["voice", "tabulate", str(tmp_path / "s.csv"), str(tmp_path / "d.csv")]
+    opts = ["--choices", str(tmp_path / "c.csv"), "--strata", "stratum", "--numeric"]
+    res = CliRunner().invoke(
+        app, [*base, *opts, "--frame", str(tmp_path / "f.csv"), "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out).set_index("option")
+    # A ages 20, 22, ..., 78 (mean 49) weight 100/30; B 21, ..., 79 (mean 50) weight 300/30
+    assert table.loc["mean", "estimate"] == pytest.approx((49 * 100 + 50 * 300) / 400)
+    assert "weights from the sampling frame f.csv" in res.output
+    bad = pd.DataFrame({"stratum": ["A"], "pop": [100]})
+    bad.to_csv(tmp_path / "f.csv", index=False)
+    res = CliRunner().invoke(
+        app, [*base, *opts, "--frame", str(tmp_path / "f.csv"), "--out", str(out)]
+    )
+    assert res.exit_code == 2 and "not in the sampling frame f.csv: B" in res.output

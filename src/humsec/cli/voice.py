@@ -64,8 +64,21 @@ def tabulate(
     no_disclosure: bool = typer.Option(
         False, "--no-disclosure", help="Internal use: keep small cells (flagged)"
     ),
+    numeric: bool = typer.Option(
+        False, "--numeric", help="Also every integer/decimal question: mean and median"
+    ),
+    frame: Path | None = typer.Option(
+        None, "--frame", help="Sampling frame (CSV/Excel): weights = population / interviews"
+    ),
+    frame_sheet: str | None = typer.Option(None, "--frame-sheet", help="Excel sheet of the frame"),
+    frame_key: list[str] = typer.Option(
+        [], "--frame-key", help="Column(s) joining frame and data, e.g. stratum (repeatable)"
+    ),
+    frame_population: str = typer.Option(
+        "pop", "--frame-population", help="Population column of the frame"
+    ),
 ) -> None:
-    """Weighted shares of select questions, with SEs and CIs, by groups."""
+    """Weighted shares of select questions (means and medians of numeric ones), with SEs and CIs."""
     import pandas as pd
 
     from humsec.report.disclosure import DisclosureRules, apply_disclosure_control
@@ -77,6 +90,7 @@ def tabulate(
         read_form,
     )
     from humsec.voice.export import Export
+    from humsec.voice.frame import FRAME_WEIGHT, read_frame, with_frame_weights
 
     try:
         if out.suffix.lower() not in (".csv", ".xlsx"):
@@ -98,6 +112,16 @@ def tabulate(
                 f"cleaning log {cleaning_log.name}: "
                 + ", ".join(f"{k} {v}" for k, v in cleaned.counts().items())
             )
+        if frame is not None:
+            if weight:
+                raise HumsecError("Give --weight or --frame, not both.")
+            export = with_frame_weights(
+                export,
+                read_frame(frame, frame_sheet),
+                keys=frame_key or ([strata] if strata else []),
+                population=frame_population,
+            )
+            weight = FRAME_WEIGHT
         result = VoiceTabulator(
             questions=question or None,
             over=over,
@@ -109,6 +133,7 @@ def tabulate(
             level=level,
             nonresponse=nonresponse,
             lang=lang,
+            numeric=numeric,
         ).fit(export)
         table = result.to_frame()
         if table.empty:

@@ -11,8 +11,10 @@ from humsec.voice.cleaning import (
     apply_cleaning_log,
     read_cleaning_log,
 )
+from humsec.voice.design import Design, DesignColumns
 from humsec.voice.export import Export, read_export
 from humsec.voice.form import Choice, Question, XLSForm, read_form
+from humsec.voice.frame import FRAME_WEIGHT, frame_weights, read_frame, with_frame_weights
 from humsec.voice.indicators import (
     DIRECTIONS,
     Indicator,
@@ -21,17 +23,22 @@ from humsec.voice.indicators import (
     PerceptionSpec,
     cronbach_alpha,
 )
+from humsec.voice.numeric import quantile_math
 from humsec.voice.relevant import UnsupportedExpression, evaluate
-from humsec.voice.result import TabulationResult
+from humsec.voice.result import NUMERIC_TYPES, TabulationResult
 from humsec.voice.tabulate import NONRESPONSE_CODES, NONRESPONSE_POLICIES, VoiceTabulator
 
 __all__ = [
     "CHANGE_TYPES",
     "DIRECTIONS",
+    "FRAME_WEIGHT",
     "NONRESPONSE_CODES",
     "NONRESPONSE_POLICIES",
+    "NUMERIC_TYPES",
     "Choice",
     "CleaningResult",
+    "Design",
+    "DesignColumns",
     "Export",
     "Indicator",
     "PerceptionIndicators",
@@ -45,7 +52,11 @@ __all__ = [
     "apply_cleaning_log",
     "cronbach_alpha",
     "evaluate",
+    "frame_weights",
+    "quantile_math",
     "read_cleaning_log",
     "read_export",
     "read_form",
+    "read_frame",
+    "with_frame_weights",
 ]

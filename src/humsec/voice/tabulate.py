@@ -35,8 +35,9 @@ from humsec.exceptions import ColumnNotFoundError, HumsecError, describe_rows
 from humsec.voice.design import Design, DesignColumns, validate_design
 from humsec.voice.export import Export
 from humsec.voice.form import XLSForm
+from humsec.voice.numeric import numeric_estimates, numeric_values
 from humsec.voice.relevant import UnsupportedExpression, evaluate, references
-from humsec.voice.result import TabulationResult
+from humsec.voice.result import NUMERIC_TYPES, TabulationResult
 
 __all__ = ["NONRESPONSE_CODES", "NONRESPONSE_POLICIES", "VoiceTabulator"]
 
@@ -80,6 +81,9 @@ class VoiceTabulator:
         The option names taken as non-response; None: ``NONRESPONSE_CODES``.
     lang : str or None, default None
         Language of the labels (code such as ``en`` or the form's name); None: the form's first.
+    numeric : bool, default False
+        With ``questions=None``, also every integer and decimal question (a mean and a median row each,
+        see :mod:`humsec.voice.numeric`); numeric questions named in ``questions`` are always summarised.
     """
 
     def __init__(
@@ -96,6 +100,7 @@ class VoiceTabulator:
         nonresponse: str = "keep",
         nonresponse_codes: Sequence[str] | None = None,
         lang: str | None = None,
+        numeric: bool = False,
     ) -> None:
         self.questions = questions
         self.over = over
@@ -108,6 +113,7 @@ class VoiceTabulator:
         self.nonresponse = nonresponse
         self.nonresponse_codes = nonresponse_codes
         self.lang = lang
+        self.numeric = numeric
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
@@ -129,6 +135,7 @@ class VoiceTabulator:
                 "nonresponse",
                 "nonresponse_codes",
                 "lang",
+                "numeric",
             )
         }
 
@@ -148,17 +155,21 @@ class VoiceTabulator:
                 f"Got {self.nonresponse!r} instead."
             )
         form = export.form
+        numeric = [q for q, d in form.questions.items() if d.kind in NUMERIC_TYPES]
         names = list(self.questions) if self.questions is not None else form.select_questions()
+        if self.questions is None and self.numeric:
+            names += numeric
         unknown = [q for q in names if q not in form.questions]
         if unknown:
-            raise ColumnNotFoundError(unknown, form.select_questions(), f"the form {form.source}")
-        not_select = [
-            q for q in names if form.questions[q].kind not in ("select_one", "select_multiple")
-        ]
-        if not_select:
+            raise ColumnNotFoundError(
+                unknown, [*form.select_questions(), *numeric], f"the form {form.source}"
+            )
+        kinds = ("select_one", "select_multiple", *NUMERIC_TYPES)
+        other = [q for q in names if form.questions[q].kind not in kinds]
+        if other:
             raise HumsecError(
-                f"The 'questions' parameter of VoiceTabulator names question(s) that are not select_one or "
-                f"select_multiple: {', '.join(not_select)}."
+                f"The 'questions' parameter of VoiceTabulator names question(s) that are not select_one, "
+                f"select_multiple, integer or decimal: {', '.join(other)}."
             )
         form.language(self.lang)
         return names
@@ -174,6 +185,7 @@ class VoiceTabulator:
         notes = list(form.notes) + list(export.notes)
         design_cols = [c for c in (self.weight, self.strata, self.psu, *self.over) if c]
         rows: list[dict[str, Any]] = []
+        median_ci: dict[int, Any] = {}
         skipped = [
             q
             for q in names
@@ -199,7 +211,12 @@ class VoiceTabulator:
                 if name not in table.columns:
                     notes.append(f"{name}: not in the export ({where}); not tabulated")
                     continue
-                rows += self._question(table, name, design, form, language, codes, where, notes)
+                if form.questions[name].kind in NUMERIC_TYPES:
+                    rows += self._numeric(
+                        table, name, design, form, language, where, notes, median_ci, len(rows)
+                    )
+                else:
+                    rows += self._question(table, name, design, form, language, codes, where, notes)
         for name in skipped:
             notes.append(
                 f"{name}: its repeat {form.questions[name].repeat!r} has no sheet in the export; not tabulated"
@@ -210,19 +227,13 @@ class VoiceTabulator:
             notes=notes,
             level=self.level,
             source=export.source,
+            median_ci=median_ci,
         )
 
-    def _question(
-        self,
-        table: pd.DataFrame,
-        name: str,
-        design: Design,
-        form: XLSForm,
-        language: str | None,
-        codes: set[str],
-        where: str,
-        notes: list[str],
-    ) -> list[dict[str, Any]]:
+    def _base(
+        self, table: pd.DataFrame, name: str, form: XLSForm, where: str, notes: list[str]
+    ) -> tuple[np.ndarray, str]:
+        """Rows asked (the form's relevant) and answering; the kind of base; stray answers reported."""
         q = form.questions[name]
         answers = table[name].astype(str)
         try:
@@ -251,6 +262,61 @@ class VoiceTabulator:
                 else "without an answer (not asked or unanswered)"
             )
             notes.append(f"{name}: {int(unanswered.sum())} {what} (left out of the base)")
+        return asked & answered, base_kind
+
+    def _numeric(
+        self,
+        table: pd.DataFrame,
+        name: str,
+        design: Design,
+        form: XLSForm,
+        language: str | None,
+        where: str,
+        notes: list[str],
+        median_ci: dict[int, Any],
+        first_row: int,
+    ) -> list[dict[str, Any]]:
+        q = form.questions[name]
+        base, base_kind = self._base(table, name, form, where, notes)
+        values = numeric_values(table[name].astype(str), base, where, name)
+        out: list[dict[str, Any]] = []
+        for over, group, member in design.domains():
+            mean, median, woodruff = numeric_estimates(design, values, base & member, self.level)
+            for statistic, row in (("mean", mean), ("median", median)):
+                if statistic == "median":
+                    median_ci[first_row + len(out)] = woodruff
+                out.append(
+                    {
+                        "question": name,
+                        "type": q.kind,
+                        "option": statistic,
+                        "over": over,
+                        "group": group,
+                        **row,
+                        "n_selected": row["n"],
+                        "base": base_kind,
+                        "question_label": q.labels.get(language or "", ""),
+                        "option_label": statistic,
+                        "df": design.df,
+                    }
+                )
+        return out
+
+    def _question(
+        self,
+        table: pd.DataFrame,
+        name: str,
+        design: Design,
+        form: XLSForm,
+        language: str | None,
+        codes: set[str],
+        where: str,
+        notes: list[str],
+    ) -> list[dict[str, Any]]:
+        q = form.questions[name]
+        answers = table[name].astype(str)
+        base, base_kind = self._base(table, name, form, where, notes)
+        answered = base
         chosen = answers.map(str.split)
         options = [c.name for c in form.options(name)]
         seen = {o for picks in chosen[answered] for o in picks}
@@ -264,7 +330,6 @@ class VoiceTabulator:
                 f"({where}, {describe_rows(where_rows)}); tabulated with no label"
             )
         options += strays
-        base = asked & answered
         if self.nonresponse == "exclude":
             only_nr = chosen.map(lambda p: bool(p) and set(p) <= codes).to_numpy()
             if (base & only_nr).any():
