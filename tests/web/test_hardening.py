@@ -342,9 +342,12 @@ def test_refusals_are_logged_without_traceback(as_role, world, caplog):
 @pytest.mark.django_db
 def test_similar_lessons_are_not_recomputed_on_every_view(as_role, world, monkeypatch):
     """The comparison over all lessons runs once per state of the lessons, not once per view."""
+    from django.core.cache import cache
+
     from humsec_web.lessons import semantic
     from humsec_web.lessons.models import Lesson
 
+    cache.clear()  # earlier tests viewed the same lessons (their rows come back with the same dates)
     calls = []
     real = semantic._similar
     monkeypatch.setattr(semantic, "_similar", lambda *a: calls.append(1) or real(*a))

@@ -96,6 +96,7 @@ def test_web_tests_pass_on_postgres(pg_url):
          "--ignore=tests/web/test_browser.py", "--ignore=tests/web/test_postgres.py",
          "-k", "not has_no_server_error"],
         pg_url,
+        timeout=1800,  # the whole web suite again: over 10 minutes on a loaded 2-core machine
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert " passed" in done.stdout and "skipped" not in done.stdout.splitlines()[-1]
