@@ -157,3 +157,30 @@ def test_direct_af_headcount_per_region(tmp_path: Path, syn_cdta: pd.DataFrame) 
     assert t["estimate"].between(0, 1).all()
     res = runner.invoke(app, [*args, "--weight", "weight", "--out", str(out)])
     assert res.exit_code == 2 and "design comes from the specification" in res.output
+
+
+def test_fh_spatial_from_boundaries_with_map(tmp_path: Path) -> None:
+    import importlib.util
+
+    example = GOLDEN.parents[1].parent / "examples" / "sae_kenya_counties.py"
+    spec = importlib.util.spec_from_file_location("sae_kenya_counties", example)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path, out, png = tmp_path / "ken.csv", tmp_path / "est.csv", tmp_path / "map.png"
+    module.county_table().to_csv(path, index=False)
+    formula = "poverty ~ " + " + ".join(module.COVARIATES)
+    args = ["sae", "fh", str(path), "--formula", formula, "--variance", "var_assumed"]
+    args += ["--area", "adm1_name", "--boundaries", "KEN-adm1", "--out", str(out)]
+    res = runner.invoke(app, [*args, "--spatial", "--map", str(png)])
+    assert res.exit_code == 0, res.output
+    assert "Spatial Fay-Herriot EBLUP (REML)" in res.output
+    assert "contiguity of 47 areas" in " ".join(res.output.split())
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert len(pd.read_csv(out)) == 47
+    bad = module.county_table()
+    bad.loc[0, "adm1_name"] = "Mombasa City"
+    bad.to_csv(path, index=False)
+    res = runner.invoke(app, [*args, "--spatial"])
+    assert res.exit_code == 2
+    assert "'Mombasa City' (nearest: Mombasa" in " ".join(res.output.split())

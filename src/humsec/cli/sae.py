@@ -65,9 +65,24 @@ def fh_command(
         help="Spatial model: m x m proximity matrix CSV (first column the area names, header the "
         "same names; or no names, rows in DATA's order); method reml or ml.",
     ),
+    boundaries: str | None = typer.Option(
+        None,
+        "--boundaries",
+        help="GeoJSON (.geojson/.geojson.gz) or a built-in set (KEN-adm1, ...): areas matched on "
+        "--boundary-name; used for --map and, with --spatial, for the contiguity matrix.",
+    ),
+    boundary_name: str = typer.Option(
+        "adm1_name", "--boundary-name", help="Feature property holding the area names."
+    ),
+    spatial: bool = typer.Option(
+        False, "--spatial", help="Spatial model with contiguity from --boundaries."
+    ),
+    map_png: Path | None = typer.Option(
+        None, "--map", help="PNG map of the estimates and their CVs (needs --boundaries)."
+    ),
     out: Path = typer.Option(..., "--out", help="Estimates table: .csv or .xlsx."),
 ) -> None:
-    """Fay-Herriot EBLUP per area, MSE as R sae::mseFH (sae::mseSFH with --proximity)."""
+    """Fay-Herriot EBLUP per area, MSE as R sae::mseFH (sae::mseSFH with --proximity/--spatial)."""
     from humsec.io.survey import read_survey
     from humsec.sae import FayHerriot, SpatialFayHerriot
 
@@ -75,6 +90,17 @@ def fh_command(
         _check_out(out)
         if (benchmark is None) != (population is None):
             raise HumsecError("--benchmark and --population go together: give both or neither.")
+        if (spatial or map_png is not None) and boundaries is None:
+            raise HumsecError("--spatial and --map need --boundaries.")
+        if spatial and proximity is not None:
+            raise HumsecError(
+                "Give --proximity or --spatial (contiguity from --boundaries), not both."
+            )
+        geo = None
+        if boundaries is not None:
+            from humsec.datasets.places import load_boundaries
+
+            geo = load_boundaries(boundaries)
         frame = read_survey(data).frame
         engine: FayHerriot = FayHerriot(
             formula=formula, variance=variance, area=area, method=method, level=level
@@ -88,7 +114,27 @@ def fh_command(
                 level=level,
                 proximity=_read_proximity(proximity, area),
             )
+        extra_notes: list[str] = []
+        if spatial and geo is not None:
+            from humsec.sae.spatial import proximity_from_geojson
+
+            if area not in frame.columns:
+                from humsec.exceptions import ColumnNotFoundError
+
+                raise ColumnNotFoundError([area], [str(c) for c in frame.columns], str(data))
+            W, extra_notes = proximity_from_geojson(geo, frame[area], name_property=boundary_name)
+            engine = SpatialFayHerriot(
+                formula=formula, variance=variance, area=area, method=method, level=level,
+                proximity=W,
+            )  # fmt: skip
         result = engine.fit(frame, source=str(data))
+        result.notes.extend(extra_notes)
+        png = None
+        if map_png is not None and geo is not None:
+            from humsec.core.maps import to_png
+            from humsec.sae.maps import estimate_maps
+
+            png = to_png(estimate_maps(result.table(), geo, key=boundary_name))
         if benchmark is not None and population is not None:
             if population not in frame.columns:
                 from humsec.exceptions import ColumnNotFoundError
@@ -99,9 +145,12 @@ def fh_command(
     except HumsecError as exc:
         _fail(exc)
         return
-    written = result.to_excel(out) if out.suffix.lower() == ".xlsx" else result.to_csv(out)
+    written = [result.to_excel(out) if out.suffix.lower() == ".xlsx" else result.to_csv(out)]
+    if png is not None and map_png is not None:
+        written.append(write_atomic(map_png, lambda tmp: tmp.write_bytes(png)))
     stdout.print(result.summary(), highlight=False, markup=False)
-    stdout.print(f"wrote {written}", highlight=False, markup=False)
+    for path in written:
+        stdout.print(f"wrote {path}", highlight=False, markup=False)
 
 
 def _read_proximity(path: Path, area: str) -> object:

@@ -30,7 +30,7 @@ from humsec.sae._sfh_fit import SPATIAL_METHODS, fit_spatial, sfh_numbers
 from humsec.sae.fay_herriot import FayHerriot, _coefficient_table, prepare_areas
 from humsec.sae.result import FHResult
 
-__all__ = ["SPATIAL_METHODS", "SpatialFayHerriot"]
+__all__ = ["SPATIAL_METHODS", "SpatialFayHerriot", "proximity_from_geojson", "proximity_matrix"]
 
 _PARAMS = ("formula", "variance", "proximity", "area", "method", "level", "max_iter", "tol")
 
@@ -188,9 +188,7 @@ def proximity_matrix(proximity: Any, areas: np.ndarray) -> tuple[np.ndarray, lis
     bad = ~np.isfinite(W) | (W < 0)
     if bad.any():
         bad_rows = sorted({int(r) + 1 for r in np.nonzero(bad)[0]})[:10]
-        msg = (
-            f"The proximity matrix must hold numbers >= 0; rows {', '.join(map(str, bad_rows))} do not."
-        )
+        msg = f"The proximity matrix must hold numbers >= 0; rows {', '.join(map(str, bad_rows))} do not."
         raise DataError(msg)
     if np.any(np.diag(W) != 0):
         notes.append("the proximity matrix has a non-zero diagonal (an area its own neighbour).")
@@ -204,3 +202,51 @@ def proximity_matrix(proximity: Any, areas: np.ndarray) -> tuple[np.ndarray, lis
             "the proximity matrix is not row-standardised (rows do not sum to 1): rho is then not a correlation in [-1, 1]."
         )
     return W, notes
+
+
+def proximity_from_geojson(
+    geo: dict[str, Any], areas: Any, *, name_property: str, tolerance: float = 0.01
+) -> tuple[pd.DataFrame, list[str]]:
+    """Row-standardised contiguity matrix of ``areas`` from GeoJSON boundaries.
+
+    Two areas are neighbours when their polygons come within ``tolerance`` degrees (shared borders,
+    with slack for imprecise digitising). Areas of the data missing from the boundaries are an
+    error naming the nearest names; boundary areas not in the data are left out (and noted).
+    """
+    import difflib
+
+    import shapely
+
+    from humsec.io.boundaries import Boundaries
+
+    features = geo.get("features") or []
+    names = [str((f.get("properties") or {}).get(name_property)) for f in features]
+    wanted = [str(a) for a in areas]
+    missing = [a for a in wanted if a not in set(names)]
+    if missing:
+        hints = [
+            f"{a!r} (nearest: {', '.join(difflib.get_close_matches(a, names, n=2, cutoff=0.5)) or 'none'})"
+            for a in missing[:10]
+        ]
+        msg = f"Areas not found in the boundaries' {name_property!r}: {'; '.join(hints)}."
+        raise DataError(msg)
+    keep = [i for i, n in enumerate(names) if n in set(wanted)]
+    geoms = [shapely.make_valid(shapely.geometry.shape(features[i]["geometry"])) for i in keep]
+    bounds = Boundaries([names[i] for i in keep], geoms, [features[i] for i in keep])
+    neighbours = bounds.neighbours(tolerance)
+    index = {a: i for i, a in enumerate(wanted)}
+    W = np.zeros((len(wanted), len(wanted)))
+    for area, near in neighbours.items():
+        for other in near:
+            W[index[area], index[other]] = 1.0
+    sums = W.sum(axis=1, keepdims=True)
+    W = np.divide(W, sums, out=np.zeros_like(W), where=sums > 0)
+    notes = [
+        f"proximity: contiguity of {len(wanted)} areas from the boundaries (within {tolerance} "
+        f"degrees), row-standardised; median {int(np.median((W > 0).sum(axis=1)))} neighbours."
+    ]
+    if len(names) > len(keep):
+        notes.append(
+            f"{len(names) - len(keep)} boundary area(s) not in the data left out of the proximity matrix."
+        )
+    return pd.DataFrame(W, index=wanted, columns=wanted), notes
