@@ -1,0 +1,67 @@
+"""Perceived vs measured on a hand-worked example of six areas."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from humsec.exceptions import DataError
+from humsec.voice.compare import compare_perceived_measured
+
+
+def _side(values: list[float], half: float) -> pd.DataFrame:
+    v = np.array(values)
+    return pd.DataFrame(
+        {"group": list("abcdef"), "estimate": v, "ci_low": v - half, "ci_high": v + half}
+    )
+
+
+def test_hand_worked_flags_and_correlation() -> None:
+    perceived = _side([0.10, 0.20, 0.30, 0.60, 0.70, 0.80], 0.05)  # median cut-off 0.45
+    measured = _side([0.50, 0.10, 0.20, 0.05, 0.70, 0.35], 0.05)  # median cut-off 0.275
+    result = compare_perceived_measured(perceived, measured)
+    t = result.to_frame().set_index("group")
+    assert t["perceived_cutoff"].iloc[0] == pytest.approx(0.45)
+    assert t["measured_cutoff"].iloc[0] == pytest.approx(0.275)
+    # a: feels fine (0.10 < 0.45) but measured high (0.45-0.55 > 0.275); d: the reverse
+    assert t.loc["a", "flag"] == "measured worse than felt"
+    assert t.loc["d", "flag"] == "feel worse than measured"
+    assert t.loc["e", "flag"] == "agree"  # both high
+    assert t.loc["b", "flag"] == "agree"  # both low
+    # f: measured 0.30-0.40 above 0.275 -> high; perceived 0.75-0.85 high -> agree
+    assert t.loc["f", "flag"] == "agree"
+    # Pearson r by hand: deviations from the means 0.45 and 0.3166...
+    p = np.array([0.10, 0.20, 0.30, 0.60, 0.70, 0.80])
+    m = np.array([0.50, 0.10, 0.20, 0.05, 0.70, 0.35])
+    r = ((p - p.mean()) * (m - m.mean())).sum() / np.sqrt(
+        ((p - p.mean()) ** 2).sum() * ((m - m.mean()) ** 2).sum()
+    )
+    c = result.correlation
+    assert c["r"] == pytest.approx(r)
+    # Fisher z: tanh(atanh(r) +- 1.959964 / sqrt(6 - 3))
+    assert c["ci_low"] == pytest.approx(np.tanh(np.arctanh(r) - 1.959963985 / np.sqrt(3)))
+    assert c["ci_high"] == pytest.approx(np.tanh(np.arctanh(r) + 1.959963985 / np.sqrt(3)))
+
+
+def test_wide_intervals_are_unclear_not_flagged() -> None:
+    perceived = _side([0.10, 0.20, 0.30, 0.60, 0.70, 0.80], 0.40)
+    measured = _side([0.50, 0.10, 0.20, 0.05, 0.70, 0.35], 0.40)
+    t = compare_perceived_measured(perceived, measured).to_frame()
+    assert (t["flag"] == "unclear").all()
+
+
+def test_unmatched_areas_are_reported_and_too_few_is_an_error() -> None:
+    perceived = _side([0.1, 0.2, 0.3, 0.6, 0.7, 0.8], 0.05)
+    measured = _side([0.5, 0.1, 0.2, 0.05, 0.7, 0.35], 0.05).iloc[:5]
+    result = compare_perceived_measured(perceived, measured)
+    assert "perception but no measure, left out: f" in result.notes[0]
+    with pytest.raises(DataError, match="at least 4 areas"):
+        compare_perceived_measured(perceived.iloc[:3], measured)
+    with pytest.raises(DataError, match="more than once"):
+        compare_perceived_measured(pd.concat([perceived, perceived]), measured)
+
+
+def test_chart_builds() -> None:
+    perceived = _side([0.1, 0.2, 0.3, 0.6, 0.7, 0.8], 0.05)
+    measured = _side([0.5, 0.1, 0.2, 0.05, 0.7, 0.35], 0.05)
+    spec = compare_perceived_measured(perceived, measured).chart().to_dict()
+    assert "layer" in spec
