@@ -35,4 +35,5 @@ def estimate_maps(table: pd.DataFrame, geo: dict[str, Any], *, key: str) -> Any:
         geo, cv, key=key, title="Coefficient of variation (sqrt(MSE) / estimate)", legend="CV",
         scheme="purples", legend_format=".0%", value_format=".1%",
     )  # fmt: skip
-    return alt.hconcat(left, right)
+    # each map its own colour scale: a CV of 10 % must not be drawn on the estimates' scale
+    return alt.hconcat(left, right).resolve_scale(color="independent")
