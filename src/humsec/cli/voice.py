@@ -287,3 +287,40 @@ def _disclosure_line(table: Any, min_n: int, no_disclosure: bool) -> str:
         return "disclosure control off: small cells flagged, not suppressed"
     suppressed = int(table["sdc_status"].isin(["suppressed", "secondary"]).sum())
     return f"disclosure control: {suppressed} of {len(table)} cells suppressed (n < {min_n} or CV > 0.333)"
+
+
+@voice_app.command()
+def feedback(
+    log: Path = typer.Argument(
+        ...,
+        help="Feedback log (CSV/Excel): date, code[, status, date_closed, area, group, channel]",
+    ),
+    codes: Path = typer.Option(
+        ..., "--codes", help="Coding framework (JSON, Type > Category > Code)"
+    ),
+    out: Path = typer.Option(..., "--out", help="Summary table (.csv)"),
+    over: list[str] = typer.Option([], "--over", help="Grouping column(s), e.g. area (repeatable)"),
+    period: str | None = typer.Option(
+        None, "--period", help="M, Q or Y: counts by month, quarter, year"
+    ),
+    min_n: int = typer.Option(5, "--min-n", help="Cells with fewer items are suppressed"),
+) -> None:
+    """Feedback and complaints by theme, area, group and period: loops closed, days to close."""
+    from humsec.io.write import write_atomic
+    from humsec.voice.feedback import read_coding_framework, read_feedback_log, summarise_feedback
+
+    try:
+        if out.suffix.lower() != ".csv":
+            raise HumsecError(f"--out {str(out)!r}: expected a .csv file.")
+        table = summarise_feedback(
+            read_feedback_log(log),
+            read_coding_framework(codes),
+            over=over,
+            period=period,
+            min_n=min_n,
+        )
+        write_atomic(out, lambda p: table.to_csv(p, index=False))
+    except (HumsecError, OSError) as exc:
+        fail(exc)
+        return
+    notes([*table.attrs["notes"], f"wrote {out} ({len(table)} rows)"])
