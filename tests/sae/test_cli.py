@@ -174,7 +174,7 @@ def test_fh_spatial_from_boundaries_with_map(tmp_path: Path) -> None:
     args += ["--area", "adm1_name", "--boundaries", "KEN-adm1", "--out", str(out)]
     res = runner.invoke(app, [*args, "--spatial", "--map", str(png)])
     assert res.exit_code == 0, res.output
-    assert "Spatial Fay-Herriot EBLUP (REML)" in res.output
+    assert "Spatial Fay-Herriot EBLUP (REML)" in res.output and "rho -0.396837" in res.output
     assert "contiguity of 47 areas" in " ".join(res.output.split())
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert len(pd.read_csv(out)) == 47
