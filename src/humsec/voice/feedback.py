@@ -155,7 +155,8 @@ def summarise_feedback(
                 f"{where}, column 'date_closed': before the date received at "
                 f"{describe_rows(np.flatnonzero(early))}."
             )
-        status = status.where(status != "", np.where(closed_on.notna(), "closed", "open"))
+        inferred = pd.Series(np.where(closed_on.notna(), "closed", "open"), index=status.index)
+        status = status.mask(status == "", inferred)  # no status: closed when a closing date is given
     items = pd.DataFrame(
         {
             "theme": theme,
