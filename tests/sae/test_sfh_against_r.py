@@ -106,3 +106,18 @@ def test_rho_at_the_bound_is_an_error_not_a_singular_fit() -> None:
     data = pd.DataFrame({"y": 1 + x + u + rng.normal(scale=0.3, size=m), "x": x, "v": 0.1})
     with pytest.raises(DataError, match="rho reached the bound \\+1"):
         SpatialFayHerriot(formula="y ~ x", variance="v", proximity=W).fit(data)
+
+
+def test_contiguity_from_the_shipped_kenya_boundaries() -> None:
+    from humsec.datasets.places import load_boundaries
+    from humsec.sae.spatial import proximity_from_geojson
+
+    geo = load_boundaries("KEN-adm1")
+    names = [f["properties"]["adm1_name"] for f in geo["features"]]
+    W, notes = proximity_from_geojson(geo, names, name_property="adm1_name")
+    assert sorted(W.columns[W.loc["Nairobi"] > 0]) == ["Kajiado", "Kiambu", "Machakos"]
+    np.testing.assert_allclose(W.sum(axis=1), 1.0)  # every county has a neighbour
+    np.testing.assert_array_equal(W.to_numpy() > 0, (W.to_numpy() > 0).T)  # symmetric contiguity
+    assert "row-standardised" in notes[0]
+    with pytest.raises(DataError, match="'Nairobii' \\(nearest: Nairobi"):
+        proximity_from_geojson(geo, ["Nairobii", "Kiambu"], name_property="adm1_name")
