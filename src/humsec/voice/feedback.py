@@ -155,8 +155,9 @@ def summarise_feedback(
                 f"{where}, column 'date_closed': before the date received at "
                 f"{describe_rows(np.flatnonzero(early))}."
             )
-        inferred = pd.Series(np.where(closed_on.notna(), "closed", "open"), index=status.index)
-        status = status.mask(status == "", inferred)  # no status: closed when a closing date is given
+        # no status: closed when a closing date is given
+        inferred = np.where(closed_on.notna().to_numpy(), "closed", "open")
+        status = pd.Series(np.where(status == "", inferred, status), index=status.index, dtype=str)
     items = pd.DataFrame(
         {
             "theme": theme,
