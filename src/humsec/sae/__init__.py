@@ -14,6 +14,7 @@
 
 from humsec.sae._fh_fit import METHODS
 from humsec.sae.benchmark import BENCHMARKS, benchmark
+from humsec.sae.diagnostics import normality
 from humsec.sae.direct import SMALL_AREA_TREATMENTS, DirectEstimates, direct_af, direct_means
 from humsec.sae.fay_herriot import FayHerriot
 from humsec.sae.result import OUTPUT_COLUMNS, FHResult
@@ -32,4 +33,5 @@ __all__ = [
     "benchmark",
     "direct_af",
     "direct_means",
+    "normality",
 ]
