@@ -65,3 +65,69 @@ def test_chart_builds() -> None:
     measured = _side([0.5, 0.1, 0.2, 0.05, 0.7, 0.35], 0.05)
     spec = compare_perceived_measured(perceived, measured).chart().to_dict()
     assert "layer" in spec
+
+
+def test_with_an_alkire_foster_result_and_the_cli(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    import humsec
+    from humsec.cli.main import app
+    from humsec.voice.compare import measured_from_af
+
+    data = humsec.datasets.load_syn_cdta()
+    af = humsec.AlkireFoster(humsec.datasets.syn_cdta_spec(), k=[33]).fit(data, over=["region"])
+    measured = measured_from_af(af, measure="M0", over="region")
+    assert len(measured) == 20
+    # people say what is measured (x 3), except region 16, the least deprived, where they feel worst
+    perceived = measured.assign(
+        estimate=measured["estimate"] * 3,
+        ci_low=measured["ci_low"] * 3,
+        ci_high=measured["ci_high"] * 3,
+    )
+    perceived.loc[perceived["group"] == "16", ["estimate", "ci_low", "ci_high"]] = [0.6, 0.55, 0.65]
+    result = compare_perceived_measured(perceived, measured)
+    t = result.to_frame().set_index("group")
+    assert t.loc["16", "flag"] == "feel worse than measured"
+    assert (t.drop("16")["flag"] != "feel worse than measured").all()
+    assert result.correlation["r"] == pytest.approx(
+        np.corrcoef(perceived["estimate"], measured["estimate"])[0, 1]
+    )
+    # the CLI on the files the other commands write
+    perceived_csv = perceived.assign(name="feels_unsafe", over="region", kind="indicator")
+    perceived_csv.to_csv(tmp_path / "ind.csv", index=False)
+    af.tidy().to_csv(tmp_path / "af.csv", index=False)
+    out, chart = tmp_path / "cmp.csv", tmp_path / "cmp.svg"
+    res = CliRunner().invoke(
+        app,
+        [
+            *("voice", "compare", str(tmp_path / "ind.csv"), str(tmp_path / "af.csv")),
+            *("--indicator", "feels_unsafe", "--over", "region", "--out", str(out)),
+            *("--chart", str(chart)),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    written = pd.read_csv(out, dtype={"group": str}).set_index("group")
+    assert written.loc["16", "flag"] == "feel worse than measured"
+    assert chart.read_text(encoding="utf-8").startswith("<svg")
+    assert "across 20 areas" in res.output
+
+
+def test_higher_is_better_turns_a_share_round() -> None:
+    from humsec.voice.compare import perceived_rows
+
+    table = pd.DataFrame(
+        {
+            "name": ["feels_safe"] * 2,
+            "over": ["area"] * 2,
+            "group": ["a", "b"],
+            "estimate": [0.8, 0.3],
+            "ci_low": [0.7, 0.2],
+            "ci_high": [0.9, 0.4],
+        }
+    )
+    rows = perceived_rows(table, name="feels_safe", over="area", higher_is_worse=False)
+    np.testing.assert_allclose(rows["estimate"], [0.2, 0.7])
+    np.testing.assert_allclose(rows["ci_low"], [0.1, 0.6])
+    np.testing.assert_allclose(rows["ci_high"], [0.3, 0.8])
+    with pytest.raises(DataError, match="no 'trust' rows"):
+        perceived_rows(table, name="trust", over="area")

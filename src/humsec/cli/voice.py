@@ -324,3 +324,62 @@ def feedback(
         fail(exc)
         return
     notes([*table.attrs["notes"], f"wrote {out} ({len(table)} rows)"])
+
+
+@voice_app.command()
+def compare(
+    perceived: Path = typer.Argument(..., help="Output of `humsec voice indicators --out` (CSV)"),
+    measured: Path = typer.Argument(..., help="Output of `humsec af --out` (CSV, tidy layout)"),
+    indicator: str = typer.Option(..., "--indicator", help="Perception indicator or index name"),
+    measure: str = typer.Option("M0", "--measure", help="AF measure: M0, H, A, ..."),
+    over: str = typer.Option(..., "--over", help="The area column both tables are grouped by"),
+    k: float | None = typer.Option(
+        None, "--k", help="Poverty cutoff k (when the AF table has several)"
+    ),
+    higher_is_better: bool = typer.Option(
+        False,
+        "--higher-is-better",
+        help="The indicator is good when high (e.g. feels safe): use 1 - x",
+    ),
+    level: float = typer.Option(0.95, "--level", help="Confidence level of the correlation"),
+    out: Path = typer.Option(..., "--out", help="Area table (.csv)"),
+    chart: Path | None = typer.Option(None, "--chart", help="Quadrant chart (.svg or .html)"),
+) -> None:
+    """Perceived vs measured by area: both with CIs, flags where they disagree, correlation, chart."""
+    import pandas as pd
+
+    from humsec.io.write import write_atomic
+    from humsec.voice.compare import compare_perceived_measured, measured_rows, perceived_rows
+
+    try:
+        for path in (perceived, measured):
+            if not path.exists():
+                raise HumsecError(f"File {str(path)!r} does not exist.")
+        p = perceived_rows(
+            pd.read_csv(perceived, keep_default_na=False, na_values=[""], dtype={"group": str}),
+            name=indicator,
+            over=over,
+            higher_is_worse=not higher_is_better,
+        )
+        m = measured_rows(
+            pd.read_csv(measured, keep_default_na=False, na_values=[""], dtype={"group": str}),
+            measure=measure,
+            over=over,
+            k=k,
+        )
+        result = compare_perceived_measured(p, m, level=level)
+        table = result.to_frame()
+        write_atomic(out, lambda f: table.to_csv(f, index=False))
+        if chart is not None:
+            spec = result.chart(perceived=indicator, measured=f"{measure} (measured)")
+            if chart.suffix.lower() == ".svg":
+                from humsec.core.charts import to_svg
+
+                svg = to_svg(spec)
+                write_atomic(chart, lambda f: f.write_text(svg, encoding="utf-8"))
+            else:
+                write_atomic(chart, lambda f: spec.save(str(f), format="html"))
+    except (HumsecError, OSError, ValueError) as exc:
+        fail(exc)
+        return
+    notes([*result.summary().splitlines()[:1], *result.notes, f"wrote {out}"])

@@ -28,7 +28,14 @@ from scipy import stats
 
 from humsec.exceptions import ColumnNotFoundError, DataError
 
-__all__ = ["FLAGS", "ComparisonResult", "compare_perceived_measured", "measured_from_af"]
+__all__ = [
+    "FLAGS",
+    "ComparisonResult",
+    "compare_perceived_measured",
+    "measured_from_af",
+    "measured_rows",
+    "perceived_rows",
+]
 
 #: the area flags (declared once)
 FLAGS = ("feel worse than measured", "measured worse than felt", "agree", "unclear")
@@ -177,19 +184,74 @@ def compare_perceived_measured(
 
 
 def measured_from_af(
-    result: Any, *, measure: str, over: str, k: float | None = None
+    result: Any, *, measure: str, over: str, k: float | None = None, time: Any = None
 ) -> pd.DataFrame:
-    """The rows of an :class:`~humsec.AlkireFoster` result's ``tidy()`` table for one measure (e.g.
-    ``M0``, ``H``) and grouping column, as ``group, estimate, ci_low, ci_high``."""
-    tidy = result.tidy()
+    """The level rows of an :class:`~humsec.AlkireFoster` result's public ``tidy()`` table for one
+    measure (e.g. ``M0``, ``H``), grouping column and k (None: the only k), at ``time`` (None: the
+    latest round), as ``group, estimate, ci_low, ci_high``."""
+    return measured_rows(result.tidy(), measure=measure, over=over, k=k, time=time)
+
+
+def measured_rows(
+    tidy: pd.DataFrame, *, measure: str, over: str, k: float | None = None, time: Any = None
+) -> pd.DataFrame:
+    """As :func:`measured_from_af`, from the tidy table itself (e.g. ``humsec af --out`` read back)."""
+    for col in ("measure", "over", "group", "k", "indicator", "estimate", "ci_low", "ci_high"):
+        if col not in tidy.columns:
+            raise ColumnNotFoundError([col], list(tidy.columns), "the measured (AF) table")
     rows = tidy[(tidy["measure"] == measure) & (tidy["over"] == over)]
-    if k is not None:
-        rows = rows[rows["k"] == k]
+    if "change" in rows.columns:
+        rows = rows[rows["change"].fillna("").astype(str) == ""]
+    rows = rows[rows["indicator"].fillna("").astype(str) == ""]
     if rows.empty:
         raise DataError(
-            f"The AF result has no {measure!r} rows over {over!r}"
-            + (f" at k={k}" if k is not None else "")
-            + f"; measures: {', '.join(map(str, tidy['measure'].unique()))}, "
-            f"groupings: {', '.join(map(str, tidy['over'].unique()))}."
+            f"The AF result has no {measure!r} rows over {over!r}; measures: "
+            f"{', '.join(map(str, tidy['measure'].unique()))}, groupings: "
+            f"{', '.join(map(str, tidy['over'].unique()))}."
         )
-    return rows[list(_NEEDED)].reset_index(drop=True)
+    ks = sorted(rows["k"].dropna().unique())
+    if k is None and len(ks) > 1:
+        raise DataError(
+            f"The AF result has several k ({', '.join(f'{x:g}' for x in ks)}): choose one."
+        )
+    if k is not None:
+        if k not in ks:
+            raise DataError(
+                f"The AF result has no k={k:g}; it has {', '.join(f'{x:g}' for x in ks)}."
+            )
+        rows = rows[rows["k"] == k]
+    if "time" in rows.columns and rows["time"].nunique() > 1:
+        when = rows["time"].max() if time is None else time
+        rows = rows[rows["time"] == when]
+    out = rows[list(_NEEDED)].reset_index(drop=True)
+    out["group"] = out["group"].astype(str)
+    return out
+
+
+def perceived_rows(
+    table: pd.DataFrame, *, name: str, over: str, higher_is_worse: bool = True
+) -> pd.DataFrame:
+    """One indicator or index of a :class:`~humsec.voice.PerceptionResult` table by ``over``, as
+    ``group, estimate, ci_low, ci_high``; ``higher_is_worse=False`` turns a 0-1 value x into 1 − x (so
+    that "feels safe" becomes "feels unsafe")."""
+    for col in ("name", "over", "group", "estimate", "ci_low", "ci_high"):
+        if col not in table.columns:
+            raise ColumnNotFoundError([col], list(table.columns), "the perceived table")
+    rows = table[(table["name"] == name) & (table["over"] == over)]
+    if rows.empty:
+        raise DataError(
+            f"The perceived table has no {name!r} rows over {over!r}; names: "
+            f"{', '.join(map(str, table['name'].unique()))}."
+        )
+    out = rows[list(_NEEDED)].reset_index(drop=True)
+    out["group"] = out["group"].astype(str)
+    if not higher_is_worse:
+        values = out[["estimate", "ci_low", "ci_high"]].astype(float)
+        if ((values < 0) | (values > 1)).any(axis=None):
+            raise DataError(
+                f"{name!r} has values outside 0-1, so it cannot be turned round as 1 - x; give a share or "
+                "an index, or an indicator whose higher values are worse."
+            )
+        out["estimate"] = 1 - values["estimate"]
+        out["ci_low"], out["ci_high"] = 1 - values["ci_high"], 1 - values["ci_low"]
+    return out
