@@ -11,8 +11,24 @@ from humsec.voice.cleaning import (
     apply_cleaning_log,
     read_cleaning_log,
 )
+from humsec.voice.compare import (
+    FLAGS,
+    ComparisonResult,
+    compare_perceived_measured,
+    measured_from_af,
+    measured_rows,
+    perceived_rows,
+)
 from humsec.voice.design import Design, DesignColumns
 from humsec.voice.export import Export, read_export
+from humsec.voice.feedback import (
+    LOG_COLUMNS,
+    SENSITIVE_THEME,
+    STATUSES,
+    read_coding_framework,
+    read_feedback_log,
+    summarise_feedback,
+)
 from humsec.voice.form import Choice, Question, XLSForm, read_form
 from humsec.voice.frame import FRAME_WEIGHT, frame_weights, read_frame, with_frame_weights
 from humsec.voice.indicators import (
@@ -31,12 +47,17 @@ from humsec.voice.tabulate import NONRESPONSE_CODES, NONRESPONSE_POLICIES, Voice
 __all__ = [
     "CHANGE_TYPES",
     "DIRECTIONS",
+    "FLAGS",
     "FRAME_WEIGHT",
+    "LOG_COLUMNS",
     "NONRESPONSE_CODES",
     "NONRESPONSE_POLICIES",
     "NUMERIC_TYPES",
+    "SENSITIVE_THEME",
+    "STATUSES",
     "Choice",
     "CleaningResult",
+    "ComparisonResult",
     "Design",
     "DesignColumns",
     "Export",
@@ -50,13 +71,20 @@ __all__ = [
     "VoiceTabulator",
     "XLSForm",
     "apply_cleaning_log",
+    "compare_perceived_measured",
     "cronbach_alpha",
     "evaluate",
     "frame_weights",
+    "measured_from_af",
+    "measured_rows",
+    "perceived_rows",
     "quantile_math",
     "read_cleaning_log",
+    "read_coding_framework",
     "read_export",
+    "read_feedback_log",
     "read_form",
     "read_frame",
+    "summarise_feedback",
     "with_frame_weights",
 ]
