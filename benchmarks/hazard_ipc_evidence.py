@@ -2,9 +2,10 @@
 
     python benchmarks/hazard_ipc_evidence.py ../shared/data docs/hazard
 
-writes ``ipc_scores.csv`` (every data set, model and metric) and ``ipc_table.md`` (the table the
-docs quote between the ``ipc-table`` markers; tests/hazard/test_docs_current.py checks both), and
-prints the time of the all-country admin-2 back-test.
+writes ``ipc_scores.csv`` (every data set, model and metric), ``ipc_table.md`` (the table the
+docs quote between the ``ipc-table`` markers; tests/hazard/test_docs_current.py checks both) and
+``ipc_reliability.csv`` (every data set, model and crisis-probability bin), and prints the time of
+the all-country, all-level back-test with every model.
 """
 
 from __future__ import annotations
@@ -26,14 +27,16 @@ RUNS = {
     "AFG/AGO/CAF/ETH admin 2 (HAPI), from 2019-01": (
         "ipc_hapi_food_security_4c/hdx_hapi_food_security_afg_ago_caf_eth.csv.gz", 2, "2019-01"),
 }  # fmt: skip
-SHOWN = ["mae_p3plus_share", "rmse_p3plus_share", "brier_crisis", "phase_accuracy", "hit_rate",
-         "false_alarm_ratio", "lead_time_months"]  # fmt: skip
+SHOWN = ["mae_p3plus_share", "rmse_p3plus_share", "brier_crisis", "auc_crisis", "rps_phase",
+         "phase_accuracy", "hit_rate", "false_alarm_ratio", "lead_time_months"]  # fmt: skip
 
 
-def scores(shared: Path) -> pd.DataFrame:
+def scores(shared: Path, reliability: list[pd.DataFrame] | None = None) -> pd.DataFrame:
     parts = []
     for label, (path, level, test_from) in RUNS.items():
         result = IPCBacktest(test_from=test_from).fit(read_ipc(shared / path, level=level))
+        if reliability is not None:
+            reliability.append(result.to_frame("reliability").assign(data=label))
         forecasts = result.to_frame("forecasts")
         for country, group in [("all", forecasts), *forecasts.groupby("country")]:
             if country != "all" and forecasts["country"].nunique() == 1:
@@ -52,15 +55,19 @@ def markdown(table: pd.DataFrame) -> str:
     for (data, model), g in overall.groupby(["data", "model"], sort=False):
         v = g.set_index("metric")
         n = int(v.loc["mae_p3plus_share", "n"])
-        cells = [f"{v.loc[m, 'value']:.3f}" for m in SHOWN]
+        cells = [f"{v.loc[m, 'value']:.3f}" if pd.notna(v.loc[m, "value"]) else "-" for m in SHOWN]
         lines.append(f"| {data} | {model} | {n} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
 def main(shared: str, out: str) -> None:
     shared_dir, out_dir = Path(shared), Path(out)
-    table = scores(shared_dir)
+    bins: list[pd.DataFrame] = []
+    table = scores(shared_dir, bins)
     table.to_csv(out_dir / "ipc_scores.csv", index=False, float_format="%.6f")
+    pd.concat(bins, ignore_index=True).to_csv(
+        out_dir / "ipc_reliability.csv", index=False, float_format="%.4f"
+    )
     # the table quotes the CSV as committed (6 decimals), so a test can rebuild it from the file
     committed = pd.read_csv(out_dir / "ipc_scores.csv")
     (out_dir / "ipc_table.md").write_text(markdown(committed), encoding="utf-8")

@@ -53,7 +53,7 @@ def small():
 
 
 def test_scores_by_hand(small):
-    r = IPCBacktest(test_from="2021-06").fit(small)
+    r = IPCBacktest(test_from="2021-06", models=("persistence", "ipc_projection")).fit(small)
     # persistence: A 0.10 vs 0.30, B 0.10 vs 0.10 -> MAE 0.10; phases A 2 vs 4, B 2 vs 2
     assert r.value("persistence", "mae_p3plus_share") == pytest.approx(0.10)
     assert r.value("persistence", "rmse_p3plus_share") == pytest.approx((0.2**2 / 2) ** 0.5)

@@ -2,8 +2,9 @@
 
 ``humsec warn ipc IPC_FILE [--level 1|2] --test-from YYYY-MM --out scores.csv`` reads an IPC API
 JSON, an HDX HAPI food-security CSV or a flat IPC CSV, forecasts every current analysis published
-from --test-from on with the benchmarks (persistence, the IPC's own projection), each using only
-analyses published before it, and writes ``model, metric, value, n``.
+from --test-from on with the benchmarks (persistence, the IPC's own projection, the same season in
+an earlier year) and the learned ``lagged_logit``, each using only analyses published before it
+(the model is refitted at every origin), and writes ``model, metric, value, n``.
 ``humsec warn triggers RULES.yaml DATA... --out T.csv`` back-tests an anticipatory-action trigger
 per area: whether it fired on what was published before each IPC analysis, and the outcome.
 """
@@ -49,14 +50,26 @@ def ipc_command(
     strict_pcodes: bool = typer.Option(
         False, "--strict-pcodes", help="Unknown P-codes are an error (default: reported, kept)."
     ),
+    models: str | None = typer.Option(
+        None,
+        "--models",
+        help="Comma-separated models to score on their common targets (default: persistence, "
+        "ipc_projection, same_season, lagged_logit).",
+    ),
+    reliability: Path | None = typer.Option(
+        None,
+        "--reliability",
+        help="Also write the reliability table (model, crisis-probability bin, n, mean forecast, "
+        "observed rate) here.",
+    ),
     forecasts: Path | None = typer.Option(
         None,
         "--forecasts",
         help="Also write every forecast (area, target, model, forecast and observed) here.",
     ),
 ) -> None:
-    """Score persistence and the IPC projection as forecasts of the next current IPC analysis."""
-    from humsec.hazard import IPCBacktest, read_ipc
+    """Score persistence, same season, the IPC projection and lagged_logit on the next IPC analysis."""
+    from humsec.hazard import MODELS, IPCBacktest, read_ipc
 
     try:
         if level is not None and level not in (0, 1, 2):
@@ -68,7 +81,10 @@ def ipc_command(
 
             sub = table.frame[table.frame["level"].fillna(1) > 0]  # admin 0 rows carry ISO3
             table.notes.extend(check_pcodes(sub, pcodes, strict=strict_pcodes))
-        result = IPCBacktest(test_from=test_from).fit(table)
+        chosen = (
+            MODELS if models is None else tuple(m.strip() for m in models.split(",") if m.strip())
+        )
+        result = IPCBacktest(test_from=test_from, models=chosen).fit(table)
     except HumsecError as exc:
         fail(exc)
         return
@@ -77,6 +93,9 @@ def ipc_command(
     if forecasts is not None:
         table = result.to_frame("forecasts")
         write_atomic(forecasts, lambda tmp: table.to_csv(tmp, index=False))
+    if reliability is not None:
+        bins = result.to_frame("reliability")
+        write_atomic(reliability, lambda tmp: bins.to_csv(tmp, index=False))
     notes(result.notes)
     stdout.print(result.summary().split("\nnote:")[0], highlight=False, markup=False)
 

@@ -2,17 +2,19 @@
 
 >>> from humsec.hazard import IPCBacktest, read_ipc
 >>> IPCBacktest(test_from="2022-01")
-IPCBacktest(test_from='2022-01', models=('persistence', 'ipc_projection'), common=True)
+IPCBacktest(test_from='2022-01', models=('persistence', 'ipc_projection', 'same_season', \
+'lagged_logit'), common=True)
 """
 
-from humsec.hazard.backtest import IPCBacktest
+from humsec.hazard.backtest import MODELS, IPCBacktest
 from humsec.hazard.benchmarks import BENCHMARKS, benchmark_forecasts
 from humsec.hazard.ipc import IPC_COLUMNS, IPC_TYPES, PHASES, IPCTable, read_ipc
 from humsec.hazard.load import read_hazard_file
+from humsec.hazard.model import model_forecasts
 from humsec.hazard.onsets import onset_forecasts, onset_panel, onset_scores
 from humsec.hazard.outbreaks import onset_months, read_outbreaks
 from humsec.hazard.result import IPCScores
-from humsec.hazard.scores import METRICS, score_forecasts
+from humsec.hazard.scores import METRICS, reliability, score_forecasts
 from humsec.hazard.signals import read_rainfall, read_signal
 from humsec.hazard.targets import add_targets, area_phase, phase_agreement
 from humsec.hazard.triggers import TriggerRules, backtest_triggers, trigger_counts
@@ -22,6 +24,7 @@ __all__ = [
     "IPC_COLUMNS",
     "IPC_TYPES",
     "METRICS",
+    "MODELS",
     "PHASES",
     "IPCBacktest",
     "IPCScores",
@@ -31,6 +34,7 @@ __all__ = [
     "area_phase",
     "backtest_triggers",
     "benchmark_forecasts",
+    "model_forecasts",
     "onset_forecasts",
     "onset_months",
     "onset_panel",
@@ -41,6 +45,7 @@ __all__ = [
     "read_outbreaks",
     "read_rainfall",
     "read_signal",
+    "reliability",
     "score_forecasts",
     "trigger_counts",
 ]

@@ -15,10 +15,14 @@ import pandas as pd
 from humsec.exceptions import DataError, SpecError
 from humsec.hazard.benchmarks import BENCHMARKS, benchmark_forecasts
 from humsec.hazard.ipc import IPCTable
+from humsec.hazard.model import MODEL, model_forecasts
 from humsec.hazard.result import IPCScores
-from humsec.hazard.scores import score_forecasts
+from humsec.hazard.scores import reliability, score_forecasts
 
-__all__ = ["IPCBacktest"]
+__all__ = ["MODELS", "IPCBacktest"]
+
+#: every forecaster the back-test knows: the benchmarks, then the learned model (declared once)
+MODELS = (*BENCHMARKS, MODEL)
 
 
 class IPCBacktest:
@@ -28,14 +32,14 @@ class IPCBacktest:
     ----------
     test_from : str
         First month (YYYY-MM) whose current analyses are targets.
-    models : tuple of str, default all of :data:`~humsec.hazard.benchmarks.BENCHMARKS`
+    models : tuple of str, default all of :data:`MODELS` (the benchmarks and ``lagged_logit``)
     common : bool, default True
         Score every model on the targets that all of them forecast (a fair comparison); False scores
         each on all its own forecasts.
     """
 
     def __init__(
-        self, *, test_from: str, models: tuple[str, ...] = tuple(BENCHMARKS), common: bool = True
+        self, *, test_from: str, models: tuple[str, ...] = MODELS, common: bool = True
     ) -> None:
         self.test_from = test_from
         self.models = models
@@ -60,13 +64,13 @@ class IPCBacktest:
                 )
             )
             origin = pd.Period("1900-01", "M")
-        unknown = [m for m in self.models if m not in BENCHMARKS]
+        unknown = [m for m in self.models if m not in MODELS]
         if unknown or not self.models:
             problems.append(
                 (
                     "models",
                     f"The 'models' parameter of {name} must name one or more of "
-                    f"{list(BENCHMARKS)}. Got {list(self.models)!r} instead.",
+                    f"{list(MODELS)}. Got {list(self.models)!r} instead.",
                 )
             )
         if problems:
@@ -78,7 +82,18 @@ class IPCBacktest:
         origin = self._validate()
         frame = table.frame if isinstance(table, IPCTable) else table
         notes = list(table.notes) if isinstance(table, IPCTable) else []
-        forecasts = benchmark_forecasts(frame, test_from=origin, models=tuple(self.models))
+        benchmarks = tuple(m for m in self.models if m in BENCHMARKS)
+        forecasts = benchmark_forecasts(frame, test_from=origin, models=benchmarks)
+        if MODEL in self.models:
+            learned, model_notes = model_forecasts(frame, test_from=origin)
+            notes += model_notes
+            forecasts = pd.concat([forecasts, learned], ignore_index=True)
+            order = {m: i for i, m in enumerate(self.models)}
+            forecasts = forecasts.sort_values(
+                ["target_issued", "area_id", "model"],
+                key=lambda s: s.map(order) if s.name == "model" else s,
+                kind="stable",
+            ).reset_index(drop=True)
         if forecasts.empty:
             msg = (
                 f"No current analysis published in or after {origin} has an earlier analysis of "
@@ -109,4 +124,4 @@ class IPCBacktest:
             "models": list(self.models),
             "common": self.common,
         }
-        return IPCScores(scores, by_origin, forecasts, params, notes)
+        return IPCScores(scores, by_origin, forecasts, params, notes, reliability(forecasts))

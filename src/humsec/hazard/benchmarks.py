@@ -5,7 +5,10 @@ published, and a forecast may use only rows published strictly before that month
 
 * ``persistence``: the area's last current analysis published before the target;
 * ``ipc_projection``: the area's last first projection published before the target (the IPC's
-  own expert forecast; ``gap_months`` says how far its validity period ends before the target).
+  own expert forecast; ``gap_months`` says how far its validity period ends before the target);
+* ``same_season``: the area's last current analysis published before the target that covers the
+  same season in an earlier year: its start month within :data:`SEASON_WINDOW` months of the
+  target's (around the calendar) and at least :data:`MIN_SEASON_LAG` months before it.
 
 >>> import pandas as pd
 >>> m = lambda s: pd.Period(s, "M")
@@ -21,6 +24,11 @@ published, and a forecast may use only rows published strictly before that month
 >>> f[["model", "forecast_share", "observed_share", "lead_months"]].to_dict("records")
 [{'model': 'persistence', 'forecast_share': 0.1, 'observed_share': 0.3, 'lead_months': 6}, \
 {'model': 'ipc_projection', 'forecast_share': 0.3, 'observed_share': 0.3, 'lead_months': 6}]
+
+The January analysis is not the same season as July's, so ``same_season`` has no forecast here:
+
+>>> len(benchmark_forecasts(rows, test_from=m("2020-06"), models=("same_season",)))
+0
 """
 
 from __future__ import annotations
@@ -29,13 +37,27 @@ import pandas as pd
 
 from humsec.hazard.targets import CRISIS_PHASE, add_targets
 
-__all__ = ["BENCHMARKS", "FORECAST_COLUMNS", "benchmark_forecasts"]
+__all__ = [
+    "BENCHMARKS",
+    "FORECAST_COLUMNS",
+    "MIN_SEASON_LAG",
+    "PHASE_PROBS",
+    "SEASON_WINDOW",
+    "benchmark_forecasts",
+]
 
 #: the benchmark forecasters: name -> (the rows they read, what they say); declared once
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "persistence": ("current", "the last current analysis of the area"),
     "ipc_projection": ("first_projection", "the IPC's last projection for the area"),
+    "same_season": ("current", "the area's last analysis of the same season in an earlier year"),
 }
+#: months either side of the target's start month that still count as "the same season"
+SEASON_WINDOW = 2
+#: a same-season analysis starts at least this many months before the target (an earlier year)
+MIN_SEASON_LAG = 10
+#: forecast probability of each area phase (a benchmark puts all of it on its one phase)
+PHASE_PROBS = [f"prob_phase{k}" for k in range(1, 6)]
 FORECAST_COLUMNS = [
     "country",
     "level",
@@ -56,6 +78,7 @@ FORECAST_COLUMNS = [
     "observed_share",
     "observed_phase",
     "observed_crisis",
+    *PHASE_PROBS,
 ]
 
 
@@ -77,6 +100,8 @@ def benchmark_forecasts(
         sources = rows[rows["ipc_type"] == source_type].dropna(subset=["p3plus_share"])[keep]
         pairs = targets.merge(sources, on="area_id", suffixes=("", "_src"))
         pairs = pairs[pairs["issued_src"] < pairs["issued"]]  # nothing published at or after origin
+        if model == "same_season":
+            pairs = pairs[_same_season(pairs["start_src"], pairs["start"])]
         pairs = pairs.sort_values(["issued_src", "start_src"])
         last = pairs.groupby(["area_id", "issued", "start"], sort=False).tail(1)
         out.append(
@@ -101,6 +126,10 @@ def benchmark_forecasts(
                     "observed_share": last["p3plus_share"],
                     "observed_phase": last["area_phase"],
                     "observed_crisis": (last["area_phase"] >= CRISIS_PHASE).astype(bool),
+                    **{
+                        column: (last["area_phase_src"] == k).astype(float)
+                        for k, column in enumerate(PHASE_PROBS, start=1)
+                    },
                 }
             )
         )
@@ -111,6 +140,13 @@ def benchmark_forecasts(
         key=lambda s: s.map(order) if s.name == "model" else s,
     )
     return forecasts[FORECAST_COLUMNS].reset_index(drop=True)
+
+
+def _same_season(source_start: pd.Series, target_start: pd.Series) -> pd.Series:
+    """True where the source starts in the target's season of an earlier year."""
+    lag = _months_between(source_start, target_start)
+    offset = lag % 12
+    return (lag >= MIN_SEASON_LAG) & ((offset <= SEASON_WINDOW) | (offset >= 12 - SEASON_WINDOW))
 
 
 def _months_between(earlier: pd.Series, later: pd.Series) -> pd.Series:

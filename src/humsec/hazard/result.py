@@ -23,7 +23,8 @@ class IPCScores:
 
     ``scores``: ``model, metric, value, n`` on the targets every model forecast (one table);
     ``by_origin``: the same per target analysis month; ``forecasts``: one row per target × model;
-    ``params``: the back-test's parameters as given; ``notes``: what reading and pairing dropped.
+    ``params``: the back-test's parameters as given; ``notes``: what reading and pairing dropped;
+    ``reliability``: per model and crisis-probability bin, the mean forecast and observed rate.
     """
 
     def __init__(
@@ -33,13 +34,19 @@ class IPCScores:
         forecasts: pd.DataFrame,
         params: dict[str, Any],
         notes: list[str],
+        reliability: pd.DataFrame | None = None,
     ) -> None:
-        self._tables = {"scores": scores, "by_origin": by_origin, "forecasts": forecasts}
+        self._tables = {
+            "scores": scores,
+            "by_origin": by_origin,
+            "forecasts": forecasts,
+            "reliability": pd.DataFrame() if reliability is None else reliability,
+        }
         self.params = dict(params)
         self.notes = list(notes)
 
     def to_frame(self, table: str = "scores", *, backend: str = "pandas") -> Any:
-        """``scores``, ``by_origin`` or ``forecasts`` as a dataframe of ``backend``."""
+        """``scores``, ``by_origin``, ``forecasts`` or ``reliability`` as a dataframe of ``backend``."""
         if table not in self._tables:
             msg = f"Unknown table {table!r}; expected one of {sorted(self._tables)}."
             raise ValueError(msg)

@@ -5,7 +5,12 @@
 score is its error rate); ``phase_accuracy``: share of area phases exactly right (the measure behind
 FEWS NET's "84 % correct", Backer & Billing 2021); ``hit_rate``: crises forecast / crises observed;
 ``false_alarm_ratio``: crises forecast that did not happen / crises forecast;
-``lead_time_months``: mean months from the forecast's publication to the start of the hit crisis.
+``lead_time_months``: mean months from the forecast's publication to the start of the hit crisis;
+``auc_crisis``: area under the ROC curve of the crisis probability (0.5 for a 0/1 forecast that
+ranks no better than chance; NaN when the targets hold one outcome only);
+``rps_phase``: ranked probability score of the area phase distribution, the squared differences of
+forecast and observed cumulative probabilities over Phases 1-4, divided by 4 (0 best, 1 worst;
+a benchmark puts all its probability on one phase).
 
 >>> import pandas as pd
 >>> f = pd.DataFrame({"model": ["m"] * 4, "forecast_share": [0.1, 0.3, 0.2, 0.4],
@@ -15,14 +20,18 @@ FEWS NET's "84 % correct", Backer & Billing 2021); ``hit_rate``: crises forecast
 >>> s = score_forecasts(f).set_index("metric")["value"]
 >>> [round(float(s[m]), 3) for m in ("mae_p3plus_share", "brier_crisis", "hit_rate", "false_alarm_ratio")]
 [0.125, 0.75, 0.5, 0.667]
+>>> round(float(s["auc_crisis"]), 3)   # pairs crisis-calm: 0, 0, ties 1/2, 1/2 -> 1/4
+0.25
 """
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["METRICS", "score_forecasts"]
+__all__ = ["METRICS", "RELIABILITY_BINS", "reliability", "score_forecasts"]
 
 #: the metrics, in the order of the scores table (declared once: CLI help and docs read it)
 METRICS = (
@@ -33,7 +42,12 @@ METRICS = (
     "hit_rate",
     "false_alarm_ratio",
     "lead_time_months",
+    "auc_crisis",
+    "rps_phase",
 )
+#: edges of the crisis-probability bins of the reliability table
+RELIABILITY_BINS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
+_PHASE_PROBS = [f"prob_phase{k}" for k in range(1, 6)]
 
 
 def score_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
@@ -56,6 +70,8 @@ def score_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
             "lead_time_months": float(f["lead_months"].to_numpy()[hits].mean())
             if hits.any()
             else np.nan,
+            "auc_crisis": _auc(observed, f["prob_crisis"].to_numpy(float)),
+            "rps_phase": _rps(f),
         }
         counts = {
             "hit_rate": int(observed.sum()),
@@ -67,6 +83,60 @@ def score_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
             for m in METRICS
         ]
     return pd.DataFrame(rows, columns=["model", "metric", "value", "n"])
+
+
+def reliability(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """``model, bin, n, mean_forecast, observed_rate``: is a 30 % crisis probability right 30 % of
+    the time? Bins are :data:`RELIABILITY_BINS` (closed on the right; the first also holds 0).
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"model": ["m"] * 4, "prob_crisis": [0.0, 0.2, 0.25, 1.0],
+    ...                   "observed_crisis": [False, True, False, True]})
+    >>> reliability(f)[["bin", "n", "mean_forecast", "observed_rate"]].to_dict("records")
+    [{'bin': '0-0.1', 'n': 1, 'mean_forecast': 0.0, 'observed_rate': 0.0}, \
+{'bin': '0.1-0.3', 'n': 2, 'mean_forecast': 0.225, 'observed_rate': 0.5}, \
+{'bin': '0.9-1', 'n': 1, 'mean_forecast': 1.0, 'observed_rate': 1.0}]
+    """
+    edges = list(RELIABILITY_BINS)
+    labels = [f"{a:g}-{b:g}" for a, b in itertools.pairwise(edges)]
+    f = forecasts.assign(
+        bin=pd.cut(
+            forecasts["prob_crisis"].astype(float), edges, labels=labels, include_lowest=True
+        ),
+        hit=forecasts["observed_crisis"].astype(float),
+    )
+    table = (
+        f.groupby(["model", "bin"], sort=False, observed=True)
+        .agg(
+            n=("hit", "size"), mean_forecast=("prob_crisis", "mean"), observed_rate=("hit", "mean")
+        )
+        .reset_index()
+    )
+    table["bin"] = table["bin"].astype(str)
+    order = {label: i for i, label in enumerate(labels)}
+    models = {m: i for i, m in enumerate(forecasts["model"].unique())}
+    table = table.sort_values(
+        ["model", "bin"], key=lambda s: s.map(models if s.name == "model" else order)
+    )
+    return table.reset_index(drop=True)
+
+
+def _auc(observed: np.ndarray, prob: np.ndarray) -> float:
+    if observed.all() or not observed.any():
+        return float("nan")
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(observed, prob))
+
+
+def _rps(f: pd.DataFrame) -> float:
+    if not set(_PHASE_PROBS) <= set(f.columns):
+        return float("nan")
+    probs = f[_PHASE_PROBS].to_numpy(float)
+    phase = f["observed_phase"].to_numpy(float)
+    observed = (np.arange(1, 6)[None, :] >= phase[:, None]).astype(float)  # cumulative 0/1
+    diff = np.cumsum(probs, axis=1)[:, :4] - observed[:, :4]
+    return float(np.mean(np.sum(diff**2, axis=1) / 4))
 
 
 def _ratio(top: int, bottom: int) -> float:
