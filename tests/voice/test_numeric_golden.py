@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from humsec.exceptions import DesignError
-from humsec.voice import Export, VoiceTabulator, read_form
+from humsec.voice import Export, VoiceTabulator, XLSForm, read_form
 from humsec.voice.frame import FRAME_WEIGHT, read_frame, with_frame_weights
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "voice_msna_numeric"
@@ -101,7 +101,6 @@ def test_frame_units_without_interviews_are_reported(export: Export) -> None:
 
 def test_text_in_a_numeric_column_names_row() -> None:
     from humsec.exceptions import DataError
-    from humsec.voice import XLSForm
 
     form = XLSForm.from_frames(
         pd.DataFrame({"type": ["integer"], "name": ["age"]}),
@@ -117,8 +116,6 @@ def test_text_in_a_numeric_column_names_row() -> None:
 
 
 def test_unweighted_mean_and_median_by_hand() -> None:
-    from humsec.voice import XLSForm
-
     form = XLSForm.from_frames(
         pd.DataFrame({"type": ["integer"], "name": ["age"]}),
         pd.DataFrame({"list_name": [], "name": []}),
@@ -130,3 +127,48 @@ def test_unweighted_mean_and_median_by_hand() -> None:
     assert t.loc["mean", "estimate"] == pytest.approx(46.0)
     assert t.loc["mean", "se"] == pytest.approx(x.std(ddof=1) / np.sqrt(5))
     assert t.loc["median", "estimate"] == 40.0
+
+
+def _age_form() -> "XLSForm":
+    from humsec.voice import XLSForm
+
+    survey = pd.DataFrame(
+        {
+            "type": ["integer", "begin_repeat", "integer", "end_repeat"],
+            "name": ["age", "p", "pa", "p"],
+        }
+    )
+    return XLSForm.from_frames(survey, pd.DataFrame({"list_name": [], "name": []}))
+
+
+def test_numeric_missing_codes_leave_the_base_and_are_reported() -> None:
+    data = pd.DataFrame(
+        {"_index": ["1", "2", "3", "4", "5"], "age": ["20", "-999", "40", "99", "60"]}
+    )
+    export = Export.from_frames({"main": data}, _age_form(), "d.csv")
+    result = VoiceTabulator(questions=["age"], numeric_missing=[-999, 99]).fit(export)
+    t = result.to_frame().set_index("option")
+    assert t.loc["mean", "estimate"] == 40.0 and t.loc["mean", "n"] == 3
+    assert any(
+        "age: 2 answer(s) coded as don't know / refused (-999, 99)" in n for n in result.notes
+    )
+    with pytest.raises(
+        Exception, match="'numeric_missing' parameter of VoiceTabulator must be a list"
+    ):
+        VoiceTabulator(questions=["age"], numeric_missing=-999).fit(export)  # type: ignore[arg-type]
+
+
+def test_numeric_repeat_question_uses_households_as_psus_and_keeps_its_df() -> None:
+    main = pd.DataFrame({"_index": list("123456"), "age": ["30", "40", "50", "60", "70", "80"]})
+    people = pd.DataFrame(
+        {"_parent_index": list("1122333"), "pa": ["1", "3", "5", "7", "9", "11", "13"]}
+    )
+    export = Export.from_frames({"main": main, "p": people}, _age_form(), "d.xlsx")
+    result = VoiceTabulator(questions=["age", "pa"], level=0.8).fit(export)
+    t = result.to_frame().set_index(["question", "option"])
+    assert t.loc[("pa", "mean"), "df"] == 2 and t.loc[("age", "mean"), "df"] == 5
+    # household totals 4, 12, 33 over sizes 2, 2, 3: ratio 49/7 = 7
+    assert t.loc[("pa", "mean"), "estimate"] == pytest.approx(7.0)
+    again = VoiceTabulator(questions=["age", "pa"]).fit(export).conf_int(0.8)
+    np.testing.assert_allclose(again["ci_low"], result.to_frame()["ci_low"], atol=1e-12)
+    np.testing.assert_allclose(again["ci_high"], result.to_frame()["ci_high"], atol=1e-12)

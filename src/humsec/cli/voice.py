@@ -67,6 +67,11 @@ def tabulate(
     numeric: bool = typer.Option(
         False, "--numeric", help="Also every integer/decimal question: mean and median"
     ),
+    numeric_missing: list[float] = typer.Option(
+        [],
+        "--numeric-missing",
+        help="Numeric code meaning don't know/refused, e.g. -999 (repeatable)",
+    ),
     frame: Path | None = typer.Option(
         None, "--frame", help="Sampling frame (CSV/Excel): weights = population / interviews"
     ),
@@ -134,6 +139,7 @@ def tabulate(
             nonresponse=nonresponse,
             lang=lang,
             numeric=numeric,
+            numeric_missing=numeric_missing,
         ).fit(export)
         table = result.to_frame()
         if table.empty:

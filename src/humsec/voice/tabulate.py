@@ -84,6 +84,9 @@ class VoiceTabulator:
     numeric : bool, default False
         With ``questions=None``, also every integer and decimal question (a mean and a median row each,
         see :mod:`humsec.voice.numeric`); numeric questions named in ``questions`` are always summarised.
+    numeric_missing : list of float, default ()
+        Codes that mean don't know / refused in numeric answers (e.g. -999, 99): left out of the base
+        of the mean and median, counted per question in the notes (none by default: every number counts).
     """
 
     def __init__(
@@ -101,6 +104,7 @@ class VoiceTabulator:
         nonresponse_codes: Sequence[str] | None = None,
         lang: str | None = None,
         numeric: bool = False,
+        numeric_missing: Sequence[float] = (),
     ) -> None:
         self.questions = questions
         self.over = over
@@ -114,6 +118,7 @@ class VoiceTabulator:
         self.nonresponse_codes = nonresponse_codes
         self.lang = lang
         self.numeric = numeric
+        self.numeric_missing = numeric_missing
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
@@ -136,6 +141,7 @@ class VoiceTabulator:
                 "nonresponse_codes",
                 "lang",
                 "numeric",
+                "numeric_missing",
             )
         }
 
@@ -149,6 +155,13 @@ class VoiceTabulator:
         validate_design(
             "VoiceTabulator", self.design_columns(), self.level, export.main, export.source
         )
+        if isinstance(self.numeric_missing, (str, int, float)) or not all(
+            isinstance(v, (int, float)) for v in self.numeric_missing
+        ):
+            raise HumsecError(
+                "The 'numeric_missing' parameter of VoiceTabulator must be a list of numbers. "
+                f"Got {self.numeric_missing!r} instead."
+            )
         if self.nonresponse not in NONRESPONSE_POLICIES:
             raise HumsecError(
                 f"The 'nonresponse' parameter of VoiceTabulator must be one of {list(NONRESPONSE_POLICIES)}. "
@@ -279,6 +292,13 @@ class VoiceTabulator:
         q = form.questions[name]
         base, base_kind = self._base(table, name, form, where, notes)
         values = numeric_values(table[name].astype(str), base, where, name)
+        coded = base & np.isin(values, np.asarray(self.numeric_missing, dtype=np.float64))
+        if coded.any():
+            notes.append(
+                f"{name}: {int(coded.sum())} answer(s) coded as don't know / refused "
+                f"({', '.join(f'{v:g}' for v in sorted(set(values[coded])))}) left out of the base"
+            )
+            base = base & ~coded
         out: list[dict[str, Any]] = []
         for over, group, member in design.domains():
             mean, median, woodruff = numeric_estimates(design, values, base & member, self.level)
