@@ -2,7 +2,10 @@
 
 ``humsec voice tabulate FORM DATA --over setting --weight weight --strata stratum --psu cluster_id --out t.csv``
 writes one row per question × option × group (shares 0-1, design-based SE and logit CI, unweighted ``n``),
-after applying a cleaning log (``--cleaning-log``) and the review's disclosure control (``--min-n``).
+after applying a cleaning log (``--cleaning-log``) and the review's disclosure control (``--min-n``);
+``--numeric`` adds means and medians, ``--frame`` takes the weights from a sampling frame.
+``humsec voice indicators`` (perception indicators and indices), ``humsec voice compare`` (perceived vs
+measured by area) and ``humsec voice feedback`` (feedback and complaints by theme) complete it.
 """
 
 from __future__ import annotations
