@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from humsec.cli.main import app
 from humsec.exceptions import SpecError
 from humsec.hazard.triggers import TriggerRules, backtest_triggers, trigger_counts
-from tests.hazard.conftest import KEN_LONG, RAIN_CHIRPS, shared
+from tests.hazard.conftest import KEN_LONG, RAIN_CHIRPS, SHARED, shared
 from tests.hazard.test_benchmarks_by_hand import small  # noqa: F401  (fixture)
 
 RULES = {"name": "drought", "when": [
@@ -88,3 +88,77 @@ def test_projection_only_trigger_on_kenya_counts_quoted_in_docs():
     assert (c["hit"], c["miss"], c["false_alarm"], c["correct_negative"]) == (6, 10, 13, 40)
     assert c["hit_rate"] == pytest.approx(0.375) and c["lead_time_months"] == 7.0
     assert c["false_alarm_ratio"] == pytest.approx(13 / 19)
+
+
+def test_several_rules_per_file_are_each_backtested(small):  # noqa: F811
+    from humsec.hazard.triggers import TriggerSet, trigger_summary
+
+    rain = pd.DataFrame({"area_id": ["A", "B"], "end": pd.to_datetime(["2021-05-31"] * 2),
+                         "signal": "rain", "value": [-30.0, -10.0]})  # fmt: skip
+    only = {"name": "projection", "when": RULES["when"][:1]}
+    spec = TriggerSet.from_dict({"rules": [only, RULES]})
+    b = backtest_triggers(spec, small, rain)
+    s = trigger_summary(b).set_index("rule")
+    assert list(s.index) == ["projection", "drought"]
+    # projection alone (July 2021 targets): A 0.30 >= 0.25 and in crisis (hit), B 0.25 calm (false
+    # alarm); with the rain, B's -10 mm keeps it quiet; January has no earlier projection (no data)
+    assert (s.loc["projection", "hit"], s.loc["projection", "false_alarm"]) == (1, 1)
+    assert (s.loc["drought", "hit"], s.loc["drought", "correct_negative"]) == (1, 1)
+    assert s.loc["projection", "false_alarm_ratio"] == 0.5
+    # the single-rule result is the same rows as that rule's block of the set
+    one = backtest_triggers(TriggerRules.from_dict(RULES), small, rain)
+    block = b[b["rule"] == "drought"].reset_index(drop=True)[one.columns]
+    pd.testing.assert_frame_equal(one, block, check_dtype=False)
+
+
+def test_rule_names_must_differ_and_every_rule_error_is_listed():
+    from humsec.hazard.triggers import TriggerSet
+
+    with pytest.raises(SpecError) as info:
+        TriggerSet.from_dict({"rules": [RULES, RULES, {"name": "x", "when": [{"op": "<"}]}]})
+    text = str(info.value)
+    assert "rules[1].name: 'drought' repeats rules[0]" in text
+    assert "rules[2].when[0].indicator: missing" in text
+    assert "rules[2].when[0].value: expected a number" in text
+
+
+def test_cli_html_report_on_kenya_with_the_county_map(tmp_path):
+    boundaries = shared(SHARED / "boundaries" / "osm_admin1_KEN_counties.geojson")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "rules:\n  - name: projection_only\n    when:\n"
+        "      - {indicator: projected_p3plus_share, op: '>=', value: 0.25}\n"
+        "  - name: drought\n    when:\n"
+        "      - {indicator: projected_p3plus_share, op: '>=', value: 0.25}\n"
+        "      - {indicator: rainfall_anomaly_mm, op: '<=', value: -20}\n"
+    )
+    out, page = tmp_path / "t.csv", tmp_path / "r.html"
+    res = CliRunner().invoke(app, ["warn", "triggers", str(rules), str(shared(KEN_LONG)),
+                                   str(shared(RAIN_CHIRPS)), "--year", "2022", "--as-of", "2023-01",
+                                   "--out", str(out), "--html", str(page),
+                                   "--boundaries", str(boundaries)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "hit 6, miss 10, false_alarm 13, correct_negative 40" in res.output  # projection_only
+    text = page.read_text(encoding="utf-8")
+    assert text.count("<svg") == 4  # per rule: the status map and the timeline
+    assert "Current status (2023-01): fired in 7 of 23 areas" in text  # the docs' 7 counties
+    assert "Current status (2023-01): fired in 8 of 23 areas" in text
+    assert "Not on the map" not in text  # every ASAL P-code has a county polygon
+    t = pd.read_csv(out)
+    assert set(t["rule"]) == {"projection_only", "drought"}
+
+
+def test_cli_boundaries_without_the_key_is_a_clear_error(tmp_path):
+    geo = tmp_path / "b.geojson"
+    geo.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                   '"properties": {"name": "A"}, "geometry": null}]}')  # fmt: skip
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "name: p\nwhen:\n  - {indicator: projected_p3plus_share, op: '>=', value: 0.25}\n"
+    )
+    res = CliRunner().invoke(app, ["warn", "triggers", str(rules), str(shared(KEN_LONG)),
+                                   "--out", str(tmp_path / "t.csv"), "--html", str(tmp_path / "r.html"),
+                                   "--boundaries", str(geo)])  # fmt: skip
+    assert res.exit_code == 2
+    assert "have no property 'adm1_pcode' (pass --boundary-key; they have ['name'])" in res.output
+    assert not (tmp_path / "t.csv").exists()

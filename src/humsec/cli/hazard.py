@@ -5,13 +5,16 @@ JSON, an HDX HAPI food-security CSV or a flat IPC CSV, forecasts every current a
 from --test-from on with the benchmarks (persistence, the IPC's own projection, the same season in
 an earlier year) and the learned ``lagged_logit``, each using only analyses published before it
 (the model is refitted at every origin), and writes ``model, metric, value, n``.
-``humsec warn triggers RULES.yaml DATA... --out T.csv`` back-tests an anticipatory-action trigger
-per area: whether it fired on what was published before each IPC analysis, and the outcome.
+``humsec warn triggers RULES.yaml DATA... --out T.csv [--html R.html]`` back-tests each rule of an
+anticipatory-action trigger file per area: whether it fired on what was published before each IPC
+analysis, and the outcome; ``--html`` writes the trigger report (with a status map when
+``--boundaries`` are given).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -108,7 +111,24 @@ def triggers_command(
         dir_okay=False,
         help="One IPC file (outcomes and IPC indicators) and any signal files (rainfall, long tables).",
     ),
-    out: Path = typer.Option(..., "--out", help="Per area and origin: indicators, fired, outcome."),
+    out: Path = typer.Option(
+        ..., "--out", help="Per rule, area and origin: indicators, fired, outcome."
+    ),
+    html: Path | None = typer.Option(
+        None,
+        "--html",
+        help="Also write the trigger report (counts, current status by area, timelines) here.",
+    ),
+    boundaries: Path | None = typer.Option(
+        None,
+        "--boundaries",
+        exists=True,
+        dir_okay=False,
+        help="GeoJSON boundaries for the status map in --html (areas matched on --boundary-key).",
+    ),
+    boundary_key: str = typer.Option(
+        "adm1_pcode", "--boundary-key", help="Feature property holding the areas' P-codes."
+    ),
     year: int | None = typer.Option(None, "--year", help="Year of CHIRPS seasonal tables."),
     level: int | None = typer.Option(None, "--level", help="Admin level of the IPC file to keep."),
     as_of: str | None = typer.Option(
@@ -121,10 +141,10 @@ def triggers_command(
     import pandas as pd
 
     from humsec.hazard.load import read_hazard_file
-    from humsec.hazard.triggers import TriggerRules, backtest_triggers, trigger_counts
+    from humsec.hazard.triggers import TriggerSet, backtest_triggers, trigger_summary
 
     try:
-        spec = TriggerRules.from_yaml(rules)
+        spec = TriggerSet.from_yaml(rules)
         tables = [read_hazard_file(path, year=year, level=level) for path in data]
         ipc = [t for kind, t in tables if kind == "ipc"]
         if len(ipc) != 1:
@@ -143,16 +163,60 @@ def triggers_command(
     except HumsecError as exc:
         fail(exc)
         return
+    read_notes = [n for _, t in tables for n in t.notes]
+    page = None
+    if html is not None:
+        try:
+            page = _trigger_page(result, spec, boundaries, boundary_key, read_notes, rules.name)
+        except HumsecError as exc:
+            fail(exc)
+            return
     write_atomic(out, lambda tmp: result.to_csv(tmp, index=False))
-    notes([n for _, t in tables for n in t.notes])
-    counts = trigger_counts(result)
-    stdout.print(spec.describe(), highlight=False, markup=False)
-    stdout.print(
-        ", ".join(
-            f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in counts.items()
-        ),
-        highlight=False,
-        markup=False,
+    if html is not None and page is not None:
+        write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    notes(read_notes)
+    for rule, row in zip(spec.rules, trigger_summary(result).to_dict("records"), strict=True):
+        counts = {k: v for k, v in row.items() if k != "rule"}
+        stdout.print(rule.describe(), highlight=False, markup=False)
+        stdout.print(
+            "  "
+            + ", ".join(
+                f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in counts.items()
+            ),
+            highlight=False,
+            markup=False,
+        )
+
+
+def _trigger_page(
+    result: Any, spec: Any, boundaries: Path | None, key: str, read_notes: list[str], name: str
+) -> str:
+    """The HTML trigger report; the boundaries must carry ``key``."""
+    import json
+
+    from humsec.hazard.trigger_report import trigger_report_html
+
+    geo = None
+    if boundaries is not None:
+        try:
+            geo = json.loads(boundaries.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise HumsecError(f"Cannot read the boundaries file {boundaries}: {exc}") from exc
+        features = geo.get("features") if isinstance(geo, dict) else None
+        if not features or key not in (features[0].get("properties") or {}):
+            props = sorted((features[0].get("properties") or {}) if features else [])
+            msg = (
+                f"{boundaries}: the features have no property {key!r} (pass --boundary-key; "
+                f"they have {props})."
+            )
+            raise HumsecError(msg)
+    return trigger_report_html(
+        result,
+        rules={rule.name: rule.describe() for rule in spec.rules},
+        title=f"Trigger report: {name}",
+        boundaries=geo,
+        key=key,
+        notes=read_notes,
     )
 
 

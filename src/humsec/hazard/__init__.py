@@ -17,7 +17,14 @@ from humsec.hazard.result import IPCScores
 from humsec.hazard.scores import METRICS, reliability, score_forecasts
 from humsec.hazard.signals import read_rainfall, read_signal
 from humsec.hazard.targets import add_targets, area_phase, phase_agreement
-from humsec.hazard.triggers import TriggerRules, backtest_triggers, trigger_counts
+from humsec.hazard.trigger_report import current_status, trigger_report_html
+from humsec.hazard.triggers import (
+    TriggerRules,
+    TriggerSet,
+    backtest_triggers,
+    trigger_counts,
+    trigger_summary,
+)
 
 __all__ = [
     "BENCHMARKS",
@@ -30,10 +37,12 @@ __all__ = [
     "IPCScores",
     "IPCTable",
     "TriggerRules",
+    "TriggerSet",
     "add_targets",
     "area_phase",
     "backtest_triggers",
     "benchmark_forecasts",
+    "current_status",
     "model_forecasts",
     "onset_forecasts",
     "onset_months",
@@ -48,4 +57,6 @@ __all__ = [
     "reliability",
     "score_forecasts",
     "trigger_counts",
+    "trigger_report_html",
+    "trigger_summary",
 ]

@@ -10,6 +10,15 @@ month of the next current analysis); its outcome is that analysis' crisis (area 
       - {indicator: projected_p3plus_share, op: ">=", value: 0.25}
       - {indicator: rainfall_anomaly_mm, op: "<=", value: -20}
 
+A file may hold several rules, each back-tested on its own (one row per rule, area and origin):
+
+.. code-block:: yaml
+
+    rules:
+      - {name: projection_only, when: [{indicator: projected_p3plus_share, op: ">=", value: 0.25}]}
+      - name: drought_food_crisis
+        when: [...]
+
 Indicators are :data:`IPC_INDICATORS` or the name of any signal read with the signal readers (the
 latest value of that signal whose period ended before the origin).
 
@@ -23,6 +32,12 @@ humsec.exceptions.SpecError: 3 problem(s) in the specification:
   - name: missing; expected a rule name
   - when[0].op: '=>' is not one of ['<', '<=', '==', '>', '>=']
   - when[0].value: expected a number; got 'low'
+>>> TriggerSet.from_dict({"rules": [{"name": "a", "when": [{"indicator": "x", "op": "<", "value": 1}]},
+...     {"name": "a", "when": []}]})
+Traceback (most recent call last):
+humsec.exceptions.SpecError: 2 problem(s) in the specification:
+  - rules[1].when: expected a list of conditions {indicator, op, value}
+  - rules[1].name: 'a' repeats rules[0]; each rule needs its own name
 """
 
 from __future__ import annotations
@@ -45,8 +60,10 @@ __all__ = [
     "OPS",
     "OUTCOMES",
     "TriggerRules",
+    "TriggerSet",
     "backtest_triggers",
     "trigger_counts",
+    "trigger_summary",
 ]
 
 #: operators a condition may use (declared once)
@@ -126,8 +143,61 @@ class TriggerRules:
         return f"{self.name}: " + " and ".join(c.describe() for c in self.when)
 
 
+@dataclass(frozen=True)
+class TriggerSet:
+    """The rules of one trigger file (one rule or a ``rules:`` list), names unique."""
+
+    rules: tuple[TriggerRules, ...]
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> TriggerSet:
+        """Read a rule file; every problem of every rule is listed with its field."""
+        path = Path(path)
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise SpecError([("file", f"cannot read the YAML: {exc}")], str(path)) from exc
+        return cls.from_dict(raw, source=str(path))
+
+    @classmethod
+    def from_dict(cls, raw: Any, source: str | None = None) -> TriggerSet:
+        if not (isinstance(raw, Mapping) and "rules" in raw):
+            return cls((TriggerRules.from_dict(raw, source),))
+        items = raw["rules"]
+        if not isinstance(items, list) or not items:
+            raise SpecError([("rules", "expected a list of rules {name, when}")], source)
+        problems: list[tuple[str, str]] = []
+        rules: list[TriggerRules] = []
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            try:
+                rules.append(TriggerRules.from_dict(item))
+            except SpecError as exc:
+                problems += [(f"rules[{i}].{field}", text) for field, text in _problems(exc)]
+            name = item.get("name") if isinstance(item, Mapping) else None
+            if isinstance(name, str) and name in seen:
+                problems.append(
+                    (
+                        f"rules[{i}].name",
+                        f"{name!r} repeats rules[{seen[name]}]; each rule needs its own name",
+                    )
+                )
+            elif isinstance(name, str):
+                seen[name] = i
+        if problems:
+            raise SpecError(problems, source)
+        return cls(tuple(rules))
+
+    def describe(self) -> str:
+        return "\n".join(rule.describe() for rule in self.rules)
+
+
+def _problems(exc: SpecError) -> list[tuple[str, str]]:
+    return [(str(field), str(text)) for field, text in exc.problems]
+
+
 def backtest_triggers(
-    rules: TriggerRules,
+    rules: TriggerRules | TriggerSet,
     ipc: pd.DataFrame,
     signals: pd.DataFrame | None = None,
     *,
@@ -136,8 +206,12 @@ def backtest_triggers(
     """Per area and origin: the indicators, whether the rule fired, the outcome, the lead time.
 
     Origins are the months of the current analyses (their outcome is known) and ``as_of`` (default:
-    the month after the last publication), whose outcome is ``pending``.
+    the month after the last publication), whose outcome is ``pending``. A :class:`TriggerSet`
+    gives one block of rows per rule (column ``rule``).
     """
+    if isinstance(rules, TriggerSet):
+        parts = [backtest_triggers(rule, ipc, signals, as_of=as_of) for rule in rules.rules]
+        return pd.concat(parts, ignore_index=True)
     rows = add_targets(ipc)
     current = rows[rows["ipc_type"] == "current"]
     last = rows["issued"].max() + 1
@@ -179,6 +253,15 @@ def trigger_counts(backtest: pd.DataFrame) -> dict[str, float]:
     hit_leads = backtest.loc[backtest["outcome"] == "hit", "lead_months"]
     counts["lead_time_months"] = float(hit_leads.mean()) if len(hit_leads) else float("nan")
     return counts
+
+
+def trigger_summary(backtest: pd.DataFrame) -> pd.DataFrame:
+    """:func:`trigger_counts` per rule: one row per rule, in the file's order."""
+    rows = [
+        {"rule": rule, **trigger_counts(part)}
+        for rule, part in backtest.groupby("rule", sort=False)
+    ]
+    return pd.DataFrame(rows)
 
 
 def _outcome(fired: Any, crisis: Any, is_pending: bool) -> str:
