@@ -2,7 +2,8 @@
 
 ``humsec sae direct`` turns survey microdata into one row per area (estimate, variance, n);
 ``humsec sae fh`` fits the Fay-Herriot model on one row per area and writes
-``area, direct, direct_se, estimate, mse, ci_low, ci_high, gamma, in_sample, synthetic, cv``.
+``area, direct, direct_se, estimate, mse, ci_low, ci_high, gamma, in_sample, synthetic, cv``;
+``humsec sae bhf`` fits the unit-level nested-error model on survey units and population means.
 Everything is computed first, then written (an error writes nothing).
 """
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from humsec.sae import DirectEstimates
 
 sae_app = typer.Typer(
-    help="Small-area estimation: Fay-Herriot EBLUP with MSE, direct estimates per area.",
+    help="Small-area estimation: Fay-Herriot EBLUP with MSE, unit-level BHF EBLUP, direct estimates per area.",
     no_args_is_help=True,
 )
 
@@ -237,3 +238,44 @@ def _write_direct(result: DirectEstimates, out: Path) -> None:
     written = write_atomic(out, lambda tmp: result.table.to_csv(tmp, index=False))
     notes(result.notes)
     stdout.print(f"wrote {written} ({len(result.table)} areas)", highlight=False, markup=False)
+
+
+@sae_app.command("bhf")
+def bhf_command(
+    survey: Path = typer.Argument(
+        ..., help="Survey units (CSV, Excel, Stata, SPSS, Parquet): outcome, covariates, area."
+    ),
+    means: Path = typer.Argument(
+        ...,
+        help="One row per area: the area column, the population mean of each model term (named as "
+        "the term) and, with --popsize, the population size.",
+    ),
+    formula: str = typer.Option(
+        ..., "--formula", help="R-style formula 'y ~ x1 + x2' over SURVEY's columns."
+    ),
+    area: str = typer.Option(..., "--area", help="Column naming the area, in both files."),
+    popsize: str | None = typer.Option(
+        None,
+        "--popsize",
+        help="Column of MEANS with the population size N (sampling fraction n/N).",
+    ),
+    method: str = typer.Option("reml", "--method", help="Variance components: reml or ml."),
+    out: Path = typer.Option(..., "--out", help="Estimates table: .csv or .xlsx."),
+) -> None:
+    """Unit-level Battese-Harter-Fuller EBLUP of area means, as R sae::eblupBHF (no MSE yet)."""
+    from humsec.io.survey import read_survey
+    from humsec.sae import BatteseHarterFuller
+
+    try:
+        _check_out(out)
+        units = read_survey(survey).frame
+        population = read_survey(means).frame
+        result = BatteseHarterFuller(
+            formula=formula, area=area, popsize=popsize, method=method
+        ).fit(units, population, source=str(survey), means_source=str(means))
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    written = result.to_excel(out) if out.suffix.lower() == ".xlsx" else result.to_csv(out)
+    stdout.print(result.summary(), highlight=False, markup=False)
+    stdout.print(f"wrote {written}", highlight=False, markup=False)

@@ -3,6 +3,8 @@
 - :class:`FayHerriot`: the area-level EBLUP (σ²ᵤ by REML, ML or the Fay-Herriot moments;
   ``sae::mseFH`` MSE; synthetic estimates for areas out of sample) → :class:`FHResult`;
 - :class:`SpatialFayHerriot`: the same with SAR area effects over a proximity matrix;
+- :class:`BatteseHarterFuller`: the unit-level nested-error EBLUP of area means (``sae::eblupBHF``)
+  from survey units and population covariate means → :class:`BHFResult`;
 - :func:`benchmark`: ratio or difference benchmarking to a national direct value;
 - :func:`direct_means` / :func:`direct_af`: per-area direct estimates with design-based variances from survey
   microdata (weighted means/proportions, AF measures), the input table of the model.
@@ -12,8 +14,11 @@
 ['fh', 'ml', 'reml']
 """
 
+from humsec.sae._bhf_fit import BHF_METHODS
 from humsec.sae._fh_fit import METHODS
 from humsec.sae.benchmark import BENCHMARKS, benchmark
+from humsec.sae.bhf import BatteseHarterFuller
+from humsec.sae.bhf_result import BHF_COLUMNS, BHFResult
 from humsec.sae.diagnostics import normality
 from humsec.sae.direct import SMALL_AREA_TREATMENTS, DirectEstimates, direct_af, direct_means
 from humsec.sae.fay_herriot import FayHerriot
@@ -22,10 +27,14 @@ from humsec.sae.spatial import SPATIAL_METHODS, SpatialFayHerriot
 
 __all__ = [
     "BENCHMARKS",
+    "BHF_COLUMNS",
+    "BHF_METHODS",
     "METHODS",
     "OUTPUT_COLUMNS",
     "SMALL_AREA_TREATMENTS",
     "SPATIAL_METHODS",
+    "BHFResult",
+    "BatteseHarterFuller",
     "DirectEstimates",
     "FHResult",
     "FayHerriot",

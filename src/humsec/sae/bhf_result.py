@@ -1,0 +1,126 @@
+"""The result of a Battese-Harter-Fuller fit: area means, coefficients, variance components, notes.
+
+Immutable record in the pattern of :class:`humsec.results.af_result.AFResult`: ``to_frame()`` in
+the caller's dataframe library, ``summary()`` (also ``str`` and the notebook view), CSV and Excel
+writers. There is no ``conf_int`` yet: the MSE of the unit-level EBLUP (``sae::pbmseBHF``) is not
+built (docs/sae.md, "Not yet").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from humsec._frames import from_pandas
+from humsec.io.write import write_atomic
+
+__all__ = ["BHF_COLUMNS", "BHFResult"]
+
+#: The columns of the estimates table, in the order ``humsec sae bhf --out`` writes them
+BHF_COLUMNS = ["area", "n", "N", "direct", "estimate", "synthetic", "gamma", "in_sample"]
+
+
+class BHFResult:
+    """Estimates of a :class:`~humsec.sae.BatteseHarterFuller` fit.
+
+    ``sigma2_u`` (area-effect variance), ``sigma2_e`` (unit error variance), ``coefficients``
+    (term, estimate, se, z, p_value), ``loglike`` (as lme4), ``params`` (as given), ``notes``.
+    """
+
+    def __init__(
+        self,
+        table: pd.DataFrame,
+        *,
+        coefficients: pd.DataFrame,
+        sigma2_u: float,
+        sigma2_e: float,
+        loglike: float,
+        n_units: int,
+        params: dict[str, Any],
+        notes: list[str],
+        backend: str = "pandas",
+    ) -> None:
+        self._table = table[BHF_COLUMNS].reset_index(drop=True)
+        self._coefficients = coefficients.reset_index(drop=True)
+        self.sigma2_u = sigma2_u
+        self.sigma2_e = sigma2_e
+        self.loglike = loglike
+        self.n_units = n_units
+        self.params = dict(params)
+        self.notes = list(notes)
+        self.backend = backend
+
+    @property
+    def method(self) -> str:
+        return str(self.params["method"])
+
+    @property
+    def coefficients(self) -> pd.DataFrame:
+        return self._coefficients.copy()
+
+    def table(self) -> pd.DataFrame:
+        """The estimates table as pandas, columns :data:`BHF_COLUMNS`."""
+        return self._table.copy()
+
+    def to_frame(self, table: str = "estimates", *, backend: str | None = None) -> Any:
+        """``estimates`` (one row per area) or ``coefficients``, in the input's dataframe library."""
+        tables = {"estimates": self.table, "coefficients": lambda: self.coefficients}
+        if table not in tables:
+            raise ValueError(f"Unknown table {table!r}; expected one of {list(tables)}.")
+        return from_pandas(tables[table](), backend or self.backend)
+
+    def summary(self) -> str:
+        t = self._table
+        ins = t[t["in_sample"]]
+        width = max([24, *(len(str(term)) for term in self._coefficients["term"])])
+        lines = [
+            f"Battese-Harter-Fuller EBLUP ({self.method.upper()}): {self.n_units} survey units in "
+            f"{len(ins)} areas, {len(t) - len(ins)} area(s) without units",
+            f"  sigma2_u {self.sigma2_u:.6g}  sigma2_e {self.sigma2_e:.6g}  loglike {self.loglike:.4f}",
+            "",
+            f"  {'term':<{width}} {'estimate':>12} {'se':>12} {'z':>8} {'p':>8}",
+        ]
+        for _, r in self._coefficients.iterrows():
+            lines.append(
+                f"  {r['term']:<{width}} {r['estimate']:>12.6g} {r['se']:>12.6g} {r['z']:>8.3f} {r['p_value']:>8.4f}"
+            )
+        if len(ins):
+            lines += [
+                "",
+                f"  shrinkage gamma: median {ins['gamma'].median():.3f} (range {ins['gamma'].min():.3f}-{ins['gamma'].max():.3f})",
+            ]
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<BHFResult {self.method}: {len(self._table)} areas, sigma2_u={self.sigma2_u:.6g}, sigma2_e={self.sigma2_e:.6g}>"
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + self.summary().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write the estimates table as CSV."""
+        return write_atomic(Path(path), lambda tmp: self._table.to_csv(tmp, index=False))
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write estimates, coefficients and model/notes, one sheet each (text never read as a formula)."""
+
+        def write(tmp: Path) -> None:
+            options = {"options": {"strings_to_formulas": False}}
+            with pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs=options) as xl:
+                self._table.to_excel(xl, sheet_name="estimates", index=False)
+                self._coefficients.to_excel(xl, sheet_name="coefficients", index=False)
+                model = [("method", self.method), ("sigma2_u", self.sigma2_u), ("sigma2_e", self.sigma2_e),
+                         ("loglike", self.loglike)]  # fmt: skip
+                model += [(k, str(v)) for k, v in self.params.items()]
+                model += [("note", n) for n in self.notes]
+                pd.DataFrame(model, columns=["field", "value"]).to_excel(
+                    xl, sheet_name="model", index=False
+                )
+
+        return write_atomic(Path(path), write)
