@@ -135,3 +135,20 @@ def test_without_popsize_the_fraction_is_zero_and_noted() -> None:
     assert np.isinf(t["N"]).all()
     # f = 0: the EBLUP is the synthetic estimate plus the predicted area effect
     assert np.all(np.isfinite(t["estimate"]))
+
+
+def test_factor_term_takes_its_population_share_by_column_name() -> None:
+    # the means of a factor's dummy column are its population shares, named as formulaic names them
+    survey = _survey().assign(big=lambda d: np.where(d["CornPix"] > 300, "yes", "no"))
+    means = _means().assign(**{"C(big)[T.yes]": 0.4})
+    result = _fit(survey, means, formula=FORMULA + " + C(big)")
+    assert "C(big)[T.yes]" in result.coefficients["term"].tolist()  # type: ignore[attr-defined]
+    beta = result.coefficients.set_index("term")["estimate"]  # type: ignore[attr-defined]
+    t = result.table().set_index("area")  # type: ignore[attr-defined]
+    m = means.set_index("County").loc[1]
+    synthetic = (
+        beta["Intercept"] + beta["CornPix"] * m["CornPix"] + beta["SoyBeansPix"] * m["SoyBeansPix"]
+    )
+    assert t.loc["1", "synthetic"] == pytest.approx(
+        synthetic + 0.4 * beta["C(big)[T.yes]"], abs=1e-9
+    )
