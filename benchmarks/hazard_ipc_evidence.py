@@ -28,7 +28,8 @@ RUNS = {
         "ipc_hapi_food_security_4c/hdx_hapi_food_security_afg_ago_caf_eth.csv.gz", 2, "2019-01"),
 }  # fmt: skip
 SHOWN = ["mae_p3plus_share", "rmse_p3plus_share", "brier_crisis", "auc_crisis", "rps_phase",
-         "phase_accuracy", "hit_rate", "false_alarm_ratio", "lead_time_months"]  # fmt: skip
+         "phase_accuracy", "hit_rate", "false_alarm_ratio", "lead_time_months",
+         "coverage80_p3plus_share"]  # fmt: skip
 
 
 def scores(shared: Path, reliability: list[pd.DataFrame] | None = None) -> pd.DataFrame:

@@ -112,3 +112,26 @@ def test_hapi_admin1_model_beats_persistence_and_is_reported_against_the_project
     rel = r.to_frame("reliability")
     assert set(rel["model"]) == {"persistence", "ipc_projection", "same_season", "lagged_logit"}
     assert rel.groupby("model")["n"].sum().eq(119).all()
+
+
+def test_interval_coverage_by_hand_and_the_model_interval_holds_its_forecast():
+    f = pd.DataFrame(
+        {
+            "model": ["m"] * 3,
+            "forecast_share": [0.2, 0.2, 0.2],
+            "observed_share": [0.15, 0.35, 0.2],
+            "share_low": [0.1, 0.1, np.nan],
+            "share_high": [0.3, 0.3, np.nan],
+        }
+    ).assign(forecast_phase=2, observed_phase=2, prob_crisis=0.0, observed_crisis=False,
+             lead_months=6)  # fmt: skip
+    s = score_forecasts(f).set_index("metric")
+    assert s.loc["coverage80_p3plus_share", "value"] == 0.5  # 0.15 inside, 0.35 outside
+    assert s.loc["coverage80_p3plus_share", "n"] == 2  # the third has no interval
+    r = IPCBacktest(test_from="2017-01").fit(_synthetic())
+    m = r.to_frame("forecasts").query("model == 'lagged_logit'").dropna(subset=["share_low"])
+    assert len(m) > 0
+    assert (
+        (m["share_low"] <= m["forecast_share"]) & (m["forecast_share"] <= m["share_high"])
+    ).all()
+    assert np.isnan(r.value("persistence", "coverage80_p3plus_share"))

@@ -33,6 +33,7 @@ The January analysis is not the same season as July's, so ``same_season`` has no
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from humsec.hazard.targets import CRISIS_PHASE, add_targets
@@ -79,6 +80,8 @@ FORECAST_COLUMNS = [
     "observed_phase",
     "observed_crisis",
     *PHASE_PROBS,
+    "share_low",
+    "share_high",
 ]
 
 
@@ -130,6 +133,9 @@ def benchmark_forecasts(
                         column: (last["area_phase_src"] == k).astype(float)
                         for k, column in enumerate(PHASE_PROBS, start=1)
                     },
+                    # a benchmark is a point forecast: no interval
+                    "share_low": np.nan,
+                    "share_high": np.nan,
                 }
             )
         )

@@ -8,6 +8,9 @@ the model is fitted afresh on the targets published before that month only, then
 
 * the Phase 3+ share: ridge regression of the *change* of the share's logit since the last
   current analysis (so that, with little history, the ridge penalty shrinks it to persistence);
+* an 80 % interval for the share: the 10th and 90th percentiles of the ridge's out-of-sample
+  errors on the training targets (each earlier analysis month left out in turn, up to 5 folds),
+  added to the forecast on the logit scale;
 * the area phase: multinomial logistic regression (L2, scikit-learn defaults, not tuned on the
   test years), whose probabilities of Phases 3-5 add up to the crisis probability.
 
@@ -36,6 +39,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from humsec.hazard.benchmarks import (
     BENCHMARKS,
@@ -45,7 +49,7 @@ from humsec.hazard.benchmarks import (
 )
 from humsec.hazard.targets import CRISIS_PHASE
 
-__all__ = ["FEATURES", "MIN_ORIGINS", "MIN_TRAIN", "MODEL", "model_forecasts"]
+__all__ = ["FEATURES", "INTERVAL", "MIN_ORIGINS", "MIN_TRAIN", "MODEL", "model_forecasts"]
 
 #: the learned model's name in the scores table
 MODEL = "lagged_logit"
@@ -54,6 +58,8 @@ MIN_TRAIN = 20
 #: fewest earlier analysis months: fitted on one, the model applies that one season's movement
 #: to every area (added after seeing Kenya 2021-07; Kenya's scores are therefore not untouched)
 MIN_ORIGINS = 2
+#: nominal coverage of the share interval
+INTERVAL = 0.80
 #: the features, in the design matrix's order (shares enter as logits)
 FEATURES = (
     "persistence_logit",
@@ -130,14 +136,20 @@ def _designs(table: pd.DataFrame) -> pd.DataFrame:
 
 def _fit_predict(train: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame:
     from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.model_selection import GroupKFold, cross_val_predict
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     x_train = train[list(FEATURES)].to_numpy(float)
     x_test = test[list(FEATURES)].to_numpy(float)
     share = make_pipeline(StandardScaler(), Ridge(alpha=1.0))
-    change = _logit(train["observed_share"]) - train["persistence_logit"]
-    share.fit(x_train, change.to_numpy(float))
+    change = (_logit(train["observed_share"]) - train["persistence_logit"]).to_numpy(float)
+    share.fit(x_train, change)
+    groups = train["target_issued"].map(lambda p: p.ordinal).to_numpy()
+    folds = GroupKFold(n_splits=min(5, len(set(groups))))
+    held_out = cross_val_predict(share, x_train, change, groups=groups, cv=folds)
+    tail = (1 - INTERVAL) / 2
+    low, high = np.quantile(change - held_out, [tail, 1 - tail])
     phase = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
     with warnings.catch_warnings():
         # a constant feature (one season in the history) is harmless after scaling
@@ -149,7 +161,9 @@ def _fit_predict(train: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame:
     out = test.copy()
     out["model"] = MODEL
     logit = test["persistence_logit"].to_numpy(float) + share.predict(x_test)
-    out["forecast_share"] = 1 / (1 + np.exp(-logit))
+    out["forecast_share"] = expit(logit)
+    out["share_low"] = expit(logit + low)
+    out["share_high"] = expit(logit + high)
     out["forecast_phase"] = probs.argmax(axis=1) + 1
     out["prob_crisis"] = probs[:, CRISIS_PHASE - 1 :].sum(axis=1)
     out[PHASE_PROBS] = probs

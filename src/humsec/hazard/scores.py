@@ -10,7 +10,9 @@ FEWS NET's "84 % correct", Backer & Billing 2021); ``hit_rate``: crises forecast
 ranks no better than chance; NaN when the targets hold one outcome only);
 ``rps_phase``: ranked probability score of the area phase distribution, the squared differences of
 forecast and observed cumulative probabilities over Phases 1-4, divided by 4 (0 best, 1 worst;
-a benchmark puts all its probability on one phase).
+a benchmark puts all its probability on one phase);
+``coverage80_p3plus_share``: share of observed Phase 3+ shares inside the forecast's 80 % interval
+(NaN for point forecasts; ``n`` counts the forecasts with an interval).
 
 >>> import pandas as pd
 >>> f = pd.DataFrame({"model": ["m"] * 4, "forecast_share": [0.1, 0.3, 0.2, 0.4],
@@ -44,6 +46,7 @@ METRICS = (
     "lead_time_months",
     "auc_crisis",
     "rps_phase",
+    "coverage80_p3plus_share",
 )
 #: edges of the crisis-probability bins of the reliability table
 RELIABILITY_BINS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
@@ -72,11 +75,13 @@ def score_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
             else np.nan,
             "auc_crisis": _auc(observed, f["prob_crisis"].to_numpy(float)),
             "rps_phase": _rps(f),
+            "coverage80_p3plus_share": _coverage(f),
         }
         counts = {
             "hit_rate": int(observed.sum()),
             "false_alarm_ratio": int(forecast.sum()),
             "lead_time_months": int(hits.sum()),
+            "coverage80_p3plus_share": int(f["share_low"].notna().sum()) if "share_low" in f else 0,
         }
         rows += [
             {"model": model, "metric": m, "value": values[m], "n": counts.get(m, len(f))}
@@ -127,6 +132,14 @@ def _auc(observed: np.ndarray, prob: np.ndarray) -> float:
     from sklearn.metrics import roc_auc_score
 
     return float(roc_auc_score(observed, prob))
+
+
+def _coverage(f: pd.DataFrame) -> float:
+    if "share_low" not in f or f["share_low"].isna().all():
+        return float("nan")
+    g = f.dropna(subset=["share_low", "share_high"])
+    inside = (g["observed_share"] >= g["share_low"]) & (g["observed_share"] <= g["share_high"])
+    return float(inside.mean())
 
 
 def _rps(f: pd.DataFrame) -> float:
