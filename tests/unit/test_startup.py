@@ -1,0 +1,62 @@
+"""`humsec --help` and `humsec version` start without the heavy engines (issue 22).
+
+Not a timing test: it checks *what* is imported, which is what decides the start-up time
+(pandas, numba and scipy together took about 1 s of a 1.15 s `humsec version`).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("pandas", "numba", "altair", "scipy", "pyarrow", "polars", "matplotlib", "sklearn")
+
+
+def _modules_after(code: str) -> set[str]:
+    """Top-level packages of sys.modules after running ``code`` in a fresh interpreter."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_importing_the_cli_loads_no_heavy_engine() -> None:
+    loaded = _modules_after("import humsec.cli.main")
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_importing_humsec_loads_no_heavy_engine() -> None:
+    loaded = _modules_after("import humsec")
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["version"], ["af", "--help"]])
+def test_help_and_version_load_no_heavy_engine(argv: list[str]) -> None:
+    code = (
+        "import sys\n"
+        f"sys.argv = ['humsec', *{argv!r}]\n"
+        "from humsec.cli.main import app\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+    )
+    loaded = _modules_after(code)
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_public_names_still_resolve_lazily() -> None:
+    import humsec
+
+    for name in humsec.__all__:
+        assert getattr(humsec, name) is not None, name
+    from humsec import AlkireFoster, datasets
+
+    assert AlkireFoster.__module__ == "humsec.measure.alkire_foster"
+    assert callable(datasets.load_syn_cdta)
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        humsec.nope  # noqa: B018
