@@ -82,6 +82,9 @@ def fh_command(
         None, "--map", help="PNG map of the estimates and their CVs (needs --boundaries)."
     ),
     out: Path = typer.Option(..., "--out", help="Estimates table: .csv or .xlsx."),
+    html_page: Path | None = typer.Option(
+        None, "--html", help="HTML page: summary (with adjusted R2) and the model-vs-direct chart."
+    ),
 ) -> None:
     """Fay-Herriot EBLUP per area, MSE as R sae::mseFH (sae::mseSFH with --proximity/--spatial)."""
     from humsec.io.survey import read_survey
@@ -147,6 +150,8 @@ def fh_command(
         _fail(exc)
         return
     written = [result.to_excel(out) if out.suffix.lower() == ".xlsx" else result.to_csv(out)]
+    if html_page is not None:
+        written.append(result.to_html(html_page))
     if png is not None and map_png is not None:
         written.append(write_atomic(map_png, lambda tmp: tmp.write_bytes(png)))
     stdout.print(result.summary(), highlight=False, markup=False)

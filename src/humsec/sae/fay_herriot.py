@@ -32,6 +32,7 @@ from scipy import linalg
 from humsec._frames import native_backend, to_narwhals
 from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError
 from humsec.sae._fh_fit import METHODS, fh_numbers, fit_sigma2, out_of_sample_mse
+from humsec.sae.fit_measures import fh_r2
 from humsec.sae.result import FHResult
 
 __all__ = ["FayHerriot", "PreparedAreas", "prepare_areas"]
@@ -168,6 +169,7 @@ class FayHerriot:
             notes=notes,
             backend=backend,
             level=float(self.level),
+            r2=fh_r2(y[in_sample], X, psi[in_sample]),
         )
 
 

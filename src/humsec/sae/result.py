@@ -48,6 +48,7 @@ class FHResult:
         backend: str = "pandas",
         level: float = 0.95,
         rho: float | None = None,
+        r2: tuple[float, float] | None = None,
     ) -> None:
         self._table = table.reset_index(drop=True)
         self._coefficients = coefficients.reset_index(drop=True)
@@ -60,6 +61,8 @@ class FHResult:
         self.backend = backend
         self.level = level
         self.rho = rho  # spatial autocorrelation of the area effects (spatial model only)
+        # (OLS adjusted R², Lahiri-Suntornchost adjusted R²) as emdi: humsec.sae.fit_measures
+        self.r2, self.adj_r2 = r2 if r2 is not None else (float("nan"), float("nan"))
 
     @property
     def method(self) -> str:
@@ -127,6 +130,7 @@ class FHResult:
             backend=self.backend,
             level=self.level,
             rho=self.rho,
+            r2=(self.r2, self.adj_r2),
         )
 
     def benchmark(self, total: float, weights: Any, *, how: str = "ratio") -> FHResult:
@@ -148,6 +152,7 @@ class FHResult:
             + (f"  rho {self.rho:.6g}" if self.rho is not None else "")
             + f"  iterations {self.iterations}  loglike {self.loglike:.4f}"
             f"  AIC {self.aic:.4f}  BIC {self.bic:.4f}",
+            f"  R2 {self.r2:.4f}  adjusted R2 (Lahiri-Suntornchost) {self.adj_r2:.4f}",
             "",
             f"  {'term':<{width}} {'estimate':>12} {'se':>12} {'z':>8} {'p':>8}",
         ]
@@ -182,6 +187,20 @@ class FHResult:
         """Write the estimates table as CSV."""
         return write_atomic(Path(path), lambda tmp: self.table().to_csv(tmp, index=False))
 
+    def to_html(self, path: str | Path) -> Path:
+        """A self-contained page (no JavaScript, no CDN): the summary and the model-vs-direct chart."""
+        import html
+
+        from humsec.core.charts import to_svg
+        from humsec.sae.charts import model_vs_direct
+
+        svg = to_svg(model_vs_direct(self.table()))
+        page = (
+            "<!doctype html><html><head><meta charset='utf-8'><title>Small-area estimates</title></head>"
+            f"<body><h1>Small-area estimates</h1><pre>{html.escape(self.summary())}</pre>{svg}</body></html>"
+        )
+        return write_atomic(Path(path), lambda tmp: tmp.write_text(page, encoding="utf-8"))
+
     def to_excel(self, path: str | Path) -> Path:
         """Write estimates, coefficients and notes, one sheet each (text is never read as a formula)."""
 
@@ -194,6 +213,8 @@ class FHResult:
                     ("method", self.method),
                     ("sigma2_u", self.sigma2_u),
                     ("loglike", self.loglike),
+                    ("R2", self.r2),
+                    ("adjusted R2", self.adj_r2),
                 ]
                 model += [(k, str(v)) for k, v in self.params.items()]
                 model += [("note", n) for n in self.notes]

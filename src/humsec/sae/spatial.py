@@ -28,6 +28,7 @@ import pandas as pd
 from humsec.exceptions import DataError, HumsecError
 from humsec.sae._sfh_fit import SPATIAL_METHODS, fit_spatial, sfh_numbers
 from humsec.sae.fay_herriot import FayHerriot, _coefficient_table, prepare_areas
+from humsec.sae.fit_measures import fh_r2
 from humsec.sae.result import FHResult
 
 __all__ = ["SPATIAL_METHODS", "SpatialFayHerriot", "proximity_from_geojson", "proximity_matrix"]
@@ -154,6 +155,7 @@ class SpatialFayHerriot(FayHerriot):
             backend=prep.backend,
             level=float(self.level),
             rho=fit.rho,
+            r2=fh_r2(y, X, psi),
         )
 
 
