@@ -267,7 +267,7 @@ def _estimate_table(
         {
             "area": areas,
             "n": n,
-            "N": N,
+            "N": np.where(np.isinf(N), np.nan, N),  # no --popsize: N unknown (empty), f taken as 0
             "direct": direct,
             "estimate": estimate,
             "synthetic": synthetic,
