@@ -28,10 +28,13 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_af.py            # 1M, 5M, 10M, best of 2 (about 5 minutes, 2 cores)
     .venv/bin/python benchmarks/bench_af.py --quick    # 200k persons only: a smoke run
     .venv/bin/python benchmarks/bench_af.py --sizes 1e7 --profile   # + where time and memory go
+    make bench BENCH_ARGS="--sizes 1e6,5e6,5e7"                      # + 50M persons (issue 22)
 
 The table is printed and written to ``bench-data/bench_af.csv``; then PASS/FAIL lines for the
 issue's targets: the CLI on 5M >= 2x faster than mpitb, within 5x of the bare pass, 10M < 10 s,
-peak RSS < 3x the input's in-memory size (pandas ``memory_usage(deep=True)`` of the columns read).
+peak RSS < 3x the input's in-memory size (pandas ``memory_usage(deep=True)`` of the columns read);
+and issue 22's: ``humsec --help`` < 0.3 s, the CLI on 5M >= 3x faster than mpitb, 50M < 6 s and
+peak RSS < 2x the job columns' Arrow size, with the ratios of this one run.
 """
 
 from __future__ import annotations
@@ -63,7 +66,9 @@ TIME = ["t", "year"]
 JOB_COLUMNS = [*INDICATORS, *DESIGN, OVER]  # what the no-time job reads
 TIME_COLUMNS = [*JOB_COLUMNS, *TIME]  # what the job with changes reads (= the whole file)
 MiB = 1024 * 1024
-FIVE_M, TEN_M = 5_000_000, 10_000_000
+FIVE_M, TEN_M, FIFTY_M = 5_000_000, 10_000_000, 50_000_000
+# size -> the job columns' in-memory Arrow size (issue 22's memory yardstick)
+ARROW_MIB: dict[int, float] = {}
 
 
 # =============================================================================== data
@@ -592,6 +597,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  baseline process (python + numpy, pandas, pyarrow, humsec imported): "
             f"{m.wall_s:.2f} s, peak RSS {fmt(baseline_mib, '.0f')} MiB {err}"
         )
+        if cli:
+            bench.job(0, "humsec --help", 0.0, "whole process", cmd=[*cli, "--help"])
         for n in sizes:
             run_size(bench, n, data_dir, (spec_time, spec_notime), cli, has_mpitb, mpitb_max)
         if args.profile:
@@ -631,6 +638,7 @@ def run_size(
         flush=True,
     )
     job, job_t = mib["job"], mib["time"]
+    ARROW_MIB[n] = _arrow_mib(path)
     bench.job(
         n,
         "bare numpy",
@@ -695,6 +703,12 @@ def run_size(
     if hc is not None and mc is not None:
         flag = "agree" if abs(hc - mc) < 1e-9 else "DISAGREE"
         print(f"  national M0(k=33): humsec {hc:.10f}, mpitb {mc:.10f}: {flag}")
+
+
+def _arrow_mib(path: Path) -> float:
+    import pyarrow.parquet as pq
+
+    return float(pq.read_table(path, columns=JOB_COLUMNS).nbytes) / MiB
 
 
 def profile(bench: Bench, n: int, data_dir: Path, spec_time: Path, spec_notime: Path) -> None:
@@ -845,6 +859,49 @@ def targets(runs: list[Run], has_cli: bool, baseline_mib: float | None) -> None:
             f"{n_mem:,}: peak RSS < 3x the input's in-memory size: {h.peak_mib:.0f} MiB /"
             f" {h.input_mib:.0f} MiB = {ratio:.2f}x{less}",
         )
+    issue22_targets(runs, tool, n5, line)
+
+
+def issue22_targets(runs: list[Run], tool: str, n5: int | None, line: Any) -> None:
+    """Issue 22's targets and the ratios of this one run (seconds from other runs don't compare)."""
+    print(f"\nTargets (issue 22), measured on '{tool}' in this run:")
+    hh = _get(runs, 0, "humsec --help")
+    if hh and hh.proc_s:
+        line(hh.proc_s < 0.3, f"humsec --help < 0.3 s: {hh.proc_s:.2f} s (whole process)")
+    else:
+        line(None, "humsec --help < 0.3 s: not measured (no CLI)")
+    h5, m5 = _get(runs, n5, tool), _get(runs, n5, "mpitb 0.2")
+    if h5 and m5 and h5.proc_s and m5.proc_s:
+        ratio = m5.proc_s / h5.proc_s
+        line(ratio >= 3, f"{n5:,}: >= 3x faster than mpitb 0.2 (whole processes): {ratio:.2f}x")
+    else:
+        line(None, "5M: >= 3x faster than mpitb 0.2: not measured")
+    h50 = _get(runs, FIFTY_M, tool)
+    if h50 and h50.wall_s and h50.peak_mib:
+        arrow = ARROW_MIB.get(FIFTY_M)
+        line(h50.wall_s < 6, f"50M persons < 6 s on 2 cores: {h50.wall_s:.2f} s")
+        if arrow:
+            r = h50.peak_mib / arrow
+            line(
+                r < 2,
+                f"50M: peak RSS < 2x the input's Arrow size: {h50.peak_mib:.0f} / {arrow:.0f} MiB"
+                f" = {r:.2f}x",
+            )
+    else:
+        line(None, '50M persons < 6 s, peak < 2x Arrow: no 50M run (BENCH_ARGS="--sizes 5e6,5e7")')
+    print("  ratios in this run (whole processes where the CLI is measured):")
+    for n in sorted({r.size for r in runs if r.size}):
+        h, m, b = (_get(runs, n, t) for t in (tool, "mpitb 0.2", "bare numpy"))
+        if not (h and h.proc_s):
+            continue
+        parts = [f"{tool} {h.proc_s:.2f} s, peak {fmt(h.peak_mib, '.0f')} MiB"]
+        if m and m.proc_s:
+            parts.append(f"mpitb/humsec {m.proc_s / h.proc_s:.2f}x")
+        if b and b.proc_s:
+            parts.append(f"humsec/numpy floor {h.proc_s / b.proc_s:.2f}x")
+        if ARROW_MIB.get(n) and h.peak_mib:
+            parts.append(f"peak/Arrow input {h.peak_mib / ARROW_MIB[n]:.2f}x")
+        print(f"    {n:>11,}: " + "; ".join(parts))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,9 @@ MPI with two k); this loop reads each person once and adds every quantity to the
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import numpy as np
 from numba import njit
 
@@ -211,3 +214,24 @@ def rank_codes(keys: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
         below = bits[k >> 6] & ((np.uint64(1) << np.uint64(k & 63)) - np.uint64(1))
         codes[i] = before[k >> 6] + _popcount(below)
     return codes, uniques
+
+
+def warm_up_in_background() -> threading.Thread:
+    """Start numba's first dispatch (target context, cache index) on a background thread.
+
+    The first call of any compiled loop in a process costs about 1 s even when the machine code
+    comes from numba's on-disk cache (profile in docs/af_speed.md). Started before a Parquet file
+    is decoded (pyarrow releases the GIL), that second runs on the other core instead of after
+    the read. Numba's compiler lock makes a concurrent first call simply wait; a failure here
+    is ignored, since the real call will raise it again where it can be reported.
+
+    >>> warm_up_in_background().join()
+    """
+
+    def warm() -> None:
+        with contextlib.suppress(Exception):  # only a head start: the real call reports errors
+            compact_codes(np.zeros(1, dtype=np.int64), 0, 1)
+
+    thread = threading.Thread(target=warm, name="humsec-numba-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -185,8 +185,10 @@ class AlkireFoster:
         over_terms = [*self.over, *(over or [])]
         backend = "pandas"
         if isinstance(data, (str, Path)):
+            from humsec._kernels import warm_up_in_background
             from humsec.io.survey import read_survey
 
+            warm_up_in_background()  # numba's first-call cost overlaps the file's decoding
             columns = _needed_columns(spec, over_terms)
             table = read_survey(data, columns=columns, arrow=True)
             value_labels, source, data_hash = table.value_labels, str(data), table.sha256
