@@ -63,7 +63,7 @@ def serve(database_url: str | None) -> Iterator[int]:
         env["DATABASE_URL"] = database_url
     log = (folder / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "humsec.cli.main", "serve", "--port", str(port), "--data-dir", str(folder)],
+        [sys.executable, "-m", "humsec.cli.main", "serve", "--demo", "--port", str(port), "--data-dir", str(folder)],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:

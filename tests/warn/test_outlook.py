@@ -35,6 +35,18 @@ def test_outlook_errors_name_the_field():
         review_outlook({"data": PANEL, "horizn": 3}, {})
 
 
+def test_a_country_is_suggested_by_its_iso_code_not_its_spelling():
+    # UCDP names: "DR Congo (Zaire)" (COD) and "Congo" (COG); difflib alone suggested "Congo"
+    panel = pd.concat(
+        [
+            pd.DataFrame({"unit": u, "month": MONTHS, "fatalities": 0})
+            for u in ("Congo", "DR Congo (Zaire)")
+        ]
+    )
+    with pytest.raises(SpecError, match=r"DR Congo \(did you mean DR Congo \(Zaire\)\?\)"):
+        review_outlook({"data": panel, "units": ["DR Congo"], "model": "hist_12"}, {})
+
+
 def test_the_outlook_says_what_it_fits_when_progress_is_asked_for(capsys):
     import io
 

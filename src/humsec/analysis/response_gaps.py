@@ -21,7 +21,6 @@ most as much coverage as another never gets a lower score. ``gap_rank`` 1 is the
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from humsec.datasets.places import suggest_names
 from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError, describe_rows
 from humsec.io.tagged import TaggedTable, find_column, read_numbers, read_tagged
 from humsec.tables.codelists import (
@@ -597,7 +597,7 @@ def response_gaps(
     unmatched_areas = sorted(set(a["area"]) - set(n["area"]))
     if unmatched_areas and len(n):
         near = {
-            x: difflib.get_close_matches(x, sorted(set(n["area"])), n=1)
+            x: suggest_names(x, sorted(set(n["area"])))
             for x in unmatched_areas[:5]
         }
         hints = ", ".join(

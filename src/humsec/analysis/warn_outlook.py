@@ -26,13 +26,13 @@ of reaching ``threshold``; and the month most at risk.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from humsec.datasets.places import suggest_names
 from humsec.exceptions import SpecError
 from humsec.progress import current
 
@@ -88,7 +88,7 @@ def _check(config: Mapping[str, Any]) -> tuple[list[tuple[str, str]], Any]:
         return problems, None
     missing = [u for u in config.get("units") or [] if u not in panel.units]
     if missing:
-        hints = {u: difflib.get_close_matches(u, panel.units, n=1) for u in missing}
+        hints = {u: suggest_names(u, panel.units) for u in missing}  # DR Congo -> COD, not Congo
         shown = ", ".join(
             f"{u}{' (did you mean ' + h[0] + '?)' if h else ''}" for u, h in hints.items()
         )
