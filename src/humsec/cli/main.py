@@ -7,6 +7,8 @@ prints the national summary and writes the tidy table. Errors are printed as one
 
 from __future__ import annotations
 
+import atexit
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,20 @@ from humsec.cli._common import fail as _fail
 from humsec.cli.warn import warn_app
 from humsec.exceptions import HumsecError
 from humsec.io.write import write_atomic
+
+
+def _skip_final_collection() -> None:
+    """At exit, freeze the heap: Python's final collections then skip it.
+
+    With pandas, numba and scipy loaded, tearing the heap down (numba's compiled-code objects
+    above all) took 0.8-3 s after `humsec af` had written everything (docs/af_speed.md). Every
+    output is closed by then; what is skipped is only the freeing of memory the OS reclaims.
+    """
+    gc.disable()
+    gc.freeze()
+
+
+atexit.register(_skip_final_collection)
 
 app = typer.Typer(
     name="humsec",
