@@ -114,3 +114,17 @@ def test_long_commands_show_progress_on_stderr_unless_quiet(tmp_path):
     r = runner.invoke(app, ["warn", "forecast", str(data), "--out", str(f), "--trees", "5"])
     assert r.exit_code == 0, r.output
     assert "lgbm_quantile: 10 quantile models on" in r.stderr and "done in" in r.stderr
+
+
+def test_alerts_shows_the_fit_progress_unless_quiet(tmp_path):
+    # issue 21: `warn alerts` fitted its model for minutes in silence and had no --quiet
+    data, out = _panel_csv(tmp_path), tmp_path / "a.csv"
+    args = ["warn", "alerts", str(data), "--out", str(out), "--trees", "5", "--horizon", "3"]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "quantile models on" in r.stderr and "done in" in r.stderr
+    assert "quantile models" not in r.stdout  # progress goes to stderr only
+    r = runner.invoke(app, [*args, "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "quantile models" not in r.stderr and "done in" not in r.stderr
+    assert "alert(s) written to" in r.output

@@ -248,6 +248,7 @@ def alerts_command(
         None, "--trees", help="Trees per quantile model (lgbm_*; 200)."
     ),
     config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
 ) -> None:
     """Apply the alert rules to a forecast; each alert lists its drivers and the unit's history."""
     from humsec.analysis.warn_alerts import AlertRules, make_alerts
@@ -262,7 +263,8 @@ def alerts_command(
         if unit == "country" and boundaries:
             b = _boundaries([s if "=" in s else f"{Path(s).stem}={s}" for s in boundaries], names)
         _note(notes)
-        fc = _fit_forecast(panel, model, horizon, trees, config)
+        with progress_for(quiet):  # the fit takes minutes: say so, as `forecast` does
+            fc = _fit_forecast(panel, model, horizon, trees, config)
         rules = AlertRules(threshold, probability, rise_factor, min_level)
         alerts = make_alerts(fc, panel, rules)
     except HumsecError as exc:
