@@ -314,3 +314,39 @@ def test_a_weighting_can_break_a_robust_order_by_hand():
     assert (pairs.loc[("A", "B"), "a_higher"], pairs.loc[("A", "B"), "b_higher"]) == (1, 3)
     assert r.share_robust == pytest.approx(1 / 3)
     assert "k = 25, 50; weightings: nominal, weighting 1" in r.summary()
+
+
+def test_progress_per_weighting_and_k_shown_by_the_command_unless_quiet(tmp_path, syn_cdta, capsys):
+    # issue 21: `humsec robustness --k 20 25 33 40` ran for minutes in silence
+    import io
+
+    from humsec.progress import Lines
+
+    spec = humsec.datasets.syn_cdta_spec()
+    weights = dict.fromkeys(spec.indicator_names, 0.1)
+    stream = io.StringIO()
+    with Lines(stream, every=0.0):
+        robustness_analysis(spec, syn_cdta, over="area", k_values=[20, 33], weightings=[weights])
+    lines = stream.getvalue().splitlines()
+    title = "robustness: 2 weighting(s) × 2 k value(s)"
+    assert lines[0] == f"{title}: 0/4" and lines[-1].startswith(f"{title}: done in")
+    assert lines[1:-1] == [
+        f"{title}: 1/4 nominal, k = 20",
+        f"{title}: 2/4 nominal, k = 33",
+        f"{title}: 3/4 weighting 1, k = 20",
+        f"{title}: 4/4 weighting 1, k = 33",
+    ]
+    robustness_analysis(spec, syn_cdta, over="area", k_values=[20, 33])  # the library: silent
+    assert capsys.readouterr().err == ""
+    data = tmp_path / "s.csv"
+    syn_cdta.to_csv(data, index=False)
+    args = ["robustness", str(data_path("syn_cdta_spec.yaml")), str(data), "--over", "area",
+            "--k", "20", "33"]  # fmt: skip
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "robustness: 1 weighting(s) × 2 k value(s): 0/2" in res.stderr
+    assert "robustness: 1 weighting(s) × 2 k value(s): done in" in res.stderr
+    assert "robustness:" not in res.stdout and "pairwise comparisons" in res.stdout
+    res = CliRunner().invoke(app, [*args, "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert "robustness:" not in res.stderr and "pairwise comparisons" in res.stdout

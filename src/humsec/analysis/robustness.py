@@ -39,6 +39,7 @@ from humsec.inference import StratumFactors, domain_covariance
 from humsec.io.write import write_atomic
 from humsec.measure._af_estimates import Partition, ratio_catalog
 from humsec.measure._cells import build_cells
+from humsec.progress import current
 from humsec.tables.af_spec import AFSpec
 from humsec.tables.survey_table import prepare_survey
 
@@ -172,51 +173,62 @@ def robustness_analysis(
 
         table = read_survey(data)
         data, source, labels = table.frame, str(table.path), table.value_labels
-    specs = [("nominal", spec)] + [
-        (f"weighting {i + 1}", spec.with_weights(w)) for i, w in enumerate(weightings)
+    specs = [
+        (label, AFSpec.from_dict({**s.to_dict(), "k": list(k_values)}))
+        for label, s in [("nominal", spec)]
+        + [(f"weighting {i + 1}", spec.with_weights(w)) for i, w in enumerate(weightings)]
     ]
     z = special.ndtri(0.5 + level / 2)
     rows = []
     diffs: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
-    for label, s in specs:
-        s = AFSpec.from_dict({**s.to_dict(), "k": list(k_values)})
-        survey = prepare_survey(data, s, [over], value_labels=labels, source=source)
-        cells = build_cells(survey, s.k)
-        n_rounds = survey.rounds.n_groups if survey.rounds else 1
-        part = Partition.from_cells(cells, over, cells.groups[0], survey.over[0].labels, n_rounds)
-        catalog = [
-            r
-            for r in ratio_catalog(survey.indicators, survey.indicator_weights, s.k, False, False)
-            if r.measure == measure
-        ]
-        R, U = part.linearize(catalog)
-        factors = StratumFactors.from_design(survey.psu_stratum, s.design.lonely_psu)
-        G = part.n_groups
-        for ri, ratio in enumerate(catalog):
-            cov = domain_covariance(
-                U[:, ri], part.pair_psu, part.pair_dom, part.n_dom, survey.psu_stratum, factors
+    # one part per weighting and k (a design covariance each): minutes on a large survey, so shown
+    # to a command that asks (humsec.progress), silent otherwise
+    n_k = len(specs[0][1].k)
+    title = f"robustness: {len(specs)} weighting(s) × {n_k} k value(s)"
+    with current().task(title, total=len(specs) * n_k) as step:
+        for label, s in specs:
+            survey = prepare_survey(data, s, [over], value_labels=labels, source=source)
+            cells = build_cells(survey, s.k)
+            n_rounds = survey.rounds.n_groups if survey.rounds else 1
+            part = Partition.from_cells(
+                cells, over, cells.groups[0], survey.over[0].labels, n_rounds
             )
-            for t in range(n_rounds):
-                time = survey.rounds.labels[t] if survey.rounds else ""
-                for a in range(G):
-                    da = t * G + a
-                    rows.append(
-                        (
-                            label,
-                            ratio.k,
-                            time,
-                            part.labels[a],
-                            R[da, ri],
-                            np.sqrt(max(cov[da, da], 0.0)),
+            catalog = [
+                r
+                for r in ratio_catalog(
+                    survey.indicators, survey.indicator_weights, s.k, False, False
+                )
+                if r.measure == measure
+            ]
+            R, U = part.linearize(catalog)
+            factors = StratumFactors.from_design(survey.psu_stratum, s.design.lonely_psu)
+            G = part.n_groups
+            for ri, ratio in enumerate(catalog):
+                cov = domain_covariance(
+                    U[:, ri], part.pair_psu, part.pair_dom, part.n_dom, survey.psu_stratum, factors
+                )
+                step.advance(f"{label}, k = {ratio.k:g}")
+                for t in range(n_rounds):
+                    time = survey.rounds.labels[t] if survey.rounds else ""
+                    for a in range(G):
+                        da = t * G + a
+                        rows.append(
+                            (
+                                label,
+                                ratio.k,
+                                time,
+                                part.labels[a],
+                                R[da, ri],
+                                np.sqrt(max(cov[da, da], 0.0)),
+                            )
                         )
-                    )
-                    for b in range(a + 1, G):
-                        db = t * G + b
-                        diff = R[da, ri] - R[db, ri]
-                        se = np.sqrt(max(cov[da, da] + cov[db, db] - 2 * cov[da, db], 0.0))
-                        diffs.setdefault((time, part.labels[a], part.labels[b]), []).append(
-                            (diff, se)
-                        )
+                        for b in range(a + 1, G):
+                            db = t * G + b
+                            diff = R[da, ri] - R[db, ri]
+                            se = np.sqrt(max(cov[da, da] + cov[db, db] - 2 * cov[da, db], 0.0))
+                            diffs.setdefault((time, part.labels[a], part.labels[b]), []).append(
+                                (diff, se)
+                            )
     estimates = pd.DataFrame(rows, columns=["weighting", "k", "time", "group", "estimate", "se"])
     pair_rows = []
     for (time_label, a_label, b_label), values in diffs.items():

@@ -152,9 +152,11 @@ def robustness(
     level: float = typer.Option(
         0.95, "--level", help="Confidence level for significant dominance."
     ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
 ) -> None:
     """Robustness of subgroup rankings across k values and weightings (pairwise dominance)."""
     from humsec.analysis.robustness import robustness_analysis
+    from humsec.progress import progress_for
     from humsec.tables.af_spec import AFSpec
 
     try:
@@ -164,15 +166,16 @@ def robustness(
             raise HumsecError(msg)
         base = AFSpec.from_file(spec)
         alt = [_load_weights(w) for w in weights]
-        result = robustness_analysis(
-            base,
-            data,
-            over=over,
-            k_values=k_values,
-            weightings=alt,
-            measure=measure,
-            level=level,
-        )
+        with progress_for(quiet):  # minutes on a large survey: one line per weighting and k
+            result = robustness_analysis(
+                base,
+                data,
+                over=over,
+                k_values=k_values,
+                weightings=alt,
+                measure=measure,
+                level=level,
+            )
     except HumsecError as exc:
         _fail(exc)
         return
