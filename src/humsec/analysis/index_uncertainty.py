@@ -74,6 +74,26 @@ class Factors:
     outliers: Sequence[bool] = ()  # e.g. (False, True): COINr's Winsorise-or-log rule
     normalise: Sequence[str] = ()  # e.g. ("minmax", "rank", "percentile", "zscore")
 
+    def __post_init__(self) -> None:
+        # checked here, not at the first replicate: a single unknown alternative is never drawn
+        # (one choice varies nothing), so it would otherwise be ignored without a word
+        if not 0 <= self.weight_noise < 1:
+            raise HumsecError(
+                f"Weight noise must be in [0, 1) (weights vary by ± that share and stay "
+                f"positive); got {self.weight_noise}."
+            )
+        from humsec.measure.construct import IMPUTE_METHODS, NORMALISE_METHODS
+
+        for what, given, known in (
+            ("imputation", self.impute, ("none", *IMPUTE_METHODS)),
+            ("normalisation", self.normalise, NORMALISE_METHODS),
+        ):
+            unknown = [x for x in given if x not in known]
+            if unknown:
+                raise HumsecError(
+                    f"Unknown {what} method(s) {unknown} to vary; expected some of {list(known)}."
+                )
+
     def construction(self) -> dict[str, tuple[Any, ...]]:
         """The construction choices and their alternatives (the first is the nominal choice)."""
         return {
@@ -394,7 +414,10 @@ def index_sensitivity(
 
 
 def uncertainty_notes(
-    intervals: pd.DataFrame, sensitivity: pd.DataFrame | None, root: str
+    intervals: pd.DataFrame,
+    sensitivity: pd.DataFrame | None,
+    root: str,
+    model: IndexModel | None = None,
 ) -> list[str]:
     """What a reader of the intervals and the sensitivity table must know: where the nominal
     score lies outside its own interval (the method choices move scores one way), and where
@@ -407,12 +430,18 @@ def uncertainty_notes(
     )
     if outside.any():
         above = int((at_root["score"] > at_root["score_high"] + 1e-9).sum())
+        # name INFORM's "or" only where the model uses it (``model``: the index scored)
+        has_or = model is not None and any(n.op == "inform_or" for n in model.nodes.values())
+        order = (
+            "a geometric mean is never above the arithmetic mean, INFORM's 'or' never below it"
+            if has_or
+            else "a geometric mean is never above the arithmetic mean"
+        )
         notes.append(
             f"the nominal {root} lies outside its interval for {int(outside.sum())} of "
             f"{len(at_root)} units ({above} above it): the alternative methods move scores one "
-            "way (a geometric mean is never above the arithmetic mean, INFORM's 'or' never below "
-            "it); the interval shows where the alternatives put a unit, not a band around the "
-            "nominal score"
+            f"way ({order}); the interval shows where the alternatives put a unit, not a band "
+            "around the nominal score"
         )
     if sensitivity is not None:
         notes += sobol_convergence_notes(sensitivity)

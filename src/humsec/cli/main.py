@@ -256,6 +256,30 @@ def index(
     sensitivity = None
     page = None
     try:
+        # options checked before any work, so that a bad value never costs a long run
+        if round_nodes is not None and round_nodes < 0:
+            raise HumsecError(f"--round must be 0 or more decimals; got {round_nodes}.")
+        if uncertainty < 0:
+            raise HumsecError(
+                f"--uncertainty must be a number of replicates >= 1 (0: none); got {uncertainty}."
+            )
+        from dataclasses import replace
+
+        from humsec.analysis.index_uncertainty import Factors
+
+        try:
+            factors = Factors(
+                weight_noise=weight_noise,
+                impute=tuple(x for x in vary_impute.split(",") if x),
+                outliers=(False, True) if vary_outliers else (),
+                normalise=tuple(x for x in vary_normalise.split(",") if x),
+            )
+        except HumsecError as exc:  # name the options, not the Factors fields
+            raise HumsecError(f"--weight-noise/--vary-impute/--vary-normalise: {exc}") from None
+        if html is not None and boundaries is not None:
+            from humsec.report.index_html import read_boundaries
+
+            read_boundaries(boundaries, key)
         tree: Any = model
         source: Any = data
         if model == "coinr-asem":  # COINr's construction first; its tree then scores the result
@@ -265,8 +289,6 @@ def index(
             result.notes.insert(0, summary)
         table = result.to_frame()
         if uncertainty > 0:
-            from humsec.analysis.index_uncertainty import Factors
-
             ops = (
                 {
                     n: list(dict.fromkeys([nd.op, "arithmetic", "geometric"]))
@@ -275,25 +297,24 @@ def index(
                 if alternative_ops
                 else {}
             )
-            factors = Factors(
-                weight_noise=weight_noise,
-                operators=ops,
-                impute=tuple(x for x in vary_impute.split(",") if x),
-                outliers=(False, True) if vary_outliers else (),
-                normalise=tuple(x for x in vary_normalise.split(",") if x),
-            )
             table, sensitivity = _with_uncertainty(
-                result, source, table, uncertainty, factors, seed
+                result, source, table, uncertainty, replace(factors, operators=ops), seed
             )
+            if round_nodes is not None:  # the bounds as the scores they bracket
+                bounds = ["score_low", "score_high"]
+                table[bounds] = table[bounds].round(round_nodes)
         if html is not None:
-            from humsec.report.index_html import render_index_html
+            from humsec.report.index_html import map_note, read_boundaries, render_index_html
 
-            if boundaries is not None and not boundaries.is_file():
-                raise HumsecError(f"Boundaries file not found: {boundaries}")
             intervals = table if uncertainty > 0 else None
             page = render_index_html(
                 result, intervals=intervals, sensitivity=sensitivity, boundaries=boundaries, key=key
             )
+            if boundaries is not None:
+                units = table.loc[table["node"] == result.model.root, "unit"]
+                missing = map_note(units, read_boundaries(boundaries, key), key)
+                if missing:
+                    result.notes.append(missing)
     except HumsecError as exc:
         _fail(exc)
         return
@@ -322,7 +343,7 @@ def index(
     if uncertainty > 0:
         from humsec.analysis.index_uncertainty import uncertainty_notes
 
-        for note in uncertainty_notes(table, sensitivity, root):
+        for note in uncertainty_notes(table, sensitivity, root, result.model):
             stdout.print(f"  note: {note}", highlight=False, markup=False)
     for path in written:
         stdout.print(f"wrote {path}", highlight=False, markup=False)

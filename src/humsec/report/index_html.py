@@ -20,11 +20,12 @@ from typing import Any
 
 import pandas as pd
 
+from humsec.exceptions import HumsecError
 from humsec.io.boundaries import wound_for_d3
 from humsec.measure.composite import IndexResult
 from humsec.report.charts import to_svg
 
-__all__ = ["render_index_html"]
+__all__ = ["map_note", "read_boundaries", "render_index_html"]
 
 TOP = 40  # units shown in the bar charts (the highest scores)
 
@@ -74,10 +75,61 @@ def _sensitivity_chart(s: pd.DataFrame) -> Any:
     )
 
 
-def _map_chart(scores: pd.DataFrame, boundaries: Path, key: str, title: str) -> Any:
+def read_boundaries(path: str | Path, key: str) -> list[dict[str, Any]]:
+    """The features of a GeoJSON FeatureCollection; a clear error for a file that is not one, or
+    for a ``key`` that no feature has (naming the properties the features do have)."""
+    p = Path(path)
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise HumsecError(f"Boundaries file not found: {p}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HumsecError(
+            f"{p}: --boundaries expects a GeoJSON FeatureCollection; the file is not JSON ({exc})."
+        ) from None
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise HumsecError(
+            f"{p}: --boundaries expects a GeoJSON FeatureCollection (an object with a list of "
+            "'features')."
+        )
+    props = [f.get("properties") or {} for f in features]
+    if not any(key in pr for pr in props):
+        have = sorted({k for pr in props for k in pr})
+        raise HumsecError(
+            f"{p}: no feature has the property {key!r} given by --key; the features have "
+            f"{have[:20]}{' ...' if len(have) > 20 else ''}."
+        )
+    return features
+
+
+def map_note(units: Any, features: list[dict[str, Any]], key: str) -> str | None:
+    """Which units the map cannot draw (no feature whose ``key`` property is the unit's code).
+
+    >>> feats = [{"properties": {"iso_a3": "KEN"}}]
+    >>> map_note(["KEN", "UGA", "SSD"], feats, "iso_a3")
+    'the map draws 1 of 3 units: 2 have no polygon in the boundaries (SSD, UGA)'
+    """
+    codes = {str((f.get("properties") or {}).get(key)) for f in features}
+    units = [str(u) for u in units]
+    missing = sorted(u for u in units if u not in codes)
+    if not missing:
+        return None
+    shown = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
+    return (
+        f"the map draws {len(units) - len(missing)} of {len(units)} units: {len(missing)} have "
+        f"no polygon in the boundaries ({shown})"
+    )
+
+
+def _map_chart(
+    scores: pd.DataFrame, features: list[dict[str, Any]] | str | Path, key: str, title: str
+) -> Any:
+    """The choropleth (``features``: read ones, or the GeoJSON file to read)."""
     import altair as alt
 
-    features = json.loads(boundaries.read_text(encoding="utf-8"))["features"]
+    if not isinstance(features, list):
+        features = read_boundaries(features, key)
     # d3 fills the whole globe for an RFC 7946 (counter-clockwise) exterior ring: rewind every one
     features = [{**f, "geometry": wound_for_d3(f.get("geometry"))} for f in features]
     data = alt.Data(values=features)
@@ -132,18 +184,24 @@ def render_index_html(
         )
     if sensitivity is not None:
         charts.append(("Sensitivity", to_svg(_sensitivity_chart(sensitivity))))
+    below: dict[str, str] = {}  # a line under a chart
     if boundaries is not None:
+        features = read_boundaries(boundaries, key)
         scores = table[table["node"] == root][["unit", "score"]]
-        charts.append(("Map", to_svg(_map_chart(scores, Path(boundaries), key, f"{root} by unit"))))
+        charts.append(("Map", to_svg(_map_chart(scores, features, key, f"{root} by unit"))))
+        missing = map_note(scores["unit"], features, key)
+        if missing:
+            below["Map"] = f"<p>Note: {html.escape(missing)}.</p>"
     figures = "\n".join(
         f'<figure role="img" aria-label="{html.escape(t)}"><figcaption>{html.escape(t)}</figcaption>{svg}</figure>'
+        + below.get(t, "")
         for t, svg in charts
     )
     all_notes = list(result.notes)
     if intervals is not None:
         from humsec.analysis.index_uncertainty import uncertainty_notes
 
-        all_notes += uncertainty_notes(intervals, sensitivity, root)
+        all_notes += uncertainty_notes(intervals, sensitivity, root, result.model)
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in all_notes)
     sensitivity_table = (
         "<h2>Sensitivity indices (95% bootstrap intervals)</h2>"
