@@ -263,6 +263,11 @@ def index(
             raise HumsecError(
                 f"--uncertainty must be a number of replicates >= 1 (0: none); got {uncertainty}."
             )
+        if not 0 <= weight_noise < 1:
+            raise HumsecError(
+                f"--weight-noise must be in [0, 1) (weights vary by ± that share and stay "
+                f"positive); got {weight_noise}."
+            )
         from dataclasses import replace
 
         from humsec.analysis.index_uncertainty import Factors
@@ -275,7 +280,7 @@ def index(
                 normalise=tuple(x for x in vary_normalise.split(",") if x),
             )
         except HumsecError as exc:  # name the options, not the Factors fields
-            raise HumsecError(f"--weight-noise/--vary-impute/--vary-normalise: {exc}") from None
+            raise HumsecError(f"--vary-impute/--vary-normalise: {exc}") from None
         if html is not None and boundaries is not None:
             from humsec.report.index_html import read_boundaries
 
