@@ -366,3 +366,49 @@ def test_joint_programmes_never_count_an_overlapping_category_as_a_sector() -> N
     out = joint_programmes(gaps)
     assert out["area"].tolist() == ["A"]
     assert "intersectoral" not in ";".join(out["sector_keys"])
+
+
+def _chart_sectors_and_subtitle(spec: dict) -> tuple[set[str], str]:
+    values = next(iter(spec["datasets"].values()))
+    title = spec.get("title", {})
+    return {v["sector"] for v in values}, title.get("subtitle", "") if isinstance(title, dict) else ""
+
+
+def test_trend_chart_says_which_sectors_it_leaves_out(tmp_path):
+    # issue 21: --by-sector --png drew the 12 largest sectors and said nothing of the others
+    from humsec.analysis.response_money import trend_chart
+
+    t = pd.DataFrame(
+        {"year": [2020] * 3, "cluster": ["Health", "WASH", "Education"],
+         "requirements": [9.0, 9.0, 9.0], "funding": [5.0, 9.0, 1.0]}
+    )  # fmt: skip
+    by_sector, _ = funding_trends(t, by_sector=True)
+    drawn, subtitle = _chart_sectors_and_subtitle(trend_chart(by_sector, top=2).to_dict())
+    assert drawn == {"Health", "WASH"}  # Education has the least funding
+    assert subtitle == "2 of 3 sectors drawn, the largest by funding (appeals) over all years"
+    drawn, subtitle = _chart_sectors_and_subtitle(trend_chart(by_sector).to_dict())
+    assert drawn == {"Health", "WASH", "Education"} and subtitle == ""  # all drawn: nothing to say
+    t.to_csv(tmp_path / "t.csv", index=False)
+    args = ["response", "trends", str(tmp_path / "t.csv"), "--by-sector", "--png", str(tmp_path / "t.png")]
+    res = CliRunner().invoke(app, [*args, "--top", "2", "--out", str(tmp_path / "o.csv")])
+    assert res.exit_code == 0, res.output
+    assert (
+        f"note: 2 of 3 sectors drawn, the largest by funding (appeals) over all years in {tmp_path / 't.png'}"
+        f" (--top); all are in {tmp_path / 'o.csv'}"
+    ) in " ".join(res.output.split())
+    assert set(pd.read_csv(tmp_path / "o.csv")["sector"]) == {"Health", "WASH", "Education"}
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "sectors drawn" not in res.output
+
+
+@pytest.mark.skipif(not FTS.exists(), reason="shared FTS data absent")
+def test_real_fts_by_sector_chart_says_12_of_21_sectors_drawn():
+    from humsec.analysis.response_money import trend_chart
+
+    table, _ = funding_trends(FTS / "fts_requirements_funding_cluster_ken.csv", by_sector=True)
+    assert table["sector"].nunique() == 21
+    drawn, subtitle = _chart_sectors_and_subtitle(trend_chart(table).to_dict())
+    assert len(drawn) == 12 and subtitle.startswith("12 of 21 sectors drawn")
+    funding = table.groupby("sector")["funding_usd"].sum()
+    assert funding[list(drawn)].min() >= funding.drop(list(drawn)).max()  # the largest are drawn

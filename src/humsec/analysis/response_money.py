@@ -28,11 +28,13 @@ from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError, descr
 from humsec.io.tagged import read_numbers, read_tagged
 
 __all__ = [
+    "TREND_PANELS",
     "funding_per_person_in_need",
     "funding_trends",
     "read_flows",
     "sankey_html",
     "trend_chart",
+    "trend_sectors_drawn",
 ]
 
 FTS = {
@@ -261,14 +263,44 @@ def _one_name_per_sector(d: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return d.assign(sector=key.map(shown), sector_key=key), report
 
 
-def trend_chart(trends: pd.DataFrame, title: str = "Funding and requirements by year") -> Any:
-    """Lines of funding and requirements (USD) by year; one panel per sector (the 12 with most
-    funding) when present. Years are on a numeric axis and a line breaks where years are missing."""
+# Panels in a by-sector trend chart: more than 12 small multiples are unreadable in one picture.
+TREND_PANELS = 12
+
+
+def trend_sectors_drawn(trends: pd.DataFrame, top: int = TREND_PANELS) -> tuple[list[str], str]:
+    """The sectors a by-sector trend chart draws (the ``top`` with most funding over all years) and,
+    when that leaves some out, the sentence that says so (chart subtitle, command note; else "").
+
+    >>> t = pd.DataFrame({"year": [2020] * 3, "sector": ["A", "B", "C"],
+    ...                   "funding_usd": [5.0, 9.0, 1.0]})
+    >>> trend_sectors_drawn(t, top=2)
+    (['B', 'A'], '2 of 3 sectors drawn, the largest by funding (appeals) over all years')
+    >>> trend_sectors_drawn(t)[1]
+    ''
+    """
+    if top < 1:
+        raise HumsecError(f"The number of sectors to draw must be 1 or more. Got {top} instead.")
+    funding = trends.groupby("sector")["funding_usd"].sum(min_count=1).fillna(0.0)
+    drawn = funding.sort_values(ascending=False, kind="stable").index[:top]
+    if len(drawn) == len(funding):
+        return [str(x) for x in drawn], ""
+    said = f"{len(drawn)} of {len(funding)} sectors drawn, the largest by funding (appeals) over all years"
+    return [str(x) for x in drawn], said
+
+
+def trend_chart(
+    trends: pd.DataFrame, title: str = "Funding and requirements by year", top: int = TREND_PANELS
+) -> Any:
+    """Lines of funding and requirements (USD) by year; one panel per sector (the ``top`` with most
+    funding, said in the subtitle when others are left out) when present. Years are on a numeric
+    axis and a line breaks where years are missing."""
     import altair as alt
 
+    subtitle = ""
     if "sector" in trends.columns:  # the sectors with most money, so the picture stays readable
-        top = trends.groupby("sector")["funding_usd"].sum().nlargest(12).index
-        trends = trends[trends["sector"].isin(top)]
+        drawn, subtitle = trend_sectors_drawn(trends, top)
+        trends = trends[trends["sector"].isin(drawn)]
+    heading = alt.TitleParams(title, subtitle=subtitle) if subtitle else title
     value_vars = ["requirements_usd", "funding_usd", "funding_outside_appeals_usd"]
     ids = ["year"] + (["sector"] if "sector" in trends.columns else [])
     long = trends.melt(id_vars=ids, value_vars=value_vars, var_name="series", value_name="usd")
@@ -299,8 +331,10 @@ def trend_chart(trends: pd.DataFrame, title: str = "Funding and requirements by 
         .properties(width=520 if "sector" not in ids else 220, height=220)
     )
     if "sector" in ids:
-        return chart.facet(facet="sector:N", columns=3, title=title).resolve_scale(y="independent")
-    return chart.properties(title=title)
+        return chart.facet(facet="sector:N", columns=3, title=heading).resolve_scale(
+            y="independent"
+        )
+    return chart.properties(title=heading)
 
 
 def funding_per_person_in_need(flows: pd.DataFrame, needs: pd.DataFrame) -> pd.DataFrame:

@@ -475,10 +475,23 @@ def response_trends_command(
     out: Path | None = typer.Option(None, "--out", help="CSV of funding by year."),
     by_sector: bool = typer.Option(False, "--by-sector", help="One series per sector (cluster)."),
     png: Path | None = typer.Option(None, "--png", help="Also draw the trends as a PNG."),
+    top: int | None = typer.Option(
+        None,
+        "--top",
+        min=1,
+        help="With --by-sector --png: draw the N sectors with most funding (default 12).",
+    ),
 ) -> None:
     """Funding and requirements by year (and sector), with the change from the previous year."""
-    from humsec.analysis.response_money import funding_trends, trend_chart
+    from humsec.analysis.response_money import (
+        TREND_PANELS,
+        funding_trends,
+        trend_chart,
+        trend_sectors_drawn,
+    )
     from humsec.report.maps import to_png
+
+    top = top or TREND_PANELS
 
     try:
         table, report = funding_trends(data, by_sector=by_sector)
@@ -488,8 +501,12 @@ def response_trends_command(
     if out is not None:
         write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
     if png is not None:
-        picture = to_png(trend_chart(table))
+        picture = to_png(trend_chart(table, top=top))
         write_atomic(png, lambda tmp: tmp.write_bytes(picture))
+        left_out = trend_sectors_drawn(table, top)[1] if "sector" in table.columns else ""
+        if left_out:  # the picture leaves sectors out: say so, and where all of them are
+            where = f"all are in {out}" if out is not None else "all are in the table (--out)"
+            report = [*report, f"{left_out} in {png} (--top); {where}"]
     notes(report)
     stdout.print(table.tail(15).to_string(index=False), highlight=False, markup=False)
 
