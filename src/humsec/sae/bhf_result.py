@@ -15,6 +15,7 @@ import pandas as pd
 
 from humsec._frames import from_pandas
 from humsec.io.write import write_atomic
+from humsec.sae._report import coefficient_lines, gamma_line, html_pre, write_model_workbook
 
 __all__ = ["BHF_COLUMNS", "BHFResult"]
 
@@ -74,23 +75,15 @@ class BHFResult:
     def summary(self) -> str:
         t = self._table
         ins = t[t["in_sample"]]
-        width = max([24, *(len(str(term)) for term in self._coefficients["term"])])
         lines = [
             f"Battese-Harter-Fuller EBLUP ({self.method.upper()}): {self.n_units} survey units in "
             f"{len(ins)} areas, {len(t) - len(ins)} area(s) without units",
             f"  sigma2_u {self.sigma2_u:.6g}  sigma2_e {self.sigma2_e:.6g}  loglike {self.loglike:.4f}",
             "",
-            f"  {'term':<{width}} {'estimate':>12} {'se':>12} {'z':>8} {'p':>8}",
+            *coefficient_lines(self._coefficients),
         ]
-        for _, r in self._coefficients.iterrows():
-            lines.append(
-                f"  {r['term']:<{width}} {r['estimate']:>12.6g} {r['se']:>12.6g} {r['z']:>8.3f} {r['p_value']:>8.4f}"
-            )
         if len(ins):
-            lines += [
-                "",
-                f"  shrinkage gamma: median {ins['gamma'].median():.3f} (range {ins['gamma'].min():.3f}-{ins['gamma'].max():.3f})",
-            ]
+            lines += ["", gamma_line(ins)]
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -101,7 +94,7 @@ class BHFResult:
         return f"<BHFResult {self.method}: {len(self._table)} areas, sigma2_u={self.sigma2_u:.6g}, sigma2_e={self.sigma2_e:.6g}>"
 
     def _repr_html_(self) -> str:
-        return "<pre>" + self.summary().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+        return html_pre(self.summary())
 
     def to_csv(self, path: str | Path) -> Path:
         """Write the estimates table as CSV."""
@@ -109,18 +102,9 @@ class BHFResult:
 
     def to_excel(self, path: str | Path) -> Path:
         """Write estimates, coefficients and model/notes, one sheet each (text never read as a formula)."""
-
-        def write(tmp: Path) -> None:
-            options = {"options": {"strings_to_formulas": False}}
-            with pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs=options) as xl:
-                self._table.to_excel(xl, sheet_name="estimates", index=False)
-                self._coefficients.to_excel(xl, sheet_name="coefficients", index=False)
-                model = [("method", self.method), ("sigma2_u", self.sigma2_u), ("sigma2_e", self.sigma2_e),
-                         ("loglike", self.loglike)]  # fmt: skip
-                model += [(k, str(v)) for k, v in self.params.items()]
-                model += [("note", n) for n in self.notes]
-                pd.DataFrame(model, columns=["field", "value"]).to_excel(
-                    xl, sheet_name="model", index=False
-                )
-
-        return write_atomic(Path(path), write)
+        model = [("method", self.method), ("sigma2_u", self.sigma2_u), ("sigma2_e", self.sigma2_e),
+                 ("loglike", self.loglike)]  # fmt: skip
+        return write_model_workbook(
+            path, estimates=self._table, coefficients=self._coefficients, model=model,
+            params=self.params, notes=self.notes,
+        )  # fmt: skip

@@ -23,7 +23,7 @@ area  direct  estimate  gamma  in_sample
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,8 @@ from humsec.sae.result import FHResult
 __all__ = ["FayHerriot", "PreparedAreas", "prepare_areas"]
 
 _PARAMS = ("formula", "variance", "area", "method", "level", "max_iter", "tol")
+
+_Model = TypeVar("_Model", bound="FayHerriot")
 
 
 class FayHerriot:
@@ -83,19 +85,24 @@ class FayHerriot:
         self.max_iter = max_iter
         self.tol = tol
 
-    def get_params(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _PARAMS}
+    # Subclasses (SpatialFayHerriot) name their own parameters here; the
+    # get/set/clone below then serve them unchanged.
+    _param_names: ClassVar[tuple[str, ...]] = _PARAMS
 
-    def set_params(self, **params: Any) -> FayHerriot:
+    def get_params(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self._param_names}
+
+    def set_params(self: _Model, **params: Any) -> _Model:
+        names = self._param_names
         for name, value in params.items():
-            if name not in _PARAMS:
-                msg = f"Unknown parameter {name!r} of FayHerriot; expected one of {list(_PARAMS)}."
+            if name not in names:
+                msg = f"Unknown parameter {name!r} of {type(self).__name__}; expected one of {list(names)}."
                 raise HumsecError(msg)
             setattr(self, name, value)
         return self
 
-    def clone(self) -> FayHerriot:
-        return FayHerriot(**self.get_params())
+    def clone(self: _Model) -> _Model:
+        return type(self)(**self.get_params())
 
     def __repr__(self) -> str:
         return "FayHerriot(" + ", ".join(f"{k}={v!r}" for k, v in self.get_params().items()) + ")"

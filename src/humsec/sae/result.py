@@ -16,6 +16,7 @@ from scipy import stats
 
 from humsec._frames import from_pandas
 from humsec.io.write import write_atomic
+from humsec.sae._report import coefficient_lines, gamma_line, html_pre, write_model_workbook
 
 __all__ = ["OUTPUT_COLUMNS", "FHResult"]
 
@@ -143,7 +144,6 @@ class FHResult:
     def summary(self) -> str:
         t = self.table()
         ins = t[t["in_sample"]]
-        width = max([24, *(len(str(term)) for term in self._coefficients["term"])])
         lines = [
             f"{'Spatial ' if self.rho is not None else ''}Fay-Herriot EBLUP ({self.method.upper()}): "
             f"{self.n_in_sample} areas with a direct "
@@ -154,16 +154,12 @@ class FHResult:
             f"  AIC {self.aic:.4f}  BIC {self.bic:.4f}",
             f"  R2 {self.r2:.4f}  adjusted R2 (Lahiri-Suntornchost) {self.adj_r2:.4f}",
             "",
-            f"  {'term':<{width}} {'estimate':>12} {'se':>12} {'z':>8} {'p':>8}",
+            *coefficient_lines(self._coefficients),
         ]
-        for _, r in self._coefficients.iterrows():
-            lines.append(
-                f"  {r['term']:<{width}} {r['estimate']:>12.6g} {r['se']:>12.6g} {r['z']:>8.3f} {r['p_value']:>8.4f}"
-            )
         if len(ins):
             lines += [
                 "",
-                f"  shrinkage gamma: median {ins['gamma'].median():.3f} (range {ins['gamma'].min():.3f}-{ins['gamma'].max():.3f})",
+                gamma_line(ins),
                 f"  median CV: direct {(ins['direct_se'] / ins['direct'].abs()).median():.3f}, "
                 f"model {ins['cv'].median():.3f}",
             ]
@@ -180,7 +176,7 @@ class FHResult:
         )
 
     def _repr_html_(self) -> str:
-        return "<pre>" + self.summary().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+        return html_pre(self.summary())
 
     # ------------------------------------------------------------------ writing
     def to_csv(self, path: str | Path) -> Path:
@@ -203,23 +199,14 @@ class FHResult:
 
     def to_excel(self, path: str | Path) -> Path:
         """Write estimates, coefficients and notes, one sheet each (text is never read as a formula)."""
-
-        def write(tmp: Path) -> None:
-            options = {"options": {"strings_to_formulas": False}}
-            with pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs=options) as xl:
-                self.table().to_excel(xl, sheet_name="estimates", index=False)
-                self._coefficients.to_excel(xl, sheet_name="coefficients", index=False)
-                model = [
-                    ("method", self.method),
-                    ("sigma2_u", self.sigma2_u),
-                    ("loglike", self.loglike),
-                    ("R2", self.r2),
-                    ("adjusted R2", self.adj_r2),
-                ]
-                model += [(k, str(v)) for k, v in self.params.items()]
-                model += [("note", n) for n in self.notes]
-                pd.DataFrame(model, columns=["field", "value"]).to_excel(
-                    xl, sheet_name="model", index=False
-                )
-
-        return write_atomic(Path(path), write)
+        model = [
+            ("method", self.method),
+            ("sigma2_u", self.sigma2_u),
+            ("loglike", self.loglike),
+            ("R2", self.r2),
+            ("adjusted R2", self.adj_r2),
+        ]
+        return write_model_workbook(
+            path, estimates=self.table(), coefficients=self._coefficients, model=model,
+            params=self.params, notes=self.notes,
+        )  # fmt: skip

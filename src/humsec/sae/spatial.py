@@ -45,6 +45,8 @@ class SpatialFayHerriot(FayHerriot):
     column holds diag(G V⁻¹), the weight of each area's own direct estimate.
     """
 
+    _param_names = _PARAMS
+
     def __init__(
         self,
         *,
@@ -67,20 +69,6 @@ class SpatialFayHerriot(FayHerriot):
             tol=tol,
         )
         self.proximity = proximity
-
-    def get_params(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _PARAMS}
-
-    def set_params(self, **params: Any) -> SpatialFayHerriot:
-        for name, value in params.items():
-            if name not in _PARAMS:
-                msg = f"Unknown parameter {name!r} of SpatialFayHerriot; expected one of {list(_PARAMS)}."
-                raise HumsecError(msg)
-            setattr(self, name, value)
-        return self
-
-    def clone(self) -> SpatialFayHerriot:
-        return SpatialFayHerriot(**self.get_params())
 
     def __repr__(self) -> str:
         shown = {k: v for k, v in self.get_params().items() if k != "proximity"}
