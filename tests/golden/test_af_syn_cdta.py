@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from tests.golden._compare import assert_close, merge, read_reference
+from tests.golden._data import reference_path
 
 HERE = Path(__file__).parent / "af_syn_cdta"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "syn_cdta"
 
 
 def test_levels_match_r_survey_reference(syn_result):
@@ -35,10 +35,13 @@ def test_changes_match_r_survey_reference(syn_result):
     assert_close(m, est_atol=1e-8, se_rtol=1e-6)
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="../shared not present")
 def test_national_rows_match_published_mpitbR_output(syn_result):
     """mpitbR 1.0.1's own national output (its b comes from a logit GLM: 1e-8 on estimates)."""
-    pub = pd.read_csv(SHARED / "mpitbR_national_levels.csv")
+    pub = pd.read_csv(
+        reference_path(
+            "af_syn_cdta/mpitbR_national_levels.csv", "syn_cdta/mpitbR_national_levels.csv"
+        )
+    )
     pub["indicator"] = pub["indicator"].fillna("")
     ours = syn_result.to_frame("levels")
     ours = ours[ours["over"] == "national"]

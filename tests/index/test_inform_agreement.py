@@ -12,8 +12,6 @@ The figures in docs/index.md ("Built-in models") are these tests' numbers:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,13 +21,14 @@ from humsec.cli.main import app
 from humsec.datasets import index_model
 from humsec.measure.composite import CompositeIndex, round_half_up
 from humsec.operators import aggregate
+from tests.golden._data import reference_dir, reference_path
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "inform"
+# the published tables, committed in tests/golden/inform (../shared/data/inform as fallback)
+SHEETS = reference_dir("inform/inform_risk_2025_v070_sheets")
 FILES = {
-    "inform-2020": SHARED / "inform_gri_2020_v040.csv",
-    "inform-2025": SHARED / "inform_risk_2025_v070_sheets" / "INFORM_Risk_2025_a_z.csv",
+    "inform-2020": reference_path("inform/inform_gri_2020_v040.csv"),
+    "inform-2025": SHEETS / "INFORM_Risk_2025_a_z.csv",
 }
-pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="../shared/data/inform not present")
 
 # (risk matched, ranks matched, all 11 aggregates matched) with --round 1, out of 191 / 191 / 2101
 WHOLE_TREE = {"inform-2020": (175, 136, 1988), "inform-2025": (168, 130, 1902)}

@@ -3,12 +3,10 @@
 Measured (2025 v0.7.0 workbook, 191 countries): every one of the 22 leaf components, the 7
 category aggregates, the 3 dimensions and INFORM RISK equal the published a_z value at one decimal
 for 191/191 countries, and every one of the 160 reimplemented intermediate cells equals the
-workbook's cached value. The data-dependent tests are skipped where ../shared is absent.
+workbook's cached value. The sheets are committed in tests/golden/inform.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,15 +23,10 @@ from humsec.measure.inform_raw import (
     inform_2025_reproduction,
     load_inform_2025_raw,
 )
+from tests.golden._data import reference_dir
 
-SHEETS = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "data"
-    / "inform"
-    / "inform_risk_2025_v070_sheets"
-)
-needs_shared = pytest.mark.skipif(not SHEETS.exists(), reason="../shared/data/inform not present")
+# the workbook's sheet dumps, committed in tests/golden/inform (../shared/data/inform as fallback)
+SHEETS = reference_dir("inform/inform_risk_2025_v070_sheets")
 
 #: shares measured at 1 decimal (the tests assert at least these)
 MEASURED_SHARE = dict.fromkeys(COMPONENT_CELLS, 1.0)
@@ -45,7 +38,6 @@ def reproduction() -> pd.DataFrame:
     return inform_2025_reproduction(SHEETS, aggregates=True)
 
 
-@needs_shared
 @pytest.mark.parametrize("component", list(COMPONENT_CELLS))
 def test_component_share_reproduced_from_raw(reproduction, component):
     row = reproduction.loc[component]
@@ -53,14 +45,12 @@ def test_component_share_reproduced_from_raw(reproduction, component):
     assert row["share"] >= MEASURED_SHARE[component], (component, row["mismatched"])
 
 
-@needs_shared
 @pytest.mark.parametrize("node", list(AGGREGATE_CELLS))
 def test_aggregates_from_recomputed_components(reproduction, node):
     row = reproduction.loc[node]
     assert row["share"] >= MEASURED_AGGREGATE_SHARE[node], (node, row["mismatched"])
 
 
-@needs_shared
 def test_every_intermediate_cell_matches_the_workbook_cache():
     agreement = inform_2025_intermediate_agreement(SHEETS)
     assert len(agreement) == 160
@@ -68,7 +58,6 @@ def test_every_intermediate_cell_matches_the_workbook_cache():
     assert bad.empty, bad["mismatched"].to_dict()
 
 
-@needs_shared
 def test_components_frame_shape_and_missing_cells():
     comp = inform_2025_components_from_raw(SHEETS)
     assert comp.shape == (191, 22)
@@ -83,7 +72,6 @@ def test_components_frame_shape_and_missing_cells():
     }
 
 
-@needs_shared
 def test_goalposts_are_read_from_the_labelled_rows():
     raw = load_inform_2025_raw(SHEETS)
     assert raw.gp("HE", "C") == (5.211, 1.737)  # MAX row 3, MIN row 4
@@ -91,7 +79,6 @@ def test_goalposts_are_read_from_the_labelled_rows():
     assert raw.gp("CC", "J") == (10000.0, 900.0)
 
 
-@needs_shared
 def test_excel_rounding_is_needed(monkeypatch):
     """With numpy's half-to-even rounding at each step, many components no longer reproduce."""
     monkeypatch.setattr(inform_raw, "round_half_up", lambda x, d: np.round(x, d))

@@ -1,12 +1,10 @@
 """INFORM Risk 2025's Lack of Reliability: hand-worked values, bad input, and all 191 published values.
 
 The published check recomputes ``Lack of Reliability (*)`` of every country from the workbook's own
-inputs (../shared/data/inform/inform_risk_2025_v070_sheets) and must agree to 1e-9.
+inputs (the sheet dumps committed in tests/golden/inform) and must agree to 1e-9.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,11 +19,14 @@ from humsec.measure.inform_reliability import (
     inform_lack_of_reliability,
     inform_reliability_components,
 )
+from tests.golden._data import SHARED, reference_dir
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "inform"
-SHEETS = SHARED / "inform_risk_2025_v070_sheets"
-WORKBOOK = SHARED / "inform_risk_2025_v070.xlsx"
-needs_shared = pytest.mark.skipif(not SHEETS.exists(), reason="../shared/data/inform not present")
+# the sheet dumps are committed in tests/golden/inform; the 2.2 MB workbook is not (../shared only)
+SHEETS = reference_dir("inform/inform_risk_2025_v070_sheets")
+WORKBOOK = SHARED / "inform" / "inform_risk_2025_v070.xlsx"
+needs_workbook = pytest.mark.skipif(
+    not WORKBOOK.exists(), reason="../shared/data/inform/inform_risk_2025_v070.xlsx not present"
+)
 
 
 # --------------------------------------------------------------------------- hand-worked values
@@ -168,7 +169,6 @@ def _a_z() -> pd.DataFrame:
     return df[df["ISO3"].astype(str).str.fullmatch(r"[A-Z]{3}")].set_index("ISO3")
 
 
-@needs_shared
 def test_default_reference_is_the_workbooks_goalposts():
     _, footer = _lor_sheet()
     # rows 194–195 (observed MIN/MAX) are not used; rows 196–197 (fixed goalposts) and 199 are
@@ -187,11 +187,9 @@ def test_default_reference_is_the_workbooks_goalposts():
     )
 
 
-@needs_shared
+@needs_workbook
 def test_formulas_in_the_workbook_are_the_ones_implemented():
     openpyxl = pytest.importorskip("openpyxl")
-    if not WORKBOOK.exists():
-        pytest.skip("workbook not present")
     wb = openpyxl.load_workbook(WORKBOOK, read_only=True, data_only=False)
     try:
         ws = wb["Lack of Reliability Index"]
@@ -209,7 +207,6 @@ def test_formulas_in_the_workbook_are_the_ones_implemented():
     assert rows[198][:2] == ("Countries in HVC - Factor", 1.25)
 
 
-@needs_shared
 def test_all_191_published_values_from_the_a_z_sheet():
     """From the a-z sheet alone: % missing, Human > 7 (the LoR's HVC flag), recentness."""
     az = _a_z()
@@ -224,7 +221,6 @@ def test_all_191_published_values_from_the_a_z_sheet():
     assert int(hvc.sum()) == 35
 
 
-@needs_shared
 def test_all_191_published_values_and_components_from_the_lor_sheet():
     sheet, _ = _lor_sheet()
     assert len(sheet) == 191
@@ -243,7 +239,6 @@ def test_all_191_published_values_and_components_from_the_lor_sheet():
     )
 
 
-@needs_shared
 def test_a_z_countries_in_hvc_column_is_not_the_lor_flag():
     """The a-z sheet's YES column is Current Conflict Intensity ≥ 7 (23 countries); the LoR uses
     Human hazard > 7 (35). Feeding the YES column in gets 12 countries wrong."""
