@@ -90,36 +90,13 @@ def tabulate(
     import pandas as pd
 
     from humsec.report.disclosure import DisclosureRules, apply_disclosure_control
-    from humsec.voice import (
-        VoiceTabulator,
-        apply_cleaning_log,
-        read_cleaning_log,
-        read_export,
-        read_form,
-    )
-    from humsec.voice.export import Export
+    from humsec.voice import VoiceTabulator
     from humsec.voice.frame import FRAME_WEIGHT, read_frame, with_frame_weights
 
     try:
         if out.suffix.lower() not in (".csv", ".xlsx"):
             raise HumsecError(f"--out {str(out)!r}: expected a .csv or .xlsx file.")
-        questionnaire = read_form(form, choices)
-        export = read_export(data, questionnaire)
-        lines = []
-        if cleaning_log is not None:
-            cleaned = apply_cleaning_log(
-                export.main,
-                read_cleaning_log(cleaning_log),
-                form=questionnaire,
-                source=cleaning_log.name,
-            )
-            export = Export(
-                cleaned.data, export.repeats, questionnaire, export.source, export.notes
-            )
-            lines.append(
-                f"cleaning log {cleaning_log.name}: "
-                + ", ".join(f"{k} {v}" for k, v in cleaned.counts().items())
-            )
+        export, lines = _read_cleaned(form, choices, data, cleaning_log)
         if frame is not None:
             if weight:
                 raise HumsecError("Give --weight or --frame, not both.")
@@ -233,35 +210,12 @@ def indicators(
 ) -> None:
     """Perception indicators and composite indices (with Cronbach's alpha), by groups."""
     from humsec.io.write import write_atomic
-    from humsec.voice import (
-        PerceptionIndicators,
-        apply_cleaning_log,
-        read_cleaning_log,
-        read_export,
-        read_form,
-    )
-    from humsec.voice.export import Export
+    from humsec.voice import PerceptionIndicators
 
     try:
         if out.suffix.lower() != ".csv":
             raise HumsecError(f"--out {str(out)!r}: expected a .csv file.")
-        questionnaire = read_form(form, choices)
-        export = read_export(data, questionnaire)
-        lines = []
-        if cleaning_log is not None:
-            cleaned = apply_cleaning_log(
-                export.main,
-                read_cleaning_log(cleaning_log),
-                form=questionnaire,
-                source=cleaning_log.name,
-            )
-            export = Export(
-                cleaned.data, export.repeats, questionnaire, export.source, export.notes
-            )
-            lines.append(
-                f"cleaning log {cleaning_log.name}: "
-                + ", ".join(f"{k} {v}" for k, v in cleaned.counts().items())
-            )
+        export, lines = _read_cleaned(form, choices, data, cleaning_log)
         result = PerceptionIndicators(
             spec, over=over, weight=weight, strata=strata, psu=psu, nest=nest, level=level
         ).fit(export)
@@ -280,6 +234,29 @@ def indicators(
             f"wrote {out} and {reliability_path}",
         ]
     )
+
+
+def _read_cleaned(
+    form: Path, choices: Path | None, data: Path, cleaning_log: Path | None
+) -> tuple[Any, list[str]]:
+    """The export read against its form, the cleaning log applied; the lines that report it."""
+    from humsec.voice import apply_cleaning_log, read_cleaning_log, read_export, read_form
+    from humsec.voice.export import Export
+
+    questionnaire = read_form(form, choices)
+    export = read_export(data, questionnaire)
+    lines = []
+    if cleaning_log is not None:
+        cleaned = apply_cleaning_log(
+            export.main,
+            read_cleaning_log(cleaning_log),
+            form=questionnaire,
+            source=cleaning_log.name,
+        )
+        export = Export(cleaned.data, export.repeats, questionnaire, export.source, export.notes)
+        counts = ", ".join(f"{k} {v}" for k, v in cleaned.counts().items())
+        lines.append(f"cleaning log {cleaning_log.name}: {counts}")
+    return export, lines
 
 
 def _disclose(table: Any, min_n: int, no_disclosure: bool, source: str) -> Any:

@@ -27,7 +27,7 @@ from humsec.exceptions import ColumnNotFoundError, DesignError, HumsecError, des
 from humsec.inference import StratumFactors, group_sum, logit_ci, stratified_variance
 from humsec.tables.design import LONELY_PSU_RULES
 
-__all__ = ["Design", "DesignColumns", "validate_design"]
+__all__ = ["Design", "DesignColumns", "DesignOptions", "validate_design"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,43 @@ class DesignColumns:
 
     def columns(self) -> list[str]:
         return [c for c in (self.weight, self.strata, self.psu, *self.over) if c]
+
+
+class DesignOptions:
+    """The survey-design parameters the voice engines take, stored as given (sklearn style)."""
+
+    over: Sequence[str]
+    weight: str | None
+    strata: str | None
+    psu: str | None
+    nest: bool
+    lonely_psu: str
+    level: float
+
+    def _store_design(
+        self,
+        *,
+        over: Sequence[str],
+        weight: str | None,
+        strata: str | None,
+        psu: str | None,
+        nest: bool,
+        lonely_psu: str,
+        level: float,
+    ) -> None:
+        self.over = over
+        self.weight = weight
+        self.strata = strata
+        self.psu = psu
+        self.nest = nest
+        self.lonely_psu = lonely_psu
+        self.level = level
+
+    def design_columns(self) -> DesignColumns:
+        """The design parameters as one object (shared with the other voice engines)."""
+        return DesignColumns(
+            self.weight, self.strata, self.psu, self.nest, self.lonely_psu, self.over
+        )
 
 
 def validate_design(

@@ -32,7 +32,7 @@ import yaml
 from scipy import special
 
 from humsec.exceptions import HumsecError, SpecError
-from humsec.voice.design import Design, DesignColumns, validate_design
+from humsec.voice.design import Design, DesignOptions, validate_design
 from humsec.voice.export import Export
 from humsec.voice.relevant import UnsupportedExpression, evaluate
 
@@ -229,7 +229,7 @@ class PerceptionResult:
         return "<pre>" + html.escape(self.summary()) + "</pre>"
 
 
-class PerceptionIndicators:
+class PerceptionIndicators(DesignOptions):
     """Estimate a :class:`PerceptionSpec` on an export with the survey design (same parameters as
     :class:`~humsec.voice.VoiceTabulator`: over, weight, strata, psu, nest, lonely_psu, level)."""
 
@@ -246,13 +246,10 @@ class PerceptionIndicators:
         level: float = 0.95,
     ) -> None:
         self.spec = spec
-        self.over = over
-        self.weight = weight
-        self.strata = strata
-        self.psu = psu
-        self.nest = nest
-        self.lonely_psu = lonely_psu
-        self.level = level
+        self._store_design(
+            over=over, weight=weight, strata=strata, psu=psu, nest=nest, lonely_psu=lonely_psu,
+            level=level,
+        )  # fmt: skip
 
     def fit(self, export: Export) -> PerceptionResult:
         spec = (
@@ -288,9 +285,7 @@ class PerceptionIndicators:
                 )
         if problems:
             raise SpecError(problems, spec.source)
-        cols = DesignColumns(
-            self.weight, self.strata, self.psu, self.nest, self.lonely_psu, self.over
-        )
+        cols = self.design_columns()
         validate_design("PerceptionIndicators", cols, self.level, export.main, export.source)
         table = export.main
         notes: list[str] = []

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.exceptions import ColumnNotFoundError, HumsecError, describe_rows
-from humsec.voice.design import Design, DesignColumns, validate_design
+from humsec.voice.design import Design, DesignOptions, validate_design
 from humsec.voice.export import Export
 from humsec.voice.form import XLSForm
 from humsec.voice.numeric import numeric_estimates, numeric_values
@@ -57,7 +57,7 @@ NONRESPONSE_CODES = (
 )
 
 
-class VoiceTabulator:
+class VoiceTabulator(DesignOptions):
     """Shares of select_one and select_multiple answers with design-based inference.
 
     Parameters
@@ -107,13 +107,10 @@ class VoiceTabulator:
         numeric_missing: Sequence[float] = (),
     ) -> None:
         self.questions = questions
-        self.over = over
-        self.weight = weight
-        self.strata = strata
-        self.psu = psu
-        self.nest = nest
-        self.lonely_psu = lonely_psu
-        self.level = level
+        self._store_design(
+            over=over, weight=weight, strata=strata, psu=psu, nest=nest, lonely_psu=lonely_psu,
+            level=level,
+        )  # fmt: skip
         self.nonresponse = nonresponse
         self.nonresponse_codes = nonresponse_codes
         self.lang = lang
@@ -144,12 +141,6 @@ class VoiceTabulator:
                 "numeric_missing",
             )
         }
-
-    def design_columns(self) -> DesignColumns:
-        """The design parameters as one object (shared with the other voice engines)."""
-        return DesignColumns(
-            self.weight, self.strata, self.psu, self.nest, self.lonely_psu, self.over
-        )
 
     def _validate(self, export: Export) -> list[str]:
         validate_design(
