@@ -91,6 +91,14 @@ class Condition:
         return f"{self.indicator} {self.op} {self.value:g}"
 
 
+def _read_rule_file(path: str | Path) -> Any:
+    """The parsed YAML of a rule file; a file that cannot be read or parsed is a SpecError."""
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SpecError([("file", f"cannot read the YAML: {exc}")], str(path)) from exc
+
+
 @dataclass(frozen=True)
 class TriggerRules:
     """One trigger: a name and the conditions that must all hold."""
@@ -101,12 +109,7 @@ class TriggerRules:
     @classmethod
     def from_yaml(cls, path: str | Path) -> TriggerRules:
         """Read a rule file; every problem is listed with its field."""
-        path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise SpecError([("file", f"cannot read the YAML: {exc}")], str(path)) from exc
-        return cls.from_dict(raw, source=str(path))
+        return cls.from_dict(_read_rule_file(path), source=str(path))
 
     @classmethod
     def from_dict(cls, raw: Any, source: str | None = None) -> TriggerRules:
@@ -152,12 +155,7 @@ class TriggerSet:
     @classmethod
     def from_yaml(cls, path: str | Path) -> TriggerSet:
         """Read a rule file; every problem of every rule is listed with its field."""
-        path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise SpecError([("file", f"cannot read the YAML: {exc}")], str(path)) from exc
-        return cls.from_dict(raw, source=str(path))
+        return cls.from_dict(_read_rule_file(path), source=str(path))
 
     @classmethod
     def from_dict(cls, raw: Any, source: str | None = None) -> TriggerSet:

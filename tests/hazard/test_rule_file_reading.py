@@ -1,0 +1,21 @@
+"""Both rule readers (one rule, a set of rules) name an unreadable or broken file the same way."""
+
+from __future__ import annotations
+
+import pytest
+
+from humsec.exceptions import SpecError
+from humsec.hazard.triggers import TriggerRules, TriggerSet
+
+
+@pytest.mark.parametrize("reader", [TriggerRules, TriggerSet])
+def test_missing_and_broken_files_are_named(tmp_path, reader):
+    missing = tmp_path / "absent.yaml"
+    with pytest.raises(SpecError, match="file: cannot read the YAML") as info:
+        reader.from_yaml(missing)
+    assert "absent.yaml" in str(info.value)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(SpecError, match="file: cannot read the YAML") as info:
+        reader.from_yaml(str(broken))
+    assert "broken.yaml" in str(info.value)
