@@ -81,7 +81,7 @@ def test_the_cli_skips_the_final_heap_teardown() -> None:
 
 
 def test_parquet_is_decoded_through_a_memory_map(tmp_path: Any, monkeypatch: Any) -> None:
-    """Buffered reads decoded 50M persons 2-4x slower than a memory map (docs/af_speed.md)."""
+    """Buffered reads decoded 50M persons 1.3-1.5x slower than a memory map (docs/af_speed.md)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 

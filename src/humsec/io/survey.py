@@ -94,7 +94,8 @@ def read_survey(
 
         names = pq.read_schema(path).names
         _check_columns(wanted, names, path)
-        # a memory map: 2-4x faster decoding than buffered reads (50M persons, docs/af_speed.md)
+        # a memory map: 1.3-1.5x faster than buffered reads in a fresh process (50M persons,
+        # docs/af_speed.md)
         arrow_table = pq.read_table(path, columns=wanted, memory_map=True)
         pa.default_memory_pool().release_unused()  # the decoder's scratch buffers, kept cached
         # self_destruct frees each Arrow column once converted: peak memory ~1x the data, not 2x
