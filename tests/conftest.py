@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,36 @@ collect_ignore_glob = ["golden/*/*.py"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
+
+#: test folders that need an optional extra: folder under tests/ -> (module it imports, extra).
+#: Without it the folder is not collected (its conftest imports the module) and the run says
+#: which extra to install, instead of failing on ImportError.
+NEEDS_EXTRA = {"web": ("django", "web")}
+_NOT_COLLECTED: list[str] = []
+
+
+def missing_extra(folder: Path) -> str | None:
+    """The reason ``folder`` cannot run here (naming the extra to install), or None."""
+    for name, (module, extra) in NEEDS_EXTRA.items():
+        needing = ROOT / "tests" / name
+        inside = folder == needing or needing in folder.parents
+        if inside and importlib.util.find_spec(module) is None:
+            return f"tests/{name} needs the '{extra}' extra: pip install -e '.[{extra}]'"
+    return None
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    reason = missing_extra(collection_path)
+    if reason is None:
+        return None
+    if reason not in _NOT_COLLECTED:
+        _NOT_COLLECTED.append(reason)
+    return True
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for reason in _NOT_COLLECTED:
+        terminalreporter.write_line(f"SKIPPED (not collected) {reason}", yellow=True)
 
 
 @pytest.fixture(scope="session")
