@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from humsec.exceptions import DataError
 from humsec.sae import METHODS, FayHerriot
 from humsec.sae._fh_fit import fh_numbers, fit_sigma2, out_of_sample_mse
 
@@ -29,7 +30,14 @@ def area_tables(draw: st.DrawFn) -> pd.DataFrame:
 def test_gamma_in_unit_interval_and_eblup_between_direct_and_synthetic(
     data: pd.DataFrame, method: str
 ) -> None:
-    result = FayHerriot(formula="y ~ x", variance="v", area="area", method=method).fit(data)
+    try:
+        result = FayHerriot(formula="y ~ x", variance="v", area="area", method=method).fit(data)
+    except DataError as exc:
+        # Fisher scoring may cycle on a flat likelihood, as in sae::eblupFH: that is a clear error
+        # (test_fh_bad_input tests it), not a case of these identities; any other error fails
+        if "did not converge" not in str(exc):
+            raise
+        assume(False)
     t = result.table()
     assert ((t["gamma"] >= 0) & (t["gamma"] <= 1)).all()
     lo = np.minimum(t["direct"], t["synthetic"]) - 1e-12
@@ -76,7 +84,10 @@ def test_out_of_sample_mse_is_the_limit_of_an_area_with_huge_variance(
     psi_big[0] = 1e9
     limit = fh_numbers(y, X, psi_big, a, method)
     assert limit.mse[0] == pytest.approx(oos, rel=1e-6)
-    assert limit.eblup[0] == pytest.approx(float(X[0] @ inside.beta), rel=1e-6, abs=1e-9)
+    # psi = 1e9 is finite: the area still pulls by gamma ~ a/psi times its residual, and beta by as
+    # little, so the gap scales with the data (an absolute 1e-9 failed on y of a few hundred)
+    scale = 1 + float(np.abs(y).max()) + float(np.abs(X[0] @ inside.beta))
+    assert limit.eblup[0] == pytest.approx(float(X[0] @ inside.beta), rel=1e-6, abs=1e-7 * scale)
 
 
 def test_boundary_zero_is_a_note_not_silent() -> None:
