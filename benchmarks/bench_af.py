@@ -149,7 +149,7 @@ def worker(task: str, path: str, spec: str, result_file: str) -> None:
         import pandas  # noqa: F401
         import pyarrow.parquet  # noqa: F401
 
-        import humsec  # noqa: F401
+        import humsec.measure.alkire_foster  # noqa: F401 - the engine (import humsec is lazy)
 
         out["job_s"] = time.perf_counter() - t0
     elif task in ("humsec-path", "humsec-frame", "profile", "sample"):
@@ -594,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
         base, m, err = bench.python("baseline", spec_notime, spec_notime)
         baseline_mib = m.peak_mib if base else None
         print(
-            f"  baseline process (python + numpy, pandas, pyarrow, humsec imported): "
+            f"  baseline process (python + numpy, pandas, pyarrow, humsec's AF engine imported): "
             f"{m.wall_s:.2f} s, peak RSS {fmt(baseline_mib, '.0f')} MiB {err}"
         )
         if cli:
