@@ -90,6 +90,7 @@ def test_migrations_run_forward_from_empty_on_postgres(pg_url):
     assert "[ ]" not in shown.stdout and "[X]  proposals.0001_initial" in shown.stdout
 
 
+@pytest.mark.slow
 def test_web_tests_pass_on_postgres(pg_url):
     done = _run(
         ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/web",
