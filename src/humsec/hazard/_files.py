@@ -16,6 +16,7 @@ import pandas as pd
 
 from humsec._frames import to_narwhals
 from humsec.exceptions import ColumnNotFoundError, DataError, describe_rows
+from humsec.io.files import require_content
 from humsec.io.survey import ENCODINGS
 
 __all__ = ["bad_rows", "read_text_table", "require_columns", "source_name"]
@@ -39,6 +40,8 @@ def read_text_table(data: Any, *, source: str | None = None) -> pd.DataFrame:
             data = to_narwhals(data).to_pandas()
         return data.astype("string").astype(object).where(data.notna(), None).copy()
     source = source or source_name(data)
+    if isinstance(data, (str, Path)):
+        require_content(data)
     raw = Path(data).read_bytes() if isinstance(data, (str, Path)) else data.read()
     if raw[:2] == b"\x1f\x8b":  # gzip magic: the shared data sets are stored gzipped
         import gzip

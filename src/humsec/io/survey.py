@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from humsec.exceptions import ColumnNotFoundError, DataError
+from humsec.io.files import require_content
 
 __all__ = ["SurveyTable", "read_survey"]
 
@@ -78,6 +79,7 @@ def read_survey(
     path = Path(path)
     if not path.is_file():
         raise DataError(f"Survey file not found: {path}")
+    require_content(path)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         msg = f"Cannot read {path}: unknown file type {path.suffix!r}; expected one of {sorted(SUFFIXES)}."

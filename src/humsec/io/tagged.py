@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from humsec.exceptions import DataError, describe_rows
+from humsec.io.files import require_content
 
 __all__ = ["MISSING_MARKERS", "TaggedTable", "find_column", "read_numbers", "read_tagged"]
 
@@ -126,6 +127,8 @@ def _read_raw(path: Any) -> pd.DataFrame:
     p = Path(path) if isinstance(path, (str, Path)) else None
     if p is not None and not p.is_file():
         raise DataError(f"File not found: {p}")
+    if p is not None:
+        require_content(p)
     if p is not None and p.suffix.lower() in (".xlsx", ".xls", ".xlsm"):
         return pd.read_excel(p, header=None, dtype=object)
     last: Exception | None = None
