@@ -18,7 +18,7 @@ from humsec.cli._common import KCommand, k_option, parse_k, stdout
 from humsec.cli._common import fail as _fail
 from humsec.cli.warn import warn_app
 from humsec.exceptions import HumsecError
-from humsec.io.write import write_atomic
+from humsec.io.write import write_all, write_atomic
 
 
 def _skip_final_collection() -> None:
@@ -100,8 +100,11 @@ def af(
     except HumsecError as exc:
         _fail(exc)
         return
-    for path, write in writers:  # everything computed first: no half-written outputs on error
-        write(path)
+    try:  # everything computed first, then every output written or none
+        write_all(writers)
+    except HumsecError as exc:
+        _fail(exc)
+        return
     if not quiet:
         stdout.print(result.summary(), highlight=False, markup=False)
         for path, _ in writers:

@@ -10,14 +10,14 @@ Everything is computed first, then written (an error writes nothing).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from humsec.cli._common import fail as _fail
 from humsec.cli._common import notes, stdout
 from humsec.exceptions import HumsecError
-from humsec.io.write import write_atomic
+from humsec.io.write import write_all, write_atomic
 
 if TYPE_CHECKING:
     from humsec.sae import DirectEstimates
@@ -149,11 +149,18 @@ def fh_command(
     except HumsecError as exc:
         _fail(exc)
         return
-    written = [result.to_excel(out) if out.suffix.lower() == ".xlsx" else result.to_csv(out)]
+    writers: list[tuple[Path, Any]] = [
+        (out, result.to_excel if out.suffix.lower() == ".xlsx" else result.to_csv)
+    ]
     if html_page is not None:
-        written.append(result.to_html(html_page))
+        writers.append((html_page, result.to_html))
     if png is not None and map_png is not None:
-        written.append(write_atomic(map_png, lambda tmp: tmp.write_bytes(png)))
+        writers.append((map_png, lambda tmp: tmp.write_bytes(png)))
+    try:  # every output or none
+        written = write_all(writers)
+    except HumsecError as exc:
+        _fail(exc)
+        return
     stdout.print(result.summary(), highlight=False, markup=False)
     for path in written:
         stdout.print(f"wrote {path}", highlight=False, markup=False)
