@@ -13,37 +13,37 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from humsec._version import __version__
-from humsec.exceptions import ColumnNotFoundError, DataError, DesignError, HumsecError, SpecError
+from humsec.core.errors import ColumnNotFoundError, DataError, DesignError, HumsecError, SpecError
 
 # Public names and the module that defines each: loaded on first use, so that `humsec --help`,
 # `humsec version` and every command that does not need them start without pandas, numba or
 # scipy (about 1 s of imports). Declared once; ``__all__`` below lists the same names.
 _LAZY = {
     "datasets": "humsec.datasets",
-    "read_survey": "humsec.io.survey",
-    "AlkireFoster": "humsec.measure.alkire_foster",
-    "CompositeIndex": "humsec.measure.composite",
-    "IndexResult": "humsec.measure.composite",
-    "AFResult": "humsec.results.af_result",
-    "Provenance": "humsec.results.af_result",
-    "AFSpec": "humsec.tables.af_spec",
-    "Cutoff": "humsec.tables.af_spec",
-    "Dimension": "humsec.tables.af_spec",
-    "Indicator": "humsec.tables.af_spec",
-    "TimeSpec": "humsec.tables.af_spec",
-    "SurveyDesign": "humsec.tables.design",
-    "IndexModel": "humsec.tables.index_model",
+    "read_survey": "humsec.core.survey",
+    "AlkireFoster": "humsec.af.engine",
+    "CompositeIndex": "humsec.index.composite",
+    "IndexResult": "humsec.index.composite",
+    "AFResult": "humsec.af.result",
+    "Provenance": "humsec.af.result",
+    "AFSpec": "humsec.af.spec",
+    "Cutoff": "humsec.af.spec",
+    "Dimension": "humsec.af.spec",
+    "Indicator": "humsec.af.spec",
+    "TimeSpec": "humsec.af.spec",
+    "SurveyDesign": "humsec.core.design",
+    "IndexModel": "humsec.index.model",
 }
 
 if TYPE_CHECKING:  # static checkers and IDEs see the eager imports
     from humsec import datasets
-    from humsec.io.survey import read_survey
-    from humsec.measure.alkire_foster import AlkireFoster
-    from humsec.measure.composite import CompositeIndex, IndexResult
-    from humsec.results.af_result import AFResult, Provenance
-    from humsec.tables.af_spec import AFSpec, Cutoff, Dimension, Indicator, TimeSpec
-    from humsec.tables.design import SurveyDesign
-    from humsec.tables.index_model import IndexModel
+    from humsec.af.engine import AlkireFoster
+    from humsec.af.result import AFResult, Provenance
+    from humsec.af.spec import AFSpec, Cutoff, Dimension, Indicator, TimeSpec
+    from humsec.core.design import SurveyDesign
+    from humsec.core.survey import read_survey
+    from humsec.index.composite import CompositeIndex, IndexResult
+    from humsec.index.model import IndexModel
 
 
 def __getattr__(name: str) -> Any:

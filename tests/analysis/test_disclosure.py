@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import humsec
-from humsec.report.disclosure import DisclosureRules, apply_disclosure_control
+from humsec.core.disclosure import DisclosureRules, apply_disclosure_control
 
 ROW = st.tuples(
     st.sampled_from(["x", "y"]),  # a margin key
@@ -72,7 +72,7 @@ def test_flags_secondary_and_flag_mode():
 
 
 def test_left_behind_table_goes_through(syn_cdta, syn_spec):
-    from humsec.analysis.left_behind import left_behind
+    from humsec.af.left_behind import left_behind
 
     g = left_behind(syn_spec, syn_cdta, by=["area", "region"], k=[33], min_n=2).to_frame()
     out = apply_disclosure_control(g, DisclosureRules(min_n=200, flag_n=300))

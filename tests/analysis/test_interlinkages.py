@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scipy.stats import contingency
 
 import humsec
-from humsec.analysis.interlinkages import (
+from humsec.af.interlinkages import (
     area_correlations,
     cluster_threats,
     co_deprivation,
@@ -288,8 +288,8 @@ def test_area_correlations_on_kenya_subnational_mpi():
 
 
 def test_charts_render_offline_to_svg():
-    from humsec.report.charts import to_svg
-    from humsec.report.review_charts import threat_heatmap, threat_network
+    from humsec.core.charts import to_svg
+    from humsec.review.charts import threat_heatmap, threat_network
 
     r = co_deprivation(TINY_SPEC, TINY)
     m = r.matrix("cramers_v")
@@ -315,7 +315,7 @@ def test_network_links_skip_suppressed_cells_without_warnings():
     """A suppressed (NaN) direction leaves the other; two suppressed directions leave no link."""
     import warnings
 
-    from humsec.report.review_charts import threat_network
+    from humsec.review.charts import threat_network
 
     m = pd.DataFrame(
         [[np.nan, np.nan, 0.6], [0.8, np.nan, np.nan], [np.nan, np.nan, np.nan]],

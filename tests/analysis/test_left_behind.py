@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import humsec
-from humsec.analysis.left_behind import left_behind
+from humsec.af.left_behind import left_behind
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "left_behind" / "reference_gaps.csv"
 
@@ -167,8 +167,8 @@ def test_chart_shows_long_group_names_whole():
     """Vega-Lite cuts axis labels at 180 px by default; a group's name must be shown whole."""
     import re
 
-    from humsec.report.charts import to_svg
-    from humsec.report.review_charts import left_behind_chart
+    from humsec.core.charts import to_svg
+    from humsec.review.charts import left_behind_chart
 
     long = "Elgeyo-Marakwet and Tharaka-Nithi combined stratum"
     groups = pd.DataFrame(

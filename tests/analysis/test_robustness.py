@@ -8,13 +8,13 @@ import pytest
 from typer.testing import CliRunner
 
 import humsec
-from humsec.analysis.robustness import ORDERS, robustness_analysis
+from humsec.af._estimates import Partition, ratio_catalog
+from humsec.af._sums import build_cells
+from humsec.af.robustness import ORDERS, robustness_analysis
+from humsec.af.survey_table import prepare_survey
 from humsec.cli.main import app
+from humsec.core.inference import StratumFactors, domain_covariance, group_sum, stratified_variance
 from humsec.datasets import data_path
-from humsec.inference import StratumFactors, domain_covariance, group_sum, stratified_variance
-from humsec.measure._af_estimates import Partition, ratio_catalog
-from humsec.measure._cells import build_cells
-from humsec.tables.survey_table import prepare_survey
 
 
 def test_domain_covariance_diagonal_and_difference(syn_cdta, syn_spec):
@@ -320,7 +320,7 @@ def test_progress_per_weighting_and_k_shown_by_the_command_unless_quiet(tmp_path
     # issue 21: `humsec robustness --k 20 25 33 40` ran for minutes in silence
     import io
 
-    from humsec.progress import Lines
+    from humsec.core.progress import Lines
 
     spec = humsec.datasets.syn_cdta_spec()
     weights = dict.fromkeys(spec.indicator_names, 0.1)

@@ -7,9 +7,9 @@ import pytest
 import yaml
 
 import humsec
-from humsec.analysis.interlinkages import co_deprivation
-from humsec.analysis.left_behind import left_behind
-from humsec.analysis.strategies import load_strategies, propose_responses
+from humsec.af.interlinkages import co_deprivation
+from humsec.af.left_behind import left_behind
+from humsec.review.strategies import load_strategies, propose_responses
 
 
 def test_shipped_knowledge_base_is_valid_and_covers_the_global_mpi():

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import humsec
-from humsec.cli._common import K_FORMS, K_HELP, KCommand, parse_k, spread_k
 from humsec.cli.main import app
+from humsec.core.cli import K_FORMS, K_HELP, KCommand, parse_k, spread_k
 from humsec.datasets import data_path
 
 runner = CliRunner()

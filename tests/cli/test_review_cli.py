@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 import humsec
 from humsec.cli.main import app
-from humsec.report.review_build import row_anchor
+from humsec.review.build import row_anchor
 
 runner = CliRunner()
 SENTINEL = "PERSON-SENTINEL-"
@@ -234,7 +234,7 @@ def test_bad_review_file_lists_every_problem_before_any_work(tmp_path: Path) -> 
 
 
 def test_demo_review_file_is_valid_and_needs_no_shared_data() -> None:
-    from humsec.report.review_spec import load_review
+    from humsec.review.spec import load_review
 
     path = Path(__file__).parents[2] / "examples" / "demo-review.yaml"
     spec = load_review(path)

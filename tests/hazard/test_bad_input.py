@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from humsec.exceptions import ColumnNotFoundError, DataError, SpecError
+from humsec.core.errors import ColumnNotFoundError, DataError, SpecError
 from humsec.hazard import IPCBacktest, read_ipc
 from humsec.hazard.outbreaks import read_outbreaks
 from humsec.hazard.signals import read_rainfall, read_signal

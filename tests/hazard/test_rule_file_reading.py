@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from humsec.exceptions import SpecError
+from humsec.core.errors import SpecError
 from humsec.hazard.triggers import TriggerRules, TriggerSet
 
 

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from humsec.cli.main import app
-from humsec.exceptions import SpecError
+from humsec.core.errors import SpecError
 from humsec.hazard.triggers import TriggerRules, backtest_triggers, trigger_counts
 from tests.hazard.conftest import KEN_LONG, RAIN_CHIRPS, SHARED, shared
 from tests.hazard.test_benchmarks_by_hand import small  # noqa: F401  (fixture)

@@ -1,4 +1,4 @@
-"""Construction steps (humsec.measure.construct): COINr's ASEM example build and hand-worked frames.
+"""Construction steps (humsec.index.construct): COINr's ASEM example build and hand-worked frames.
 
 Golden test: every stage of COINr 1.1.14's ``build_example_coin()`` (../shared/data/asem/
 expected_default_build/) is reproduced to |ours − COINr| ≤ 1e-9 + 1e-9·|COINr| (absolute 1e-9 on
@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError
-from humsec.measure.coinr_asem import build_coinr_asem, load_coinr_asem
-from humsec.measure.construct import (
+from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError
+from humsec.index.coinr_asem import build_coinr_asem, load_coinr_asem
+from humsec.index.construct import (
     Aggregate,
     Denominate,
     Impute,

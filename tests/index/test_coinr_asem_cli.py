@@ -11,7 +11,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from humsec.cli.main import app
-from humsec.measure.coinr_asem import build_coinr_asem
+from humsec.index.coinr_asem import build_coinr_asem
 
 ASEM = resources.files("humsec.datasets") / "coinr_asem" / "ASEM_iData.csv"
 

@@ -11,10 +11,10 @@ from hypothesis.extra.numpy import arrays
 from typer.testing import CliRunner
 
 from humsec.cli.main import app
-from humsec.exceptions import DataError, SpecError
-from humsec.measure.composite import CompositeIndex
-from humsec.operators import OPERATORS, aggregate, register_operator
-from humsec.tables.index_model import IndexModel
+from humsec.core.errors import DataError, SpecError
+from humsec.index.composite import CompositeIndex
+from humsec.index.model import IndexModel
+from humsec.index.operators import OPERATORS, aggregate, register_operator
 
 MODEL = {
     "root": "Risk",

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.analysis.index_diagnostics import index_diagnostics
-from humsec.measure.composite import CompositeIndex
-from humsec.tables.index_model import IndexModel
+from humsec.index.composite import CompositeIndex
+from humsec.index.diagnostics import index_diagnostics
+from humsec.index.model import IndexModel
 
 
 def test_flags_and_pca_on_a_hand_built_case():

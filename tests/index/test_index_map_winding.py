@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
-from humsec.report.index_html import _map_chart
+from humsec.index.html import _map_chart
 
 
 def _exterior_clockwise(geometry: dict) -> bool:

@@ -111,9 +111,9 @@ def test_inform_2025_on_the_11_country_boundaries_says_180_are_not_drawn(tmp_pat
 
 
 def test_asem_note_does_not_mention_inform_or():
-    from humsec.analysis.index_uncertainty import uncertainty_notes
     from humsec.datasets import index_model
-    from humsec.tables.index_model import IndexModel
+    from humsec.index.model import IndexModel
+    from humsec.index.uncertainty import uncertainty_notes
 
     iv = pd.DataFrame(
         {"unit": ["x"], "node": ["R"], "score": [5.0], "score_low": [1.0], "score_high": [4.0]}
@@ -130,9 +130,9 @@ def test_inform_2025_operator_directions_quoted_in_docs():
     """docs/index.md: swapping one node's operator (all else nominal) lowers INFORM RISK in 17 of
     the 18 cases; the root's own geometric mean replaced by the arithmetic mean raises it for all
     191 countries."""
-    from humsec.analysis.index_uncertainty import Factors, _operator_alternatives, index_scale
     from humsec.datasets import index_model
-    from humsec.measure.composite import CompositeIndex, evaluate_tree
+    from humsec.index.composite import CompositeIndex, evaluate_tree
+    from humsec.index.uncertainty import Factors, _operator_alternatives, index_scale
 
     model = index_model("inform-2025")
     nominal = CompositeIndex(model).fit(INFORM_2025)

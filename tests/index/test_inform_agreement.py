@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 
 from humsec.cli.main import app
 from humsec.datasets import index_model
-from humsec.measure.composite import CompositeIndex, round_half_up
-from humsec.operators import aggregate
+from humsec.index.composite import CompositeIndex, round_half_up
+from humsec.index.operators import aggregate
 from tests.golden._data import reference_dir, reference_path
 
 # the published tables, committed in tests/golden/inform (../shared/data/inform as fallback)
@@ -91,7 +91,7 @@ def test_cli_and_html_tell_the_user_the_share_matched(name, tmp_path):
 
 
 def test_no_published_columns_no_note():
-    from humsec.tables.index_model import IndexModel
+    from humsec.index.model import IndexModel
 
     m = IndexModel.from_dict({"root": "R", "unit": "u", "nodes": {"R": {"children": ["a", "b"]}}})
     res = CompositeIndex(m).fit(pd.DataFrame({"u": ["x"], "a": [1.0], "b": [2.0]}))

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from humsec.datasets import index_model
-from humsec.measure.composite import CompositeIndex, round_half_up
-from humsec.operators import aggregate
+from humsec.index.composite import CompositeIndex, round_half_up
+from humsec.index.operators import aggregate
 from tests.golden._data import reference_dir, reference_path
 
 # the published tables, committed in tests/golden/inform (../shared/data/inform as fallback)

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.exceptions import DataError
-from humsec.measure import inform_raw
-from humsec.measure.inform_raw import (
+from humsec.core.errors import DataError
+from humsec.index import inform_raw
+from humsec.index.inform_raw import (
     AGGREGATE_CELLS,
     COMPONENT_CELLS,
     geo_or,

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.exceptions import DataError
-from humsec.measure.inform_reliability import (
+from humsec.core.errors import DataError
+from humsec.index.inform_reliability import (
     INFORM_2025_LOR_REFERENCE,
     LoRReference,
     capped_goalpost_score,

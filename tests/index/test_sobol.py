@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from humsec.analysis.index_sobol import jansen_indices, sobol_convergence_notes
-from humsec.analysis.index_uncertainty import Factors, index_sensitivity
 from humsec.cli.main import app
-from humsec.tables.index_model import IndexModel
+from humsec.index.model import IndexModel
+from humsec.index.sobol import jansen_indices, sobol_convergence_notes
+from humsec.index.uncertainty import Factors, index_sensitivity
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "index_sobol" / "ishigami_jansen.csv"
 # Ishigami (a = 7, b = 0.1): Sobol' 1990 / Saltelli et al. 2008, Global Sensitivity Analysis, 4.5

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from humsec.analysis.index_uncertainty import Factors, index_sensitivity, index_uncertainty
 from humsec.cli.main import app
-from humsec.tables.index_model import IndexModel
+from humsec.index.model import IndexModel
+from humsec.index.uncertainty import Factors, index_sensitivity, index_uncertainty
 
 MODEL = IndexModel.from_dict(
     {

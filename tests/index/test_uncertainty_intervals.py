@@ -18,9 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from humsec.analysis.index_uncertainty import Factors, index_uncertainty
 from humsec.datasets import index_model
-from humsec.operators import aggregate
+from humsec.index.operators import aggregate
+from humsec.index.uncertainty import Factors, index_uncertainty
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "inform"
 INFORM_2025 = SHARED / "inform_risk_2025_v070_sheets" / "INFORM_Risk_2025_a_z.csv"
@@ -74,7 +74,7 @@ def test_alternative_geometric_with_a_zero_child_is_shifted_not_zero():
         "scale": [0, 10],
         "nodes": {"R": {"op": "arithmetic", "children": ["a", "b"]}},
     }
-    from humsec.tables.index_model import IndexModel
+    from humsec.index.model import IndexModel
 
     model = IndexModel.from_dict(model_dict)
     data = pd.DataFrame({"u": ["x", "y"], "a": [0.0, 4.0], "b": [8.0, 4.0]})
@@ -87,7 +87,7 @@ def test_alternative_geometric_with_a_zero_child_is_shifted_not_zero():
 
 
 def test_own_geometric_operator_is_left_as_the_model_defines_it():
-    from humsec.tables.index_model import IndexModel
+    from humsec.index.model import IndexModel
 
     model = IndexModel.from_dict(
         {
@@ -109,8 +109,8 @@ def test_own_geometric_operator_is_left_as_the_model_defines_it():
 
 
 def test_model_scale_is_validated():
-    from humsec.exceptions import SpecError
-    from humsec.tables.index_model import IndexModel
+    from humsec.core.errors import SpecError
+    from humsec.index.model import IndexModel
 
     with pytest.raises(SpecError, match="low < high"):
         IndexModel.from_dict({"root": "R", "scale": [10, 0], "nodes": {"R": {"children": ["a"]}}})
@@ -122,7 +122,7 @@ scores = arrays(np.float64, (6, 3), elements=st.floats(0, 10, allow_nan=False))
 @given(scores)
 def test_inform_or_is_at_least_the_arithmetic_at_least_the_shifted_geometric(x):
     """Why the nominal INFORM score sits at the top of its interval (AM ≥ GM, applied twice)."""
-    from humsec.analysis.index_uncertainty import shifted_geometric
+    from humsec.index.uncertainty import shifted_geometric
 
     w = np.ones(3)
     inform_or = aggregate("inform_or", x, w)

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from humsec.analysis.response_gaps import read_organisations, response_gaps
 from humsec.cli.main import app
+from humsec.core.codelists import check_names, check_pcodes, fold_name, merge_spellings
+from humsec.core.errors import DataError, HumsecError
 from humsec.datasets.places import load_boundaries, load_pcodes
-from humsec.exceptions import DataError, HumsecError
-from humsec.tables.codelists import check_names, check_pcodes, fold_name, merge_spellings
+from humsec.response.gaps import read_organisations, response_gaps
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 COLS = {"area": "adm1", "sector": "cluster", "org": "partner", "reached": "reached"}
@@ -225,7 +225,7 @@ def test_real_drc_4w_pcodes_checked_by_parent():
 
 
 def test_bad_input_raises_humsec_error_for_period():
-    from humsec.cli.response import _parse_period
+    from humsec.response.cli import _parse_period
 
     with pytest.raises(HumsecError, match="START:END"):
         _parse_period("2025-01-01")

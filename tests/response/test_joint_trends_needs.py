@@ -12,13 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from humsec.analysis.response_gaps import response_gaps
-from humsec.analysis.response_joint import cluster_leads, joint_programmes
-from humsec.analysis.response_money import funding_trends
-from humsec.analysis.response_needs import needs_from_af
 from humsec.cli.main import app
-from humsec.exceptions import DataError, SpecError
-from humsec.report.maps import _rewind, _signed_area
+from humsec.core.errors import DataError, SpecError
+from humsec.core.maps import _rewind, _signed_area
+from humsec.response.gaps import response_gaps
+from humsec.response.joint import cluster_leads, joint_programmes
+from humsec.response.money import funding_trends
+from humsec.response.needs import needs_from_af
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 FTS = SHARED / "fts"
@@ -349,7 +349,7 @@ def test_bad_files_name_the_file_column_and_row(tmp_path):
 def test_joint_programmes_never_count_an_overlapping_category_as_a_sector() -> None:
     # the intersectoral row holds people already counted in health and WASH: area B has one unmet
     # sector (health), not two, and gets no joint programme
-    from humsec.analysis.response_joint import joint_programmes
+    from humsec.response.joint import joint_programmes
 
     gaps = pd.DataFrame(
         {
@@ -376,7 +376,7 @@ def _chart_sectors_and_subtitle(spec: dict) -> tuple[set[str], str]:
 
 def test_trend_chart_says_which_sectors_it_leaves_out(tmp_path):
     # issue 21: --by-sector --png drew the 12 largest sectors and said nothing of the others
-    from humsec.analysis.response_money import trend_chart
+    from humsec.response.money import trend_chart
 
     t = pd.DataFrame(
         {"year": [2020] * 3, "cluster": ["Health", "WASH", "Education"],
@@ -404,7 +404,7 @@ def test_trend_chart_says_which_sectors_it_leaves_out(tmp_path):
 
 @pytest.mark.skipif(not FTS.exists(), reason="shared FTS data absent")
 def test_real_fts_by_sector_chart_says_12_of_21_sectors_drawn():
-    from humsec.analysis.response_money import trend_chart
+    from humsec.response.money import trend_chart
 
     table, _ = funding_trends(FTS / "fts_requirements_funding_cluster_ken.csv", by_sector=True)
     assert table["sector"].nunique() == 21

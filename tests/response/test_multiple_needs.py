@@ -13,15 +13,15 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import humsec
-from humsec.analysis.response_joint import joint_programmes
-from humsec.analysis.response_multiple import (
+from humsec.cli.main import app
+from humsec.core.errors import DataError, HumsecError
+from humsec.response.joint import joint_programmes
+from humsec.response.multiple import (
     add_multiple_needs,
     multiple_needs,
     parse_sectors,
     unmet_sectors,
 )
-from humsec.cli.main import app
-from humsec.exceptions import DataError, HumsecError
 
 REFERENCE = Path(__file__).parent / "multiple_needs_reference"
 SECTORS = {"d_cm": "Health", "d_nutr": "Nutrition", "d_wtr": "WASH", "d_sani": "WASH",
@@ -295,7 +295,7 @@ def test_the_latest_round_is_the_last_in_round_order_not_in_alphabetical_order()
 
 
 def test_needs_from_af_takes_the_last_round_in_the_engines_order():
-    from humsec.analysis.response_needs import needs_from_af
+    from humsec.response.needs import needs_from_af
 
     d = _rounds_survey()
     d["t"] = d["t"].map({1: 8, 2: 9, 3: 10})  # as text, "9" sorts after "10"

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from humsec.analysis.response_gaps import response_gaps
 from humsec.cli.main import app
+from humsec.response.gaps import response_gaps
 
 HOA = Path(__file__).resolve().parents[3] / "shared" / "data" / "hoa_drought_pin_target_2022"
 

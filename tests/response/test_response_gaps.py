@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from humsec.analysis.response_gaps import canonical_sector, response_gaps
 from humsec.cli.main import app
-from humsec.exceptions import ColumnNotFoundError, HumsecError
+from humsec.core.errors import ColumnNotFoundError, HumsecError
+from humsec.response.gaps import canonical_sector, response_gaps
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 HOA = SHARED / "hoa_drought_pin_target_2022"
@@ -179,7 +179,7 @@ def test_real_drc_4w_in_french_with_cli(tmp_path):
 
 
 def test_overlap_duplication_and_pairs(tmp_path):
-    from humsec.analysis.response_overlap import response_overlap
+    from humsec.response.overlap import response_overlap
 
     df = pd.DataFrame(
         {
@@ -270,7 +270,7 @@ def test_exports_hxl_excel_geojson(tmp_path):
 
 
 def test_money_flows_split_currency_and_funding_per_person(tmp_path):
-    from humsec.analysis.response_money import funding_per_person_in_need, read_flows, sankey_html
+    from humsec.response.money import funding_per_person_in_need, read_flows, sankey_html
 
     flows = pd.DataFrame(
         {
@@ -329,7 +329,7 @@ def test_money_cli_on_real_fts_flows(tmp_path):
 
 
 def test_multi_organisation_cells_and_no_sector_markers():
-    from humsec.analysis.response_overlap import response_overlap
+    from humsec.response.overlap import response_overlap
 
     df = pd.DataFrame(
         {
@@ -349,7 +349,7 @@ def test_multi_organisation_cells_and_no_sector_markers():
 
 @pytest.mark.skipif(not (SHARED / "iati3w_somalia").exists(), reason="../shared not present")
 def test_real_iati_3w_somalia_hxl_names():
-    from humsec.analysis.response_overlap import response_overlap
+    from humsec.response.overlap import response_overlap
 
     res = response_overlap(SHARED / "iati3w_somalia" / "somalia_iati_3w_flat.csv.gz", min_orgs=5)
     assert len(res.duplication) > 0  # #adm1+name and #org+impl found from the HXL tags
@@ -386,8 +386,8 @@ IATI_XML = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_iati_xml_to_3w_and_on_to_overlap(tmp_path):
-    from humsec.analysis.response_overlap import response_overlap
-    from humsec.io.iati import read_iati_xml
+    from humsec.response.iati import read_iati_xml
+    from humsec.response.overlap import response_overlap
 
     path = tmp_path / "activities.xml"
     path.write_text(IATI_XML, encoding="utf-8")
@@ -420,8 +420,8 @@ def test_iati_xml_to_3w_and_on_to_overlap(tmp_path):
 
 
 def test_money_non_numeric_amount_names_column_and_row(tmp_path):
-    from humsec.analysis.response_money import read_flows
-    from humsec.exceptions import DataError
+    from humsec.core.errors import DataError
+    from humsec.response.money import read_flows
 
     path = tmp_path / "flows.csv"
     path.write_text(

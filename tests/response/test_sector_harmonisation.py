@@ -13,10 +13,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from humsec.analysis import response_export
-from humsec.analysis.response_gaps import response_gaps
-from humsec.analysis.response_money import funding_trends, read_flows, trend_chart
-from humsec.tables import codelists
+from humsec.core import codelists
+from humsec.response import export as response_export
+from humsec.response.gaps import response_gaps
+from humsec.response.money import funding_trends, read_flows, trend_chart
 
 # new names are looked up when a test runs, so each test fails on its own on older code
 SECTOR_ALIASES = getattr(codelists, "SECTOR_ALIASES", {"wash": ("wash",)})
@@ -241,7 +241,7 @@ IATI = SHARED / "iati3w_somalia" / "somalia_iati_3w_flat.csv.gz"
 
 @pytest.mark.skipif(not IATI.exists(), reason="../shared not present")
 def test_real_iati_somalia_sector_lists_are_split():
-    from humsec.analysis.response_gaps import load_activities
+    from humsec.response.gaps import load_activities
 
     acts, report = load_activities(IATI)
     raw = pd.read_csv(IATI, skiprows=[1], dtype=str)

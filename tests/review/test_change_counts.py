@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 
 import humsec
 from humsec.cli.main import app
-from humsec.exceptions import HumsecError
-from humsec.report.disclosure import DisclosureRules, apply_disclosure_control
-from humsec.report.review_build import row_anchor
+from humsec.core.disclosure import DisclosureRules, apply_disclosure_control
+from humsec.core.errors import HumsecError
+from humsec.review.build import row_anchor
 
 KEY = ["measure", "k", "indicator", "over", "group"]
 

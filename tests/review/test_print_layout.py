@@ -14,11 +14,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from humsec.report.disclosure import DisclosureRules
-from humsec.report.review_base import Review, Section
-from humsec.report.review_html import render_review_html
-from humsec.report.review_publish import publish
-from humsec.report.review_spec import ReviewSpec, SurveyPart
+from humsec.core.disclosure import DisclosureRules
+from humsec.review.base import Review, Section
+from humsec.review.html import render_review_html
+from humsec.review.publish import publish
+from humsec.review.spec import ReviewSpec, SurveyPart
 
 MIN_FILL = 1 / 3
 SENTENCE = (

@@ -14,9 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from humsec.cli.main import app
+from humsec.core.errors import SpecError
 from humsec.datasets.places import country_iso3, load_boundaries, suggest_names
-from humsec.exceptions import SpecError
-from humsec.report.review_spec import load_review
+from humsec.review.spec import load_review
 
 runner = CliRunner()
 

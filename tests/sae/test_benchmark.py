@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from humsec.exceptions import DataError, HumsecError
+from humsec.core.errors import DataError, HumsecError
 from humsec.sae import FayHerriot
 from humsec.sae.benchmark import benchmark_values
 

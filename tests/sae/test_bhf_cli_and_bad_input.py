@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from humsec.cli.main import app
-from humsec.exceptions import HumsecError
+from humsec.core.errors import HumsecError
 from humsec.sae import BHF_COLUMNS, BatteseHarterFuller
 
 runner = CliRunner()

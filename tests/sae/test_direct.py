@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import humsec
-from humsec.exceptions import DataError, DesignError, HumsecError
+from humsec.core.design import SurveyDesign
+from humsec.core.errors import DataError, DesignError, HumsecError
 from humsec.sae.direct import direct_af, direct_means
-from humsec.tables.design import SurveyDesign
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sae_direct"
 DESIGN = SurveyDesign(weight="weight", strata="stratum", psu="psu")

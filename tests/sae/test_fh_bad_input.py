@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError
+from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError
 from humsec.sae import FayHerriot
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from humsec.exceptions import DataError
+from humsec.core.errors import DataError
 from humsec.sae import METHODS, FayHerriot
 from humsec.sae._fh_fit import fh_numbers, fit_sigma2, out_of_sample_mse
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.exceptions import DataError, HumsecError
+from humsec.core.errors import DataError, HumsecError
 from humsec.sae import SpatialFayHerriot
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sae_grapes"

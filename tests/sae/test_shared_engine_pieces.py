@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from humsec.exceptions import HumsecError
+from humsec.core.errors import HumsecError
 from humsec.sae import FayHerriot, SpatialFayHerriot
 
 

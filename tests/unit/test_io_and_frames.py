@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 import humsec
-from humsec.io.survey import read_survey
+from humsec.core.survey import read_survey
 
 
 @pytest.fixture(scope="module")

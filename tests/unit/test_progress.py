@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from humsec.analysis.warn_models import QuantileGBM
-from humsec.progress import SILENT, Lines, Progress, RichBars, current, progress_for
+from humsec.core.progress import SILENT, Lines, Progress, RichBars, current, progress_for
+from humsec.warn.models import QuantileGBM
 from tests.warn.conftest import simulated_panel
 
 

@@ -56,7 +56,7 @@ def test_public_names_still_resolve_lazily() -> None:
         assert getattr(humsec, name) is not None, name
     from humsec import AlkireFoster, datasets
 
-    assert AlkireFoster.__module__ == "humsec.measure.alkire_foster"
+    assert AlkireFoster.__module__ == "humsec.af.engine"
     assert callable(datasets.load_syn_cdta)
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         humsec.nope  # noqa: B018
@@ -85,7 +85,7 @@ def test_parquet_is_decoded_through_a_memory_map(tmp_path: Any, monkeypatch: Any
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from humsec.io.survey import read_survey
+    from humsec.core.survey import read_survey
 
     path = tmp_path / "s.parquet"
     pq.write_table(pa.table({"d": [0, 1, 1], "w": [1.0, 2.0, 3.0]}), path)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import humsec
-from humsec.exceptions import ColumnNotFoundError, DataError, DesignError, SpecError
+from humsec.core.errors import ColumnNotFoundError, DataError, DesignError, SpecError
 
 
 def small(n=12, seed=0):

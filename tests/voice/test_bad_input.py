@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from humsec.exceptions import HumsecError
+from humsec.core.errors import HumsecError
 from humsec.voice import Export, VoiceTabulator, XLSForm, apply_cleaning_log, evaluate
 
 SURVEY = pd.DataFrame(

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.exceptions import DataError
+from humsec.core.errors import DataError
 from humsec.voice.compare import compare_perceived_measured
 
 

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from humsec.cli.main import app
-from humsec.exceptions import DataError
+from humsec.core.errors import DataError
 from humsec.voice.feedback import SENSITIVE_THEME, read_coding_framework, summarise_feedback
 
 FRAMEWORK = (

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.exceptions import SpecError
+from humsec.core.errors import SpecError
 from humsec.voice import read_export, read_form
 from humsec.voice.indicators import PerceptionIndicators, PerceptionSpec, cronbach_alpha
 

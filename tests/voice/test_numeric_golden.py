@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.exceptions import DesignError
+from humsec.core.errors import DesignError
 from humsec.voice import Export, VoiceTabulator, XLSForm, read_form
 from humsec.voice.frame import FRAME_WEIGHT, read_frame, with_frame_weights
 
@@ -100,7 +100,7 @@ def test_frame_units_without_interviews_are_reported(export: Export) -> None:
 
 
 def test_text_in_a_numeric_column_names_row() -> None:
-    from humsec.exceptions import DataError
+    from humsec.core.errors import DataError
 
     form = XLSForm.from_frames(
         pd.DataFrame({"type": ["integer"], "name": ["age"]}),

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.tables.monthly_panel import MonthlyPanel
+from humsec.warn.monthly_panel import MonthlyPanel
 
 
 def simulated_panel(n_units: int = 12, years: int = 6, seed: int = 1) -> MonthlyPanel:

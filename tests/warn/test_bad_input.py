@@ -7,10 +7,10 @@ import io
 import pandas as pd
 import pytest
 
-from humsec.exceptions import ColumnNotFoundError, DataError
-from humsec.io.events import read_events
-from humsec.io.monthly import read_panel
-from humsec.tables.event_panel import events_to_panel
+from humsec.core.errors import ColumnNotFoundError, DataError
+from humsec.warn.event_panel import events_to_panel
+from humsec.warn.events import read_events
+from humsec.warn.monthly import read_panel
 
 HEAD = "id,date_start,best,country,adm_1\n"
 
@@ -74,8 +74,8 @@ def test_custom_column_spec():
 
 
 def test_long_panel_with_a_misspelt_month_column_names_it(tmp_path):
-    from humsec.exceptions import ColumnNotFoundError
-    from humsec.io.monthly import read_panel
+    from humsec.core.errors import ColumnNotFoundError
+    from humsec.warn.monthly import read_panel
 
     (tmp_path / "p.csv").write_text("unit,mnth,fatalities\nA,2020-01,3\n")
     with pytest.raises(ColumnNotFoundError, match=r"p\.csv: 'month' \(did you mean 'mnth'\?\)"):

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from humsec.analysis.warn_models import Benchmark
-from humsec.analysis.warn_scores import backtest, point_scores
-from humsec.tables.monthly_panel import MonthlyPanel
+from humsec.warn.models import Benchmark
+from humsec.warn.monthly_panel import MonthlyPanel
+from humsec.warn.scores import backtest, point_scores
 
 
 def crps_by_hand(y: float, members: list[float]) -> float:
@@ -82,7 +82,7 @@ def test_brier_any_by_hand(tiny):
 
 
 def test_pit_of_perfect_point_forecast_is_uniform_within_its_step():
-    from humsec.analysis.warn_scores import pit_values
+    from humsec.warn.scores import pit_values
 
     y = np.array([[3.0, 0.0]])
     members = np.array([[[3.0], [0.0]]])
@@ -108,7 +108,7 @@ def test_crps_identities(y, m):
 
 
 def test_benchmark_needs_enough_history():
-    from humsec.exceptions import DataError
+    from humsec.core.errors import DataError
 
     p = MonthlyPanel(("A",), pd.Period("2020-01", "M"), np.zeros((1, 5)))
     with pytest.raises(DataError, match="hist_12 needs 12 months"):

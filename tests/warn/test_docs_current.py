@@ -43,7 +43,7 @@ def test_docs_quote_the_table_made_from_the_committed_scores():
 @pytest.mark.slow
 @pytest.mark.skipif(not (SHARED / "ucdp_ged191_mmr_bgd").exists(), reason="../shared/data is not here")
 def test_the_2018_polygon_backtest_gives_the_committed_scores():
-    from humsec.analysis.warn_scores import backtest
+    from humsec.warn.scores import backtest
 
     panel, _ = _evidence().admin1_panel(SHARED, "bgd_polygons")
     got = backtest(panel, 2018, ["hist_24", "lgbm_quantile"]).scores

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from humsec.analysis.warn_models import Benchmark, PooledGBM, QuantileGBM
-from humsec.analysis.warn_scores import backtest, point_scores
+from humsec.warn.models import Benchmark, PooledGBM, QuantileGBM
+from humsec.warn.scores import backtest, point_scores
 
 from .conftest import simulated_panel
 
@@ -68,7 +68,7 @@ def test_forecast_shape_quantiles_and_samples(small_panel):
 def test_spatial_lags_and_covariates_enter_the_features(small_panel):
     import pandas as pd
 
-    from humsec.tables.monthly_panel import feature_arrays
+    from humsec.warn.monthly_panel import feature_arrays
 
     nb = {u: [v for v in small_panel.units if v != u][:2] for u in small_panel.units}
     cov = pd.DataFrame({"unit": ["U00", "U01"], "year": [2016, 2016], "pop": [1.0, 2.0]})
@@ -82,8 +82,8 @@ def test_spatial_lags_and_covariates_enter_the_features(small_panel):
 
 
 def test_unknown_model_is_a_clear_error():
-    from humsec.analysis.warn_models import make_forecaster
-    from humsec.exceptions import SpecError
+    from humsec.core.errors import SpecError
+    from humsec.warn.models import make_forecaster
 
     with pytest.raises(SpecError, match="expected one of"):
         make_forecaster("hist_6")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from humsec.analysis.warn_models import review_outlook
-from humsec.exceptions import SpecError
+from humsec.core.errors import SpecError
+from humsec.warn.models import review_outlook
 
 MONTHS = pd.period_range("2019-01", "2020-12", freq="M").astype(str)
 PANEL = pd.concat(
@@ -52,8 +52,8 @@ def test_the_outlook_says_what_it_fits_when_progress_is_asked_for(capsys):
 
     import pandas as pd
 
-    from humsec.analysis.warn_outlook import review_outlook
-    from humsec.progress import Lines
+    from humsec.core.progress import Lines
+    from humsec.warn.outlook import review_outlook
 
     months = pd.period_range("2018-01", "2020-12", freq="M").astype(str)
     panel = pd.DataFrame({"unit": "A", "month": months, "fatalities": [0, 3] * 18})

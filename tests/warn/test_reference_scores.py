@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.analysis.warn_scores import backtest
+from humsec.core.boundaries import read_boundaries
 from humsec.datasets import load_ucdp_country_month
-from humsec.io.boundaries import read_boundaries
-from humsec.io.events import read_events
-from humsec.io.monthly import read_panel
-from humsec.tables.event_panel import events_to_panel
-from humsec.tables.monthly_panel import MonthlyPanel
+from humsec.warn.event_panel import events_to_panel
+from humsec.warn.events import read_events
+from humsec.warn.monthly import read_panel
+from humsec.warn.monthly_panel import MonthlyPanel
+from humsec.warn.scores import backtest
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 COUNTRY = SHARED / "conflict_events" / "ucdp_country_month_best_1989_2024.csv.gz"

@@ -11,9 +11,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from humsec.analysis.warn_models import Benchmark, PooledGBM, QuantileGBM
-from humsec.analysis.warn_scores import backtest
-from humsec.analysis.warn_tune import (
+from humsec.cli.main import app
+from humsec.core.errors import DataError, SpecError
+from humsec.warn.models import Benchmark, PooledGBM, QuantileGBM
+from humsec.warn.scores import backtest
+from humsec.warn.tune import (
     COMPARED,
     TARGETS,
     TUNABLE,
@@ -21,8 +23,6 @@ from humsec.analysis.warn_tune import (
     save_model_config,
     tune,
 )
-from humsec.cli.main import app
-from humsec.exceptions import DataError, SpecError
 
 from .conftest import simulated_panel
 
@@ -46,7 +46,7 @@ def test_nothing_from_the_year_to_forecast_on_is_read():
 def test_units_first_named_from_the_year_to_forecast_on_do_not_count():
     """A long file or an event list names a unit once it has data: units that appear only from
     ``before`` on must not enter the validation scores or the training rows."""
-    from humsec.tables.monthly_panel import MonthlyPanel
+    from humsec.warn.monthly_panel import MonthlyPanel
 
     long = simulated_panel(years=7).to_long()
     later = pd.DataFrame(
@@ -194,7 +194,7 @@ def test_cli_tune_then_forecast_with_the_model_file(tmp_path: Path):
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     got = pd.read_csv(tmp_path / "f.csv")
-    from humsec.analysis.warn_models import make_forecaster
+    from humsec.warn.models import make_forecaster
 
     model = make_forecaster(name, **options)
     model.horizon = 3
@@ -237,9 +237,9 @@ def test_tune_reports_its_progress_to_the_entered_progress():
     import numpy as np
     import pandas as pd
 
-    from humsec.analysis.warn_tune import tune
-    from humsec.progress import Lines
-    from humsec.tables.monthly_panel import MonthlyPanel
+    from humsec.core.progress import Lines
+    from humsec.warn.monthly_panel import MonthlyPanel
+    from humsec.warn.tune import tune
 
     rng = np.random.default_rng(0)
     panel = MonthlyPanel(tuple("ABCDEF"), pd.Period("2010-01", "M"), rng.poisson(3.0, (6, 120)).astype(float))

@@ -16,13 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from humsec.analysis.warn_alerts import AlertRules, forecast_summary, make_alerts
-from humsec.analysis.warn_models import Benchmark
 from humsec.cli.main import app
-from humsec.io.boundaries import read_boundaries, wound_for_d3
-from humsec.report.maps import choropleth
-from humsec.report.warn_html import alerts_geojson, formatted, map_notes, render_warn_html
-from humsec.tables.monthly_panel import MonthlyPanel
+from humsec.core.boundaries import read_boundaries, wound_for_d3
+from humsec.core.maps import choropleth
+from humsec.warn.alerts import AlertRules, forecast_summary, make_alerts
+from humsec.warn.html import alerts_geojson, formatted, map_notes, render_warn_html
+from humsec.warn.models import Benchmark
+from humsec.warn.monthly_panel import MonthlyPanel
 
 BOUNDARIES = Path(__file__).resolve().parents[3] / "shared" / "data" / "boundaries"
 BGD_DIVISIONS = BOUNDARIES / "bgd_division_adm1.geojson"
@@ -242,8 +242,8 @@ def test_numbers_are_formatted_for_people():
 
 
 def test_every_numeric_column_of_the_tables_has_a_format():
-    from humsec.analysis.warn_alerts import COLUMNS, SUMMARY_COLUMNS
-    from humsec.report.warn_html import FORMATS
+    from humsec.warn.alerts import COLUMNS, SUMMARY_COLUMNS
+    from humsec.warn.html import FORMATS
 
     text = {"unit", "rule", "month", "drivers", "peak_month", "alerts"}
     assert set(COLUMNS) | set(SUMMARY_COLUMNS) == set(FORMATS) | text

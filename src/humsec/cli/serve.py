@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from humsec.cli._common import stdout
+from humsec.core.cli import stdout
 
 
 def _say(text: str) -> None:

@@ -1,6 +1,7 @@
-"""What every domain shares (issue 19's small core): charts and maps today; errors, frames, the one
-YAML reader and the one boundary loader move here as the domain folders are made.
+"""What every domain shares (docs/architecture.md): errors, declared parameter constraints, input
+checks, the result base, the one YAML/JSON reader, atomic writes, the CLI grammar, the dataframe
+boundary, survey files and design, boundaries, charts and maps.
 
-Domain packages (``humsec.sae``, ...) import from here and from the engines' public APIs, never
-from ``humsec.report``, which sits above them and composes the review.
+The core imports no domain; every domain (``humsec.af``, ``humsec.index``, ``humsec.warn``, ...)
+builds on it, and ``humsec.review`` composes the domains above them.
 """

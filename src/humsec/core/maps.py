@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from humsec.io.boundaries import wound_for_d3
+from humsec.core.boundaries import wound_for_d3
 
 __all__ = ["choropleth", "choropleth_grid", "to_png"]
 

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from humsec.exceptions import SpecError
-from humsec.tables.af_spec import AFSpec
-from humsec.tables.index_model import IndexModel
+from humsec.af.spec import AFSpec
+from humsec.index.model import BUILTIN_INDEX_MODELS, index_model
 
 __all__ = [
     "BUILTIN_INDEX_MODELS",
@@ -26,10 +25,6 @@ __all__ = [
     "load_ucdp_country_month",
     "syn_cdta_spec",
 ]
-
-#: built-in composite index models (``humsec index MODEL``), shipped as YAML in ``datasets/models``
-BUILTIN_INDEX_MODELS = ("inform-2020", "inform-2025")
-
 
 def data_path(name: str) -> Path:
     """Path of a bundled file (e.g. ``syn_cdta.csv.gz``)."""
@@ -58,7 +53,7 @@ def load_ucdp_country_month() -> pd.DataFrame:
     >>> d.shape, d["unit"].nunique(), d["month"].min(), d["month"].max()
     ((57024, 3), 132, '1989-01', '2024-12')
     """
-    from humsec.io.monthly import read_panel
+    from humsec.warn.monthly import read_panel
 
     return read_panel(data_path("ucdp_country_month_best_1989_2024.csv.gz")).frame
 
@@ -66,19 +61,3 @@ def load_ucdp_country_month() -> pd.DataFrame:
 def syn_cdta_spec() -> AFSpec:
     """The global-MPI-style specification for ``syn_cdta`` (nested equal weights, k = 20, 33)."""
     return AFSpec.from_file(data_path("syn_cdta_spec.yaml"))
-
-
-def index_model(name_or_path: str | Path) -> IndexModel:
-    """A built-in index model by name (see :data:`BUILTIN_INDEX_MODELS`) or a model YAML file.
-
-    >>> index_model("inform-2020").root
-    'INFORM RISK'
-    """
-    if str(name_or_path) in BUILTIN_INDEX_MODELS:
-        path = Path(str(resources.files("humsec.datasets") / "models" / f"{name_or_path}.yaml"))
-        return IndexModel.from_file(path)
-    path = Path(name_or_path)
-    if not path.exists():
-        msg = f"{str(name_or_path)!r} is neither a built-in model {list(BUILTIN_INDEX_MODELS)} nor a file"
-        raise SpecError([("model", msg)])
-    return IndexModel.from_file(path)

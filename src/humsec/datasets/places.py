@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from humsec.exceptions import DataError
+from humsec.core.errors import DataError
 
 __all__ = [
     "BUILTIN_BOUNDARIES",

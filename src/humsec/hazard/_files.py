@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from humsec._frames import to_narwhals
-from humsec.exceptions import ColumnNotFoundError, DataError, describe_rows
-from humsec.io.files import require_content
-from humsec.io.survey import ENCODINGS
+from humsec.core.errors import ColumnNotFoundError, DataError, describe_rows
+from humsec.core.files import require_content
+from humsec.core.frames import to_narwhals
+from humsec.core.survey import ENCODINGS
 
 __all__ = ["bad_rows", "read_text_table", "require_columns", "source_name"]
 

@@ -2,7 +2,7 @@
 
 >>> IPCBacktest(test_from="2022-13").fit(None)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
-humsec.exceptions.SpecError: 1 problem(s) in the specification:
+humsec.core.errors.SpecError: 1 problem(s) in the specification:
   - test_from: The 'test_from' parameter of IPCBacktest must be a month YYYY-MM. Got '2022-13' instead.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from humsec.exceptions import DataError, SpecError
+from humsec.core.errors import DataError, SpecError
 from humsec.hazard.benchmarks import BENCHMARKS, benchmark_forecasts
 from humsec.hazard.ipc import IPCTable
 from humsec.hazard.model import MODEL, model_forecasts

@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.exceptions import DataError
+from humsec.core.areas import canonical_area
+from humsec.core.errors import DataError
 from humsec.hazard._files import bad_rows, read_text_table, require_columns, source_name
-from humsec.io.areas import canonical_area
 
 __all__ = ["IPC_COLUMNS", "IPC_TYPES", "PHASES", "IPCTable", "read_ipc"]
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from humsec.exceptions import DataError
+from humsec.core.areas import nearest_names
+from humsec.core.errors import DataError
 from humsec.hazard._files import read_text_table, require_columns, source_name
-from humsec.io.areas import nearest_names
 
 __all__ = ["check_pcodes", "unknown_pcodes"]
 

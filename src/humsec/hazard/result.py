@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from humsec._frames import from_pandas
+from humsec.core.frames import from_pandas
 
 __all__ = ["IPCScores"]
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from humsec.exceptions import DataError
+from humsec.core.errors import DataError
 from humsec.hazard._files import bad_rows, read_text_table, require_columns, source_name
 
 __all__ = ["HAPI_AGGREGATIONS", "SIGNAL_COLUMNS", "SignalTable", "read_rainfall", "read_signal"]

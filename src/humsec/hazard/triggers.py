@@ -28,14 +28,14 @@ latest value of that signal whose period ended before the origin).
 'r: projected_p3plus_share >= 0.25'
 >>> TriggerRules.from_dict({"when": [{"indicator": "x", "op": "=>", "value": "low"}]})
 Traceback (most recent call last):
-humsec.exceptions.SpecError: 3 problem(s) in the specification:
+humsec.core.errors.SpecError: 3 problem(s) in the specification:
   - name: missing; expected a rule name
   - when[0].op: '=>' is not one of ['<', '<=', '==', '>', '>=']
   - when[0].value: expected a number; got 'low'
 >>> TriggerSet.from_dict({"rules": [{"name": "a", "when": [{"indicator": "x", "op": "<", "value": 1}]},
 ...     {"name": "a", "when": []}]})
 Traceback (most recent call last):
-humsec.exceptions.SpecError: 2 problem(s) in the specification:
+humsec.core.errors.SpecError: 2 problem(s) in the specification:
   - rules[1].when: expected a list of conditions {indicator, op, value}
   - rules[1].name: 'a' repeats rules[0]; each rule needs its own name
 """
@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from humsec.exceptions import SpecError
+from humsec.core.errors import SpecError
 from humsec.hazard.targets import add_targets
 
 __all__ = [

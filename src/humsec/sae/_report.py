@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from humsec.io.write import write_atomic
+from humsec.core.write import write_atomic
 
 __all__ = ["coefficient_lines", "gamma_line", "html_pre", "write_model_workbook"]
 

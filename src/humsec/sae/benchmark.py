@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from humsec.exceptions import DataError, HumsecError
+from humsec.core.errors import DataError, HumsecError
 
 if TYPE_CHECKING:
     from humsec.sae.result import FHResult

@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec._frames import native_backend, to_narwhals
-from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError
+from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError
+from humsec.core.frames import native_backend, to_narwhals
 from humsec.sae._bhf_fit import BHF_METHODS, fit_nested_error
 from humsec.sae.bhf_result import BHFResult
 from humsec.sae.fay_herriot import _check_rank, _coefficient_table, _rows, _values

@@ -1,6 +1,6 @@
 """The result of a Battese-Harter-Fuller fit: area means, coefficients, variance components, notes.
 
-Immutable record in the pattern of :class:`humsec.results.af_result.AFResult`: ``to_frame()`` in
+Immutable record in the pattern of :class:`humsec.af.result.AFResult`: ``to_frame()`` in
 the caller's dataframe library, ``summary()`` (also ``str`` and the notebook view), CSV and Excel
 writers. There is no ``conf_int`` yet: the MSE of the unit-level EBLUP (``sae::pbmseBHF``) is not
 built (docs/sae.md, "Not yet").
@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from humsec._frames import from_pandas
-from humsec.io.write import write_atomic
+from humsec.core.frames import from_pandas
+from humsec.core.write import write_atomic
 from humsec.sae._report import coefficient_lines, gamma_line, html_pre, write_model_workbook
 
 __all__ = ["BHF_COLUMNS", "BHFResult"]

@@ -20,7 +20,7 @@ usable sampling variance; ``small`` says what to do, and every area treated is r
 >>> import pandas as pd
 >>> survey = pd.DataFrame({"area": ["a", "a", "a", "b", "b", "c"], "y": [1, 0, 1, 0, 0, 1],
 ...                        "w": [1.0, 2.0, 1.0, 1.0, 1.0, 3.0]})
->>> from humsec.tables.design import SurveyDesign
+>>> from humsec.core.design import SurveyDesign
 >>> out = direct_means(survey, variable="y", area="area", design=SurveyDesign(weight="w"))
 >>> out.table[["area", "estimate", "n", "variance_source"]].to_string(index=False)
 'area  estimate  n variance_source\\n   a       0.5  3          design\\n   b       0.0  2            deff\\n   c       1.0  1            deff'
@@ -34,11 +34,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec._frames import to_narwhals
-from humsec.exceptions import ColumnNotFoundError, DataError, DesignError, HumsecError
-from humsec.inference import ratio_variance
-from humsec.results.af_result import AFResult
-from humsec.tables.design import SurveyDesign
+from humsec.af.result import AFResult
+from humsec.core.design import SurveyDesign
+from humsec.core.errors import ColumnNotFoundError, DataError, DesignError, HumsecError
+from humsec.core.frames import to_narwhals
+from humsec.core.inference import ratio_variance
 
 __all__ = ["SMALL_AREA_TREATMENTS", "DirectEstimates", "direct_af", "direct_means"]
 

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy import linalg
 
-from humsec._frames import native_backend, to_narwhals
-from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError
+from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError
+from humsec.core.frames import native_backend, to_narwhals
 from humsec.sae._fh_fit import METHODS, fh_numbers, fit_sigma2, out_of_sample_mse
 from humsec.sae.fit_measures import fh_r2
 from humsec.sae.result import FHResult

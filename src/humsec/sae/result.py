@@ -1,6 +1,6 @@
 """The result of a Fay-Herriot fit: area estimates with MSE and intervals, coefficients, σ²ᵤ, notes.
 
-Immutable record, in the pattern of :class:`humsec.results.af_result.AFResult`: ``to_frame()`` in
+Immutable record, in the pattern of :class:`humsec.af.result.AFResult`: ``to_frame()`` in
 the caller's dataframe library, ``conf_int(level)``, ``summary()`` (also ``str`` and the notebook
 view), CSV and Excel writers.
 """
@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from humsec._frames import from_pandas
-from humsec.io.write import write_atomic
+from humsec.core.frames import from_pandas
+from humsec.core.write import write_atomic
 from humsec.sae._report import coefficient_lines, gamma_line, html_pre, write_model_workbook
 
 __all__ = ["OUTPUT_COLUMNS", "FHResult"]

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.exceptions import DataError, HumsecError
+from humsec.core.errors import DataError, HumsecError
 from humsec.sae._sfh_fit import SPATIAL_METHODS, fit_spatial, sfh_numbers
 from humsec.sae.fay_herriot import FayHerriot, _coefficient_table, prepare_areas
 from humsec.sae.fit_measures import fh_r2
@@ -207,7 +207,7 @@ def proximity_from_geojson(
 
     import shapely
 
-    from humsec.io.boundaries import Boundaries
+    from humsec.core.boundaries import Boundaries
 
     features = geo.get("features") or []
     names = [str((f.get("properties") or {}).get(name_property)) for f in features]

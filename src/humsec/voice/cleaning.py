@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from humsec.exceptions import DataError, HumsecError
+from humsec.core.errors import DataError, HumsecError
 from humsec.voice.export import canonical_column
 from humsec.voice.form import XLSForm
 

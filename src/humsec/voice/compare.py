@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from humsec.exceptions import ColumnNotFoundError, DataError
+from humsec.core.errors import ColumnNotFoundError, DataError
 
 __all__ = [
     "FLAGS",

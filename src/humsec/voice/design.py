@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.exceptions import ColumnNotFoundError, DesignError, HumsecError, describe_rows
-from humsec.inference import StratumFactors, group_sum, logit_ci, stratified_variance
-from humsec.tables.design import LONELY_PSU_RULES
+from humsec.core.design import LONELY_PSU_RULES
+from humsec.core.errors import ColumnNotFoundError, DesignError, HumsecError, describe_rows
+from humsec.core.inference import StratumFactors, group_sum, logit_ci, stratified_variance
 
 __all__ = ["Design", "DesignColumns", "DesignOptions", "validate_design"]
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from humsec.exceptions import DataError, HumsecError, describe_rows
+from humsec.core.errors import DataError, HumsecError, describe_rows
 from humsec.voice.form import XLSForm
 
 __all__ = ["META_ALIASES", "Export", "canonical_column", "read_export"]

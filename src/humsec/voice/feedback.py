@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError, describe_rows
+from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError, describe_rows
 
 __all__ = [
     "LOG_COLUMNS",

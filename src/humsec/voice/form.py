@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from humsec.exceptions import DataError, HumsecError
+from humsec.core.errors import DataError, HumsecError
 
 __all__ = ["SELECT_KINDS", "Choice", "Question", "XLSForm", "read_form"]
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from humsec.exceptions import ColumnNotFoundError, DesignError, HumsecError, describe_rows
+from humsec.core.errors import ColumnNotFoundError, DesignError, HumsecError, describe_rows
 from humsec.voice.export import Export
 
 __all__ = ["FRAME_WEIGHT", "frame_weights", "read_frame", "with_frame_weights"]

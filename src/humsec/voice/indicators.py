@@ -31,7 +31,7 @@ import pandas as pd
 import yaml
 from scipy import special
 
-from humsec.exceptions import HumsecError, SpecError
+from humsec.core.errors import HumsecError, SpecError
 from humsec.voice.design import Design, DesignOptions, validate_design
 from humsec.voice.export import Export
 from humsec.voice.relevant import UnsupportedExpression, evaluate

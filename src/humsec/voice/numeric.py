@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from humsec.exceptions import DataError, describe_rows
+from humsec.core.errors import DataError, describe_rows
 from humsec.voice.design import Design
 
 __all__ = ["numeric_estimates", "numeric_values", "quantile_math"]

@@ -27,7 +27,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from humsec.exceptions import HumsecError
+from humsec.core.errors import HumsecError
 
 __all__ = ["SUPPORTED_FUNCTIONS", "UnsupportedExpression", "evaluate", "references"]
 

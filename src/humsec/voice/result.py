@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from humsec.inference import logit_ci
-from humsec.io.write import write_atomic
+from humsec.core.inference import logit_ci
+from humsec.core.write import write_atomic
 
 __all__ = ["NUMERIC_TYPES", "TabulationResult"]
 

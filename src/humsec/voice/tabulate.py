@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.exceptions import ColumnNotFoundError, HumsecError, describe_rows
+from humsec.core.errors import ColumnNotFoundError, HumsecError, describe_rows
 from humsec.voice.design import Design, DesignOptions, validate_design
 from humsec.voice.export import Export
 from humsec.voice.form import XLSForm

@@ -1,6 +1,6 @@
 """A digest's table: one row per activity, HXL-tagged for HDX, as CSV or Excel.
 
-The HXL tag row comes from ``humsec.analysis.response_export.hxl_table`` (the library's export),
+The HXL tag row comes from ``humsec.response.export.hxl_table`` (the library's export),
 with the tags of the columns an activity update adds.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from django.db.models import Q
 
-from humsec.analysis.response_export import hxl_table
+from humsec.response.export import hxl_table
 from humsec_web.activities.models import Activity, Digest
 from humsec_web.core.exports import XLSX_OPTIONS, neutralise
 

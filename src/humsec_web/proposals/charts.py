@@ -1,5 +1,5 @@
 """The portfolio's charts: Vega-Lite specs drawn to SVG on the server, offline (Altair and
-vl-convert, through ``humsec.report.charts.to_svg``): the page needs no chart script and no CDN.
+vl-convert, through ``humsec.core.charts.to_svg``): the page needs no chart script and no CDN.
 
 Drawing takes a fraction of a second, so each distinct set of numbers is drawn once and kept.
 """
@@ -55,6 +55,6 @@ def funding_svg(rows: Rows) -> str:
     """The chart as SVG ('' when there is nothing to draw)."""
     if not rows:
         return ""
-    from humsec.report.charts import to_svg
+    from humsec.core.charts import to_svg
 
     return to_svg(funding_spec(rows))

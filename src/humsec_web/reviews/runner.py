@@ -72,7 +72,7 @@ def run(version_id: int) -> ReviewVersion:
 
 
 def _explain(exc: Exception) -> str:
-    from humsec.exceptions import HumsecError
+    from humsec.core.errors import HumsecError
 
     if isinstance(exc, HumsecError):
         return f"The review could not be built:\n{exc}"
@@ -81,10 +81,10 @@ def _explain(exc: Exception) -> str:
 
 
 def _build(version: ReviewVersion, folder: Path, lines: list[str]) -> None:
-    from humsec.exceptions import SpecError
-    from humsec.report.review_build import build_review
-    from humsec.report.review_html import render_review_html, write_pdf
-    from humsec.report.review_spec import load_review
+    from humsec.core.errors import SpecError
+    from humsec.review.build import build_review
+    from humsec.review.html import render_review_html, write_pdf
+    from humsec.review.spec import load_review
 
     inputs = folder / "inputs"
     inputs.mkdir()

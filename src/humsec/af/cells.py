@@ -1,0 +1,109 @@
+"""Persons into cells: the finest partition PSU × round × every grouping.
+
+Every estimate, SE and change is computed from sums over these cells, so once each person has a
+cell id, their PSU, round and group codes are no longer needed (and are not kept).
+
+>>> import numpy as np
+>>> cells = form_cells(np.array([1, 0, 1, 1]), 2, None, [])
+>>> cells.ids.tolist(), cells.psu.tolist()
+([1, 0, 1, 1], [0, 1])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from humsec.af._kernels import rank_codes
+
+__all__ = ["Cells", "form_cells"]
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Each person's cell, and each cell's PSU, round and group codes (−1 = missing group)."""
+
+    ids: np.ndarray  # (n,) int32
+    psu: np.ndarray  # (C,)
+    round: np.ndarray  # (C,)
+    groups: list[np.ndarray]  # per grouping, (C,)
+
+    @property
+    def n_cells(self) -> int:
+        return len(self.psu)
+
+
+def form_cells(
+    psu: np.ndarray,
+    n_psu: int,
+    rounds: tuple[np.ndarray, int] | None,
+    over: list[tuple[np.ndarray, int]],
+) -> Cells:
+    """Cells sorted by (PSU, round, groups); ids are the persons' cells.
+
+    ``rounds`` and each of ``over`` are (per-person codes, number of groups); −1 codes a missing group.
+    """
+    ids, attrs, _ = _cell_ids(psu, n_psu, rounds, over)
+    return Cells(ids, attrs[0], attrs[1], [a - 1 for a in attrs[2:]])
+
+
+def _cell_ids(
+    psu: np.ndarray,
+    n_psu: int,
+    rounds: tuple[np.ndarray, int] | None,
+    over: list[tuple[np.ndarray, int]],
+) -> tuple[np.ndarray, list[np.ndarray], list[int]]:
+    """Integer cell id per person and the decoded (digit) codes for each cell.
+
+    The key is mixed-radix (PSU, round, groups...), built in place in one int64 array.
+    """
+    parts: list[tuple[int, np.ndarray, int]] = [(n_psu, psu, 0)]
+    if rounds is not None:
+        parts.append((rounds[1], rounds[0], 0))
+    parts += [(n + 1, codes, 1) for codes, n in over]  # +1: missing group is -1
+    radices = [radix for radix, _, _ in parts]
+    key = psu.astype(np.int64)
+    span = n_psu
+    compacted = False
+    for radix, digit, shift in parts[1:]:
+        if span * radix > 2**62:  # keep the mixed-radix key inside int64: compact first
+            codes, _ = pd.factorize(key, sort=True)
+            key = codes.astype(np.int64)
+            span = int(key.max()) + 1
+            compacted = True
+        key *= radix
+        key += digit
+        if shift:
+            key += shift
+        span *= radix
+    if span <= 16 * len(psu) + 1_000_000:  # a presence bitmap (span/4 bytes) beats hashing
+        ids, uniques = rank_codes(key, span)
+        attrs = _decode(uniques, radices)
+    else:  # sorted, so cells come in key order (PSU, round, groups) as in the counting pass
+        codes, uniques = pd.factorize(key, sort=True)
+        ids = codes.astype(np.int32)
+        del key, codes
+        if compacted:
+            attrs = [_first_per_cell(ids, d, s) for _, d, s in parts]
+        else:
+            attrs = _decode(np.asarray(uniques), radices)
+    if rounds is None:  # cells carry a round attribute all the same (one round)
+        attrs.insert(1, np.zeros(len(attrs[0]), dtype=np.int64))
+    return ids, attrs, radices
+
+
+def _decode(uniques: np.ndarray, radices: list[int]) -> list[np.ndarray]:
+    out = []
+    rest = uniques.copy()
+    for radix in reversed(radices):
+        out.append(rest % radix)
+        rest //= radix
+    return list(reversed(out))
+
+
+def _first_per_cell(ids: np.ndarray, digit: np.ndarray, shift: int) -> np.ndarray:
+    attr = np.empty(int(ids.max()) + 1 if len(ids) else 0, dtype=np.int64)
+    attr[ids] = digit
+    return attr + shift

@@ -1,0 +1,539 @@
+"""Validated survey microdata, ready for a measurement engine.
+
+:func:`prepare_survey` reads the columns a specification needs from any dataframe, checks them (0/1
+deprivations, positive weights, PSUs nested in strata, lonely PSUs, missing cells) and applies the
+missing-data policy, reporting every dropped row and why. The engines then work on plain numpy arrays.
+
+>>> import pandas as pd
+>>> from humsec.af.spec import AFSpec
+>>> spec = AFSpec.from_dict({"dimensions": {"a": ["x"], "b": ["y"]}, "k": [50]})
+>>> survey = prepare_survey(pd.DataFrame({"x": [1, 0, None], "y": [1, 1, 0]}), spec)
+>>> survey.n, survey.dropped[0].count
+(2, 1)
+>>> survey.score.tolist()
+[1.0, 0.5]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from humsec.af._kernels import compact_codes, row_scores
+from humsec.af.cells import Cells, form_cells
+from humsec.af.spec import AFSpec
+from humsec.core.errors import ColumnNotFoundError, DataError, DesignError, describe_rows
+from humsec.core.frames import ColumnSource
+
+__all__ = ["DroppedRows", "Grouping", "PreparedSurvey", "prepare_survey"]
+
+
+@dataclass(frozen=True)
+class DroppedRows:
+    """Rows removed before estimation, with the reason (reported in every result)."""
+
+    reason: str
+    count: int
+    rows: tuple[int, ...] = ()  # 0-based input row positions (the first 1000)
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """A partition of persons (survey rounds, or an ``over`` column): its name and group labels.
+
+    The persons' codes go into the cells (:class:`humsec.af.cells.Cells`).
+    """
+
+    name: str
+    labels: tuple[str, ...]
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.labels)
+
+
+@dataclass
+class PreparedSurvey:
+    """Validated arrays for the AF engine (one row per person kept)."""
+
+    indicators: tuple[str, ...]
+    deprivations: np.ndarray  # (n, J) uint8, C order (one person per row); 0 where missing
+    observed: np.ndarray | None  # (n, J) bool, only when some indicator cells are missing
+    effective_weights: np.ndarray | None  # (n, J) person-specific weights ('reweight' policy)
+    indicator_weights: np.ndarray  # (J,) nominal weights
+    weight: np.ndarray  # (n,) sampling weights
+    cells: Cells  # each person's cell (PSU × round × groups)
+    psu_stratum: np.ndarray  # (P,) stratum code of each PSU
+    stratum_labels: tuple[str, ...]
+    rounds: Grouping | None
+    round_years: tuple[float, ...] | None
+    over: list[Grouping]
+    n_input: int
+    dropped: list[DroppedRows] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    _n: int | None = None
+
+    @property
+    def score(self) -> np.ndarray:
+        """Each person's weighted deprivation score c_i (computed on demand; the engine computes
+        it inside its one pass instead of holding it)."""
+        if self.effective_weights is not None:
+            return np.einsum("ij,ij->i", self.deprivations, self.effective_weights)
+        return row_scores(self.deprivations, self.indicator_weights)
+
+    @property
+    def n(self) -> int:
+        return len(self.cells.ids) if self._n is None else self._n
+
+    def release_person_arrays(self) -> None:
+        """Free the per-person arrays once they are summed into cells (10M persons: ~250 MB);
+        counts and the design stay."""
+        self._n = self.n
+        J = len(self.indicators)
+        self.deprivations = np.zeros((0, J), dtype=np.uint8)
+        self.observed = None if self.observed is None else np.zeros((0, J), dtype=bool)
+        if self.effective_weights is not None:
+            self.effective_weights = np.zeros((0, J))
+        self.weight = np.zeros(0)
+        self.cells = Cells(
+            np.zeros(0, dtype=np.int32), self.cells.psu, self.cells.round, self.cells.groups
+        )
+
+    @property
+    def n_psu(self) -> int:  # PSU codes 0..P-1 are unique across strata
+        return len(self.psu_stratum)
+
+    @property
+    def n_strata(self) -> int:
+        return len(self.stratum_labels)
+
+
+def prepare_survey(
+    data: Any,
+    spec: AFSpec,
+    over: Sequence[str] = (),
+    *,
+    value_labels: Mapping[str, Mapping[Any, str]] | None = None,
+    source: str | None = None,
+) -> PreparedSurvey:
+    """Validate the data against the specification and return arrays for estimation.
+
+    ``over`` names grouping columns; ``"a*b"`` (or a tuple) groups by the combination of a and b.
+    ``value_labels`` (from Stata/SPSS files) label groups and let cutoffs name categories by label.
+    Errors name the file (``source``), the column, the rows and what was expected.
+    """
+    over_terms = [_split_term(o) for o in (*spec.over, *over)]
+    design_columns = [spec.design.weight, spec.design.strata, spec.design.psu]
+    time_columns = [spec.time.round, spec.time.year] if spec.time else []
+    uses = [  # every column read, once per use (a raw column may feed two indicators or groupings)
+        *(i.source_column for i in spec.indicators),
+        *(c for c in (*design_columns, *time_columns) if c),
+        *(c for term in over_terms for c in term),
+    ]
+    reused = {c for c in uses if uses.count(c) > 1}
+    frame = data if isinstance(data, ColumnSource) else ColumnSource(data, reused=reused)
+    frame.keep(reused)
+    available = frame.names
+    needed = list(dict.fromkeys(uses))
+    missing = [c for c in needed if c not in available]
+    if missing:
+        raise ColumnNotFoundError(missing, available, source)
+    labels = dict(value_labels or {})
+    where = f" of {source}" if source else ""
+    n_input = frame.n_rows
+
+    deprived, obs = _deprivation_matrix(frame, spec, labels, where)
+    design = spec.design
+    weight = (
+        _weights(frame.take(design.weight), design.weight, where)
+        if design.weight
+        else np.ones(n_input)
+    )
+    keep, dropped, obs = _missing_policy(spec, obs, n_input)
+    if not keep.all():
+        idx = np.flatnonzero(keep)
+        deprived = deprived[idx]
+        obs = None if obs is None else obs[idx]
+        weight = weight[idx]
+    else:
+        idx = None
+    if len(weight) == 0:
+        raise DataError(
+            f"No complete observation left in the data{where} after dropping missing values."
+        )
+
+    def take(name: str) -> np.ndarray:
+        values = frame.take(name)
+        return values if idx is None else values[idx]
+
+    def input_rows(positions: np.ndarray) -> np.ndarray:
+        """Positions among the kept persons -> rows of the input (as errors must name them)."""
+        return positions if idx is None else idx[positions]
+
+    stratum, stratum_labels = _stratum_codes(
+        take(design.strata) if design.strata else None,
+        len(weight),
+        where,
+        design.strata,
+        input_rows,
+    )
+    psu, psu_stratum = _psu_codes(
+        take(design.psu) if design.psu else None,
+        stratum,
+        design.nest,
+        where,
+        design.psu,
+        input_rows,
+    )
+    _check_lonely_psu(psu_stratum, stratum_labels, design.lonely_psu, where)
+
+    weights_nominal = np.array([spec.indicator_weights()[n] for n in spec.indicator_names])
+    effective = None
+    if obs is not None and spec.missing == "reweight":
+        effective = _reweighted(spec, obs, weights_nominal)
+
+    notes: list[str] = []
+    rounds = None
+    round_codes = None
+    years = None
+    if spec.time:
+        round_codes, rounds = _grouping(
+            spec.time.round, take(spec.time.round), labels.get(spec.time.round)
+        )
+        if (round_codes < 0).any():
+            bad = np.flatnonzero(round_codes < 0) if idx is None else idx[round_codes < 0]
+            raise DataError(
+                f"Column {spec.time.round!r}{where} (survey round) is missing at {describe_rows(bad)}."
+            )
+        years = _round_years(
+            rounds,
+            round_codes,
+            take(spec.time.year) if spec.time.year else None,
+            spec.time.year,
+            where,
+        )
+    groupings = []
+    group_codes = []
+    for term in over_terms:
+        codes, g = _grouping(
+            "*".join(term), *_combined(term, take), labels.get(term[0]) if len(term) == 1 else None
+        )
+        group_codes.append((codes, g.n_groups))
+        n_missing = int((codes < 0).sum())
+        if n_missing:
+            notes.append(
+                f"{n_missing} person(s) with a missing value of {g.name!r} are in the national "
+                f"estimates but in no {g.name!r} subgroup."
+            )
+        groupings.append(g)
+    rounds_arg = None if rounds is None or round_codes is None else (round_codes, rounds.n_groups)
+    cells = form_cells(psu, len(psu_stratum), rounds_arg, group_codes)
+    del psu, round_codes, group_codes  # per-person codes now live in the cells
+    return PreparedSurvey(
+        indicators=spec.indicator_names,
+        deprivations=deprived,
+        observed=obs,
+        effective_weights=effective,
+        indicator_weights=weights_nominal,
+        weight=weight,
+        cells=cells,
+        psu_stratum=psu_stratum,
+        stratum_labels=stratum_labels,
+        rounds=rounds,
+        round_years=years,
+        over=groupings,
+        n_input=n_input,
+        dropped=dropped,
+        notes=notes,
+    )
+
+
+# ---------------------------------------------------------------------- indicators
+def _deprivation_matrix(
+    frame: ColumnSource, spec: AFSpec, labels: Mapping[str, Mapping[Any, str]], where: str
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(n, J) uint8 deprivations (0 where missing) and the observed mask (None if nothing is missing)."""
+    n = frame.n_rows
+    inds = spec.indicators
+    deprived = np.zeros((n, len(inds)), dtype=np.uint8)
+    observed = None
+    for j, ind in enumerate(inds):
+        raw = frame.take(ind.source_column)
+        if ind.cutoff is not None:
+            values = ind.cutoff.apply(raw, labels.get(ind.source_column))
+        else:
+            values = _binary_column(raw, ind.source_column, where)
+        nan = np.isnan(values) if values.dtype.kind == "f" else None
+        if nan is not None and nan.any():
+            if observed is None:
+                observed = np.ones((n, len(inds)), dtype=bool)
+            observed[:, j] = ~nan
+            values = np.where(nan, 0.0, values)
+        deprived[:, j] = values
+    return deprived, observed
+
+
+def _binary_column(raw: np.ndarray, name: str, where: str) -> np.ndarray:
+    """A ready-made deprivation column as float 0/1/NaN; anything else is an error naming rows."""
+    if raw.dtype.kind == "b":
+        return raw.astype(np.float64)
+    if raw.dtype.kind in "iu" and len(raw) and raw.min() >= 0 and raw.max() <= 1:
+        return raw  # already 0/1 integers: no conversion (the common, large case)
+    if raw.dtype.kind in "iuf":
+        values = raw.astype(np.float64)
+        bad = ~(np.isnan(values) | (values == 0) | (values == 1))
+    else:
+        series = pd.Series(raw, dtype=object)
+        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+        bad = ~((values == 0) | (values == 1) | series.isna().to_numpy())
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        found = sorted({str(v) for v in raw[rows[:50]]})[:5]
+        msg = (
+            f"Column {name!r}{where} must hold 0/1 deprivation values (1 = deprived) or be given a "
+            f"cutoff in the specification (deprived_if); found {', '.join(found)} at {describe_rows(rows)} "
+            "(data rows, 1-based, header not counted)."
+        )
+        raise DataError(msg)
+    return values
+
+
+def _missing_policy(
+    spec: AFSpec, observed: np.ndarray | None, n: int
+) -> tuple[np.ndarray, list[DroppedRows], np.ndarray | None]:
+    """Which persons are kept, the report of the dropped ones, and the observed mask of the kept."""
+    keep = np.ones(n, dtype=bool)
+    dropped: list[DroppedRows] = []
+    if observed is None:
+        return keep, dropped, None
+    names = spec.indicator_names
+    if spec.missing == "drop":
+        keep = np.asarray(observed.all(axis=1), dtype=bool)
+        per = ", ".join(
+            f"{names[j]}: {int((~observed[:, j]).sum())}"
+            for j in range(len(names))
+            if not observed[:, j].all()
+        )
+        rows = np.flatnonzero(~keep)
+        dropped.append(
+            DroppedRows(
+                f"missing value in at least one indicator ({per})",
+                len(rows),
+                tuple(rows[:1000].tolist()),
+            )
+        )
+        return keep, dropped, None
+    # 'reweight': a person needs at least one observed indicator in every dimension
+    position = {name: j for j, name in enumerate(names)}
+    for dim in spec.dimensions:
+        cols = [position[i.name] for i in dim.indicators]
+        none_seen = ~observed[:, cols].any(axis=1)
+        if none_seen.any():
+            rows = np.flatnonzero(none_seen & keep)
+            if len(rows):
+                dropped.append(
+                    DroppedRows(
+                        f"no observed indicator in dimension {dim.name!r}",
+                        len(rows),
+                        tuple(rows[:1000].tolist()),
+                    )
+                )
+            keep &= ~none_seen
+    return keep, dropped, observed
+
+
+def _reweighted(spec: AFSpec, observed: np.ndarray, nominal: np.ndarray) -> np.ndarray:
+    """Person-specific weights: each dimension's weight shared by the indicators observed in it."""
+    names = spec.indicator_names
+    position = {name: j for j, name in enumerate(names)}
+    out = np.zeros(observed.shape, dtype=np.float64)
+    for dim in spec.dimensions:
+        cols = [position[i.name] for i in dim.indicators]
+        w = nominal[cols]
+        seen = observed[:, cols].astype(np.float64) * w
+        total = seen.sum(axis=1, keepdims=True)
+        out[:, cols] = seen * (w.sum() / total)
+    return out
+
+
+# ---------------------------------------------------------------------- design
+def _weights(raw: np.ndarray, name: str, where: str) -> np.ndarray:
+    try:
+        w = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        w = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(w) | (w <= 0)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        msg = (
+            f"Sampling weights in column {name!r}{where} must be positive numbers; "
+            f"found {sorted({str(v) for v in raw[rows[:50]]})[:5]} at {describe_rows(rows)} "
+            "(data rows, 1-based)."
+        )
+        raise DesignError(msg)
+    return w
+
+
+def _stratum_codes(
+    raw: np.ndarray | None, n: int, where: str, name: str | None, input_rows: Any
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    if raw is None:
+        return np.zeros(n, dtype=np.int64), ("(all)",)
+    codes, uniques = factorize(raw, sort=True)
+    if (codes < 0).any():
+        raise DesignError(
+            f"Stratum column {name!r}{where} is missing at "
+            f"{describe_rows(input_rows(np.flatnonzero(codes < 0)))}."
+        )
+    return codes, tuple(_label(u) for u in uniques)
+
+
+def _psu_codes(
+    raw: np.ndarray | None,
+    stratum: np.ndarray,
+    nest: bool,
+    where: str,
+    name: str | None,
+    input_rows: Any,
+) -> tuple[np.ndarray, np.ndarray]:
+    n = len(stratum)
+    if raw is None:  # each person is their own PSU
+        return np.arange(n, dtype=np.int64), stratum.copy()
+    codes, uniques = factorize(raw)
+    if (codes < 0).any():
+        raise DesignError(
+            f"PSU column {name!r}{where} is missing at "
+            f"{describe_rows(input_rows(np.flatnonzero(codes < 0)))}."
+        )
+    if nest:
+        codes, _ = pd.factorize(stratum.astype(np.int64) * len(uniques) + codes)
+        uniques = np.arange(codes.max() + 1)
+    psu_stratum = np.empty(len(uniques), dtype=np.int64)
+    psu_stratum[codes] = stratum
+    crossing = psu_stratum[codes] != stratum
+    if crossing.any():
+        rows = np.flatnonzero(crossing)
+        psu_ids = sorted({_label(uniques[codes[r]]) for r in rows[:100]})[:5]
+        msg = (
+            f"PSUs in column {name!r}{where} are not nested in strata: PSU id(s) {', '.join(psu_ids)} "
+            f"occur in more than one stratum (e.g. {describe_rows(input_rows(rows))}). If PSU ids are numbered "
+            "within strata, set `nest: true` in the design; otherwise fix the ids."
+        )
+        raise DesignError(msg)
+    return codes, psu_stratum
+
+
+def _check_lonely_psu(
+    psu_stratum: np.ndarray, labels: tuple[str, ...], rule: str, where: str
+) -> None:
+    per_stratum = np.bincount(psu_stratum, minlength=len(labels))
+    lonely = np.flatnonzero(per_stratum == 1)
+    if len(lonely) and rule == "fail" and len(psu_stratum) > 1:
+        names = ", ".join(labels[s] for s in lonely[:10])
+        msg = (
+            f"{len(lonely)} stratum/strata of the design{where} have a single PSU ({names}): their "
+            "variance cannot be estimated. Merge them with a neighbouring stratum, or choose a rule "
+            "with `lonely_psu: certainty | remove | adjust` in the design (see humsec.SurveyDesign)."
+        )
+        raise DesignError(msg)
+
+
+# ---------------------------------------------------------------------- groups and rounds
+def _split_term(term: str | Sequence[str]) -> tuple[str, ...]:
+    if isinstance(term, str):
+        return tuple(p.strip() for p in term.split("*"))
+    return tuple(term)
+
+
+def _combined(term: tuple[str, ...], take: Any) -> tuple[np.ndarray]:
+    if len(term) == 1:
+        return (take(term[0]),)
+    parts = [pd.Series(take(c), dtype=object) for c in term]
+    missing = np.zeros(len(parts[0]), dtype=bool)
+    for p in parts:
+        missing |= p.isna().to_numpy()
+    joined = parts[0].map(_label)
+    for p in parts[1:]:
+        joined = joined + " × " + p.map(_label)
+    values = joined.to_numpy(dtype=object)
+    values[missing] = None
+    return (values,)
+
+
+def factorize(raw: np.ndarray, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (−1 = missing) and unique values, like ``pd.factorize``.
+
+    Integer columns with a compact range (survey ids, rounds, area codes) take a counting pass,
+    several times faster than hashing at millions of rows; their uniques come out sorted.
+
+    >>> factorize(np.array([7, 3, 7, 5]))
+    (array([2, 0, 2, 1], dtype=int32), array([3, 5, 7]))
+    """
+    if raw.dtype.kind in "iu" and len(raw):
+        lo, hi = int(raw.min()), int(raw.max())
+        if hi - lo <= 2 * len(raw) + 1_000_000:
+            codes, uniques = compact_codes(raw, lo, hi - lo + 1)
+            return codes, uniques.astype(raw.dtype)
+    codes, uniques = pd.factorize(raw, sort=sort)
+    return np.asarray(codes, dtype=np.int32), np.asarray(uniques)
+
+
+def _grouping(
+    name: str, raw: np.ndarray, labels: Mapping[Any, str] | None = None
+) -> tuple[np.ndarray, Grouping]:
+    """Per-person codes (natural order of the values; −1 missing) and the grouping's labels."""
+    codes, uniques = factorize(raw)
+    names = [_label(u) if not labels or u not in labels else str(labels[u]) for u in uniques]
+    order = sorted(range(len(uniques)), key=lambda i: _natural_key(uniques[i]))
+    if order != list(range(len(order))):  # integer codes already come in numeric order
+        remap = np.empty(len(uniques), dtype=np.int32)
+        remap[order] = np.arange(len(order))
+        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+    return codes.astype(np.int32, copy=False), Grouping(name, tuple(names[i] for i in order))
+
+
+def _round_years(
+    rounds: Grouping, codes: np.ndarray, raw: np.ndarray | None, name: str | None, where: str
+) -> tuple[float, ...]:
+    if raw is None:
+        try:
+            return tuple(float(label) for label in rounds.labels)
+        except ValueError:
+            return tuple(float(i) for i in range(rounds.n_groups))
+    if raw.dtype.kind not in "iuf":  # text years: convert (numbers are compared as they are)
+        raw = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(
+            dtype=np.float64
+        )
+    out = []
+    for g in range(rounds.n_groups):
+        values = np.unique(raw[codes == g]).astype(np.float64)
+        if len(values) != 1 or not np.isfinite(values[0]):
+            msg = (
+                f"Column {name!r}{where} must hold one (possibly fractional) year per survey round; "
+                f"round {rounds.labels[g]} has {values[:5].tolist()}."
+            )
+            raise DataError(msg)
+        out.append(float(values[0]))
+    return tuple(out)
+
+
+def _label(value: Any) -> str:
+    """A group label as users write it: 1.0 -> '1', 'North' -> 'North'."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _natural_key(value: Any) -> tuple[int, float, str]:
+    """Sort numbers numerically, numeric strings as numbers ('2' before '10'), other strings by text."""
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return (0, float(value), "")
+    text = str(value)
+    if re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", text):
+        return (0, float(text), "")
+    return (1, 0.0, text)

@@ -1,0 +1,226 @@
+"""``humsec warn ipc``: score forecasts of the next IPC food-security analysis of each area.
+
+``humsec warn ipc IPC_FILE [--level 1|2] --test-from YYYY-MM --out scores.csv`` reads an IPC API
+JSON, an HDX HAPI food-security CSV or a flat IPC CSV, forecasts every current analysis published
+from --test-from on with the benchmarks (persistence, the IPC's own projection, the same season in
+an earlier year) and the learned ``lagged_logit``, each using only analyses published before it
+(the model is refitted at every origin), and writes ``model, metric, value, n``.
+``humsec warn triggers RULES.yaml DATA... --out T.csv [--html R.html]`` back-tests each rule of an
+anticipatory-action trigger file per area: whether it fired on what was published before each IPC
+analysis, and the outcome; ``--html`` writes the trigger report (with a status map when
+``--boundaries`` are given).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from humsec.core.cli import fail, notes, stdout
+from humsec.core.errors import HumsecError
+from humsec.core.write import write_atomic
+
+__all__ = ["register"]
+
+
+def ipc_command(
+    ipc_file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="IPC analyses: IPC API population JSON, HDX HAPI food-security CSV or a flat CSV "
+        "(period_type, phaseN_population; .gz accepted).",
+    ),
+    test_from: str = typer.Option(
+        ...,
+        "--test-from",
+        help="First month (YYYY-MM) whose current "
+        "analyses are scored; each forecast uses only earlier analyses.",
+    ),
+    out: Path = typer.Option(..., "--out", help="Scores CSV: model, metric, value, n."),
+    level: int | None = typer.Option(
+        None, "--level", help="Admin level to keep (1 or 2; HAPI files hold 0, 1 and 2)."
+    ),
+    pcodes: Path | None = typer.Option(
+        None,
+        "--pcodes",
+        exists=True,
+        dir_okay=False,
+        help="COD P-code gazetteer (P-Code, Name): unknown P-codes listed with nearest names.",
+    ),
+    strict_pcodes: bool = typer.Option(
+        False, "--strict-pcodes", help="Unknown P-codes are an error (default: reported, kept)."
+    ),
+    models: str | None = typer.Option(
+        None,
+        "--models",
+        help="Comma-separated models to score on their common targets (default: persistence, "
+        "ipc_projection, same_season, lagged_logit).",
+    ),
+    reliability: Path | None = typer.Option(
+        None,
+        "--reliability",
+        help="Also write the reliability table (model, crisis-probability bin, n, mean forecast, "
+        "observed rate) here.",
+    ),
+    forecasts: Path | None = typer.Option(
+        None,
+        "--forecasts",
+        help="Also write every forecast (area, target, model, forecast and observed) here.",
+    ),
+) -> None:
+    """Score persistence, same season, the IPC projection and lagged_logit on the next IPC analysis."""
+    from humsec.hazard import MODELS, IPCBacktest, read_ipc
+
+    try:
+        if level is not None and level not in (0, 1, 2):
+            msg = f"--level must be 0, 1 or 2; got {level}."
+            raise HumsecError(msg)
+        table = read_ipc(ipc_file, level=level)
+        if pcodes is not None:
+            from humsec.hazard.pcodes import check_pcodes
+
+            sub = table.frame[table.frame["level"].fillna(1) > 0]  # admin 0 rows carry ISO3
+            table.notes.extend(check_pcodes(sub, pcodes, strict=strict_pcodes))
+        chosen = (
+            MODELS if models is None else tuple(m.strip() for m in models.split(",") if m.strip())
+        )
+        result = IPCBacktest(test_from=test_from, models=chosen).fit(table)
+    except HumsecError as exc:
+        fail(exc)
+        return
+    scores = result.to_frame("scores")
+    write_atomic(out, lambda tmp: scores.to_csv(tmp, index=False))
+    if forecasts is not None:
+        table = result.to_frame("forecasts")
+        write_atomic(forecasts, lambda tmp: table.to_csv(tmp, index=False))
+    if reliability is not None:
+        bins = result.to_frame("reliability")
+        write_atomic(reliability, lambda tmp: bins.to_csv(tmp, index=False))
+    notes(result.notes)
+    stdout.print(result.summary().split("\nnote:")[0], highlight=False, markup=False)
+
+
+def triggers_command(
+    rules: Path = typer.Argument(..., exists=True, dir_okay=False, help="Trigger rule YAML."),
+    data: list[Path] = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="One IPC file (outcomes and IPC indicators) and any signal files (rainfall, long tables).",
+    ),
+    out: Path = typer.Option(
+        ..., "--out", help="Per rule, area and origin: indicators, fired, outcome."
+    ),
+    html: Path | None = typer.Option(
+        None,
+        "--html",
+        help="Also write the trigger report (counts, current status by area, timelines) here.",
+    ),
+    boundaries: Path | None = typer.Option(
+        None,
+        "--boundaries",
+        exists=True,
+        dir_okay=False,
+        help="GeoJSON boundaries for the status map in --html (areas matched on --boundary-key).",
+    ),
+    boundary_key: str = typer.Option(
+        "adm1_pcode", "--boundary-key", help="Feature property holding the areas' P-codes."
+    ),
+    year: int | None = typer.Option(None, "--year", help="Year of CHIRPS seasonal tables."),
+    level: int | None = typer.Option(None, "--level", help="Admin level of the IPC file to keep."),
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        help="Month (YYYY-MM) of the pending evaluation (default: after the last publication).",
+    ),
+) -> None:
+    """Back-test a trigger: hits, misses, false alarms, hit rate, false-alarm ratio, lead time."""
+    import pandas as pd
+
+    from humsec.hazard.load import read_hazard_file
+    from humsec.hazard.triggers import TriggerSet, backtest_triggers, trigger_summary
+
+    try:
+        spec = TriggerSet.from_yaml(rules)
+        tables = [read_hazard_file(path, year=year, level=level) for path in data]
+        ipc = [t for kind, t in tables if kind == "ipc"]
+        if len(ipc) != 1:
+            msg = f"expected exactly one IPC file among DATA; got {len(ipc)}."
+            raise HumsecError(msg)
+        signals = [t.frame for kind, t in tables if kind == "signal"]
+        month = None
+        if as_of is not None:
+            try:
+                month = pd.Period(as_of, "M")
+            except ValueError as exc:
+                raise HumsecError(f"--as-of must be a month YYYY-MM; got {as_of!r}.") from exc
+        result = backtest_triggers(
+            spec, ipc[0].frame, pd.concat(signals) if signals else None, as_of=month
+        )
+    except HumsecError as exc:
+        fail(exc)
+        return
+    read_notes = [n for _, t in tables for n in t.notes]
+    page = None
+    if html is not None:
+        try:
+            page = _trigger_page(result, spec, boundaries, boundary_key, read_notes, rules.name)
+        except HumsecError as exc:
+            fail(exc)
+            return
+    write_atomic(out, lambda tmp: result.to_csv(tmp, index=False))
+    if html is not None and page is not None:
+        write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    notes(read_notes)
+    for rule, row in zip(spec.rules, trigger_summary(result).to_dict("records"), strict=True):
+        counts = {k: v for k, v in row.items() if k != "rule"}
+        stdout.print(rule.describe(), highlight=False, markup=False)
+        stdout.print(
+            "  "
+            + ", ".join(
+                f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in counts.items()
+            ),
+            highlight=False,
+            markup=False,
+        )
+
+
+def _trigger_page(
+    result: Any, spec: Any, boundaries: Path | None, key: str, read_notes: list[str], name: str
+) -> str:
+    """The HTML trigger report; the boundaries must carry ``key``."""
+    import json
+
+    from humsec.hazard.trigger_report import trigger_report_html
+
+    geo = None
+    if boundaries is not None:
+        try:
+            geo = json.loads(boundaries.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise HumsecError(f"Cannot read the boundaries file {boundaries}: {exc}") from exc
+        features = geo.get("features") if isinstance(geo, dict) else None
+        if not features or key not in (features[0].get("properties") or {}):
+            props = sorted((features[0].get("properties") or {}) if features else [])
+            msg = (
+                f"{boundaries}: the features have no property {key!r} (pass --boundary-key; "
+                f"they have {props})."
+            )
+            raise HumsecError(msg)
+    return trigger_report_html(
+        result,
+        rules={rule.name: rule.describe() for rule in spec.rules},
+        title=f"Trigger report: {name}",
+        boundaries=geo,
+        key=key,
+        notes=read_notes,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the hazard commands to ``humsec warn``."""
+    app.command("ipc")(ipc_command)
+    app.command("triggers")(triggers_command)

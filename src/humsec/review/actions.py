@@ -1,0 +1,200 @@
+"""Review sections on what to do: the early-warning outlook, the response and its gaps, strategies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from humsec.core.charts import to_svg
+from humsec.review.base import BuilderBase, Section, cite, esc, row_anchor
+from humsec.review.publish import Published, publish
+
+
+class ActionSections(BuilderBase):
+    """Review sections on what to do: the early-warning outlook, the response and its gaps, strategies."""
+
+    # ------------------------------------------------------------------ early warning
+    def early_warning(self) -> None:
+        cfg = self.spec.early_warning
+        if cfg is None:
+            return
+        sec = self.section("outlook", "Early-warning outlook")
+        try:
+            import importlib
+
+            warn = importlib.import_module("humsec.warn.models")
+        except ImportError:
+            sec.skipped = (
+                "The review file asks for an early-warning outlook, but this humsec has no early-warning "
+                "module (humsec.warn.models): the section is left out."
+            )
+            return
+        outlook = getattr(warn, "review_outlook", None)
+        if outlook is None:
+            sec.skipped = "humsec.warn.models has no review_outlook(config, areas): the section is left out."
+            return
+        areas = {a.id: self.area_frame(a, latest=False) for a in self.spec.areas}
+        table = outlook(cfg, areas)
+        threshold = float(cfg.get("threshold", 25))
+        high = f"p_{threshold:g}plus_max"
+        headers = {
+            "row_id": "row", "unit": "unit", "last_12m": "last 12 months",
+            "forecast_mean": "expected, next months",
+            "forecast_low": "band low", "forecast_high": "band high",
+            "p_any_max": "P(any) peak month", high: f"P(≥{threshold:g}) peak month",
+            "month_most_at_risk": "month most at risk", "model": "model",
+        }  # fmt: skip
+        formats = dict.fromkeys(
+            ("last_12m", "forecast_mean", "forecast_low", "forecast_high"), "int"
+        )
+        formats.update({"p_any_max": "pct", high: "pct"})
+        shown = self.add(
+            sec,
+            publish(
+                "outlook",
+                "Early-warning outlook: conflict fatalities",
+                table,
+                "aggregates",
+                self.rules,
+                columns=headers,
+                formats=formats,
+                note=f"forecast from {table['origin'].iloc[0]} by humsec.warn.models; "
+                "band = sums of the monthly 5 % and 95 % quantiles (conservative)",
+            ),
+        )
+        rows = shown.frame[shown.frame["sdc_status"] != "suppressed"]
+        if not rows.empty:
+            top = rows.iloc[0]  # the table is sorted by expected fatalities
+            months = int(cfg.get("horizon", 12))
+            sentence = (
+                f"Over the {months} months after {esc(top['origin'])}, the early-warning model "
+                f"({esc(top['model'])}) expects most conflict fatalities in {esc(top['unit'])}: "
+                f"{cite(top['forecast_mean'], top['row_id'], 'int')} (band "
+                f"{cite(top['forecast_low'], top['row_id'], 'int')}–{cite(top['forecast_high'], top['row_id'], 'int')}; "
+                f"{cite(top['last_12m'], top['row_id'], 'int')} in the last 12 months)."
+            )
+            self.state(sec, sentence)
+
+    # ------------------------------------------------------------------ responses
+    def responses(self) -> None:
+        from humsec.core.maps import choropleth
+        from humsec.datasets.places import load_pcodes
+        from humsec.response.gaps import response_gaps
+        from humsec.response.joint import joint_programmes
+
+        rp = self.spec.responses
+        assert rp is not None
+        sec = self.section("responses", "Responses and gaps")
+        res = response_gaps(
+            rp.activities,
+            rp.needs,
+            columns=rp.activity_columns or None,
+            needs_columns=rp.needs_columns or None,
+            pcodes=load_pcodes(),
+        )
+        g = res.table.copy()
+        g["row_id"] = "gap:" + g["area"].astype(str) + ":" + g["sector_key"].astype(str)
+        g = g[g["people_in_need"].fillna(0) > 0]
+        pub = publish(
+            "gaps", "People in need not covered, by area and sector", g, "counts", self.rules, n="people_in_need",
+            columns={"row_id": "row", "area_name": "area", "sector": "sector", "people_in_need": "people in need",
+                     "people_reached": "people reached", "coverage": "coverage", "n_orgs": "organisations",
+                     "gap_score": "not covered"},
+            formats={"people_in_need": "int", "people_reached": "int", "coverage": "pct", "n_orgs": "int", "gap_score": "int"},
+            note=rp.note,
+        )  # fmt: skip
+        self.published.append(pub)
+        top = pub.shown().sort_values("gap_score", ascending=False).head(15)
+        self.add(sec, Published("gaps_top", "The largest gaps (people in need not covered)", top, "counts",
+                                rp.note, pub.columns, pub.formats))  # fmt: skip
+        sec.notes += res.report
+        if rp.note:
+            sec.notes.append(rp.note)
+        total = pub.shown().groupby("area", as_index=False).agg(value=("gap_score", "sum"))
+        if self.geo is not None and len(total):
+            sec.figures.append(
+                (
+                    "People in need not covered, all sectors, by area (grey: no figure)",
+                    to_svg(
+                        choropleth(
+                            self.geo,
+                            total,
+                            key=self.spec.boundary_key,
+                            title="People in need not covered",
+                            legend="people",
+                        )
+                    ),
+                )
+            )
+        if len(top):
+            r = top.iloc[0]
+            sentence = (
+                f"The largest response gap is {esc(r['sector'])} in {esc(r['area_name'])}: "
+                f"{cite(r['gap_score'], r['row_id'], 'int')} of {cite(r['people_in_need'], r['row_id'], 'int')} "
+                f"people in need are not covered (coverage {cite(r['coverage'], r['row_id'], 'pct')})."
+            )
+            self.state(sec, sentence)
+        joint = joint_programmes(pub.shown(), res.activities)
+        if len(joint):
+            joint = joint.copy()
+            joint["row_id"] = "jp:" + joint["area"].astype(str)
+            self.add(sec, publish(
+                "joint_programmes", "Suggested joint programmes (areas with several unmet sectors)", joint.head(10),
+                "counts", self.rules, n="people_unreached",
+                columns={"row_id": "row", "area_name": "area", "sectors": "sectors", "people_unreached": "largest gap",
+                         "lead_agencies": "cluster leads", "partners": "partners present"},
+                formats={"people_unreached": "int"},
+            ))  # fmt: skip
+        if rp.funding is not None:
+            self._funding(sec, rp.funding)
+
+    def _funding(self, sec: Section, path: Any) -> None:
+        from humsec.response.money import funding_trends, trend_chart
+
+        trends, notes = funding_trends(path)
+        trends = trends.dropna(subset=["requirements_usd"]).copy()
+        trends["row_id"] = "fts:" + trends["year"].astype(str)
+        pub = self.add(sec, publish(
+            "funding", "Humanitarian requirements and funding by year (OCHA FTS)", trends, "aggregates", self.rules,
+            columns={"row_id": "row", "year": "year", "requirements_usd": "required (USD)", "funding_usd": "funded (USD)",
+                     "percent_funded": "funded"},
+            formats={"requirements_usd": "int", "funding_usd": "int", "percent_funded": "pct100"},
+            note="; ".join(notes),
+        ))  # fmt: skip
+        sec.figures.append(("Requirements and funding by year", to_svg(trend_chart(pub.shown()))))
+
+    # ------------------------------------------------------------------ strategies
+    def strategies(self) -> None:
+        from humsec.review.strategies import load_strategies, propose_responses
+
+        sec = self.section("strategies", "Recommended strategies")
+        if self.links is None:
+            sec.skipped = (
+                "Strategies rest on interlinkages from survey microdata; this review has none."
+            )
+            return
+        cfg = self.spec.strategies
+        kb_path = cfg.get("knowledge_base")
+        kb = load_strategies(self.spec.source.parent / kb_path if kb_path else None)
+        plan = propose_responses(
+            kb, self.links, self.lb, top=int(cfg.get("top", 3)), mapping=cfg.get("mapping")
+        )
+        t = plan.to_frame()
+        sec.notes += plan.notes
+        self.add(sec, publish(
+            "strategies", "Integrated responses to the most widespread interlinked threats", t, "aggregates", self.rules,
+            columns={"row_id": "row", "name_a": "threat", "name_b": "with", "strength": "co-occurrence",
+                     "lead_entities": "lead", "partner_entities": "partners", "protection": "protection (top-down)",
+                     "empowerment": "empowerment (bottom-up)", "target_groups": "target groups", "evidence": "evidence rows"},
+            formats={"strength": "pct"},
+            note=f"knowledge base: {Path(str(kb.source)).name}; built only from published (disclosure-controlled) rows",
+        ))  # fmt: skip
+        if len(t):
+            r = t.iloc[0]
+            ev = str(r["evidence"]).split()[0]
+            sentence = (
+                f"The first recommended integrated response addresses {esc(r['name_a'])} with {esc(r['name_b'])} "
+                f"(co-occurrence {cite(r['strength'], r['row_id'], 'pct')}, evidence row "
+                f'<a href="#{row_anchor(ev)}">{esc(ev)}</a>), led by {esc(r["lead_entities"] or "the partners listed")}.'
+            )
+            self.state(sec, sentence)

@@ -1,0 +1,113 @@
+"""The review as one self-contained HTML file (inline SVG charts, inline CSS, no script, no external
+request) and, from the same HTML, a PDF (WeasyPrint).
+
+Tables show each row's id (the anchor the executive summary links to); suppressed cells read
+"suppressed" and flagged values stand in parentheses (the DHS convention), with the reason in the
+row's SDC column.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from humsec.core.errors import HumsecError
+from humsec.review.build import fmt_value, row_anchor
+
+if TYPE_CHECKING:
+    from humsec.review.build import Review
+    from humsec.review.publish import Published
+
+__all__ = ["render_review_html", "table_html", "write_pdf"]
+
+
+def table_html(pub: Published, max_rows: int = 60) -> str:
+    """One published table as HTML (row ids as anchors, suppressed and flagged cells marked)."""
+    f = pub.frame
+    cols = pub.columns or {c: c for c in f.columns if c not in ("sdc_status", "sdc_reason")}
+    cols = {c: h for c, h in cols.items() if c in f.columns}
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in cols.values()) + '<th scope="col">SDC</th>'
+    body = []
+    for _, row in f.head(max_rows).iterrows():
+        status = str(row.get("sdc_status", "ok"))
+        hidden = status in ("suppressed", "secondary")
+        cells = []
+        for c in cols:
+            v = row[c]
+            if c == "row_id":
+                shown = re.sub(r"([:~|=+])", r"\1<wbr>", html.escape(str(v)))  # break at separators
+                cells.append(f'<td class="rid"><code>{shown}</code></td>')
+                continue
+            how = pub.formats.get(c)
+            if how is not None and hidden:
+                cells.append('<td class="sup">suppressed</td>')
+            elif how is not None:
+                text = fmt_value(v, how)
+                cells.append(f'<td class="n">{"(" + text + ")" if status == "flag" and text else text}</td>')
+            else:
+                text = html.escape("" if pd.isna(v) else str(v))
+                text = re.sub(r"([_.;/:~])(?=\S)", r"\1<wbr>", text)  # long names may wrap
+                cells.append(f"<td>{text}</td>")
+        reason = str(row.get("sdc_reason", ""))
+        mark = {"ok": "", "flag": "flag", "suppressed": "suppressed", "secondary": "secondary"}.get(status, status)
+        title = f' title="{html.escape(reason)}"' if reason else ""
+        cells.append(f'<td class="sdc"{title}>{html.escape(mark)}{" · " + html.escape(reason) if reason and status != "ok" else ""}</td>')
+        body.append(f'<tr id="{row_anchor(str(row["row_id"]))}">' + "".join(cells) + "</tr>")
+    more = len(f) - max_rows
+    foot = f'<p class="small">{more} more row(s) in tables/{html.escape(pub.key)}.csv</p>' if more > 0 else ""
+    return f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{foot}'
+
+
+def render_review_html(review: Review) -> str:
+    """The whole report (Jinja template ``review.html.j2``)."""
+    env = Environment(loader=PackageLoader("humsec.review", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    template = env.get_template("review.html.j2")
+    sections = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "paragraphs": [Markup(p) for p in s.paragraphs],
+            "figures": [(c, Markup(svg)) for c, svg in s.figures],
+            "tables": [(t.title, t.note, Markup(table_html(t))) for t in s.tables],
+            "notes": s.notes,
+            "skipped": s.skipped,
+        }
+        for s in review.sections
+    ]
+    rules = review.spec.rules
+    return template.render(
+        title=review.spec.title,
+        country=review.spec.country,
+        summary=[Markup(s) for s in review.summary],
+        sections=sections,
+        sources=review.sources,
+        versions=review.versions,
+        rules=rules,
+        survey=review.spec.survey,
+        boundaries=review.spec.boundaries_label,
+        builtin_boundaries=review.spec.builtin_boundaries,
+        spec=review.spec,  # which parts the review has: Methods names only the methods it used
+        tables=[(t.key, t.title, len(t.frame), t.counts()) for t in review.tables],
+    )
+
+
+def write_pdf(page: str, path: Path) -> None:
+    """Print the HTML page to PDF with WeasyPrint (no network: every asset is inline)."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: the pango library is missing
+        raise HumsecError(
+            f"Cannot write the PDF: WeasyPrint is not usable ({exc}). Install it with pip and the "
+            "Debian packages libpango-1.0-0 and libpangoft2-1.0-0 (make install does both)."
+        ) from None
+
+    def no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+        raise HumsecError(f"the report refers to an external resource {url!r}; it must be self-contained")
+
+    weasyprint.HTML(string=page, url_fetcher=no_fetch).write_pdf(path)

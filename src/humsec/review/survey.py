@@ -1,0 +1,326 @@
+"""Review sections from survey microdata: the profile, interlinked threats, who is left behind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from humsec.core.charts import to_svg
+from humsec.core.errors import HumsecError
+from humsec.review.base import BuilderBase, cite, esc
+from humsec.review.publish import Published, publish
+
+
+class SurveySections(BuilderBase):
+    """Review sections from survey microdata: the profile, interlinked threats, who is left behind."""
+
+    def survey_sections(self) -> None:
+        import humsec
+        from humsec.af.interlinkages import InterlinkageResult, co_deprivation
+        from humsec.af.left_behind import LeftBehindResult, left_behind
+        from humsec.af.spec import AFSpec
+        from humsec.core.survey import read_survey
+
+        sv = self.spec.survey
+        assert sv is not None
+        af_spec = AFSpec.from_file(sv.spec_path)
+        k = sv.k if sv.k is not None else af_spec.k[len(af_spec.k) // 2]
+        micro = read_survey(sv.data_path).frame
+        result = humsec.AlkireFoster(af_spec, level=self.spec.level).fit(
+            micro, over=list(sv.over), source=sv.name
+        )
+        self._profile(result, k, af_spec)
+        links = co_deprivation(af_spec, micro, k=[k], source=sv.name)
+        lbk = dict(sv.left_behind)
+        lb = left_behind(
+            af_spec,
+            micro,
+            by=lbk.get("by", list(sv.over)),
+            depth=int(lbk.get("depth", 2)),
+            measures=lbk.get("measures", ["M0", "H", "hdk"]),
+            k=[k],
+            min_n=int(lbk.get("min_n", 50)),
+            fdr=float(lbk.get("fdr", 0.05)),
+            level=self.spec.level,
+            source=sv.name,
+        )
+        del micro  # nothing below sees a person's row
+        pairs = self._interlinkages(links, k)
+        self.links = InterlinkageResult(pairs.frame, links.dimensions, links.notes)
+        groups, bottlenecks = self._left_behind(lb, k)
+        self.lb = LeftBehindResult(groups.frame, bottlenecks, lb.fdr, lb.min_n, lb.notes)
+
+    def _profile(self, result: Any, k: float, af_spec: Any) -> None:
+        sec = self.section("profile", "The multidimensional profile")
+        sv = self.spec.survey
+        assert sv is not None
+        tidy = result.tidy()
+        tidy = tidy[tidy["change"].fillna("").isin(["", "abs"])].copy()
+        tidy["row_id"] = [
+            "af:" + ":".join(
+                [m, f"k{kk:g}" if pd.notna(kk) else "k-", *( [str(ind)] if ind else [] ),
+                 f"t{t}" if not ch else f"{ft}-{tt}:{ch}", "national" if o == "national" else f"{o}={g}"]
+            )
+            for m, kk, ind, t, ch, ft, tt, o, g in zip(
+                tidy["measure"], tidy["k"], tidy["indicator"].fillna(""), tidy["time"].fillna(""),
+                tidy["change"].fillna(""), tidy["from_time"].fillna(""), tidy["to_time"].fillna(""),
+                tidy["over"], tidy["group"].fillna(""), strict=True,
+            )
+        ]  # fmt: skip
+        for col in ("from_time", "to_time"):
+            tidy[col] = tidy[col].astype("string").fillna("")
+        level = round(self.spec.level * 100)
+        pub = publish(
+            "af_results", "Alkire-Foster estimates", tidy, "estimates", self.rules,
+            n=["n", "n_t0", "n_t1"],  # change rows: the smaller of the two rounds' counts
+            margins=[["measure", "k", "indicator", "over", "time", "change"]],
+            cv_exempt=(tidy["change"].fillna("") != "").to_numpy(),  # a change's CV is no quality measure
+        )  # fmt: skip
+        self.published.append(pub)  # the whole table goes to tables/af_results.csv
+        f = pub.frame
+        main = f[(f["over"] == "national") & f["measure"].isin(["H", "A", "M0"])]
+        main = main[(main["k"] == k)]
+        nat = Published(
+            "af_national", f"National H, A and M0 (k = {k:g}%), {level}% CIs; change rows are first to last round",
+            main, "estimates", "",
+            {"row_id": "row", "measure": "measure", "time": "round", "change": "change", "estimate": "estimate",
+             "ci_low": "CI low", "ci_high": "CI high", "se": "SE", "n": "n",
+             "n_t0": "n first round", "n_t1": "n last round"},
+            {"estimate": "f3", "ci_low": "f3", "ci_high": "f3", "se": "f4", "n": "int",
+             "n_t0": "int", "n_t1": "int"},
+        )  # fmt: skip
+        self.add(sec, nat)
+        latest = str(main.loc[main["change"].fillna("") == "", "time"].iloc[-1])
+        rows = {
+            m: main[
+                (main["measure"] == m)
+                & (main["time"] == latest)
+                & (main["change"].fillna("") == "")
+            ]
+            for m in ("H", "A", "M0")
+        }
+        if all(len(r) for r in rows.values()) and rows["H"]["estimate"].notna().all():
+            h, a, m0 = (rows[m].iloc[0] for m in ("H", "A", "M0"))
+            self.state(sec,
+                f"In the latest survey round ({esc(latest)}) of {esc(sv.name)}, "
+                f"{cite(h['estimate'], h['row_id'], 'pct')} of people are multidimensionally insecure "
+                f"(deprived in at least {cite(h['k'], h['row_id'], 'g')}% of the weighted indicators; "
+                f"confidence interval {cite(h['ci_low'], h['row_id'], 'pct')}–{cite(h['ci_high'], h['row_id'], 'pct')}); "
+                f"on average they are deprived in {cite(a['estimate'], a['row_id'], 'pct')} of the indicators, "
+                f"so M0 = {cite(m0['estimate'], m0['row_id'], 'f3')}."
+            )  # fmt: skip
+        self._change_sentence(sec, main)
+        if sv.note:
+            sec.notes.append(sv.note)
+        d = f[
+            (f["measure"] == "M0")
+            & (f["k"] == k)
+            & (f["over"] != "national")
+            & (f["change"].fillna("") == "")
+        ]
+        d = d[~d["sdc_status"].isin(["suppressed", "secondary"])].copy()
+        from humsec.core.charts import bar_with_ci, censored_headcounts
+
+        for over in [o for o in sv.over if "*" not in o]:
+            part = d[d["over"] == over].copy()
+            if len(part):
+                part["round"] = part["time"].astype(str)
+                sec.figures.append((f"M0 by {over} (k = {k:g}%), {level}% CIs (suppressed cells left out)",
+                                    to_svg(bar_with_ci(part, "group", f"M0 by {over}", "M0"))))  # fmt: skip
+        lv = f[f["change"].fillna("") == ""].copy()
+        lv["time"] = lv["time"].astype(str)
+        lv = lv[~lv["sdc_status"].isin(["suppressed", "secondary"])]
+        sec.figures.append(("Censored and uncensored headcount ratios by indicator",
+                            to_svg(censored_headcounts(lv, k, f"Deprivations (k = {k:g}%)"))))  # fmt: skip
+        hd = f[
+            (f["over"] == "national")
+            & (f["measure"] == "hdk")
+            & (f["k"] == k)
+            & (f["time"] == latest)
+            & (f["change"].fillna("") == "")
+        ]
+        self.add(sec, Published(
+            "af_hdk", f"Censored headcount ratios, round {latest} (k = {k:g}%)", hd, "estimates", "",
+            {"row_id": "row", "indicator": "indicator", "estimate": "estimate", "ci_low": "CI low", "ci_high": "CI high", "n": "n"},
+            {"estimate": "f3", "ci_low": "f3", "ci_high": "f3", "n": "int"},
+        ))  # fmt: skip
+        sec.notes.append(
+            f"Design: {result.provenance.design.get('n_psu')} PSUs in {result.provenance.design.get('n_strata')} strata; "
+            f"{result.provenance.n_used} of {result.provenance.n_input} persons used"
+            + "".join(f"; dropped {n}: {r}" for r, n in result.provenance.dropped)
+        )
+
+    def _change_sentence(self, sec: Any, main: pd.DataFrame) -> None:
+        """Whether insecurity fell: the national change in H, first to last round, when published."""
+        ch = main[
+            (main["measure"] == "H")
+            & (main["change"].fillna("") == "abs")
+            & main["sdc_status"].isin(["ok", "flag"])
+        ]
+        if not len(ch) or pd.isna(ch["estimate"].iloc[0]):
+            return
+        c = ch.iloc[0]
+        rid = str(c["row_id"])
+        sure = c["ci_low"] > 0 or c["ci_high"] < 0  # the interval excludes no change
+        way = ("rose" if c["estimate"] > 0 else "fell") if sure else "did not change significantly"
+        self.state(sec,
+            f"From round {esc(c['from_time'])} to round {esc(c['to_time'])} the share of people multidimensionally "
+            f"insecure {way}: {cite(c['estimate'], rid, 'pp')} (percentage points; confidence interval "
+            f"{cite(c['ci_low'], rid, 'pp')} to {cite(c['ci_high'], rid, 'pp')})."
+        )  # fmt: skip
+
+    def _interlinkages(self, links: Any, k: float) -> Published:
+        from humsec.review.charts import threat_heatmap, threat_network
+
+        sec = self.section("interlinkages", "Interlinked threats")
+        pub = publish(
+            "interlinkages", "Co-deprivation of pairs of indicators", links.to_frame(), "estimates", self.rules,
+            n="n_joint", estimate="joint", se="joint_se",
+            note="disclosure control on the persons deprived in both indicators (n_joint) and the CV of the joint rate",
+        )  # fmt: skip
+        self.published.append(pub)
+        from humsec.af.interlinkages import InterlinkageResult
+
+        shown = InterlinkageResult(pub.frame, links.dimensions)
+        latest = shown.select("censored", k)
+        t = str(latest["time"].iloc[0])
+        v = shown.matrix("cramers_v", version="censored", k=k, time=t)
+        try:
+            order = (
+                shown.clusters(version="censored", k=k, time=t)
+                .sort_values("order")["indicator"]
+                .tolist()
+            )
+        except (HumsecError, ValueError):
+            order = None
+        sec.figures.append((
+            f"Cramér's V among the multidimensionally insecure (censored at k = {k:g}%, round {t}); blank cells suppressed",
+            to_svg(threat_heatmap(v, title="Association of deprivations (Cramér's V)", order=order)),
+        ))  # fmt: skip
+        off = v.where(~np.eye(len(v), dtype=bool)).stack()
+        if off.notna().any():  # the strongest third of the links, so the network stays readable
+            cut = float(np.nanquantile(off.to_numpy(dtype=float), 2 / 3))
+            sec.figures.append((
+                f"Network of threats: links with Cramér's V ≥ {cut:.2f} (the strongest third; width = strength), "
+                "colours = dimensions",
+                to_svg(threat_network(v, title="Interlinked deprivations (censored)", min_strength=cut,
+                                      node_group=links.dimensions)),
+            ))  # fmt: skip
+        top = (
+            latest[latest["sdc_status"] != "suppressed"]
+            .sort_values("joint", ascending=False)
+            .head(12)
+        )
+        self.add(sec, Published(
+            "interlinkages_top", f"The most widespread co-deprivations among the insecure (round {t}, k = {k:g}%)",
+            top, "estimates", pub.note,
+            {"row_id": "row", "indicator_a": "a", "indicator_b": "b", "joint": "joint", "p_b_given_a": "P(b|a)",
+             "p_a_given_b": "P(a|b)", "cramers_v": "V", "r0": "R0", "n_joint": "n (both)"},
+            {"joint": "pct", "p_b_given_a": "pct", "p_a_given_b": "pct", "cramers_v": "f2", "r0": "f2", "n_joint": "int"},
+        ))  # fmt: skip
+        if len(top) and pd.notna(top["joint"].iloc[0]):
+            r = top.iloc[0]
+            sentence = (
+                f"The most widespread pair of deprivations among the insecure is {esc(r['indicator_a'])} with "
+                f"{esc(r['indicator_b'])}: {cite(r['joint'], r['row_id'], 'pct')} of people are insecure and deprived in "
+                f"both (P({esc(r['indicator_b'])} | {esc(r['indicator_a'])}) = {cite(r['p_b_given_a'], r['row_id'], 'pct')})."
+            )
+            self.state(sec, sentence)
+        return pub
+
+    def _left_behind(self, lb: Any, k: float) -> tuple[Published, pd.DataFrame]:
+        from humsec.review.charts import left_behind_chart
+
+        sec = self.section("left-behind", "Who is left behind")
+        groups = publish(
+            "left_behind", "Groups compared with the nation", lb.to_frame(), "estimates", self.rules,
+            margins=[["measure", "k", "indicator", "over", "time"]],
+        )  # fmt: skip
+        self.published.append(groups)
+        g = groups.frame
+        tested = g[g["tested"]]
+        found = g[g["left_behind"] & ~g["sdc_status"].isin(["suppressed", "secondary"])]
+        summary = pd.DataFrame([{
+            "row_id": "lb:summary", "comparisons": len(g), "tested": len(tested), "found": len(found),
+            "suppressed": int(g["sdc_status"].isin(["suppressed", "secondary"]).sum()), "fdr": lb.fdr,
+        }])  # fmt: skip
+        self.add(sec, publish(
+            "left_behind_summary", "The search", summary, "aggregates", self.rules,
+            columns={"row_id": "row", "comparisons": "comparisons", "tested": "tested", "found": "found left behind",
+             "suppressed": "suppressed (SDC)", "fdr": "FDR level"},
+            formats={"comparisons": "int", "tested": "int", "found": "int", "suppressed": "int", "fdr": "f2"},
+        ))  # fmt: skip
+        sentence = (
+            f"Of {cite(len(tested), 'lb:summary', 'int')} tested group comparisons, "
+            f"{cite(len(found), 'lb:summary', 'int')} show insecurity above the national level at a false "
+            f"discovery rate of {cite(lb.fdr, 'lb:summary', 'f2')}."
+        )
+        if len(found):
+            top = found.sort_values("affected", ascending=False).iloc[0]
+            sentence += (
+                f" The largest is {esc(top['over'])} = {esc(top['group'])} ({esc(top['measure'])}"
+                f"{' ' + esc(top['indicator']) if top['indicator'] else ''}: {cite(top['estimate'], top['row_id'], 'f3')} "
+                f"against {cite(top['national'], top['row_id'], 'f3')} nationally, about "
+                f"{cite(top['affected'], top['row_id'], 'int')} people in the sample's weights)."
+            )
+        self.state(sec, sentence)
+        cols = {
+            "row_id": "row",
+            "measure": "measure",
+            "indicator": "indicator",
+            "over": "grouping",
+            "group": "group",
+            "estimate": "estimate",
+            "national": "national",
+            "gap": "gap",
+            "q_value": "q",
+            "affected": "people affected",
+            "n": "n",
+        }
+        fmts = {
+            "estimate": "f3",
+            "national": "f3",
+            "gap": "f3",
+            "q_value": "f3",
+            "affected": "int",
+            "n": "int",
+        }
+        shown = (
+            found.sort_values(["rank_size"]).head(20)
+            if len(found)
+            else tested.sort_values("q_value").head(10)
+        )
+        title = (
+            "Groups found left behind (most people affected first)"
+            if len(found)
+            else "No group found left behind: the ten comparisons closest to significance"
+        )
+        self.add(sec, Published("left_behind_groups", title, shown, "estimates", "", cols, fmts))
+        m0 = tested[
+            (tested["measure"] == "M0") & ~tested["sdc_status"].isin(["suppressed", "secondary"])
+        ]
+        m0 = m0[~m0["over"].str.contains("*", regex=False)]
+        if len(m0):
+            sec.figures.append((
+                f"M0 (k = {k:g}%) by group with CIs against the national level (dashed); suppressed groups left out",
+                to_svg(left_behind_chart(m0, measure="M0", k=k, title="M0 by group")),
+            ))  # fmt: skip
+        bn = lb.to_frame("bottlenecks")
+        visible = set(g.loc[~g["sdc_status"].isin(["suppressed", "secondary"]), "row_id"])
+        bn = bn[bn["parent_id"].isin(visible)].reset_index(
+            drop=True
+        )  # a suppressed gap is not explained
+        if len(found):
+            lead = found[found["measure"] == "M0"].head(3)["row_id"]
+            part = bn[bn["parent_id"].isin(lead)].sort_values("contribution", ascending=False)
+            if len(part):
+                self.add(sec, Published(
+                    "bottlenecks", "Bottlenecks: indicator contributions to the M0 gap of the groups found",
+                    part, "aggregates", "each gap's parent row passed disclosure control",
+                    {"row_id": "row", "over": "grouping", "group": "group", "indicator": "indicator",
+                     "contribution": "contribution", "share_of_gap": "share of gap"},
+                    {"contribution": "f4", "share_of_gap": "pct"},
+                ))  # fmt: skip
+        return groups, bn

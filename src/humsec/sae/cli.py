@@ -1,0 +1,293 @@
+"""``humsec sae``: small-area estimation (district estimates with their MSE).
+
+``humsec sae direct`` turns survey microdata into one row per area (estimate, variance, n);
+``humsec sae fh`` fits the Fay-Herriot model on one row per area and writes
+``area, direct, direct_se, estimate, mse, ci_low, ci_high, gamma, in_sample, synthetic, cv``;
+``humsec sae bhf`` fits the unit-level nested-error model on survey units and population means.
+Everything is computed first, then written (an error writes nothing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from humsec.core.cli import fail as _fail
+from humsec.core.cli import notes, stdout
+from humsec.core.errors import HumsecError
+from humsec.core.write import write_all, write_atomic
+
+if TYPE_CHECKING:
+    from humsec.sae import DirectEstimates
+
+sae_app = typer.Typer(
+    help="Small-area estimation: Fay-Herriot EBLUP with MSE, unit-level BHF EBLUP, direct estimates per area.",
+    no_args_is_help=True,
+)
+
+
+def _check_out(out: Path) -> None:
+    if out.suffix.lower() not in {".csv", ".xlsx"}:
+        raise HumsecError(f"--out {out}: expected a .csv or .xlsx file name.")
+
+
+@sae_app.command("fh")
+def fh_command(
+    data: Path = typer.Argument(
+        ...,
+        help="One row per area (CSV, Excel, Stata, SPSS, Parquet): direct estimate (empty = out of "
+        "sample), its sampling variance, covariates.",
+    ),
+    formula: str = typer.Option(
+        ..., "--formula", help="R-style formula 'y ~ x1 + x2' (y: direct estimates; C(x): factor)."
+    ),
+    variance: str = typer.Option(..., "--variance", help="Column of sampling variances (> 0)."),
+    area: str = typer.Option(..., "--area", help="Column naming the areas (unique)."),
+    method: str = typer.Option(
+        "reml", "--method", help="sigma2_u estimator: reml, ml or fh (moment method)."
+    ),
+    level: float = typer.Option(0.95, "--level", help="Confidence level of the intervals."),
+    benchmark: float | None = typer.Option(
+        None,
+        "--benchmark",
+        help="National direct value the population-weighted estimates must reproduce.",
+    ),
+    population: str | None = typer.Option(
+        None, "--population", help="Column of area populations (weights of --benchmark)."
+    ),
+    benchmark_method: str = typer.Option(
+        "ratio", "--benchmark-method", help="ratio or difference."
+    ),
+    proximity: Path | None = typer.Option(
+        None,
+        "--proximity",
+        help="Spatial model: m x m proximity matrix CSV (first column the area names, header the "
+        "same names; or no names, rows in DATA's order); method reml or ml.",
+    ),
+    boundaries: str | None = typer.Option(
+        None,
+        "--boundaries",
+        help="GeoJSON (.geojson/.geojson.gz) or a built-in set (KEN-adm1, ...): areas matched on "
+        "--boundary-name; used for --map and, with --spatial, for the contiguity matrix.",
+    ),
+    boundary_name: str = typer.Option(
+        "adm1_name", "--boundary-name", help="Feature property holding the area names."
+    ),
+    spatial: bool = typer.Option(
+        False, "--spatial", help="Spatial model with contiguity from --boundaries."
+    ),
+    map_png: Path | None = typer.Option(
+        None, "--map", help="PNG map of the estimates and their CVs (needs --boundaries)."
+    ),
+    out: Path = typer.Option(..., "--out", help="Estimates table: .csv or .xlsx."),
+    html_page: Path | None = typer.Option(
+        None, "--html", help="HTML page: summary (with adjusted R2) and the model-vs-direct chart."
+    ),
+) -> None:
+    """Fay-Herriot EBLUP per area, MSE as R sae::mseFH (sae::mseSFH with --proximity/--spatial)."""
+    from humsec.core.survey import read_survey
+    from humsec.sae import FayHerriot, SpatialFayHerriot
+
+    try:
+        _check_out(out)
+        if (benchmark is None) != (population is None):
+            raise HumsecError("--benchmark and --population go together: give both or neither.")
+        if (spatial or map_png is not None) and boundaries is None:
+            raise HumsecError("--spatial and --map need --boundaries.")
+        if spatial and proximity is not None:
+            raise HumsecError(
+                "Give --proximity or --spatial (contiguity from --boundaries), not both."
+            )
+        geo = None
+        if boundaries is not None:
+            from humsec.datasets.places import load_boundaries
+
+            geo = load_boundaries(boundaries)
+        frame = read_survey(data).frame
+        engine: FayHerriot = FayHerriot(
+            formula=formula, variance=variance, area=area, method=method, level=level
+        )
+        if proximity is not None:
+            engine = SpatialFayHerriot(
+                formula=formula,
+                variance=variance,
+                area=area,
+                method=method,
+                level=level,
+                proximity=_read_proximity(proximity, area),
+            )
+        extra_notes: list[str] = []
+        if spatial and geo is not None:
+            from humsec.sae.spatial import proximity_from_geojson
+
+            if area not in frame.columns:
+                from humsec.core.errors import ColumnNotFoundError
+
+                raise ColumnNotFoundError([area], [str(c) for c in frame.columns], str(data))
+            W, extra_notes = proximity_from_geojson(geo, frame[area], name_property=boundary_name)
+            engine = SpatialFayHerriot(
+                formula=formula, variance=variance, area=area, method=method, level=level,
+                proximity=W,
+            )  # fmt: skip
+        result = engine.fit(frame, source=str(data))
+        result.notes.extend(extra_notes)
+        png = None
+        if map_png is not None and geo is not None:
+            from humsec.core.maps import to_png
+            from humsec.sae.maps import estimate_maps
+
+            png = to_png(estimate_maps(result.table(), geo, key=boundary_name))
+        if benchmark is not None and population is not None:
+            if population not in frame.columns:
+                from humsec.core.errors import ColumnNotFoundError
+
+                raise ColumnNotFoundError([population], [str(c) for c in frame.columns], str(data))
+            weights = dict(zip(frame[area].astype(str), frame[population], strict=True))
+            result = result.benchmark(benchmark, weights, how=benchmark_method)
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    writers: list[tuple[Path, Any]] = [
+        (out, result.to_excel if out.suffix.lower() == ".xlsx" else result.to_csv)
+    ]
+    if html_page is not None:
+        writers.append((html_page, result.to_html))
+    if png is not None and map_png is not None:
+        writers.append((map_png, lambda tmp: tmp.write_bytes(png)))
+    try:  # every output or none
+        written = write_all(writers)
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    stdout.print(result.summary(), highlight=False, markup=False)
+    for path in written:
+        stdout.print(f"wrote {path}", highlight=False, markup=False)
+
+
+def _read_proximity(path: Path, area: str) -> object:
+    """A square proximity CSV; a text first column, or one named like --area, names the areas."""
+    import pandas as pd
+
+    if not path.is_file():
+        raise HumsecError(f"Proximity file not found: {path}")
+    frame = pd.read_csv(path)
+    first = frame.columns[0]
+    if not pd.api.types.is_numeric_dtype(frame[first]) or str(first) in {area, "area", ""}:
+        frame = frame.set_index(first)
+        frame.index = frame.index.astype(str)
+    text = [str(c) for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text:
+        raise HumsecError(f"Proximity file {path}: columns {', '.join(text[:5])} are not numbers.")
+    return frame
+
+
+@sae_app.command("direct")
+def direct_command(
+    survey: Path = typer.Argument(..., help="Survey microdata (CSV, Excel, Stata, SPSS, Parquet)."),
+    variable: str | None = typer.Option(
+        None, "--variable", help="Survey variable (0/1 for a proportion); or give --spec."
+    ),
+    spec: Path | None = typer.Option(
+        None,
+        "--spec",
+        help="AF specification (YAML/JSON): direct AF --measure per area at --k (design from the spec).",
+    ),
+    measure: str = typer.Option("H", "--measure", help="AF measure with --spec: H, A, M0, ..."),
+    k: float | None = typer.Option(None, "--k", help="Poverty cutoff in percent with --spec."),
+    time_round: str | None = typer.Option(
+        None, "--time", help="Survey round with --spec when the data hold several."
+    ),
+    area: str = typer.Option(..., "--area", help="Column naming the area of each respondent."),
+    weight: str | None = typer.Option(None, "--weight", help="Sampling weight column."),
+    strata: str | None = typer.Option(None, "--strata", help="Stratum column."),
+    psu: str | None = typer.Option(None, "--psu", help="PSU (cluster) column."),
+    lonely_psu: str = typer.Option(
+        "fail", "--lonely-psu", help="Single-PSU strata: fail, certainty, remove or adjust."
+    ),
+    small: str = typer.Option(
+        "deff",
+        "--small",
+        help="Areas with n <= 1 or a zero variance: deff (national design effect), gvf "
+        "(generalised variance function) or drop (modelled out of sample).",
+    ),
+    out: Path = typer.Option(..., "--out", help="Table area, estimate, variance, n: .csv."),
+) -> None:
+    """Direct weighted mean (or AF measure, with --spec) per area with its design-based variance."""
+    from humsec.core.design import LONELY_PSU_RULES, SurveyDesign
+    from humsec.core.survey import read_survey
+    from humsec.sae import direct_af, direct_means
+
+    try:
+        if (variable is None) == (spec is None):
+            raise HumsecError("Give either --variable (a survey mean) or --spec (an AF measure).")
+        if spec is not None:
+            if weight or strata or psu:
+                msg = "With --spec the design comes from the specification; drop --weight/--strata/--psu."
+                raise HumsecError(msg)
+            from humsec.af.engine import AlkireFoster
+
+            af = AlkireFoster(spec, k=None if k is None else [k]).fit(survey, over=[area])
+            result = direct_af(af, area=area, measure=measure, k=k, time=time_round, small=small)
+        elif variable is not None:
+            if lonely_psu not in LONELY_PSU_RULES:
+                raise HumsecError(
+                    f"--lonely-psu must be one of {list(LONELY_PSU_RULES)}. Got {lonely_psu!r}."
+                )
+            frame = read_survey(survey).frame
+            design = SurveyDesign(weight=weight, strata=strata, psu=psu, lonely_psu=lonely_psu)
+            result = direct_means(
+                frame, variable=variable, area=area, design=design, small=small, source=str(survey)
+            )
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    _write_direct(result, out)
+
+
+def _write_direct(result: DirectEstimates, out: Path) -> None:
+    written = write_atomic(out, lambda tmp: result.table.to_csv(tmp, index=False))
+    notes(result.notes)
+    stdout.print(f"wrote {written} ({len(result.table)} areas)", highlight=False, markup=False)
+
+
+@sae_app.command("bhf")
+def bhf_command(
+    survey: Path = typer.Argument(
+        ..., help="Survey units (CSV, Excel, Stata, SPSS, Parquet): outcome, covariates, area."
+    ),
+    means: Path = typer.Argument(
+        ...,
+        help="One row per area: the area column, the population mean of each model term (named as "
+        "the term) and, with --popsize, the population size.",
+    ),
+    formula: str = typer.Option(
+        ..., "--formula", help="R-style formula 'y ~ x1 + x2' over SURVEY's columns."
+    ),
+    area: str = typer.Option(..., "--area", help="Column naming the area, in both files."),
+    popsize: str | None = typer.Option(
+        None,
+        "--popsize",
+        help="Column of MEANS with the population size N (sampling fraction n/N).",
+    ),
+    method: str = typer.Option("reml", "--method", help="Variance components: reml or ml."),
+    out: Path = typer.Option(..., "--out", help="Estimates table: .csv or .xlsx."),
+) -> None:
+    """Unit-level Battese-Harter-Fuller EBLUP of area means, as R sae::eblupBHF (no MSE yet)."""
+    from humsec.core.survey import read_survey
+    from humsec.sae import BatteseHarterFuller
+
+    try:
+        _check_out(out)
+        units = read_survey(survey).frame
+        population = read_survey(means).frame
+        result = BatteseHarterFuller(
+            formula=formula, area=area, popsize=popsize, method=method
+        ).fit(units, population, source=str(survey), means_source=str(means))
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    written = result.to_excel(out) if out.suffix.lower() == ".xlsx" else result.to_csv(out)
+    stdout.print(result.summary(), highlight=False, markup=False)
+    stdout.print(f"wrote {written}", highlight=False, markup=False)
