@@ -149,7 +149,7 @@ def worker(task: str, path: str, spec: str, result_file: str) -> None:
         import pandas  # noqa: F401
         import pyarrow.parquet  # noqa: F401
 
-        import humsec.measure.alkire_foster  # noqa: F401 - the engine (import humsec is lazy)
+        import humsec.af.engine  # noqa: F401 - the engine (import humsec is lazy)
 
         out["job_s"] = time.perf_counter() - t0
     elif task in ("humsec-path", "humsec-frame", "profile", "sample"):

@@ -36,9 +36,9 @@ HUMSEC = [sys.executable, "-m", "humsec.cli.main"]
 
 FIT = """
 import sys, time
-from humsec.analysis.warn_models import PooledGBM, QuantileGBM
+from humsec.warn.models import PooledGBM, QuantileGBM
 from humsec.datasets import load_ucdp_country_month
-from humsec.tables.monthly_panel import MonthlyPanel
+from humsec.warn.monthly_panel import MonthlyPanel
 panel = MonthlyPanel.from_long(load_ucdp_country_month())
 PooledGBM(QuantileGBM(num_threads=int(sys.argv[1]), n_estimators=int(sys.argv[2]))).fit(panel).predict(12)
 """

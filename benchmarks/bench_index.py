@@ -16,9 +16,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from humsec.analysis.index_uncertainty import Factors, index_uncertainty
-from humsec.measure.composite import CompositeIndex
-from humsec.tables.index_model import IndexModel
+from humsec.index.composite import CompositeIndex
+from humsec.index.model import IndexModel
+from humsec.index.uncertainty import Factors, index_uncertainty
 
 
 def synthetic(units: int, seed: int = 0) -> tuple[IndexModel, pd.DataFrame]:

@@ -16,10 +16,10 @@ import time
 import numpy as np
 import pandas as pd
 
-from humsec.analysis.warn_models import PooledGBM, QuantileGBM
-from humsec.analysis.warn_scores import backtest
 from humsec.datasets import load_ucdp_country_month
-from humsec.tables.monthly_panel import MonthlyPanel
+from humsec.warn.models import PooledGBM, QuantileGBM
+from humsec.warn.monthly_panel import MonthlyPanel
+from humsec.warn.scores import backtest
 
 MODELS = ["zero", "no_change", "hist_12", "hist_24"]
 

@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.analysis.warn_models import Benchmark, Forecast, QuantileGBM
-from humsec.analysis.warn_scores import point_scores
 from humsec.datasets import load_ucdp_country_month
-from humsec.tables.monthly_panel import MonthlyPanel
+from humsec.warn.models import Benchmark, Forecast, QuantileGBM
+from humsec.warn.monthly_panel import MonthlyPanel
+from humsec.warn.scores import point_scores
 
 VALIDATION_YEARS = (2019, 2020, 2021, 2022)
 

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from humsec.analysis.warn_scores import rolling_backtest
+from humsec.core.boundaries import read_boundaries
+from humsec.core.charts import to_svg
 from humsec.datasets import load_ucdp_country_month
-from humsec.io.boundaries import read_boundaries
-from humsec.io.events import read_events
-from humsec.report.charts import to_svg
-from humsec.report.warn_html import backtest_chart
-from humsec.tables.event_panel import events_to_panel
-from humsec.tables.monthly_panel import MonthlyPanel
+from humsec.warn.event_panel import events_to_panel
+from humsec.warn.events import read_events
+from humsec.warn.html import backtest_chart
+from humsec.warn.monthly_panel import MonthlyPanel
+from humsec.warn.scores import rolling_backtest
 
 
 def main() -> None:
