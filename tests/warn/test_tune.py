@@ -89,7 +89,7 @@ def test_scores_are_the_backtests_and_the_choice_follows_the_rule():
     }
     key = {c: (-won[c], wide.loc[c, "CRPS_log1p"].mean()) for c in gbm}
     best = min(gbm, key=lambda c: key[c])
-    summary = result.summary.set_index("candidate")
+    summary = result.ranking.set_index("candidate")
     assert summary.loc[best, "chosen"] and summary["chosen"].sum() == 1
     assert summary.loc[best, "won"] == won[best] and summary.loc[best, "of"] == 2 * 3 * 2
     entry = GRID[int(best.split(":")[0]) - 1]

@@ -27,15 +27,18 @@ month; benchmarks have none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
+from humsec.core.params import Constraint, Interval, validate_params
+from humsec.core.result import ResultBase
 from humsec.warn.models import Forecast
 from humsec.warn.monthly_panel import MonthlyPanel, months_since_event
 
-__all__ = ["COLUMNS", "SUMMARY_COLUMNS", "AlertRules", "forecast_summary", "make_alerts"]
+__all__ = ["COLUMNS", "SUMMARY_COLUMNS", "AlertRules", "Alerts", "forecast_summary", "make_alerts"]
 
 COLUMNS = [
     "unit", "rule", "month", "horizon", "p_exceed", "mean", "q05", "q50", "q95",
@@ -50,13 +53,64 @@ SUMMARY_COLUMNS = [
 
 @dataclass(frozen=True)
 class AlertRules:
-    """Thresholds of the two rules and how many drivers each alert lists."""
+    """Thresholds of the two rules and how many drivers each alert lists.
+
+    :meth:`apply` checks them (``validate_params``) and returns an :class:`Alerts` result.
+
+    >>> AlertRules(probability=2).apply(None, None)
+    Traceback (most recent call last):
+    humsec.core.errors.ParameterError: The 'probability' parameter of AlertRules must be a number in (0, 1]. Got 2 instead.
+    """
+
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "threshold": Interval(0, None),
+        "probability": Interval(0, 1, closed="right"),
+        "rise_factor": Interval(0, None),
+        "min_level": Interval(0, None, closed="left"),
+        "top_drivers": Interval(0, None, closed="left", integer=True),
+    }
 
     threshold: float = 25.0
     probability: float = 0.5
     rise_factor: float = 2.0
     min_level: float = 5.0
     top_drivers: int = 3
+
+    def apply(self, forecast: Forecast, panel: MonthlyPanel) -> Alerts:
+        """The alerts of ``forecast`` (made from ``panel``, its history) and every unit's forecast."""
+        validate_params(self)
+        alerts = _alerts(forecast, panel, self)
+        return Alerts(alerts, forecast_summary(forecast, alerts), self, forecast.model)
+
+
+@dataclass
+class Alerts(ResultBase):
+    """The alerts (columns :data:`COLUMNS`), every unit's forecast (:data:`SUMMARY_COLUMNS`),
+    the rules that made them and the model's name. Tables: ``"alerts"`` (the default) and
+    ``"forecasts"``; ``summary()`` lists the alerts."""
+
+    tables: ClassVar[tuple[str, ...]] = ("alerts", "forecasts")
+
+    alerts: pd.DataFrame
+    forecasts: pd.DataFrame
+    rules: AlertRules
+    model: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        return self.alerts if table == "alerts" else self.forecasts
+
+    def summary(self) -> str:
+        r = self.rules
+        head = (
+            f"{len(self.alerts)} alert(s) for {len(self.forecasts)} unit(s)"
+            f"{' (' + self.model + ')' if self.model else ''}: P(≥ {r.threshold:g} fatalities) ≥ "
+            f"{r.probability:g}, or mean ≥ {r.rise_factor:g} × the last 12 months' and ≥ {r.min_level:g}"
+        )
+        if self.alerts.empty:
+            return f"{head}\nNo alerts."
+        shown = self.alerts[["unit", "rule", "month", "p_exceed", "mean", "drivers"]]
+        return f"{head}\n{shown.round(3).to_string(index=False)}"
 
 
 def _drivers(forecast: Forecast, unit: str, horizon: int, top: int) -> str:
@@ -74,8 +128,12 @@ def _drivers(forecast: Forecast, unit: str, horizon: int, top: int) -> str:
 def make_alerts(
     forecast: Forecast, panel: MonthlyPanel, rules: AlertRules | None = None
 ) -> pd.DataFrame:
-    """Alerts (columns :data:`COLUMNS`) for ``forecast`` made from ``panel`` (its history)."""
-    rules = rules or AlertRules()
+    """Alerts (columns :data:`COLUMNS`) for ``forecast`` made from ``panel`` (its history):
+    ``(rules or AlertRules()).apply(forecast, panel).alerts``."""
+    return (rules or AlertRules()).apply(forecast, panel).alerts
+
+
+def _alerts(forecast: Forecast, panel: MonthlyPanel, rules: AlertRules) -> pd.DataFrame:
     hist = panel.values[:, -12:]
     mean12, max12 = hist.mean(axis=1), hist.max(axis=1)
     since = months_since_event(panel.values)[:, -1]

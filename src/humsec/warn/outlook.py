@@ -99,7 +99,7 @@ def _check(config: Mapping[str, Any]) -> tuple[list[tuple[str, str]], Any]:
 def review_outlook(config: Mapping[str, Any], areas: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """The outlook table for the review (see the module docstring). ``areas`` (the review's area
     data sets) is not needed: the outlook runs on the conflict panel the block names."""
-    from humsec.warn.models import GBM_MODELS, make_forecaster
+    from humsec.warn.models import make_forecaster
 
     problems, panel = _check(config)
     if problems:
@@ -108,7 +108,7 @@ def review_outlook(config: Mapping[str, Any], areas: Mapping[str, pd.DataFrame])
     threshold = float(config.get("threshold", 25))
     units = list(config.get("units") or panel.units)
     name = str(config.get("model", DEFAULT_MODEL))
-    model = make_forecaster(name, horizon=horizon) if name in GBM_MODELS else make_forecaster(name)
+    model = make_forecaster(name, horizon=horizon)
     current().say(
         f"early-warning outlook: {name} on {len(panel.units)} units × {panel.n_months} months, "
         f"{horizon} months ahead"

@@ -29,20 +29,22 @@ By hand: members {0, 2}, median 1; CRPS = E|X − y| − ½ E|X − X'| = 1 − 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from humsec.core.errors import DataError
 from humsec.core.progress import Task, current
-from humsec.warn.models import Forecast, Forecaster, make_forecaster
+from humsec.core.result import ResultBase
+from humsec.warn.models import MODELS, Forecast, Forecaster, make_forecaster
 from humsec.warn.monthly_panel import MonthlyPanel
 
 __all__ = ["Backtest", "backtest", "pit_values", "point_scores", "rolling_backtest"]
 
 MAIN_METRICS = ("MAE", "RMSE_log1p", "CRPS", "CRPS_log1p")
-DEFAULT_MODELS = ("zero", "no_change", "hist_12", "hist_24", "lgbm_quantile", "lgbm_pool")
+DEFAULT_MODELS = MODELS  # every registered forecaster
 
 
 def _crps(y: np.ndarray, members: np.ndarray) -> np.ndarray:
@@ -79,12 +81,31 @@ def pit_values(y: np.ndarray, members: np.ndarray, seed: int = 0) -> np.ndarray:
 
 
 @dataclass
-class Backtest:
-    """Scores (``test_year, model, metric, value``), PIT histograms and the forecasts."""
+class Backtest(ResultBase):
+    """Scores (``test_year, model, metric, value``), PIT histograms and the forecasts.
+
+    Tables (``to_frame``): ``"scores"`` (the default, long), ``"pit"`` and ``"table"`` (models ×
+    test year and main metric, as :meth:`table`); ``summary()`` is that table as text.
+    """
+
+    tables: ClassVar[tuple[str, ...]] = ("scores", "pit", "table")
 
     scores: pd.DataFrame
     pit: pd.DataFrame
     forecasts: dict[tuple[int, str], Forecast]
+    notes: list[str] = field(default_factory=list)
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        if table == "table":
+            wide = self.table()
+            wide.columns = [f"{year}_{metric}" for year, metric in wide.columns]
+            return wide.reset_index()
+        return self.scores if table == "scores" else self.pit
+
+    def summary(self) -> str:
+        years = ", ".join(str(y) for y in dict.fromkeys(self.scores["test_year"]))
+        head = f"Backtest, test year(s) {years}: mean scores over units × months"
+        return f"{head}\n{self.table().round(4).to_string()}"
 
     def table(self, metrics: Sequence[str] = MAIN_METRICS) -> pd.DataFrame:
         """Models × (test year, metric), one table for all models on the same split."""

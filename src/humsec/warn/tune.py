@@ -23,27 +23,31 @@ backtest|forecast|alerts --config`` read.
 >>> result = tune(panel, before=2019, years=2, grid=grid)
 >>> sorted(result.best)
 ['model', 'options']
->>> len(result.summary)  # zero, no_change, hist_12, hist_24 and 2 settings × (alone, pooled)
+>>> len(result.ranking)  # zero, no_change, hist_12, hist_24 and 2 settings × (alone, pooled)
 8
+>>> result.to_frame("ranking").equals(result.ranking)
+True
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from humsec.core.errors import DataError, SpecError
 from humsec.core.progress import Task, current
+from humsec.core.result import ResultBase
 from humsec.warn.models import (
     GBM_MODELS,
-    MODELS,
+    TUNABLE,
     Benchmark,
     QuantileGBM,
+    forecaster_spec,
     linear_pool,
     make_forecaster,
 )
@@ -60,18 +64,6 @@ __all__ = [
     "tune",
 ]
 
-#: QuantileGBM options a grid or a model file may set, with their types
-TUNABLE: dict[str, type] = {
-    "n_estimators": int,
-    "learning_rate": float,
-    "num_leaves": int,
-    "min_child_samples": int,
-    "max_rows": int,
-    "min_history": int,
-    "train_months": int,
-    "seed": int,
-}
-
 #: the defaults first, then one step each way on capacity and on memory
 DEFAULT_GRID: tuple[dict[str, Any], ...] = (
     {},
@@ -85,15 +77,31 @@ TARGETS = ("CRPS", "CRPS_log1p")
 
 
 @dataclass
-class TuneResult:
-    """``scores`` (candidate, model, options, year, metric, value; benchmarks included), ``summary``
+class TuneResult(ResultBase):
+    """``scores`` (candidate, model, options, year, metric, value; benchmarks included), ``ranking``
     (one row per candidate: mean scores, benchmark comparisons won, ``rank`` by the rule, ``chosen``)
-    and ``best`` (``{"model": ..., "options": {...}}``, what :func:`save_model_config` writes)."""
+    and ``best`` (``{"model": ..., "options": {...}}``, what :func:`save_model_config` writes).
+
+    Tables (``to_frame``): ``"ranking"`` (the default) and ``"scores"``; ``summary()`` is the
+    ranking as text, best first, with the choice.
+    """
+
+    tables: ClassVar[tuple[str, ...]] = ("ranking", "scores")
 
     scores: pd.DataFrame
-    summary: pd.DataFrame
+    ranking: pd.DataFrame
     best: dict[str, Any]
     years: tuple[int, ...]
+    notes: list[str] = field(default_factory=list)
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        return self.ranking if table == "ranking" else self.scores
+
+    def summary(self) -> str:
+        first, last = self.years[0], self.years[-1]
+        span = str(first) if first == last else f"{first}–{last}"
+        chosen = f"{self.best['model']} {self.best['options']}"
+        return f"{describe(self)}\nchosen on {span}: {chosen}"
 
 
 def tune(
@@ -131,8 +139,20 @@ def tune(
     full = QuantileGBM(**chosen["options_dict"])
     pinned = {k: getattr(full, k) for k in TUNABLE if getattr(full, k) is not None}
     best = {"model": chosen["model"], "options": pinned}
+    notes = [
+        f"nothing from {before}-01 on was used: the panel was cut at {last} "
+        f"({len(seen.units)} unit(s), {seen.n_months} months)"
+    ]
+    if len(seen.units) < len(panel.units):
+        notes.append(
+            f"{len(panel.units) - len(seen.units)} unit(s) first named after {last} left out"
+        )
     return TuneResult(
-        scores.drop(columns="options_dict"), summary.drop(columns="options_dict"), best, validation
+        scores.drop(columns="options_dict"),
+        summary.drop(columns="options_dict"),
+        best,
+        validation,
+        notes,
     )
 
 
@@ -311,18 +331,20 @@ def load_model_config(path: str | Path) -> tuple[str, dict[str, Any]]:
     if unknown:
         raise SpecError([(source, f"unknown key(s) {unknown}; expected 'model' and 'options'")])
     name = raw["model"]
-    if name not in MODELS:
-        raise SpecError([(f"{source}: model", f"{name!r}: expected one of {list(MODELS)}")])
+    try:
+        spec = forecaster_spec(str(name))
+    except SpecError as exc:
+        raise SpecError([(f"{source}: {where}", text) for where, text in exc.problems]) from None
     raw_options = raw.get("options")
     options = check_options({} if raw_options is None else raw_options, f"{source}: options")
-    if options and name not in GBM_MODELS:
+    if options and not spec.tunable:
         raise SpecError([(f"{source}: options", f"the benchmark {name!r} takes no options")])
     make_forecaster(name, **options)  # fails here, not later, on anything QuantileGBM refuses
     return name, options
 
 
 def describe(result: TuneResult) -> str:
-    """The summary as text, best first (for the CLI)."""
+    """The ranking as text, best first (for the CLI)."""
     cols = [
         "candidate",
         "options",
@@ -333,5 +355,5 @@ def describe(result: TuneResult) -> str:
         "mean_MAE",
         "chosen",
     ]
-    table = result.summary.sort_values("rank", na_position="last", kind="stable")  # benchmarks last
+    table = result.ranking.sort_values("rank", na_position="last", kind="stable")  # benchmarks last
     return str(table[cols].round(4).to_string(index=False))

@@ -1,12 +1,4 @@
-"""Forecasters of monthly fatalities with one interface: ``fit(panel)`` then ``predict(horizon)``.
-
-``fit`` sees the panel cut at the forecast origin (its last month) and nothing after; ``predict``
-returns a :class:`Forecast` for months 1..horizon after the origin, as an ensemble of equally
-weighted members per unit and month (raw counts). The benchmarks follow ViEWS:
-
-- ``zero``: 0 fatalities everywhere;
-- ``no_change``: each unit's last month, for every horizon;
-- ``hist_12`` / ``hist_24``: each unit's last 12/24 monthly values, as the forecast distribution.
+"""The strong models: LightGBM quantile regressions (``lgbm_quantile``) and their pool (``lgbm_pool``).
 
 :class:`QuantileGBM`: LightGBM quantile regressions of log1p(fatalities) at levels (i − ½)/K
 (K = 10), one model per level, shared across horizons (the horizon is a feature). The K predicted
@@ -19,164 +11,44 @@ the forecast distribution: CRPS(½F + ½G) = ½CRPS(F) + ½CRPS(G) − ¼∫(F �
 scores worse than the mean of its parts, and it beats ``hist_12`` unless the GBM is worse than
 ``hist_12`` by more than ½∫(F − G)² (docs/warn.md, "Design study").
 
->>> import numpy as np, pandas as pd
->>> from humsec.warn.monthly_panel import MonthlyPanel
->>> p = MonthlyPanel(("A",), pd.Period("2020-01", "M"), np.array([[9.0] * 10 + [0.0, 4.0, 2.0]]))
->>> Benchmark("hist_12").fit(p).predict(2).members[0, :, -3:].tolist()
-[[0.0, 4.0, 2.0], [0.0, 4.0, 2.0]]
->>> Benchmark("no_change").fit(p).predict(1).median().tolist()
-[[2.0]]
+>>> QuantileGBM(learning_rate=2.0).fit(None)
+Traceback (most recent call last):
+humsec.core.errors.ParameterError: The 'learning_rate' parameter of QuantileGBM must be a number in (0, 1]. Got 2.0 instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from humsec.core.errors import DataError, SpecError
+from humsec.core.params import Constraint, Interval, Optional, validate_params
 from humsec.core.progress import current
+from humsec.warn.models.base import Forecast, InstanceOf, register_forecaster
+from humsec.warn.models.benchmarks import Benchmark, fitted
 from humsec.warn.monthly_panel import MonthlyPanel, feature_arrays, feature_frame
 
-__all__ = [
-    "BENCHMARKS",
-    "GBM_MODELS",
-    "MODELS",
-    "Benchmark",
-    "Forecast",
-    "Forecaster",
-    "PooledGBM",
-    "QuantileGBM",
-    "linear_pool",
-    "make_forecaster",
-]
+__all__ = ["TUNABLE", "PooledGBM", "QuantileGBM", "linear_pool"]
 
-BENCHMARKS = ("zero", "no_change", "hist_12", "hist_24")
-
-
-@dataclass
-class Forecast:
-    """Ensemble forecast: ``members[unit, h - 1, j]`` (raw counts) for horizons 1..H."""
-
-    units: tuple[str, ...]
-    origin: pd.Period
-    members: np.ndarray
-    model: str = ""
-    contributions: pd.DataFrame | None = None  # drivers (log1p scale), one row per unit-month
-
-    @property
-    def horizons(self) -> np.ndarray:
-        return np.arange(1, self.members.shape[1] + 1)
-
-    @property
-    def months(self) -> pd.PeriodIndex:
-        return pd.period_range(self.origin + 1, periods=self.members.shape[1], freq="M")
-
-    def median(self) -> np.ndarray:
-        """Median of the members (numpy: the mean of the middle two for an even count)."""
-        return np.median(self.members, axis=2)
-
-    def mean(self) -> np.ndarray:
-        return self.members.mean(axis=2)
-
-    def quantile(self, q: float) -> np.ndarray:
-        return np.quantile(self.members, q, axis=2)
-
-    def prob_above(self, threshold: float | np.ndarray) -> np.ndarray:
-        """Share of members above ``threshold`` (per unit, or per unit and horizon)."""
-        thr = np.asarray(threshold, dtype=float)
-        thr = thr.reshape(thr.shape + (1,) * (self.members.ndim - thr.ndim))
-        return (self.members > thr).mean(axis=2)
-
-    def samples(self, n: int, seed: int = 0) -> np.ndarray:
-        """``n`` draws per unit-month from the members' quantile function (linear in between)."""
-        rng = np.random.default_rng(seed)
-        m = self.members.shape[2]
-        levels = (np.arange(m) + 0.5) / m
-        u = rng.uniform(size=(*self.members.shape[:2], n))
-        pos = np.clip(np.interp(u, levels, np.arange(m)), 0, m - 1)
-        lo = np.floor(pos).astype(int)
-        hi = np.minimum(lo + 1, m - 1)
-        a = np.take_along_axis(self.members, lo, axis=2)
-        b = np.take_along_axis(self.members, hi, axis=2)
-        return a + (pos - lo) * (b - a)
-
-    def to_frame(self) -> pd.DataFrame:
-        """``unit, month, horizon, mean, q05, q50, q95, p_any`` (p_any = P(fatalities ≥ 1))."""
-        n_u, n_h = self.members.shape[:2]
-        return pd.DataFrame(
-            {
-                "unit": np.repeat(self.units, n_h),
-                "month": np.tile(self.months.astype(str), n_u),
-                "horizon": np.tile(self.horizons, n_u),
-                "mean": self.mean().ravel(),
-                "q05": self.quantile(0.05).ravel(),
-                "q50": self.median().ravel(),
-                "q95": self.quantile(0.95).ravel(),
-                "p_any": self.prob_above(0.5).ravel(),
-            }
-        )
-
-    def samples_frame(self, n: int, seed: int = 0) -> pd.DataFrame:
-        """``unit, month, draw, value``: n draws per unit-month, long (ViEWS challenge layout)."""
-        s = self.samples(n, seed)
-        n_u, n_h = s.shape[:2]
-        return pd.DataFrame(
-            {
-                "unit": np.repeat(self.units, n_h * n),
-                "month": np.tile(np.repeat(self.months.astype(str), n), n_u),
-                "draw": np.tile(np.arange(1, n + 1), n_u * n_h),
-                "value": s.ravel(),
-            }
-        )
+#: the QuantileGBM options a grid or a model file may set (``humsec warn tune``), with their types
+TUNABLE: dict[str, type] = {
+    "n_estimators": int,
+    "learning_rate": float,
+    "num_leaves": int,
+    "min_child_samples": int,
+    "max_rows": int,
+    "min_history": int,
+    "train_months": int,
+    "seed": int,
+}
 
 
-class Forecaster(Protocol):
-    name: str
-
-    def fit(self, panel: MonthlyPanel) -> Forecaster: ...
-
-    def predict(self, horizon: int) -> Forecast: ...
-
-
-@dataclass
-class Benchmark:
-    """A naive benchmark: ``zero``, ``no_change``, ``hist_12`` or ``hist_24``."""
-
-    name: str
-    _panel: MonthlyPanel | None = field(default=None, repr=False)
-
-    def __post_init__(self) -> None:
-        if self.name not in BENCHMARKS:
-            raise SpecError([("model", f"{self.name!r}: expected one of {list(BENCHMARKS)}")])
-
-    def fit(self, panel: MonthlyPanel) -> Benchmark:
-        self._panel = panel
-        return self
-
-    def predict(self, horizon: int) -> Forecast:
-        p = _fitted(self._panel, self.name)
-        v = p.values
-        if self.name == "zero":
-            members = np.zeros((v.shape[0], 1))
-        elif self.name == "no_change":
-            members = v[:, -1:]
-        else:
-            k = int(self.name.split("_")[1])
-            if v.shape[1] < k:
-                raise DataError(f"{self.name} needs {k} months of history; the panel has {v.shape[1]}")
-            members = v[:, -k:]
-        stacked = np.repeat(members[:, None, :], horizon, axis=1).astype(float)
-        return Forecast(p.units, p.months[-1], stacked, self.name)
-
-
-def _fitted(panel: MonthlyPanel | None, name: str) -> MonthlyPanel:
-    if panel is None:
-        raise SpecError([("model", f"{name}: call fit() before predict()")])
-    return panel
+def _count(low: int = 1) -> Interval:
+    return Interval(low, None, closed="left", integer=True)
 
 
 @dataclass
@@ -193,6 +65,20 @@ class QuantileGBM:
     with one thread (docs/warn.md, "Speed"; benchmarks/bench_demo.py).
     """
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "n_quantiles": _count(),
+        "horizon": _count(),
+        "n_estimators": _count(),
+        "learning_rate": Interval(0, 1, closed="right"),
+        "num_leaves": _count(2),
+        "min_child_samples": _count(),
+        "max_rows": _count(),
+        "min_history": _count(),
+        "train_months": Optional(_count()),
+        "num_threads": _count(),
+        "seed": _count(0),
+    }
+
     name: str = "lgbm_quantile"
     n_quantiles: int = 10
     horizon: int = 12
@@ -205,9 +91,9 @@ class QuantileGBM:
     train_months: int | None = None
     num_threads: int = 1
     seed: int = 0
-    _models: list[Any] = field(default_factory=list, repr=False)
-    _panel: MonthlyPanel | None = field(default=None, repr=False)
-    _columns: list[str] = field(default_factory=list, repr=False)
+    _models: list[Any] = field(default_factory=list, init=False, repr=False)
+    _panel: MonthlyPanel | None = field(default=None, init=False, repr=False)
+    _columns: list[str] = field(default_factory=list, init=False, repr=False)
 
     @property
     def levels(self) -> np.ndarray:
@@ -259,6 +145,7 @@ class QuantileGBM:
     def fit(self, panel: MonthlyPanel) -> QuantileGBM:
         import lightgbm as lgb
 
+        validate_params(self)
         x, y = self.training_rows(panel)
         self._columns = list(x.columns)
         self._models = []
@@ -271,7 +158,7 @@ class QuantileGBM:
         return self
 
     def predict_frame(self, horizon: int) -> tuple[MonthlyPanel, pd.DataFrame]:
-        p = _fitted(self._panel, self.name)
+        p = fitted(self._panel, self.name)
         if horizon > self.horizon:
             raise SpecError([("horizon", f"{horizon}: the model was fitted for ≤ {self.horizon}")])
         n_units = len(p.units)
@@ -312,9 +199,13 @@ class PooledGBM:
     the drivers (``contributions``) are the GBM's.
     """
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {"gbm": InstanceOf(QuantileGBM)}
+
     gbm: QuantileGBM = field(default_factory=QuantileGBM)
     name: str = "lgbm_pool"
-    _history: Benchmark = field(default_factory=lambda: Benchmark("hist_12"), repr=False)
+    _history: Benchmark = field(
+        default_factory=lambda: Benchmark("hist_12"), init=False, repr=False
+    )
 
     @property
     def horizon(self) -> int:
@@ -326,6 +217,7 @@ class PooledGBM:
         self.gbm.horizon = months
 
     def fit(self, panel: MonthlyPanel) -> PooledGBM:
+        validate_params(self)
         self.gbm.fit(panel)
         self._history.fit(panel)
         return self
@@ -343,23 +235,17 @@ def linear_pool(model: Forecast, history: Forecast, levels: np.ndarray, name: st
     return Forecast(model.units, model.origin, members, name, model.contributions)
 
 
-GBM_MODELS = ("lgbm_quantile", "lgbm_pool")  # the models that take QuantileGBM's options
-MODELS = (*BENCHMARKS, *GBM_MODELS)
-
-
-def make_forecaster(name: str, **options: Any) -> Forecaster:
-    """A benchmark by name, ``lgbm_quantile`` or ``lgbm_pool`` (options go to :class:`QuantileGBM`)."""
-    if name in BENCHMARKS:
-        return Benchmark(name)
-    if name == "lgbm_quantile":
-        return QuantileGBM(**options)
-    if name == "lgbm_pool":
-        return PooledGBM(QuantileGBM(**options))
-    raise SpecError([("model", f"{name!r}: expected one of {list(MODELS)}")])
-
-
-def review_outlook(config: Any, areas: Any) -> pd.DataFrame:
-    """The early-warning section of ``humsec review`` (see :mod:`humsec.warn.outlook`)."""
-    from humsec.warn.outlook import review_outlook as outlook
-
-    return outlook(config, areas)
+register_forecaster(
+    "lgbm_quantile",
+    QuantileGBM,
+    help="LightGBM quantile regressions of log1p(fatalities), 10 levels",
+    tunable=TUNABLE,
+    takes_horizon=True,
+)
+register_forecaster(
+    "lgbm_pool",
+    lambda **options: PooledGBM(QuantileGBM(**options)),
+    help="lgbm_quantile pooled with each unit's last 12 months (the default)",
+    tunable=TUNABLE,
+    takes_horizon=True,
+)
