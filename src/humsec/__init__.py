@@ -9,11 +9,11 @@ access, so ``import humsec`` itself loads neither pandas nor numba.
 ['AFResult', 'AFSpec', 'AlkireFoster']
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from humsec._version import __version__
 from humsec.core.errors import ColumnNotFoundError, DataError, DesignError, HumsecError, SpecError
+from humsec.core.lazy import lazy_names
 
 # Public names and the module that defines each: loaded on first use, so that `humsec --help`,
 # `humsec version` and every command that does not need them start without pandas, numba or
@@ -46,19 +46,7 @@ if TYPE_CHECKING:  # static checkers and IDEs see the eager imports
     from humsec.index.model import IndexModel
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name's module on first access (PEP 562) and cache the name here."""
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'humsec' has no attribute {name!r}")
-    module = import_module(module_name)
-    value = module if module_name == f"humsec.{name}" else getattr(module, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
 
 
 __all__ = [

@@ -276,7 +276,7 @@ def test_cli_joint_trends_and_map(tmp_path):
             str(tmp_path / "t.csv"),
             "--out",
             str(tmp_path / "o.csv"),
-            "--png",
+            "--chart",
             str(tmp_path / "t.png"),
         ],
     )
@@ -375,7 +375,7 @@ def _chart_sectors_and_subtitle(spec: dict) -> tuple[set[str], str]:
 
 
 def test_trend_chart_says_which_sectors_it_leaves_out(tmp_path):
-    # issue 21: --by-sector --png drew the 12 largest sectors and said nothing of the others
+    # issue 21: --by-sector --png (now --chart) drew the 12 largest sectors and said nothing of the others
     from humsec.response.money import trend_chart
 
     t = pd.DataFrame(
@@ -389,7 +389,7 @@ def test_trend_chart_says_which_sectors_it_leaves_out(tmp_path):
     drawn, subtitle = _chart_sectors_and_subtitle(trend_chart(by_sector).to_dict())
     assert drawn == {"Health", "WASH", "Education"} and subtitle == ""  # all drawn: nothing to say
     t.to_csv(tmp_path / "t.csv", index=False)
-    args = ["response", "trends", str(tmp_path / "t.csv"), "--by-sector", "--png", str(tmp_path / "t.png")]
+    args = ["response", "trends", str(tmp_path / "t.csv"), "--by-sector", "--chart", str(tmp_path / "t.png")]
     res = CliRunner().invoke(app, [*args, "--top", "2", "--out", str(tmp_path / "o.csv")])
     assert res.exit_code == 0, res.output
     assert (

@@ -128,3 +128,26 @@ def test_alerts_shows_the_fit_progress_unless_quiet(tmp_path):
     assert r.exit_code == 0, r.output
     assert "quantile models" not in r.stderr and "done in" not in r.stderr
     assert "alert(s) written to" in r.output
+
+
+def test_models_lists_every_registered_forecaster_with_its_options():
+    from humsec.warn.models import FORECASTERS
+
+    r = runner.invoke(app, ["warn", "models"])
+    assert r.exit_code == 0, r.output
+    rows = [line.split("\t") for line in r.output.strip().splitlines()]
+    assert [row[0] for row in rows] == list(FORECASTERS)
+    by_name = {row[0]: row for row in rows}
+    assert by_name["lgbm_pool"][1] == "horizon-trained"
+    assert "n_estimators" in by_name["lgbm_pool"][2]
+    assert by_name["zero"][2] == "options: -"
+
+
+def test_an_unknown_model_is_refused_naming_the_registered_ones(tmp_path):
+    data, out = _panel_csv(tmp_path), tmp_path / "s.csv"
+    r = runner.invoke(
+        app, ["warn", "backtest", str(data), "--test-year", "2020", "--out", str(out), "--model", "hist_6"]
+    )
+    assert r.exit_code == 2
+    assert "hist_6" in r.output and "lgbm_pool" in r.output
+    assert not out.exists()

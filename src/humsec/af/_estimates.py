@@ -1,8 +1,8 @@
 """From cell sums to AF estimates, SEs, CIs and changes, for one partition of the sample.
 
 A *partition* is the national sample or one ``over`` grouping; crossed with survey rounds it defines
-the domains. Each AF measure is a ratio of two summed quantities (:func:`ratio_catalog`), so one
-linearisation routine serves them all.
+the domains. Each AF measure is a ratio of two summed quantities (declared in
+:mod:`humsec.af.measures`), so one linearisation routine serves them all.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pandas as pd
 
 from humsec.af._kernels import influence_moments
 from humsec.af._sums import CellTable
+from humsec.af.measures import Ratio, with_changes
 from humsec.core.inference import (
     StratumFactors,
     group_sum,
@@ -21,54 +22,9 @@ from humsec.core.inference import (
     normal_ci,
 )
 
-__all__ = ["Partition", "Ratio", "ratio_catalog"]
+__all__ = ["Partition", "change_rows", "level_rows", "share_rows"]
 
 CHANGE_TYPES = ("abs", "rel", "abs_ann", "rel_ann")
-
-
-@dataclass(frozen=True)
-class Ratio:
-    """One measure as a ratio of summed quantities: estimate = y_scale·Σy / Σx over the domain."""
-
-    measure: str
-    k: float
-    indicator: str
-    y: str
-    x: str
-    count: str
-    y_scale: float = 1.0
-
-
-def ratio_catalog(
-    indicators: tuple[str, ...],
-    weights: np.ndarray,
-    ks: tuple[float, ...],
-    has_missing: bool,
-    reweighted: bool,
-) -> list[Ratio]:
-    """Every AF level measure as a ratio (H, A, M0 per k; hd per indicator; hdk, actb, pctb per both)."""
-    nan = float("nan")
-    out: list[Ratio] = []
-    for k in ks:
-        out.append(Ratio("H", k, "", f"wp|{k}", "w", "n"))
-        out.append(Ratio("A", k, "", f"wcp|{k}", f"wp|{k}", f"np|{k}"))
-        out.append(Ratio("M0", k, "", f"wcp|{k}", "w", "n"))
-    for name in indicators:
-        den, cnt = (f"wo|{name}", f"no|{name}") if has_missing else ("w", "n")
-        out.append(Ratio("hd", nan, name, f"wg|{name}", den, cnt))
-    for k in ks:
-        for name in indicators:
-            den, cnt = (f"wo|{name}", f"no|{name}") if has_missing else ("w", "n")
-            out.append(Ratio("hdk", k, name, f"wgp|{name}|{k}", den, cnt))
-    for k in ks:
-        for j, name in enumerate(indicators):
-            # actb_j = Σ w·v_j·g_j·poor / Σ w; pctb_j = actb_j / M0 (a share, as mpitbR reports it)
-            num, scale = (
-                (f"wvgp|{name}|{k}", 1.0) if reweighted else (f"wgp|{name}|{k}", float(weights[j]))
-            )
-            out.append(Ratio("actb", k, name, num, "w", "n", scale))
-            out.append(Ratio("pctb", k, name, num, f"wcp|{k}", "n", scale))
-    return out
 
 
 @dataclass
@@ -330,7 +286,7 @@ def change_rows(
             )
         )
     out = pd.concat(frames, ignore_index=True)
-    keep = out["measure"].isin(["H", "A", "M0", "hd", "hdk"]) & np.isfinite(out["estimate"])
+    keep = out["measure"].isin(with_changes()) & np.isfinite(out["estimate"])
     return out[keep]
 
 

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from humsec.af._kernels import accumulate_cells, kernel_columns
+from humsec.af.measures import SCORE_TOLERANCE
 from humsec.af.survey_table import PreparedSurvey
 
 __all__ = ["CellTable", "build_cells"]
-
-#: a score within this distance below k/100 counts as reaching it (guards 1/3 + 1/3 vs 2/3 rounding)
-SCORE_TOLERANCE = 1e-12
 
 
 @dataclass

@@ -7,24 +7,49 @@ prints the national summary and writes the tidy table. Errors are printed as one
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from humsec.core.cli import KCommand, k_option, parse_k, stdout
+from humsec.af.measures import measure_names, ranked
+from humsec.core.cli import (
+    KCommand,
+    k_option,
+    level_option,
+    out_option,
+    over_option,
+    parse_k,
+    quiet_option,
+    seed_option,
+    stdout,
+)
 from humsec.core.cli import fail as _fail
-from humsec.core.errors import HumsecError
+from humsec.core.errors import DataError, HumsecError, ParameterError
 from humsec.core.write import write_all
+
+#: the help line of ``humsec af``, from the measures declared once (humsec.af.measures)
+AF_HELP = f"Alkire-Foster measures ({', '.join(measure_names())}) with design-based SEs and CIs."
 
 
 def register(app: typer.Typer) -> None:
     """Mount ``af`` and ``robustness`` on the ``humsec`` app."""
     app.command(
         cls=KCommand,
+        help=AF_HELP,
         context_settings={"allow_extra_args": True, "ignore_unknown_options": False},
     )(af)
     app.command(cls=KCommand)(robustness)
+
+
+def _flagged(exc: HumsecError) -> HumsecError:
+    """A library parameter error with the option that set it (library errors name no flags)."""
+    found = re.match(r"The '(\w+)' (?:parameter|of)", str(exc))
+    if isinstance(exc, ParameterError) and found:
+        return ParameterError(f"--{found.group(1).replace('_', '-')}: {exc}")
+    return exc
 
 
 def af(
@@ -33,13 +58,9 @@ def af(
     data: Path = typer.Argument(
         ..., help="Survey microdata: CSV, Parquet, Excel, Stata .dta or SPSS .sav."
     ),
-    over: list[str] = typer.Option(
-        [], "--over", help="Grouping column(s): --over region area (a*b crosses two)."
-    ),
-    out: Path | None = typer.Option(
-        None,
-        "--out",
-        help="Tidy results table; format from the suffix: .csv, .xlsx, .html, .parquet.",
+    over: list[str] = over_option("Grouping column(s): --over region area (a*b crosses two)."),
+    out: Path | None = out_option(
+        "Tidy results table; format from the suffix: .csv, .xlsx, .html, .parquet."
     ),
     excel: Path | None = typer.Option(
         None, "--excel", help="Also write an Excel workbook (one sheet per table)."
@@ -48,17 +69,17 @@ def af(
         None, "--html", help="Also write a short HTML summary with charts."
     ),
     k: list[str] = k_option("overrides the spec's k"),
-    level: float = typer.Option(0.95, "--level", help="Confidence level, in (0, 1)."),
+    level: float = level_option(),
     variance: str = typer.Option("linearization", "--variance", help="linearization or bootstrap."),
     replicates: int = typer.Option(500, "--replicates", help="Bootstrap replicates."),
-    seed: int | None = typer.Option(None, "--seed", help="Bootstrap seed."),
+    seed: int | None = seed_option(help="Bootstrap seed."),
     lonely_psu: str | None = typer.Option(
         None, "--lonely-psu", help="fail, certainty, remove or adjust."
     ),
     missing: str | None = typer.Option(None, "--missing", help="drop (default) or reweight."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print the summary."),
+    quiet: bool = quiet_option("Do not print the summary."),
 ) -> None:
-    """Alkire-Foster measures (H, A, M0, hd, hdk, actb, pctb) with design-based SEs and CIs."""
+    """Alkire-Foster measures with design-based SEs and CIs (the help line is ``AF_HELP``)."""
     from humsec.af.engine import AlkireFoster
 
     extra = list(ctx.args)
@@ -79,7 +100,7 @@ def af(
         result = estimator.fit(data, over=over_all)
         writers = _writers(result, out, excel, html)
     except HumsecError as exc:
-        _fail(exc)
+        _fail(_flagged(exc))
         return
     try:  # everything computed first, then every output written or none
         write_all(writers)
@@ -125,17 +146,15 @@ def robustness(
         "--weights",
         help="Alternative weighting: a YAML/JSON file mapping indicator -> weight (repeatable).",
     ),
-    measure: str = typer.Option("M0", "--measure", help="Measure to rank by: M0 or H."),
-    out: Path | None = typer.Option(
-        None,
-        "--out",
-        help="Estimates across specifications and the pairwise dominance table: NAME.csv (the "
-        "table goes to NAME_pairs.csv beside it) or NAME.xlsx (sheets estimates, pairs, dominance).",
+    measure: str = typer.Option(
+        "M0", "--measure", help=f"Measure to rank by: {' or '.join(ranked()[::-1])}."
     ),
-    level: float = typer.Option(
-        0.95, "--level", help="Confidence level for significant dominance."
+    out: Path | None = out_option(
+        "Estimates across specifications and the pairwise dominance table: NAME.csv (the "
+        "table goes to NAME_pairs.csv beside it) or NAME.xlsx (sheets estimates, pairs, dominance)."
     ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
+    level: float = level_option(),
+    quiet: bool = quiet_option(),
 ) -> None:
     """Robustness of subgroup rankings across k values and weightings (pairwise dominance)."""
     from humsec.af.robustness import robustness_analysis
@@ -159,28 +178,32 @@ def robustness(
                 measure=measure,
                 level=level,
             )
+        written = write_all(result.writers(out)) if out is not None else []
     except HumsecError as exc:
-        _fail(exc)
+        _fail(_flagged(exc))
         return
-    written = []
-    if out is not None:
-        written = result.to_excel(out) if out.suffix.lower() == ".xlsx" else result.to_csv(out)
     stdout.print(result.summary(), highlight=False, markup=False)
     for path in written:
         stdout.print(f"wrote {path}", highlight=False, markup=False)
 
 
 def _load_weights(path: str) -> dict[str, float]:
-    import json
-
-    import yaml
+    """A ``--weights`` file: a YAML/JSON mapping indicator -> weight, every weight a number > 0."""
+    from humsec.core.files import read_config
 
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise HumsecError(f"Weights file not found: {p}") from None
-    raw = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
-    if not isinstance(raw, dict):
-        raise HumsecError(f"{p}: expected a mapping indicator -> weight")
-    return {str(k): float(v) for k, v in raw.items()}
+    what = "a weighting: a mapping indicator -> weight (numbers > 0 summing to 1)"
+    raw = read_config(p, what=what)
+    if not isinstance(raw, dict) or not raw:
+        raise DataError(f"{p.name}: expected {what}; got {type(raw).__name__} {raw!r:.60}.")
+    out: dict[str, float] = {}
+    for key, value in raw.items():
+        number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        if number is None or not math.isfinite(number) or number <= 0:
+            msg = (
+                f"{p.name}, indicator {str(key)!r}: expected a weight (a finite number > 0); "
+                f"got {value!r}."
+            )
+            raise DataError(msg)
+        out[str(key)] = float(number)
+    return out

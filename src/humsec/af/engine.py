@@ -25,32 +25,46 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from numbers import Real
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from humsec._version import __version__
-from humsec.af._estimates import (
-    Partition,
-    change_rows,
-    level_rows,
-    ratio_catalog,
-    share_rows,
-)
-from humsec.af._sums import build_cells
+from humsec.af._estimates import change_rows, level_rows, share_rows
+from humsec.af.api import moments
 from humsec.af.result import AFResult, Provenance
-from humsec.af.spec import AFSpec
+from humsec.af.spec import MISSING_POLICIES, AFSpec
 from humsec.af.survey_table import PreparedSurvey, prepare_survey
 from humsec.core.design import LONELY_PSU_RULES
 from humsec.core.errors import HumsecError
 from humsec.core.frames import ColumnSource, native_backend
-from humsec.core.inference import StratumFactors, bootstrap_factors
+from humsec.core.inference import bootstrap_factors
+from humsec.core.params import Constraint, Interval, OneOf, Optional, validate_params
 
 __all__ = ["AlkireFoster"]
 
 VARIANCE_METHODS = ("linearization", "bootstrap")
+
+
+class Cutoffs(Constraint):
+    """Poverty cutoffs: ``None`` (the specification's), or one or more numbers in (0, 100]."""
+
+    def accepts(self, value: Any) -> bool:
+        if value is None:
+            return True
+        values = [value] if isinstance(value, Real) else value
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+            return False
+        return all(Interval(0, 100, closed="right").accepts(v) for v in values)
+
+    def describe(self) -> str:
+        return "None or a list of numbers in (0, 100] (percent)"
+
+    def invalid_examples(self) -> list[Any]:
+        return [[0], [150.0], [float("nan")], [], "33"]
 
 
 class AlkireFoster:
@@ -77,6 +91,16 @@ class AlkireFoster:
     missing : {"drop", "reweight"} or None
         Overrides the specification's missing-data policy.
     """
+
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "k": Cutoffs(),
+        "level": Interval(0, 1),
+        "variance": OneOf(*VARIANCE_METHODS),
+        "replicates": Interval(2, None, closed="left", integer=True),
+        "seed": Optional(Interval(0, None, closed="left", integer=True)),
+        "lonely_psu": Optional(OneOf(*LONELY_PSU_RULES)),
+        "missing": Optional(OneOf(*MISSING_POLICIES)),
+    }
 
     def __init__(
         self,
@@ -148,24 +172,6 @@ class AlkireFoster:
             raw["missing"] = self.missing
         return AFSpec.from_dict(raw) if raw != spec.to_dict() else spec
 
-    def _check_params(self) -> None:
-        if not isinstance(self.level, (int, float)) or not (0 < self.level < 1):
-            raise HumsecError(
-                f"The 'level' parameter of AlkireFoster must be in (0, 1). Got {self.level!r} instead."
-            )
-        if self.variance not in VARIANCE_METHODS:
-            raise HumsecError(
-                f"The 'variance' parameter of AlkireFoster must be one of {list(VARIANCE_METHODS)}. Got {self.variance!r} instead."
-            )
-        if not isinstance(self.replicates, int) or self.replicates < 2:
-            raise HumsecError(
-                f"The 'replicates' parameter of AlkireFoster must be an integer >= 2. Got {self.replicates!r} instead."
-            )
-        if self.lonely_psu is not None and self.lonely_psu not in LONELY_PSU_RULES:
-            raise HumsecError(
-                f"The 'lonely_psu' parameter of AlkireFoster must be one of {list(LONELY_PSU_RULES)}. Got {self.lonely_psu!r} instead."
-            )
-
     def fit(
         self,
         data: Any,
@@ -180,17 +186,17 @@ class AlkireFoster:
         ``data`` is a dataframe (pandas, Polars, PyArrow, ...) or a file path (CSV, Parquet, Excel,
         Stata, SPSS). ``over`` adds grouping columns for this fit.
         """
-        self._check_params()
+        validate_params(self)
         spec = self.resolved_spec()
         over_terms = [*self.over, *(over or [])]
         backend = "pandas"
         if isinstance(data, (str, Path)):
             from humsec.af._kernels import warm_up_in_background
-            from humsec.core.survey import read_survey
+            from humsec.af.inputs import read_data
 
             warm_up_in_background()  # numba's first-call cost overlaps the file's decoding
             columns = _needed_columns(spec, over_terms)
-            table = read_survey(data, columns=columns, arrow=True)
+            table = read_data(data, columns, arrow=True)
             value_labels, source, data_hash = table.value_labels, str(data), table.sha256
             # humsec owns what it read: each column is released once converted (data held once)
             frame = ColumnSource(table.frame, owned=True)
@@ -251,27 +257,18 @@ def estimate(
     :meth:`PreparedSurvey.release_person_arrays`): estimate once per prepared survey.
     """
     ks = spec.k
-    cells = build_cells(survey, ks)
+    sums = moments(survey, ks)
     survey.release_person_arrays()  # all that follows works on the cell sums
-    catalog = ratio_catalog(
-        survey.indicators,
-        survey.indicator_weights,
-        ks,
-        has_missing=survey.observed is not None,
-        reweighted=survey.effective_weights is not None,
-    )
-    n_rounds = survey.rounds.n_groups if survey.rounds else 1
-    round_labels = survey.rounds.labels if survey.rounds else None
-    df = float(survey.n_psu - survey.n_strata)
-    factors = StratumFactors.from_design(survey.psu_stratum, spec.design.lonely_psu)
+    catalog = sums.ratios()
+    n_rounds = sums.n_rounds
+    round_labels = sums.round_labels
+    df = sums.df
+    factors = sums.factors
     boot_factors = (
         bootstrap_factors(survey.psu_stratum, replicates, seed) if variance == "bootstrap" else None
     )
-    national = Partition.from_cells(cells, "national", None, ("",), n_rounds)
-    partitions = [national] + [
-        Partition.from_cells(cells, g.name, cells.groups[i], g.labels, n_rounds)
-        for i, g in enumerate(survey.over)
-    ]
+    partitions = sums.partitions()
+    national = partitions[0]
     levels, changes, shares = [], [], []
     has_change = survey.rounds is not None and n_rounds >= 2
     pair = (0, n_rounds - 1) if has_change else None

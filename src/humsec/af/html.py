@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from humsec.af.measures import headline
 from humsec.core.charts import bar_with_ci, censored_headcounts, contributions, to_svg
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def render_af_html(result: AFResult, title: str) -> str:
             ),
         )
     )
-    nat = levels[(levels["over"] == "national") & levels["measure"].isin(["H", "A", "M0"])].copy()
+    nat = levels[(levels["over"] == "national") & levels["measure"].isin(headline())].copy()
     table = nat.pivot_table(index=["k", "time"], columns="measure", values="estimate").reset_index()
     env = Environment(
         loader=PackageLoader("humsec.af", "templates"),

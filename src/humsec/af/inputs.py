@@ -1,58 +1,88 @@
-"""Shared input handling of the review analyses: a specification in any form, data from a frame or file.
+"""Reading a survey file for the AF engine: the checks a table must pass before its values are read.
 
->>> spec = as_spec({"dimensions": {"a": ["x"]}, "k": [100]})
->>> spec.indicator_names
-('x',)
+On top of :func:`humsec.core.survey.read_survey` (formats, encodings, missing columns), a file
+with two columns of one name is refused (a reader would silently use the first), and a CSV line
+with more fields than the header is one error naming the line, not a parser traceback.
+
+>>> import pathlib, tempfile
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "survey.csv"
+>>> _ = p.write_text("d1,w,d1\\n1,1,0\\n")
+>>> read_data(p, ["d1", "w"])
+Traceback (most recent call last):
+humsec.core.errors.DataError: survey.csv: column 'd1' appears 2 times (columns 1, 3); every column needs its own name.
+>>> _ = p.write_text("d1,w\\n1,1\\n0,1,5\\n")
+>>> read_data(p, ["d1", "w"])
+Traceback (most recent call last):
+humsec.core.errors.DataError: survey.csv, line 3: 3 fields where the header has 2; expected one value per column (a stray separator, or a text with the separator that is not quoted?).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import csv
+import gzip
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from humsec.af.spec import AFSpec
-from humsec.af.survey_table import PreparedSurvey, prepare_survey
-from humsec.core.errors import HumsecError
+from humsec.core.checks import require_unique_columns
+from humsec.core.errors import DataError
+from humsec.core.files import require_content
 
-__all__ = ["as_spec", "prepared"]
+__all__ = ["read_data"]
 
-
-def as_spec(spec: AFSpec | Mapping[str, Any] | str | Path) -> AFSpec:
-    """An :class:`AFSpec` from an AFSpec, a mapping, or a YAML/JSON file path."""
-    if isinstance(spec, AFSpec):
-        return spec
-    if isinstance(spec, (str, Path)):
-        return AFSpec.from_file(spec)
-    if isinstance(spec, Mapping):
-        return AFSpec.from_dict(spec)
-    msg = f"Expected an AFSpec, a mapping or a specification file path; got {type(spec).__name__}."
-    raise HumsecError(msg)
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_SEPARATORS = ",;\t|"
 
 
-def prepared(
-    spec: AFSpec,
-    data: Any,
-    over: Sequence[str] = (),
-    *,
-    k: Sequence[float] | None = None,
-    value_labels: Mapping[str, Mapping[Any, str]] | None = None,
-    source: str | None = None,
-) -> tuple[AFSpec, PreparedSurvey]:
-    """The survey validated by the AF engine's own rules (cutoffs, design, missing-data policy).
+def read_data(
+    path: str | Path, columns: Sequence[str] | None = None, *, arrow: bool = False
+) -> Any:
+    """The survey file's ``columns`` (a :class:`humsec.core.survey.SurveyTable`), after the checks
+    every AF command makes: a file (not a folder), not empty, column names unique, lines whole."""
+    import pandas as pd
 
-    The specification's own ``over`` groupings are dropped (the caller says which groupings it needs)
-    and ``k`` overrides the specification's cutoffs.
-    """
-    raw = spec.to_dict()
-    raw.pop("over", None)
-    if k is not None:
-        raw["k"] = [float(v) for v in k]
-    spec = AFSpec.from_dict(raw)
-    if isinstance(data, (str, Path)):
-        from humsec.core.survey import read_survey
+    from humsec.core.survey import read_survey
 
-        columns = list(dict.fromkeys([*spec.columns(), *(c for t in over for c in t.split("*"))]))
-        table = read_survey(data, columns=columns)
-        data, value_labels, source = table.frame, table.value_labels, str(data)
-    return spec, prepare_survey(data, spec, list(over), value_labels=value_labels, source=source)
+    p = Path(path)
+    if p.is_dir():
+        msg = f"{p} is a folder: expected a survey file (CSV, Parquet, Excel, Stata .dta or SPSS .sav)."
+        raise DataError(msg)
+    if p.is_file():
+        require_content(p)
+        _check_header(p)
+    try:
+        return read_survey(p, columns=list(columns) if columns else None, arrow=arrow)
+    except pd.errors.ParserError as exc:
+        found = _FIELDS.search(str(exc))
+        if found:
+            expected, line, saw = found.groups()
+            msg = (
+                f"{p.name}, line {line}: {saw} fields where the header has {expected}; expected one "
+                "value per column (a stray separator, or a text with the separator that is not quoted?)."
+            )
+        else:
+            msg = f"{p.name} cannot be read as a table: {str(exc).strip()}."
+        raise DataError(msg) from None
+
+
+def _check_header(path: Path) -> None:
+    """Refuse duplicate column names in a CSV/TSV header or a Parquet schema."""
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith((".csv", ".tsv", ".txt")):
+        opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
+        with opener(path, "rb") as fh:
+            first = fh.readline(1 << 20)
+        for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+            try:
+                line = first.decode(encoding).rstrip("\r\n")
+                break
+            except UnicodeDecodeError:
+                continue
+        sep = "\t" if name.endswith(".tsv") else max(_SEPARATORS, key=line.count)
+        names = next(csv.reader([line], delimiter=sep), [])
+        require_unique_columns(names, source=path.name)
+    elif name.endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        require_unique_columns(pq.read_schema(path).names, source=path.name)

@@ -44,11 +44,11 @@ from scipy import stats
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 
-from humsec.af._sums import SCORE_TOLERANCE
-from humsec.af.inputs import as_spec, prepared
+from humsec.af.api import poor, prepare
 from humsec.af.spec import AFSpec
 from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError, describe_rows
 from humsec.core.inference import group_sum, ratio_variance
+from humsec.core.result import ResultBase
 
 __all__ = [
     "AreaCorrelationResult",
@@ -125,20 +125,44 @@ def pair_measures(joint: np.ndarray, h_a: np.ndarray, h_b: np.ndarray) -> dict[s
 
 # ---------------------------------------------------------------------------- results
 @dataclass
-class InterlinkageResult:
+class InterlinkageResult(ResultBase):
     """Co-deprivation of every pair of indicators, per version (uncensored / censored at k) and round.
 
     ``pairs`` has one row per unordered pair (a before b in the specification's order) with the stable
     ``row_id`` ``il:<version>[<k>]:t<round>:<a>~<b>``.
     """
 
+    tables = ("pairs",)
+
     pairs: pd.DataFrame
     dimensions: dict[str, str]
     notes: list[str] = field(default_factory=list)
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, table: str | None = "pairs", *, backend: str | None = None) -> Any:
         """The tidy pair table (a copy)."""
+        return super().to_frame(table, backend=backend)
+
+    def _frame(self, table: str) -> pd.DataFrame:
         return self.pairs.copy()
+
+    def summary(self) -> str:
+        """How many pairs, versions and rounds, and the most associated pair of each."""
+        n_ind = len(set(self.pairs["indicator_a"]) | set(self.pairs["indicator_b"]))
+        lines = [
+            f"Interlinkages of {n_ind} indicators: {len(self.pairs)} pair rows "
+            f"({', '.join(_version_tag(v, k) for v, k in self.versions())}; "
+            f"rounds: {', '.join(str(t) or '(one)' for t in dict.fromkeys(self.pairs['time']))})."
+        ]
+        for (version, k, time), rows in self.pairs.groupby(["version", "k", "time"], dropna=False):
+            if rows["cramers_v"].notna().any():
+                top = rows.iloc[int(np.nanargmax(rows["cramers_v"].to_numpy(dtype=float)))]
+                lines.append(
+                    f"  {_version_tag(str(version), float(str(k)))}, round {time or '(one)'}: "
+                    f"strongest pair {top['indicator_a']} ~ {top['indicator_b']} "
+                    f"(Cramér's V {top['cramers_v']:.3f}, R0 {top['r0']:.3f})"
+                )
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
 
     def select(
         self, version: str = "uncensored", k: float | None = None, time: str | None = None
@@ -209,17 +233,40 @@ class InterlinkageResult:
         return out
 
 
+def _version_tag(version: str, k: float) -> str:
+    return version if version == "uncensored" else f"{version} at k = {k:g}"
+
+
 @dataclass
-class AreaCorrelationResult:
+class AreaCorrelationResult(ResultBase):
     """Correlations of area indicators: ``kind`` is ``across_areas`` (one year) or ``change``
     (within-area change from the first to the last year). Stable ``row_id``
     ``ac:<kind>:<method>:<year>:<a>~<b>``."""
 
+    tables = ("pairs",)
+
     pairs: pd.DataFrame
     notes: list[str] = field(default_factory=list)
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, table: str | None = "pairs", *, backend: str | None = None) -> Any:
+        """The pair table (a copy)."""
+        return super().to_frame(table, backend=backend)
+
+    def _frame(self, table: str) -> pd.DataFrame:
         return self.pairs.copy()
+
+    def summary(self) -> str:
+        """How many correlations of which kinds, and the strongest of each kind and method."""
+        lines = [f"Area correlations: {len(self.pairs)} pair rows."]
+        for (kind, method), rows in self.pairs.groupby(["kind", "method"], sort=False):
+            if rows["r"].notna().any():
+                top = rows.iloc[int(np.nanargmax(np.abs(rows["r"].to_numpy(dtype=float))))]
+                lines.append(
+                    f"  {kind}, {method}: strongest {top['indicator_a']} ~ {top['indicator_b']} "
+                    f"(r {top['r']:.3f}, {top['year']}, {int(top['n_areas'])} areas)"
+                )
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
 
     def matrix(
         self, method: str = "pearson", *, kind: str = "across_areas", year: str | None = None
@@ -269,8 +316,8 @@ def co_deprivation(
     ``k`` (percent) overrides the specification's cutoffs for the censored versions; ``censored=False``
     gives the uncensored version only.
     """
-    spec = as_spec(spec)
-    spec, survey = prepared(spec, data, k=k, value_labels=value_labels, source=source)
+    survey = prepare(spec, data, k=k, value_labels=value_labels, source=source)
+    spec = survey.spec
     names = survey.indicators
     J = len(names)
     if J < 2:
@@ -285,8 +332,8 @@ def co_deprivation(
     if censored:
         score = survey.score
         for kv in spec.k:
-            poor = (score >= kv / 100 - SCORE_TOLERANCE).astype(np.float64)
-            versions.append(("censored", float(kv), G * poor[:, None]))
+            is_poor = poor(score, kv).astype(np.float64)
+            versions.append(("censored", float(kv), G * is_poor[:, None]))
     frames = []
     for version, kv, D in versions:
         for t, label in enumerate(labels):

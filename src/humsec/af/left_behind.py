@@ -44,25 +44,28 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from humsec.af._estimates import Partition, Ratio, ratio_catalog
-from humsec.af._sums import build_cells
-from humsec.af.inputs import as_spec, prepared
+from humsec.af.api import Partition, Ratio, as_spec, moments, prepare
+from humsec.af.measures import compared
 from humsec.af.spec import AFSpec
 from humsec.core.errors import HumsecError
 from humsec.core.inference import StratumFactors, domain_covariance, logit_ci
+from humsec.core.result import ResultBase
 
 __all__ = ["LeftBehindResult", "left_behind"]
 
-MEASURES = ("M0", "H", "hdk")
+#: the measures a group can be compared on with the nation (declared in humsec.af.measures)
+MEASURES = compared()
 
 
 @dataclass
-class LeftBehindResult:
+class LeftBehindResult(ResultBase):
     """Group-versus-national comparisons (``groups``) and the bottlenecks of the M0 gaps.
 
     ``groups`` row ids: ``lb:<measure>:k<k>[:<indicator>]:t<round>:<over>=<group>``; ``bottleneck``
     row ids add ``|<indicator>`` to the id of the M0 row they explain (column ``parent_id``).
     """
+
+    tables = ("groups", "bottlenecks")
 
     groups: pd.DataFrame
     bottleneck_rows: pd.DataFrame
@@ -70,13 +73,12 @@ class LeftBehindResult:
     min_n: int
     notes: list[str] = field(default_factory=list)
 
-    def to_frame(self, table: str = "groups") -> pd.DataFrame:
+    def to_frame(self, table: str | None = "groups", *, backend: str | None = None) -> Any:
         """``groups`` (every comparison, tested or not) or ``bottlenecks`` (a copy)."""
-        if table == "groups":
-            return self.groups.copy()
-        if table == "bottlenecks":
-            return self.bottleneck_rows.copy()
-        raise HumsecError(f"Unknown table {table!r}; expected 'groups' or 'bottlenecks'.")
+        return super().to_frame(table, backend=backend)
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        return (self.groups if table == "groups" else self.bottleneck_rows).copy()
 
     def found(self) -> pd.DataFrame:
         """The groups found left behind, most people affected first."""
@@ -124,7 +126,8 @@ def left_behind(
     terms = [
         "*".join(combo) for d in range(1, min(depth, len(by)) + 1) for combo in itertools.combinations(by, d)
     ]  # fmt: skip
-    spec, survey = prepared(spec, data, terms, k=k, value_labels=value_labels, source=source)
+    survey = prepare(spec, data, terms, k=k, value_labels=value_labels, source=source)
+    spec = survey.spec
     if indicators is not None:
         unknown = [i for i in indicators if i not in survey.indicators]
         if unknown:
@@ -133,30 +136,22 @@ def left_behind(
             )
             raise HumsecError(msg)
     wanted_hdk = set(survey.indicators if indicators is None else indicators)
-    ks = spec.k
-    cells = build_cells(survey, ks)
+    sums = moments(survey)
+    # every comparable measure (the ones asked for are tested, the others give people affected
+    # and bottlenecks), and actb, whose gaps are the bottlenecks of the M0 gap
     catalog = [
         r
-        for r in ratio_catalog(
-            survey.indicators,
-            survey.indicator_weights,
-            ks,
-            has_missing=survey.observed is not None,
-            reweighted=survey.effective_weights is not None,
-        )
-        if r.measure in ("M0", "H", "actb") or (r.measure == "hdk" and r.indicator in wanted_hdk)
+        for r in sums.ratios([*MEASURES, "actb"])
+        if not r.indicator or r.measure == "actb" or r.indicator in wanted_hdk
     ]
-    n_rounds = survey.rounds.n_groups if survey.rounds else 1
-    round_labels = survey.rounds.labels if survey.rounds else ("",)
-    df = float(survey.n_psu - survey.n_strata)
-    factors = StratumFactors.from_design(survey.psu_stratum, spec.design.lonely_psu)
-    national = Partition.from_cells(cells, "national", None, ("",), n_rounds)
+    round_labels = sums.round_labels or ("",)
+    df = sums.df
+    factors = sums.factors
+    national = sums.national()
     R_nat, U_nat = national.linearize(catalog)
     comparisons = []
-    for i, grouping in enumerate(survey.over):
-        part = Partition.from_cells(
-            cells, grouping.name, cells.groups[i], grouping.labels, n_rounds
-        )
+    for i in range(len(survey.over)):
+        part = sums.grouping(i)
         R_g, U_g = part.linearize(catalog)
         gap_var, group_var, nat_var = _gap_variances(
             part, national, U_g, U_nat, survey.psu_stratum, factors

@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.core.frames import from_pandas
+from humsec.af.measures import headline, measure_names
 from humsec.core.inference import logit_ci, normal_ci
+from humsec.core.result import ResultBase
 from humsec.core.write import write_atomic
 
 __all__ = ["AFResult", "Provenance"]
@@ -24,7 +25,13 @@ KEY = ["measure", "k", "indicator", "over", "group", "time"]
 CHANGE_KEY = ["measure", "k", "indicator", "over", "group", "change"]
 #: unweighted counts of a change row: the first and the last round's ``n`` of the same estimate
 CHANGE_COUNTS = ["n_t0", "n_t1"]
-MEASURE_ORDER = {m: i for i, m in enumerate(["H", "A", "M0", "hd", "hdk", "actb", "pctb"])}
+MEASURE_ORDER = {m: i for i, m in enumerate(measure_names())}
+#: the columns of an empty table (a fit without rounds has no changes, without ``over`` no shares)
+EMPTY_COLUMNS = {
+    "changes": [*CHANGE_KEY, "from_time", "to_time", "estimate", "se", "ci_low", "ci_high",
+                *CHANGE_COUNTS],
+    "shares": ["measure", "k", "over", "group", "time", "estimate", "se", "ci_low", "ci_high", "n"],
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ class Provenance:
         return json.loads(json.dumps(asdict(self), default=str))
 
 
-class AFResult:
+class AFResult(ResultBase):
     """Estimates of an :class:`~humsec.AlkireFoster` fit.
 
     ``levels``: one row per measure × k × indicator × subgroup × round; ``changes``: changes between
@@ -54,6 +61,8 @@ class AFResult:
     rounds (``n_t0``, ``n_t1``); ``shares``: population shares of
     subgroups and their contributions to national M0.
     """
+
+    tables = ("levels", "changes", "shares", "tidy")
 
     def __init__(
         self,
@@ -75,31 +84,32 @@ class AFResult:
         self.backend = backend
         self.indicator_weights = indicator_weights or {}
         self.dimensions = dimensions or {}
+        #: what the data preparation merged, assumed or left out (also in the provenance)
+        self.notes = list(provenance.notes)
 
     @property
     def has_time(self) -> bool:
         return bool((self._levels["time"] != "").any())
 
     # ------------------------------------------------------------------ tables
-    def to_frame(self, table: str = "levels", *, backend: str | None = None) -> Any:
+    def to_frame(self, table: str | None = "levels", *, backend: str | None = None) -> Any:
         """A table as a dataframe of the input's library (or ``backend``: pandas, polars, pyarrow).
 
         ``table`` is ``levels``, ``changes``, ``shares`` or ``tidy`` (levels and changes in the CLI's
         CSV layout).
         """
+        return super().to_frame(table, backend=backend)
+
+    def _frame(self, table: str) -> pd.DataFrame:
         tables = {"levels": self._levels, "changes": self._changes, "shares": self._shares}
         if table == "tidy":
-            df = self.tidy()
-        elif table in tables:
-            df = tables[table].copy()
-        else:
-            msg = (
-                f"Unknown table {table!r}; expected one of ['levels', 'changes', 'shares', 'tidy']."
-            )
-            raise ValueError(msg)
-        if "time" in df.columns and table != "tidy":
+            return self.tidy()
+        df = tables[table].copy()
+        if df.columns.empty:
+            return pd.DataFrame(columns=EMPTY_COLUMNS[table])
+        if "time" in df.columns:
             df["time"] = _as_time(df["time"])
-        return from_pandas(df, backend or self.backend)
+        return df
 
     def tidy(self) -> pd.DataFrame:
         """Levels and changes in one table: measure, k, indicator, over, group, [time, change,]
@@ -176,7 +186,7 @@ class AFResult:
     def summary(self) -> str:
         """National H, A and M0 per k (and round) with SEs and CIs, plus what was dropped."""
         d = self._levels
-        nat = d[(d["over"] == "national") & d["measure"].isin(["H", "A", "M0"])]
+        nat = d[(d["over"] == "national") & d["measure"].isin(headline())]
         lines = [f"Alkire-Foster estimates (humsec {self.provenance.version})"]
         lines.append(f"  persons used: {self.provenance.n_used:,} of {self.provenance.n_input:,}")
         for reason, count in self.provenance.dropped:
@@ -196,16 +206,12 @@ class AFResult:
                 f"  {r['k']:>5g} {r['time']!s:>6} {r['measure']:>7} {r['estimate']:>10.6f} {r['se']:>10.6f} "
                 f"[{r['ci_low']:.6f}, {r['ci_high']:.6f}]"
             )
+        if self.notes:
+            lines += ["", *(f"  note: {note}" for note in self.notes)]
         return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
 
     def __repr__(self) -> str:
         return f"<AFResult: {len(self._levels)} level rows, {len(self._changes)} change rows>"
-
-    def _repr_html_(self) -> str:
-        return "<pre>" + self.summary().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
 
     # ------------------------------------------------------------------ writing
     def to_csv(self, path: str | Path) -> Path:

@@ -25,8 +25,8 @@ judged on significant differences (``significant_order``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +34,14 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from humsec.af._estimates import Partition, ratio_catalog
-from humsec.af._sums import build_cells
+from humsec.af.api import moments, prepare
+from humsec.af.measures import ranked
 from humsec.af.spec import AFSpec
-from humsec.af.survey_table import prepare_survey
-from humsec.core.errors import HumsecError
-from humsec.core.inference import StratumFactors, domain_covariance
+from humsec.core.errors import HumsecError, ParameterError
+from humsec.core.inference import domain_covariance
 from humsec.core.progress import current
-from humsec.core.write import write_atomic
+from humsec.core.result import ResultBase
+from humsec.core.write import write_all
 
 __all__ = ["ORDERS", "RobustnessResult", "robustness_analysis"]
 
@@ -63,12 +63,18 @@ _SYMBOLS = {
 
 
 @dataclass
-class RobustnessResult:
+class RobustnessResult(ResultBase):
     """Estimates across specifications, the pairwise dominance table, and the shares of robust pairs."""
+
+    tables = ("estimates", "pairs")
 
     estimates: pd.DataFrame  # weighting, k, time, group, estimate, se
     pairs: pd.DataFrame  # time, group_a, group_b, n_specs, ..., order, significant_order, poorer
     measure: str
+    notes: list[str] = field(default_factory=list)
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        return (self.estimates if table == "estimates" else self.pairs).copy()
 
     @property
     def share_robust(self) -> float:
@@ -110,30 +116,44 @@ class RobustnessResult:
         return "\n".join(lines)
 
     def to_csv(self, path: str | Path) -> list[Path]:
-        """Write the estimates to ``path`` and the dominance table beside it (``NAME_pairs.csv``)."""
+        """Write the estimates to ``path`` and the dominance table beside it (``NAME_pairs.csv``):
+        both or neither."""
+        return write_all(self.writers(path))
+
+    def writers(self, path: str | Path) -> list[tuple[Path, Callable[[Path], Any]]]:
+        """What ``--out path`` writes, as ``(target, write(tmp))`` pairs for
+        :func:`humsec.core.write.write_all`: ``.csv`` (two files) or ``.xlsx`` (one workbook)."""
         path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".xlsx":
+            return [(path, self._write_excel)]
+        if suffix != ".csv":
+            msg = (
+                f"Cannot write {path}: unknown suffix {path.suffix!r}; expected '.csv' or '.xlsx'."
+            )
+            raise HumsecError(msg)
         pairs_path = path.with_name(path.stem + "_pairs.csv")
-        write_atomic(path, lambda tmp: self.estimates.to_csv(tmp, index=False))
-        write_atomic(pairs_path, lambda tmp: self.pairs.to_csv(tmp, index=False))
-        return [path, pairs_path]
+        return [
+            (path, lambda tmp: self.estimates.to_csv(tmp, index=False)),
+            (pairs_path, lambda tmp: self.pairs.to_csv(tmp, index=False)),
+        ]
 
     def to_excel(self, path: str | Path) -> list[Path]:
         """Write one workbook: sheets ``estimates``, ``pairs`` (the dominance table) and ``dominance``."""
         path = Path(path)
+        return write_all([(path, self._write_excel)])
 
-        def write(tmp: Path) -> None:
-            with pd.ExcelWriter(tmp, engine="xlsxwriter") as xl:
-                self.estimates.to_excel(xl, sheet_name="estimates", index=False)
-                self.pairs.to_excel(xl, sheet_name="pairs", index=False)
-                matrices = [
-                    self.dominance(t).rename_axis("group").reset_index().assign(time=t)
-                    for t in dict.fromkeys(self.pairs["time"])
-                ]
-                if matrices:
-                    pd.concat(matrices).to_excel(xl, sheet_name="dominance", index=False)
+    def _write_excel(self, tmp: Path) -> None:
 
-        write_atomic(path, write)
-        return [path]
+        with pd.ExcelWriter(tmp, engine="xlsxwriter") as xl:
+            self.estimates.to_excel(xl, sheet_name="estimates", index=False)
+            self.pairs.to_excel(xl, sheet_name="pairs", index=False)
+            matrices = [
+                self.dominance(t).rename_axis("group").reset_index().assign(time=t)
+                for t in dict.fromkeys(self.pairs["time"])
+            ]
+            if matrices:
+                pd.concat(matrices).to_excel(xl, sheet_name="dominance", index=False)
 
 
 def _symbol(order: str, significant_order: str) -> str:
@@ -162,21 +182,32 @@ def robustness_analysis(
     measure: str = "M0",
     level: float = 0.95,
 ) -> RobustnessResult:
-    """Estimate ``measure`` by subgroup of ``over`` for every k and weighting; compare all pairs."""
-    if measure not in ("M0", "H"):
-        raise HumsecError(
-            f"The 'measure' of a robustness analysis must be 'M0' or 'H'. Got {measure!r} instead."
+    """Estimate ``measure`` by subgroup of ``over`` for every k and weighting; compare all pairs.
+
+    ``weightings`` map every indicator of the specification to a positive weight (weights summing
+    to 1, as in a specification); ``level`` is in (0, 1).
+    """
+    allowed = ranked()
+    if measure not in allowed:
+        shown = " or ".join(repr(m) for m in allowed)
+        raise ParameterError(
+            f"The 'measure' of a robustness analysis must be {shown}. Got {measure!r} instead."
+        )
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+        raise ParameterError(
+            f"The 'level' of a robustness analysis must be a number in (0, 1). Got {level!r} instead."
         )
     source, labels = None, None
     if isinstance(data, (str, Path)):
-        from humsec.core.survey import read_survey
+        from humsec.af.inputs import read_data
 
-        table = read_survey(data)
+        columns = [*spec.columns(), *(c.strip() for c in over.split("*"))]
+        table = read_data(data, list(dict.fromkeys(columns)))
         data, source, labels = table.frame, str(table.path), table.value_labels
     specs = [
         (label, AFSpec.from_dict({**s.to_dict(), "k": list(k_values)}))
         for label, s in [("nominal", spec)]
-        + [(f"weighting {i + 1}", spec.with_weights(w)) for i, w in enumerate(weightings)]
+        + [(f"weighting {i + 1}", _weighted(spec, w, i + 1)) for i, w in enumerate(weightings)]
     ]
     z = special.ndtri(0.5 + level / 2)
     rows = []
@@ -187,21 +218,14 @@ def robustness_analysis(
     title = f"robustness: {len(specs)} weighting(s) × {n_k} k value(s)"
     with current().task(title, total=len(specs) * n_k) as step:
         for label, s in specs:
-            survey = prepare_survey(data, s, [over], value_labels=labels, source=source)
-            cells = build_cells(survey, s.k)
-            n_rounds = survey.rounds.n_groups if survey.rounds else 1
-            part = Partition.from_cells(
-                cells, over, cells.groups[0], survey.over[0].labels, n_rounds
-            )
-            catalog = [
-                r
-                for r in ratio_catalog(
-                    survey.indicators, survey.indicator_weights, s.k, False, False
-                )
-                if r.measure == measure
-            ]
+            survey = prepare(s, data, [over], value_labels=labels, source=source)
+            sums = moments(survey)
+            n_rounds = sums.n_rounds
+            part = sums.grouping(0)
+            # the nominal weights' ratios (the measures ranked take no missing-data denominators)
+            catalog = sums.ratios([measure])
             R, U = part.linearize(catalog)
-            factors = StratumFactors.from_design(survey.psu_stratum, s.design.lonely_psu)
+            factors = sums.factors
             G = part.n_groups
             for ri, ratio in enumerate(catalog):
                 cov = domain_covariance(
@@ -279,3 +303,43 @@ def robustness_analysis(
         ],
     )
     return RobustnessResult(estimates, pairs, measure)
+
+
+def _weighted(spec: AFSpec, weights: Mapping[str, float], number: int) -> AFSpec:
+    """The specification with a weighting's indicator weights; every problem named at once."""
+    from humsec.core.errors import SpecError
+
+    names = spec.indicator_names
+    problems = [
+        (f"weighting {number}.{name}", "missing: give a weight for every indicator")
+        for name in names
+        if name not in weights
+    ]
+    problems += [
+        (
+            f"weighting {number}.{key}",
+            f"not an indicator of the specification; known: {list(names)}",
+        )
+        for key in weights
+        if key not in names
+    ]
+    problems += [
+        (f"weighting {number}.{name}", f"expected a positive number, got {weights[name]!r}")
+        for name in names
+        if name in weights and not _positive(weights[name])
+    ]
+    if problems:
+        raise SpecError(problems)
+    try:
+        return spec.with_weights(weights)
+    except SpecError as exc:
+        raise SpecError([(f"weighting {number}.{f}", p) for f, p in exc.problems]) from None
+
+
+def _positive(value: Any) -> bool:
+    return (
+        isinstance(value, (int, float, np.number))
+        and not isinstance(value, bool)
+        and bool(np.isfinite(value))
+        and bool(value > 0)
+    )

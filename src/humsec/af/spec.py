@@ -16,7 +16,6 @@ and raises one :class:`~humsec.core.errors.SpecError` listing *every* problem, e
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from humsec.core.design import LONELY_PSU_RULES, SurveyDesign
 from humsec.core.errors import SpecError
@@ -234,15 +232,10 @@ class AFSpec:
     @classmethod
     def from_file(cls, path: str | Path) -> AFSpec:
         """Load a YAML (``.yaml``/``.yml``) or JSON (``.json``) specification file."""
+        from humsec.core.files import read_config
+
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SpecError([("file", f"no such file: {path}")], source=str(path)) from None
-        try:
-            raw = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-        except (yaml.YAMLError, json.JSONDecodeError) as exc:
-            raise SpecError([("file", f"cannot parse: {exc}")], source=str(path)) from None
+        raw = read_config(path, what="an AF specification (dimensions, k, design, ...)")
         return cls.from_dict(raw, source=str(path))
 
     @classmethod

@@ -26,7 +26,8 @@ import pandas as pd
 
 from humsec.af._kernels import compact_codes, row_scores
 from humsec.af.cells import Cells, form_cells
-from humsec.af.spec import AFSpec
+from humsec.af.spec import NUMERIC_OPS, AFSpec
+from humsec.core.checks import FIRST_ROW, clean_labels, require_numbers, require_unique_columns
 from humsec.core.errors import ColumnNotFoundError, DataError, DesignError, describe_rows
 from humsec.core.frames import ColumnSource
 
@@ -74,6 +75,7 @@ class PreparedSurvey:
     round_years: tuple[float, ...] | None
     over: list[Grouping]
     n_input: int
+    spec: AFSpec  # the specification it was prepared for
     dropped: list[DroppedRows] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     _n: int | None = None
@@ -139,6 +141,7 @@ def prepare_survey(
     frame = data if isinstance(data, ColumnSource) else ColumnSource(data, reused=reused)
     frame.keep(reused)
     available = frame.names
+    require_unique_columns(available, source=source)
     needed = list(dict.fromkeys(uses))
     missing = [c for c in needed if c not in available]
     if missing:
@@ -147,10 +150,11 @@ def prepare_survey(
     where = f" of {source}" if source else ""
     n_input = frame.n_rows
 
-    deprived, obs = _deprivation_matrix(frame, spec, labels, where)
+    deprived, obs = _deprivation_matrix(frame, spec, labels, where, source)
     design = spec.design
+    notes: list[str] = []
     weight = (
-        _weights(frame.take(design.weight), design.weight, where)
+        _weights(frame.take(design.weight), design.weight, where, notes)
         if design.weight
         else np.ones(n_input)
     )
@@ -175,15 +179,19 @@ def prepare_survey(
         """Positions among the kept persons -> rows of the input (as errors must name them)."""
         return positions if idx is None else idx[positions]
 
+    def take_labels(name: str) -> np.ndarray:
+        """A column of labels (groups, rounds, strata, PSUs), under the one label policy."""
+        return _clean_labels(take(name), name, source, input_rows, notes)
+
     stratum, stratum_labels = _stratum_codes(
-        take(design.strata) if design.strata else None,
+        take_labels(design.strata) if design.strata else None,
         len(weight),
         where,
         design.strata,
         input_rows,
     )
     psu, psu_stratum = _psu_codes(
-        take(design.psu) if design.psu else None,
+        take_labels(design.psu) if design.psu else None,
         stratum,
         design.nest,
         where,
@@ -197,13 +205,12 @@ def prepare_survey(
     if obs is not None and spec.missing == "reweight":
         effective = _reweighted(spec, obs, weights_nominal)
 
-    notes: list[str] = []
     rounds = None
     round_codes = None
     years = None
     if spec.time:
         round_codes, rounds = _grouping(
-            spec.time.round, take(spec.time.round), labels.get(spec.time.round)
+            spec.time.round, take_labels(spec.time.round), labels.get(spec.time.round)
         )
         if (round_codes < 0).any():
             bad = np.flatnonzero(round_codes < 0) if idx is None else idx[round_codes < 0]
@@ -221,7 +228,9 @@ def prepare_survey(
     group_codes = []
     for term in over_terms:
         codes, g = _grouping(
-            "*".join(term), *_combined(term, take), labels.get(term[0]) if len(term) == 1 else None
+            "*".join(term),
+            *_combined(term, take_labels),
+            labels.get(term[0]) if len(term) == 1 else None,
         )
         group_codes.append((codes, g.n_groups))
         n_missing = int((codes < 0).sum())
@@ -250,12 +259,17 @@ def prepare_survey(
         n_input=n_input,
         dropped=dropped,
         notes=notes,
+        spec=spec,
     )
 
 
 # ---------------------------------------------------------------------- indicators
 def _deprivation_matrix(
-    frame: ColumnSource, spec: AFSpec, labels: Mapping[str, Mapping[Any, str]], where: str
+    frame: ColumnSource,
+    spec: AFSpec,
+    labels: Mapping[str, Mapping[Any, str]],
+    where: str,
+    source: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """(n, J) uint8 deprivations (0 where missing) and the observed mask (None if nothing is missing)."""
     n = frame.n_rows
@@ -264,6 +278,8 @@ def _deprivation_matrix(
     observed = None
     for j, ind in enumerate(inds):
         raw = frame.take(ind.source_column)
+        if ind.cutoff is not None and ind.cutoff.op in NUMERIC_OPS:
+            _require_finite(raw, ind.source_column, source)
         if ind.cutoff is not None:
             values = ind.cutoff.apply(raw, labels.get(ind.source_column))
         else:
@@ -361,8 +377,45 @@ def _reweighted(spec: AFSpec, observed: np.ndarray, nominal: np.ndarray) -> np.n
     return out
 
 
+def _require_finite(raw: np.ndarray, name: str, source: str | None) -> None:
+    """A column compared with a numeric cutoff holds numbers (or missing values), none infinite."""
+    if raw.dtype.kind in "iub":
+        return
+    if raw.dtype.kind == "f" and not np.isinf(raw).any():
+        return
+    require_numbers(raw, column=name, source=source, allow_missing=True)
+
+
+def _clean_labels(
+    raw: np.ndarray, name: str, source: str | None, input_rows: Any, notes: list[str]
+) -> np.ndarray:
+    """Text labels under the one label policy (:func:`humsec.core.checks.clean_labels`):
+    surrounding spaces removed (noted), labels that differ only by case refused.
+
+    Checked on the distinct values, so a clean column costs one factorisation.
+    """
+    if raw.dtype.kind not in "OSU":
+        return raw
+    codes, uniques = pd.factorize(raw)
+    texts = [u for u in uniques if isinstance(u, str)]
+    stripped = [t.strip() for t in texts]
+    spaced = any(a != b for a, b in zip(stripped, texts, strict=True))
+    clash = len({t.casefold() for t in stripped}) < len(set(stripped))
+    if not spaced and not clash:
+        return raw
+    rows = input_rows(np.arange(len(raw))) + FIRST_ROW
+    _, found = clean_labels(pd.Series(raw, dtype=object), column=name, source=source, rows=rows)
+    notes += found
+    cleaned = np.array([u.strip() if isinstance(u, str) else u for u in uniques], dtype=object)
+    return np.where(codes >= 0, cleaned[np.maximum(codes, 0)], raw)
+
+
 # ---------------------------------------------------------------------- design
-def _weights(raw: np.ndarray, name: str, where: str) -> np.ndarray:
+#: a weight this many times the median makes one person the whole estimate: noted
+DOMINANT_WEIGHT = 1e6
+
+
+def _weights(raw: np.ndarray, name: str, where: str, notes: list[str] | None = None) -> np.ndarray:
     try:
         w = np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError):
@@ -376,6 +429,28 @@ def _weights(raw: np.ndarray, name: str, where: str) -> np.ndarray:
             "(data rows, 1-based)."
         )
         raise DesignError(msg)
+    with np.errstate(over="ignore"):
+        squares = float(np.dot(w, w))
+    if not np.isfinite(squares):  # the variance sums square weighted totals
+        huge = np.flatnonzero(w > 1e150)
+        rows = huge if len(huge) else np.sort(np.argsort(w)[-5:])
+        msg = (
+            f"Sampling weights in column {name!r}{where} are too large to compute with: "
+            f"{', '.join(f'{v:g}' for v in w[rows[:5]])} at {describe_rows(rows)} (data rows, 1-based); "
+            "the sum of the squared weights overflows (weights must stay well below 1e150). "
+            "Rescale the weights: the estimates do not change when every weight is multiplied "
+            "by the same number."
+        )
+        raise DesignError(msg)
+    if notes is not None and len(w) > 1 and w.max() > DOMINANT_WEIGHT * w.min():
+        median = float(np.median(w))
+        top = int(np.argmax(w))
+        if w[top] > DOMINANT_WEIGHT * median:
+            notes.append(
+                f"The largest sampling weight in column {name!r}{where} ({w[top]:g}, data row "
+                f"{top + 1}) is over {DOMINANT_WEIGHT:g} times the median ({median:g}): that "
+                "person dominates every estimate. Check the weights."
+            )
     return w
 
 

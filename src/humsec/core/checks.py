@@ -139,7 +139,7 @@ def clean_labels(
     seen: dict[str, tuple[str, Any]] = {}
     clashes: list[str] = []
     for position, label in enumerate(stripped.to_numpy()):
-        if label is None or (isinstance(label, float) and np.isnan(label)):
+        if pd.isna(label):
             continue
         key = str(label).casefold()
         first_label, first_row = seen.setdefault(key, (str(label), labels[position]))

@@ -46,6 +46,17 @@ def fail(exc: Exception) -> None:
     raise typer.Exit(code=2)
 
 
+def write_or_fail(writers: Sequence[tuple[Any, Any]]) -> list[Any]:
+    """Write every output or none (:func:`humsec.core.write.write_all`); a failure exits 2."""
+    from humsec.core.write import write_all
+
+    try:
+        return write_all(writers)
+    except HumsecError as exc:
+        fail(exc)
+        raise  # unreachable: fail() exits
+
+
 def notes(lines: list[str]) -> None:
     """Print report lines (what was dropped, merged or assumed)."""
     for line in lines:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from humsec.core.errors import DataError, describe_rows
@@ -176,8 +177,15 @@ def _column_names(raw: pd.DataFrame, header: int | None, tag_row: int | None) ->
 MISSING_MARKERS = ("-", "–", "—", "x", "n/a", "na", "nd", "")
 
 
-def read_numbers(col: pd.Series, name: str, source: str | None) -> pd.Series:
-    """Numbers as 4W tables write them ('80 418', '1,200'); '-', 'x', 'n/a' are missing."""
+def read_numbers(
+    col: pd.Series, name: str, source: str | None, *, low: float | None = 0
+) -> pd.Series:
+    """Numbers as 4W tables write them ('80 418', '1,200'); '-', 'x', 'n/a' are missing.
+
+    Every number must be finite (``inf`` and overflowing values such as ``1e400`` are refused) and
+    at least ``low`` (default 0: people and counts; ``None`` where negatives are real, as FTS
+    funding adjustments are).
+    """
     text = col.astype("string").str.replace(r"[\s,\u00a0\u202f]", "", regex=True)
     text = text.mask(text.str.lower().isin(MISSING_MARKERS))
     values = pd.to_numeric(text, errors="coerce")
@@ -187,5 +195,15 @@ def read_numbers(col: pd.Series, name: str, source: str | None) -> pd.Series:
         found = sorted({str(v) for v in col[bad].head(5)})
         where = "" if source is None else " of " + source
         msg = f"Column {name!r}{where} must hold numbers; found {found} at {describe_rows(rows)} (data rows)."
+        raise DataError(msg)
+    out_of_domain = values.notna() & ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
+    if low is not None:
+        out_of_domain |= values.notna() & (values < low)
+    if out_of_domain.any():
+        rows = out_of_domain.index[out_of_domain.to_numpy()]
+        found = [str(v) for v in col[out_of_domain].head(5)]
+        where = "" if source is None else " of " + source
+        bound = "finite numbers" + (f" ≥ {low:g}" if low is not None else "")
+        msg = f"Column {name!r}{where} must hold {bound}; found {found} at {describe_rows(rows)} (data rows)."
         raise DataError(msg)
     return values

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import ClassVar
 
 import pandas as pd
 
-from humsec.core.errors import ColumnNotFoundError
+from humsec.core.checks import clean_labels, require_numbers
+from humsec.core.errors import ColumnNotFoundError, DataError
+from humsec.core.result import ResultBase
 from humsec.index.construct import (
     Aggregate,
     Denominate,
@@ -25,7 +28,14 @@ from humsec.index.construct import (
 )
 from humsec.index.model import IndexModel
 
-__all__ = ["ConstructionResult", "build_coinr_asem", "coinr_asem_index", "load_coinr_asem"]
+__all__ = [
+    "ConstructionResult",
+    "build_coinr_asem",
+    "coinr_asem_index",
+    "coinr_asem_model",
+    "coinr_asem_prepare",
+    "load_coinr_asem",
+]
 
 
 def load_coinr_asem() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -48,15 +58,18 @@ def load_coinr_asem() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @dataclass
-class ConstructionResult:
+class ConstructionResult(ResultBase):
     """Every stage of a composite-indicator build, the fitted steps and the final scores.
 
     ``stages`` maps the stage name (``Raw``, ``Denominated``, ``Imputed``, ``Screened``, ``Treated``,
     ``Normalised``, ``Aggregated``) to a frame (units × indicators, plus the aggregates in the
     last); ``scores`` holds the aggregates only and ``ranks`` their ranks (1 = highest; ties take
     the smaller rank). ``steps`` are the fitted transformers: :meth:`transform` applies them to
-    another year's data.
+    another year's data. ``to_frame(table)`` gives ``scores``, ``ranks``, ``treatment`` (the
+    outlier treatment per indicator) or ``imputed`` (cells filled) as tidy frames.
     """
+
+    tables: ClassVar[tuple[str, ...]] = ("scores", "ranks", "treatment", "imputed")
 
     stages: dict[str, pd.DataFrame]
     steps: dict[str, Step]
@@ -66,6 +79,33 @@ class ConstructionResult:
     treat_details: pd.DataFrame
     imputed: pd.DataFrame
     removed_units: list[Hashable] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        if table == "treatment":
+            return self.treat_details.reset_index()
+        if table == "imputed":
+            flags = self.imputed.rename_axis("unit").reset_index()
+            return flags.melt(id_vars="unit", var_name="indicator", value_name="imputed")
+        frame = self.scores if table == "scores" else self.ranks
+        long = frame.rename_axis("unit").reset_index()
+        return long.melt(id_vars="unit", var_name="node", value_name=table[:-1])
+
+    def summary(self) -> str:
+        """The build in a few lines: units, stages, cells imputed, points treated, top units."""
+        root = self.scores.columns[-1]
+        top = self.ranks[root].sort_values().head(5)
+        lines = [
+            f"Composite indicator build: {len(self.scores)} units, {len(self.indicators)} "
+            f"indicators, {self.scores.shape[1]} aggregates",
+            f"stages: {', '.join(self.stages)}",
+            f"imputed cells: {int(self.imputed.to_numpy().sum())}; Winsorised points: "
+            f"{int(self.treat_details['n_winsorised'].sum())}; units screened out: "
+            f"{len(self.removed_units)}",
+            f"highest {root}: {', '.join(str(u) for u in top.index)}",
+        ]
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
 
     def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Run another year's data (same columns, units as index) through the fitted steps.
@@ -96,13 +136,11 @@ def build_coinr_asem(data: pd.DataFrame | None = None) -> ConstructionResult:
     """
     shipped, meta = load_coinr_asem()
     data = shipped if data is None else data
-    missing = [c for c in ("uCode", "EurAsia_group") if c not in data.columns]
-    if missing:
-        raise ColumnNotFoundError(missing, [str(c) for c in data.columns])
-    data = data.set_index("uCode")
     ind = meta[meta["Type"] == "Indicator"]
     codes = [str(c) for c in ind["iCode"]]
     with_denom = ind[ind["Denominator"].notna()]
+    data, notes = _checked(data, codes, sorted(set(with_denom["Denominator"].astype(str))))
+    data = data.set_index("uCode")
     denoms = dict(
         zip(with_denom["iCode"].astype(str), with_denom["Denominator"].astype(str), strict=True)
     )
@@ -149,6 +187,68 @@ def build_coinr_asem(data: pd.DataFrame | None = None) -> ConstructionResult:
         treat_details=treat.details_,
         imputed=imp.imputed_,
         removed_units=list(screen.removed_),
+        notes=notes,
+    )
+
+
+def _checked(
+    data: pd.DataFrame, codes: list[str], denominators: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """The input as the build needs it: every column present, units named once (surrounding
+    spaces removed with a note; spellings differing only by case refused), finite numbers."""
+    from humsec.core.checks import require_unique_columns
+
+    require_unique_columns(data.columns)
+    missing = [c for c in ("uCode", "EurAsia_group", *denominators, *codes) if c not in data.columns]
+    if missing:
+        raise ColumnNotFoundError(missing, [str(c) for c in data.columns])
+    data = data.reset_index(drop=True)
+    notes: list[str] = []
+    if data["uCode"].isna().any():
+        rows = [int(i) + 2 for i in data.index[data["uCode"].isna()]]
+        raise DataError(f"Column 'uCode': every unit needs a code; rows {rows[:10]} have none.")
+    units, notes = clean_labels(data["uCode"], column="uCode")
+    repeated = units[units.duplicated()].unique().tolist()
+    if repeated:
+        raise DataError(f"Column 'uCode': units must be unique; repeated: {repeated[:10]}.")
+    groups, group_notes = clean_labels(data["EurAsia_group"], column="EurAsia_group")
+    data = data.assign(uCode=units, EurAsia_group=groups)
+    for col in [*codes, *denominators]:
+        require_numbers(data[col], column=col, allow_missing=True)
+    return data, notes + group_notes
+
+
+def coinr_asem_model() -> IndexModel:
+    """The ASEM build's tree as an index model: min-max onto 0–100 with iMeta's directions,
+    aggregated by weighted arithmetic means with iMeta's weights (``humsec index coinr-asem``).
+
+    >>> coinr_asem_model().root
+    'Index'
+    """
+    _, meta = load_coinr_asem()
+    tree = meta[meta["Parent"].notna()]
+    children: dict[str, list[str]] = {}
+    weights: dict[str, list[float]] = {}
+    for code, parent, weight in zip(tree["iCode"], tree["Parent"], tree["Weight"], strict=True):
+        children.setdefault(str(parent), []).append(str(code))
+        weights.setdefault(str(parent), []).append(float(weight))
+    roots = [p for p in children if p not in set(tree["iCode"].astype(str))]
+    ind = meta[meta["Type"] == "Indicator"]
+    return IndexModel.from_dict(
+        {
+            "name": "COINr ASEM example",
+            "unit": "uCode",
+            "root": roots[0],
+            "scale": [0, 100],
+            "nodes": {
+                p: {"op": "arithmetic", "children": kids, "weights": weights[p]}
+                for p, kids in children.items()
+            },
+            "indicators": {
+                str(code): {"direction": int(d), "normalise": "minmax", "range": [0, 100]}
+                for code, d in zip(ind["iCode"], ind["Direction"], strict=True)
+            },
+        }
     )
 
 
@@ -170,35 +270,17 @@ def coinr_asem_index(data: pd.DataFrame | None = None) -> tuple[IndexModel, pd.D
     >>> summary
     'COINr ASEM: 51 units; imputed cells 65; Winsorised points 35'
     """
+    treated, notes = coinr_asem_prepare(data)
+    return coinr_asem_model(), treated, notes[0]
+
+
+def coinr_asem_prepare(data: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """The ASEM construction up to outlier treatment, as ``humsec index coinr-asem`` scores it:
+    the treated data (column ``uCode`` and the indicators) and the notes (a summary first)."""
     res = build_coinr_asem(data)
-    _, meta = load_coinr_asem()
-    tree = meta[meta["Parent"].notna()]
-    children: dict[str, list[str]] = {}
-    weights: dict[str, list[float]] = {}
-    for code, parent, weight in zip(tree["iCode"], tree["Parent"], tree["Weight"], strict=True):
-        children.setdefault(str(parent), []).append(str(code))
-        weights.setdefault(str(parent), []).append(float(weight))
-    roots = [p for p in children if p not in set(tree["iCode"].astype(str))]
-    ind = meta[meta["Type"] == "Indicator"]
-    model = IndexModel.from_dict(
-        {
-            "name": "COINr ASEM example",
-            "unit": "uCode",
-            "root": roots[0],
-            "scale": [0, 100],
-            "nodes": {
-                p: {"op": "arithmetic", "children": kids, "weights": weights[p]}
-                for p, kids in children.items()
-            },
-            "indicators": {
-                str(code): {"direction": int(d), "normalise": "minmax", "range": [0, 100]}
-                for code, d in zip(ind["iCode"], ind["Direction"], strict=True)
-            },
-        }
-    )
     treated = res.stages["Treated"].rename_axis("uCode").reset_index()
     summary = (
         f"COINr ASEM: {len(treated)} units; imputed cells {int(res.imputed.to_numpy().sum())}; "
         f"Winsorised points {int(res.treat_details['n_winsorised'].sum())}"
     )
-    return model, treated, summary
+    return treated, [summary, *res.notes]

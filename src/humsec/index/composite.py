@@ -15,17 +15,21 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
+from humsec.core.checks import clean_labels, require_numbers, require_unique_columns
 from humsec.core.errors import ColumnNotFoundError, DataError, describe_rows
 from humsec.core.frames import to_narwhals
-from humsec.index.model import IndexModel, Node, index_model
-from humsec.index.operators import Operator, aggregate
+from humsec.core.params import Constraint, Interval, Optional, validate_params
+from humsec.core.result import ResultBase
+from humsec.index.model import TRANSFORMS, IndexModel, Node, index_model
+from humsec.index.operators import CHILDREN_LOW, Operator, aggregate
 
 __all__ = ["CompositeIndex", "IndexResult", "evaluate_tree", "round_half_up"]
 
@@ -40,8 +44,15 @@ def round_half_up(x: np.ndarray, decimals: int) -> np.ndarray:
     return np.sign(x) * np.floor(np.abs(x) * factor + 0.5 + 1e-9) / factor
 
 
-class IndexResult:
-    """Scores of every node (units × nodes), ranks, classes, coverage and main drivers."""
+class IndexResult(ResultBase):
+    """Scores of every node (units × nodes), ranks, classes, coverage and main drivers.
+
+    ``to_frame()`` is the tidy table (``unit, node, score, rank, class, coverage, driver``);
+    ``to_frame("agreement")`` the comparison with published values (:meth:`agreement`) and
+    ``to_frame("leaves")`` the leaf scores that entered the tree (``unit`` and one column each).
+    """
+
+    tables: ClassVar[tuple[str, ...]] = ("scores", "agreement", "leaves")
 
     def __init__(
         self,
@@ -117,14 +128,32 @@ class IndexResult:
 
         Units present in only one year appear with the other year's values missing.
         """
-        this = self.to_frame()[["unit", "node", "score", "rank"]]
-        before = earlier.to_frame()[["unit", "node", "score", "rank"]]
+        this = self._tidy()[["unit", "node", "score", "rank"]]
+        before = earlier._tidy()[["unit", "node", "score", "rank"]]
         out = before.merge(this, on=["unit", "node"], how="outer", suffixes=("_before", "_after"))
         out["change"] = out["score_after"] - out["score_before"]
         out["places_up"] = out["rank_before"] - out["rank_after"]
         return out
 
-    def to_frame(self) -> pd.DataFrame:
+    def _frame(self, table: str) -> pd.DataFrame:
+        if table == "agreement":
+            return self.agreement()
+        if table == "leaves":
+            return self.leaves.reset_index()
+        return self._tidy()
+
+    def summary(self) -> str:
+        """The index in a few lines: units and nodes, the ten highest at the root, the notes."""
+        root = self.model.root
+        table = self._tidy()
+        top = table[table["node"] == root].sort_values("rank").head(10)
+        name = self.model.name or root
+        lines = [f"{name}: {self.scores.shape[0]} units, {self.scores.shape[1]} nodes"]
+        lines += [f"note: {n}" for n in self.notes]
+        lines.append(top.drop(columns="node").to_string(index=False))
+        return "\n".join(lines)
+
+    def _tidy(self) -> pd.DataFrame:
         """Tidy table: unit, node, score, rank, class, coverage, driver."""
         ranks = self.ranks()
         classes = self.classes()
@@ -150,15 +179,24 @@ class CompositeIndex:
 
     Parameters
     ----------
-    model : IndexModel, path or built-in name (``inform-2020``, ``inform-2025``)
+    model : IndexModel, path or built-in name (see :data:`humsec.index.model.MODELS`)
     round_nodes : int or None, default None
-        Round every node to this many decimals before it enters its parent (as published tables
-        are); by default no intermediate rounding.
+        Round every node to this many decimals (an integer in [0, 15]) before it enters its
+        parent (as published tables are); by default no intermediate rounding.
     """
+
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "round_nodes": Optional(Interval(0, 15, closed="both", integer=True)),
+    }
 
     def __init__(self, model: IndexModel | str | Path, *, round_nodes: int | None = None) -> None:
         self.model = model
         self.round_nodes = round_nodes
+
+    def __repr__(self) -> str:
+        model = self.model
+        shown = repr(model.name or model.root) if isinstance(model, IndexModel) else repr(str(model))
+        return f"CompositeIndex(model={shown}, round_nodes={self.round_nodes!r})"
 
     def resolved_model(self) -> IndexModel:
         if isinstance(self.model, IndexModel):
@@ -171,7 +209,12 @@ class CompositeIndex:
         With indicator construction in the model (``indicators:`` block), the normalisation is
         learnt on ``reference`` (e.g. the base year; default: ``data`` itself) and applied to
         ``data``, so later years are on the reference year's scale.
+
+        Leaf values must be finite numbers (on the model's ``scale`` where it declares one and the
+        leaf is a score, not a raw indicator); unit labels are trimmed (with a note) and may not
+        differ only by case.
         """
+        validate_params(self)
         model = self.resolved_model()
         raw, denoms, units, notes, published = self._read(model, data, source)
         leaves = dict(raw)
@@ -195,21 +238,27 @@ class CompositeIndex:
         """Leaf values, denominator columns, unit codes, notes and the published values (columns
         named as nodes, the published rank), from one read of the data."""
         if isinstance(data, (str, Path)):
-            from humsec.core.survey import read_survey
+            from humsec.index.read import read_indicator_table
 
-            source = str(data)
-            data = read_survey(data, na_values=model.missing_values).frame
+            source = Path(data).name
+            data = read_indicator_table(data, na_values=model.missing_values)
         frame = to_narwhals(data).to_pandas()
+        require_unique_columns(frame.columns, source=source)
         if model.unit not in frame.columns:
             raise ColumnNotFoundError([model.unit], [str(c) for c in frame.columns], source)
         notes: list[str] = []
+        rows = np.arange(len(frame)) + 2  # as the user sees them in the file (header = line 1)
         no_unit = frame[model.unit].isna().to_numpy()
         if no_unit.any():  # e.g. footnote rows below a published table
             notes.append(
                 f"{int(no_unit.sum())} row(s) without a {model.unit!r} value were left out"
             )
             frame = frame[~no_unit].reset_index(drop=True)
-        units = frame[model.unit].astype(str)
+            rows = rows[~no_unit]
+        units, label_notes = clean_labels(
+            frame[model.unit].astype(str), column=model.unit, source=source, rows=list(rows)
+        )
+        notes += label_notes
         duplicated = units[units.duplicated()].unique().tolist()
         if duplicated:
             raise DataError(
@@ -219,8 +268,16 @@ class CompositeIndex:
         for leaf in model.leaves:
             if leaf in frame.columns:
                 leaves[leaf] = _numeric(frame[leaf], leaf, units, model.missing_values, source)
+                scored = leaf not in model.indicators and model.scale is not None
+                low, high = model.scale if scored and model.scale else (None, None)
+                require_numbers(
+                    leaves[leaf], column=leaf, source=source, low=low, high=high,
+                    allow_missing=True, rows=list(rows),
+                )
             else:
-                notes.append(f"column {leaf!r} is not in the data: missing for every unit")
+                near = difflib.get_close_matches(leaf, [str(c) for c in frame.columns], n=1)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                notes.append(f"column {leaf!r} is not in the data{hint}: missing for every unit")
                 leaves[leaf] = np.full(len(frame), np.nan)
         names = sorted({s.denominator for s in model.indicators.values() if s.denominator})
         missing = [n for n in names if n not in frame.columns]
@@ -231,12 +288,14 @@ class CompositeIndex:
         if model.published_rank in frame.columns:
             shown.append(str(model.published_rank))
         published = {n: _numeric(frame[n], n, units, model.missing_values, source) for n in shown}
+        for name, values in {**denoms, **published}.items():
+            require_numbers(values, column=name, source=source, allow_missing=True, rows=list(rows))
         return leaves, denoms, units, notes, published
 
     def _score(
         self, model: IndexModel, units: pd.Series, leaves: dict[str, np.ndarray], notes: list[str]
     ) -> IndexResult:
-        scores = evaluate_tree(model, leaves, round_nodes=self.round_nodes)
+        scores = evaluate_tree(model, leaves, round_nodes=self.round_nodes, units=units)
         empty = [name for name in model.order if np.isnan(scores[name]).all()]
         if empty:
             notes.append(f"node(s) with no data for any unit (every child missing): {empty}")
@@ -269,10 +328,16 @@ def evaluate_tree(
     weights: dict[str, np.ndarray] | None = None,
     ops: Mapping[str, str | Operator] | None = None,
     round_nodes: int | None = None,
+    units: pd.Series | None = None,
 ) -> dict[str, np.ndarray]:
     """Scores of every node from leaf scores; ``weights`` and ``ops`` override nodes' own (this is
     what uncertainty analysis varies). An ``ops`` value is an operator name or an operator function
-    (children × weights × params -> scores)."""
+    (children × weights × params -> scores).
+
+    With ``units`` (their labels), the values are checked on the way: a child below the smallest
+    value its node's operator is defined for (:data:`~humsec.index.operators.CHILDREN_LOW`, e.g. a
+    negative child of a geometric mean) and a score that overflows are errors naming the node and
+    the units, not silent NaN or inf."""
     values: dict[str, np.ndarray] = dict(leaves)
     scores: dict[str, np.ndarray] = {}
     for name in model.order:
@@ -280,13 +345,41 @@ def evaluate_tree(
         x = np.column_stack([values[c] for c in node.children])
         w = weights[name] if weights and name in weights else _node_weights(node)
         op = ops[name] if ops and name in ops else node.op
+        if units is not None and isinstance(op, str) and op in CHILDREN_LOW:
+            _require_children_at_least(node, x, CHILDREN_LOW[op], units)
         score = op(x, w, node.params) if callable(op) else aggregate(op, x, w, node.params)
+        if units is not None and np.isinf(score).any():
+            bad = np.flatnonzero(np.isinf(score))
+            msg = (
+                f"Node {name!r}: the score overflows (inf) for unit(s) "
+                f"{', '.join(units.iloc[bad[:5]])}; its children hold values too large to "
+                "aggregate (e.g. 1e308): give the indicators on a finite scale."
+            )
+            raise DataError(msg)
         present = (~np.isnan(x)) @ w / w.sum()
         score = np.where(present + 1e-12 >= node.min_coverage, score, np.nan)
         if round_nodes is not None:
             score = round_half_up(score, round_nodes)
         values[name] = scores[name] = score
     return scores
+
+
+def _require_children_at_least(node: Node, x: np.ndarray, low: float, units: pd.Series) -> None:
+    with np.errstate(invalid="ignore"):
+        below = x < low
+    if not below.any():
+        return
+    unit_i, child_i = np.nonzero(below)
+    shown = ", ".join(
+        f"{units.iloc[u]} ({node.children[c]} = {x[u, c]:g})"
+        for u, c in zip(unit_i[:5], child_i[:5], strict=True)
+    )
+    msg = (
+        f"Node {node.name!r}: operator {node.op!r} needs children ≥ {low:g}; "
+        f"{len(unit_i)} value(s) are below: {shown}. Rescale the indicators (e.g. declare "
+        "normalise in the model's indicators block) or choose another operator."
+    )
+    raise DataError(msg)
 
 
 def _node_weights(node: Node) -> np.ndarray:
@@ -367,14 +460,17 @@ def _agreement_note(table: pd.DataFrame, root: str, round_nodes: int | None) -> 
 
 
 def _transform(x: np.ndarray, how: str, name: str, units: pd.Series) -> np.ndarray:
-    if how == "none":
-        return x
-    bad = (x <= 0) if how in ("log", "log10") else (x < 0)
-    bad &= ~np.isnan(x)
-    if bad.any():
-        msg = f"Indicator {name!r}: the {how} transform needs {'positive' if how != 'sqrt' else 'non-negative'} values; unit(s) {', '.join(units[bad].head(5))} have {x[bad][:5].tolist()}."
-        raise DataError(msg)
-    return {"log": np.log, "log10": np.log10, "sqrt": np.sqrt}[how](x)
+    method = TRANSFORMS[how]
+    if method.low is not None:
+        with np.errstate(invalid="ignore"):
+            bad = (x <= method.low) if method.low_open else (x < method.low)
+        bad &= ~np.isnan(x)
+        if bad.any():
+            need = "positive" if method.low_open else "non-negative"
+            msg = f"Indicator {name!r}: the {how} transform needs {need} values; unit(s) {', '.join(units[bad].head(5))} have {x[bad][:5].tolist()}."
+            raise DataError(msg)
+    assert method.func is not None
+    return np.asarray(method.func(x), dtype=np.float64)
 
 
 def _numeric(

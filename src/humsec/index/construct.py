@@ -21,15 +21,18 @@ The steps follow COINr (R package by W. Becker) and reproduce its default ASEM b
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError
-from humsec.index.operators import aggregate
+from humsec.core.params import Constraint, Interval, OneOf, Optional, get_params, validate_params
+from humsec.index.model import NORMALISERS, InRegistry, MappingOf, Method
+from humsec.index.operators import OPERATORS, FiniteNumber, aggregate
 
 __all__ = [
+    "IMPUTERS",
     "IMPUTE_METHODS",
     "NORMALISE_METHODS",
     "Aggregate",
@@ -42,11 +45,34 @@ __all__ = [
     "skewness",
 ]
 
-IMPUTE_METHODS = ("group_mean", "group_median", "mean", "median", "locf", "regression")
-from humsec.index.model import NORMALISE_METHODS  # noqa: E402 - one list for spec and step
+#: imputation methods (``Impute(NAME)``, ``--vary-impute``), with the ``Impute`` arguments each
+#: reads (``required`` ones must be given)
+IMPUTERS: dict[str, Method] = {
+    "group_mean": Method("mean of the column within the unit's group", ("group",), ("group",)),
+    "group_median": Method("median of the column within the unit's group", ("group",), ("group",)),
+    "mean": Method("mean of the whole column"),
+    "median": Method("median of the whole column"),
+    "locf": Method("the unit's last observed value", ("unit", "time")),
+    "regression": Method("each indicator regressed on the others (chained equations)"),
+}
+IMPUTE_METHODS = tuple(IMPUTERS)
+NORMALISE_METHODS = tuple(NORMALISERS)  # one registry for the model and the step
 
 # ---------------------------------------------------------------------------------------------
 # shared helpers
+
+
+class _Direction(Constraint):
+    """1 (more is worse) or -1 (more is better)."""
+
+    def accepts(self, value: Any) -> bool:
+        return not isinstance(value, bool) and isinstance(value, (int, float)) and value in (1, -1)
+
+    def describe(self) -> str:
+        return "1 or -1"
+
+    def invalid_examples(self) -> list[Any]:
+        return [2, 0]
 
 
 def _names(labels: Sequence[Hashable] | pd.Index, limit: int = 10) -> str:
@@ -68,11 +94,20 @@ def _values(frame: pd.DataFrame, col: str) -> np.ndarray:
 
 
 class Step:
-    """Base class: column selection, ``fit_transform`` and the not-fitted check."""
+    """Base class: column selection, ``fit_transform``, the not-fitted check and the repr.
 
+    Each step stores its parameters as given, declares what they accept in
+    ``_parameter_constraints`` and checks them at ``fit`` (one sentence per bad value).
+    """
+
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {}
     columns: list[str] | None = None
     _fitted_columns: list[str] | None = None
     _exclude: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in get_params(self).items())
+        return f"{type(self).__name__}({args})"
 
     def _select(self, frame: pd.DataFrame) -> list[str]:
         """The indicator columns: those given, else every numeric column not used otherwise."""
@@ -141,13 +176,18 @@ class Denominate(Step):
     humsec.core.errors.DataError: Denominator 'pop' of indicator 'gdp' is zero for unit(s) B; cannot divide by zero.
     """
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "scale": MappingOf(Interval(0, None)),
+    }
+
     def __init__(self, denominators: Mapping[str, str], scale: Mapping[str, float] | None = None):
         self.denominators = dict(denominators)
-        self.scale = dict(scale or {})
+        self.scale = scale
         self.columns = list(self.denominators)
 
     def fit(self, frame: pd.DataFrame) -> Denominate:
         """Check that every indicator and denominator column is present."""
+        validate_params(self)
         _require(frame, [*self.denominators, *self.denominators.values()], "Denominate")
         self._fitted_columns = list(self.denominators)
         return self
@@ -158,7 +198,7 @@ class Denominate(Step):
         _require(frame, list(self.denominators.values()), "Denominate")
         out = frame.copy()
         for ind, den in self.denominators.items():
-            d = _values(frame, den) / float(self.scale.get(ind, 1.0))
+            d = _values(frame, den) / float((self.scale or {}).get(ind, 1.0))
             zero = d == 0
             if zero.any():
                 msg = (
@@ -222,18 +262,12 @@ class Impute(Step):
         unit: str | None = None,
         time: str | None = None,
     ):
-        if method not in IMPUTE_METHODS:
-            msg = f"Unknown imputation method {method!r}; expected one of {list(IMPUTE_METHODS)}."
-            raise HumsecError(msg)
-        if method.startswith("group_") and group is None:
-            msg = f"Imputation method {method!r} needs group= (the grouping column)."
-            raise HumsecError(msg)
         self.method = method
         self.group = group
         self.columns = None if columns is None else list(columns)
         self.unit = unit
         self.time = time
-        self._exclude = tuple(c for c in (group, unit, time) if c is not None)
+        self._exclude = tuple(c for c in (group, unit, time) if isinstance(c, str))
         self.fill_: pd.DataFrame | None = None
         self.imputed_: pd.DataFrame | None = None
         self.model_: Any = None
@@ -255,8 +289,17 @@ class Impute(Step):
         _require(frame, [self.time], "Impute")
         return frame.sort_values(self.time, kind="stable")
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "method": InRegistry(IMPUTERS, "an imputation method"),
+    }
+
     def fit(self, frame: pd.DataFrame) -> Impute:
         """Learn the fill value of every indicator (per group, per unit, or per column)."""
+        validate_params(self)
+        for name in IMPUTERS[self.method].required:
+            if getattr(self, name) is None:
+                msg = f"Imputation method {self.method!r} needs {name}= (the grouping column)."
+                raise HumsecError(msg)
         cols = self._select(frame)
         if self.group is not None:
             _require(frame, [self.group], "Impute")
@@ -351,18 +394,20 @@ class Screen(Step):
         force_include: Sequence[Hashable] = (),
         force_exclude: Sequence[Hashable] = (),
     ):
-        if not 0 <= min_share <= 1:
-            msg = f"min_share must be between 0 and 1; got {min_share!r}."
-            raise HumsecError(msg)
-        self.min_share = float(min_share)
+        self.min_share = min_share
         self.columns = None if columns is None else list(columns)
         self.force_include = list(force_include)
         self.force_exclude = list(force_exclude)
         self.availability_: pd.Series | None = None
         self.removed_: list[Hashable] = []
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "min_share": Interval(0, 1, closed="both"),
+    }
+
     def fit(self, frame: pd.DataFrame) -> Screen:
         """Record the indicator columns counted."""
+        validate_params(self)
         self._fitted_columns = self._select(frame)
         return self
 
@@ -370,7 +415,7 @@ class Screen(Step):
         """The frame without the units below the availability threshold."""
         cols = self._check_fitted(frame)
         share = 1.0 - frame[cols].isna().sum(axis=1) / len(cols)
-        keep = share >= self.min_share
+        keep = share >= float(self.min_share)
         keep[frame.index.isin(self.force_include)] = True
         keep[frame.index.isin(self.force_exclude)] = False
         self.availability_ = share
@@ -466,11 +511,8 @@ class TreatOutliers(Step):
         fallback: str | None = "log",
         columns: Sequence[str] | None = None,
     ):
-        if fallback not in ("log", None):
-            msg = f"fallback must be 'log' or None; got {fallback!r}."
-            raise HumsecError(msg)
-        self.skew_max = float(skew_max)
-        self.kurt_max = float(kurt_max)
+        self.skew_max = skew_max
+        self.kurt_max = kurt_max
         self.max_winsorised = max_winsorised
         self.fallback = fallback
         self.columns = None if columns is None else list(columns)
@@ -478,11 +520,18 @@ class TreatOutliers(Step):
         self.limits_: dict[str, dict[str, float]] = {}
         self.treated_: pd.DataFrame | None = None
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "skew_max": Interval(0, None),
+        "kurt_max": Interval(0, None),
+        "max_winsorised": Optional(Interval(0, None, closed="left", integer=True)),
+        "fallback": Optional(OneOf("log")),
+    }
+
     def _check(self, x: np.ndarray) -> tuple[bool | None, float, float]:
         s, k = skewness(x), kurtosis(x)
         if np.isnan(s) or np.isnan(k):
             return None, s, k
-        return bool(abs(s) < self.skew_max or k < self.kurt_max), s, k
+        return bool(abs(s) < float(self.skew_max) or k < float(self.kurt_max)), s, k
 
     def _winsorise(self, x: np.ndarray) -> tuple[np.ndarray, int, bool, bool]:
         """COINr ``winsorise``: returns the values, the count, and whether the high / low tail moved."""
@@ -508,6 +557,7 @@ class TreatOutliers(Step):
 
     def fit(self, frame: pd.DataFrame) -> TreatOutliers:
         """Run the treatment rule on every indicator of the reference frame and learn its limits."""
+        validate_params(self)
         cols = self._select(frame)
         rows: dict[str, dict[str, Any]] = {}
         for col in cols:
@@ -680,28 +730,59 @@ class Normalise(Step):
         clip: bool = True,
         columns: Sequence[str] | None = None,
     ):
-        if method not in NORMALISE_METHODS:
-            msg = f"Unknown normalisation method {method!r}; expected one of {list(NORMALISE_METHODS)}."
-            raise HumsecError(msg)
-        lo, hi = (float(v) for v in range)
-        if not lo < hi:
-            msg = f"range must be (lower, upper) with lower < upper; got {range!r}."
-            raise HumsecError(msg)
-        for name, d in (directions or {}).items():
-            if d not in (1, -1):
-                msg = f"Direction of {name!r} must be 1 or -1; got {d!r}."
-                raise HumsecError(msg)
-        if method == "distance_to_target" and not targets:
-            raise HumsecError("Normalise('distance_to_target') needs targets={indicator: target}.")
         self.method = method
-        self.range = (lo, hi)
-        self.directions = dict(directions or {})
-        self.goalposts = {k: (float(a), float(b)) for k, (a, b) in (goalposts or {}).items()}
-        self.targets = {k: float(v) for k, v in (targets or {}).items()}
-        self.m_sd = (float(m_sd[0]), float(m_sd[1]))
-        self.clip = bool(clip)
+        self.range = range
+        self.directions = directions
+        self.goalposts = goalposts
+        self.targets = targets
+        self.m_sd = m_sd
+        self.clip = clip
         self.columns = None if columns is None else list(columns)
         self.params_: dict[str, dict[str, Any]] = {}
+
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "method": InRegistry(NORMALISERS, "a normalisation method"),
+        "directions": MappingOf(_Direction()),
+        "targets": MappingOf(FiniteNumber()),
+        "clip": OneOf(True, False),
+    }
+
+    def _checked(self) -> None:
+        """Validate the parameters (at ``fit``) and keep them as floats for the computation."""
+        validate_params(self)
+        try:
+            lo, hi = (float(v) for v in self.range)
+            ok = np.isfinite([lo, hi]).all() and lo < hi
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            msg = (
+                "The 'range' parameter of Normalise must be (lower, upper), finite numbers with "
+                f"lower < upper. Got {self.range!r} instead."
+            )
+            raise HumsecError(msg)
+        if self.method == "distance_to_target" and not self.targets:
+            raise HumsecError("Normalise('distance_to_target') needs targets={indicator: target}.")
+        try:
+            goalposts = {k: (float(a), float(b)) for k, (a, b) in (self.goalposts or {}).items()}
+            m_sd = (float(self.m_sd[0]), float(self.m_sd[1]))
+        except (TypeError, ValueError):
+            msg = (
+                "Normalise: goalposts must be {indicator: (low, high)} and m_sd (mean, sd), "
+                f"as numbers; got goalposts={self.goalposts!r}, m_sd={self.m_sd!r}."
+            )
+            raise HumsecError(msg) from None
+        bad = [k for k, (a, b) in goalposts.items() if not (np.isfinite([a, b]).all() and a < b)]
+        if bad or not np.isfinite(m_sd).all():
+            msg = (
+                f"Normalise: goalposts must be finite with low < high (not so for {bad}) and "
+                f"m_sd finite; got m_sd={self.m_sd!r}."
+            )
+            raise HumsecError(msg)
+        self._range = (lo, hi)
+        self._goalposts = goalposts
+        self._targets = {k: float(v) for k, v in (self.targets or {}).items()}
+        self._m_sd = m_sd
 
     def _oriented(self, frame: pd.DataFrame, col: str) -> np.ndarray:
         x = _values(frame, col)
@@ -710,13 +791,14 @@ class Normalise(Step):
                 msg = f"Indicator {col!r}: log goalposts need positive values; found values ≤ 0."
                 raise DataError(msg)
             x = np.log(x)
-        return x * float(self.directions.get(col, 1))
+        return x * float((self.directions or {}).get(col, 1))
 
     def fit(self, frame: pd.DataFrame) -> Normalise:
         """Learn each indicator's scale (min/max, goalposts, mean/sd, reference values, ...)."""
+        self._checked()
         cols = self._select(frame)
         if self.method == "distance_to_target":
-            missing = [c for c in cols if c not in self.targets]
+            missing = [c for c in cols if c not in self._targets]
             if missing:
                 msg = f"No target for indicator(s) {_names(missing)}; give targets= for every indicator."
                 raise HumsecError(msg)
@@ -727,13 +809,13 @@ class Normalise(Step):
             if ok.size == 0:
                 msg = f"Indicator {col!r} has no non-missing values to fit the normalisation on."
                 raise DataError(msg)
-            d = float(self.directions.get(col, 1))
+            d = float((self.directions or {}).get(col, 1))
             p: dict[str, Any] = {"direction": d}
             if self.method == "minmax":
                 p.update(min=float(ok.min()), max=float(ok.max()))
             elif self.method in ("goalposts", "log_goalposts"):
-                if col in self.goalposts:
-                    gl, gh = self.goalposts[col]
+                if col in self._goalposts:
+                    gl, gh = self._goalposts[col]
                     if self.method == "log_goalposts":
                         gl, gh = float(np.log(gl)), float(np.log(gh))
                     # reversed indicators: the goalposts are reversed too (COINr n_goalposts)
@@ -746,7 +828,7 @@ class Normalise(Step):
             elif self.method in ("rank", "percentile"):
                 p.update(reference=np.sort(ok))
             else:  # distance_to_target
-                p.update(min=float(ok.min()), target=self.targets[col] * d)
+                p.update(min=float(ok.min()), target=self._targets[col] * d)
             params[col] = p
         self.params_ = params
         self._fitted_columns = cols
@@ -755,7 +837,7 @@ class Normalise(Step):
     def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Normalise each indicator with the learnt parameters."""
         cols = self._check_fitted(frame)
-        lo, hi = self.range
+        lo, hi = self._range
         out = frame.copy()
         for col in cols:
             p = self.params_[col]
@@ -769,7 +851,7 @@ class Normalise(Step):
                         u = np.clip(u, 0.0, 1.0)
                     y = u * (hi - lo) + lo
                 elif self.method == "zscore":
-                    y = (x - p["mean"]) / p["sd"] * self.m_sd[1] + self.m_sd[0]
+                    y = (x - p["mean"]) / p["sd"] * self._m_sd[1] + self._m_sd[0]
                 elif self.method in ("rank", "percentile"):
                     ref = p["reference"]
                     r = np.searchsorted(ref, x, side="left").astype(np.float64) + 1.0
@@ -826,14 +908,20 @@ class Aggregate(Step):
         params: Mapping[str, Any] | None = None,
     ):
         self.parents = dict(parents)
-        self.weights = {k: float(v) for k, v in (weights or {}).items()}
+        self.weights = weights
         self.op = op
         self.params = dict(params or {})
         self.children_: dict[str, list[str]] = {}
         self.order_: list[str] = []
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "op": InRegistry(OPERATORS, "an aggregation operator"),
+        "weights": MappingOf(Interval(0, None)),
+    }
+
     def fit(self, frame: pd.DataFrame) -> Aggregate:
         """Check the tree and its leaf columns; fix the order in which aggregates are computed."""
+        validate_params(self)
         children: dict[str, list[str]] = {}
         for child, parent in self.parents.items():
             children.setdefault(parent, []).append(child)
@@ -863,6 +951,6 @@ class Aggregate(Step):
         for node in self.order_:
             kids = self.children_[node]
             x = np.column_stack([new[k] if k in new else _values(out, k) for k in kids])
-            w = np.array([self.weights.get(k, 1.0) for k in kids])
+            w = np.array([float((self.weights or {}).get(k, 1.0)) for k in kids])
             new[node] = aggregate(self.op, x, w, self.params)
         return pd.concat([out, pd.DataFrame(new, index=out.index)], axis=1)

@@ -18,28 +18,133 @@ nodes unreachable from the root.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from humsec.core.errors import SpecError
+from humsec.core.files import read_config
+from humsec.core.params import Constraint
 
-__all__ = ["NORMALISE_METHODS", "TRANSFORMS", "Classes", "IndexModel", "IndicatorSpec", "Node"]
+__all__ = [
+    "MODELS",
+    "NORMALISERS",
+    "NORMALISE_METHODS",
+    "TRANSFORMS",
+    "BuiltinModel",
+    "Classes",
+    "InRegistry",
+    "IndexModel",
+    "IndicatorSpec",
+    "MappingOf",
+    "Method",
+    "Node",
+    "index_model",
+    "register_model",
+]
 
-NORMALISE_METHODS = (
-    "minmax",
-    "goalposts",
-    "log_goalposts",
-    "zscore",
-    "rank",
-    "percentile",
-    "distance_to_target",
-)
-TRANSFORMS = ("none", "log", "log10", "sqrt")
+
+@dataclass(frozen=True)
+class Method:
+    """One entry of a method registry (normalisations, transforms, imputations): what it does, the
+    parameters it reads (``required`` ones must be given), and for a transform the values it takes
+    (``low``: the smallest allowed, ``low_open``: excluded)."""
+
+    summary: str
+    params: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    func: Callable[..., Any] | None = None
+    low: float | None = None
+    low_open: bool = False
+
+
+class InRegistry(Constraint):
+    """A name in a registry (read when checked, so names registered later count)."""
+
+    def __init__(self, registry: Mapping[str, Any], what: str) -> None:
+        self.registry = registry
+        self.what = what
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, str) and value in self.registry
+
+    def describe(self) -> str:
+        return f"the name of {self.what}: one of " + ", ".join(repr(k) for k in self.registry)
+
+    def invalid_examples(self) -> list[Any]:
+        return ["__not_a_method__", 1]
+
+
+class MappingOf(Constraint):
+    """None or a mapping whose every value ``inner`` accepts (e.g. ``{indicator: factor}``)."""
+
+    def __init__(self, inner: Constraint) -> None:
+        self.inner = inner
+
+    def accepts(self, value: Any) -> bool:
+        return value is None or (
+            isinstance(value, Mapping) and all(self.inner.accepts(v) for v in value.values())
+        )
+
+    def describe(self) -> str:
+        return f"a mapping name -> {self.inner.describe()}"
+
+    def invalid_examples(self) -> list[Any]:
+        return [{"x": bad} for bad in self.inner.invalid_examples()[:2]] + ["x"]
+
+
+#: normalisations of a raw indicator (``indicators: {x: {normalise: NAME}}``, ``Normalise(NAME)``,
+#: ``--vary-normalise``); ``params`` are the ``Normalise`` arguments (per indicator in a model) it reads
+NORMALISERS: dict[str, Method] = {
+    "minmax": Method("(x − min)/(max − min) onto the range (min, max learnt on the reference)"),
+    "goalposts": Method(
+        "(x − lo)/(hi − lo) clipped to [0, 1], onto the range", params=("goalposts", "clip")
+    ),
+    "log_goalposts": Method("goalposts on log(x) (x > 0)", params=("goalposts", "clip")),
+    "zscore": Method("(x − mean)/sd · m_sd[1] + m_sd[0]", params=("m_sd",)),
+    "rank": Method("1 + the number of reference values below x"),
+    "percentile": Method("(rank − 1)/(n − 1) onto the range"),
+    "distance_to_target": Method(
+        "1 − (target − x)/(target − min), capped at 1, onto the range",
+        params=("target", "clip"),
+        required=("target",),
+    ),
+}
+NORMALISE_METHODS = tuple(NORMALISERS)
+
+
+def _identity(x: Any) -> Any:
+    return x
+
+
+def _log(x: Any) -> Any:
+    import numpy as np
+
+    return np.log(x)
+
+
+def _log10(x: Any) -> Any:
+    import numpy as np
+
+    return np.log10(x)
+
+
+def _sqrt(x: Any) -> Any:
+    import numpy as np
+
+    return np.sqrt(x)
+
+
+#: transforms of a raw indicator before normalisation (``indicators: {x: {transform: NAME}}``)
+TRANSFORMS: dict[str, Method] = {
+    "none": Method("the value as given", func=_identity),
+    "log": Method("natural logarithm (values > 0)", func=_log, low=0.0, low_open=True),
+    "log10": Method("base-10 logarithm (values > 0)", func=_log10, low=0.0, low_open=True),
+    "sqrt": Method("square root (values ≥ 0)", func=_sqrt, low=0.0),
+}
 
 
 @dataclass(frozen=True)
@@ -125,18 +230,13 @@ class IndexModel:
 
     @classmethod
     def from_file(cls, path: str | Path) -> IndexModel:
-        path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SpecError([("file", f"no such file: {path}")], str(path)) from None
-        except yaml.YAMLError as exc:
-            raise SpecError([("file", f"cannot parse: {exc}")], str(path)) from None
-        return cls.from_dict(raw, source=str(path))
+        """Read a model from a YAML (or JSON) file: one error listing every problem."""
+        raw = read_config(path, what="an index model (root, nodes)")
+        return cls.from_dict(raw, source=Path(path).name)
 
     @classmethod
     def from_dict(cls, raw: Any, source: str | None = None) -> IndexModel:
-        from humsec.index.operators import OPERATORS
+        from humsec.index.operators import OPERATOR_PARAMETERS, OPERATORS
 
         problems: list[tuple[str, str]] = []
         if not isinstance(raw, Mapping):
@@ -157,17 +257,22 @@ class IndexModel:
             for k in raw
             if k not in known
         ]
+        for text_field in ("name", "unit", "published_rank"):
+            value = raw.get(text_field)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                problems.append((text_field, f"expected a text, got {value!r}"))
         nodes: dict[str, Node] = {}
         raw_nodes = raw.get("nodes")
         if not isinstance(raw_nodes, Mapping) or not raw_nodes:
             problems.append(("nodes", "expected a mapping node -> {op, children, weights}"))
             raw_nodes = {}
+        op_params = sorted({k for params in OPERATOR_PARAMETERS.values() for k in params})
+        allowed = {"op", "children", "weights", "min_coverage", *op_params}
         for name, body in raw_nodes.items():
             where = f"nodes.{name}"
             if not isinstance(body, Mapping):
                 problems.append((where, f"expected a mapping with 'children', got {body!r}"))
                 continue
-            allowed = {"op", "children", "weights", "min_coverage", "scales", "p", "top"}
             problems += [
                 (f"{where}.{k}", f"unknown field; expected one of {sorted(allowed)}")
                 for k in body
@@ -177,7 +282,7 @@ class IndexModel:
             if (
                 not isinstance(children, list)
                 or not children
-                or not all(isinstance(c, str) for c in children)
+                or not all(isinstance(c, str) and c.strip() for c in children)
             ):
                 problems.append(
                     (where, "a node needs a non-empty list of children (column or node names)")
@@ -186,7 +291,7 @@ class IndexModel:
             if len(set(children)) != len(children):
                 problems.append((f"{where}.children", "a child is listed twice"))
             op = body.get("op", "arithmetic")
-            if op not in OPERATORS:
+            if not isinstance(op, str) or op not in OPERATORS:
                 problems.append(
                     (f"{where}.op", f"unknown operator {op!r}; expected one of {sorted(OPERATORS)}")
                 )
@@ -200,14 +305,35 @@ class IndexModel:
                         )
                     )
                     weights = None
-                elif any(not isinstance(w, (int, float)) or w <= 0 for w in weights):
+                elif any(
+                    isinstance(w, bool)
+                    or not isinstance(w, (int, float))
+                    or not math.isfinite(w)
+                    or w <= 0
+                    for w in weights
+                ) or not math.isfinite(sum(float(w) for w in weights)):
                     problems.append(
-                        (f"{where}.weights", f"weights must be positive numbers, got {weights}")
+                        (
+                            f"{where}.weights",
+                            f"weights must be finite positive numbers (their sum finite too), got {weights}",
+                        )
                     )
                     weights = None
-            params = {k: body[k] for k in ("scales", "p", "top") if k in body}
-            if "scales" in params and (
-                not isinstance(params["scales"], list) or len(params["scales"]) != len(children)
+            params = {k: body[k] for k in op_params if k in body}
+            takes = OPERATOR_PARAMETERS.get(op, {}) if isinstance(op, str) else {}
+            for key, value in params.items():
+                if key not in takes:
+                    ops_taking = sorted(o for o, ps in OPERATOR_PARAMETERS.items() if key in ps)
+                    problems.append(
+                        (
+                            f"{where}.{key}",
+                            f"a parameter of {', '.join(ops_taking)}, not of operator {op!r}",
+                        )
+                    )
+                elif not takes[key].accepts(value):
+                    problems.append((f"{where}.{key}", f"expected {takes[key].describe()}, got {value!r}"))
+            if "scales" in params and isinstance(params["scales"], list) and (
+                len(params["scales"]) != len(children)
             ):
                 problems.append(
                     (
@@ -216,7 +342,11 @@ class IndexModel:
                     )
                 )
             cov = body.get("min_coverage", 0.0)
-            if not isinstance(cov, (int, float)) or not 0 <= cov <= 1:
+            if (
+                isinstance(cov, bool)
+                or not isinstance(cov, (int, float))
+                or not 0 <= cov <= 1
+            ):
                 problems.append(
                     (f"{where}.min_coverage", f"expected a share in [0, 1], got {cov!r}")
                 )
@@ -229,13 +359,18 @@ class IndexModel:
                 params,
                 float(cov),
             )
+        problems += _near_node_names(nodes)
         root = raw.get("root")
         if not isinstance(root, str) or root not in nodes:
             problems.append(("root", f"expected the name of one of the nodes, got {root!r}"))
         else:
             problems += _graph_problems(root, nodes)
         classes = []
-        for i, c in enumerate(raw.get("classes") or []):
+        raw_classes = raw.get("classes") or []
+        if not isinstance(raw_classes, list):
+            problems.append(("classes", f"expected a list of {{node, thresholds, labels}}, got {raw_classes!r}"))
+            raw_classes = []
+        for i, c in enumerate(raw_classes):
             where = f"classes[{i}]"
             try:
                 th = tuple(float(t) for t in c["thresholds"])
@@ -244,6 +379,8 @@ class IndexModel:
             except (KeyError, TypeError, ValueError):
                 problems.append((where, "expected {node, thresholds: [...], labels: [...]}"))
                 continue
+            if not all(math.isfinite(t) for t in th):
+                problems.append((f"{where}.thresholds", f"expected finite numbers, got {list(th)}"))
             if len(labels) != len(th) + 1 or list(th) != sorted(th):
                 problems.append(
                     (where, "give increasing thresholds and one label more than thresholds")
@@ -252,15 +389,24 @@ class IndexModel:
                 problems.append((f"{where}.node", f"{node!r} is not a node"))
             classes.append(Classes(node, th, labels))
         missing = raw.get("missing_values") or []
+        if not isinstance(missing, list) or not all(
+            isinstance(m, (str, int, float)) and not isinstance(m, bool) for m in missing
+        ):
+            problems.append(
+                ("missing_values", f"expected a list of cell texts such as ['x', 'n/a'], got {missing!r}")
+            )
+            missing = []
         indicators = _parse_indicators(raw.get("indicators") or {}, nodes, problems)
         scale = raw.get("scale")
         if scale is not None and not (
             isinstance(scale, list)
             and len(scale) == 2
-            and all(isinstance(v, (int, float)) for v in scale)
+            and all(_finite_number(v) for v in scale)
             and scale[0] < scale[1]
         ):
-            problems.append(("scale", f"expected [low, high] with low < high, got {scale!r}"))
+            problems.append(
+                ("scale", f"expected [low, high], finite numbers with low < high, got {scale!r}")
+            )
             scale = None
         if problems:
             raise SpecError(problems, source)
@@ -280,6 +426,31 @@ class IndexModel:
             msg = f"not leaves of the tree: {unknown}; leaves are {list(model.leaves)}"
             raise SpecError([("indicators", msg)], source)
         return model
+
+
+def _finite_number(value: Any) -> bool:
+    return (
+        isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    )
+
+
+def _near_node_names(nodes: Mapping[str, Node]) -> list[tuple[str, str]]:
+    """A child that is not a node but differs from one only by case or surrounding spaces: it
+    would be read as a data column (missing for every unit), so it is named as a problem."""
+    folded = {n.strip().casefold(): n for n in nodes}
+    problems = []
+    for node in nodes.values():
+        for child in node.children:
+            near = folded.get(child.strip().casefold())
+            if child not in nodes and near is not None:
+                problems.append(
+                    (
+                        f"nodes.{node.name}.children",
+                        f"{child!r} is not a node but differs from node {near!r} only by "
+                        "case or spaces; use one spelling",
+                    )
+                )
+    return problems
 
 
 def _parse_indicators(
@@ -315,48 +486,65 @@ def _parse_indicators(
         if str(name) in nodes:
             problems.append((where, "is a node, not an indicator"))
         direction = body.get("direction")
-        if direction not in (1, -1):
+        if isinstance(direction, bool) or direction not in (1, -1):
             msg = f"missing or invalid: give 1 (more is worse) or -1 (more is better), got {direction!r}"
             problems.append((f"{where}.direction", msg))
             direction = 1
         transform = body.get("transform", "none")
-        if transform not in TRANSFORMS:
+        if not isinstance(transform, str) or transform not in TRANSFORMS:
             problems.append(
                 (f"{where}.transform", f"expected one of {list(TRANSFORMS)}, got {transform!r}")
             )
+            transform = "none"
         method = body.get("normalise")
-        if method is not None and method not in NORMALISE_METHODS:
+        if method is not None and (not isinstance(method, str) or method not in NORMALISERS):
             problems.append(
-                (f"{where}.normalise", f"expected one of {list(NORMALISE_METHODS)}, got {method!r}")
+                (f"{where}.normalise", f"expected one of {list(NORMALISERS)}, got {method!r}")
             )
+            method = None
         goalposts = body.get("goalposts")
         if goalposts is not None and not (
             isinstance(goalposts, list)
             and len(goalposts) == 2
-            and all(isinstance(g, (int, float)) for g in goalposts)
+            and all(_finite_number(g) for g in goalposts)
             and goalposts[0] < goalposts[1]
         ):
             problems.append(
-                (f"{where}.goalposts", f"expected [low, high] with low < high, got {goalposts!r}")
+                (
+                    f"{where}.goalposts",
+                    f"expected [low, high], finite numbers with low < high, got {goalposts!r}",
+                )
             )
             goalposts = None
         target = body.get("target")
-        if method == "distance_to_target" and not isinstance(target, (int, float)):
-            problems.append((f"{where}.target", "distance to target needs a numeric target"))
+        if target is not None and not _finite_number(target):
+            problems.append((f"{where}.target", f"expected a finite number, got {target!r}"))
+            target = None
+        required = NORMALISERS[method].required if method is not None else ()
+        if "target" in required and target is None:
+            problems.append((f"{where}.target", f"normalise {method!r} needs a numeric target"))
         rng = body.get("range", [0, 10])
-        if not (isinstance(rng, list) and len(rng) == 2 and rng[0] < rng[1]):
-            problems.append((f"{where}.range", f"expected [low, high], got {rng!r}"))
+        if not (
+            isinstance(rng, list)
+            and len(rng) == 2
+            and all(_finite_number(v) for v in rng)
+            and rng[0] < rng[1]
+        ):
+            problems.append(
+                (f"{where}.range", f"expected [low, high], finite numbers with low < high, got {rng!r}")
+            )
             rng = [0, 10]
         denominator = body.get("denominator")
+        unit = body.get("unit")
         out[str(name)] = IndicatorSpec(
             str(name),
             float(direction),
-            body.get("unit"),
+            None if unit is None else str(unit),
             None if denominator is None else str(denominator),
             str(transform),
             method,
             None if goalposts is None else (float(goalposts[0]), float(goalposts[1])),
-            None if not isinstance(target, (int, float)) else float(target),
+            None if target is None else float(target),
             (float(rng[0]), float(rng[1])),
         )
     return out
@@ -386,21 +574,82 @@ def _graph_problems(root: str, nodes: Mapping[str, Node]) -> list[tuple[str, str
     return problems
 
 
-#: built-in composite index models (``humsec index MODEL``), shipped as YAML in ``humsec/datasets/models``
-BUILTIN_INDEX_MODELS = ("inform-2020", "inform-2025")
+@dataclass(frozen=True)
+class BuiltinModel:
+    """A built-in index model: its name, what it is, how to load it and, where the model scores
+    constructed data, how to prepare the input (``prepare(frame) -> (frame, notes)``)."""
+
+    name: str
+    summary: str
+    load: Callable[[], IndexModel]
+    prepare: Callable[[Any], tuple[Any, list[str]]] | None = None
+
+
+def _shipped(name: str) -> Callable[[], IndexModel]:
+    def load() -> IndexModel:
+        path = Path(str(resources.files("humsec.datasets") / "models" / f"{name}.yaml"))
+        return IndexModel.from_file(path)
+
+    return load
+
+
+def _coinr_asem_model() -> IndexModel:
+    from humsec.index.coinr_asem import coinr_asem_model
+
+    return coinr_asem_model()
+
+
+def _coinr_asem_prepare(frame: Any) -> tuple[Any, list[str]]:
+    from humsec.index.coinr_asem import coinr_asem_prepare
+
+    return coinr_asem_prepare(frame)
+
+
+#: the built-in index models, declared once: ``humsec index MODEL``, its help, ``index_model`` and
+#: docs/index.md read this table (``tests/index/test_registries.py`` keeps the docs in step)
+MODELS: dict[str, BuiltinModel] = {}
+
+
+def register_model(model: BuiltinModel) -> None:
+    """Add a built-in index model usable by name (``humsec index NAME``, ``index_model(NAME)``)."""
+    MODELS[model.name] = model
+
+
+for _model in (
+    BuiltinModel(
+        "inform-2020",
+        "INFORM Risk Index 2020 from its published components",
+        _shipped("inform-2020"),
+    ),
+    BuiltinModel(
+        "inform-2025",
+        "INFORM Risk Index 2025 from its published components",
+        _shipped("inform-2025"),
+    ),
+    BuiltinModel(
+        "coinr-asem",
+        "COINr's ASEM example: its construction (denominate, impute, screen, treat outliers), "
+        "then min-max 0–100 and weighted means",
+        _coinr_asem_model,
+        _coinr_asem_prepare,
+    ),
+):
+    register_model(_model)
+
+#: names of the built-in models (kept for ``humsec.datasets``)
+BUILTIN_INDEX_MODELS = tuple(MODELS)
 
 
 def index_model(name_or_path: str | Path) -> IndexModel:
-    """A built-in index model by name (see :data:`BUILTIN_INDEX_MODELS`) or a model YAML file.
+    """A built-in index model by name (see :data:`MODELS`) or a model YAML file.
 
     >>> index_model("inform-2020").root
     'INFORM RISK'
     """
-    if str(name_or_path) in BUILTIN_INDEX_MODELS:
-        path = Path(str(resources.files("humsec.datasets") / "models" / f"{name_or_path}.yaml"))
-        return IndexModel.from_file(path)
+    if str(name_or_path) in MODELS:
+        return MODELS[str(name_or_path)].load()
     path = Path(name_or_path)
     if not path.exists():
-        msg = f"{str(name_or_path)!r} is neither a built-in model {list(BUILTIN_INDEX_MODELS)} nor a file"
+        msg = f"{str(name_or_path)!r} is neither a built-in model {list(MODELS)} nor a file"
         raise SpecError([("model", msg)])
     return IndexModel.from_file(path)

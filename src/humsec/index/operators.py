@@ -4,6 +4,11 @@ Every operator takes the children's scores (units × children, NaN = missing), t
 weights and the node's parameters, and returns one score per unit. Means drop missing children and
 renormalise the weights over the children present (COINr's and INFORM's rule).
 
+Declared once, read everywhere: :data:`OPERATORS` (name → function), :data:`OPERATOR_PARAMETERS`
+(the node parameters each reads, with what they accept: the model validation reads them) and
+:data:`CHILDREN_LOW` (the smallest child value an operator is defined for: a geometric mean of a
+negative child is undefined, so such a child is an error naming the node, not a silent NaN).
+
 >>> import numpy as np
 >>> x = np.array([[2.0, 8.0], [5.0, np.nan]])
 >>> aggregate("arithmetic", x, np.array([1.0, 1.0])).tolist()
@@ -16,14 +21,16 @@ renormalise the weights over the children present (COINr's and INFORM's rule).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from humsec.core.errors import HumsecError
+from humsec.core.params import Constraint, Interval
 
-__all__ = ["OPERATORS", "aggregate", "register_operator"]
+__all__ = ["CHILDREN_LOW", "OPERATORS", "OPERATOR_PARAMETERS", "aggregate", "register_operator"]
 
 Operator = Callable[[np.ndarray, np.ndarray, Mapping[str, Any]], np.ndarray]
 
@@ -89,6 +96,38 @@ def _any(x: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(x).all(axis=1), np.nan, 1.0)
 
 
+class FiniteNumbers(Constraint):
+    """A list of finite numbers ≥ 0 (e.g. ``scaled_max``'s ``scales``; its length is the model's
+    to check, against the node's children)."""
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, list) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
+            for v in value
+        )
+
+    def describe(self) -> str:
+        return "a list of finite numbers ≥ 0, one per child"
+
+    def invalid_examples(self) -> list[Any]:
+        return [[float("inf")], [-1.0], "1"]
+
+
+class FiniteNumber(Constraint):
+    """Any finite number (e.g. ``power``'s order ``p``)."""
+
+    def accepts(self, value: Any) -> bool:
+        return (
+            isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        )
+
+    def describe(self) -> str:
+        return "a finite number"
+
+    def invalid_examples(self) -> list[Any]:
+        return [float("nan"), float("inf"), "1"]
+
+
 OPERATORS: dict[str, Operator] = {
     "arithmetic": arithmetic,
     "geometric": geometric,
@@ -98,10 +137,35 @@ OPERATORS: dict[str, Operator] = {
     "scaled_max": scaled_max,
 }
 
+#: the node parameters each operator reads (a model node gives them beside ``op``), and what
+#: each accepts; an operator absent here takes none
+OPERATOR_PARAMETERS: dict[str, dict[str, Constraint]] = {
+    "power": {"p": FiniteNumber()},
+    "inform_or": {"top": Interval(0, None)},
+    "scaled_max": {"scales": FiniteNumbers()},
+}
 
-def register_operator(name: str, func: Operator) -> None:
-    """Add an aggregation operator usable by name in index models."""
+#: the smallest child value each operator is defined for (children below it are an error)
+CHILDREN_LOW: dict[str, float] = {"geometric": 0.0, "harmonic": 0.0, "power": 0.0}
+
+
+def register_operator(
+    name: str,
+    func: Operator,
+    *,
+    params: Mapping[str, Constraint] | None = None,
+    children_low: float | None = None,
+) -> None:
+    """Add an aggregation operator usable by name in index models, with the node parameters it
+    reads (name → :class:`~humsec.core.params.Constraint`) and the smallest child value it is
+    defined for."""
     OPERATORS[name] = func
+    OPERATOR_PARAMETERS.pop(name, None)
+    CHILDREN_LOW.pop(name, None)
+    if params:
+        OPERATOR_PARAMETERS[name] = dict(params)
+    if children_low is not None:
+        CHILDREN_LOW[name] = float(children_low)
 
 
 def aggregate(

@@ -40,13 +40,15 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from humsec.core.errors import HumsecError
+from humsec.core.errors import HumsecError, ParameterError
+from humsec.core.params import Constraint, Interval, Optional, validate_params
+from humsec.core.result import ResultBase
 from humsec.index.composite import CompositeIndex, IndexResult, evaluate_tree
 from humsec.index.model import IndexModel
 from humsec.index.operators import Operator, geometric
@@ -74,19 +76,21 @@ class Factors:
     outliers: Sequence[bool] = ()  # e.g. (False, True): COINr's Winsorise-or-log rule
     normalise: Sequence[str] = ()  # e.g. ("minmax", "rank", "percentile", "zscore")
 
+    #: weights vary by ± that share and stay positive
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "weight_noise": Interval(0, 1, closed="left"),
+    }
+
     def __post_init__(self) -> None:
         # checked here, not at the first replicate: a single unknown alternative is never drawn
         # (one choice varies nothing), so it would otherwise be ignored without a word
-        if not 0 <= self.weight_noise < 1:
-            raise HumsecError(
-                f"Weight noise must be in [0, 1) (weights vary by ± that share and stay "
-                f"positive); got {self.weight_noise}."
-            )
-        from humsec.index.construct import IMPUTE_METHODS, NORMALISE_METHODS
+        validate_params(self)
+        from humsec.index.construct import IMPUTERS
+        from humsec.index.model import NORMALISERS
 
         for what, given, known in (
-            ("imputation", self.impute, ("none", *IMPUTE_METHODS)),
-            ("normalisation", self.normalise, NORMALISE_METHODS),
+            ("imputation", self.impute, ("none", *IMPUTERS)),
+            ("normalisation", self.normalise, tuple(NORMALISERS)),
         ):
             unknown = [x for x in given if x not in known]
             if unknown:
@@ -115,12 +119,47 @@ class Factors:
 
 
 @dataclass
-class UncertaintyResult:
-    """Per unit and node: nominal score and rank, median and interval bounds over the replicates."""
+class UncertaintyResult(ResultBase):
+    """Per unit and node: nominal score and rank, median and interval bounds over the replicates
+    (``intervals``, also ``to_frame()``)."""
+
+    tables: ClassVar[tuple[str, ...]] = ("intervals",)
 
     intervals: pd.DataFrame
     replicates: int
     level: float
+    notes: list[str] = field(default_factory=list)
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        return self.intervals
+
+    def summary(self) -> str:
+        """Replicates, level, and the widest rank intervals at the root (the last node)."""
+        root = self.intervals["node"].iloc[-1] if len(self.intervals) else "(none)"
+        at_root = self.intervals[self.intervals["node"] == root]
+        width = (at_root["rank_high"] - at_root["rank_low"]).astype("Float64")
+        widest = at_root.assign(width=width).sort_values("width", ascending=False).head(5)
+        lines = [
+            f"Monte Carlo uncertainty: {self.replicates} replicates, {self.level:.0%} intervals, "
+            f"{at_root.shape[0]} units",
+            f"widest rank intervals of {root}:",
+            widest[["unit", "rank", "rank_low", "rank_high"]].to_string(index=False),
+        ]
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+_SEED = Optional(Interval(0, None, closed="left", integer=True))
+
+
+def _require(name: str, value: Any, constraint: Constraint, owner: str) -> None:
+    """One sentence for a bad argument of a function (as ``validate_params`` for an engine)."""
+    if not constraint.accepts(value):
+        msg = (
+            f"The {name!r} parameter of {owner} must be {constraint.describe()}. "
+            f"Got {value!r} instead."
+        )
+        raise ParameterError(msg)
 
 
 Tables = dict[tuple[Any, Any, Any], dict[str, np.ndarray]]
@@ -322,7 +361,11 @@ def index_uncertainty(
     level: float = 0.90,
     seed: int | None = None,
 ) -> UncertaintyResult:
-    """Monte Carlo over the factors: score and rank intervals for every unit at every node."""
+    """Monte Carlo over the factors: score and rank intervals for every unit at every node
+    (``n`` replicates, an integer ≥ 1; ``level`` in (0, 1))."""
+    _require("n", n, Interval(1, None, closed="left", integer=True), "index_uncertainty")
+    _require("level", level, Interval(0, 1), "index_uncertainty")
+    _require("seed", seed, _SEED, "index_uncertainty")
     factors = factors or Factors()
     nominal, leaves, se, tables, context = _setup(model, data, factors)
     groups = factors.groups(model)
@@ -383,6 +426,11 @@ def index_sensitivity(
     for k groups; Jansen estimators as R's ``sensitivity::soboljansen``, see
     :mod:`humsec.index.sobol`). Check them with
     :func:`~humsec.index.sobol.sobol_convergence_notes`: at small n they do not converge."""
+    owner = "index_sensitivity"
+    _require("n", n, Interval(2, None, closed="left", integer=True), owner)
+    _require("nboot", nboot, Interval(1, None, closed="left", integer=True), owner)
+    _require("conf", conf, Interval(0, 1), owner)
+    _require("seed", seed, _SEED, owner)
     factors = factors or Factors()
     nominal, leaves, se, tables, context = _setup(model, data, factors)
     groups = factors.groups(model)

@@ -7,10 +7,17 @@ from typing import Any
 
 import typer
 
-from humsec.core.cli import KCommand, k_option, notes, one_k, stdout
+from humsec.core.cli import (
+    KCommand,
+    boundary_key_option,
+    k_option,
+    notes,
+    one_k,
+    stdout,
+    write_or_fail,
+)
 from humsec.core.cli import fail as _fail
 from humsec.core.errors import HumsecError
-from humsec.core.write import write_atomic
 
 
 def _parse_period(text: str) -> tuple[str | None, str | None] | None:
@@ -96,7 +103,7 @@ def response_gaps_command(
     boundaries: Path | None = typer.Option(
         None, "--boundaries", help="GeoJSON of the areas (for --geojson)."
     ),
-    key: str = typer.Option("adm1_pcode", "--key", help="Feature property holding the area codes."),
+    key: str = boundary_key_option("adm1_pcode"),
     reach: str = typer.Option(
         "max",
         "--reach",
@@ -137,7 +144,7 @@ def response_gaps_command(
     try:
         if (geojson is not None or png is not None) and boundaries is None:
             raise HumsecError(
-                "--geojson and --map need --boundaries (a GeoJSON file or a built-in set such as KEN-adm1) and --key."
+                "--geojson and --map need --boundaries (a GeoJSON file or a built-in set such as KEN-adm1) and --boundary-key."
             )
         result = response_gaps(
             activities,
@@ -156,11 +163,12 @@ def response_gaps_command(
         _fail(exc)
         return
     table = hxl_table(result.table) if hxl else result.table
+    writers: list[tuple[Path, Any]] = []
     if out is not None:
-        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+        writers.append((out, lambda tmp: table.to_csv(tmp, index=False)))
         # every needs entry the table leaves out, with its reason, beside the table
         not_used_path = out.with_name(out.stem + "_needs_not_used.csv")
-        write_atomic(not_used_path, lambda tmp: result.needs_not_used.to_csv(tmp, index=False))
+        writers.append((not_used_path, lambda tmp: result.needs_not_used.to_csv(tmp, index=False)))
     if excel is not None:
 
         def write_excel(tmp: Path) -> None:
@@ -169,21 +177,22 @@ def response_gaps_command(
                 pd.DataFrame({"note": result.report}).to_excel(xl, sheet_name="report", index=False)
                 result.needs_not_used.to_excel(xl, sheet_name="needs not used", index=False)
 
-        write_atomic(excel, write_excel)
+        writers.append((excel, write_excel))
     if geojson is not None and geo is not None:
-        write_atomic(geojson, lambda tmp: tmp.write_text(json.dumps(geo), encoding="utf-8"))
-    if geo is not None and geo["humsec_unmatched_areas"]:
-        stdout.print(
-            f"note: areas without a boundary: {geo['humsec_unmatched_areas'][:10]}", markup=False
-        )
+        writers.append((geojson, lambda tmp: tmp.write_text(json.dumps(geo), encoding="utf-8")))
     if png is not None and shapes is not None:
         picture = _gap_maps(result.table, shapes, key)
-        write_atomic(png, lambda tmp: tmp.write_bytes(picture))
+        writers.append((png, lambda tmp: tmp.write_bytes(picture)))
     if joint is not None:
         from humsec.response.joint import joint_programmes
 
         suggestions = joint_programmes(result.table, result.activities)
-        write_atomic(joint, lambda tmp: suggestions.to_csv(tmp, index=False))
+        writers.append((joint, lambda tmp: suggestions.to_csv(tmp, index=False)))
+    write_or_fail(writers)  # everything computed above; now every output or none
+    if geo is not None and geo["humsec_unmatched_areas"]:
+        stdout.print(
+            f"note: areas without a boundary: {geo['humsec_unmatched_areas'][:10]}", markup=False
+        )
     notes(result.report)
     stdout.print(result.table.head(15).to_string(index=False), highlight=False, markup=False)
     if out is not None:
@@ -219,9 +228,13 @@ def response_overlap_command(
         _fail(exc)
         return
     if out is not None:
-        write_atomic(out, lambda tmp: res.duplication.to_csv(tmp, index=False))
         pairs_path = out.with_name(out.stem + "_pairs.csv")
-        write_atomic(pairs_path, lambda tmp: res.pairs.to_csv(tmp, index=False))
+        write_or_fail(
+            [
+                (out, lambda tmp: res.duplication.to_csv(tmp, index=False)),
+                (pairs_path, lambda tmp: res.pairs.to_csv(tmp, index=False)),
+            ]
+        )
     notes(res.report)
     stdout.print(
         f"{len(res.duplication)} area × sector cell(s) with ≥ {min_orgs} organisations",
@@ -280,11 +293,13 @@ def response_money_command(
     except HumsecError as exc:
         _fail(exc)
         return
+    writers: list[tuple[Path, Any]] = []
     if out is not None:
-        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+        writers.append((out, lambda tmp: table.to_csv(tmp, index=False)))
     if html is not None:
         page = sankey_html(flow_table)
-        write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+        writers.append((html, lambda tmp: tmp.write_text(page, encoding="utf-8")))
+    write_or_fail(writers)
     notes(report)
     stdout.print(
         f"{len(flow_table)} flow share(s), USD {flow_table['amount_usd'].sum():,.0f} in all",
@@ -326,9 +341,10 @@ def response_iati_command(
         "value_usd": "#value+usd",
     }
     tagged = hxl_table(acts, tags=iati_tags)  # area and sector tags come from the shared table
-    write_atomic(out, lambda tmp: tagged.to_csv(tmp, index=False))
+    writers: list[tuple[Path, Any]] = [(out, lambda tmp: tagged.to_csv(tmp, index=False))]
     if transactions is not None:
-        write_atomic(transactions, lambda tmp: tx.to_csv(tmp, index=False))
+        writers.append((transactions, lambda tmp: tx.to_csv(tmp, index=False)))
+    write_or_fail(writers)
     notes(report)
     stdout.print(
         f"{acts['activity'].nunique()} activities, {len(acts)} activity × area × sector rows, {len(tx)} transactions",
@@ -449,7 +465,7 @@ def response_joint_command(
         _fail(exc)
         return
     if out is not None:
-        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+        write_or_fail([(out, lambda tmp: table.to_csv(tmp, index=False))])
     notes(result.report)
     notes(report)
     stdout.print(f"{len(table)} suggested joint programme(s)", markup=False)
@@ -474,7 +490,7 @@ def response_trends_command(
     ),
     out: Path | None = typer.Option(None, "--out", help="CSV of funding by year."),
     by_sector: bool = typer.Option(False, "--by-sector", help="One series per sector (cluster)."),
-    png: Path | None = typer.Option(None, "--png", help="Also draw the trends as a PNG."),
+    png: Path | None = typer.Option(None, "--chart", help="Also draw the trends as a PNG chart."),
     top: int | None = typer.Option(
         None,
         "--top",
@@ -498,11 +514,14 @@ def response_trends_command(
     except HumsecError as exc:
         _fail(exc)
         return
+    writers: list[tuple[Path, Any]] = []
     if out is not None:
-        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+        writers.append((out, lambda tmp: table.to_csv(tmp, index=False)))
     if png is not None:
         picture = to_png(trend_chart(table, top=top))
-        write_atomic(png, lambda tmp: tmp.write_bytes(picture))
+        writers.append((png, lambda tmp: tmp.write_bytes(picture)))
+    write_or_fail(writers)
+    if png is not None:
         left_out = trend_sectors_drawn(table, top)[1] if "sector" in table.columns else ""
         if left_out:  # the picture leaves sectors out: say so, and where all of them are
             where = f"all are in {out}" if out is not None else "all are in the table (--out)"
@@ -556,7 +575,7 @@ def response_needs_command(
         "source": "#meta+source",
     }
     written = hxl_table(table, tags=tags) if hxl else table
-    write_atomic(out, lambda tmp: written.to_csv(tmp, index=False))
+    write_or_fail([(out, lambda tmp: written.to_csv(tmp, index=False))])
     stdout.print(table.head(12).to_string(index=False), highlight=False, markup=False)
     stdout.print(
         f"{table['area'].nunique()} area(s) × {table['sector'].nunique()} sector(s); wrote {out}",

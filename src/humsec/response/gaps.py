@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
+from humsec.core.checks import clean_labels
 from humsec.core.codelists import (
     check_names,
     check_pcodes,
@@ -37,6 +38,7 @@ from humsec.core.codelists import (
     sector_kind,
 )
 from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError, describe_rows
+from humsec.core.result import ResultBase
 from humsec.core.tagged import TaggedTable, find_column, read_numbers, read_tagged
 from humsec.datasets.places import suggest_names
 
@@ -104,17 +106,42 @@ NEEDS_NOT_USED_COLUMNS = ["data_row", "area", "column", "sector", "people_in_nee
 
 
 @dataclass
-class GapResult:
-    """The gap table and a report of what was dropped, assumed or not matched."""
+class GapResult(ResultBase):
+    """The gap table and notes on what was dropped, assumed or not matched.
+
+    Tables: ``gaps`` (one row per area × sector), ``needs_not_used`` (every needs entry the table
+    leaves out, with its reason) and ``activities`` (the cleaned activity rows).
+    """
+
+    tables: ClassVar[tuple[str, ...]] = ("gaps", "needs_not_used", "activities")
 
     table: pd.DataFrame
-    report: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     activities: pd.DataFrame | None = None  # the cleaned activity rows the table was built from
     # every needs entry (a row, or a row × sector column of a wide table) that the table does not
     # use, with its reason (NEEDS_NOT_USED_COLUMNS)
     needs_not_used: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=NEEDS_NOT_USED_COLUMNS)
     )
+
+    @property
+    def report(self) -> list[str]:
+        """The notes (the name this result used before every result had ``notes``)."""
+        return self.notes
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        frames = {"gaps": self.table, "needs_not_used": self.needs_not_used}
+        frames["activities"] = self.activities if self.activities is not None else pd.DataFrame()
+        return frames[table].copy()
+
+    def summary(self) -> str:
+        t = self.table
+        lines = [f"Gaps: {len(t)} area × sector cell(s), {t['area'].nunique() if len(t) else 0} area(s)"]
+        if len(t):
+            cols = [c for c in ("area", "sector", "people_in_need", "coverage", "gap_rank") if c in t]
+            lines.append(t[cols].head(10).to_string(index=False))
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
 
 
 def _resolve(
@@ -180,7 +207,7 @@ def _entries(table: TaggedTable, area: str, column: str, sector: Any) -> pd.Data
     return pd.DataFrame(
         {
             "data_row": frame.index + 1,
-            "area": _blank_to_na(frame[area].astype("string").str.strip()),
+            "area": _area_labels(frame[area], area, table.source, []),
             "column": column,
             "sector": sector,
             "people_in_need": read_numbers(frame[column], column, table.source),
@@ -406,6 +433,14 @@ def _date_checks(a: pd.DataFrame, period: tuple[Any, Any] | None) -> tuple[pd.Da
     return a, report
 
 
+def _area_labels(values: pd.Series, column: str, source: str | None, notes: list[str]) -> pd.Series:
+    """Area codes or names with the one label rule (humsec.core.checks.clean_labels): surrounding
+    spaces removed with a note, codes differing only by case ('KE001', 'ke001') refused."""
+    cleaned, said = clean_labels(values.astype("string"), column=column, source=source)
+    notes.extend(said)
+    return _blank_to_na(cleaned.astype("string"))
+
+
 def _blank_to_na(values: pd.Series) -> pd.Series:
     """A cell holding only spaces is a missing area, not an area called ''."""
     return values.mask(values == "")
@@ -468,7 +503,7 @@ def load_activities(
     no_date = pd.Series(pd.NaT, index=acts.frame.index, dtype="datetime64[ns]")
     a = pd.DataFrame(
         {
-            "area": _blank_to_na(acts.frame[cols["area"]].astype("string").str.strip()),
+            "area": _area_labels(acts.frame[cols["area"]], cols["area"], acts.source, report),
             "sector_name": acts.frame[cols["sector"]].astype("string").str.strip(),
             "org": acts.frame[cols["org"]].astype("string").str.strip(),
             "reached": reached,

@@ -69,7 +69,8 @@ def read_flows(
         name = cols[key]
         if name not in frame.columns:
             return pd.Series(np.nan, index=frame.index)
-        return read_numbers(frame[name], name, table.source)
+        # FTS publishes negative amounts for adjustments: real, kept
+        return read_numbers(frame[name], name, table.source, low=None)
 
     usd = num("amount_usd")
     original, rate = num("amount"), num("rate")
@@ -169,7 +170,7 @@ def funding_trends(data: Any, *, by_sector: bool = False) -> tuple[pd.DataFrame,
                     if req_col is not None
                     else np.nan
                 ),
-                "funding": read_numbers(frame[fund_col], fund_col, table.source),
+                "funding": read_numbers(frame[fund_col], fund_col, table.source, low=None),
             }
         )
         if by_sector:

@@ -51,9 +51,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.af._sums import SCORE_TOLERANCE
-from humsec.af.inputs import as_spec, prepared
-from humsec.af.spec import AFSpec
+from humsec.af import AFSpec, poor, prepare
 from humsec.core.errors import DataError, HumsecError
 
 __all__ = [
@@ -173,9 +171,8 @@ def multiple_needs(
         raise HumsecError(
             f"Indicator(s) {blank} are mapped to no sector name (expected d_wtr=WASH, ...)."
         )
-    spec, survey = prepared(
-        as_spec(spec), data, [over], k=[k], value_labels=value_labels, source=source
-    )
+    survey = prepare(spec, data, [over], k=[k], value_labels=value_labels, source=source)
+    spec = survey.spec
     unknown = sorted(set(sectors) - set(survey.indicators))
     if unknown:
         msg = f"Indicators {unknown} mapped to sectors are not in the specification {list(survey.indicators)}."
@@ -202,7 +199,7 @@ def multiple_needs(
     count = np.einsum("ij,ij->i", by_sector.astype(np.int64), member[np.maximum(group, 0)])
     y = (count >= min_sectors) & (group >= 0)
     if censored:
-        y &= survey.score >= k / 100 - SCORE_TOLERANCE
+        y &= poor(survey.score, k)
     rounds = survey.rounds.labels if survey.rounds is not None else None
     if rounds is None and time is not None:
         raise HumsecError(
@@ -273,7 +270,7 @@ def _domain_shares(
 ) -> pd.DataFrame:
     """Weighted mean of y by area in round t (a domain of the whole design) with SE and CI: the AF
     engine's headcount of y."""
-    from humsec.af.engine import AlkireFoster
+    from humsec.af import AlkireFoster
 
     psu = survey.cells.psu[survey.cells.ids]
     frame = pd.DataFrame({

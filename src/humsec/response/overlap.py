@@ -21,20 +21,41 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
+from humsec.core.result import ResultBase
 from humsec.response.gaps import load_activities
 
 __all__ = ["OverlapResult", "response_overlap"]
 
 
 @dataclass
-class OverlapResult:
+class OverlapResult(ResultBase):
+    """Crowded area × sector cells (``duplication``) and the overlap of organisation ``pairs``."""
+
+    tables: ClassVar[tuple[str, ...]] = ("duplication", "pairs")
+
     duplication: pd.DataFrame
     pairs: pd.DataFrame
-    report: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def report(self) -> list[str]:
+        """The notes (the name this result used before every result had ``notes``)."""
+        return self.notes
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        return (self.duplication if table == "duplication" else self.pairs).copy()
+
+    def summary(self) -> str:
+        lines = [
+            f"Overlap: {len(self.duplication)} crowded area × sector cell(s), "
+            f"{len(self.pairs)} organisation pair(s)"
+        ]
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
 
 
 def response_overlap(

@@ -14,16 +14,44 @@
 ['fh', 'ml', 'reml']
 """
 
-from humsec.sae._bhf_fit import BHF_METHODS
-from humsec.sae._fh_fit import METHODS
-from humsec.sae.benchmark import BENCHMARKS, benchmark
-from humsec.sae.bhf import BatteseHarterFuller
-from humsec.sae.bhf_result import BHF_COLUMNS, BHFResult
-from humsec.sae.diagnostics import normality
-from humsec.sae.direct import SMALL_AREA_TREATMENTS, DirectEstimates, direct_af, direct_means
-from humsec.sae.fay_herriot import FayHerriot
-from humsec.sae.result import OUTPUT_COLUMNS, FHResult
-from humsec.sae.spatial import SPATIAL_METHODS, SpatialFayHerriot
+from typing import TYPE_CHECKING
+
+from humsec.core.lazy import lazy_names
+
+# Imported on first use: `humsec --help` loads this package (for its CLI) without pandas or scipy.
+_LAZY = {
+    "BHF_METHODS": "humsec.sae._bhf_fit",
+    "METHODS": "humsec.sae._fh_fit",
+    "BENCHMARKS": "humsec.sae.benchmark",
+    "benchmark": "humsec.sae.benchmark",
+    "BatteseHarterFuller": "humsec.sae.bhf",
+    "BHF_COLUMNS": "humsec.sae.bhf_result",
+    "BHFResult": "humsec.sae.bhf_result",
+    "normality": "humsec.sae.diagnostics",
+    "SMALL_AREA_TREATMENTS": "humsec.sae.direct",
+    "DirectEstimates": "humsec.sae.direct",
+    "direct_af": "humsec.sae.direct",
+    "direct_means": "humsec.sae.direct",
+    "FayHerriot": "humsec.sae.fay_herriot",
+    "OUTPUT_COLUMNS": "humsec.sae.result",
+    "FHResult": "humsec.sae.result",
+    "SPATIAL_METHODS": "humsec.sae.spatial",
+    "SpatialFayHerriot": "humsec.sae.spatial",
+}
+
+if TYPE_CHECKING:
+    from humsec.sae._bhf_fit import BHF_METHODS
+    from humsec.sae._fh_fit import METHODS
+    from humsec.sae.benchmark import BENCHMARKS, benchmark
+    from humsec.sae.bhf import BatteseHarterFuller
+    from humsec.sae.bhf_result import BHF_COLUMNS, BHFResult
+    from humsec.sae.diagnostics import normality
+    from humsec.sae.direct import SMALL_AREA_TREATMENTS, DirectEstimates, direct_af, direct_means
+    from humsec.sae.fay_herriot import FayHerriot
+    from humsec.sae.result import OUTPUT_COLUMNS, FHResult
+    from humsec.sae.spatial import SPATIAL_METHODS, SpatialFayHerriot
+
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
 
 __all__ = [
     "BENCHMARKS",

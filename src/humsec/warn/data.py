@@ -13,15 +13,12 @@ file is a long or wide panel. The notes say what was dropped or assigned how.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Literal
-
-import pandas as pd
 
 from humsec.core.boundaries import Boundaries
 from humsec.warn.event_panel import events_to_panel
 from humsec.warn.events import EventColumns, read_events
-from humsec.warn.monthly import read_panel
+from humsec.warn.monthly import read_panel, read_table
 from humsec.warn.monthly_panel import MonthlyPanel
 
 __all__ = ["load_panel"]
@@ -39,20 +36,15 @@ def load_panel(
 ) -> tuple[MonthlyPanel, list[str]]:
     """Read events or a panel; with boundaries, neighbours (spatial lags) are attached."""
     cols = columns or EventColumns()
-    if isinstance(data, (str, Path)):
-        head = pd.read_csv(data, nrows=0)
-        source: str | None = str(data)
-    else:
-        raw = pd.read_csv(data, low_memory=False) if not isinstance(data, pd.DataFrame) else data
-        head, data, source = raw.iloc[:0], raw, None
-    if cols.date in head.columns:
-        events = read_events(data, cols, source=source, last_month=last_month)
+    raw, source = read_table(data)
+    if cols.date in raw.columns:
+        events = read_events(raw, cols, source=source, last_month=last_month)
         panel, report = events_to_panel(
             events, unit=unit, boundaries=boundaries, first_month=first_month, last_month=last_month
         )
         notes = events.report + report.lines()
     else:
-        table = read_panel(data, value=value, source=source)
+        table = read_panel(raw, value=value, source=source, last_month=last_month)
         panel = MonthlyPanel.from_long(table.frame, first_month=first_month, last_month=last_month)
         notes = table.report
     if boundaries:

@@ -21,20 +21,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from humsec.core.checks import clean_labels
 from humsec.core.errors import ColumnNotFoundError, DataError, SpecError, describe_rows
+from humsec.warn.monthly import FIRST_MONTH, MAX_COUNT, read_table
 
 __all__ = ["EventColumns", "EventTable", "read_events"]
 
 Duplicates = Literal["drop", "error", "keep"]
-
-#: the earliest month accepted by default: UCDP GED starts in January 1989
-FIRST_MONTH = "1989-01"
 
 
 @dataclass(frozen=True)
@@ -82,13 +80,6 @@ class EventTable:
     report: list[str] = field(default_factory=list)
 
 
-def _read_any(data: Any) -> tuple[pd.DataFrame, str | None]:
-    if isinstance(data, pd.DataFrame):
-        return data.copy(), None
-    source = str(data) if isinstance(data, (str, Path)) else None
-    return pd.read_csv(data, low_memory=False), source
-
-
 def _where(source: str | None) -> str:
     return f" of {source}" if source else ""
 
@@ -114,8 +105,7 @@ def read_events(
         if isinstance(columns, EventColumns)
         else EventColumns.from_mapping(columns or {})
     )
-    raw, read_source = _read_any(data)
-    source = source or read_source
+    raw, source = read_table(data, source)
     where = _where(source)
     wanted = {k: v for k, v in asdict(cols).items() if v is not None}
     required = {"date", "fatalities"}
@@ -152,6 +142,7 @@ def read_events(
     for problem, mask in (
         ("not a number (or empty)", deaths.isna()),
         ("negative", deaths < 0),
+        (f"infinite or above {MAX_COUNT:,}", deaths > MAX_COUNT),
     ):
         rows = np.flatnonzero(mask.to_numpy())
         if rows.size:
@@ -169,9 +160,15 @@ def read_events(
             "fatalities": deaths.astype(float),
         }
     )
+    label_rows = list(range(1, len(raw) + 1))
     for key in ("country", "admin1", "latitude", "longitude", "violence"):
         if key in present:
             frame[key] = raw[present[key]].to_numpy()
+    for key in ("country", "admin1"):  # one spelling per name: spaces trimmed (noted), case refused
+        if key in present:
+            labels, notes = clean_labels(frame[key], column=present[key], source=source, rows=label_rows)
+            frame[key] = labels.to_numpy()
+            report += notes
     for key in ("latitude", "longitude"):
         if key in frame:
             frame[key] = pd.to_numeric(frame[key], errors="coerce")

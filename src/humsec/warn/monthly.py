@@ -17,6 +17,9 @@ values and a unit-month given twice are errors naming the file, column and rows.
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,9 +27,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from humsec.core.checks import clean_labels, require_unique_columns
 from humsec.core.errors import ColumnNotFoundError, DataError, describe_rows
+from humsec.core.files import require_content
 
-__all__ = ["PanelTable", "parse_months", "read_panel"]
+__all__ = ["FIRST_MONTH", "MAX_COUNT", "PanelTable", "check_months", "parse_months", "read_panel", "read_table"]
+
+#: the earliest month accepted by default: UCDP GED and its country-month tables start in January 1989
+FIRST_MONTH = "1989-01"
+#: the most fatalities one row (an event, a unit-month) may hold: more than any month of any war
+#: on record, so a larger value is a typo or a unit error (1e308, a population count)
+MAX_COUNT = 10_000_000
 
 
 @dataclass
@@ -55,6 +66,66 @@ def parse_months(values: pd.Series, column: str, source: str | None) -> pd.Serie
     return parsed.dt.to_period("M").astype(str)
 
 
+def read_table(data: Any, source: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """A CSV (path, gzip path or file-like) or a pandas frame, checked before pandas reads it:
+    not empty, no column name twice (pandas would rename the second ``x.1`` and every reader
+    would use the first), no ragged line. Returns the frame and its source name."""
+    if isinstance(data, pd.DataFrame):
+        require_unique_columns(data.columns, source=source)
+        return data.copy(), source
+    if isinstance(data, (str, Path)):
+        source = source or str(data)
+        path = Path(data)
+        if not path.exists():
+            raise DataError(f"Data file not found: {path}")
+        require_content(path)
+        opener = gzip.open if path.name.lower().endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), [])
+        buffer: Any = path
+    else:
+        text = data.read()
+        text = text.decode("utf-8-sig") if isinstance(text, bytes) else text
+        if not text.strip():
+            raise DataError(f"{source or 'The data'} is empty: expected a table with a header row.")
+        header = next(csv.reader(io.StringIO(text)), [])
+        buffer = io.StringIO(text)
+    # empty headers (a wide file's month column, a trailing separator) are pandas' "Unnamed: i"
+    require_unique_columns(
+        [h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(header)], source=source
+    )
+    name = source or "the data"
+    try:
+        return pd.read_csv(buffer, low_memory=False), source
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{name} is not a regular CSV table: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{name} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+
+
+def check_months(
+    months: pd.Series,
+    column: str,
+    source: str | None,
+    first_month: str | None = FIRST_MONTH,
+    last_month: str | None = None,
+) -> None:
+    """Every month (``YYYY-MM``) within ``first_month``..``last_month`` (default: 1989-01 to the
+    current month): a month outside is a typo (2099, 1970) and an error naming its rows."""
+    lo = pd.Period(first_month or FIRST_MONTH, "M")
+    hi = pd.Period(last_month, "M") if last_month else pd.Timestamp.today().to_period("M")
+    periods = pd.PeriodIndex(months.astype(str), freq="M")
+    out = np.flatnonzero((periods < lo) | (periods > hi))
+    if out.size:
+        where = f" of {source}" if source else ""
+        shown = ", ".join(str(periods[i]) for i in out[:5])
+        raise DataError(
+            f"Column {column!r}{where}: {out.size} month(s) outside {lo}..{hi} at "
+            f"{describe_rows(out)} (values {shown}); expected months from {lo} to the current month "
+            "(pass first_month/last_month to widen the range)"
+        )
+
+
 def read_panel(
     data: Any,
     *,
@@ -62,18 +133,18 @@ def read_panel(
     month: str = "month",
     value: str = "fatalities",
     source: str | None = None,
+    first_month: str | None = FIRST_MONTH,
+    last_month: str | None = None,
 ) -> PanelTable:
     """Read a long or wide panel (CSV path, file-like or pandas frame) into a long table.
 
     A file is long when it has the ``unit`` and ``month`` columns, wide otherwise (its first column
     the month, which may be called ``month``); a ``unit`` column without ``month`` is a long panel
-    missing its month column (an error naming it and the nearest).
+    missing its month column (an error naming it and the nearest). Months must lie within
+    ``first_month``..``last_month`` (:func:`check_months`); unit names that differ only by
+    surrounding spaces are one unit (noted), names that differ only by case are an error.
     """
-    if isinstance(data, pd.DataFrame):
-        raw = data.copy()
-    else:
-        source = source or (str(data) if isinstance(data, (str, Path)) else None)
-        raw = pd.read_csv(data, low_memory=False)
+    raw, source = read_table(data, source)
     where = f" of {source}" if source else ""
     report: list[str] = []
     if unit in raw.columns and month not in raw.columns:  # long, with its month column missing
@@ -82,11 +153,15 @@ def read_panel(
         if value not in raw.columns:
             raise ColumnNotFoundError([value], list(raw.columns), source)
         frame = raw[[unit, month, value]].set_axis(["unit", "month", "fatalities"], axis=1)
-        frame["unit"] = frame["unit"].astype(str)
+        rows = range(1, len(frame) + 1)
+        labels, label_notes = clean_labels(frame["unit"], column=unit, source=source, rows=rows)
+        frame["unit"] = labels.astype(str)
+        report += label_notes
         frame["month"] = parse_months(frame["month"], month, source)
+        check_months(frame["month"], month, source, first_month, last_month)
         value_name = value
     else:
-        frame, report = _melt_wide(raw, source)
+        frame, report = _melt_wide(raw, source, first_month, last_month)
         value_name = "(unit columns)"
     frame["fatalities"] = _check_counts(frame["fatalities"], value_name, where)
     dup = frame.duplicated(["unit", "month"], keep=False).to_numpy()
@@ -99,8 +174,10 @@ def read_panel(
     return PanelTable(frame.reset_index(drop=True), source, report)
 
 
-def _melt_wide(raw: pd.DataFrame, source: str | None) -> tuple[pd.DataFrame, list[str]]:
-    report = []
+def _melt_wide(
+    raw: pd.DataFrame, source: str | None, first_month: str | None, last_month: str | None
+) -> tuple[pd.DataFrame, list[str]]:
+    report: list[str] = []
     first = raw.columns[0]
     for col in raw.columns[1:]:
         empty_header = str(col).startswith("Unnamed:") or str(col).strip() == ""
@@ -115,7 +192,18 @@ def _melt_wide(raw: pd.DataFrame, source: str | None) -> tuple[pd.DataFrame, lis
                     f"Column {col!r}{where} has no unit name in its header but holds non-zero "
                     "counts; name it or remove it"
                 )
-    months = parse_months(raw[first], str(first) if str(first) else "first column", source)
+    month_column = str(first) if str(first) else "first column"
+    months = parse_months(raw[first], month_column, source)
+    check_months(months, month_column, source, first_month, last_month)
+    headers = pd.Series([str(c) for c in raw.columns[1:]], dtype=object)
+    try:  # the unit names are the headers: "rows" here are column numbers
+        names, label_notes = clean_labels(
+            headers, column="unit names (header)", source=source, rows=range(2, len(headers) + 2)
+        )
+    except DataError as exc:
+        raise DataError(str(exc).replace("(row ", "(column ")) from None
+    report += [n.replace("cell(s)", "header(s)") for n in label_notes]
+    raw = raw.set_axis([raw.columns[0], *names], axis=1)
     wide = raw.drop(columns=first)
     wide.index = months.to_numpy()
     long = wide.melt(ignore_index=False, var_name="unit", value_name="fatalities")
@@ -126,7 +214,11 @@ def _melt_wide(raw: pd.DataFrame, source: str | None) -> tuple[pd.DataFrame, lis
 
 def _check_counts(values: pd.Series, column: str, where: str) -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce")
-    for problem, mask in (("missing or not a number", numbers.isna()), ("negative", numbers < 0)):
+    for problem, mask in (
+        ("missing or not a number", numbers.isna()),
+        ("negative", numbers < 0),
+        (f"infinite or above {MAX_COUNT:,}", numbers > MAX_COUNT),
+    ):
         rows = np.flatnonzero(mask.to_numpy())
         if rows.size:
             shown = ", ".join(repr(values.iloc[i]) for i in rows[:5])

@@ -98,7 +98,7 @@ class Backtest(ResultBase):
     def _frame(self, table: str) -> pd.DataFrame:
         if table == "table":
             wide = self.table()
-            wide.columns = [f"{year}_{metric}" for year, metric in wide.columns]
+            wide.columns = ["_".join(map(str, column)) for column in wide.columns]
             return wide.reset_index()
         return self.scores if table == "scores" else self.pit
 

@@ -8,24 +8,18 @@ import pytest
 from typer.testing import CliRunner
 
 import humsec
-from humsec.af._estimates import Partition, ratio_catalog
-from humsec.af._sums import build_cells
+from humsec.af import moments, prepare
 from humsec.af.robustness import ORDERS, robustness_analysis
-from humsec.af.survey_table import prepare_survey
 from humsec.cli.main import app
 from humsec.core.inference import StratumFactors, domain_covariance, group_sum, stratified_variance
 from humsec.datasets import data_path
 
 
 def test_domain_covariance_diagonal_and_difference(syn_cdta, syn_spec):
-    survey = prepare_survey(syn_cdta, syn_spec, ["region"])
-    cells = build_cells(survey, syn_spec.k)
-    part = Partition.from_cells(cells, "region", cells.groups[0], survey.over[0].labels, 2)
-    cat = [
-        r
-        for r in ratio_catalog(survey.indicators, survey.indicator_weights, syn_spec.k, True, False)
-        if r.measure == "M0"
-    ]
+    survey = prepare(syn_spec, syn_cdta, ["region"])
+    sums = moments(survey)
+    part = sums.grouping(0)
+    cat = sums.ratios(["M0"])
     R, U = part.linearize(cat)
     f = StratumFactors.from_design(survey.psu_stratum, "fail")
     cov = domain_covariance(
@@ -144,10 +138,10 @@ def test_compiled_moments_equal_the_numpy_reference(syn_cdta, syn_spec, rule):
             & (syn_cdta["psu"] != syn_cdta.loc[syn_cdta["stratum"] == 101, "psu"].min())
         )
     ]
-    survey = prepare_survey(df, AFSpecWith(syn_spec, rule), ["region"])
-    cells = build_cells(survey, syn_spec.k)
-    part = Partition.from_cells(cells, "region", cells.groups[0], survey.over[0].labels, 2)
-    cat = ratio_catalog(survey.indicators, survey.indicator_weights, syn_spec.k, False, False)
+    survey = prepare(AFSpecWith(syn_spec, rule), df, ["region"])
+    sums = moments(survey)
+    part = sums.grouping(0)
+    cat = sums.ratios()
     f = StratumFactors.from_design(survey.psu_stratum, rule)
     R, V, cov = part.moments(cat, survey.psu_stratum, f, (0, 1))
     R2, U = part.linearize(cat)

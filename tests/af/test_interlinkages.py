@@ -22,6 +22,9 @@ from humsec.af.interlinkages import (
 )
 from tests.conftest import SHARED
 
+#: the R reference (kept beside the multiple-needs reference that reads its survey file)
+REFERENCE = Path(__file__).parents[1] / "analysis" / "interlinkage_se_reference"
+
 # Five persons, three indicators, weights summing to 10 (worked by hand below).
 TINY = pd.DataFrame(
     {
@@ -361,8 +364,8 @@ def test_delta_method_gradients_match_finite_differences(h_a, h_b, share):
 
 def test_phi_and_r0_ses_match_r_survey_svycontrast(syn_cdta, syn_spec):
     """φ, R0 and their delta-method SEs against R ``survey``'s ``svycontrast`` (script and numbers in
-    ``interlinkage_se_reference/``). R used complete cases, so the same rows go in here."""
-    ref = pd.read_csv(Path(__file__).parent / "interlinkage_se_reference" / "reference.csv")
+    ``tests/analysis/interlinkage_se_reference/``). R used complete cases, so the same rows go in here."""
+    ref = pd.read_csv(REFERENCE / "reference.csv")
     complete = syn_cdta.dropna(subset=list(syn_spec.indicator_names))
     r = co_deprivation(syn_spec, complete, censored=False).to_frame()
     r = r[r["version"] == "uncensored"].assign(round=lambda f: f["time"].astype(int))
@@ -427,7 +430,7 @@ def test_ses_on_real_data_match_r_survey():
     file with cutoffs in the spec; uncensored and censored at k = 40 (``make_reference_apiclus1.R``)."""
     folder = Path(__file__).parents[1] / "response" / "multiple_needs_reference" / "apiclus1"
     ref = pd.read_csv(
-        Path(__file__).parent / "interlinkage_se_reference" / "reference_apiclus1.csv"
+        REFERENCE / "reference_apiclus1.csv"
     )
     got = co_deprivation(folder / "spec.yaml", folder / "apiclus1.csv.gz").to_frame()
     both = ref.merge(got, on=["version", "indicator_a", "indicator_b"], suffixes=("_r", ""))

@@ -1,0 +1,44 @@
+"""Public names imported on first use (PEP 562), so a package's ``__init__`` stays cheap.
+
+``humsec --help`` imports every domain's CLI module, and with it that domain's package; eager
+imports there would load pandas, scipy and scikit-learn (about 1 s) before any command runs.
+
+>>> getattr_, dir_ = lazy_names("humsec.core", {"HumsecError": "humsec.core.errors"})
+>>> getattr_("HumsecError").__name__, "HumsecError" in dir_()
+('HumsecError', True)
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from importlib import import_module
+from typing import Any
+
+__all__ = ["lazy_names"]
+
+
+def lazy_names(
+    package: str, names: Mapping[str, str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """Return ``__getattr__`` and ``__dir__`` for ``package``, whose public ``names`` map to modules.
+
+    A name equal to its module's last part (``"datasets": "humsec.datasets"``) is the module itself.
+    """
+
+    def __getattr__(name: str) -> Any:
+        module_name = names.get(name)
+        if module_name is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        module = import_module(module_name)
+        value = module if module_name == f"{package}.{name}" else getattr(module, name)
+        owner = sys.modules.get(package)
+        if owner is not None:  # cached: the next access is a plain attribute lookup
+            setattr(owner, name, value)
+        return value
+
+    def __dir__() -> list[str]:
+        owner = sys.modules.get(package)
+        return sorted({*(vars(owner) if owner else ()), *names})
+
+    return __getattr__, __dir__
