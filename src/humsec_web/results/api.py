@@ -141,6 +141,7 @@ class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
         fields = ["id", "indicator", "period", "value", "unit", "comment"]
+        validators: list[Any] = []  # one target per period: checked by entry.record_target, with its message
 
 
 class PartSerializer(serializers.Serializer):
@@ -160,6 +161,7 @@ class ActualSerializer(serializers.ModelSerializer):
             "status", "warnings", "source", "source_detail", "reported_at", "validated_at", "review_note",
         ]  # fmt: skip
         read_only_fields = ["status", "warnings", "source", "source_detail", "reported_at", "validated_at", "review_note"]
+        validators: list[Any] = []  # one actual per period: checked by entry.record_actual, with its message
 
 
 class ReviewSerializer(serializers.Serializer):

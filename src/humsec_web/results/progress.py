@@ -17,8 +17,8 @@ straddles it ("cannot tell": the survey cannot distinguish the result from the e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from humsec_web.results.periods import period_bounds
