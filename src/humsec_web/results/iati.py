@@ -299,8 +299,10 @@ def _import_indicator(iel: ET.Element, result: Result, logframe: Logframe, user:
             msg = f"{where}: baseline iso-date/year {iso!r} is not a date."
             raise IATIError(msg) from None
         unit = Unit.PERCENT if measure == "2" else Unit.COUNT
+        # the dimensions its values are disaggregated by (sex, age, area, group) are declared with it
+        dims = sorted({d.get("name", "").strip().lower() for d in iel.iterfind("period/actual/dimension")})
         fields = {"unit": unit, "frequency": frequency, "baseline_period": b_period,
-                  "baseline_value": _float(base.get("value"), f"{where}, baseline")}  # fmt: skip
+                  "baseline_value": _float(base.get("value"), f"{where}, baseline"), "disaggregations": ",".join(dims)}  # fmt: skip
         _checked(where, entry.check_indicator, fields)
         indicator = Indicator.objects.create(
             result=result, name=_title(iel)[:300] or "(untitled)", direction="increase" if iel.get("ascending", "1") != "0" else "decrease",
