@@ -4,7 +4,6 @@ make_reference.R beside it); the worked example of docs/results.md; bad AF table
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd

@@ -45,7 +45,7 @@ def _exported(client) -> tuple[bytes, object]:  # type: ignore[no-untyped-def]
 
 
 def test_export_follows_the_iati_activity_layout(client, world):
-    data, rw = _exported(client)
+    data, _ = _exported(client)
     root = ET.fromstring(data)
     assert root.tag == "iati-activities" and root.get("version") == "2.03"
     activity = root.find("iati-activity")
