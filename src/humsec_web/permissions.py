@@ -147,6 +147,34 @@ def built_unpublished(user: Any, obj: Any) -> bool:
     return obj is not None and obj.state == "done" and obj.published_at is None
 
 
+def _logframe(obj: Any) -> Any:
+    """The logframe of a logframe, result, indicator or actual (results framework rules)."""
+    for step in ("indicator", "result", "logframe"):
+        obj = getattr(obj, step, obj) if obj is not None and not _is_logframe(obj) else obj
+    return obj
+
+
+def _is_logframe(obj: Any) -> bool:
+    return type(obj).__name__ == "Logframe"
+
+
+def reports_for_logframe(user: Any, obj: Any) -> bool:
+    """A focal point of the organisation that reports the logframe (results, indicators, actuals)."""
+    lf = _logframe(obj)
+    return role_of(user) == FOCAL and lf is not None and lf.organisation_id == _org_id(user)
+
+
+def team_of_logframe_country(user: Any, obj: Any) -> bool:
+    lf = _logframe(obj)
+    return role_of(user) == COUNTRY and lf is not None and lf.country == _country(user)
+
+
+def open_logframe(user: Any, obj: Any) -> bool:
+    """A programme's logframe, or one of an approved trust-fund project: readable by everyone."""
+    lf = _logframe(obj)
+    return lf is not None and (lf.project_id is None or lf.project.status == "approved")
+
+
 # -- the rules ------------------------------------------------------------------------------------
 
 RULES: dict[str, Rule] = {
@@ -205,6 +233,16 @@ RULES: dict[str, Rule] = {
     "forum.write": roles(NETWORK),
     "forum.follow": roles(NETWORK),
     "forum.lock": roles(MANAGERS),
+    # results framework (humsec_web.results): organisations report on their own programmes and
+    # projects; the HSU validates each actual, which is public from then on (projects once approved)
+    "results.list": roles(EVERYONE),
+    "results.portfolio": roles(EVERYONE),
+    "logframe.view": either(roles(MANAGERS), reports_for_logframe, team_of_logframe_country, open_logframe),
+    "logframe.create": roles(ADMIN, FOCAL),
+    "logframe.change": either(roles(ADMIN), reports_for_logframe),
+    "actual.see_unvalidated": either(roles(MANAGERS), reports_for_logframe, team_of_logframe_country),
+    "actual.validate": both(roles(MANAGERS), status_is("reported")),
+    "actual.correct": both(either(roles(ADMIN), reports_for_logframe), status_is("reported", "returned")),
 }
 
 
@@ -340,3 +378,40 @@ def portfolio_projects(user: Any) -> QuerySet[Any]:
     if role_of(user) in MANAGERS:
         return qs
     return qs.filter(status=Proposal.Status.APPROVED)
+
+
+def visible_logframes(user: Any) -> QuerySet[Any]:
+    """Logframes the user may read: managers all; the reporting organisation and the country team
+    theirs; everyone programmes' logframes and those of approved trust-fund projects."""
+    from humsec_web.results.models import Logframe
+
+    qs = Logframe.objects.select_related("organisation", "project")
+    role = role_of(user)
+    if role in MANAGERS:
+        return qs
+    open_q = Q(project__isnull=True) | Q(project__status="approved")
+    if role == FOCAL:
+        return qs.filter(open_q | Q(organisation_id=_org_id(user)))
+    if role == COUNTRY:
+        return qs.filter(open_q | Q(country=_country(user)))
+    return qs.filter(open_q)
+
+
+def visible_actuals(user: Any, logframe: Any = None) -> QuerySet[Any]:
+    """Actuals the user may read: validated ones of readable logframes; not yet validated ones
+    only for managers, the reporting organisation and the country team."""
+    from humsec_web.results.models import Actual
+
+    qs = Actual.objects.select_related("indicator__result__logframe").prefetch_related("parts")
+    qs = qs.filter(indicator__result__logframe__in=visible_logframes(user))
+    if logframe is not None:
+        qs = qs.filter(indicator__result__logframe=logframe)
+    role = role_of(user)
+    if role in MANAGERS:
+        return qs
+    validated = Q(status="validated")
+    if role == FOCAL:
+        return qs.filter(validated | Q(indicator__result__logframe__organisation_id=_org_id(user)))
+    if role == COUNTRY:
+        return qs.filter(validated | Q(indicator__result__logframe__country=_country(user)))
+    return qs.filter(validated)

@@ -19,12 +19,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.web.conftest import ROLE_USERS, pdf_usable
+from tests.web.results_world import results_world
 
 ALL = frozenset(ROLE_USERS)
 ADMIN, HSU, FOCAL, COUNTRY, REVIEWER = "administrator", "hsu", "focal_point", "country_team", "reviewer"
 MANAGERS = {ADMIN, HSU}
 NETWORK = ALL - {"public", "anonymous"}
 BODY = {"body": "A reply."}
+API = ("api:", "results-api:")  # URL namespaces of the REST API (refusals are 401/403/404, no redirect)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ def pk(attr: str) -> Callable[[Any], dict[str, Any]]:
 
 def review(version_attr: str) -> Callable[[Any], dict[str, Any]]:
     return lambda w: {"pk": getattr(w, version_attr).review_id}
+
+
+def rw(attr: str, **extra: Any) -> Callable[[Any], dict[str, Any]]:
+    """An object of the results framework (tests/web/results_world.py), by attribute."""
+    return lambda w: {"pk": getattr(results_world(), attr).pk, **extra}
 
 
 def first_file(version_attr: str) -> Callable[[Any], dict[str, Any]]:
@@ -133,6 +140,45 @@ CASES = [
     c("forum-reply", MANAGERS, pk("locked_thread"), method="post", data=BODY, label="locked"),
     c("forum-follow", NETWORK, pk("private_thread"), method="post"),
     c("forum-lock", MANAGERS, pk("public_thread"), method="post"),
+    # results framework: WVI reports on its approved project's logframe (open_lf, public) and its
+    # pipeline project's (private to managers and WVI); OIM's programme logframe is public
+    c("logframe-list", ALL),
+    c("logframe-create", {ADMIN, FOCAL}),
+    c("results-portfolio", ALL),
+    c("logframe-detail", ALL, rw("open_lf")),
+    c("logframe-detail", MANAGERS | {FOCAL}, rw("pipeline_lf"), label="project not approved"),
+    c("result-create", {ADMIN, FOCAL}, rw("open_lf"), method="post"),
+    c("result-create", {ADMIN}, rw("oim_lf"), method="post", label="other org"),
+    c("indicator-create", {ADMIN, FOCAL}, rw("open_lf")),
+    c("indicator-create", {ADMIN}, rw("oim_lf"), label="other org"),
+    c("logframe-iati-import", {ADMIN, FOCAL}, rw("open_lf"), method="post"),
+    c("logframe-download", ALL, rw("open_lf", fmt="csv")),
+    c("logframe-download", ALL, rw("open_lf", fmt="xml"), label="IATI"),
+    c("logframe-download", MANAGERS | {FOCAL}, rw("pipeline_lf", fmt="xlsx"), label="project not approved"),
+    c("indicator-detail", ALL, rw("indicator")),
+    c("indicator-detail", MANAGERS | {FOCAL}, rw("pipeline_indicator"), label="project not approved"),
+    c("target-create", {ADMIN, FOCAL}, rw("indicator")),
+    c("actual-create", {ADMIN, FOCAL}, rw("indicator")),
+    c("actual-from-af", {ADMIN, FOCAL}, rw("indicator")),
+    c("actual-review", MANAGERS, rw("reported"), method="post", data={"decision": "validate"}),
+    c("actual-review", set(), rw("validated"), method="post", data={"decision": "validate"}, label="validated"),
+    c("actual-correct", {ADMIN, FOCAL}, rw("reported")),
+    c("actual-correct", set(), rw("validated"), label="validated"),
+    c("results-api:logframe-list", ALL),
+    c("results-api:logframe-list", {ADMIN, FOCAL}, method="post"),
+    c("results-api:logframe-detail", ALL, rw("open_lf")),
+    c("results-api:logframe-detail", MANAGERS | {FOCAL}, rw("pipeline_lf"), label="project not approved"),
+    c("results-api:result-list", {ADMIN, FOCAL}, method="post"),
+    c("results-api:indicator-list", ALL),
+    c("results-api:indicator-list", {ADMIN, FOCAL}, method="post"),
+    c("results-api:indicator-detail", ALL, rw("indicator")),
+    c("results-api:target-list", {ADMIN, FOCAL}, method="post"),
+    c("results-api:actual-list", ALL),
+    c("results-api:actual-list", {ADMIN, FOCAL}, method="post"),
+    c("results-api:actual-detail", ALL, rw("validated")),
+    c("results-api:actual-detail", MANAGERS | {FOCAL}, rw("reported"), label="not validated"),
+    c("results-api:actual-review", MANAGERS, rw("reported"), method="post"),
+    c("results-api:portfolio-list", ALL),
     # API
     c("api:api-schema", ALL),
     c("api:api-token", ALL, method="post"),
@@ -229,8 +275,8 @@ def test_access(case: Case, role: str, as_role, world):
         response = call(url, data=case.data)
     expected = "allowed" if role in case.allowed else "refused"
     assert outcome(response) == expected, (role, url, response.status_code)
-    if expected == "refused" and role == "anonymous" and not case.name.startswith("api:"):
+    if expected == "refused" and role == "anonymous" and not case.name.startswith(API):
         login = "/admin/login/" if case.name.startswith("admin:") else "/accounts/login/"
         assert response.status_code == 302 and response["Location"].startswith(login)
-    if expected == "refused" and role != "anonymous" and not case.name.startswith(("api:", "admin:")):
+    if expected == "refused" and role != "anonymous" and not case.name.startswith((*API, "admin:")):
         assert response.status_code == 403
