@@ -1,5 +1,5 @@
 """Target-versus-actual chart of one indicator: a Vega-Lite spec drawn to SVG on the server by
-Altair and vl-convert (``humsec.report.charts.to_svg``), as the portfolio's chart: no chart
+Altair and vl-convert (``humsec.core.charts.to_svg``), as the portfolio's chart: no chart
 script, no CDN. Targets are a dashed line from the baseline; actuals are points with their
 confidence interval as a bar; each distinct set of numbers is drawn once and kept.
 """
@@ -52,6 +52,6 @@ def progress_svg(points: Points, unit: str) -> str:
     """The chart as SVG ('' when there is only a baseline)."""
     if len(points) <= 2:
         return ""
-    from humsec.report.charts import to_svg
+    from humsec.core.charts import to_svg
 
     return to_svg(chart_spec(points, unit))

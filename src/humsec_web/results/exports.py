@@ -1,6 +1,6 @@
 """A logframe's results as a table, HXL-tagged for HDX, as CSV or Excel: one row per indicator and
 period (the baseline, each target, each actual with its interval and verdict), then one row per
-disaggregated value. The tag row comes from ``humsec.analysis.response_export.hxl_table`` with
+disaggregated value. The tag row comes from ``humsec.response.export.hxl_table`` with
 the results framework's tags; every text cell goes through ``humsec_web.core.exports.neutralise``.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from humsec.analysis.response_export import hxl_table
+from humsec.response.export import hxl_table
 from humsec_web.core.exports import XLSX_OPTIONS, neutralise
 from humsec_web.results.progress import progress_rows
 
