@@ -2,11 +2,12 @@
 
 >>> from humsec.hazard import IPCBacktest, read_ipc
 >>> IPCBacktest(test_from="2022-01")
-IPCBacktest(test_from='2022-01', models=('persistence', 'ipc_projection', 'same_season', \
-'lagged_logit'), common=True)
+IPCBacktest(test_from='2022-01', models=None, common=True, calibration='platt')
 """
 
-from humsec.hazard.backtest import MODELS, IPCBacktest
+from humsec.hazard.backtest import DEFAULT_MODELS, MODELS, IPCBacktest
+from humsec.hazard.calibration import CALIBRATIONS, fit_calibrator
+from humsec.hazard.features import conflict_signal, signal_features
 from humsec.hazard.benchmarks import BENCHMARKS, benchmark_forecasts
 from humsec.hazard.ipc import IPC_COLUMNS, IPC_TYPES, PHASES, IPCTable, read_ipc
 from humsec.hazard.load import read_hazard_file
@@ -28,6 +29,8 @@ from humsec.hazard.triggers import (
 
 __all__ = [
     "BENCHMARKS",
+    "CALIBRATIONS",
+    "DEFAULT_MODELS",
     "IPC_COLUMNS",
     "IPC_TYPES",
     "METRICS",
@@ -42,7 +45,9 @@ __all__ = [
     "area_phase",
     "backtest_triggers",
     "benchmark_forecasts",
+    "conflict_signal",
     "current_status",
+    "fit_calibrator",
     "model_forecasts",
     "onset_forecasts",
     "onset_months",
@@ -56,6 +61,7 @@ __all__ = [
     "read_signal",
     "reliability",
     "score_forecasts",
+    "signal_features",
     "trigger_counts",
     "trigger_report_html",
     "trigger_summary",
