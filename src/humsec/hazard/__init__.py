@@ -6,9 +6,9 @@ IPCBacktest(test_from='2022-01', models=None, common=True, calibration='platt')
 """
 
 from humsec.hazard.backtest import DEFAULT_MODELS, MODELS, IPCBacktest
+from humsec.hazard.benchmarks import BENCHMARKS, benchmark_forecasts
 from humsec.hazard.calibration import CALIBRATIONS, fit_calibrator
 from humsec.hazard.features import conflict_signal, signal_features
-from humsec.hazard.benchmarks import BENCHMARKS, benchmark_forecasts
 from humsec.hazard.ipc import IPC_COLUMNS, IPC_TYPES, PHASES, IPCTable, read_ipc
 from humsec.hazard.load import read_hazard_file
 from humsec.hazard.model import model_forecasts

@@ -81,7 +81,9 @@ def signal_features(targets: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFram
 
 
 def _text(values: pd.Series) -> pd.Series:
-    return pd.Series([str(v) if pd.notna(v) else "" for v in values], index=values.index, dtype=object)
+    return pd.Series(
+        [str(v) if pd.notna(v) else "" for v in values], index=values.index, dtype=object
+    )
 
 
 def conflict_signal(panel: Any) -> pd.DataFrame:
@@ -133,7 +135,9 @@ def to_iso3(code: str) -> str | None:
 
     text = str(code).strip()
     if len(text) in (2, 3) and text.isalpha():
-        found = pycountry.countries.get(**{"alpha_2" if len(text) == 2 else "alpha_3": text.upper()})
+        found = pycountry.countries.get(
+            **{"alpha_2" if len(text) == 2 else "alpha_3": text.upper()}
+        )
         if found is not None:
             return str(found.alpha_3)
     from humsec.datasets.places import country_iso3
