@@ -310,7 +310,7 @@ def outbreaks_command(
         None, "--forecasts", help="Also write every test area-month with each model's probability."
     ),
 ) -> None:
-    """Score outbreak-onset forecasts: base rate, seasonal and onset_logit (Brier, AUC)."""
+    """Score outbreak-onset forecasts: base rate (fixed and updated), seasonal, onset_logit (Brier, AUC)."""
     from humsec.hazard._files import read_text_table, require_columns
     from humsec.hazard.onset_model import OnsetBacktest
     from humsec.hazard.outbreaks import read_outbreaks

@@ -12,14 +12,17 @@ selected the panel on the outcome — and scores, on the months from ``test_from
   the area's shrunk onset rate so far, its months since the last onset, the country's onsets in
   other areas in the last 3 and 12 months (outbreaks spread), and the country's share of onsets in
   this calendar month in earlier years (seasonality pooled over the country's areas). Fitted once,
-  it forecasts each test month from the onsets known the month before (one month ahead).
+  it forecasts each test month from the onsets known the month before (one month ahead);
+* ``base_rate_updated``: as ``base_rate``, but updated every month with the onsets known by then
+  (the model's first feature), so that the model is also compared with a benchmark that sees as
+  much as it does.
 
 >>> import pandas as pd
 >>> ob = pd.DataFrame({"country": ["KEN"] * 3, "area_id": ["ken::a", "ken::a", "ken::b"],
 ...     "start": pd.to_datetime(["2016-05-09", "2017-05-01", "2017-06-01"])})
 >>> r = OnsetBacktest(test_from="2017-01", first="2016-01", last="2017-12", universe="list").fit(ob)
 >>> sorted(set(r.to_frame()["model"]))
-['base_rate', 'onset_logit', 'seasonal']
+['base_rate', 'base_rate_updated', 'onset_logit', 'seasonal']
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ __all__ = [
     "ONSET_MODEL",
     "ONSET_MODELS",
     "UNIVERSES",
+    "UPDATED_BENCHMARK",
     "OnsetBacktest",
     "OnsetScores",
     "area_universe",
@@ -48,8 +52,10 @@ __all__ = [
 
 #: the learned onset model's name in the scores table
 ONSET_MODEL = "onset_logit"
+#: the base rate updated every month with the onsets known by then (the model sees as much)
+UPDATED_BENCHMARK = "base_rate_updated"
 #: every onset forecaster, declared once (benchmarks first)
-ONSET_MODELS = (*ONSET_BENCHMARKS, ONSET_MODEL)
+ONSET_MODELS = (*ONSET_BENCHMARKS, UPDATED_BENCHMARK, ONSET_MODEL)
 #: where the panel's areas come from: the COD gazetteer plus the list, or the list only
 UNIVERSES = ("cod", "list")
 #: the model's features (names of :func:`onset_features`' columns)
@@ -308,6 +314,9 @@ class OnsetBacktest:
         forecasts = onset_forecasts(panel, test_from=self.test_from)
         features = onset_features(full)
         forecasts[f"p_{ONSET_MODEL}"] = _fit_predict(train, forecasts, features)
+        key = pd.MultiIndex.from_arrays([forecasts["area_id"], forecasts["month"]])
+        updated = features.reindex(key)["area_rate_logit"].to_numpy()
+        forecasts[f"p_{UPDATED_BENCHMARK}"] = 1 / (1 + np.exp(-updated))
         notes.append(
             f"{len(train):,} training area-months ({int(train['onset'].sum())} onsets), "
             f"{len(forecasts):,} test area-months ({int(forecasts['onset'].sum())} onsets), "
