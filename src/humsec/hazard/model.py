@@ -11,8 +11,12 @@ the model is fitted afresh on the targets published before that month only, then
 * an 80 % interval for the share: the 10th and 90th percentiles of the ridge's out-of-sample
   errors on the training targets (each earlier analysis month left out in turn, up to 5 folds),
   added to the forecast on the logit scale;
-* the area phase: multinomial logistic regression (L2, scikit-learn defaults, not tuned on the
-  test years), whose probabilities of Phases 3-5 add up to the crisis probability.
+* the area phase: multinomial logistic regression (L2, C = 1, Newton-Cholesky solver; not tuned
+  on the test years), whose probabilities of Phases 3-5 add up to the crisis probability;
+* ``lagged_logit_cal``: the same, with the crisis probability recalibrated at each origin on the
+  out-of-fold forecasts of the training targets (:mod:`humsec.hazard.calibration`);
+* ``lagged_logit_signals``: ``lagged_logit_cal`` with signals (rainfall anomaly, conflict
+  fatalities; :mod:`humsec.hazard.features`) as extra features where they cover the origin.
 
 Too little history (fewer than :data:`MIN_TRAIN` earlier targets, fewer than :data:`MIN_ORIGINS`
 earlier analysis months, or one phase only) and the origin falls back to persistence; the notes say
@@ -241,7 +245,7 @@ def _fit_predict(
     held_out = cross_val_predict(share, x_train, change, groups=groups, cv=folds)
     tail = (1 - INTERVAL) / 2
     low, high = np.quantile(change - held_out, [tail, 1 - tail])
-    phase = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    phase = make_pipeline(StandardScaler(), LogisticRegression(solver="newton-cholesky", max_iter=200))
     y_phase = train["observed_phase"].astype(int).to_numpy()
     with warnings.catch_warnings():
         # a constant feature (one season in the history) is harmless after scaling

@@ -7,7 +7,7 @@ selected the panel on the outcome — and scores, on the months from ``test_from
 
 * ``base_rate`` and ``seasonal``: the benchmarks of :mod:`humsec.hazard.onsets`, fitted once on the
   months before ``test_from``;
-* ``onset_logit``: a logistic regression (scikit-learn defaults, not tuned) fitted on the months
+* ``onset_logit``: a logistic regression (L2, C = 1, not tuned) fitted on the months
   before ``test_from``, whose features at month *t* use onsets before *t* only (:data:`FEATURES`):
   the area's shrunk onset rate so far, its months since the last onset, the country's onsets in
   other areas in the last 3 and 12 months (outbreaks spread), and the country's share of onsets in
@@ -341,7 +341,7 @@ def _fit_predict(train: pd.DataFrame, test: pd.DataFrame, features: pd.DataFrame
         key = pd.MultiIndex.from_arrays([rows["area_id"], rows["month"]])
         return features.reindex(key)[list(FEATURES)].to_numpy(float)
 
-    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    model = make_pipeline(StandardScaler(), LogisticRegression(solver="newton-cholesky", max_iter=200))
     model.fit(design(train), train["onset"].astype(int).to_numpy())
     return model.predict_proba(design(test))[:, 1]
 
