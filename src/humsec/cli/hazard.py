@@ -191,6 +191,12 @@ def triggers_command(
         "--as-of",
         help="Month (YYYY-MM) of the pending evaluation (default: after the last publication).",
     ),
+    alerts: Path | None = typer.Option(
+        None,
+        "--alerts",
+        help="Also write the current alerts here: country, area_id, area, rule, status (fired / "
+        "not fired / no data), since (YYYY-MM), values, as_of.",
+    ),
 ) -> None:
     """Back-test a trigger: hits, misses, false alarms, hit rate, false-alarm ratio, lead time."""
     import pandas as pd
@@ -227,6 +233,13 @@ def triggers_command(
             fail(exc)
             return
     write_atomic(out, lambda tmp: result.to_csv(tmp, index=False))
+    if alerts is not None:
+        from humsec.hazard.alerts import alerts_for_csv, current_alerts
+
+        now = alerts_for_csv(
+            current_alerts(spec, ipc[0].frame, pd.concat(signals) if signals else None, as_of=month)
+        )
+        write_atomic(alerts, lambda tmp: now.to_csv(tmp, index=False))
     if html is not None and page is not None:
         write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     notes(read_notes)

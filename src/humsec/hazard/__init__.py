@@ -5,6 +5,7 @@
 IPCBacktest(test_from='2022-01', models=None, common=True, calibration='platt')
 """
 
+from humsec.hazard.alerts import ALERT_COLUMNS, current_alerts
 from humsec.hazard.backtest import DEFAULT_MODELS, MODELS, IPCBacktest
 from humsec.hazard.benchmarks import BENCHMARKS, benchmark_forecasts
 from humsec.hazard.calibration import CALIBRATIONS, fit_calibrator
@@ -12,6 +13,7 @@ from humsec.hazard.features import conflict_signal, signal_features
 from humsec.hazard.ipc import IPC_COLUMNS, IPC_TYPES, PHASES, IPCTable, read_ipc
 from humsec.hazard.load import read_hazard_file
 from humsec.hazard.model import model_forecasts
+from humsec.hazard.onset_model import OnsetBacktest, OnsetScores, area_universe
 from humsec.hazard.onsets import onset_forecasts, onset_panel, onset_scores
 from humsec.hazard.outbreaks import onset_months, read_outbreaks
 from humsec.hazard.result import IPCScores
@@ -28,6 +30,7 @@ from humsec.hazard.triggers import (
 )
 
 __all__ = [
+    "ALERT_COLUMNS",
     "BENCHMARKS",
     "CALIBRATIONS",
     "DEFAULT_MODELS",
@@ -39,13 +42,17 @@ __all__ = [
     "IPCBacktest",
     "IPCScores",
     "IPCTable",
+    "OnsetBacktest",
+    "OnsetScores",
     "TriggerRules",
     "TriggerSet",
     "add_targets",
     "area_phase",
+    "area_universe",
     "backtest_triggers",
     "benchmark_forecasts",
     "conflict_signal",
+    "current_alerts",
     "current_status",
     "fit_calibrator",
     "model_forecasts",

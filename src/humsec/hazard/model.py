@@ -245,7 +245,9 @@ def _fit_predict(
     held_out = cross_val_predict(share, x_train, change, groups=groups, cv=folds)
     tail = (1 - INTERVAL) / 2
     low, high = np.quantile(change - held_out, [tail, 1 - tail])
-    phase = make_pipeline(StandardScaler(), LogisticRegression(solver="newton-cholesky", max_iter=200))
+    phase = make_pipeline(
+        StandardScaler(), LogisticRegression(solver="newton-cholesky", max_iter=200)
+    )
     y_phase = train["observed_phase"].astype(int).to_numpy()
     with warnings.catch_warnings():
         # a constant feature (one season in the history) is harmless after scaling

@@ -341,7 +341,9 @@ def _fit_predict(train: pd.DataFrame, test: pd.DataFrame, features: pd.DataFrame
         key = pd.MultiIndex.from_arrays([rows["area_id"], rows["month"]])
         return features.reindex(key)[list(FEATURES)].to_numpy(float)
 
-    model = make_pipeline(StandardScaler(), LogisticRegression(solver="newton-cholesky", max_iter=200))
+    model = make_pipeline(
+        StandardScaler(), LogisticRegression(solver="newton-cholesky", max_iter=200)
+    )
     model.fit(design(train), train["onset"].astype(int).to_numpy())
     return model.predict_proba(design(test))[:, 1]
 
