@@ -141,7 +141,7 @@ def test_backtest_parameters_one_sentence_each():
         in text
     )
     assert (
-        "The 'models' parameter of IPCBacktest must name one or more of ['persistence', 'ipc_projection', 'same_season', 'lagged_logit']. Got ['persistence', 'oracle'] instead."
+        "The 'models' parameter of IPCBacktest must name one or more of ['persistence', 'ipc_projection', 'same_season', 'lagged_logit', 'lagged_logit_cal', 'lagged_logit_signals']. Got ['persistence', 'oracle'] instead."
         in text
     )
 

@@ -110,7 +110,9 @@ def test_hapi_admin1_model_beats_persistence_and_is_reported_against_the_project
     # the IPC's own projection is the better crisis forecast here: a finding the docs report
     assert r.value("ipc_projection", "brier_crisis") < r.value("lagged_logit", "brier_crisis")
     rel = r.to_frame("reliability")
-    assert set(rel["model"]) == {"persistence", "ipc_projection", "same_season", "lagged_logit"}
+    assert set(rel["model"]) == {
+        "persistence", "ipc_projection", "same_season", "lagged_logit", "lagged_logit_cal"
+    }
     assert rel.groupby("model")["n"].sum().eq(119).all()
 
 

@@ -162,3 +162,53 @@ def test_cli_boundaries_without_the_key_is_a_clear_error(tmp_path):
     assert res.exit_code == 2
     assert "have no property 'adm1_pcode' (pass --boundary-key; they have ['name'])" in res.output
     assert not (tmp_path / "t.csv").exists()
+
+
+def test_current_alerts_on_kenya_match_the_report_and_say_since_when():
+    from humsec.hazard import ALERT_COLUMNS, current_alerts, read_ipc, read_rainfall
+    from humsec.hazard.triggers import TriggerSet
+
+    spec = TriggerSet.from_dict({"rules": [
+        {"name": "projection_only", "when": RULES["when"][:1]},
+        {"name": "drought", "when": [RULES["when"][0],
+                                     {"indicator": "rainfall_anomaly_mm", "op": "<=", "value": -20}]},
+    ]})  # fmt: skip
+    ipc = read_ipc(shared(KEN_LONG))
+    rain = read_rainfall(shared(RAIN_CHIRPS), year=2022).frame
+    a = current_alerts(spec, ipc, rain, as_of="2023-01")
+    assert list(a.columns) == ALERT_COLUMNS and len(a) == 46  # 23 counties x 2 rules
+    fired = a[a["status"] == "fired"]
+    # the same counts as the trigger report (test above) and docs/hazard.md
+    assert fired.groupby("rule").size().to_dict() == {"drought": 7, "projection_only": 8}
+    assert list(a["status"].iloc[:15]) == ["fired"] * 15  # fired rows come first
+    assert a["as_of"].eq("2023-01").all()
+    # since: the first origin of the unbroken run of firing evaluations, recomputed from the
+    # back-test by hand for every fired projection-only county
+    b = backtest_triggers(spec.rules[0], ipc.frame, as_of=pd.Period("2023-01", "M"))
+    for _, alert in fired[fired["rule"] == "projection_only"].iterrows():
+        history = b[b["area_id"] == alert["area_id"]].sort_values("origin")
+        flags = history["fired"].fillna(False).astype(bool).tolist()
+        origins = [str(o) for o in history["origin"]]
+        k = len(flags) - 1
+        while k > 0 and flags[k - 1]:
+            k -= 1
+        assert alert["since"] == origins[k]
+    drought = fired[fired["rule"] == "drought"].iloc[0]["values"]
+    assert set(drought) == {"projected_p3plus_share", "rainfall_anomaly_mm"}
+    assert drought["projected_p3plus_share"] >= 0.25 and drought["rainfall_anomaly_mm"] <= -20
+    assert a.loc[a["status"] != "fired", "since"].isna().all()
+
+
+def test_cli_writes_the_current_alerts(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "name: p\nwhen:\n  - {indicator: projected_p3plus_share, op: '>=', value: 0.25}\n"
+    )
+    out, alerts = tmp_path / "t.csv", tmp_path / "alerts.csv"
+    res = CliRunner().invoke(app, ["warn", "triggers", str(rules), str(shared(KEN_LONG)),
+                                   "--as-of", "2023-01", "--out", str(out),
+                                   "--alerts", str(alerts)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    a = pd.read_csv(alerts)
+    assert (a["status"] == "fired").sum() == 8
+    assert a["values"].str.startswith("projected_p3plus_share=").all()

@@ -2,8 +2,7 @@
 
 >>> from humsec.hazard import IPCBacktest, read_ipc
 >>> IPCBacktest(test_from="2022-01")
-IPCBacktest(test_from='2022-01', models=('persistence', 'ipc_projection', 'same_season', \
-'lagged_logit'), common=True)
+IPCBacktest(test_from='2022-01', models=None, common=True, calibration='platt')
 """
 
 from typing import TYPE_CHECKING
@@ -12,10 +11,17 @@ from humsec.core.lazy import lazy_names
 
 # Imported on first use: `humsec --help` loads this package (for its CLI) without pandas or scipy.
 _LAZY = {
+    "ALERT_COLUMNS": "humsec.hazard.alerts",
+    "current_alerts": "humsec.hazard.alerts",
+    "DEFAULT_MODELS": "humsec.hazard.backtest",
     "MODELS": "humsec.hazard.backtest",
     "IPCBacktest": "humsec.hazard.backtest",
     "BENCHMARKS": "humsec.hazard.benchmarks",
     "benchmark_forecasts": "humsec.hazard.benchmarks",
+    "CALIBRATIONS": "humsec.hazard.calibration",
+    "fit_calibrator": "humsec.hazard.calibration",
+    "conflict_signal": "humsec.hazard.features",
+    "signal_features": "humsec.hazard.features",
     "IPC_COLUMNS": "humsec.hazard.ipc",
     "IPC_TYPES": "humsec.hazard.ipc",
     "PHASES": "humsec.hazard.ipc",
@@ -23,6 +29,9 @@ _LAZY = {
     "read_ipc": "humsec.hazard.ipc",
     "read_hazard_file": "humsec.hazard.load",
     "model_forecasts": "humsec.hazard.model",
+    "OnsetBacktest": "humsec.hazard.onset_model",
+    "OnsetScores": "humsec.hazard.onset_model",
+    "area_universe": "humsec.hazard.onset_model",
     "onset_forecasts": "humsec.hazard.onsets",
     "onset_panel": "humsec.hazard.onsets",
     "onset_scores": "humsec.hazard.onsets",
@@ -47,11 +56,15 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from humsec.hazard.backtest import MODELS, IPCBacktest
+    from humsec.hazard.alerts import ALERT_COLUMNS, current_alerts
+    from humsec.hazard.backtest import DEFAULT_MODELS, MODELS, IPCBacktest
     from humsec.hazard.benchmarks import BENCHMARKS, benchmark_forecasts
+    from humsec.hazard.calibration import CALIBRATIONS, fit_calibrator
+    from humsec.hazard.features import conflict_signal, signal_features
     from humsec.hazard.ipc import IPC_COLUMNS, IPC_TYPES, PHASES, IPCTable, read_ipc
     from humsec.hazard.load import read_hazard_file
     from humsec.hazard.model import model_forecasts
+    from humsec.hazard.onset_model import OnsetBacktest, OnsetScores, area_universe
     from humsec.hazard.onsets import onset_forecasts, onset_panel, onset_scores
     from humsec.hazard.outbreaks import onset_months, read_outbreaks
     from humsec.hazard.result import IPCScores
@@ -70,7 +83,10 @@ if TYPE_CHECKING:
 __getattr__, __dir__ = lazy_names(__name__, _LAZY)
 
 __all__ = [
+    "ALERT_COLUMNS",
     "BENCHMARKS",
+    "CALIBRATIONS",
+    "DEFAULT_MODELS",
     "IPC_COLUMNS",
     "IPC_TYPES",
     "METRICS",
@@ -79,13 +95,19 @@ __all__ = [
     "IPCBacktest",
     "IPCScores",
     "IPCTable",
+    "OnsetBacktest",
+    "OnsetScores",
     "TriggerRules",
     "TriggerSet",
     "add_targets",
     "area_phase",
+    "area_universe",
     "backtest_triggers",
     "benchmark_forecasts",
+    "conflict_signal",
+    "current_alerts",
     "current_status",
+    "fit_calibrator",
     "model_forecasts",
     "onset_forecasts",
     "onset_months",
@@ -99,6 +121,7 @@ __all__ = [
     "read_signal",
     "reliability",
     "score_forecasts",
+    "signal_features",
     "trigger_counts",
     "trigger_report_html",
     "trigger_summary",

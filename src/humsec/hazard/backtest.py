@@ -14,15 +14,18 @@ import pandas as pd
 
 from humsec.core.errors import DataError, SpecError
 from humsec.hazard.benchmarks import BENCHMARKS, benchmark_forecasts
+from humsec.hazard.calibration import CALIBRATIONS
 from humsec.hazard.ipc import IPCTable
-from humsec.hazard.model import MODEL, model_forecasts
+from humsec.hazard.model import LEARNED, MODEL, MODEL_CALIBRATED, MODEL_SIGNALS, model_forecasts
 from humsec.hazard.result import IPCScores
 from humsec.hazard.scores import reliability, score_forecasts
 
-__all__ = ["MODELS", "IPCBacktest"]
+__all__ = ["DEFAULT_MODELS", "MODELS", "IPCBacktest"]
 
-#: every forecaster the back-test knows: the benchmarks, then the learned model (declared once)
-MODELS = (*BENCHMARKS, MODEL)
+#: every forecaster the back-test knows: the benchmarks, then the learned models (declared once)
+MODELS = (*BENCHMARKS, *LEARNED)
+#: scored when ``models`` is not given (``lagged_logit_signals`` is added when signals are given)
+DEFAULT_MODELS = (*BENCHMARKS, MODEL, MODEL_CALIBRATED)
 
 
 class IPCBacktest:
@@ -32,21 +35,35 @@ class IPCBacktest:
     ----------
     test_from : str
         First month (YYYY-MM) whose current analyses are targets.
-    models : tuple of str, default all of :data:`MODELS` (the benchmarks and ``lagged_logit``)
+    models : tuple of str, optional
+        Any of :data:`MODELS`. Default :data:`DEFAULT_MODELS` (the benchmarks, ``lagged_logit`` and
+        ``lagged_logit_cal``), plus ``lagged_logit_signals`` when ``fit`` is given signals.
     common : bool, default True
         Score every model on the targets that all of them forecast (a fair comparison); False scores
         each on all its own forecasts.
+    calibration : {"platt", "isotonic"}, default "platt"
+        How ``lagged_logit_cal`` and ``lagged_logit_signals`` recalibrate the crisis probability
+        (fitted on out-of-fold forecasts of the targets published before each origin).
     """
 
     def __init__(
-        self, *, test_from: str, models: tuple[str, ...] = MODELS, common: bool = True
+        self,
+        *,
+        test_from: str,
+        models: tuple[str, ...] | None = None,
+        common: bool = True,
+        calibration: str = "platt",
     ) -> None:
         self.test_from = test_from
         self.models = models
         self.common = common
+        self.calibration = calibration
 
     def __repr__(self) -> str:
-        return f"IPCBacktest(test_from={self.test_from!r}, models={self.models!r}, common={self.common!r})"
+        return (
+            f"IPCBacktest(test_from={self.test_from!r}, models={self.models!r}, "
+            f"common={self.common!r}, calibration={self.calibration!r})"
+        )
 
     def _validate(self) -> pd.Period:
         problems = []
@@ -64,31 +81,55 @@ class IPCBacktest:
                 )
             )
             origin = pd.Period("1900-01", "M")
-        unknown = [m for m in self.models if m not in MODELS]
-        if unknown or not self.models:
+        models = DEFAULT_MODELS if self.models is None else tuple(self.models)
+        unknown = [m for m in models if m not in MODELS]
+        if unknown or not models:
             problems.append(
                 (
                     "models",
                     f"The 'models' parameter of {name} must name one or more of "
-                    f"{list(MODELS)}. Got {list(self.models)!r} instead.",
+                    f"{list(MODELS)}. Got {list(models)!r} instead.",
+                )
+            )
+        if self.calibration not in CALIBRATIONS:
+            problems.append(
+                (
+                    "calibration",
+                    f"The 'calibration' parameter of {name} must be one of "
+                    f"{list(CALIBRATIONS)}. Got {self.calibration!r} instead.",
                 )
             )
         if problems:
             raise SpecError(problems)
         return origin
 
-    def fit(self, table: IPCTable | pd.DataFrame) -> IPCScores:
-        """Forecast, pair and score; the result keeps the parameters and the reading notes."""
+    def fit(self, table: IPCTable | pd.DataFrame, signals: pd.DataFrame | None = None) -> IPCScores:
+        """Forecast, pair and score; the result keeps the parameters and the reading notes.
+
+        ``signals``: a long signal table (``area_id, signal, end, value``; rainfall from
+        :func:`~humsec.hazard.read_rainfall`, conflict from
+        :func:`~humsec.hazard.features.conflict_signal`), the features of ``lagged_logit_signals``.
+        """
         origin = self._validate()
+        models = DEFAULT_MODELS if self.models is None else tuple(self.models)
+        if self.models is None and signals is not None:
+            models = (*models, MODEL_SIGNALS)
         frame = table.frame if isinstance(table, IPCTable) else table
         notes = list(table.notes) if isinstance(table, IPCTable) else []
-        benchmarks = tuple(m for m in self.models if m in BENCHMARKS)
+        benchmarks = tuple(m for m in models if m in BENCHMARKS)
         forecasts = benchmark_forecasts(frame, test_from=origin, models=benchmarks)
-        if MODEL in self.models:
-            learned, model_notes = model_forecasts(frame, test_from=origin)
+        learned_models = tuple(m for m in models if m in LEARNED)
+        if learned_models:
+            learned, model_notes = model_forecasts(
+                frame,
+                test_from=origin,
+                models=learned_models,
+                calibration=self.calibration,
+                signals=signals,
+            )
             notes += model_notes
             forecasts = pd.concat([forecasts, learned], ignore_index=True)
-            order = {m: i for i, m in enumerate(self.models)}
+            order = {m: i for i, m in enumerate(models)}
             forecasts = forecasts.sort_values(
                 ["target_issued", "area_id", "model"],
                 key=lambda s: s.map(order) if s.name == "model" else s,
@@ -103,13 +144,13 @@ class IPCBacktest:
         key = ["area_id", "target_issued", "target_start"]
         per_target = forecasts.groupby(key)["model"].transform("nunique")
         if self.common:
-            dropped = forecasts.loc[per_target < len(self.models)].drop_duplicates(key)
+            dropped = forecasts.loc[per_target < len(models)].drop_duplicates(key)
             if len(dropped):
                 notes.append(
                     f"{len(dropped):,} targets lack a forecast from some model and are left "
                     "out of the common scores"
                 )
-            forecasts = forecasts[per_target == len(self.models)].reset_index(drop=True)
+            forecasts = forecasts[per_target == len(models)].reset_index(drop=True)
         scores = score_forecasts(forecasts)
         by_origin = pd.concat(
             [
@@ -121,7 +162,8 @@ class IPCBacktest:
         by_origin["target_issued"] = by_origin["target_issued"].astype(str)
         params: dict[str, Any] = {
             "test_from": str(origin),
-            "models": list(self.models),
+            "models": list(models),
             "common": self.common,
+            "calibration": self.calibration,
         }
         return IPCScores(scores, by_origin, forecasts, params, notes, reliability(forecasts))

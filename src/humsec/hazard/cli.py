@@ -9,6 +9,8 @@ an earlier year) and the learned ``lagged_logit``, each using only analyses publ
 anticipatory-action trigger file per area: whether it fired on what was published before each IPC
 analysis, and the outcome; ``--html`` writes the trigger report (with a status map when
 ``--boundaries`` are given).
+``humsec warn outbreaks OUTBREAKS_FILE --test-from YYYY-MM --out scores.csv`` scores outbreak-onset
+forecasts per area-month (base rate, seasonal, onset_logit) on the months from --test-from.
 """
 
 from __future__ import annotations
@@ -70,24 +72,50 @@ def ipc_command(
         "--forecasts",
         help="Also write every forecast (area, target, model, forecast and observed) here.",
     ),
+    signal_files: list[Path] | None = typer.Option(
+        None,
+        "--signal",
+        exists=True,
+        dir_okay=False,
+        help="Rainfall (HAPI, CHIRPS with --year) or a long signal table (area, period, signal, "
+        "value): features of lagged_logit_signals where they cover the origins. Repeatable.",
+    ),
+    conflict: Path | None = typer.Option(
+        None,
+        "--conflict",
+        exists=True,
+        dir_okay=False,
+        help="Conflict fatalities (UCDP events or a country-month panel, as humsec warn reads "
+        "them): the country's last 6 months as a feature of lagged_logit_signals.",
+    ),
+    year: int | None = typer.Option(None, "--year", help="Year of CHIRPS seasonal tables."),
+    calibration: str = typer.Option(
+        "platt",
+        "--calibration",
+        help="Recalibration of lagged_logit_cal's crisis probability: platt or isotonic.",
+    ),
 ) -> None:
-    """Score persistence, same season, the IPC projection and lagged_logit on the next IPC analysis."""
-    from humsec.hazard import MODELS, IPCBacktest, read_ipc
+    """Score persistence, same season, the IPC projection and the lagged_logit models."""
+    from humsec.hazard import IPCBacktest, read_ipc
 
     try:
         if level is not None and level not in (0, 1, 2):
             msg = f"--level must be 0, 1 or 2; got {level}."
             raise HumsecError(msg)
         table = read_ipc(ipc_file, level=level)
+        extra, signal_notes = _model_signals(signal_files or [], conflict, year)
+        table.notes.extend(signal_notes)
         if pcodes is not None:
             from humsec.hazard.pcodes import check_pcodes
 
             sub = table.frame[table.frame["level"].fillna(1) > 0]  # admin 0 rows carry ISO3
             table.notes.extend(check_pcodes(sub, pcodes, strict=strict_pcodes))
         chosen = (
-            MODELS if models is None else tuple(m.strip() for m in models.split(",") if m.strip())
+            None if models is None else tuple(m.strip() for m in models.split(",") if m.strip())
         )
-        result = IPCBacktest(test_from=test_from, models=chosen).fit(table)
+        result = IPCBacktest(test_from=test_from, models=chosen, calibration=calibration).fit(
+            table, signals=extra
+        )
     except HumsecError as exc:
         fail(exc)
         return
@@ -101,6 +129,33 @@ def ipc_command(
         write_atomic(reliability, lambda tmp: bins.to_csv(tmp, index=False))
     notes(result.notes)
     stdout.print(result.summary().split("\nnote:")[0], highlight=False, markup=False)
+
+
+def _model_signals(
+    files: list[Path], conflict: Path | None, year: int | None
+) -> tuple[Any, list[str]]:
+    """The long signal table of --signal files and --conflict (None when neither is given)."""
+    import pandas as pd
+
+    from humsec.hazard.load import read_hazard_file
+
+    parts, read_notes = [], []
+    for path in files:
+        kind, table = read_hazard_file(path, year=year)
+        if kind != "signal":
+            raise HumsecError(f"{path}: --signal takes rainfall or signal tables, not IPC files.")
+        parts.append(table.frame)
+        read_notes += list(table.notes)
+    if conflict is not None:
+        from humsec.analysis.warn_data import load_panel
+        from humsec.hazard.features import conflict_signal
+
+        panel, panel_notes = load_panel(conflict)
+        parts.append(conflict_signal(panel))
+        read_notes += [f"{conflict.name}: {n}" for n in panel_notes]
+    if not parts:
+        return None, read_notes
+    return pd.concat(parts, ignore_index=True), read_notes
 
 
 def triggers_command(
@@ -135,6 +190,12 @@ def triggers_command(
         None,
         "--as-of",
         help="Month (YYYY-MM) of the pending evaluation (default: after the last publication).",
+    ),
+    alerts: Path | None = typer.Option(
+        None,
+        "--alerts",
+        help="Also write the current alerts here: country, area_id, area, rule, status (fired / "
+        "not fired / no data), since (YYYY-MM), values, as_of.",
     ),
 ) -> None:
     """Back-test a trigger: hits, misses, false alarms, hit rate, false-alarm ratio, lead time."""
@@ -172,6 +233,13 @@ def triggers_command(
             fail(exc)
             return
     write_atomic(out, lambda tmp: result.to_csv(tmp, index=False))
+    if alerts is not None:
+        from humsec.hazard.alerts import alerts_for_csv, current_alerts
+
+        now = alerts_for_csv(
+            current_alerts(spec, ipc[0].frame, pd.concat(signals) if signals else None, as_of=month)
+        )
+        write_atomic(alerts, lambda tmp: now.to_csv(tmp, index=False))
     if html is not None and page is not None:
         write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     notes(read_notes)
@@ -220,7 +288,83 @@ def _trigger_page(
     )
 
 
+def outbreaks_command(
+    outbreaks_file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="Outbreak list: JHU cholera layout (location, start_date, end_date) or a generic "
+        "area, start, end CSV (.gz accepted).",
+    ),
+    test_from: str = typer.Option(
+        ...,
+        "--test-from",
+        help="First test month (YYYY-MM); models are fitted on the months before.",
+    ),
+    out: Path = typer.Option(..., "--out", help="Scores CSV: model, metric, value, n."),
+    level: int = typer.Option(1, "--level", help="Admin level of the onset panel (1 or 2)."),
+    first: str = typer.Option("2010-01", "--first", help="First month of the panel (YYYY-MM)."),
+    last: str = typer.Option("2019-12", "--last", help="Last month of the panel (YYYY-MM)."),
+    coverage: Path | None = typer.Option(
+        None,
+        "--coverage",
+        exists=True,
+        dir_okay=False,
+        help="Surveillance coverage (country, year_month or month, has_data yes/no): months "
+        "without data are left out.",
+    ),
+    universe: str = typer.Option(
+        "cod",
+        "--universe",
+        help="Areas of the panel: cod (every COD admin area of the listed countries, plus the "
+        "listed areas) or list (only areas that had an outbreak).",
+    ),
+    forecasts: Path | None = typer.Option(
+        None, "--forecasts", help="Also write every test area-month with each model's probability."
+    ),
+) -> None:
+    """Score outbreak-onset forecasts: base rate (fixed and updated), seasonal, onset_logit (Brier, AUC)."""
+    from humsec.hazard._files import read_text_table, require_columns
+    from humsec.hazard.onset_model import OnsetBacktest
+    from humsec.hazard.outbreaks import read_outbreaks
+
+    try:
+        table = read_outbreaks(outbreaks_file)
+        cov = None
+        if coverage is not None:
+            cov = read_text_table(coverage, source=str(coverage))
+            cov = cov.rename(columns={"year_month": "month"})
+            require_columns(cov, ["country", "month", "has_data"], str(coverage))
+            _check_coverage(cov, str(coverage))
+        backtest = OnsetBacktest(
+            test_from=test_from, first=first, last=last, level=level, universe=universe
+        )
+        result = backtest.fit(table.frame, coverage=cov)
+    except HumsecError as exc:
+        fail(exc)
+        return
+    scores = result.to_frame("scores")
+    write_atomic(out, lambda tmp: scores.to_csv(tmp, index=False))
+    if forecasts is not None:
+        rows = result.to_frame("forecasts")
+        write_atomic(forecasts, lambda tmp: rows.to_csv(tmp, index=False))
+    notes([*table.notes, *result.notes])
+    stdout.print(result.summary().split("\nnote:")[0], highlight=False, markup=False)
+
+
+def _check_coverage(cov: Any, source: str) -> None:
+    """Months YYYY-MM and has_data yes/no, or an error naming the file, column and rows."""
+    from humsec.hazard._files import bad_rows
+
+    month = cov["month"].astype("string").str.strip()
+    bad_rows(~month.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").fillna(False), cov, "month", source,
+             "a month YYYY-MM")  # fmt: skip
+    flag = cov["has_data"].astype("string").str.strip().str.lower()
+    bad_rows(~flag.isin(["yes", "no"]).fillna(False), cov, "has_data", source, "yes or no")
+
+
 def register(app: typer.Typer) -> None:
     """Add the hazard commands to ``humsec warn``."""
     app.command("ipc")(ipc_command)
     app.command("triggers")(triggers_command)
+    app.command("outbreaks")(outbreaks_command)

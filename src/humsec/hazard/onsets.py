@@ -39,11 +39,13 @@ def onset_panel(
     first: str,
     last: str,
     coverage: pd.DataFrame | None = None,
+    areas: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """``area_id, country, month, onset`` for every area × month; areas cut to admin ``level``.
 
     ``coverage``: ``country`` (ISO3), ``month`` (YYYY-MM) and ``has_data`` (yes/no): months
-    without data are dropped.
+    without data are dropped. ``areas``: ``area_id, country`` of areas to include besides the
+    listed ones (the full universe, :func:`~humsec.hazard.onset_model.area_universe`).
     """
     parts = outbreaks["area_id"].str.split("::")
     depth = parts.map(len) - 1
@@ -54,8 +56,10 @@ def onset_panel(
     )
     country = parts[keep].str[0].str.upper()
     months = pd.period_range(first, last, freq="M")
-    areas = pd.DataFrame({"area_id": area, "country": country}).drop_duplicates("area_id")
-    grid = areas.merge(pd.DataFrame({"month": months}), how="cross")
+    listed = pd.DataFrame({"area_id": area, "country": country})
+    universe = listed if areas is None else pd.concat([listed, areas[["area_id", "country"]]])
+    universe = universe.drop_duplicates("area_id")
+    grid = universe.merge(pd.DataFrame({"month": months}), how="cross")
     hits = events.drop_duplicates().assign(onset=True)
     panel = grid.merge(hits, on=["area_id", "month"], how="left")
     panel["onset"] = panel["onset"].fillna(False).astype(bool)

@@ -1,0 +1,123 @@
+"""The current alerts of a trigger rule set: one tidy row per rule and area, for the platform and
+the review's "Hazard outlook".
+
+``current_alerts(rules, ipc, signals)`` evaluates every rule on what is published before ``as_of``
+(default: the month after the last IPC publication) and returns :data:`ALERT_COLUMNS`:
+
+* ``status``: ``fired``, ``not fired`` or ``no data`` (an indicator has no value for the area);
+* ``since``: for a fired rule, the first origin of the area's unbroken run of firing origins
+  (earlier IPC analyses and ``as_of``; YYYY-MM), so "fired since 2021-07" means the rule has held
+  at every evaluation from July 2021 on; empty otherwise;
+* ``values``: the rule's indicator values for the area (``{indicator: value}``; NaN = no data);
+* ``as_of``: the month evaluated (YYYY-MM).
+
+Fired rows come first, then the areas by name.
+
+>>> import pandas as pd
+>>> from humsec.hazard.triggers import TriggerRules
+>>> m = lambda s: pd.Period(s, "M")
+>>> def row(area, kind, issued, p3):
+...     return {"country": "X", "level": 1, "area_id": area, "area": area, "pcode": area,
+...             "ipc_type": kind, "issued": m(issued), "start": m(issued), "end": m(issued) + 3,
+...             "population": 100.0, "phase1": 100.0 - p3, "phase2": 0.0, "phase3": p3,
+...             "phase4": 0.0, "phase5": 0.0, "p3plus": p3}
+>>> ipc = pd.DataFrame([row("A", "current", "2021-01", 10), row("A", "first_projection", "2021-01", 30),
+...     row("A", "current", "2021-07", 30), row("A", "first_projection", "2021-07", 40),
+...     row("B", "current", "2021-07", 5), row("B", "first_projection", "2021-07", 5)])
+>>> rule = TriggerRules.from_dict({"name": "proj", "when": [
+...     {"indicator": "projected_p3plus_share", "op": ">=", "value": 0.25}]})
+>>> alerts = current_alerts(rule, ipc)
+>>> alerts[["area", "rule", "status", "since", "as_of"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+[{'area': 'A', 'rule': 'proj', 'status': 'fired', 'since': '2021-07', 'as_of': '2021-08'},
+ {'area': 'B', 'rule': 'proj', 'status': 'not fired', 'since': None, 'as_of': '2021-08'}]
+>>> alerts.loc[0, "values"]
+{'projected_p3plus_share': 0.4}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from humsec.hazard.ipc import IPCTable
+from humsec.hazard.trigger_report import STATUS
+from humsec.hazard.triggers import TriggerRules, TriggerSet, backtest_triggers
+
+__all__ = ["ALERT_COLUMNS", "alerts_for_csv", "current_alerts"]
+
+#: the columns of :func:`current_alerts`, in order (declared once: platform and review read them)
+ALERT_COLUMNS = ["country", "area_id", "area", "rule", "status", "since", "values", "as_of"]
+
+
+def current_alerts(
+    rules: TriggerRules | TriggerSet | str | Path,
+    ipc: IPCTable | pd.DataFrame,
+    signals: pd.DataFrame | None = None,
+    *,
+    as_of: str | pd.Period | None = None,
+) -> pd.DataFrame:
+    """Per rule and area: status now, firing since when, the indicator values (:data:`ALERT_COLUMNS`).
+
+    ``rules``: a rule or rule set, or the path of its YAML file; ``ipc``: the IPC analyses
+    (:func:`~humsec.hazard.read_ipc`); ``signals``: the long signal table of any signal indicators;
+    ``as_of``: the month to evaluate (YYYY-MM; default the month after the last IPC publication).
+    """
+    if isinstance(rules, (str, Path)):
+        rules = TriggerSet.from_yaml(rules)
+    frame = ipc.frame if isinstance(ipc, IPCTable) else ipc
+    month = None if as_of is None else pd.Period(str(as_of), "M")
+    backtest = backtest_triggers(rules, frame, signals, as_of=month)
+    indicators = {rule.name: [c.indicator for c in rule.when] for rule in _rules(rules)}
+    rows = []
+    for (rule, area_id), group in backtest.groupby(["rule", "area_id"], sort=False):
+        group = group.sort_values("origin")
+        now = group[group["target_start"].isna()]
+        if now.empty:  # the area's history ends after as_of: nothing is pending for it
+            continue
+        current = now.iloc[-1]
+        status = "no data" if pd.isna(current["fired"]) else STATUS[bool(current["fired"])]
+        rows.append(
+            {
+                "country": current["country"],
+                "area_id": area_id,
+                "area": current["area"],
+                "rule": rule,
+                "status": status,
+                "since": _since(group) if status == STATUS[True] else None,
+                "values": {name: float(current[name]) for name in indicators[rule]},
+                "as_of": str(current["origin"]),
+            }
+        )
+    out = pd.DataFrame(rows, columns=ALERT_COLUMNS)
+    order = out["status"].map({STATUS[True]: 0, STATUS[False]: 1}).fillna(2)
+    out = out.assign(_order=order).sort_values(["_order", "rule", "area"], kind="stable")
+    out = out.drop(columns="_order").reset_index(drop=True)
+    # text columns stay Python objects: None (not NaN) where a rule has not fired
+    out["since"] = pd.Series(
+        [s if isinstance(s, str) else None for s in out["since"]], index=out.index, dtype=object
+    )
+    return out
+
+
+def _since(group: pd.DataFrame) -> str:
+    """The first origin of the trailing run of origins at which the rule fired."""
+    fired = group["fired"].fillna(False).astype(bool).to_numpy()
+    start = len(fired) - 1
+    while start > 0 and fired[start - 1]:
+        start -= 1
+    return str(group["origin"].iloc[start])
+
+
+def _rules(rules: TriggerRules | TriggerSet) -> list[TriggerRules]:
+    return list(rules.rules) if isinstance(rules, TriggerSet) else [rules]
+
+
+def alerts_for_csv(alerts: pd.DataFrame) -> pd.DataFrame:
+    """The alerts with ``values`` written as ``indicator=value; ...`` (CSV cells hold text)."""
+
+    def text(values: dict[str, Any]) -> str:
+        return "; ".join(f"{k}={v:.4g}" for k, v in values.items())
+
+    return alerts.assign(values=alerts["values"].map(text))
