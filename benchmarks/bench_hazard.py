@@ -29,8 +29,8 @@ from pathlib import Path  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
-from humsec.warn.data import load_panel  # noqa: E402
 from humsec.hazard import MODELS, IPCBacktest, conflict_signal, read_ipc  # noqa: E402
+from humsec.warn.data import load_panel  # noqa: E402
 
 HAPI = "ipc_hapi_food_security_4c/hdx_hapi_food_security_afg_ago_caf_eth.csv.gz"
 UCDP = "conflict_events/ucdp_country_month_best_1989_2024.csv.gz"

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from humsec.warn.data import load_panel
 from humsec.hazard import IPCBacktest, conflict_signal, read_ipc, read_rainfall, score_forecasts
+from humsec.warn.data import load_panel
 
 #: label -> (file under the shared data folder, admin level, test from)
 RUNS = {

@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.core.frames import from_pandas
 from humsec.core.errors import DataError, SpecError
+from humsec.core.frames import from_pandas
 from humsec.hazard.onsets import ONSET_BENCHMARKS, onset_forecasts, onset_panel
 
 __all__ = [
