@@ -201,6 +201,9 @@ def indicators(
         None, "--cleaning-log", help="IMPACT cleaning log applied first"
     ),
     level: float = typer.Option(0.95, "--level", help="Confidence level"),
+    round_column: str | None = typer.Option(
+        None, "--round", help="Survey-round column: index reliability also per round"
+    ),
     min_n: int = typer.Option(
         25, "--min-n", help="Disclosure control: cells on fewer persons are suppressed"
     ),
@@ -208,7 +211,7 @@ def indicators(
         False, "--no-disclosure", help="Internal use: keep small cells (flagged)"
     ),
 ) -> None:
-    """Perception indicators and composite indices (with Cronbach's alpha), by groups."""
+    """Perception indicators and composite indices (Cronbach's alpha, McDonald's omega), by groups."""
     from humsec.io.write import write_atomic
     from humsec.voice import PerceptionIndicators
 
@@ -217,8 +220,9 @@ def indicators(
             raise HumsecError(f"--out {str(out)!r}: expected a .csv file.")
         export, lines = _read_cleaned(form, choices, data, cleaning_log)
         result = PerceptionIndicators(
-            spec, over=over, weight=weight, strata=strata, psu=psu, nest=nest, level=level
-        ).fit(export)
+            spec, over=over, weight=weight, strata=strata, psu=psu, nest=nest, level=level,
+            round=round_column,
+        ).fit(export)  # fmt: skip
         reliability_path = out.with_name(out.stem + "_reliability.csv")
         table = _disclose(result.to_frame(), min_n, no_disclosure, data.name)
         write_atomic(out, lambda p: table.to_csv(p, index=False))

@@ -41,6 +41,7 @@ from humsec.voice.indicators import (
 )
 from humsec.voice.numeric import quantile_math
 from humsec.voice.relevant import UnsupportedExpression, evaluate
+from humsec.voice.reliability import RELIABILITY_COLUMNS, mcdonald_omega
 from humsec.voice.result import NUMERIC_TYPES, TabulationResult
 from humsec.voice.tabulate import NONRESPONSE_CODES, NONRESPONSE_POLICIES, VoiceTabulator
 
@@ -53,6 +54,7 @@ __all__ = [
     "NONRESPONSE_CODES",
     "NONRESPONSE_POLICIES",
     "NUMERIC_TYPES",
+    "RELIABILITY_COLUMNS",
     "SENSITIVE_THEME",
     "STATUSES",
     "Choice",
@@ -75,6 +77,7 @@ __all__ = [
     "cronbach_alpha",
     "evaluate",
     "frame_weights",
+    "mcdonald_omega",
     "measured_from_af",
     "measured_rows",
     "perceived_rows",

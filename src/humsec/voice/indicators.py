@@ -6,7 +6,9 @@ answer) and people not asked or not answering are out of its base. ``direction``
 value is good (``higher_is_better``) or bad (``higher_is_worse``). An index is the mean of its
 indicators, each first rescaled to 0-1 by its score range and turned so that higher is better; it is
 computed for the people with every indicator (complete cases: the people left out are counted), and its
-reliability is Cronbach's α on those people (unweighted, as R ``psych::alpha``'s raw alpha).
+reliability is Cronbach's α and McDonald's ω on those people (unweighted, as R ``psych::alpha``'s raw alpha
+and ``psych::omega``'s omega total; :mod:`humsec.voice.reliability`), for all rounds together and, with
+``round=``, for each survey round.
 
 >>> spec = PerceptionSpec.from_dict({
 ...     "indicators": {"trusts_office": {"question": "trust", "positive": ["yes"], "missing": ["dont_know"]},
@@ -31,10 +33,11 @@ import pandas as pd
 import yaml
 from scipy import special
 
-from humsec.exceptions import HumsecError, SpecError
+from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError, SpecError, describe_rows
 from humsec.voice.design import Design, DesignOptions, validate_design
 from humsec.voice.export import Export
 from humsec.voice.relevant import UnsupportedExpression, evaluate
+from humsec.voice.reliability import RELIABILITY_COLUMNS, cronbach_alpha, reliability_rows
 
 __all__ = [
     "DIRECTIONS",
@@ -182,16 +185,6 @@ class PerceptionSpec:
         return cls(indicators, indices, source)
 
 
-def cronbach_alpha(items: np.ndarray) -> float:
-    """Cronbach's α of an (n × k) matrix of complete item scores: k/(k−1)·(1 − Σ var_i / var_total)."""
-    items = np.asarray(items, dtype=np.float64)
-    k = items.shape[1]
-    total = items.sum(axis=1).var(ddof=1)
-    if k < 2 or total == 0:
-        return float("nan")
-    return float(k / (k - 1) * (1 - items.var(axis=0, ddof=1).sum() / total))
-
-
 class PerceptionResult:
     """Indicator and index estimates (``to_frame()``) and index reliability (``reliability``)."""
 
@@ -214,9 +207,11 @@ class PerceptionResult:
         ]
         for r in self._table[self._table["over"] == "national"].itertuples():
             lines.append(f"  {r.kind} {r.name}: {r.estimate:.3f} (se {r.se:.3f}, n {r.n})")
-        for r in self.reliability.itertuples():
+        for rel in self.reliability.to_dict("records"):
+            when = f" (round {rel['round']})" if rel["round"] else ""
             lines.append(
-                f"  reliability of {r.index}: Cronbach's alpha {r.alpha:.3f} on {r.n} complete cases"
+                f"  reliability of {rel['index']}{when}: Cronbach's alpha {rel['alpha']:.3f}, McDonald's "
+                f"omega {rel['omega']:.3f} on {rel['n']} complete cases"
             )
         return "\n".join([*lines, *(f"note: {n}" for n in self.notes)])
 
@@ -231,7 +226,9 @@ class PerceptionResult:
 
 class PerceptionIndicators(DesignOptions):
     """Estimate a :class:`PerceptionSpec` on an export with the survey design (same parameters as
-    :class:`~humsec.voice.VoiceTabulator`: over, weight, strata, psu, nest, lonely_psu, level)."""
+    :class:`~humsec.voice.VoiceTabulator`: over, weight, strata, psu, nest, lonely_psu, level);
+    ``round`` names the column of survey rounds: the reliability of each index is then also given per
+    round, so that rounds can be compared (estimates by round: put the column in ``over``)."""
 
     def __init__(
         self,
@@ -244,8 +241,10 @@ class PerceptionIndicators(DesignOptions):
         nest: bool = False,
         lonely_psu: str = "fail",
         level: float = 0.95,
+        round: str | None = None,
     ) -> None:
         self.spec = spec
+        self.round = round
         self._store_design(
             over=over, weight=weight, strata=strata, psu=psu, nest=nest, lonely_psu=lonely_psu,
             level=level,
@@ -287,6 +286,15 @@ class PerceptionIndicators(DesignOptions):
             raise SpecError(problems, spec.source)
         cols = self.design_columns()
         validate_design("PerceptionIndicators", cols, self.level, export.main, export.source)
+        if self.round is not None and self.round not in export.main.columns:
+            raise ColumnNotFoundError([self.round], list(export.main.columns), export.source)
+        if self.round is not None:
+            empty = (export.main[self.round].astype(str).str.strip() == "").to_numpy()
+            if empty.any():
+                raise DataError(
+                    f"{export.source}, column {self.round!r}: the survey round is empty at "
+                    f"{describe_rows(np.flatnonzero(empty))}; every interview needs its round."
+                )
         table = export.main
         notes: list[str] = []
         design = Design.build(table, cols, export.source, household=False, notes=notes)
@@ -310,17 +318,11 @@ class PerceptionIndicators(DesignOptions):
             rows += self._estimate(
                 design, score, index, "index", False, "mean of " + ", ".join(items)
             )
-            reliability.append(
-                {
-                    "index": index,
-                    "k": len(items),
-                    "n": int(complete.sum()),
-                    "alpha": cronbach_alpha(oriented[complete]),
-                }
-            )
+            rounds = table[self.round] if self.round is not None else None
+            reliability += reliability_rows(index, oriented, complete, rounds, list(items))
         return PerceptionResult(
             pd.DataFrame(rows, columns=list(PerceptionResult.COLUMNS)),
-            pd.DataFrame(reliability, columns=["index", "k", "n", "alpha"]),
+            pd.DataFrame(reliability, columns=list(RELIABILITY_COLUMNS)),
             notes=[*export.notes, *notes],
             level=self.level,
         )
