@@ -84,6 +84,10 @@ def test_omega_undefined_cases_are_nan_with_a_reason() -> None:
     items = np.column_stack([f + rng.normal(size=300) * 0.5 for _ in range(3)] + [-f])
     rows = reliability_rows("i", items, np.ones(300, dtype=bool), None, ["a", "b", "c", "reversed"])
     assert "reversed load against the others" in rows[0]["note"]
+    # omega reverses it first (psych's flip = TRUE): the same as with the item turned round
+    turned = items * np.array([1, 1, 1, -1])
+    assert rows[0]["omega"] == pytest.approx(mcdonald_omega(turned), abs=1e-9)
+    assert rows[0]["alpha"] < cronbach_alpha(turned)
 
 
 @settings(max_examples=60, deadline=None)

@@ -245,7 +245,6 @@ def _read_cleaned(
 ) -> tuple[Any, list[str]]:
     """The export read against its form, the cleaning log applied; the lines that report it."""
     from humsec.voice import apply_cleaning_log, read_cleaning_log, read_export, read_form
-    from humsec.voice.export import Export
 
     questionnaire = read_form(form, choices)
     export = read_export(data, questionnaire)
@@ -257,7 +256,7 @@ def _read_cleaned(
             form=questionnaire,
             source=cleaning_log.name,
         )
-        export = Export(cleaned.data, export.repeats, questionnaire, export.source, export.notes)
+        export = export.with_main(cleaned.data, "removed by the cleaning log")
         counts = ", ".join(f"{k} {v}" for k, v in cleaned.counts().items())
         lines.append(f"cleaning log {cleaning_log.name}: {counts}")
     return export, lines

@@ -36,8 +36,9 @@ from scipy import special
 from humsec.exceptions import ColumnNotFoundError, DataError, HumsecError, SpecError, describe_rows
 from humsec.voice.design import Design, DesignOptions, validate_design
 from humsec.voice.export import Export
-from humsec.voice.relevant import UnsupportedExpression, evaluate
+from humsec.voice.relevant import UnsupportedExpression, evaluate, references
 from humsec.voice.reliability import RELIABILITY_COLUMNS, cronbach_alpha, reliability_rows
+from humsec.voice.roster import AGGREGATES, BINARY_AGGREGATES, household_values
 
 __all__ = [
     "DIRECTIONS",
@@ -63,7 +64,7 @@ _OptionNamesLoader.yaml_implicit_resolvers = {
 _OptionNamesLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-_INDICATOR_KEYS = ("question", "positive", "scores", "missing", "direction", "label")
+_INDICATOR_KEYS = ("question", "positive", "scores", "missing", "direction", "label", "aggregate")
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,12 @@ class Indicator:
     direction: str = "higher_is_better"
     label: str = ""
     binary: bool = True
+    aggregate: str | None = None  # a roster question's members -> household (humsec.voice.roster)
+
+    @property
+    def is_share(self) -> bool:
+        """Whether the (household) value is 0/1, estimated as a share with a logit interval."""
+        return self.binary and (self.aggregate is None or self.aggregate in BINARY_AGGREGATES)
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,18 @@ class PerceptionSpec:
                     )
                 )
             missing = tuple(str(m) for m in d.get("missing", []) or [])
+            aggregate = d.get("aggregate")
+            if aggregate is not None and aggregate not in AGGREGATES:
+                problems.append(
+                    (
+                        where,
+                        f"'aggregate' must be one of {', '.join(AGGREGATES)}; got {aggregate!r}",
+                    )
+                )
+            if aggregate is not None and "scores" in d:
+                problems.append(
+                    (where, "'aggregate' takes members' 0/1 values: give 'positive', not 'scores'")
+                )
             if has_pos:
                 pos = d["positive"]
                 if not isinstance(pos, list) or not pos:
@@ -165,6 +184,7 @@ class PerceptionSpec:
                 direction,
                 str(d.get("label", "")),
                 binary,
+                None if aggregate is None else str(aggregate),
             )
         indices: dict[str, tuple[str, ...]] = {}
         for name, d in (raw.get("indices") or {}).items():
@@ -178,6 +198,20 @@ class PerceptionSpec:
             if absent:
                 problems.append(
                     (f"indices.{name}", f"unknown indicator(s) {', '.join(map(str, absent))}")
+                )
+            counts = [
+                i
+                for i in items
+                if isinstance(raw["indicators"].get(i), dict)
+                and raw["indicators"][i].get("aggregate") == "count"
+            ]
+            if counts:
+                problems.append(
+                    (
+                        f"indices.{name}",
+                        f"{', '.join(map(str, counts))}: a count of members has no 0-1 range to put in "
+                        "an index; use aggregate any, all or share",
+                    )
                 )
             indices[str(name)] = tuple(str(i) for i in items)
         if problems:
@@ -265,12 +299,28 @@ class PerceptionIndicators(DesignOptions):
                     (f"indicators.{ind.name}", f"question {ind.question!r} is not in the form")
                 )
                 continue
-            if q.repeat is not None:
+            if q.repeat is not None and ind.aggregate is None:
                 problems.append(
                     (
                         f"indicators.{ind.name}",
-                        f"question {ind.question!r} is in repeat {q.repeat!r}; "
-                        "indicators use household-level questions in this version",
+                        f"question {ind.question!r} is asked of each member (repeat {q.repeat!r}): give "
+                        f"'aggregate' ({', '.join(AGGREGATES)}) to make one value per household",
+                    )
+                )
+            if q.repeat is None and ind.aggregate is not None:
+                problems.append(
+                    (
+                        f"indicators.{ind.name}",
+                        f"question {ind.question!r} is asked once per household: 'aggregate' is for "
+                        "questions of a repeat (roster)",
+                    )
+                )
+            elif q.repeat is not None and q.repeat not in export.repeats:
+                problems.append(
+                    (
+                        f"indicators.{ind.name}",
+                        f"the export has no sheet for repeat {q.repeat!r} of {ind.question!r} "
+                        f"(sheets: {', '.join(['main', *export.repeats])})",
                     )
                 )
             known = {c.name for c in form.options(ind.question)}
@@ -299,11 +349,12 @@ class PerceptionIndicators(DesignOptions):
         notes: list[str] = []
         design = Design.build(table, cols, export.source, household=False, notes=notes)
         values = {
-            name: self._values(ind, table, form, notes) for name, ind in spec.indicators.items()
+            name: self._household_values(ind, export, notes)
+            for name, ind in spec.indicators.items()
         }
         rows = []
         for name, ind in spec.indicators.items():
-            rows += self._estimate(design, values[name], name, "indicator", ind.binary, ind.label)
+            rows += self._estimate(design, values[name], name, "indicator", ind.is_share, ind.label)
         reliability = []
         for index, items in spec.indices.items():
             oriented = np.column_stack([_oriented(values[i], spec.indicators[i]) for i in items])
@@ -326,6 +377,34 @@ class PerceptionIndicators(DesignOptions):
             notes=[*export.notes, *notes],
             level=self.level,
         )
+
+    def _household_values(self, ind: Indicator, export: Export, notes: list[str]) -> np.ndarray:
+        """The indicator per interview of the main table; a roster question's members aggregated."""
+        q = export.form.questions[ind.question]
+        if q.repeat is None:
+            return self._values(ind, export.main, export.form, notes)
+        if "_index" not in export.main.columns:
+            raise HumsecError(
+                f"{export.source}: indicator {ind.name} is on repeat {q.repeat!r}, but the main table "
+                "has no _index (nor _uuid) to join its rows to."
+            )
+        # the members' skip logic may refer to household answers (e.g. consent): carry them
+        refs = [r for c in q.conditions for r in _safe_references(c)]
+        members = export.table(q.repeat, refs)
+        where = f"{export.source}, sheet {q.repeat!r}"
+        if "_parent_index" not in members.columns:
+            raise HumsecError(f"{where}: no _parent_index to join its rows to their households.")
+        member_values = self._values(ind, members, export.form, notes)
+        value = household_values(
+            member_values, members["_parent_index"], export.main["_index"], str(ind.aggregate)
+        )
+        out = np.isnan(value)
+        notes.append(
+            f"indicator {ind.name}: {ind.aggregate} of {int((~np.isnan(member_values)).sum())} member "
+            f"answer(s) in {where} over {int((~out).sum())} household(s); {int(out.sum())} household(s) "
+            "with no member in its base left out"
+        )
+        return value
 
     @staticmethod
     def _values(ind: Indicator, table: pd.DataFrame, form: Any, notes: list[str]) -> np.ndarray:
@@ -393,3 +472,10 @@ def _oriented(value: np.ndarray, ind: Indicator) -> np.ndarray:
     lo, hi = min([*ind.scores.values(), 0.0 if ind.binary else np.inf]), max(ind.scores.values())
     scaled = (value - lo) / (hi - lo) if hi > lo else value
     return 1 - scaled if ind.direction == "higher_is_worse" else scaled
+
+
+def _safe_references(expression: str) -> list[str]:
+    try:
+        return references(expression)
+    except Exception:  # an expression the lexer cannot split is reported when it is evaluated
+        return []

@@ -7,7 +7,7 @@ Both are computed on the people with every item (complete cases), unweighted, as
   fitted by minimum residual (unweighted least squares on the off-diagonal correlations, psych's
   default ``fm = "minres"``), loadings λ, uniquenesses ``1 − λ²``, and
   ``ω = (ΣR − Σ(1 − λ²)) / ΣR`` (ΣR: the sum of every element of R, the variance of the standardised
-  total). Unlike α it does not assume that every item loads equally (tau-equivalence), so ω ≥ α
+  total; an item with a negative loading is reversed first, as psych's ``flip = TRUE``). Unlike α it does not assume that every item loads equally (tau-equivalence), so ω ≥ α
   when the one-factor model fits. It needs at least 3 items (with 2, one factor is not identified)
   and items that vary; otherwise it is NaN and the table says why.
 
@@ -85,7 +85,10 @@ def mcdonald_omega(items: np.ndarray) -> float:
         return float("nan")
     corr = np.corrcoef(items, rowvar=False)
     lam = one_factor_loadings(corr)
-    total = corr.sum()
+    # an item loading against the others is reversed first (psych::omega's flip = TRUE); the
+    # reliability table names it, since in an index oriented "higher is better" it is a mistake
+    sign = np.where(lam < 0, -1.0, 1.0)
+    total = (corr * np.outer(sign, sign)).sum()
     return float((total - (1 - lam**2).sum()) / total)
 
 
@@ -103,8 +106,8 @@ def _why_not(items: np.ndarray, names: list[str]) -> str:
     against = [name for name, value in zip(names, lam, strict=True) if value < 0]
     if against:  # an item turned the wrong way, or not measuring the same thing
         return (
-            f"item(s) {', '.join(against)} load against the others: check their direction; "
-            "omega is not a reliability here"
+            f"item(s) {', '.join(against)} load against the others (reversed for omega, as psych "
+            "does; alpha is lowered by them): check their direction"
         )
     return ""
 
