@@ -318,9 +318,19 @@ def feedback(
 @voice_app.command()
 def compare(
     perceived: Path = typer.Argument(..., help="Output of `humsec voice indicators --out` (CSV)"),
-    measured: Path = typer.Argument(..., help="Output of `humsec af --out` (CSV, tidy layout)"),
+    measured: Path = typer.Argument(
+        ..., help="Output of `humsec af --out` or `humsec index --out` (CSV; layout detected)"
+    ),
     indicator: str = typer.Option(..., "--indicator", help="Perception indicator or index name"),
     measure: str = typer.Option("M0", "--measure", help="AF measure: M0, H, A, ..."),
+    node: str | None = typer.Option(
+        None, "--node", help="Index node to compare (an index table with several nodes)"
+    ),
+    measured_higher_is_better: bool = typer.Option(
+        False,
+        "--measured-higher-is-better",
+        help="The index is good when high (e.g. coping capacity): mirrored so higher is worse",
+    ),
     over: str = typer.Option(..., "--over", help="The area column both tables are grouped by"),
     k: float | None = typer.Option(
         None, "--k", help="Poverty cutoff k (when the AF table has several)"
@@ -334,11 +344,18 @@ def compare(
     out: Path = typer.Option(..., "--out", help="Area table (.csv)"),
     chart: Path | None = typer.Option(None, "--chart", help="Quadrant chart (.svg or .html)"),
 ) -> None:
-    """Perceived vs measured by area: both with CIs, flags where they disagree, correlation, chart."""
+    """Perceived vs measured (AF deprivation or area-index score) by area: both with intervals, flags
+    where they disagree, correlation, quadrant chart."""
     import pandas as pd
 
     from humsec.io.write import write_atomic
-    from humsec.voice.compare import compare_perceived_measured, measured_rows, perceived_rows
+    from humsec.voice.compare import (
+        INDEX_COLUMNS,
+        compare_perceived_measured,
+        index_rows,
+        measured_rows,
+        perceived_rows,
+    )
 
     try:
         for path in (perceived, measured):
@@ -350,17 +367,25 @@ def compare(
             over=over,
             higher_is_worse=not higher_is_better,
         )
-        m = measured_rows(
-            pd.read_csv(measured, keep_default_na=False, na_values=[""], dtype={"group": str}),
-            measure=measure,
-            over=over,
-            k=k,
+        table_m = pd.read_csv(
+            measured, keep_default_na=False, na_values=[""], dtype={"group": str, "unit": str}
         )
+        if set(INDEX_COLUMNS) <= set(table_m.columns):  # humsec index --out
+            m = index_rows(table_m, node=node, higher_is_better=measured_higher_is_better)
+            measured_title = f"{m.attrs.get('node', node or 'index')} (measured)"
+        else:
+            if node is not None or measured_higher_is_better:
+                raise HumsecError(
+                    f"{measured.name} is not an index table (unit, node, score): --node and "
+                    "--measured-higher-is-better apply to index scores only."
+                )
+            m = measured_rows(table_m, measure=measure, over=over, k=k)
+            measured_title = f"{measure} (measured)"
         result = compare_perceived_measured(p, m, level=level)
         table = result.to_frame()
         write_atomic(out, lambda f: table.to_csv(f, index=False))
         if chart is not None:
-            spec = result.chart(perceived=indicator, measured=f"{measure} (measured)")
+            spec = result.chart(perceived=indicator, measured=measured_title)
             if chart.suffix.lower() == ".svg":
                 from humsec.core.charts import to_svg
 
