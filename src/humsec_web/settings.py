@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "humsec_web.reviews",
     "humsec_web.forum",
     "humsec_web.results",
+    "humsec_web.feedback",
     "humsec_web.api",
 ]
 

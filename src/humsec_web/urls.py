@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("humsec_web.reviews.urls")),
     path("", include("humsec_web.forum.urls")),
     path("", include("humsec_web.results.urls")),
+    path("", include("humsec_web.feedback.urls")),
     path("api/", include("humsec_web.api.urls", namespace="api")),
 ]
 

@@ -136,8 +136,13 @@ def test_repeat_row_pointing_to_no_household() -> None:
     form = XLSForm.from_frames(survey, CHOICES)
     main = pd.DataFrame({"_index": ["1"]})
     members = pd.DataFrame({"ill": ["yes", "no"], "_parent_index": ["1", "9"]})
-    with pytest.raises(HumsecError, match=r"sheet 'm', column _parent_index: 1 row\(s\).*row 2"):
-        Export.from_frames({"main": main, "m": members}, form, "d.xlsx")
+    # reported with file, sheet, column and row, and left out (it belongs to no household)
+    export = Export.from_frames({"main": main, "m": members}, form, "d.xlsx")
+    assert (
+        "d.xlsx, sheet 'm', column _parent_index: 1 row(s) point to no interview of the main table "
+        "(row 2); left out" in export.notes
+    )
+    assert export.repeats["m"]["ill"].tolist() == ["yes"]
 
 
 def test_form_option_without_a_dummy_column_is_reported() -> None:

@@ -65,6 +65,28 @@ def first_file(version_attr: str) -> Callable[[Any], dict[str, Any]]:
     return lambda w: {"pk": getattr(w, version_attr).files.order_by("pk").first().pk}
 
 
+def feedback(kind: str) -> Callable[[Any], dict[str, Any]]:
+    """A feedback item made on first use (inside the test's transaction): 'cod' (of WVI, in COD),
+    'oim' (of OIM, in KEN) or 'sensitive' (of WVI, in COD, a sensitive code)."""
+
+    def make(w: Any) -> dict[str, Any]:
+        from humsec_web.core.models import Organisation
+        from humsec_web.feedback.models import FeedbackCode, FeedbackItem
+
+        code, _ = FeedbackCode.objects.get_or_create(
+            code_id=f"test-{kind}", defaults={"type": "Complaint", "category": "Aid quality",
+                                              "name": kind, "sensitive": kind == "sensitive"},
+        )  # fmt: skip
+        org = Organisation.objects.get(acronym="OIM" if kind == "oim" else "WVI")
+        item = FeedbackItem.objects.create(
+            country="KEN" if kind == "oim" else "COD", organisation=org, code=code,
+            received_on="2025-03-01", channel="hotline",
+        )  # fmt: skip
+        return {"pk": item.pk}
+
+    return make
+
+
 CASES = [
     c("home", ALL),
     c("login", ALL),
@@ -179,6 +201,23 @@ CASES = [
     c("results-api:actual-detail", MANAGERS | {FOCAL}, rw("reported"), label="not validated"),
     c("results-api:actual-review", MANAGERS, rw("reported"), method="post"),
     c("results-api:portfolio-list", ALL),
+    # feedback and complaints: scoped like activities; sensitive items only for designated users
+    # (administrators here; others are designated with a permission, tests/web/test_feedback.py)
+    c("feedback-list", MANAGERS | {FOCAL, COUNTRY}),
+    c("feedback-create", MANAGERS | {FOCAL, COUNTRY}),
+    c("feedback-summary", MANAGERS | {FOCAL, COUNTRY}),
+    c("feedback-detail", MANAGERS | {FOCAL, COUNTRY}, feedback("cod")),
+    c("feedback-detail", MANAGERS, feedback("oim"), label="other org and country"),
+    c("feedback-detail", {ADMIN}, feedback("sensitive"), label="sensitive"),
+    c("feedback-edit", MANAGERS | {FOCAL, COUNTRY}, feedback("cod")),
+    c("feedback-edit", {ADMIN}, feedback("sensitive"), label="sensitive"),
+    c("api:feedback-list", MANAGERS | {FOCAL, COUNTRY}),
+    c("api:feedback-list", MANAGERS | {FOCAL, COUNTRY}, method="post"),
+    c("api:feedback-summary", MANAGERS | {FOCAL, COUNTRY}),
+    c("api:feedback-detail", MANAGERS | {FOCAL, COUNTRY}, feedback("cod")),
+    c("api:feedback-detail", {ADMIN}, feedback("sensitive"), label="sensitive"),
+    c("api:feedback-detail", MANAGERS | {FOCAL, COUNTRY}, feedback("cod"), method="patch"),
+    c("api:feedback-detail", {ADMIN}, feedback("sensitive"), method="patch", label="sensitive"),
     # API
     c("api:api-schema", ALL),
     c("api:api-token", ALL, method="post"),

@@ -48,6 +48,8 @@ _LAZY = {
     "quantile_math": "humsec.voice.numeric",
     "UnsupportedExpression": "humsec.voice.relevant",
     "evaluate": "humsec.voice.relevant",
+    "RELIABILITY_COLUMNS": "humsec.voice.reliability",
+    "mcdonald_omega": "humsec.voice.reliability",
     "NUMERIC_TYPES": "humsec.voice.result",
     "TabulationResult": "humsec.voice.result",
     "NONRESPONSE_CODES": "humsec.voice.tabulate",
@@ -92,6 +94,7 @@ if TYPE_CHECKING:
     )
     from humsec.voice.numeric import quantile_math
     from humsec.voice.relevant import UnsupportedExpression, evaluate
+    from humsec.voice.reliability import RELIABILITY_COLUMNS, mcdonald_omega
     from humsec.voice.result import NUMERIC_TYPES, TabulationResult
     from humsec.voice.tabulate import NONRESPONSE_CODES, NONRESPONSE_POLICIES, VoiceTabulator
 
@@ -106,6 +109,7 @@ __all__ = [
     "NONRESPONSE_CODES",
     "NONRESPONSE_POLICIES",
     "NUMERIC_TYPES",
+    "RELIABILITY_COLUMNS",
     "SENSITIVE_THEME",
     "STATUSES",
     "Choice",
@@ -128,6 +132,7 @@ __all__ = [
     "cronbach_alpha",
     "evaluate",
     "frame_weights",
+    "mcdonald_omega",
     "measured_from_af",
     "measured_rows",
     "perceived_rows",

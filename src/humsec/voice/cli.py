@@ -201,6 +201,9 @@ def indicators(
         None, "--cleaning-log", help="IMPACT cleaning log applied first"
     ),
     level: float = typer.Option(0.95, "--level", help="Confidence level"),
+    round_column: str | None = typer.Option(
+        None, "--round", help="Survey-round column: index reliability also per round"
+    ),
     min_n: int = typer.Option(
         25, "--min-n", help="Disclosure control: cells on fewer persons are suppressed"
     ),
@@ -208,7 +211,7 @@ def indicators(
         False, "--no-disclosure", help="Internal use: keep small cells (flagged)"
     ),
 ) -> None:
-    """Perception indicators and composite indices (with Cronbach's alpha), by groups."""
+    """Perception indicators and composite indices (Cronbach's alpha, McDonald's omega), by groups."""
     from humsec.core.write import write_atomic
     from humsec.voice import PerceptionIndicators
 
@@ -217,8 +220,9 @@ def indicators(
             raise HumsecError(f"--out {str(out)!r}: expected a .csv file.")
         export, lines = _read_cleaned(form, choices, data, cleaning_log)
         result = PerceptionIndicators(
-            spec, over=over, weight=weight, strata=strata, psu=psu, nest=nest, level=level
-        ).fit(export)
+            spec, over=over, weight=weight, strata=strata, psu=psu, nest=nest, level=level,
+            round=round_column,
+        ).fit(export)  # fmt: skip
         reliability_path = out.with_name(out.stem + "_reliability.csv")
         table = _disclose(result.to_frame(), min_n, no_disclosure, data.name)
         write_atomic(out, lambda p: table.to_csv(p, index=False))
@@ -241,7 +245,6 @@ def _read_cleaned(
 ) -> tuple[Any, list[str]]:
     """The export read against its form, the cleaning log applied; the lines that report it."""
     from humsec.voice import apply_cleaning_log, read_cleaning_log, read_export, read_form
-    from humsec.voice.export import Export
 
     questionnaire = read_form(form, choices)
     export = read_export(data, questionnaire)
@@ -253,7 +256,7 @@ def _read_cleaned(
             form=questionnaire,
             source=cleaning_log.name,
         )
-        export = Export(cleaned.data, export.repeats, questionnaire, export.source, export.notes)
+        export = export.with_main(cleaned.data, "removed by the cleaning log")
         counts = ", ".join(f"{k} {v}" for k, v in cleaned.counts().items())
         lines.append(f"cleaning log {cleaning_log.name}: {counts}")
     return export, lines
@@ -315,9 +318,19 @@ def feedback(
 @voice_app.command()
 def compare(
     perceived: Path = typer.Argument(..., help="Output of `humsec voice indicators --out` (CSV)"),
-    measured: Path = typer.Argument(..., help="Output of `humsec af --out` (CSV, tidy layout)"),
+    measured: Path = typer.Argument(
+        ..., help="Output of `humsec af --out` or `humsec index --out` (CSV; layout detected)"
+    ),
     indicator: str = typer.Option(..., "--indicator", help="Perception indicator or index name"),
     measure: str = typer.Option("M0", "--measure", help="AF measure: M0, H, A, ..."),
+    node: str | None = typer.Option(
+        None, "--node", help="Index node to compare (an index table with several nodes)"
+    ),
+    measured_higher_is_better: bool = typer.Option(
+        False,
+        "--measured-higher-is-better",
+        help="The index is good when high (e.g. coping capacity): mirrored so higher is worse",
+    ),
     over: str = typer.Option(..., "--over", help="The area column both tables are grouped by"),
     k: float | None = typer.Option(
         None, "--k", help="Poverty cutoff k (when the AF table has several)"
@@ -331,11 +344,18 @@ def compare(
     out: Path = typer.Option(..., "--out", help="Area table (.csv)"),
     chart: Path | None = typer.Option(None, "--chart", help="Quadrant chart (.svg or .html)"),
 ) -> None:
-    """Perceived vs measured by area: both with CIs, flags where they disagree, correlation, chart."""
+    """Perceived vs measured (AF deprivation or area-index score) by area: both with intervals, flags
+    where they disagree, correlation, quadrant chart."""
     import pandas as pd
 
     from humsec.core.write import write_atomic
-    from humsec.voice.compare import compare_perceived_measured, measured_rows, perceived_rows
+    from humsec.voice.compare import (
+        INDEX_COLUMNS,
+        compare_perceived_measured,
+        index_rows,
+        measured_rows,
+        perceived_rows,
+    )
 
     try:
         for path in (perceived, measured):
@@ -347,17 +367,25 @@ def compare(
             over=over,
             higher_is_worse=not higher_is_better,
         )
-        m = measured_rows(
-            pd.read_csv(measured, keep_default_na=False, na_values=[""], dtype={"group": str}),
-            measure=measure,
-            over=over,
-            k=k,
+        table_m = pd.read_csv(
+            measured, keep_default_na=False, na_values=[""], dtype={"group": str, "unit": str}
         )
+        if set(INDEX_COLUMNS) <= set(table_m.columns):  # humsec index --out
+            m = index_rows(table_m, node=node, higher_is_better=measured_higher_is_better)
+            measured_title = f"{m.attrs.get('node', node or 'index')} (measured)"
+        else:
+            if node is not None or measured_higher_is_better:
+                raise HumsecError(
+                    f"{measured.name} is not an index table (unit, node, score): --node and "
+                    "--measured-higher-is-better apply to index scores only."
+                )
+            m = measured_rows(table_m, measure=measure, over=over, k=k)
+            measured_title = f"{measure} (measured)"
         result = compare_perceived_measured(p, m, level=level)
         table = result.to_frame()
         write_atomic(out, lambda f: table.to_csv(f, index=False))
         if chart is not None:
-            spec = result.chart(perceived=indicator, measured=f"{measure} (measured)")
+            spec = result.chart(perceived=indicator, measured=measured_title)
             if chart.suffix.lower() == ".svg":
                 from humsec.core.charts import to_svg
 

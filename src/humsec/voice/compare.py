@@ -30,12 +30,19 @@ from humsec.core.errors import ColumnNotFoundError, DataError
 
 __all__ = [
     "FLAGS",
+    "INDEX_COLUMNS",
     "ComparisonResult",
     "compare_perceived_measured",
+    "index_rows",
     "measured_from_af",
+    "measured_from_index",
     "measured_rows",
     "perceived_rows",
 ]
+
+#: the columns of an area-index score table, as ``humsec index --out`` writes it (``score_low`` and
+#: ``score_high`` only with ``--uncertainty``)
+INDEX_COLUMNS = ("unit", "node", "score")
 
 #: the area flags (declared once)
 FLAGS = ("feel worse than measured", "measured worse than felt", "agree", "unclear")
@@ -129,9 +136,20 @@ def compare_perceived_measured(
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1). Got {level!r} instead.")
     p, m = _side(perceived, "perceived"), _side(measured, "measured")
-    notes = []
-    only_p = sorted(set(p["group"]) - set(m["group"]))
-    only_m = sorted(set(m["group"]) - set(p["group"]))
+    notes = list(measured.attrs.get("notes", []))
+    # areas are matched whatever their case and spacing ('Turkana' = 'turkana '); the perceived
+    # table's spelling is shown
+    p["key"], m["key"] = _area_key(p["group"]), _area_key(m["group"])
+    for side, frame in (("perceived", p), ("measured", m)):
+        dup = frame["key"].duplicated()
+        if dup.any():
+            raise DataError(
+                f"The {side} table has areas that differ only by case or spacing: "
+                f"{', '.join(frame['group'][dup].unique()[:10])}."
+            )
+    m = m.rename(columns={"group": "measured_area"})
+    only_p = sorted(p["group"][~p["key"].isin(set(m["key"]))])
+    only_m = sorted(m["measured_area"][~m["key"].isin(set(p["key"]))])
     if only_p:
         notes.append(
             f"area(s) with a perception but no measure, left out: {', '.join(only_p[:20])}"
@@ -140,7 +158,7 @@ def compare_perceived_measured(
         notes.append(
             f"area(s) with a measure but no perception, left out: {', '.join(only_m[:20])}"
         )
-    t = p.merge(m, on="group", suffixes=("_p", "_m"))
+    t = p.merge(m, on="key", suffixes=("_p", "_m"))
     t = t.dropna(subset=["estimate_p", "estimate_m"])
     if len(t) < 4:
         raise DataError(
@@ -181,6 +199,83 @@ def compare_perceived_measured(
     lo, hi = np.tanh(np.arctanh(r) - half), np.tanh(np.arctanh(r) + half)
     correlation = {"r": r, "ci_low": float(lo), "ci_high": float(hi), "areas": float(len(table))}
     return ComparisonResult(table, correlation, notes, level)
+
+
+def _area_key(groups: pd.Series) -> pd.Series:
+    return groups.astype(str).str.strip().str.casefold()
+
+
+def measured_from_index(
+    result: Any, *, node: str | None = None, higher_is_better: bool = False
+) -> pd.DataFrame:
+    """The scores of one node of a ``humsec index`` result (its public ``to_frame()``; the model's root
+    when ``node`` is None) by area, as ``group, estimate, ci_low, ci_high``; see :func:`index_rows`."""
+    if node is None:
+        node = result.model.root
+    return index_rows(result.to_frame(), node=node, higher_is_better=higher_is_better)
+
+
+def index_rows(
+    scores: pd.DataFrame, *, node: str | None = None, higher_is_better: bool = False
+) -> pd.DataFrame:
+    """One node of an area-index score table (``unit, node, score[, score_low, score_high]``, as
+    ``humsec index --out`` writes it) as the measured side: ``group`` is the unit. ``node`` may be
+    left out when the table has one node. Intervals are ``score_low``/``score_high`` (the index's
+    uncertainty analysis, ``--uncertainty``) when present; otherwise there are none and each area is
+    placed by its score alone (said in the notes, ``attrs["notes"]``). ``higher_is_better`` (e.g. a
+    resilience or coping-capacity index) mirrors the scores within their observed range,
+    ``(lowest + highest) − score``, so that higher reads as worse like the perceived side."""
+    missing = [c for c in INDEX_COLUMNS if c not in scores.columns]
+    if missing:
+        raise ColumnNotFoundError(missing, list(scores.columns), "the area-index score table")
+    nodes = list(dict.fromkeys(scores["node"].astype(str)))
+    if node is None:
+        if len(nodes) != 1:
+            raise DataError(
+                f"The index table has {len(nodes)} nodes; choose one (--node): {', '.join(nodes[:20])}."
+            )
+        node = nodes[0]
+    rows = scores[scores["node"].astype(str) == node]
+    if rows.empty:
+        raise DataError(
+            f"The index table has no node {node!r}; its nodes: {', '.join(nodes[:20])}."
+        )
+    score = pd.to_numeric(rows["score"], errors="coerce")
+    bad = score.isna() & rows["score"].notna() & (rows["score"].astype(str).str.strip() != "")
+    if bad.any():
+        raise DataError(
+            f"The index table, column 'score' of node {node!r}: expected numbers, found "
+            f"{rows['score'][bad].iloc[0]!r} for unit(s) {', '.join(rows['unit'][bad].astype(str)[:10])}."
+        )
+    notes = []
+    if {"score_low", "score_high"} <= set(rows.columns):
+        low = pd.to_numeric(rows["score_low"], errors="coerce")
+        high = pd.to_numeric(rows["score_high"], errors="coerce")
+        notes.append(
+            f"index {node!r}: intervals are the index's uncertainty intervals (score_low, score_high), "
+            "not sampling CIs"
+        )
+    else:
+        low, high = score, score
+        notes.append(
+            f"index {node!r} has no intervals (humsec index --uncertainty gives them): each area is "
+            "high or low by its score alone"
+        )
+    out = pd.DataFrame(
+        {"group": rows["unit"].astype(str).to_numpy(), "estimate": score.to_numpy(),
+         "ci_low": low.to_numpy(), "ci_high": high.to_numpy()}
+    )  # fmt: skip
+    if higher_is_better:
+        mirror = float(out["estimate"].min() + out["estimate"].max())
+        out["estimate"] = mirror - out["estimate"]
+        out["ci_low"], out["ci_high"] = mirror - out["ci_high"], mirror - out["ci_low"]
+        notes.append(
+            f"index {node!r} is higher-is-better: mirrored as {mirror:g} - score (lowest + highest) "
+            "so that higher reads as worse"
+        )
+    out.attrs["notes"] = notes
+    out.attrs["node"] = node
+    return out
 
 
 def measured_from_af(

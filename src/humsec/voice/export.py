@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from humsec.core.errors import DataError, HumsecError, describe_rows
@@ -40,6 +41,7 @@ META_ALIASES: Mapping[str, tuple[str, ...]] = {
     "_uuid": ("_uuid", "X_uuid", "uuid", "meta/instanceID", "meta-instanceID", "instanceID"),
     "_index": ("_index", "X_index", "index"),
     "_parent_index": ("_parent_index", "X_parent_index"),
+    "_submission__uuid": ("_submission__uuid", "X_submission__uuid"),
     "_id": ("_id", "X_id"),
     "_submission_time": ("_submission_time", "X_submission_time"),
 }
@@ -71,21 +73,27 @@ class Export:
         repeats = {}
         for name in names[1:]:
             where = f"{source}, sheet {name!r}"
-            frame = _canonical(sheets[name], form, where, notes)
-            if "_parent_index" not in frame.columns:
-                notes.append(
-                    f"{where}: no _parent_index column, so the sheet is not joined to the main table"
-                )
-                continue
-            if "_index" in main.columns:
-                orphans = ~frame["_parent_index"].isin(set(main["_index"]))
-                if orphans.any():
-                    raise DataError(
-                        f"{where}, column _parent_index: {int(orphans.sum())} row(s) point to no main row "
-                        f"(_index) at {describe_rows(orphans.to_numpy().nonzero()[0])}."
-                    )
-            repeats[name] = frame
+            frame = _link(_canonical(sheets[name], form, where, notes), main, where, notes)
+            if frame is not None:
+                repeats[name] = frame
         return cls(main, repeats, form, source, tuple(notes))
+
+    def with_main(self, main: pd.DataFrame, why: str) -> Export:
+        """The export with another main table (e.g. after a cleaning log removed interviews): repeat rows
+        whose household is no longer there are left out, counted in the notes with ``why``."""
+        notes = list(self.notes)
+        repeats = {}
+        for name, frame in self.repeats.items():
+            if "_index" in main.columns and "_parent_index" in frame.columns:
+                kept = frame["_parent_index"].isin(set(main["_index"]))
+                if not kept.all():
+                    notes.append(
+                        f"{self.source}, sheet {name!r}: {int((~kept).sum())} row(s) of interviews "
+                        f"{why} left out ({describe_rows(np.flatnonzero(~kept.to_numpy()))})"
+                    )
+                frame = frame[kept.to_numpy()].reset_index(drop=True)
+            repeats[name] = frame
+        return Export(main, repeats, self.form, self.source, tuple(notes))
 
     def table(self, repeat: str | None, carry: list[str]) -> pd.DataFrame:
         """The main table, or a repeat table with the main table's ``carry`` columns joined by _parent_index."""
@@ -172,6 +180,73 @@ def _canonical(frame: pd.DataFrame, form: XLSForm, where: str, notes: list[str])
         )
     _reconcile_select_multiple(frame, form, where, notes)
     return frame
+
+
+def _link(
+    frame: pd.DataFrame, main: pd.DataFrame, where: str, notes: list[str]
+) -> pd.DataFrame | None:
+    """A repeat sheet joined to its households: by ``_parent_index`` (the main row's ``_index``) and/or
+    by the submission's uuid (Kobo's ``_submission__uuid``; REACH/cleaningtools sheets carry it as
+    ``uuid``). Where both are given they are checked against each other (the uuid wins: ``_index`` is a
+    position in one download, the uuid is stable); rows that point to no household are reported and
+    left out. Returns None for a sheet that cannot be joined (reported)."""
+    by_uuid = _uuid_link(frame, main)
+    has_index = "_parent_index" in frame.columns and "_index" in main.columns
+    if by_uuid is None and "_parent_index" not in frame.columns:
+        notes.append(
+            f"{where}: no _parent_index or _submission__uuid column, so the sheet is not joined to the "
+            "main table"
+        )
+        return None
+    frame = frame.copy()
+    if by_uuid is not None:
+        link, column = by_uuid
+        index_of = (
+            dict(zip(main["_uuid"], main["_index"], strict=False)) if "_index" in main else {}
+        )
+        if not index_of:  # no _index in the main table: number its rows as Kobo does
+            main["_index"] = [str(i + 1) for i in range(len(main))]
+            index_of = dict(zip(main["_uuid"], main["_index"], strict=False))
+        from_uuid = frame[link].map(index_of)
+        if has_index:
+            differ = from_uuid.notna() & (from_uuid != frame["_parent_index"])
+            if differ.any():
+                rows = np.flatnonzero(differ.to_numpy())
+                notes.append(
+                    f"{where}: _parent_index and {column} point to different households at "
+                    f"{describe_rows(rows)} (e.g. _parent_index {frame['_parent_index'].iloc[rows[0]]!r} vs "
+                    f"{column} {frame[link].iloc[rows[0]]!r}); the uuid is used"
+                )
+        frame["_parent_index"] = from_uuid.where(from_uuid.notna(), "").astype(str)
+        orphans = from_uuid.isna().to_numpy()
+    elif has_index:
+        orphans, column = (
+            (~frame["_parent_index"].isin(set(main["_index"]))).to_numpy(),
+            "_parent_index",
+        )
+    else:
+        return frame
+    if orphans.any():
+        notes.append(
+            f"{where}, column {column}: {int(orphans.sum())} row(s) point to no interview of the main "
+            f"table ({describe_rows(np.flatnonzero(orphans))}); left out"
+        )
+        frame = frame[~orphans].reset_index(drop=True)
+    return frame
+
+
+def _uuid_link(frame: pd.DataFrame, main: pd.DataFrame) -> tuple[str, str] | None:
+    """(column, its name as written) linking repeat rows to the main table's ``_uuid``, if any."""
+    if "_uuid" not in main.columns:
+        return None
+    if "_submission__uuid" in frame.columns:
+        return "_submission__uuid", "_submission__uuid"
+    # REACH and cleaningtools loop sheets hold the household's uuid as their own 'uuid'
+    if "_uuid" in frame.columns:
+        values = frame["_uuid"][frame["_uuid"] != ""]
+        if len(values) and values.isin(set(main["_uuid"])).mean() > 0.5:
+            return "_uuid", "uuid"
+    return None
 
 
 def _strip_groups(name: str, structure: set[str], form: XLSForm) -> str:

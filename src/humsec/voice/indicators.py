@@ -6,7 +6,9 @@ answer) and people not asked or not answering are out of its base. ``direction``
 value is good (``higher_is_better``) or bad (``higher_is_worse``). An index is the mean of its
 indicators, each first rescaled to 0-1 by its score range and turned so that higher is better; it is
 computed for the people with every indicator (complete cases: the people left out are counted), and its
-reliability is Cronbach's α on those people (unweighted, as R ``psych::alpha``'s raw alpha).
+reliability is Cronbach's α and McDonald's ω on those people (unweighted, as R ``psych::alpha``'s raw alpha
+and ``psych::omega``'s omega total; :mod:`humsec.voice.reliability`), for all rounds together and, with
+``round=``, for each survey round.
 
 >>> spec = PerceptionSpec.from_dict({
 ...     "indicators": {"trusts_office": {"question": "trust", "positive": ["yes"], "missing": ["dont_know"]},
@@ -31,10 +33,12 @@ import pandas as pd
 import yaml
 from scipy import special
 
-from humsec.core.errors import HumsecError, SpecError
+from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError, SpecError, describe_rows
 from humsec.voice.design import Design, DesignOptions, validate_design
 from humsec.voice.export import Export
-from humsec.voice.relevant import UnsupportedExpression, evaluate
+from humsec.voice.relevant import UnsupportedExpression, evaluate, references
+from humsec.voice.reliability import RELIABILITY_COLUMNS, cronbach_alpha, reliability_rows
+from humsec.voice.roster import AGGREGATES, BINARY_AGGREGATES, household_values
 
 __all__ = [
     "DIRECTIONS",
@@ -60,7 +64,7 @@ _OptionNamesLoader.yaml_implicit_resolvers = {
 _OptionNamesLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-_INDICATOR_KEYS = ("question", "positive", "scores", "missing", "direction", "label")
+_INDICATOR_KEYS = ("question", "positive", "scores", "missing", "direction", "label", "aggregate")
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,12 @@ class Indicator:
     direction: str = "higher_is_better"
     label: str = ""
     binary: bool = True
+    aggregate: str | None = None  # a roster question's members -> household (humsec.voice.roster)
+
+    @property
+    def is_share(self) -> bool:
+        """Whether the (household) value is 0/1, estimated as a share with a logit interval."""
+        return self.binary and (self.aggregate is None or self.aggregate in BINARY_AGGREGATES)
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,18 @@ class PerceptionSpec:
                     )
                 )
             missing = tuple(str(m) for m in d.get("missing", []) or [])
+            aggregate = d.get("aggregate")
+            if aggregate is not None and aggregate not in AGGREGATES:
+                problems.append(
+                    (
+                        where,
+                        f"'aggregate' must be one of {', '.join(AGGREGATES)}; got {aggregate!r}",
+                    )
+                )
+            if aggregate is not None and "scores" in d:
+                problems.append(
+                    (where, "'aggregate' takes members' 0/1 values: give 'positive', not 'scores'")
+                )
             if has_pos:
                 pos = d["positive"]
                 if not isinstance(pos, list) or not pos:
@@ -162,6 +184,7 @@ class PerceptionSpec:
                 direction,
                 str(d.get("label", "")),
                 binary,
+                None if aggregate is None else str(aggregate),
             )
         indices: dict[str, tuple[str, ...]] = {}
         for name, d in (raw.get("indices") or {}).items():
@@ -176,20 +199,24 @@ class PerceptionSpec:
                 problems.append(
                     (f"indices.{name}", f"unknown indicator(s) {', '.join(map(str, absent))}")
                 )
+            counts = [
+                i
+                for i in items
+                if isinstance(raw["indicators"].get(i), dict)
+                and raw["indicators"][i].get("aggregate") == "count"
+            ]
+            if counts:
+                problems.append(
+                    (
+                        f"indices.{name}",
+                        f"{', '.join(map(str, counts))}: a count of members has no 0-1 range to put in "
+                        "an index; use aggregate any, all or share",
+                    )
+                )
             indices[str(name)] = tuple(str(i) for i in items)
         if problems:
             raise SpecError(problems, source)
         return cls(indicators, indices, source)
-
-
-def cronbach_alpha(items: np.ndarray) -> float:
-    """Cronbach's α of an (n × k) matrix of complete item scores: k/(k−1)·(1 − Σ var_i / var_total)."""
-    items = np.asarray(items, dtype=np.float64)
-    k = items.shape[1]
-    total = items.sum(axis=1).var(ddof=1)
-    if k < 2 or total == 0:
-        return float("nan")
-    return float(k / (k - 1) * (1 - items.var(axis=0, ddof=1).sum() / total))
 
 
 class PerceptionResult:
@@ -214,9 +241,11 @@ class PerceptionResult:
         ]
         for r in self._table[self._table["over"] == "national"].itertuples():
             lines.append(f"  {r.kind} {r.name}: {r.estimate:.3f} (se {r.se:.3f}, n {r.n})")
-        for r in self.reliability.itertuples():
+        for rel in self.reliability.to_dict("records"):
+            when = f" (round {rel['round']})" if rel["round"] else ""
             lines.append(
-                f"  reliability of {r.index}: Cronbach's alpha {r.alpha:.3f} on {r.n} complete cases"
+                f"  reliability of {rel['index']}{when}: Cronbach's alpha {rel['alpha']:.3f}, McDonald's "
+                f"omega {rel['omega']:.3f} on {rel['n']} complete cases"
             )
         return "\n".join([*lines, *(f"note: {n}" for n in self.notes)])
 
@@ -231,7 +260,9 @@ class PerceptionResult:
 
 class PerceptionIndicators(DesignOptions):
     """Estimate a :class:`PerceptionSpec` on an export with the survey design (same parameters as
-    :class:`~humsec.voice.VoiceTabulator`: over, weight, strata, psu, nest, lonely_psu, level)."""
+    :class:`~humsec.voice.VoiceTabulator`: over, weight, strata, psu, nest, lonely_psu, level);
+    ``round`` names the column of survey rounds: the reliability of each index is then also given per
+    round, so that rounds can be compared (estimates by round: put the column in ``over``)."""
 
     def __init__(
         self,
@@ -244,8 +275,10 @@ class PerceptionIndicators(DesignOptions):
         nest: bool = False,
         lonely_psu: str = "fail",
         level: float = 0.95,
+        round: str | None = None,
     ) -> None:
         self.spec = spec
+        self.round = round
         self._store_design(
             over=over, weight=weight, strata=strata, psu=psu, nest=nest, lonely_psu=lonely_psu,
             level=level,
@@ -266,12 +299,28 @@ class PerceptionIndicators(DesignOptions):
                     (f"indicators.{ind.name}", f"question {ind.question!r} is not in the form")
                 )
                 continue
-            if q.repeat is not None:
+            if q.repeat is not None and ind.aggregate is None:
                 problems.append(
                     (
                         f"indicators.{ind.name}",
-                        f"question {ind.question!r} is in repeat {q.repeat!r}; "
-                        "indicators use household-level questions in this version",
+                        f"question {ind.question!r} is asked of each member (repeat {q.repeat!r}): give "
+                        f"'aggregate' ({', '.join(AGGREGATES)}) to make one value per household",
+                    )
+                )
+            if q.repeat is None and ind.aggregate is not None:
+                problems.append(
+                    (
+                        f"indicators.{ind.name}",
+                        f"question {ind.question!r} is asked once per household: 'aggregate' is for "
+                        "questions of a repeat (roster)",
+                    )
+                )
+            elif q.repeat is not None and q.repeat not in export.repeats:
+                problems.append(
+                    (
+                        f"indicators.{ind.name}",
+                        f"the export has no sheet for repeat {q.repeat!r} of {ind.question!r} "
+                        f"(sheets: {', '.join(['main', *export.repeats])})",
                     )
                 )
             known = {c.name for c in form.options(ind.question)}
@@ -287,15 +336,25 @@ class PerceptionIndicators(DesignOptions):
             raise SpecError(problems, spec.source)
         cols = self.design_columns()
         validate_design("PerceptionIndicators", cols, self.level, export.main, export.source)
+        if self.round is not None and self.round not in export.main.columns:
+            raise ColumnNotFoundError([self.round], list(export.main.columns), export.source)
+        if self.round is not None:
+            empty = (export.main[self.round].astype(str).str.strip() == "").to_numpy()
+            if empty.any():
+                raise DataError(
+                    f"{export.source}, column {self.round!r}: the survey round is empty at "
+                    f"{describe_rows(np.flatnonzero(empty))}; every interview needs its round."
+                )
         table = export.main
         notes: list[str] = []
         design = Design.build(table, cols, export.source, household=False, notes=notes)
         values = {
-            name: self._values(ind, table, form, notes) for name, ind in spec.indicators.items()
+            name: self._household_values(ind, export, notes)
+            for name, ind in spec.indicators.items()
         }
         rows = []
         for name, ind in spec.indicators.items():
-            rows += self._estimate(design, values[name], name, "indicator", ind.binary, ind.label)
+            rows += self._estimate(design, values[name], name, "indicator", ind.is_share, ind.label)
         reliability = []
         for index, items in spec.indices.items():
             oriented = np.column_stack([_oriented(values[i], spec.indicators[i]) for i in items])
@@ -310,20 +369,42 @@ class PerceptionIndicators(DesignOptions):
             rows += self._estimate(
                 design, score, index, "index", False, "mean of " + ", ".join(items)
             )
-            reliability.append(
-                {
-                    "index": index,
-                    "k": len(items),
-                    "n": int(complete.sum()),
-                    "alpha": cronbach_alpha(oriented[complete]),
-                }
-            )
+            rounds = table[self.round] if self.round is not None else None
+            reliability += reliability_rows(index, oriented, complete, rounds, list(items))
         return PerceptionResult(
             pd.DataFrame(rows, columns=list(PerceptionResult.COLUMNS)),
-            pd.DataFrame(reliability, columns=["index", "k", "n", "alpha"]),
+            pd.DataFrame(reliability, columns=list(RELIABILITY_COLUMNS)),
             notes=[*export.notes, *notes],
             level=self.level,
         )
+
+    def _household_values(self, ind: Indicator, export: Export, notes: list[str]) -> np.ndarray:
+        """The indicator per interview of the main table; a roster question's members aggregated."""
+        q = export.form.questions[ind.question]
+        if q.repeat is None:
+            return self._values(ind, export.main, export.form, notes)
+        if "_index" not in export.main.columns:
+            raise HumsecError(
+                f"{export.source}: indicator {ind.name} is on repeat {q.repeat!r}, but the main table "
+                "has no _index (nor _uuid) to join its rows to."
+            )
+        # the members' skip logic may refer to household answers (e.g. consent): carry them
+        refs = [r for c in q.conditions for r in _safe_references(c)]
+        members = export.table(q.repeat, refs)
+        where = f"{export.source}, sheet {q.repeat!r}"
+        if "_parent_index" not in members.columns:
+            raise HumsecError(f"{where}: no _parent_index to join its rows to their households.")
+        member_values = self._values(ind, members, export.form, notes)
+        value = household_values(
+            member_values, members["_parent_index"], export.main["_index"], str(ind.aggregate)
+        )
+        out = np.isnan(value)
+        notes.append(
+            f"indicator {ind.name}: {ind.aggregate} of {int((~np.isnan(member_values)).sum())} member "
+            f"answer(s) in {where} over {int((~out).sum())} household(s); {int(out.sum())} household(s) "
+            "with no member in its base left out"
+        )
+        return value
 
     @staticmethod
     def _values(ind: Indicator, table: pd.DataFrame, form: Any, notes: list[str]) -> np.ndarray:
@@ -391,3 +472,10 @@ def _oriented(value: np.ndarray, ind: Indicator) -> np.ndarray:
     lo, hi = min([*ind.scores.values(), 0.0 if ind.binary else np.inf]), max(ind.scores.values())
     scaled = (value - lo) / (hi - lo) if hi > lo else value
     return 1 - scaled if ind.direction == "higher_is_worse" else scaled
+
+
+def _safe_references(expression: str) -> list[str]:
+    try:
+        return references(expression)
+    except Exception:  # an expression the lexer cannot split is reported when it is evaluated
+        return []
