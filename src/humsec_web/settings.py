@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "humsec_web.proposals",
     "humsec_web.reviews",
     "humsec_web.forum",
+    "humsec_web.sharing",  # datasets with sensitivity classes, licences and terms; the read log
     "humsec_web.api",
 ]
 
