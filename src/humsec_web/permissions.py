@@ -19,9 +19,10 @@ HSU = "hsu"
 FOCAL = "focal_point"
 COUNTRY = "country_team"
 REVIEWER = "reviewer"
+COUNTERPART = "counterpart"  # a government counterpart of one country (humsec_web.reviews.models.Counterpart)
 PUBLIC = "public"
 ANONYMOUS = "anonymous"
-ROLES = (ADMIN, HSU, FOCAL, COUNTRY, REVIEWER, PUBLIC, ANONYMOUS)
+ROLES = (ADMIN, HSU, FOCAL, COUNTRY, REVIEWER, COUNTERPART, PUBLIC, ANONYMOUS)
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANONYMOUS}
 MANAGERS = frozenset({ADMIN, HSU})
@@ -36,6 +37,8 @@ def role_of(user: Any) -> str:
         return ANONYMOUS
     if user.is_superuser:
         return ADMIN
+    if _designation(user) is not None:
+        return COUNTERPART
     profile = _profile(user)
     return profile.role if profile is not None else PUBLIC
 
@@ -49,12 +52,33 @@ def _profile(user: Any) -> Any:
         return None
 
 
+_UNKNOWN = object()
+
+
+def _designation(user: Any) -> Any:
+    """The user's active government-counterpart designation, or None (cached on the user)."""
+    found = getattr(user, "_humsec_counterpart", _UNKNOWN)
+    if found is _UNKNOWN:
+        from humsec_web.reviews.models import Counterpart
+
+        found = Counterpart.objects.filter(user_id=user.pk, active=True).first()
+        user._humsec_counterpart = found
+    return found
+
+
+def country_of(user: Any) -> str:
+    """The country a country-team member or a government counterpart works for ('' otherwise)."""
+    return _country(user)
+
+
 def _org_id(user: Any) -> int | None:
     profile = _profile(user)
     return profile.organisation_id if profile is not None else None
 
 
 def _country(user: Any) -> str:
+    if getattr(user, "is_authenticated", False) and _designation(user) is not None:
+        return str(_designation(user).country)
     profile = _profile(user)
     return profile.country if profile is not None else ""
 
@@ -173,6 +197,53 @@ def open_logframe(user: Any, obj: Any) -> bool:
     """A programme's logframe, or one of an approved trust-fund project: readable by everyone."""
     lf = _logframe(obj)
     return lf is not None and (lf.project_id is None or lf.project.status == "approved")
+def counterpart_of_country(user: Any, obj: Any) -> bool:
+    """A government counterpart of the country of ``obj`` (a review, version, outlook, publication)."""
+    return role_of(user) == COUNTERPART and obj is not None and obj.country == _country(user)
+
+
+def _stage(obj: Any) -> str:
+    from humsec_web.reviews.publication import stage
+
+    return stage(obj)
+
+
+def seen_by_counterparts(user: Any, obj: Any) -> bool:
+    """A version, outlook or publication the country's counterparts read: shared, never a draft."""
+    from humsec_web.reviews.publication import SEEN_BY_COUNTERPARTS
+
+    return obj is not None and _stage(obj) in SEEN_BY_COUNTERPARTS
+
+
+def shared_review(user: Any, obj: Any) -> bool:
+    """A review with a version its counterparts read (shared for comment or later)."""
+    from humsec_web.reviews.models import Publication
+    from humsec_web.reviews.publication import SEEN_BY_COUNTERPARTS
+
+    return obj is not None and Publication.objects.filter(version__review=obj, state__in=SEEN_BY_COUNTERPARTS).exists()
+
+
+def stage_allows(transition: str) -> Rule:
+    """The publication is in a state from which ``transition`` starts (declared in TRANSITIONS)."""
+
+    def rule(user: Any, obj: Any) -> bool:
+        from humsec_web.reviews.publication import TRANSITIONS
+
+        return obj is not None and _stage(obj) in TRANSITIONS[transition].source
+
+    return rule
+
+
+def stage_is(*states: str) -> Rule:
+    return lambda user, obj: obj is not None and _stage(obj) in states
+
+
+def uploader(user: Any, obj: Any) -> bool:
+    return obj is not None and user.is_authenticated and obj.uploaded_by_id == user.pk
+
+
+def built(user: Any, obj: Any) -> bool:
+    return obj is not None and obj.state == "done"
 
 
 # -- the rules ------------------------------------------------------------------------------------
@@ -215,12 +286,38 @@ RULES: dict[str, Rule] = {
     # country reviews: the HSU and the country's team build versions; published versions are public;
     # input files (they may be microdata) never are
     "review.list": roles(EVERYONE),
-    "review.view": either(roles(MANAGERS), team_of_country, has_published_version),
+    "review.view": either(
+        roles(MANAGERS), team_of_country, has_published_version, both(counterpart_of_country, shared_review)
+    ),
     "review.create": roles(MANAGERS, COUNTRY),
     "review.add_version": either(roles(MANAGERS), team_of_country),
-    "review.version_view": either(roles(MANAGERS), team_of_country, published),
+    "review.version_view": either(
+        roles(MANAGERS), team_of_country, published, both(counterpart_of_country, seen_by_counterparts)
+    ),
     "review.inputs": either(roles(MANAGERS), team_of_country),
-    "review.publish": both(either(roles(MANAGERS), team_of_country), built_unpublished),
+    # national ownership (humsec_web.reviews.publication): the HSU or the country team share a
+    # built version or an outlook for comment and publish it once the country's government
+    # counterpart signed it off; nothing goes public before that
+    "review.publish": both(either(roles(MANAGERS), team_of_country), built, stage_allows("publish")),
+    "outlook.list": roles(EVERYONE),
+    "outlook.create": roles(MANAGERS, COUNTRY),
+    "outlook.view": either(
+        roles(MANAGERS), team_of_country, stage_is("published"), both(counterpart_of_country, seen_by_counterparts)
+    ),
+    "publication.view": either(roles(MANAGERS), team_of_country, both(counterpart_of_country, seen_by_counterparts)),
+    "publication.share": both(either(roles(MANAGERS), team_of_country), stage_allows("share")),
+    "publication.comment": both(
+        either(roles(MANAGERS), team_of_country, counterpart_of_country), stage_is("shared")
+    ),
+    "publication.resolve": both(either(roles(MANAGERS), team_of_country), stage_is("shared")),
+    "publication.request_changes": both(counterpart_of_country, stage_allows("request_changes")),
+    "publication.sign_off": both(counterpart_of_country, stage_allows("sign_off")),
+    "publication.publish": both(either(roles(MANAGERS), team_of_country), stage_allows("publish")),
+    # datasets (humsec_web.sharing): network members and counterparts upload data with its terms;
+    # who may download is the dataset's sensitivity class (humsec_web.sharing.access.cleared)
+    "dataset.list": roles(EVERYONE),
+    "dataset.create": roles(NETWORK, COUNTERPART),
+    "dataset.read_log": either(roles(MANAGERS), uploader),
     # forum: the network discusses; public topics are readable by everyone; announcements are
     # started by the HSU; locked threads take replies from the HSU only; country teams post in
     # general threads and their own country's
@@ -336,6 +433,11 @@ def visible_reviews(user: Any) -> QuerySet[Any]:
     )
     if role == COUNTRY:
         return qs.filter(public | Q(country=_country(user)))
+    if role == COUNTERPART:
+        from humsec_web.reviews.publication import SEEN_BY_COUNTERPARTS
+
+        shared = Q(country=_country(user), versions__publication__state__in=SEEN_BY_COUNTERPARTS)
+        return qs.filter(public | shared).distinct()
     return qs.filter(public)
 
 
@@ -349,7 +451,44 @@ def visible_review_versions(user: Any) -> QuerySet[Any]:
     published_q = Q(published_at__isnull=False)
     if role == COUNTRY:
         return qs.filter(published_q | Q(review__country=_country(user)))
+    if role == COUNTERPART:
+        from humsec_web.reviews.publication import SEEN_BY_COUNTERPARTS
+
+        shared = Q(review__country=_country(user), publication__state__in=SEEN_BY_COUNTERPARTS)
+        return qs.filter(published_q | shared)
     return qs.filter(published_q)
+
+
+def visible_outlooks(user: Any) -> QuerySet[Any]:
+    from humsec_web.reviews.models import Outlook
+    from humsec_web.reviews.publication import SEEN_BY_COUNTERPARTS
+
+    qs = Outlook.objects.select_related("publication")
+    role = role_of(user)
+    if role in MANAGERS:
+        return qs
+    published_q = Q(publication__state="published")
+    if role == COUNTRY:
+        return qs.filter(published_q | Q(country=_country(user)))
+    if role == COUNTERPART:
+        return qs.filter(published_q | Q(country=_country(user), publication__state__in=SEEN_BY_COUNTERPARTS))
+    return qs.filter(published_q)
+
+
+def visible_publications(user: Any) -> QuerySet[Any]:
+    """Publications whose workflow page (comments, audit trail) the user may open."""
+    from humsec_web.reviews.models import Publication
+    from humsec_web.reviews.publication import SEEN_BY_COUNTERPARTS
+
+    qs = Publication.objects.select_related("version__review", "outlook")
+    role = role_of(user)
+    if role in MANAGERS:
+        return qs
+    if role == COUNTRY:
+        return qs.filter(country=_country(user))
+    if role == COUNTERPART:
+        return qs.filter(country=_country(user), state__in=SEEN_BY_COUNTERPARTS)
+    return qs.none()
 
 
 def visible_topics(user: Any) -> QuerySet[Any]:

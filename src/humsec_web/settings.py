@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "humsec_web.forum",
     "humsec_web.results",
     "humsec_web.feedback",
+    "humsec_web.sharing",  # datasets with sensitivity classes, licences and terms; the read log
     "humsec_web.api",
 ]
 

@@ -18,7 +18,9 @@ urlpatterns = [
     path("", include("humsec_web.forum.urls")),
     path("", include("humsec_web.results.urls")),
     path("", include("humsec_web.feedback.urls")),
+    path("", include("humsec_web.sharing.urls")),
     path("api/", include("humsec_web.api.urls", namespace="api")),
+    path("api/", include("humsec_web.reviews.api_urls", namespace="api-ownership")),
 ]
 
 handler403 = "humsec_web.api.errors.handler403"

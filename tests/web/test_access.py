@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,11 +21,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.web.conftest import ROLE_USERS, pdf_usable
 from tests.web.results_world import results_world
+from tests.web.test_ownership_world import COUNTERPART_USERS, own  # noqa: F401 (a fixture)
 
-ALL = frozenset(ROLE_USERS)
+ROLES = {**ROLE_USERS, **COUNTERPART_USERS}  # the demo roles and a government counterpart of COD
+ALL = frozenset(ROLES)
 ADMIN, HSU, FOCAL, COUNTRY, REVIEWER = "administrator", "hsu", "focal_point", "country_team", "reviewer"
+COUNTERPART = "counterpart"
 MANAGERS = {ADMIN, HSU}
-NETWORK = ALL - {"public", "anonymous"}
+NETWORK = ALL - {"public", "anonymous", COUNTERPART}
 BODY = {"body": "A reply."}
 API = ("api:", "results-api:")  # URL namespaces of the REST API (refusals are 401/403/404, no redirect)
 
@@ -85,6 +89,19 @@ def feedback(kind: str) -> Callable[[Any], dict[str, Any]]:
         return {"pk": item.pk}
 
     return make
+def pub(attr: str, transition: str | None = None) -> Callable[[Any], dict[str, Any]]:
+    """The publication of a version or outlook (and a workflow step)."""
+
+    def kwargs(w: Any) -> dict[str, Any]:
+        from humsec_web.reviews.publication import publication_of
+
+        out: dict[str, Any] = {"pk": publication_of(getattr(w, attr)).pk}
+        return {**out, "transition": transition} if transition else out
+
+    return kwargs
+
+
+SIGN = {"signer_name": "A. Mbuyi", "confirm": "on"}
 
 
 CASES = [
@@ -132,7 +149,7 @@ CASES = [
     # country reviews: COD (country_cod's country) built, not published; KEN published
     c("review-list", ALL),
     c("review-create", MANAGERS | {COUNTRY}),
-    c("review-detail", MANAGERS | {COUNTRY}, review("cod_version")),
+    c("review-detail", MANAGERS | {COUNTRY, COUNTERPART}, review("cod_version"), label="a version shared"),
     c("review-detail", ALL, review("ken_version"), label="published"),
     c("review-version-create", MANAGERS | {COUNTRY}, review("cod_version")),
     c("review-version-create", MANAGERS, review("ken_version"), label="other country"),
@@ -145,7 +162,10 @@ CASES = [
     c("review-tables", MANAGERS | {COUNTRY}, pk("cod_version")),
     c("review-version-rerun", MANAGERS | {COUNTRY}, pk("cod_version"), method="post"),
     c("review-version-rerun", MANAGERS, pk("ken_version"), method="post", label="other country"),
-    c("review-version-publish", MANAGERS | {COUNTRY}, pk("cod_version"), method="post"),
+    c("review-version-publish", set(), pk("cod_version"), method="post", label="draft: not signed off"),
+    c("review-version-publish", MANAGERS | {COUNTRY}, pk("cod_signed"), method="post", label="signed off"),
+    c("review-version-detail", MANAGERS | {COUNTRY, COUNTERPART}, pk("cod_shared"), label="shared for comment"),
+    c("review-report", MANAGERS | {COUNTRY, COUNTERPART}, pk("cod_shared"), label="shared for comment"),
     c("review-version-publish", set(), pk("ken_version"), method="post", label="already published"),
     c("review-file-download", MANAGERS | {COUNTRY}, first_file("cod_version")),
     c("review-file-download", MANAGERS, first_file("ken_version"), label="published: inputs stay private"),
@@ -218,6 +238,60 @@ CASES = [
     c("api:feedback-detail", {ADMIN}, feedback("sensitive"), label="sensitive"),
     c("api:feedback-detail", MANAGERS | {FOCAL, COUNTRY}, feedback("cod"), method="patch"),
     c("api:feedback-detail", {ADMIN}, feedback("sensitive"), method="patch", label="sensitive"),
+    # national ownership: COD versions at each step; gov_cod is COD's government counterpart
+    c("publication-detail", MANAGERS | {COUNTRY}, pub("cod_draft"), label="draft"),
+    c("publication-detail", MANAGERS | {COUNTRY, COUNTERPART}, pub("cod_shared"), label="shared"),
+    c("publication-detail", MANAGERS, pub("ken_version"), label="other country, published"),
+    c("publication-move", MANAGERS | {COUNTRY}, pub("cod_draft", "share"), method="post", label="share a draft"),
+    c("publication-move", set(), pub("cod_shared", "share"), method="post", label="share: already shared"),
+    c("publication-move", {COUNTERPART}, pub("cod_shared", "sign-off"), method="post", data=SIGN, label="sign off"),
+    c("publication-move", set(), pub("cod_draft", "sign-off"), method="post", data=SIGN, label="sign off a draft"),
+    c("publication-move", {COUNTERPART}, pub("cod_shared", "request-changes"), method="post",
+      data={"note": "Fix the map."}, label="request changes"),
+    c("publication-move", MANAGERS | {COUNTRY}, pub("cod_signed", "publish"), method="post", label="publish"),
+    c("publication-move", set(), pub("cod_shared", "publish"), method="post", label="publish before sign-off"),
+    c("publication-comment", MANAGERS | {COUNTRY, COUNTERPART}, pub("cod_shared"), method="post",
+      data={"section": "whole", "body": "A comment."}),
+    c("publication-comment", set(), pub("cod_draft"), method="post", data={"section": "whole", "body": "x"},
+      label="draft"),
+    c("publication-resolve", MANAGERS | {COUNTRY, COUNTERPART}, pk("comment"), method="post",
+      label="the counterpart's own comment"),
+    c("outlook-list", ALL),
+    c("outlook-create", MANAGERS | {COUNTRY}),
+    c("outlook-detail", MANAGERS | {COUNTRY}, pk("outlook_draft"), label="draft"),
+    c("outlook-detail", MANAGERS | {COUNTRY, COUNTERPART}, pk("outlook_shared"), label="shared"),
+    c("outlook-detail", ALL, pk("outlook_published"), label="published"),
+    # datasets: the download is decided by the sensitivity class (focal_wvi uploaded all but strict)
+    c("dataset-list", ALL),
+    c("dataset-create", NETWORK | {COUNTERPART}),
+    c("dataset-detail", ALL, pk("public_ds"), label="public"),
+    c("dataset-detail", NETWORK | {COUNTERPART}, pk("restricted_ds"), label="restricted"),
+    c("dataset-detail", set(), pk("strict_ds"), label="strictly confidential of another"),
+    c("dataset-download", ALL, pk("public_ds"), label="public"),
+    c("dataset-download", NETWORK | {COUNTERPART}, pk("restricted_ds"), label="restricted"),
+    c("dataset-download", MANAGERS | {COUNTRY, COUNTERPART, FOCAL}, pk("confidential_ds"),
+      label="confidential (uploaded by the focal point)"),
+    c("dataset-download", set(), pk("strict_ds"), label="strictly confidential of another"),
+    c("review-file-download", MANAGERS | {COUNTRY}, first_file("cod_shared"), label="restricted input"),
+    c("api-ownership:publication-list", ALL),
+    c("api-ownership:publication-detail", MANAGERS | {COUNTRY, COUNTERPART}, pub("cod_shared")),
+    c("api-ownership:publication-detail", MANAGERS | {COUNTRY}, pub("cod_draft"), label="draft"),
+    c("api-ownership:publication-share", MANAGERS | {COUNTRY}, pub("cod_draft"), method="post"),
+    c("api-ownership:publication-sign-off", {COUNTERPART}, pub("cod_shared"), method="post"),
+    c("api-ownership:publication-sign-off", set(), pub("cod_signed"), method="post", label="already signed"),
+    c("api-ownership:publication-request-changes", {COUNTERPART}, pub("cod_shared"), method="post"),
+    c("api-ownership:publication-publish", MANAGERS | {COUNTRY}, pub("cod_signed"), method="post"),
+    c("api-ownership:publication-publish", set(), pub("cod_shared"), method="post", label="before sign-off"),
+    c("api-ownership:publication-comments", MANAGERS | {COUNTRY, COUNTERPART}, pub("cod_shared"), method="post"),
+    c("api-ownership:outlook-list", ALL),
+    c("api-ownership:outlook-detail", MANAGERS | {COUNTRY, COUNTERPART}, pk("outlook_shared"), label="shared"),
+    c("api-ownership:outlook-detail", ALL, pk("outlook_published"), label="published"),
+    c("api-ownership:dataset-list", ALL),
+    c("api-ownership:dataset-detail", NETWORK | {COUNTERPART}, pk("restricted_ds")),
+    c("api-ownership:dataset-download", ALL, pk("public_ds"), label="public"),
+    c("api-ownership:dataset-download", NETWORK | {COUNTERPART}, pk("restricted_ds"), label="restricted"),
+    c("api-ownership:dataset-download", MANAGERS | {COUNTRY, COUNTERPART, FOCAL}, pk("confidential_ds"),
+      label="confidential"),
     # API
     c("api:api-schema", ALL),
     c("api:api-token", ALL, method="post"),
@@ -258,7 +332,9 @@ CASES = [
     c("api:reviewversion-list", ALL),
     c("api:reviewversion-detail", MANAGERS | {COUNTRY}, pk("cod_version")),
     c("api:reviewversion-detail", ALL, pk("ken_version"), label="published"),
-    c("api:reviewversion-publish", MANAGERS | {COUNTRY}, pk("cod_version"), method="post"),
+    c("api:reviewversion-publish", set(), pk("cod_version"), method="post", label="draft: not signed off"),
+    c("api:reviewversion-publish", MANAGERS | {COUNTRY}, pk("cod_signed"), method="post", label="signed off"),
+    c("api:review-detail", MANAGERS | {COUNTRY, COUNTERPART}, review("cod_shared"), label="a version shared"),
     c("api:forumtopic-list", ALL),
     c("api:forumthread-list", ALL),
     c("api:forumthread-list", NETWORK, method="post"),
@@ -300,13 +376,29 @@ def outcome(response: Any) -> str:
     raise AssertionError(f"unexpected status {status}: {response.content[:300]!r}")
 
 
-@pytest.mark.parametrize("role", sorted(ROLE_USERS))
+@pytest.fixture
+def as_role(client, own):  # type: ignore[no-untyped-def]
+    """The demo roles (conftest) and a government counterpart of COD, signed in on the test client."""
+    from django.contrib.auth.models import User
+
+    def sign_in(role: str) -> Any:
+        client.logout()
+        username = ROLES[role]
+        if username:
+            client.force_login(User.objects.get(username=username))
+        return client
+
+    return sign_in
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
-def test_access(case: Case, role: str, as_role, world):
+def test_access(case: Case, role: str, as_role, world, own):
     if case.name == "review-report-pdf" and not pdf_usable():
         pytest.skip("WeasyPrint/pango not usable here: no review PDF was built")
     client = as_role(role)
-    url = reverse(case.name, kwargs=case.kwargs(world)) + case.query
+    w = SimpleNamespace(**{**vars(world), **vars(own)})
+    url = reverse(case.name, kwargs=case.kwargs(w)) + case.query
     call = getattr(client, case.method)
     if case.method == "patch":
         response = call(url, data={}, content_type="application/json")
@@ -318,4 +410,8 @@ def test_access(case: Case, role: str, as_role, world):
         login = "/admin/login/" if case.name.startswith("admin:") else "/accounts/login/"
         assert response.status_code == 302 and response["Location"].startswith(login)
     if expected == "refused" and role != "anonymous" and not case.name.startswith((*API, "admin:")):
+    if expected == "refused" and role == "anonymous" and not case.name.startswith(("api:", "api-ownership:")):
+        login = "/admin/login/" if case.name.startswith("admin:") else "/accounts/login/"
+        assert response.status_code == 302 and response["Location"].startswith(login)
+    if expected == "refused" and role != "anonymous" and not case.name.startswith(("api:", "api-ownership:", "admin:")):
         assert response.status_code == 403

@@ -17,6 +17,7 @@ from scipy import stats
 from humsec_web.reviews.models import CountryReview, ReviewVersion
 from humsec_web.reviews.versions import new_version
 from tests.web.conftest import REVIEW_YAML, census_csv, review_uploads
+from tests.web.test_ownership_world import own  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 YAML = REVIEW_YAML.read_text(encoding="utf-8")
@@ -50,7 +51,8 @@ def test_built_report_matches_the_uploaded_data(world):
     assert top in version.log and "report built" in version.log
 
 
-def test_report_is_served_sandboxed_and_pdf_when_asked(as_role, world):
+def test_report_is_served_sandboxed_and_pdf_when_asked(as_role, world, own):
+    # ``own`` declares the published KEN review's census public (KNBS's published table)
     client = as_role("public")
     response = client.get(f"/reviews/versions/{world.ken_version.pk}/report/")
     assert response.status_code == 200
@@ -188,10 +190,19 @@ def test_user_text_is_escaped_in_pages_and_report(as_role, world, django_capture
     assert evil not in page and "&lt;script&gt;" in page
 
 
-def test_publishing_makes_a_version_public(as_role, world):
+def test_publishing_makes_a_version_public_once_signed_off(as_role, world, own):
+    """Publishing is the last step of national ownership (test_ownership.py has the whole road):
+    refused before the counterpart's sign-off, then the version and its review are public."""
     visitor = as_role("public")
     url = f"/reviews/versions/{world.cod_version.pk}/"
     assert visitor.get(url).status_code == 403
+    team = as_role("country_team")
+    assert team.post(url + "publish/").status_code == 403  # a draft: not signed off
+    from humsec_web.reviews import publication
+
+    pub = publication.publication_of(world.cod_version)
+    publication.move(pub.pk, User.objects.get(username="country_cod"), "share")
+    publication.move(pub.pk, own.gov_cod, "sign_off", signer_name="A. Mbuyi")
     assert as_role("country_team").post(url + "publish/").status_code == 302
     visitor = as_role("public")
     assert visitor.get(url).status_code == 200
@@ -212,7 +223,8 @@ def test_api_upload_builds_a_version(client, world, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/api/reviews/{review['id']}/versions/",
-            {"review_file": upload["review_upload"], "data_files": upload["data_uploads"], "with_pdf": "false"},
+            {"review_file": upload["review_upload"], "data_files": upload["data_uploads"], "with_pdf": "false",
+             "sensitivity": "public", "owner": "KNBS", "licence": "cc-by-4.0"},
             **auth,
         )
     assert response.status_code == 201, response.content

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -16,8 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from humsec_web import permissions
+from humsec_web.reviews import publication
 from humsec_web.reviews.models import CountryReview, ReviewFile, ReviewVersion
 from humsec_web.reviews.versions import new_version
+from humsec_web.sharing.classes import licence_choices, sensitivity_choices
+from humsec_web.sharing.store import Terms
 
 
 class ReviewFileSerializer(serializers.ModelSerializer):
@@ -73,6 +75,23 @@ class VersionUploadSerializer(serializers.Serializer):
     keep_files = serializers.BooleanField(required=False, default=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     with_pdf = serializers.BooleanField(required=False, default=True)
+    # the sharing terms of the uploaded data files (humsec_web.sharing); required with data_files
+    sensitivity = serializers.ChoiceField(choices=sensitivity_choices(), required=False)
+    owner = serializers.CharField(required=False, max_length=200)
+    licence = serializers.ChoiceField(choices=licence_choices(), required=False)
+    terms = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("data_files"):
+            missing = [f for f in ("sensitivity", "owner", "licence") if not attrs.get(f)]
+            if missing:
+                raise serializers.ValidationError(
+                    dict.fromkeys(missing, "Required with data_files: every data file gets its sharing terms.")
+                )
+            problems = Terms(attrs["sensitivity"], attrs["owner"], attrs["licence"], attrs.get("terms", "")).problems()
+            if problems:
+                raise serializers.ValidationError(problems)
+        return attrs
 
 
 class CountryReviewViewSet(
@@ -107,6 +126,8 @@ class CountryReviewViewSet(
                 data_uploads=data.get("data_files", []),
                 base=review.latest() if data["keep_files"] else None, note=data["note"],
                 with_pdf=data["with_pdf"],
+                terms=Terms(data["sensitivity"], data["owner"], data["licence"], data.get("terms", ""))
+                if data.get("data_files") else None,
             )  # fmt: skip
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from None
@@ -124,7 +145,15 @@ class ReviewVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     @extend_schema(request=None, responses=ReviewVersionSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
+        """Publish a version its government counterpart signed off (national ownership)."""
         version = self.get_object()
-        version.published_at = timezone.now()
-        version.save(update_fields=["published_at"])
+        try:
+            publication.move(
+                publication.publication_of(version).pk, request.user, "publish",
+                note=str(request.data.get("note", ""))[:2000],
+                conditions_met=str(request.data.get("conditions_met", "")).lower() in ("1", "true", "on", "yes"),
+            )  # fmt: skip
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+        version.refresh_from_db()
         return Response(ReviewVersionSerializer(version).data)

@@ -6,6 +6,8 @@ from django import forms
 
 from humsec_web.core.countries import country_choices
 from humsec_web.reviews.inputs import DATA_TYPES
+from humsec_web.sharing.forms import TermsFields
+from humsec_web.sharing.store import Terms
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -29,7 +31,7 @@ class MultipleFileField(forms.FileField):
 _TYPES = ", ".join(sorted(DATA_TYPES))
 
 
-class VersionForm(forms.Form):
+class VersionForm(TermsFields):
     """A new version: the review file and its data (any of them may be kept from the last version)."""
 
     review_file = forms.FileField(
@@ -45,12 +47,36 @@ class VersionForm(forms.Form):
     )
     note = forms.CharField(required=False, max_length=500, help_text="What changed in this version.")
     with_pdf = forms.BooleanField(required=False, initial=True, label="Also print a PDF")
+    field_order = ["review_file", "data_files", "keep_files", "sensitivity", "owner", "licence", "terms", "note",
+                   "with_pdf"]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("owner", "licence"):  # asked only when data files are uploaded (clean)
+            self.fields[name].required = False
+        self.fields["licence"].choices = [("", "(choose)"), *self.fields["licence"].choices]  # type: ignore[attr-defined]
+        self.fields["sensitivity"].label = "Sensitivity class of the data files"
+
+    def clean(self) -> dict[str, Any]:
+        data = forms.Form.clean(self) or {}
+        if data.get("data_files") and {"sensitivity", "owner", "licence"} <= set(data):
+            if not data.get("licence"):
+                self.add_error("licence", "Choose the licence of the uploaded data files.")
+            for field, message in self.terms_value().problems().items():
+                if field != "licence" or data.get("licence"):
+                    self.add_error(field, message)
+        return data
+
+    def upload_terms(self) -> Terms | None:
+        """The uploaded data files' terms (None when no data file is uploaded)."""
+        return self.terms_value() if self.cleaned_data.get("data_files") else None
 
 
 class ReviewForm(VersionForm):
     title = forms.CharField(max_length=300)
     country = forms.ChoiceField(choices=())
-    field_order = ["title", "country", "review_file", "data_files", "note", "with_pdf"]
+    field_order = ["title", "country", "review_file", "data_files", "sensitivity", "owner", "licence", "terms",
+                   "note", "with_pdf"]
 
     def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,3 +85,68 @@ class ReviewForm(VersionForm):
         if countries is not None:  # a country team works on its own country only
             choices = [c for c in choices if c[0] in countries]
         self.fields["country"].choices = choices
+
+
+class OutlookForm(TermsFields):
+    """An early-warning outlook; the forecast table (optional) is stored with its sharing terms."""
+
+    title = forms.CharField(max_length=300)
+    country = forms.ChoiceField(choices=())
+    period = forms.CharField(max_length=60, help_text="The months it looks at, e.g. 2027-01 to 2027-03.")
+    summary = forms.CharField(max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
+    alerts = forms.CharField(max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text="The areas on alert, and why.")  # fmt: skip
+    method = forms.CharField(max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Model, benchmarks and scores (e.g. from humsec warn).")  # fmt: skip
+    forecast = forms.FileField(required=False, label="Forecast table",
+                               help_text="Optional: the forecast CSV of humsec warn, stored with the terms below.")  # fmt: skip
+    field_order = ["title", "country", "period", "summary", "alerts", "method", "forecast",
+                   "sensitivity", "owner", "licence", "terms"]  # fmt: skip
+
+    def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = country_choices()
+        if countries is not None:
+            choices = [c for c in choices if c[0] in countries]
+        self.fields["country"].choices = choices
+        for name in ("owner", "licence"):
+            self.fields[name].required = False
+        self.fields["licence"].choices = [("", "(choose)"), *self.fields["licence"].choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = forms.Form.clean(self) or {}
+        if data.get("forecast"):
+            if not data.get("licence"):
+                self.add_error("licence", "Choose the licence of the forecast table.")
+            elif {"sensitivity", "owner"} <= set(data):
+                for field, message in self.terms_value().problems().items():
+                    self.add_error(field, message)
+        return data
+
+
+class CommentForm(forms.Form):
+    section = forms.ChoiceField(choices=(), label="Section")
+    body = forms.CharField(max_length=10000, widget=forms.Textarea(attrs={"rows": 3}), label="Comment")
+
+    def __init__(self, *args: Any, sections: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = list(sections)
+
+
+class SignOffForm(forms.Form):
+    signer_name = forms.CharField(max_length=200, label="Your name", help_text="As it will stand on the record.")
+    signer_position = forms.CharField(max_length=200, required=False, label="Position")
+    conditions = forms.CharField(
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Conditions (optional)",
+        help_text="Anything that must be done before or when it is published.",
+    )
+    confirm = forms.BooleanField(label="I sign this off for publication on behalf of my government")
+
+
+class PublishForm(forms.Form):
+    conditions_met = forms.BooleanField(required=False, label="The conditions of the sign-off are met")
+    note = forms.CharField(max_length=2000, required=False, label="How they were met / note")
+
+
+class ChangesForm(forms.Form):
+    note = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="Changes needed")

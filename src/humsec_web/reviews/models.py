@@ -71,6 +71,11 @@ class ReviewVersion(models.Model):
     report_pdf = models.FileField(upload_to=_output_path, blank=True)
     tables_zip = models.FileField(upload_to=_output_path, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # set by the build: the report's sections (what comments anchor to) and, per published table,
+    # its sensitivity class (the strictest of its inputs unless disclosure control cleared it)
+    outline = models.JSONField(default=list, blank=True, editable=False)
+    table_classes = models.JSONField(default=list, blank=True, editable=False)
+    report_sensitivity = models.CharField(max_length=30, blank=True, editable=False)
 
     class Meta:
         ordering = ["review", "-number"]
@@ -108,6 +113,9 @@ class ReviewFile(models.Model):
     file = models.FileField(upload_to=_input_path, max_length=300)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
+    # the data file's sharing terms (kept files share their dataset); none for the review file itself
+    # and for files stored before sharing terms existed (treated as restricted)
+    dataset = models.ForeignKey("sharing.Dataset", null=True, blank=True, on_delete=models.PROTECT)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -117,3 +125,164 @@ class ReviewFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---------------------------------------------------------------------------- national ownership
+class Counterpart(models.Model):
+    """A government counterpart: an official who comments on and signs off the country's
+    publications (review versions, early-warning outlooks) before they are published."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="counterpart")
+    country = models.CharField(max_length=3, choices=country_choices)
+    institution = models.CharField(max_length=200, help_text="e.g. Ministry of Planning")
+    position = models.CharField(max_length=200, blank=True, help_text="e.g. Director of Statistics")
+    active = models.BooleanField(default=True)
+    designated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["country", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} (government counterpart, {self.country})"
+
+
+class Outlook(models.Model):
+    """An early-warning outlook for one country: what ``humsec warn`` forecasts and alerts say,
+    read by the analysts; published only once the government counterpart signed it off."""
+
+    SECTIONS = (
+        ("summary", "Summary"),
+        ("alerts", "Alerts by area"),
+        ("method", "Method and scores"),
+        ("forecast", "Forecast table"),
+    )
+
+    country = models.CharField(max_length=3, choices=country_choices)
+    title = models.CharField(max_length=300)
+    period = models.CharField(max_length=60, help_text="The months it looks at, e.g. 2027-01 to 2027-03.")
+    summary = models.TextField(max_length=20000)
+    alerts = models.TextField(max_length=20000, blank=True, help_text="The areas on alert, and why.")
+    method = models.TextField(max_length=20000, blank=True, help_text="Model, benchmarks and scores.")
+    forecast = models.ForeignKey(
+        "sharing.Dataset", null=True, blank=True, on_delete=models.PROTECT,
+        help_text="The forecast table (e.g. the CSV of humsec warn), with its sharing terms.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["country", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Publication(models.Model):
+    """The road of one review version or outlook to publication (transitions in
+    :mod:`humsec_web.reviews.publication`); ``events`` is its audit trail."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SHARED = "shared", "Shared for comment"
+        CHANGES = "changes_requested", "Changes requested"
+        SIGNED_OFF = "signed_off", "Signed off"
+        PUBLISHED = "published", "Published"
+
+    version = models.OneToOneField(
+        ReviewVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="publication"
+    )
+    outlook = models.OneToOneField(
+        Outlook, null=True, blank=True, on_delete=models.CASCADE, related_name="publication"
+    )
+    country = models.CharField(max_length=3, choices=country_choices)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signer_name = models.CharField(max_length=200, blank=True)
+    signer_position = models.CharField(max_length=200, blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    conditions = models.TextField(blank=True, max_length=5000)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(version__isnull=False, outlook__isnull=True)
+                           | models.Q(version__isnull=True, outlook__isnull=False)),
+                name="publication_of_one_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.target)
+
+    @property
+    def target(self) -> ReviewVersion | Outlook:
+        return self.version if self.version_id else self.outlook  # type: ignore[return-value]
+
+    @property
+    def kind(self) -> str:
+        return "review version" if self.version_id else "early-warning outlook"
+
+    def sections(self) -> list[tuple[str, str]]:
+        """(id, title) of what a comment may anchor to: the whole document, then its sections."""
+        if self.outlook_id:
+            return [("whole", "The whole outlook"), *Outlook.SECTIONS]
+        outline = [(s["id"], s["title"]) for s in (self.version.outline or [])]  # type: ignore[union-attr]
+        return [("whole", "The whole report"), ("summary", "Executive summary"), *outline]
+
+    def open_comments(self) -> models.QuerySet[Comment]:
+        """Comments neither resolved nor answered (sign-off waits for them)."""
+        answered = Comment.objects.filter(parent=models.OuterRef("pk")).exclude(author=models.OuterRef("author"))
+        return self.comments.filter(parent__isnull=True, resolved_at__isnull=True).exclude(models.Exists(answered))
+
+
+class Comment(models.Model):
+    """A comment anchored to one section; a reply answers it; its author or the owners resolve it."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    section = models.CharField(max_length=60)
+    section_title = models.CharField(max_length=300)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(max_length=10000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.section_title}: {self.body[:40]}"
+
+    @property
+    def country(self) -> str:
+        return self.publication.country
+
+
+class PublicationEvent(models.Model):
+    """Append-only: every transition and decision, by whom, when (written in the same transaction)."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

@@ -66,7 +66,8 @@ def run(version_id: int) -> ReviewVersion:
             version.log = "\n".join(lines)
             version.finished_at = timezone.now()
             version.save(
-                update_fields=["state", "log", "finished_at", "report_html", "report_pdf", "tables_zip"]
+                update_fields=["state", "log", "finished_at", "report_html", "report_pdf", "tables_zip",
+                               "outline", "table_classes", "report_sensitivity"]
             )
         return version
 
@@ -88,7 +89,7 @@ def _build(version: ReviewVersion, folder: Path, lines: list[str]) -> None:
 
     inputs = folder / "inputs"
     inputs.mkdir()
-    files = list(version.files.all())
+    files = list(version.files.select_related("dataset"))
     review_file = next((f for f in files if f.kind == ReviewFile.Kind.REVIEW), None)
     if review_file is None:
         raise SpecError([("(version)", "this version has no review file")], str(version))
@@ -110,7 +111,9 @@ def _build(version: ReviewVersion, folder: Path, lines: list[str]) -> None:
         pdf = folder / "review.pdf"
         write_pdf(page, pdf)
         version.report_pdf.save("review.pdf", ContentFile(pdf.read_bytes()), save=False)
+    _record_classes(version, spec, result, files)
     lines.append(f"report built: {len(result.sections)} sections, {len(result.tables)} published tables")
+    lines.append(f"report sensitivity: {version.report_sensitivity} (the strictest of its tables; see the version page)")
     lines += [f"· {_plain(s)}" for s in result.summary]
 
 
@@ -138,3 +141,19 @@ def _zip_tables(tables: list[Any], clean: Callable[[str], str]) -> bytes:
         for table in tables:
             z.writestr(f"tables/{table.key}.csv", clean(neutralise(table.frame).to_csv(index=False)))
     return buffer.getvalue()
+
+
+def _record_classes(version: ReviewVersion, spec: Any, result: Any, files: list[ReviewFile]) -> None:
+    """The report's sections (comments anchor to them) and each published table's sensitivity
+    class (:mod:`humsec_web.reviews.classify`), stored on the version."""
+    from humsec_web.reviews.classify import classify, input_roles, report_class
+    from humsec_web.sharing.classes import UNCLASSIFIED
+
+    version.outline = [{"id": s.id, "title": s.title} for s in result.sections]
+    section_of = {t.key: s.id for s in result.sections for t in s.tables}
+    tables = [{"key": t.key, "title": t.title, "section": section_of.get(t.key, ""), "kind": t.kind}
+              for t in result.tables]  # fmt: skip
+    classes = {f.name: (f.dataset.sensitivity if f.dataset else UNCLASSIFIED)
+               for f in files if f.kind == ReviewFile.Kind.DATA}  # fmt: skip
+    version.table_classes = classify(tables, classes, input_roles(spec))
+    version.report_sensitivity = report_class(version.table_classes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.db.models import Max
 from humsec_web.reviews import runner
 from humsec_web.reviews.inputs import reference_problems, validate_data_file
 from humsec_web.reviews.models import CountryReview, ReviewFile, ReviewVersion
+from humsec_web.sharing.store import UNDECLARED, Terms, store
 
 MAX_FILES = 20
 REVIEW_ENDINGS = (".yaml", ".yml")
@@ -26,13 +28,23 @@ def new_version(
     base: ReviewVersion | None = None,
     note: str = "",
     with_pdf: bool = True,
+    terms: Terms | None = None,
 ) -> ReviewVersion:
     """Create version N+1 and start building it.
 
     Its files are ``base``'s (the previous version's, when given) with the uploads added or
     replacing those of the same name. Raises ValidationError (naming the file and the field of the
     review file) before anything is stored when the inputs cannot make a review.
+
+    Every uploaded data file is stored as a :class:`~humsec_web.sharing.models.Dataset` with
+    ``terms`` (its sensitivity class, owner, licence, terms of use); without terms it is recorded
+    as ``sharing.store.UNDECLARED`` (restricted). Kept files keep their dataset.
     """
+    if terms is not None:
+        terms = replace(terms, country=review.country)
+        bad = terms.problems()
+        if bad:
+            raise ValidationError(bad)
     if review_upload is not None and not review_upload.name.lower().endswith(REVIEW_ENDINGS):
         raise ValidationError({"review_file": f"{review_upload.name}: the review file is YAML (.yaml or .yml)."})
     uploads: dict[str, tuple[str, Any, str]] = {}  # name -> (kind, upload, sha256)
@@ -68,10 +80,14 @@ def new_version(
         )
         for f in kept:  # stored files are never changed, so versions may share them
             ReviewFile.objects.create(version=version, kind=f.kind, name=f.name, file=f.file.name,
-                                      size=f.size, sha256=f.sha256)  # fmt: skip
+                                      size=f.size, sha256=f.sha256, dataset=f.dataset)  # fmt: skip
         for name, (kind, upload, sha) in uploads.items():
-            ReviewFile.objects.create(version=version, kind=kind, name=name, file=upload,
-                                      size=upload.size, sha256=sha)  # fmt: skip
+            item = ReviewFile.objects.create(version=version, kind=kind, name=name, file=upload,
+                                             size=upload.size, sha256=sha)  # fmt: skip
+            if kind == ReviewFile.Kind.DATA:
+                declared = terms or replace(UNDECLARED, country=review.country)
+                item.dataset = store(upload, sha, declared, user, stored_name=item.file.name)
+                item.save(update_fields=["dataset"])
         runner.start(version.pk)
     return version
 

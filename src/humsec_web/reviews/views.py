@@ -9,14 +9,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from humsec_web import permissions
 from humsec_web.core.access import require
-from humsec_web.reviews.forms import ReviewForm, VersionForm
+from humsec_web.reviews import outputs, publication
+from humsec_web.reviews.forms import PublishForm, ReviewForm, VersionForm
 from humsec_web.reviews.models import CountryReview, ReviewFile, ReviewVersion
+from humsec_web.reviews.publication import publication_of
 from humsec_web.reviews.versions import new_version
+from humsec_web.sharing.access import check_read
+from humsec_web.sharing.classes import UNCLASSIFIED
+from humsec_web.sharing.models import AccessLog
 
 # The report is humsec's own HTML, without scripts; served sandboxed all the same (no script, no
 # form, its own origin), so text from a review file can never act on the platform's pages.
@@ -51,7 +56,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
                 )
                 version = new_version(
                     review, request.user, review_upload=data["review_file"], data_uploads=data["data_files"],
-                    note=data["note"], with_pdf=data["with_pdf"],
+                    note=data["note"], with_pdf=data["with_pdf"], terms=form.upload_terms(),
                 )  # fmt: skip
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -86,7 +91,7 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
             version = new_version(
                 review, request.user, review_upload=data["review_file"], data_uploads=data["data_files"],
                 base=review.latest() if data["keep_files"] else None, note=data["note"],
-                with_pdf=data["with_pdf"],
+                with_pdf=data["with_pdf"], terms=form.upload_terms(),
             )  # fmt: skip
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -106,13 +111,20 @@ def _version(request: HttpRequest, pk: int, action: str) -> ReviewVersion:
 
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk, "review.version_view")
+    pub = publication_of(version)
+    report_class = version.report_sensitivity or UNCLASSIFIED
     return render(
         request,
         "reviews/version.html",
         {
             "version": version,
             "review": version.review,
-            "files": version.files.all(),
+            "files": version.files.select_related("dataset"),
+            "publication": pub,
+            "can_workflow": permissions.can(request.user, "publication.view", pub),
+            "report_class": report_class,
+            "report_cleared": outputs.report_cleared(request.user, version),
+            "tables": version.table_classes,
             "can_inputs": permissions.can(request.user, "review.inputs", version),
             "can_add": permissions.can(request.user, "review.add_version", version.review),
             "can_publish": permissions.can(request.user, "review.publish", version),
@@ -130,6 +142,7 @@ def _file(field: Any, filename: str, attachment: bool) -> FileResponse:
 
 def version_report(request: HttpRequest, pk: int) -> FileResponse:
     version = _version(request, pk, "review.version_view")
+    outputs.check_report(request, version, "report (HTML)")
     response = _file(version.report_html, f"review-{version.review_id}-v{version.number}.html", False)
     response["Content-Type"] = "text/html; charset=utf-8"
     response["Content-Security-Policy"] = REPORT_CSP
@@ -138,12 +151,18 @@ def version_report(request: HttpRequest, pk: int) -> FileResponse:
 
 def version_pdf(request: HttpRequest, pk: int) -> FileResponse:
     version = _version(request, pk, "review.version_view")
+    outputs.check_report(request, version, "report (PDF)")
     return _file(version.report_pdf, f"review-{version.review_id}-v{version.number}.pdf", True)
 
 
-def version_tables(request: HttpRequest, pk: int) -> FileResponse:
+def version_tables(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk, "review.version_view")
-    return _file(version.tables_zip, f"review-{version.review_id}-v{version.number}-tables.zip", True)
+    if not version.tables_zip:
+        raise Http404("This version has no tables (not built).")
+    body = outputs.cleared_tables_zip(request, version)
+    response = HttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="review-{version.review_id}-v{version.number}-tables.zip"'
+    return response
 
 
 @require_POST
@@ -164,14 +183,29 @@ def version_rerun(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    version = _version(request, pk, "review.publish")
-    version.published_at = timezone.now()
-    version.save(update_fields=["published_at"])
-    messages.success(request, f"Version {version.number} is published: everyone can read its report.")
+    """Publish a signed-off version (the workflow's last step; see the publication page)."""
+    version = get_object_or_404(ReviewVersion.objects.select_related("review"), pk=pk)
+    if not permissions.can(request.user, "review.version_view", version):
+        require(request, "review.version_view", version)
+    pub = publication_of(version)
+    form = PublishForm(request.POST)
+    form.is_valid()
+    try:
+        pub = publication.move(
+            pub.pk, request.user, "publish", note=form.cleaned_data.get("note", ""),
+            conditions_met=bool(form.cleaned_data.get("conditions_met")),
+            link=request.build_absolute_uri(reverse("publication-detail", kwargs={"pk": pub.pk})),
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("publication-detail", pk=pub.pk)
+    messages.success(request, f"Version {version.number} is published (signed off by {pub.signer_name or 'its counterpart'}).")
     return redirect("review-version-detail", pk=pk)
 
 
 def input_download(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(ReviewFile.objects.select_related("version__review"), pk=pk)
     require(request, "review.inputs", item.version)
+    check_read(request.user, item.dataset, AccessLog.Via.REVIEW_INPUT,
+               subject=f"{item.name} (input of {item.version})")  # fmt: skip
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)

@@ -1,0 +1,63 @@
+"""Forms that ask for sharing terms: on their own (``/datasets/new/``) and inside review uploads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+
+from humsec_web.core.countries import country_choices
+from humsec_web.sharing.classes import SENSITIVITY, licence_choices, sensitivity_choices
+from humsec_web.sharing.store import Terms
+
+_CLASSES = "; ".join(f"{c.label}: {c.readers}" for c in SENSITIVITY)
+
+
+class TermsFields(forms.Form):
+    """The terms every uploaded data file gets (OCHA's classes; see docs/ownership.md)."""
+
+    sensitivity = forms.ChoiceField(
+        choices=sensitivity_choices, initial="restricted", label="Sensitivity class",
+        help_text=f"Who may download the data files. {_CLASSES}.",
+    )
+    owner = forms.CharField(max_length=200, label="Data owner", help_text="Who owns the data (e.g. KNBS, an NGO).")
+    licence = forms.ChoiceField(choices=licence_choices, label="Licence")
+    terms = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="Terms of use",
+        help_text="Purpose, who may receive it, attribution, retention (required unless public).",
+    )
+
+    def terms_value(self, country: str = "", description: str = "") -> Terms:
+        d = self.cleaned_data
+        return Terms(d["sensitivity"], d["owner"], d["licence"], d.get("terms", ""), country, description)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if {"sensitivity", "owner", "licence"} <= set(data):
+            for field, message in self.terms_value().problems().items():
+                self.add_error(field, message)
+        return data
+
+
+class DatasetForm(TermsFields):
+    file = forms.FileField(help_text="A data file (.csv, .csv.gz, .xlsx, .dta, .sav, .parquet, .json, .geojson, .yaml).")
+    description = forms.CharField(max_length=500, required=False)
+    country = forms.ChoiceField(required=False, choices=(), help_text="The country the data describe.")
+    grantees = forms.CharField(
+        required=False, max_length=1000, label="Grantees",
+        help_text="Usernames, separated by commas, of people who may read it besides you.",
+    )
+    field_order = ["file", "description", "country", "sensitivity", "owner", "licence", "terms", "grantees"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "(none)"), *country_choices()]
+
+    def clean_grantees(self) -> list[User]:
+        names = [n.strip() for n in self.cleaned_data.get("grantees", "").split(",") if n.strip()]
+        users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
+        unknown = [n for n in names if n not in users]
+        if unknown:
+            raise forms.ValidationError(f"No active user named {', '.join(unknown)}.")
+        return list(users.values())
