@@ -5,6 +5,9 @@
 - :class:`SpatialFayHerriot`: the same with SAR area effects over a proximity matrix;
 - :class:`BatteseHarterFuller`: the unit-level nested-error EBLUP of area means (``sae::eblupBHF``)
   from survey units and population covariate means → :class:`BHFResult`;
+- :class:`EmpiricalBestPredictor`: the unit-level EBP of poverty indicators (FGT0/1/2, any
+  function of the outcome) from survey and census units, log/Box-Cox, bootstrap MSE
+  (``sae::ebBHF``/``pbmseebBHF``) → :class:`EBPResult`;
 - :func:`benchmark`: ratio or difference benchmarking to a national direct value;
 - :func:`direct_means` / :func:`direct_af`: per-area direct estimates with design-based variances from survey
   microdata (weighted means/proportions, AF measures), the input table of the model.
@@ -21,6 +24,9 @@ from humsec.core.lazy import lazy_names
 # Imported on first use: `humsec --help` loads this package (for its CLI) without pandas or scipy.
 _LAZY = {
     "BHF_METHODS": "humsec.sae._bhf_fit",
+    "CENSUS_MODES as EBP_CENSUS_MODES": "humsec.sae._ebp_draws",
+    "INDICATORS as EBP_INDICATORS": "humsec.sae._ebp_draws",
+    "TRANSFORMS as EBP_TRANSFORMS": "humsec.sae._ebp_draws",
     "METHODS": "humsec.sae._fh_fit",
     "BENCHMARKS": "humsec.sae.benchmark",
     "benchmark": "humsec.sae.benchmark",
@@ -32,6 +38,10 @@ _LAZY = {
     "DirectEstimates": "humsec.sae.direct",
     "direct_af": "humsec.sae.direct",
     "direct_means": "humsec.sae.direct",
+    "UNMATCHED as EBP_UNMATCHED": "humsec.sae.ebp",
+    "EmpiricalBestPredictor": "humsec.sae.ebp",
+    "EBP_COLUMNS": "humsec.sae.ebp_result",
+    "EBPResult": "humsec.sae.ebp_result",
     "FayHerriot": "humsec.sae.fay_herriot",
     "OUTPUT_COLUMNS": "humsec.sae.result",
     "FHResult": "humsec.sae.result",
@@ -41,12 +51,18 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from humsec.sae._bhf_fit import BHF_METHODS
+    from humsec.sae._ebp_draws import CENSUS_MODES as EBP_CENSUS_MODES
+    from humsec.sae._ebp_draws import INDICATORS as EBP_INDICATORS
+    from humsec.sae._ebp_draws import TRANSFORMS as EBP_TRANSFORMS
     from humsec.sae._fh_fit import METHODS
     from humsec.sae.benchmark import BENCHMARKS, benchmark
     from humsec.sae.bhf import BatteseHarterFuller
     from humsec.sae.bhf_result import BHF_COLUMNS, BHFResult
     from humsec.sae.diagnostics import normality
     from humsec.sae.direct import SMALL_AREA_TREATMENTS, DirectEstimates, direct_af, direct_means
+    from humsec.sae.ebp import UNMATCHED as EBP_UNMATCHED
+    from humsec.sae.ebp import EmpiricalBestPredictor
+    from humsec.sae.ebp_result import EBP_COLUMNS, EBPResult
     from humsec.sae.fay_herriot import FayHerriot
     from humsec.sae.result import OUTPUT_COLUMNS, FHResult
     from humsec.sae.spatial import SPATIAL_METHODS, SpatialFayHerriot
@@ -57,6 +73,11 @@ __all__ = [
     "BENCHMARKS",
     "BHF_COLUMNS",
     "BHF_METHODS",
+    "EBP_CENSUS_MODES",
+    "EBP_COLUMNS",
+    "EBP_INDICATORS",
+    "EBP_TRANSFORMS",
+    "EBP_UNMATCHED",
     "METHODS",
     "OUTPUT_COLUMNS",
     "SMALL_AREA_TREATMENTS",
@@ -64,6 +85,8 @@ __all__ = [
     "BHFResult",
     "BatteseHarterFuller",
     "DirectEstimates",
+    "EBPResult",
+    "EmpiricalBestPredictor",
     "FHResult",
     "FayHerriot",
     "SpatialFayHerriot",

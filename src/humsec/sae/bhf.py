@@ -29,12 +29,14 @@ import pandas as pd
 from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError
 from humsec.core.frames import native_backend, to_narwhals
 from humsec.sae._bhf_fit import BHF_METHODS, fit_nested_error
+from humsec.sae._bhf_mse import bootstrap_bhf_mse, fresh_seed
+from humsec.sae._units import survey_units
 from humsec.sae.bhf_result import BHFResult
-from humsec.sae.fay_herriot import _check_rank, _coefficient_table, _rows, _values
+from humsec.sae.fay_herriot import _coefficient_table, _rows, _values
 
 __all__ = ["BatteseHarterFuller"]
 
-_PARAMS = ("formula", "area", "popsize", "method")
+_PARAMS = ("formula", "area", "popsize", "method", "bootstrap", "seed", "level")
 
 
 class BatteseHarterFuller:
@@ -53,15 +55,33 @@ class BatteseHarterFuller:
         sampling fractions are taken as 0 (a note says so).
     method : {"reml", "ml"}, default "reml"
         How σ²ᵤ and σ²ₑ are estimated (see ``humsec.sae.BHF_METHODS``).
+    bootstrap : int, default 0
+        Replicates B of the parametric-bootstrap MSE (``sae::pbmseBHF``; R's default is 200);
+        0: no MSE and no intervals.
+    seed : int or None
+        Seed of the bootstrap draws (None: drawn from the system and reported in the notes).
+    level : float, default 0.95
+        Confidence level of the intervals estimate ± z·√MSE.
     """
 
     def __init__(
-        self, *, formula: str, area: str, popsize: str | None = None, method: str = "reml"
+        self,
+        *,
+        formula: str,
+        area: str,
+        popsize: str | None = None,
+        method: str = "reml",
+        bootstrap: int = 0,
+        seed: int | None = None,
+        level: float = 0.95,
     ) -> None:
         self.formula = formula
         self.area = area
         self.popsize = popsize
         self.method = method
+        self.bootstrap = bootstrap
+        self.seed = seed
+        self.level = level
 
     def get_params(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _PARAMS}
@@ -86,6 +106,15 @@ class BatteseHarterFuller:
             bad("popsize", "a column name or None")
         if self.method not in BHF_METHODS:
             bad("method", f"one of {list(BHF_METHODS)}")
+        B = self.bootstrap
+        if not (isinstance(B, int) and not isinstance(B, bool) and (B == 0 or 2 <= B <= 100_000)):
+            bad("bootstrap", "0 (no MSE) or an integer in [2, 100000]")
+        if self.seed is not None and not (
+            isinstance(self.seed, int) and not isinstance(self.seed, bool) and self.seed >= 0
+        ):
+            bad("seed", "a non-negative integer or None")
+        if not (isinstance(self.level, float) and 0 < self.level < 1):
+            bad("level", "a number in (0, 1)")
 
     def fit(
         self,
@@ -96,65 +125,48 @@ class BatteseHarterFuller:
         means_source: str | None = None,
     ) -> BHFResult:
         """Fit on ``survey`` (one row per unit) and predict the areas of ``means`` (one row per area)."""
-        import formulaic
-
         self._check_params()
         backend = native_backend(survey)
         units = to_narwhals(survey).to_pandas().reset_index(drop=True)
         pop = to_narwhals(means).to_pandas().reset_index(drop=True)
-        where, where_m = (
-            (f" of {source}" if source else ""),
-            (f" of {means_source}" if means_source else ""),
-        )
-        formula = formulaic.Formula(self.formula)
-        lhs = sorted(formula.lhs.required_variables)
-        rhs = sorted(formula.rhs.required_variables)
-        missing = [c for c in dict.fromkeys([*lhs, *rhs, self.area]) if c not in units.columns]
-        if missing:
-            raise ColumnNotFoundError(missing, [str(c) for c in units.columns], source)
-        if len(lhs) != 1:
-            raise HumsecError(
-                f"The formula {self.formula!r} must have one outcome column on its left side."
-            )
-        notes: list[str] = []
-        y = pd.to_numeric(units[lhs[0]], errors="coerce").to_numpy(dtype=float)
-        text = ~np.isfinite(y) & units[lhs[0]].notna().to_numpy()
-        if text.any():
-            raise DataError(
-                f"Column {lhs[0]!r}{where}: expected numbers; {_rows(text, None)} have {_values(units[lhs[0]], text)}."
-            )
-        keep = np.isfinite(y)
-        if (~keep).any():
-            notes.append(
-                f"{int((~keep).sum())} survey row(s) with an empty {lhs[0]!r} left out of the fit ({_rows(~keep, None)})."
-            )
-        for name in [*rhs, self.area]:
-            gap = units[name].isna().to_numpy() & keep
-            if gap.any():
-                raise DataError(
-                    f"Column {name!r}{where} is empty in {_rows(gap, None)}: every survey unit needs it."
-                )
-        units = units[keep].reset_index(drop=True)
-        try:
-            X_frame = formulaic.model_matrix(formula.rhs, units)
-        except Exception as exc:  # formulaic names the term; we add the file
-            raise DataError(
-                f"The formula {self.formula!r} cannot be evaluated on the columns{where}: {exc}"
-            ) from exc
-        terms = [str(c) for c in X_frame.columns]
-        X = np.asarray(X_frame, dtype=float)
-        _check_rank(X, terms, f" in the survey{where}", len(X))
-        unit_area = units[self.area].astype(str).to_numpy()
+        where_m = f" of {means_source}" if means_source else ""
+        units_ = survey_units(self.formula, self.area, units, source)
+        notes = list(units_.notes)
+        X, y, terms, unit_area = units_.X, units_.y, units_.terms, units_.area
         areas, Xbar, N = self._population(pop, terms, where_m, means_source, unit_area, notes)
         code = {a: i for i, a in enumerate(np.unique(unit_area))}
         dom = np.array([code[a] for a in unit_area])
-        fit = fit_nested_error(y[keep], X, dom, self.method)
+        fit = fit_nested_error(y, X, dom, self.method)
         if fit.sigma2_u == 0.0:
             notes.append(
                 f"sigma2_u estimated at the boundary 0 ({self.method.upper()}): no area effect beyond the "
                 "unit errors, so every estimate is the regression (synthetic) estimate."
             )
-        table = _estimate_table(areas, Xbar, N, code, dom, y[keep], X, fit)
+        table = _estimate_table(areas, Xbar, N, code, dom, y, X, fit)
+        table["mse"], table["mse_se"] = np.nan, np.nan
+        if self.bootstrap:
+            seed = self.seed if self.seed is not None else fresh_seed()
+            if self.seed is None:
+                notes.append(f"Bootstrap draws from seed {seed} (give seed={seed} to repeat them).")
+            codes = np.array([code.get(a, -1) for a in areas])
+            mse, mse_se = bootstrap_bhf_mse(
+                fit,
+                X,
+                dom,
+                Xbar,
+                N,
+                codes,
+                self.method,
+                self.bootstrap,
+                np.random.default_rng(seed),
+            )
+            table["mse"], table["mse_se"] = mse, mse_se
+            notes.append(
+                f"MSE: parametric bootstrap with B = {self.bootstrap} replicates (as R sae::pbmseBHF); "
+                "mse_se is its Monte Carlo SE."
+            )
+        else:
+            notes.append("No bootstrap replicates (bootstrap=0): no MSE and no intervals.")
         if (~table["in_sample"]).any():
             notes.append(
                 f"{int((~table['in_sample']).sum())} area(s) of the means table without survey units get "
@@ -170,6 +182,7 @@ class BatteseHarterFuller:
             params=self.get_params(),
             notes=notes,
             backend=backend,
+            level=self.level,
         )
 
     def _population(

@@ -2,8 +2,8 @@
 
 Immutable record in the pattern of :class:`humsec.af.result.AFResult`: ``to_frame()`` in
 the caller's dataframe library, ``summary()`` (also ``str`` and the notebook view), CSV and Excel
-writers. There is no ``conf_int`` yet: the MSE of the unit-level EBLUP (``sae::pbmseBHF``) is not
-built (docs/sae.md, "Not yet").
+writers, ``conf_int(level)`` from the parametric-bootstrap MSE (``sae::pbmseBHF``) when the fit had
+bootstrap replicates.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 from humsec.core.frames import from_pandas
 from humsec.core.write import write_atomic
@@ -20,7 +22,10 @@ from humsec.sae._report import coefficient_lines, gamma_line, html_pre, write_mo
 __all__ = ["BHF_COLUMNS", "BHFResult"]
 
 #: The columns of the estimates table, in the order ``humsec sae bhf --out`` writes them
-BHF_COLUMNS = ["area", "n", "N", "direct", "estimate", "synthetic", "gamma", "in_sample"]
+BHF_COLUMNS = [
+    "area", "n", "N", "direct", "estimate", "mse", "ci_low", "ci_high", "cv", "mse_se", "synthetic",
+    "gamma", "in_sample",
+]  # fmt: skip
 
 
 class BHFResult:
@@ -42,8 +47,9 @@ class BHFResult:
         params: dict[str, Any],
         notes: list[str],
         backend: str = "pandas",
+        level: float = 0.95,
     ) -> None:
-        self._table = table[BHF_COLUMNS].reset_index(drop=True)
+        self._table = table.reset_index(drop=True)
         self._coefficients = coefficients.reset_index(drop=True)
         self.sigma2_u = sigma2_u
         self.sigma2_e = sigma2_e
@@ -52,6 +58,7 @@ class BHFResult:
         self.params = dict(params)
         self.notes = list(notes)
         self.backend = backend
+        self.level = level
 
     @property
     def method(self) -> str:
@@ -61,9 +68,26 @@ class BHFResult:
     def coefficients(self) -> pd.DataFrame:
         return self._coefficients.copy()
 
+    def conf_int(self, level: float | None = None) -> pd.DataFrame:
+        """Intervals estimate ± z·√MSE per area (empty without a bootstrap MSE)."""
+        level = self.level if level is None else level
+        if not 0 < level < 1:
+            raise ValueError(f"level must be in (0, 1). Got {level!r} instead.")
+        z = float(stats.norm.ppf(0.5 + level / 2))
+        t = self._table
+        half = z * np.sqrt(t["mse"].where(t["mse"] > 0).to_numpy(dtype=float))
+        est = t["estimate"].to_numpy(dtype=float)
+        return pd.DataFrame(
+            {"ci_low": est - half, "ci_high": est + half}, index=pd.Index(t["area"], name="area")
+        )
+
     def table(self) -> pd.DataFrame:
         """The estimates table as pandas, columns :data:`BHF_COLUMNS`."""
-        return self._table.copy()
+        t = self._table.copy()
+        ci = self.conf_int()
+        t["ci_low"], t["ci_high"] = ci["ci_low"].to_numpy(), ci["ci_high"].to_numpy()
+        t["cv"] = np.sqrt(t["mse"].where(t["mse"] > 0)) / t["estimate"].abs()
+        return t[BHF_COLUMNS]
 
     def to_frame(self, table: str = "estimates", *, backend: str | None = None) -> Any:
         """``estimates`` (one row per area) or ``coefficients``, in the input's dataframe library."""
@@ -73,7 +97,7 @@ class BHFResult:
         return from_pandas(tables[table](), backend or self.backend)
 
     def summary(self) -> str:
-        t = self._table
+        t = self.table()
         ins = t[t["in_sample"]]
         lines = [
             f"Battese-Harter-Fuller EBLUP ({self.method.upper()}): {self.n_units} survey units in "
@@ -84,6 +108,8 @@ class BHFResult:
         ]
         if len(ins):
             lines += ["", gamma_line(ins)]
+        if t["cv"].notna().any():
+            lines.append(f"  median CV (bootstrap MSE): {t['cv'].median():.3f}")
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -98,13 +124,13 @@ class BHFResult:
 
     def to_csv(self, path: str | Path) -> Path:
         """Write the estimates table as CSV."""
-        return write_atomic(Path(path), lambda tmp: self._table.to_csv(tmp, index=False))
+        return write_atomic(Path(path), lambda tmp: self.table().to_csv(tmp, index=False))
 
     def to_excel(self, path: str | Path) -> Path:
         """Write estimates, coefficients and model/notes, one sheet each (text never read as a formula)."""
         model = [("method", self.method), ("sigma2_u", self.sigma2_u), ("sigma2_e", self.sigma2_e),
                  ("loglike", self.loglike)]  # fmt: skip
         return write_model_workbook(
-            path, estimates=self._table, coefficients=self._coefficients, model=model,
+            path, estimates=self.table(), coefficients=self._coefficients, model=model,
             params=self.params, notes=self.notes,
         )  # fmt: skip

@@ -3,7 +3,8 @@
 ``humsec sae direct`` turns survey microdata into one row per area (estimate, variance, n);
 ``humsec sae fh`` fits the Fay-Herriot model on one row per area and writes
 ``area, direct, direct_se, estimate, mse, ci_low, ci_high, gamma, in_sample, synthetic, cv``;
-``humsec sae bhf`` fits the unit-level nested-error model on survey units and population means.
+``humsec sae bhf`` fits the unit-level nested-error model on survey units and population means;
+``humsec sae ebp`` predicts poverty indicators per area from survey and census units.
 Everything is computed first, then written (an error writes nothing).
 """
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from humsec.sae import DirectEstimates
 
 sae_app = typer.Typer(
-    help="Small-area estimation: Fay-Herriot EBLUP with MSE, unit-level BHF EBLUP, direct estimates per area.",
+    help="Small-area estimation: Fay-Herriot EBLUP with MSE, unit-level BHF EBLUP and EBP of poverty indicators, direct estimates per area.",
     no_args_is_help=True,
 )
 
@@ -272,9 +273,16 @@ def bhf_command(
         help="Column of MEANS with the population size N (sampling fraction n/N).",
     ),
     method: str = typer.Option("reml", "--method", help="Variance components: reml or ml."),
+    bootstrap: int = typer.Option(
+        200, "--bootstrap", help="Bootstrap replicates B of the MSE (sae::pbmseBHF; 0: no MSE)."
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Seed of the bootstrap (default: drawn and printed in the notes)."
+    ),
+    level: float = typer.Option(0.95, "--level", help="Confidence level of the intervals."),
     out: Path = typer.Option(..., "--out", help="Estimates table: .csv or .xlsx."),
 ) -> None:
-    """Unit-level Battese-Harter-Fuller EBLUP of area means, as R sae::eblupBHF (no MSE yet)."""
+    """Unit-level Battese-Harter-Fuller EBLUP of area means (R sae::eblupBHF), bootstrap MSE (pbmseBHF)."""
     from humsec.core.survey import read_survey
     from humsec.sae import BatteseHarterFuller
 
@@ -283,11 +291,93 @@ def bhf_command(
         units = read_survey(survey).frame
         population = read_survey(means).frame
         result = BatteseHarterFuller(
-            formula=formula, area=area, popsize=popsize, method=method
-        ).fit(units, population, source=str(survey), means_source=str(means))
+            formula=formula, area=area, popsize=popsize, method=method, bootstrap=bootstrap,
+            seed=seed, level=level,
+        ).fit(units, population, source=str(survey), means_source=str(means))  # fmt: skip
+        written = write_all(
+            [(out, result.to_excel if out.suffix.lower() == ".xlsx" else result.to_csv)]
+        )
     except HumsecError as exc:
         _fail(exc)
         return
-    written = result.to_excel(out) if out.suffix.lower() == ".xlsx" else result.to_csv(out)
     stdout.print(result.summary(), highlight=False, markup=False)
-    stdout.print(f"wrote {written}", highlight=False, markup=False)
+    for path in written:
+        stdout.print(f"wrote {path}", highlight=False, markup=False)
+
+
+@sae_app.command("ebp")
+def ebp_command(
+    survey: Path = typer.Argument(
+        ..., help="Survey units (CSV, Excel, Stata, SPSS, Parquet): outcome, covariates, area."
+    ),
+    census: Path = typer.Argument(
+        ...,
+        help="Census units: the area column and the model's covariates, one row per unit (see --census).",
+    ),
+    formula: str = typer.Option(
+        ...,
+        "--formula",
+        help="R-style formula 'y ~ x1 + x2' over SURVEY's columns (also in CENSUS).",
+    ),
+    area: str = typer.Option(..., "--area", help="Column naming the area, in both files."),
+    indicator: list[str] = typer.Option(
+        ["fgt0", "fgt1"],
+        "--indicator",
+        help="Indicator per area, repeatable: mean, fgt0 (poverty incidence), fgt1 (gap), fgt2 (severity).",
+    ),
+    threshold: float | None = typer.Option(
+        None, "--threshold", help="Poverty line z of the FGT indicators (outcome's scale, > 0)."
+    ),
+    transform: str = typer.Option(
+        "none", "--transform", help="Outcome transformation: none, log or boxcox (of y + --shift)."
+    ),
+    boxcox_lambda: float | None = typer.Option(
+        None, "--lambda", help="Box-Cox lambda (with --transform boxcox)."
+    ),
+    shift: float = typer.Option(
+        0.0, "--shift", help="Constant added to y before log/Box-Cox (R sae's 'constant')."
+    ),
+    draws: int = typer.Option(50, "--draws", help="Monte Carlo populations L per area."),
+    bootstrap: int = typer.Option(
+        100, "--bootstrap", help="Bootstrap replicates B of the MSE (0: no MSE, no intervals)."
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Seed of the random draws (default: drawn and printed in the notes)."
+    ),
+    census_mode: str = typer.Option(
+        "nonsample",
+        "--census",
+        help="What CENSUS holds: nonsample (units not in the survey, as R sae) or population (all units, as emdi).",
+    ),
+    unmatched: str = typer.Option(
+        "error",
+        "--unmatched",
+        help="Survey areas without census units: error, or fit (used in the model, no estimate).",
+    ),
+    method: str = typer.Option("reml", "--method", help="Variance components: reml or ml."),
+    level: float = typer.Option(0.95, "--level", help="Confidence level of the intervals."),
+    out: Path = typer.Option(..., "--out", help="Estimates table: .csv or .xlsx."),
+) -> None:
+    """Empirical best predictor of poverty indicators per area (R sae::ebBHF) with bootstrap MSE (pbmseebBHF)."""
+    from humsec.core.survey import read_survey
+    from humsec.sae import EmpiricalBestPredictor
+
+    try:
+        _check_out(out)
+        units = read_survey(survey).frame
+        population = read_survey(census).frame
+        result = EmpiricalBestPredictor(
+            formula=formula, area=area, indicators=list(dict.fromkeys(indicator)), threshold=threshold,
+            transform=transform, boxcox_lambda=boxcox_lambda, shift=shift, draws=draws,
+            bootstrap=bootstrap, seed=seed, census=census_mode, unmatched=unmatched, method=method,
+            level=level,
+        ).fit(units, population, source=str(survey), census_source=str(census))  # fmt: skip
+        written = write_all(
+            [(out, result.to_excel if out.suffix.lower() == ".xlsx" else result.to_csv)]
+        )
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    stdout.print(result.summary(), highlight=False, markup=False)
+    for path in written:
+        stdout.print(f"wrote {path}", highlight=False, markup=False)

@@ -1,0 +1,249 @@
+"""The numbers of the empirical best predictor (Molina & Rao 2010), on plain arrays.
+
+Transformations of the outcome, the indicators, the Monte Carlo EBP of every census area and the
+parametric bootstrap of its MSE, following R ``sae::ebBHF`` and ``sae::pbmseebBHF`` step by step:
+
+- the outcome ``y + shift`` is transformed (none, log, Box-Cox with a given λ: R's ``bxcx``) and the
+  nested-error model is fitted to it by REML;
+- given the sample, the out-of-sample values of area d are ``x'β̂ + û_d + v + e`` with
+  ``v ~ N(0, σ²ᵤ(1 − γ_d))`` and ``e ~ N(0, σ²ₑ)`` (``û_d = 0``, ``γ_d = 0`` out of sample); L such
+  populations are drawn, transformed back, joined to the area's sample values (census mode
+  ``nonsample``, as R) and the indicator computed on each; the EBP is their mean;
+- bootstrap b draws ``u_d ~ N(0, σ̂²ᵤ)`` and unit errors for sample and census, takes the indicator of
+  that population as the truth, refits the model on the bootstrap sample and predicts again; the
+  MSE is the mean squared error over the B replicates.
+
+>>> import numpy as np
+>>> back = inverse_transform(forward_transform(np.array([1.0, 4.0]), "boxcox", 0.5, 1.0), "boxcox", 0.5, 1.0)
+>>> back.round(12).tolist()
+[1.0, 4.0]
+>>> round(float(INDICATORS["fgt1"].function(np.array([1.0, 3.0, 6.0]), 4.0)), 6)  # (0.75 + 0.25 + 0) / 3
+0.333333
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from humsec.sae._bhf_fit import NestedErrorFit, fit_nested_error
+
+__all__ = [
+    "CENSUS_MODES",
+    "INDICATORS",
+    "TRANSFORMS",
+    "AreaPlan",
+    "Indicator",
+    "bootstrap_mse",
+    "ebp_draws",
+    "forward_transform",
+    "inverse_transform",
+]
+
+#: Transformations of the unit outcome (declared once: engine, CLI and docs read it)
+TRANSFORMS = {
+    "none": "the outcome as it is",
+    "log": "log(y + shift)",
+    "boxcox": "((y + shift)^lambda - 1) / lambda, R sae's bxcx (lambda given)",
+}
+
+#: What the census file holds (declared once)
+CENSUS_MODES = {
+    "nonsample": "the population units not in the survey (R sae::ebBHF's Xnonsample): an area's "
+    "population is its survey units plus its census units",
+    "population": "every population unit (as emdi and povmap): the survey units are not identified "
+    "in it, and an area's population is its census units",
+}
+
+# Values of the population of one area and a per-draw chunk: at most this many numbers at once
+_CHUNK = 4_000_000
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A function of an area's unit outcomes; ``vectorised`` ones also take a (draws × units) matrix."""
+
+    function: Callable[..., Any]
+    description: str
+    needs_threshold: bool
+    unit_interval: bool  # the value lies in [0, 1] (intervals are clipped to it)
+
+
+def _fgt(alpha: int) -> Callable[..., Any]:
+    def fgt(y: np.ndarray, z: float) -> Any:
+        below = y < z
+        gap = np.where(below, (z - y) / z, 0.0)
+        return np.mean(gap**alpha if alpha else below, axis=-1)
+
+    return fgt
+
+
+#: Built-in indicators (declared once); any other is a Python function of one area's outcomes
+INDICATORS = {
+    "mean": Indicator(lambda y, z: np.mean(y, axis=-1), "mean of the outcome", False, False),
+    "fgt0": Indicator(_fgt(0), "poverty incidence: share below the threshold (FGT0)", True, True),
+    "fgt1": Indicator(
+        _fgt(1), "poverty gap: mean of (z - y)/z below the threshold (FGT1)", True, True
+    ),
+    "fgt2": Indicator(
+        _fgt(2), "poverty severity: mean of ((z - y)/z)^2 below the threshold (FGT2)", True, True
+    ),
+}
+
+
+def forward_transform(y: np.ndarray, transform: str, lam: float | None, shift: float) -> np.ndarray:
+    """``y + shift`` on the model's scale (R ``bxcx``; the caller has checked ``y + shift > 0``)."""
+    if transform == "none":
+        return y
+    x = y + shift
+    lam = float(lam or 0.0)
+    if transform == "log" or abs(lam) < 1e-6:
+        return np.log(x)
+    return (x**lam - 1.0) / lam
+
+
+def inverse_transform(t: np.ndarray, transform: str, lam: float | None, shift: float) -> np.ndarray:
+    """Back to the outcome's scale. Box-Cox as R ``bxcx(InverseQ=TRUE)``: ``|λt + 1|^(1/λ)``, the
+    absolute value keeping draws below the transform's range finite (R's choice, kept for equality)."""
+    if transform == "none":
+        return t
+    lam = float(lam or 0.0)
+    if transform == "log" or abs(lam) < 1e-6:
+        return np.exp(t) - shift
+    return np.abs(lam * t + 1.0) ** (1.0 / lam) - shift
+
+
+@dataclass(frozen=True)
+class AreaPlan:
+    """Where each census area's units are: survey rows, census rows, model-scale sample values."""
+
+    names: np.ndarray  # census areas, in output order
+    sample_code: np.ndarray  # index into the fit's area effects, -1 if the area has no survey units
+    census_rows: list[np.ndarray]  # rows of the census matrix per area
+    sample_rows: list[np.ndarray]  # rows of the survey per area (empty if none)
+
+
+def ebp_draws(
+    fit: NestedErrorFit,
+    t_sample: np.ndarray,
+    X_census: np.ndarray,
+    plan: AreaPlan,
+    indicators: Sequence[tuple[str, Indicator | Callable[..., Any]]],
+    *,
+    threshold: float | None,
+    transform: str,
+    lam: float | None,
+    shift: float,
+    draws: int,
+    census_mode: str,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """EBP (areas × indicators) and the Monte Carlo SD of the draws behind each."""
+    n_ind = len(indicators)
+    est = np.zeros((len(plan.names), n_ind))
+    sd = np.zeros((len(plan.names), n_ind))
+    sigma_e = np.sqrt(fit.sigma2_e)
+    for i in range(len(plan.names)):
+        code = plan.sample_code[i]
+        rows = plan.census_rows[i]
+        mu = X_census[rows] @ fit.beta
+        gamma = 0.0
+        if code >= 0:
+            mu = mu + fit.u[code]
+            gamma = float(fit.gamma[code])
+        sd_v = np.sqrt(fit.sigma2_u * (1.0 - gamma))
+        sample_values = (
+            inverse_transform(t_sample[plan.sample_rows[i]], transform, lam, shift)
+            if census_mode == "nonsample"
+            else np.empty(0)
+        )
+        v = rng.normal(0.0, 1.0, size=draws) * sd_v
+        values = np.empty((draws, n_ind))
+        step = max(1, _CHUNK // max(len(rows), 1))
+        for start in range(0, draws, step):
+            stop = min(draws, start + step)
+            e = rng.normal(0.0, 1.0, size=(stop - start, len(rows))) * sigma_e
+            pop = inverse_transform(mu[None, :] + v[start:stop, None] + e, transform, lam, shift)
+            values[start:stop] = _indicator_values(pop, sample_values, indicators, threshold)
+        est[i] = values.mean(axis=0)
+        sd[i] = values.std(axis=0, ddof=1) if draws > 1 else np.nan
+    return est, sd
+
+
+def _indicator_values(
+    generated: np.ndarray,
+    sample_values: np.ndarray,
+    indicators: Sequence[tuple[str, Indicator | Callable[..., Any]]],
+    threshold: float | None,
+) -> np.ndarray:
+    """Each indicator on each population (a row of ``generated`` joined to the sample values)."""
+    out = np.empty((generated.shape[0], len(indicators)))
+    n_s, n_r = len(sample_values), generated.shape[1]
+    for k, (_, ind) in enumerate(indicators):
+        if isinstance(ind, Indicator):
+            # the built-ins are means over units: weight the generated and the sample part
+            part = ind.function(generated, threshold)
+            if n_s:
+                part = (part * n_r + ind.function(sample_values, threshold) * n_s) / (n_r + n_s)
+            out[:, k] = part
+        else:
+            out[:, k] = [float(ind(np.concatenate([sample_values, row]))) for row in generated]
+    return out
+
+
+def bootstrap_mse(
+    fit: NestedErrorFit,
+    X_sample: np.ndarray,
+    dom: np.ndarray,
+    X_census: np.ndarray,
+    plan: AreaPlan,
+    indicators: Sequence[tuple[str, Indicator | Callable[..., Any]]],
+    *,
+    threshold: float | None,
+    transform: str,
+    lam: float | None,
+    shift: float,
+    draws: int,
+    census_mode: str,
+    replicates: int,
+    method: str,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parametric-bootstrap MSE (areas × indicators) and its Monte Carlo SE over the replicates."""
+    n_areas = len(plan.names)
+    D = len(fit.u)
+    sq = np.zeros((replicates, n_areas, len(indicators)))
+    sigma_u, sigma_e = np.sqrt(fit.sigma2_u), np.sqrt(fit.sigma2_e)
+    mu_s = X_sample @ fit.beta
+    for b in range(replicates):
+        u = rng.normal(0.0, 1.0, size=D) * sigma_u
+        t_b = mu_s + u[dom] + rng.normal(0.0, 1.0, size=len(mu_s)) * sigma_e
+        truth = np.empty((n_areas, len(indicators)))
+        for i in range(n_areas):
+            code = plan.sample_code[i]
+            u_i = u[code] if code >= 0 else rng.normal() * sigma_u
+            rows = plan.census_rows[i]
+            t_r = X_census[rows] @ fit.beta + u_i + rng.normal(0.0, 1.0, size=len(rows)) * sigma_e
+            sample_values = (
+                inverse_transform(t_b[plan.sample_rows[i]], transform, lam, shift)
+                if census_mode == "nonsample"
+                else np.empty(0)
+            )
+            pop = inverse_transform(t_r, transform, lam, shift)[None, :]
+            truth[i] = _indicator_values(pop, sample_values, indicators, threshold)[0]
+        refit = fit_nested_error(t_b, X_sample, dom, method)
+        est, _ = ebp_draws(
+            refit, t_b, X_census, plan, indicators, threshold=threshold, transform=transform,
+            lam=lam, shift=shift, draws=draws, census_mode=census_mode, rng=rng,
+        )  # fmt: skip
+        sq[b] = (est - truth) ** 2
+    mse = sq.mean(axis=0)
+    se = (
+        sq.std(axis=0, ddof=1) / np.sqrt(replicates)
+        if replicates > 1
+        else np.full_like(mse, np.nan)
+    )
+    return mse, se
