@@ -147,10 +147,10 @@ def test_single_psu_strata_fail_by_default_and_rules_apply():
 @pytest.mark.parametrize(
     ("param", "value", "message"),
     [
-        ("level", 1.5, "The 'level' parameter of AlkireFoster must be in (0, 1). Got 1.5 instead."),
+        ("level", 1.5, "The 'level' parameter of AlkireFoster must be a number in (0, 1). Got 1.5 instead."),
         ("variance", "jackknife", "The 'variance' parameter of AlkireFoster must be one of"),
-        ("k", [0], "must be in (0, 100] (percent). Got 0 instead."),
-        ("lonely_psu", "drop", "The 'lonely_psu' parameter of AlkireFoster must be one of"),
+        ("k", [0], "must be None or a list of numbers in (0, 100] (percent). Got [0] instead."),
+        ("lonely_psu", "drop", "The 'lonely_psu' parameter of AlkireFoster must be None or one of"),
     ],
 )
 def test_invalid_parameters(param, value, message):

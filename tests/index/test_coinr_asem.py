@@ -253,10 +253,12 @@ def test_locf_carries_the_last_observed_value_forward_in_time_order():
 
 
 def test_impute_rejects_unknown_methods_and_missing_group():
-    with pytest.raises(HumsecError, match="Unknown imputation method"):
-        Impute("knn")
+    # parameters are stored as given and checked when fitted (scikit-learn's convention)
+    one = pd.DataFrame({"x": [1.0, 2.0]})
+    with pytest.raises(HumsecError, match="'method' parameter of Impute must be the name of an imputation"):
+        Impute("knn").fit(one)
     with pytest.raises(HumsecError, match="needs group="):
-        Impute("group_mean")
+        Impute("group_mean").fit(one)
     with pytest.raises(HumsecError, match="not fitted"):
         Impute("mean").transform(pd.DataFrame({"x": [1.0]}))
 
@@ -283,8 +285,8 @@ def test_screen_drops_units_below_the_availability_share_and_reports_them():
     assert sc.availability_.round(4).tolist() == [1.0, 0.3333, 0.6667, 0.6667]
     forced = Screen(min_share=0.9, force_include=["Y"], force_exclude=["W"]).fit_transform(df)
     assert forced.index.tolist() == ["Y"]
-    with pytest.raises(HumsecError, match="between 0 and 1"):
-        Screen(min_share=90)
+    with pytest.raises(HumsecError, match=r"'min_share' parameter of Screen must be a number in \[0, 1\]"):
+        Screen(min_share=90).fit(df)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -400,18 +402,19 @@ def test_distance_to_target():
     # reversed: x' = −x, target −2, min(x') = −4: 1 − (−2 + x)/(−2 + 4)
     assert out["b"].tolist() == [1.0, 1.0, 0.5, 0.0]
     with pytest.raises(HumsecError, match="needs targets"):
-        Normalise("distance_to_target")
+        Normalise("distance_to_target").fit(ref)
     with pytest.raises(HumsecError, match="No target for indicator"):
         Normalise("distance_to_target", targets={"a": 1.0}).fit(ref)
 
 
 def test_normalise_rejects_bad_arguments():
-    with pytest.raises(HumsecError, match="Unknown normalisation method"):
-        Normalise("sigmoid")
+    one = pd.DataFrame({"a": [1.0, 2.0]})
+    with pytest.raises(HumsecError, match="'method' parameter of Normalise must be the name of a normalisation"):
+        Normalise("sigmoid").fit(one)
     with pytest.raises(HumsecError, match="lower < upper"):
-        Normalise(range=(100, 0))
+        Normalise(range=(100, 0)).fit(one)
     with pytest.raises(HumsecError, match="1 or -1"):
-        Normalise(directions={"a": 2})
+        Normalise(directions={"a": 2}).fit(one)
     with pytest.raises(HumsecError, match="not fitted"):
         Normalise().transform(pd.DataFrame({"a": [1.0]}))
 

@@ -179,7 +179,7 @@ def test_cli_tune_then_forecast_with_the_model_file(tmp_path: Path):
     res = runner.invoke(
         app,
         ["warn", "tune", str(tmp_path / "p.csv"), "--before", "2021", "--years", "2", "--grid",
-         str(tmp_path / "grid.yaml"), "--out", str(tmp_path / "t.csv"), "--config", str(tmp_path / "m.yaml")],
+         str(tmp_path / "grid.yaml"), "--out", str(tmp_path / "t.csv"), "--save-config", str(tmp_path / "m.yaml")],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "chosen on 2019–2020" in res.output and "model file written" in res.output

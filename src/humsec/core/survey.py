@@ -125,15 +125,16 @@ def _read_csv(
             names = [str(c) for c in header.columns]
             _check_columns(wanted, names, path)
             sep_used = sep if sep is not None else _sniff_sep(path, encoding)
+            # every column is parsed, then the wanted ones kept: with ``usecols`` pandas drops the
+            # surplus fields of a ragged line without a word, and the line's values may be shifted
             frame = pd.read_csv(
                 path,
-                usecols=wanted,
                 sep=sep_used,
                 encoding=encoding,
                 low_memory=False,
                 na_values=list(na_values) or None,
             )
-            return frame, encoding
+            return (frame[wanted] if wanted else frame), encoding
         except UnicodeDecodeError:
             continue
     raise DataError(f"Cannot decode {path}: tried encodings {', '.join(ENCODINGS)}.")
