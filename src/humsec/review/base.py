@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from humsec.core.errors import DataError
 from humsec.review.publish import Published
 from humsec.review.spec import AreaDataset, ReviewSpec, read_table
 
@@ -74,6 +75,50 @@ class Review:
         return re.findall(r'data-row="([^"]+)"', " ".join(self.summary))
 
 
+#: cells that mean "no value" in published statistics (World Bank '..', UN 'n.a.', Excel '#N/A')
+MISSING_CELLS = frozenset({"", "na", "n/a", "n.a.", "n.a", "nan", "null", "none", "..", "-", "–", "—", "#n/a"})
+
+
+def indicator_numbers(
+    values: pd.Series, column: str, source: str, rows: list[int]
+) -> tuple[pd.Series, str]:
+    """An area file's indicator column as numbers, and a note on the cells marked missing.
+
+    A cell that is neither a number nor a missing marker (:data:`MISSING_CELLS`) is an error
+    naming the file, column and line: a review never publishes a value it could not read as blank.
+
+    >>> s, note = indicator_numbers(pd.Series(["1.5", "n.a.", " 2 "]), "rate", "f.csv", [2, 3, 4])
+    >>> s.tolist()[0], note
+    (1.5, "f.csv, column 'rate': 1 cell(s) marked missing ('n.a.'), published as n.a.")
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        numbers = values.astype(float)
+        marked = values.isna()
+    else:
+        text = values.astype("string").str.strip()
+        marked = text.isna() | text.str.lower().isin(MISSING_CELLS).fillna(True)
+        numbers = pd.to_numeric(text.mask(marked), errors="coerce").astype(float)
+        bad = numbers.isna() & ~marked
+        if bad.any():
+            at = [rows[i] for i in np.flatnonzero(bad.to_numpy())[:5]]
+            found = sorted({str(v) for v in values[bad].head(5)})
+            msg = (
+                f"{source}, column {column!r}: expected numbers (or a missing marker such as "
+                f"'n.a.' or an empty cell); found {found} at line(s) {at}."
+            )
+            raise DataError(msg)
+    infinite = np.isinf(numbers.to_numpy())
+    if infinite.any():
+        at = [rows[i] for i in np.flatnonzero(infinite)[:5]]
+        raise DataError(f"{source}, column {column!r}: expected finite numbers; found inf at line(s) {at}.")
+    if not marked.any():
+        return numbers, ""
+    shown = {"empty" if pd.isna(v) or not str(v).strip() else repr(str(v).strip()) for v in values[marked]}
+    markers = ", ".join(sorted(shown))
+    note = f"{source}, column {column!r}: {int(marked.sum())} cell(s) marked missing ({markers}), published as n.a."
+    return numbers, note
+
+
 def esc(text: Any) -> str:
     return html.escape(str(text))
 
@@ -93,6 +138,9 @@ class BuilderBase:
         self.lb: Any = None  # published LeftBehindResult
         self.geo: dict[str, Any] | None = None
         self.names: dict[str, str] = {}
+        # cells an area file marks as missing ('n.a.', '..'), per data set and column: said in
+        # the maps section, so that a blank cell of a published table is never unexplained
+        self.missing_notes: dict[tuple[str, str], str] = {}
 
     def section(self, sid: str, title: str) -> Section:
         return self.sections.setdefault(sid, Section(sid, title))
@@ -133,6 +181,9 @@ class BuilderBase:
             *ds.indicators,
         ]
         out = t[list(dict.fromkeys(keep))].reset_index(drop=True)
+        rows = (t.index.to_numpy() + 2 + len(ds.skiprows)).tolist()  # file lines (header is 1)
         for col in ds.indicators:
-            out[col] = pd.to_numeric(out[col], errors="coerce")
+            out[col], note = indicator_numbers(out[col], col, ds.path.name, rows)
+            if note:
+                self.missing_notes[(ds.id, col)] = note
         return out

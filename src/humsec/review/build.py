@@ -38,6 +38,10 @@ def build_review(spec: ReviewSpec, progress: Callable[[str], None] | None = None
         b.responses()
     say("recommended strategies")
     b.strategies()
+    if b.missing_notes:  # said once, where the area data are first published
+        home = b.sections.get("maps") or next(iter(b.sections.values()), None)
+        if home is not None:
+            home.notes.extend(dict.fromkeys(b.missing_notes.values()))
     order = [
         "profile",
         "maps",

@@ -48,7 +48,7 @@ def table_html(pub: Published, max_rows: int = 60) -> str:
             if how is not None and hidden:
                 cells.append('<td class="sup">suppressed</td>')
             elif how is not None:
-                text = fmt_value(v, how)
+                text = fmt_value(v, how) or "n.a."  # a missing value is said, never a blank cell
                 cells.append(f'<td class="n">{"(" + text + ")" if status == "flag" and text else text}</td>')
             else:
                 text = html.escape("" if pd.isna(v) else str(v))
