@@ -29,9 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from humsec.core.errors import ColumnNotFoundError, DataError
+from humsec.core.errors import DataError
 
-__all__ = ["Boundaries", "read_boundaries", "wound_for_d3"]
+__all__ = ["Boundaries", "read_boundaries", "read_geojson", "wound_for_d3"]
 
 
 @dataclass
@@ -77,21 +77,56 @@ class Boundaries:
         return {n: sorted(v) for n, v in out.items()}
 
 
+def read_geojson(path: str | Path, key: str | None = None) -> dict[str, Any]:
+    """The one GeoJSON reader: a FeatureCollection (``.geojson``/``.json``, gzipped or not) whose
+    features all have the property ``key`` when one is given.
+
+    Every command that takes boundaries reads them here, so a missing file, a folder, bad JSON,
+    a file that is not a FeatureCollection or a missing name property read the same everywhere.
+
+    >>> import json, tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "b.geojson"
+    >>> _ = p.write_text(json.dumps({"type": "FeatureCollection", "features": [
+    ...     {"type": "Feature", "properties": {"pcode": "KE01"}, "geometry": None}]}))
+    >>> read_geojson(p, "adm1_pcode")
+    Traceback (most recent call last):
+    humsec.core.errors.DataError: b.geojson: no feature has the property 'adm1_pcode' (the area names); the features have ['pcode'].
+    """
+    from humsec.core.errors import SpecError
+    from humsec.core.files import read_config
+
+    p = Path(path)
+    try:
+        doc = read_config(p, what="GeoJSON boundaries (a FeatureCollection)", json_only=True)
+    except SpecError as exc:  # a data file, not a specification: one line naming it
+        raise DataError(f"{p.name}: {exc.problems[0][1]}.") from None
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list) or not features or not all(isinstance(f, dict) for f in features):
+        msg = f"{p.name}: expected GeoJSON boundaries, a FeatureCollection with a list of features; found none."
+        raise DataError(msg)
+    if key is not None:
+        props = [f.get("properties") or {} for f in features]
+        lacking = [i for i, pr in enumerate(props) if key not in pr]
+        if len(lacking) == len(props):
+            have = sorted({str(k) for pr in props for k in pr})
+            more = " ..." if len(have) > 20 else ""
+            msg = f"{p.name}: no feature has the property {key!r} (the area names); the features have {have[:20]}{more}."
+            raise DataError(msg)
+        if lacking:
+            msg = (
+                f"{p.name}: {len(lacking)} of {len(props)} features have no property {key!r} (the area "
+                f"names), e.g. feature {lacking[0] + 1}; every feature needs one."
+            )
+            raise DataError(msg)
+    return dict(doc)
+
+
 def read_boundaries(path: str | Path, *, name_property: str = "adm1_name") -> Boundaries:
     """Read a GeoJSON FeatureCollection; each feature's area name is ``name_property``."""
     import shapely
 
     source = str(path)
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DataError(f"Cannot read the boundaries file {source}: {exc}") from exc
-    features = doc.get("features") if isinstance(doc, dict) else None
-    if not features:
-        raise DataError(f"{source} is not a GeoJSON FeatureCollection with features")
-    props = features[0].get("properties") or {}
-    if name_property not in props:
-        raise ColumnNotFoundError([name_property], list(props), f"{source} (feature properties)")
+    features = read_geojson(path, name_property)["features"]
     names = [str((f.get("properties") or {}).get(name_property)) for f in features]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:

@@ -46,7 +46,8 @@ def require_content(path: str | Path) -> None:
 
 
 def read_config(path: str | Path, *, what: str = "a YAML or JSON file", json_only: bool = False) -> Any:
-    """Parse a YAML (``.yaml``/``.yml``) or JSON (``.json``, ``.geojson``) file; one clear error otherwise.
+    """Parse a YAML (``.yaml``/``.yml``) or JSON (``.json``, ``.geojson``; ``.gz`` read through)
+    file; one clear error otherwise.
 
     ``what`` names the expected content in messages ("an AF specification"). JSON is read as JSON
     (its error positions are exact); anything else as YAML, which also reads JSON.
@@ -56,10 +57,13 @@ def read_config(path: str | Path, *, what: str = "a YAML or JSON file", json_onl
         raise SpecError([("file", f"is a folder: expected {what}")], source=p.name)
     try:
         raw = p.read_bytes()
+        if p.suffix.lower() == ".gz":  # boundaries ship gzipped; the format is the inner suffix
+            raw = gzip.decompress(raw)
     except FileNotFoundError:
         raise SpecError([("file", f"no such file: {p}")], source=str(p)) from None
     except OSError as exc:
-        raise SpecError([("file", f"cannot be read ({exc.strerror})")], source=str(p)) from None
+        reason = exc.strerror or f"not a gzip file ({exc})"
+        raise SpecError([("file", f"cannot be read ({reason})")], source=str(p)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -67,7 +71,8 @@ def read_config(path: str | Path, *, what: str = "a YAML or JSON file", json_onl
         raise SpecError([("file", msg)], source=p.name) from None
     if not text.strip():
         raise SpecError([("file", f"is empty: expected {what}")], source=p.name)
-    if json_only or p.suffix.lower() in (".json", ".geojson"):
+    inner = Path(p.name[: -len(".gz")]) if p.suffix.lower() == ".gz" else p
+    if json_only or inner.suffix.lower() in (".json", ".geojson"):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:

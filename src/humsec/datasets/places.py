@@ -21,8 +21,6 @@ names and the common short names of :data:`COUNTRY_ALIASES`), anything else by s
 from __future__ import annotations
 
 import difflib
-import gzip
-import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -96,15 +94,9 @@ def load_boundaries(name_or_path: str | Path) -> dict[str, Any]:
                 f"Boundaries {str(name_or_path)!r}: no such file, and not a built-in set "
                 f"{sorted(BUILTIN_BOUNDARIES)}."
             )
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        with opener(path, "rt", encoding="utf-8") as fh:
-            geo = json.load(fh)
-    except (OSError, ValueError) as exc:
-        raise DataError(f"Cannot read the boundaries {path} as GeoJSON: {exc}") from exc
-    if not isinstance(geo, dict) or not geo.get("features"):
-        raise DataError(f"The boundaries {path} hold no GeoJSON features.")
-    return geo
+    from humsec.core.boundaries import read_geojson
+
+    return read_geojson(path)
 
 
 def _fold(text: str) -> str:

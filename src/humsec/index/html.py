@@ -14,7 +14,6 @@ True
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,6 @@ import pandas as pd
 
 from humsec.core.boundaries import wound_for_d3
 from humsec.core.charts import to_svg
-from humsec.core.errors import HumsecError
 from humsec.index.composite import IndexResult
 
 __all__ = ["map_note", "read_boundaries", "render_index_html"]
@@ -76,31 +74,11 @@ def _sensitivity_chart(s: pd.DataFrame) -> Any:
 
 
 def read_boundaries(path: str | Path, key: str) -> list[dict[str, Any]]:
-    """The features of a GeoJSON FeatureCollection; a clear error for a file that is not one, or
-    for a ``key`` that no feature has (naming the properties the features do have)."""
-    p = Path(path)
-    try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise HumsecError(f"Boundaries file not found: {p}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise HumsecError(
-            f"{p}: --boundaries expects a GeoJSON FeatureCollection; the file is not JSON ({exc})."
-        ) from None
-    features = doc.get("features") if isinstance(doc, dict) else None
-    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
-        raise HumsecError(
-            f"{p}: --boundaries expects a GeoJSON FeatureCollection (an object with a list of "
-            "'features')."
-        )
-    props = [f.get("properties") or {} for f in features]
-    if not any(key in pr for pr in props):
-        have = sorted({k for pr in props for k in pr})
-        raise HumsecError(
-            f"{p}: no feature has the property {key!r} given by --key; the features have "
-            f"{have[:20]}{' ...' if len(have) > 20 else ''}."
-        )
-    return features
+    """The features of a GeoJSON FeatureCollection whose features have the property ``key``
+    (:func:`humsec.core.boundaries.read_geojson`: one clear error otherwise)."""
+    from humsec.core.boundaries import read_geojson
+
+    return list(read_geojson(path, key)["features"])
 
 
 def map_note(units: Any, features: list[dict[str, Any]], key: str) -> str | None:

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -65,11 +64,9 @@ def gaps_geojson(
 ) -> dict[str, Any]:
     """Boundaries (a GeoJSON file or its parsed dict) with, per area, the total gap and people in
     need (over the sectors that add to totals, as :func:`area_totals`) and each sector's gap."""
-    geo = (
-        boundaries
-        if isinstance(boundaries, dict)
-        else json.loads(Path(boundaries).read_text(encoding="utf-8"))
-    )
+    from humsec.core.boundaries import read_geojson
+
+    geo = boundaries if isinstance(boundaries, dict) else read_geojson(boundaries, key)
     features = geo.get("features", [])
     if not features or key not in features[0].get("properties", {}):
         found = sorted(features[0].get("properties", {})) if features else []

@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from humsec.core.codelists import sector_kind
 from humsec.core.errors import SpecError
@@ -56,10 +55,9 @@ def cluster_leads(path: str | Path | None = None) -> dict[str, list[str]]:
         if path is not None
         else Path(str(resources.files("humsec.datasets") / "data" / "cluster_leads.yaml"))
     )
-    try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SpecError([(str(source), f"cannot read the lead-agency list: {exc}")]) from exc
+    from humsec.core.files import read_config
+
+    raw = read_config(source, what="a lead-agency list (YAML: sector: [agency, ...])")
     problems = []
     if not isinstance(raw, dict):
         raise SpecError([(str(source), "expected a mapping sector: [agency, ...]")])

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from humsec.core.disclosure import DisclosureRules
 from humsec.core.errors import HumsecError, SpecError
@@ -205,13 +204,10 @@ class _Checker:
 
 def load_review(path: str | Path) -> ReviewSpec:
     """Read and check a review file; raises one :class:`SpecError` listing every problem."""
+    from humsec.core.files import read_config
+
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise HumsecError(f"Review file not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise SpecError([("(file)", f"not valid YAML: {exc}")], str(path)) from None
+    raw = read_config(path, what="a review file (YAML)")
     if not isinstance(raw, dict):
         raise SpecError([("(file)", "expected a mapping of review sections")], str(path))
     chk = _Checker(path.parent)

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from humsec.af.interlinkages import InterlinkageResult
 from humsec.af.left_behind import LeftBehindResult
@@ -94,14 +93,10 @@ def load_strategies(path: str | Path | None = None) -> KnowledgeBase:
     """
     if path is None:
         path = Path(str(resources.files("humsec.datasets") / "strategies.yaml"))
+    from humsec.core.files import read_config
+
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SpecError([("file", f"no such file: {path}")], source=str(path)) from None
-    except yaml.YAMLError as exc:
-        raise SpecError([("file", f"cannot parse: {exc}")], source=str(path)) from None
-    return _parse(raw, str(path))
+    return _parse(read_config(path, what="a strategies knowledge base (YAML)"), str(path))
 
 
 def _parse(raw: Any, source: str) -> KnowledgeBase:

@@ -305,12 +305,9 @@ def save_model_config(best: Mapping[str, Any], path: str | Path, note: str = "")
 
 
 def _read_yaml(path: str | Path, what: str) -> Any:
-    import yaml
+    from humsec.core.files import read_config
 
-    try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SpecError([(str(path), f"cannot read the {what}: {exc}")]) from exc
+    return read_config(path, what=f"a forecast {what} (YAML)")
 
 
 def load_grid(path: str | Path) -> list[Any]:
