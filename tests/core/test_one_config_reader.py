@@ -76,7 +76,7 @@ def test_gzipped_geojson_is_read_through(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(json.dumps(doc).encode()))
     assert read_geojson(path, "n") == doc
     path.write_bytes(b"not gzip")
-    with pytest.raises(HumsecError, match="b.geojson.gz: cannot be read"):
+    with pytest.raises(HumsecError, match=r"b\.geojson\.gz: cannot be read"):
         read_geojson(path)
 
 
