@@ -131,7 +131,7 @@ def test_too_little_history_and_bad_grids_are_clear_errors():
                       "grid entry 4: learning_rate"]  # fmt: skip
     five = simulated_panel(years=5)  # 2015..2019
     with pytest.raises(
-        DataError, match=r"Validation year 2016 has 12 months .* \(--years 3 reaches back to 2016\)"
+        DataError, match=r"Validation year 2016 has 12 months .* \(3 reach back to 2016\)"
     ):
         tune(five, before=2019, years=3, grid=GRID)
     with pytest.raises(

@@ -138,7 +138,7 @@ class IPCBacktest:
         if forecasts.empty:
             msg = (
                 f"No current analysis published in or after {origin} has an earlier analysis of "
-                "the same area to forecast it from; choose an earlier --test-from."
+                "the same area to forecast it from; choose an earlier test_from."
             )
             raise DataError(msg)
         key = ["area_id", "target_issued", "target_start"]

@@ -111,7 +111,7 @@ def read_ipc(data: Any, *, level: int | None = None, tolerance: float = SUM_TOLE
             frame = _from_flat(raw, source, notes)
     if level is not None:
         if frame["level"].isna().all():
-            notes.append(f"--level {level}: the file does not say the admin level; all areas kept")
+            notes.append(f"admin level {level}: the file does not say the admin level; all areas kept")
         else:
             kept = frame["level"] == level
             notes.append(f"admin level {level}: {int(kept.sum()):,} of {len(frame):,} area-periods")

@@ -203,7 +203,7 @@ def _chirps_seasonal(
     if year is None:
         msg = (
             f"{source}: CHIRPS seasonal tables carry no year; pass the season's year "
-            "(year=2022, --year 2022)."
+            "(year=2022)."
         )
         raise DataError(msg)
     season = raw["Season"].str.strip().str.lower()

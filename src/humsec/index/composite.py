@@ -451,7 +451,7 @@ def _agreement_note(table: pd.DataFrame, root: str, round_nodes: int | None) -> 
     how = (
         f"every node rounded to {round_nodes} decimal(s) before its parent"
         if round_nodes is not None
-        else "no intermediate rounding (--round 1 rounds as published tables do)"
+        else "no intermediate rounding (round_nodes=1 rounds as published tables do)"
     )
     return (
         f"{'; '.join(parts)} ({how}; recomputed from the leaves in the data, which are themselves "

@@ -137,7 +137,7 @@ def sobol_convergence_notes(table: pd.DataFrame, *, width: float = CONVERGED_WID
             f"Sobol' indices have not converged: the 95% interval of {len(wide)} factor(s) is wider "
             f"than {width} ({', '.join(map(str, wide[:5]))}{', ...' if len(wide) > 5 else ''}, "
             f"widest {float(np.nanmax(widths)):.2f}{_samples(table)}); increase the number of "
-            "samples (with `humsec index`, N = max(32, --uncertainty / 8))."
+            "samples (n)."
         )
     above = table["first_order_low"] > table["total_effect_high"]
     if above.any():

@@ -181,7 +181,7 @@ def _resolve(
         hint = (
             ""
             if table.tagged
-            else " (the file has no HXL tag row: map columns with --columns key=column)"
+            else " (the file has no HXL tag row: map its columns to keys with columns={key: column})"
         )
         raise HumsecError(
             f"The {what} table{'' if table.source is None else ' ' + table.source} has no column for {absent}{hint}."
@@ -428,7 +428,7 @@ def _date_checks(a: pd.DataFrame, period: tuple[Any, Any] | None) -> tuple[pd.Da
     if overlapping:
         report.append(
             f"{overlapping} organisation × area × sector group(s) report activities over overlapping "
-            "dates: the max rule counts them once; --reach sum may count the same people twice"
+            "dates: the max rule counts them once; the sum rule (reach='sum') may count the same people twice"
         )
     return a, report
 

@@ -89,7 +89,7 @@ def needs_from_af(
     d = d[d["over"].astype(str) == over]
     if d.empty:
         raise DataError(
-            f"The AF results have no subgroup estimates over {over!r}: run the estimation with --over {over}."
+            f"The AF results have no subgroup estimates over {over!r}: estimate them over {over!r} (AlkireFoster(over=[{over!r}]))."
         )
     if "time" in d.columns and d["time"].notna().any():
         rounds = list(dict.fromkeys(d["time"].dropna()))  # the engine writes rounds in their order

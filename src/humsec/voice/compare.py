@@ -232,7 +232,7 @@ def index_rows(
     if node is None:
         if len(nodes) != 1:
             raise DataError(
-                f"The index table has {len(nodes)} nodes; choose one (--node): {', '.join(nodes[:20])}."
+                f"The index table has {len(nodes)} nodes; choose one (node=...): {', '.join(nodes[:20])}."
             )
         node = nodes[0]
     rows = scores[scores["node"].astype(str) == node]
@@ -258,7 +258,7 @@ def index_rows(
     else:
         low, high = score, score
         notes.append(
-            f"index {node!r} has no intervals (humsec index --uncertainty gives them): each area is "
+            f"index {node!r} has no intervals (an uncertainty analysis of the index gives them): each area is "
             "high or low by its score alone"
         )
     out = pd.DataFrame(

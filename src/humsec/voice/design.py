@@ -162,7 +162,7 @@ class Design:
             raise DesignError(
                 f"{where}, column {cols.psu!r}: PSU ids occur in more than one stratum (e.g. "
                 f"{describe_rows(np.flatnonzero(crossing))}); if they are numbered within strata, set nest "
-                "(--nest); otherwise fix the ids."
+                "(nest=True); otherwise fix the ids."
             )
         per_stratum = np.bincount(psu_stratum)
         if cols.lonely_psu == "fail" and (per_stratum == 1).any() and len(psu_stratum) > 1:

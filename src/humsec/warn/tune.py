@@ -172,7 +172,7 @@ def _validate(
         if train.n_months < 24:  # hist_24, the longest benchmark
             raise DataError(
                 f"Validation year {year} has {train.n_months} months of history before it; the benchmarks "
-                f"need 24: ask for fewer validation years (--years {years} reaches back to {validation[0]})"
+                f"need 24: ask for fewer validation years ({years} reach back to {validation[0]})"
             )
         history = Benchmark("hist_12").fit(train).predict(horizon)
         for name in ("zero", *COMPARED):
