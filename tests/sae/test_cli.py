@@ -76,7 +76,7 @@ def test_fh_excel_and_benchmark(milk_file: Path, tmp_path: Path) -> None:
         ),
         (
             lambda d: d.assign(var=d["var"].where(d.index != 6, -0.1)),
-            "'var' of {path}: the sampling variance must be > 0",
+            "'var' of {path}: the sampling variance must be a finite number > 0",
         ),
         (
             lambda d: d.assign(MajorArea=d["MajorArea"].where(d.index != 9)),

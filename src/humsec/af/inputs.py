@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,6 @@ from humsec.core.files import require_content
 
 __all__ = ["read_data"]
 
-_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _SEPARATORS = ",;\t|"
 
 
@@ -40,7 +38,6 @@ def read_data(
 ) -> Any:
     """The survey file's ``columns`` (a :class:`humsec.core.survey.SurveyTable`), after the checks
     every AF command makes: a file (not a folder), not empty, column names unique, lines whole."""
-    import pandas as pd
 
     from humsec.core.survey import read_survey
 
@@ -51,19 +48,7 @@ def read_data(
     if p.is_file():
         require_content(p)
         _check_header(p)
-    try:
-        return read_survey(p, columns=list(columns) if columns else None, arrow=arrow)
-    except pd.errors.ParserError as exc:
-        found = _FIELDS.search(str(exc))
-        if found:
-            expected, line, saw = found.groups()
-            msg = (
-                f"{p.name}, line {line}: {saw} fields where the header has {expected}; expected one "
-                "value per column (a stray separator, or a text with the separator that is not quoted?)."
-            )
-        else:
-            msg = f"{p.name} cannot be read as a table: {str(exc).strip()}."
-        raise DataError(msg) from None
+    return read_survey(p, columns=list(columns) if columns else None, arrow=arrow)
 
 
 def _check_header(path: Path) -> None:

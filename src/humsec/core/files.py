@@ -45,6 +45,25 @@ def require_content(path: str | Path) -> None:
         raise DataError(f"{p.name} is empty ({size}): expected a table with a header row.")
 
 
+def csv_parser_message(path: Any, exc: Exception) -> str:
+    """A pandas CSV parser error as one sentence naming the file and the line.
+
+    >>> csv_parser_message(Path("a.csv"), ValueError("Expected 2 fields in line 3, saw 3"))
+    'a.csv, line 3: 3 fields where the header has 2; expected one value per column (a stray separator, or a text with the separator that is not quoted?).'
+    """
+    import re
+
+    name = Path(str(getattr(path, "name", path))).name
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if found is None:
+        return f"{name} cannot be read as a table: {str(exc).strip()}."
+    expected, line, saw = found.groups()
+    return (
+        f"{name}, line {line}: {saw} fields where the header has {expected}; expected one "
+        "value per column (a stray separator, or a text with the separator that is not quoted?)."
+    )
+
+
 def read_config(path: str | Path, *, what: str = "a YAML or JSON file", json_only: bool = False) -> Any:
     """Parse a YAML (``.yaml``/``.yml``) or JSON (``.json``, ``.geojson``; ``.gz`` read through)
     file; one clear error otherwise.

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from humsec.core.errors import ColumnNotFoundError, DataError
-from humsec.core.files import require_content
+from humsec.core.files import csv_parser_message, require_content
 
 __all__ = ["SurveyTable", "read_survey"]
 
@@ -127,13 +127,16 @@ def _read_csv(
             sep_used = sep if sep is not None else _sniff_sep(path, encoding)
             # every column is parsed, then the wanted ones kept: with ``usecols`` pandas drops the
             # surplus fields of a ragged line without a word, and the line's values may be shifted
-            frame = pd.read_csv(
-                path,
-                sep=sep_used,
-                encoding=encoding,
-                low_memory=False,
-                na_values=list(na_values) or None,
-            )
+            try:
+                frame = pd.read_csv(
+                    path,
+                    sep=sep_used,
+                    encoding=encoding,
+                    low_memory=False,
+                    na_values=list(na_values) or None,
+                )
+            except pd.errors.ParserError as exc:
+                raise DataError(csv_parser_message(path, exc)) from None
             return (frame[wanted] if wanted else frame), encoding
         except UnicodeDecodeError:
             continue

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.core.errors import DataError, describe_rows
-from humsec.core.files import require_content
+from humsec.core.files import csv_parser_message, require_content
 
 __all__ = ["MISSING_MARKERS", "TaggedTable", "find_column", "read_numbers", "read_tagged"]
 
@@ -147,6 +147,8 @@ def _read_raw(path: Any) -> pd.DataFrame:
             )
         except UnicodeDecodeError as exc:
             last = exc
+        except pd.errors.ParserError as exc:
+            raise DataError(csv_parser_message(path, exc)) from None
     raise DataError(f"Cannot decode {path}: tried {', '.join(ENCODINGS)} ({last}).")
 
 

@@ -309,6 +309,15 @@ class CompositeIndex:
             drivers[name] = _drivers(node, x, _node_weights(node))
             leaf_values = np.column_stack([leaves[leaf] for leaf in leaf_sets[name]])
             coverage[name] = (~np.isnan(leaf_values)).mean(axis=1)
+        gaps = {leaf: int(np.isnan(v).sum()) for leaf, v in leaves.items() if 0 < np.isnan(v).sum() < len(v)}
+        if gaps:  # the missing-data policy, said: each node averages the children it has
+            cells = ", ".join(f"{leaf} {n}" for leaf, n in list(gaps.items())[:8])
+            partial = int((coverage[model.root] < 1).sum())
+            notes.append(
+                f"missing values ({cells}{', ...' if len(gaps) > 8 else ''}): each node is computed "
+                f"from the children a unit has; {partial} unit(s) have "
+                f"coverage below 1 at {model.root!r} (column coverage)"
+            )
         index = pd.Index(units, name="unit")
         return IndexResult(
             model,

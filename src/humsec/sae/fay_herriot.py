@@ -220,10 +220,10 @@ def prepare_areas(engine: Any, data: Any, source: str | None) -> PreparedAreas:
     if in_sample.sum() == 0:
         raise DataError(f"Column {y_col!r}{where} has no direct estimate: nothing to fit.")
     psi = pd.to_numeric(df[engine.variance], errors="coerce").to_numpy(dtype=float)
-    bad = in_sample & ~(psi > 0)
+    bad = in_sample & ~((psi > 0) & np.isfinite(psi))
     if bad.any():
         msg = (
-            f"Column {engine.variance!r}{where}: the sampling variance must be > 0 where a direct "
+            f"Column {engine.variance!r}{where}: the sampling variance must be a finite number > 0 where a direct "
             f"estimate exists; {_rows(bad, areas)} have {_values(df[engine.variance], bad)}."
         )
         raise DataError(msg)
@@ -239,6 +239,10 @@ def prepare_areas(engine: Any, data: Any, source: str | None) -> PreparedAreas:
         raise DataError(msg) from exc
     terms = [str(c) for c in X_frame.columns]
     X_all = np.asarray(X_frame, dtype=float)
+    infinite = ~np.isfinite(X_all).all(axis=1)
+    if infinite.any():
+        msg = f"The covariates{where} must be finite numbers; {_rows(infinite, areas)} have inf or an overflowing value."
+        raise DataError(msg)
     _check_rank(X_all[in_sample], terms, where, int(in_sample.sum()))
     return PreparedAreas(areas, y, psi, in_sample, X_all, terms, y_col, where, backend)
 

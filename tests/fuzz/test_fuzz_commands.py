@@ -1,0 +1,230 @@
+"""Property-based fuzzing of the commands (issue 19): hypothesis mutates a valid input file (a cell
+replaced by an odd value, a column renamed twice or dropped, a stray separator, a label re-spaced or
+re-cased, the file cut short or emptied, a latin-1 cell) and every command must either refuse it
+(exit 2, one ``error:`` message, no traceback, no output left on disk) or run (exit 0) with either
+the same result as on the valid file or a line that says what it did with the input (a note,
+``dropped``, ``missing``, ...). Anything else (a traceback, an output beside an error, a changed
+result said nowhere) is a defect."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from humsec.cli.main import app
+
+runner = CliRunner()
+#: values no numeric column may hold as they are (missing, text, overflow): in a label column they are
+#: just another label; values that may be valid numbers (-1, 0) are left to the domain tests
+ODD = ["inf", "-inf", "1e999", "NaN", "n.a.", "abc", "", " ", "2099-01", "1,5", "TRUE", "--"]
+#: words that say the command did something about its input
+SAID = re.compile(r"note|dropped|missing|removed|merged|ignored|left out|kept|skipp|reweight|excluded|imputed|warning", re.I)
+
+
+@dataclass
+class Command:
+    """A command on one valid CSV: ``args(input, out)`` builds its command line."""
+
+    name: str
+    make_input: Callable[[Path], Path]
+    args: Callable[[Path, Path], list[str]]
+    labels: tuple[str, ...] = ()  # text columns whose spelling the mutation may change
+
+
+def _af_input(folder: Path) -> Path:
+    rng = np.random.default_rng(1)
+    n = 60
+    frame = pd.DataFrame(
+        {
+            "d1": rng.integers(0, 2, n),
+            "d2": rng.integers(0, 2, n),
+            "d3": rng.integers(0, 2, n),
+            "region": rng.choice(["North", "South"], n),
+            "psu": np.repeat(np.arange(12), 5),
+            "weight": rng.uniform(0.5, 2.0, n).round(3),
+        }
+    )
+    path = folder / "survey.csv"
+    frame.to_csv(path, index=False)
+    (folder / "spec.yaml").write_text(
+        "dimensions: {a: [d1, d2], b: [d3]}\nk: [33]\ndesign: {weight: weight, psu: psu}\n", encoding="utf-8"
+    )
+    return path
+
+
+def _sae_input(folder: Path) -> Path:
+    rng = np.random.default_rng(2)
+    n = 15
+    x = rng.normal(size=n)
+    frame = pd.DataFrame({"area": [f"A{i:02d}" for i in range(n)], "y": (2 + x + rng.normal(0, 0.5, n)).round(4),
+                          "var": rng.uniform(0.1, 0.4, n).round(4), "x": x.round(4)})  # fmt: skip
+    path = folder / "areas.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _gaps_input(folder: Path) -> Path:
+    acts = pd.DataFrame({"area": ["KE01", "KE01", "KE02", "KE03"], "sector": ["health", "wash", "health", "food"],
+                         "org": ["A", "B", "A", "C"], "reached": [100, 50, 80, 30]})  # fmt: skip
+    needs = pd.DataFrame({"area": ["KE01", "KE01", "KE02", "KE03"], "sector": ["health", "wash", "health", "food"],
+                          "people_in_need": [400, 200, 90, 120]})  # fmt: skip
+    acts.to_csv(folder / "acts.csv", index=False)
+    needs.to_csv(folder / "needs.csv", index=False)
+    return folder / "acts.csv"
+
+
+def _index_input(folder: Path) -> Path:
+    (folder / "m.yaml").write_text(
+        "name: Toy\nroot: R\nunit: u\nnodes:\n  R:\n    op: arithmetic\n    children: [a, b]\n", encoding="utf-8"
+    )
+    rng = np.random.default_rng(3)
+    path = folder / "d.csv"
+    pd.DataFrame({"u": ["AAA", "BBB", "CCC", "DDD"], "a": (rng.random(4) * 10).round(3),
+                  "b": (rng.random(4) * 10).round(3)}).to_csv(path, index=False)  # fmt: skip
+    return path
+
+
+COMMANDS = {
+    "af": Command(
+        "af",
+        _af_input,
+        lambda data, out: ["af", str(data.parent / "spec.yaml"), str(data), "--over", "region", "--out", str(out)],
+        labels=("region", "psu"),
+    ),
+    "sae fh": Command(
+        "sae fh",
+        _sae_input,
+        lambda data, out: ["sae", "fh", str(data), "--formula", "y ~ x", "--variance", "var", "--area", "area",
+                           "--out", str(out)],  # fmt: skip
+        labels=("area",),
+    ),
+    "response gaps": Command(
+        "response gaps",
+        _gaps_input,
+        lambda data, out: ["response", "gaps", str(data), str(data.parent / "needs.csv"), "--columns",
+                           "area=area,sector=sector,org=org,reached=reached", "--needs-columns",
+                           "area=area,sector=sector,people_in_need=people_in_need",
+                           "--out", str(out)],  # fmt: skip
+        labels=("area", "sector", "org"),
+    ),
+    "index": Command(
+        "index",
+        _index_input,
+        lambda data, out: ["index", str(data.parent / "m.yaml"), str(data), "--out", str(out)],
+        labels=("u",),
+    ),
+}
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def _write(path: Path, rows: list[list[str]]) -> None:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+@st.composite
+def mutations(draw: st.DrawFn, labels: tuple[str, ...]) -> tuple[str, Callable[[Path], None]]:
+    kind = draw(st.sampled_from(["cell", "cell", "cell", "dup_header", "drop_column", "ragged", "label", "cut", "empty", "latin1"]))
+    row_i = draw(st.integers(1, 6))
+    col_i = draw(st.integers(0, 20))
+    odd = draw(st.sampled_from(ODD))
+    cut = draw(st.floats(0.05, 0.95))
+    respell = draw(st.sampled_from(["upper", "lower", "pad"]))
+
+    def apply(path: Path) -> None:
+        if kind == "empty":
+            path.write_bytes(b"")
+            return
+        if kind == "cut":
+            raw = path.read_bytes()
+            path.write_bytes(raw[: max(1, int(len(raw) * cut))])
+            return
+        rows = _rows(path)
+        header = rows[0]
+        j = col_i % len(header)
+        i = min(row_i, len(rows) - 1)
+        if kind == "cell":
+            rows[i][j] = odd
+        elif kind == "dup_header":
+            header[(j + 1) % len(header)] = header[j]
+        elif kind == "drop_column":
+            rows = [r[:j] + r[j + 1 :] for r in rows]
+        elif kind == "ragged":
+            rows[i] = [*rows[i], "5"]
+        elif kind == "label":
+            names = [c for c in labels if c in header]
+            if not names:
+                return
+            jj = header.index(names[col_i % len(names)])
+            v = rows[i][jj]
+            rows[i][jj] = v.upper() if respell == "upper" else v.lower() if respell == "lower" else f" {v} "
+        elif kind == "latin1":
+            rows[i][j] = "Côte"
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows(rows)
+            path.write_bytes(buf.getvalue().encode("latin-1"))
+            return
+        _write(path, rows)
+
+    def relabels(rows: list[list[str]]) -> bool:
+        """New data rather than corrupted data: a cell of a label column replaced (another group),
+        or a label re-spelt that no other row shares (a renamed area, no clash to report)."""
+        header = rows[0]
+        if kind == "cut":  # a file cut at a line end is a smaller valid file: only no traceback
+            return True
+        if kind in ("cell", "latin1"):
+            return header[col_i % len(header)] in labels
+        if kind == "label":
+            names = [c for c in labels if c in header]
+            if not names:
+                return True
+            jj = header.index(names[col_i % len(names)])
+            i = min(row_i, len(rows) - 1)
+            return sum(r[jj] == rows[i][jj] for r in rows[1:] if len(r) > jj) == 1
+        return False
+
+    apply.relabels = relabels  # type: ignore[attr-defined]
+    return f"{kind}:{row_i}:{col_i}:{odd!r}:{respell}", apply
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(COMMANDS))
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_mutated_input_is_refused_clearly_or_its_result_said(tmp_path_factory: pytest.TempPathFactory, name: str, data: st.DataObject) -> None:
+    command = COMMANDS[name]
+    folder = tmp_path_factory.mktemp("fuzz")
+    valid = command.make_input(folder)
+    base_out = folder / "base.csv"
+    base = runner.invoke(app, command.args(valid, base_out))
+    assert base.exit_code == 0, base.output
+    label, mutate = data.draw(mutations(command.labels), label="mutation")
+    original = _rows(valid)
+    mutate(valid)
+    out = folder / "out.csv"
+    res = runner.invoke(app, command.args(valid, out))
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
+        raise AssertionError(f"{name} {label}: traceback {res.exception!r}") from res.exception
+    assert res.exit_code in (0, 2), f"{name} {label}: exit {res.exit_code}\n{res.output}"
+    if res.exit_code == 2:
+        assert "error" in res.output.lower() and "Traceback" not in res.output, res.output
+        assert not out.exists(), f"{name} {label}: an output was left beside the error"
+        return
+    assert out.exists(), f"{name} {label}: exit 0 and no output"
+    same = out.read_bytes() == base_out.read_bytes()
+    assert same or SAID.search(res.output) or mutate.relabels(original), f"{name} {label}: the result changed and nothing says why\n{res.output}"
