@@ -106,7 +106,7 @@ COMMANDS = {
         "sae fh",
         _sae_input,
         lambda data, out: ["sae", "fh", str(data), "--formula", "y ~ x", "--variance", "var", "--area", "area",
-                           "--out", str(out)],  # fmt: skip
+                           "--out", str(out)],
         labels=("area",),
     ),
     "response gaps": Command(
@@ -115,7 +115,7 @@ COMMANDS = {
         lambda data, out: ["response", "gaps", str(data), str(data.parent / "needs.csv"), "--columns",
                            "area=area,sector=sector,org=org,reached=reached", "--needs-columns",
                            "area=area,sector=sector,people_in_need=people_in_need",
-                           "--out", str(out)],  # fmt: skip
+                           "--out", str(out)],
         labels=("area", "sector", "org"),
     ),
     "index": Command(
