@@ -167,7 +167,7 @@ def onset_features(panel: pd.DataFrame) -> pd.DataFrame:
         others = _window_before(by_country, window)[groups] - _window_before(y, window)
         features[name] = np.log1p(others)
     # the country's share of area-months with an onset in this calendar month, earlier years only
-    calendar = np.array([m.month for m in months])
+    calendar = np.asarray(pd.PeriodIndex(months).month)
     areas_in = np.bincount(groups, minlength=len(codes)).astype(float)
     season = np.zeros((len(codes), n_months))
     for cm in range(1, 13):
