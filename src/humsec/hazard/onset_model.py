@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from humsec.core.errors import DataError, SpecError
-from humsec.core.frames import from_pandas
+from humsec.core.errors import DataError, ParameterError
+from humsec.core.params import Constraint, OneOf, validate_params
+from humsec.core.result import ResultBase
+from humsec.hazard._params import Month
 from humsec.hazard.onsets import ONSET_BENCHMARKS, onset_forecasts, onset_panel
 
 __all__ = [
@@ -206,6 +208,14 @@ class OnsetBacktest:
         the areas in the list (selected on the outcome; the milestone-2 panel).
     """
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "test_from": Month(),
+        "first": Month(),
+        "last": Month(),
+        "level": OneOf(1, 2),
+        "universe": OneOf(*UNIVERSES),
+    }
+
     def __init__(
         self,
         *,
@@ -228,46 +238,17 @@ class OnsetBacktest:
         )
 
     def _validate(self) -> None:
-        name = type(self).__name__
-        problems = []
-        months = {}
-        for field in ("test_from", "first", "last"):
-            value = getattr(self, field)
-            if not (isinstance(value, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value)):
-                problems.append(
-                    (
-                        field,
-                        f"The '{field}' parameter of {name} must be a month YYYY-MM. "
-                        f"Got {value!r} instead.",
-                    )
-                )
-            else:
-                months[field] = pd.Period(value, "M")
-        if len(months) == 3 and not months["first"] < months["test_from"] <= months["last"]:
-            problems.append(
-                (
-                    "test_from",
-                    f"The 'test_from' parameter of {name} must be after 'first' and "
-                    f"not after 'last'. Got {self.test_from!r} instead.",
-                )
+        """Every declared parameter (one sentence for a bad one), then the months' order."""
+        validate_params(self)
+        first, test_from, last = (
+            pd.Period(m, "M") for m in (self.first, self.test_from, self.last)
+        )
+        if not first < test_from <= last:
+            msg = (
+                f"The 'test_from' parameter of {type(self).__name__} must be after 'first' "
+                f"({self.first}) and not after 'last' ({self.last}). Got {self.test_from!r} instead."
             )
-        if self.level not in (1, 2):
-            problems.append(
-                (
-                    "level",
-                    f"The 'level' parameter of {name} must be 1 or 2. Got {self.level!r} instead.",
-                )
-            )
-        if self.universe not in UNIVERSES:
-            problems.append(
-                (
-                    "universe",
-                    f"The 'universe' parameter of {name} must be one of "
-                    f"{list(UNIVERSES)}. Got {self.universe!r} instead.",
-                )
-            )
-        if problems:
-            raise SpecError(problems)
+            raise ParameterError(msg)
 
     def fit(self, outbreaks: pd.DataFrame, coverage: pd.DataFrame | None = None) -> OnsetScores:
         """``outbreaks``: ``area_id`` (``iso3::admin1[::admin2]``), ``start``; ``coverage``:
@@ -365,11 +346,14 @@ def _scores(forecasts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["model", "metric", "value", "n"])
 
 
-class OnsetScores:
+class OnsetScores(ResultBase):
     """Scores (``model, metric, value, n``) and test-month forecasts of an onset back-test.
 
+    ``forecasts``: one row per test area-month with a ``p_<model>`` column per model;
     ``params``: the back-test's parameters as given; ``notes``: what the panel dropped or added.
     """
+
+    tables: ClassVar[tuple[str, ...]] = ("scores", "forecasts")
 
     def __init__(
         self,
@@ -382,12 +366,8 @@ class OnsetScores:
         self.params = dict(params)
         self.notes = list(notes)
 
-    def to_frame(self, table: str = "scores", *, backend: str = "pandas") -> Any:
-        """``scores`` or ``forecasts`` (one row per test area-month, ``p_<model>`` columns)."""
-        if table not in self._tables:
-            msg = f"Unknown table {table!r}; expected one of {sorted(self._tables)}."
-            raise ValueError(msg)
-        return from_pandas(self._tables[table].copy(), backend)
+    def _frame(self, table: str) -> pd.DataFrame:
+        return self._tables[table].copy()
 
     def value(self, model: str, metric: str) -> float:
         """One score, e.g. ``result.value("onset_logit", "auc_onset")``."""
@@ -408,14 +388,8 @@ class OnsetScores:
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
-
     def __repr__(self) -> str:
         return f"<OnsetScores: {len(self._tables['forecasts'])} test area-months>"
-
-    def _repr_html_(self) -> str:
-        return "<pre>" + self.summary().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
 
 
 def _fold(text: str) -> str:
