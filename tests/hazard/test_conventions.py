@@ -111,3 +111,21 @@ def test_unreadable_boundaries_are_one_clear_error(tmp_path, bad):
                                    "--boundaries", str(geo)])  # fmt: skip
     assert res.exit_code == 2, res.output
     assert "adm.geojson" in res.output and "Traceback" not in res.output and not out.exists()
+
+
+def test_ipc_conflict_signal_is_read_by_the_warn_reader(tmp_path):
+    # `--conflict` reads UCDP events or a country-month panel with humsec warn's reader, which the
+    # CLI hands to the hazard commands (hazard never imports warn)
+    panel = tmp_path / "conflict.csv"
+    months = pd.period_range("2015-01", "2022-12", freq="M").astype(str)
+    panel.write_text(
+        "month,Kenya\n" + "".join(f"{m},{i % 7}\n" for i, m in enumerate(months)),
+        encoding="utf-8",
+    )
+    out = tmp_path / "s.csv"
+    res = CliRunner().invoke(app, ["warn", "ipc", str(shared(KEN_LONG)), "--test-from", "2020-01",
+                                   "--models", "persistence,lagged_logit_signals",
+                                   "--conflict", str(panel), "--out", str(out)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "conflict_fatalities_6m" in res.output and "panel: 1 units" in res.output
+    assert set(pd.read_csv(out)["model"]) == {"persistence", "lagged_logit_signals"}
