@@ -29,6 +29,10 @@ from humsec.warn.data import load_panel
 RUNS = {
     "Kenya ASAL counties (IPC API), from 2020-01": (
         "ipc_ken_county/ipc_ken_county_long.csv.gz", None, "2020-01"),
+    # the same counties from the IPC API answer itself: 7 analyses (Aug 2020 and Feb 2021 give their
+    # areas under "groups"; the flat CSV above has the other 5)
+    "Kenya ASAL counties, all 7 IPC API analyses (JSON), from 2020-01": (
+        "ipc_ken_county/ipc_population_country_ke_raw.json.gz", None, "2020-01"),
     "AFG/AGO/CAF/ETH admin 1 (HAPI), from 2022-01": (
         "ipc_hapi_food_security_4c/hdx_hapi_food_security_afg_ago_caf_eth.csv.gz", 1, "2022-01"),
     "AFG/AGO/CAF/ETH admin 2 (HAPI), from 2019-01": (
