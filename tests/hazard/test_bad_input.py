@@ -132,6 +132,39 @@ def test_json_bad_analysis_date():
         read_ipc(io.BytesIO(json.dumps(doc).encode()))
 
 
+def _api_doc(**area):
+    people = {f"phase{k}_population": 20 for k in range(1, 6)}
+    one = {"id": "1", "name": "X", "estimated_population": 100, **people, **area}
+    return [{"title": "A", "analysis_date": "Jul 2021",
+             "current_period_dates": "Jul 2021 - Sep 2021", "areas": [one]}]  # fmt: skip
+
+
+def test_json_text_where_people_are_expected_names_analysis_area_and_field():
+    doc = _api_doc(phase3_population="abc")
+    with pytest.raises(
+        DataError, match=r"analysis 'A', area 'X', current phase3: expected a number; got 'abc'"
+    ):
+        read_ipc(io.BytesIO(json.dumps(doc).encode()))
+    # numbers written as text are numbers
+    t = read_ipc(io.BytesIO(json.dumps(_api_doc(phase3_population="20")).encode()))
+    assert t.frame["phase3"].tolist() == [20.0]
+
+
+def test_json_area_without_a_name_is_an_error():
+    with pytest.raises(DataError, match=r"analysis 'A' has 1 area row\(s\) without a 'name'"):
+        read_ipc(io.BytesIO(json.dumps(_api_doc(name=None)).encode()))
+
+
+def test_json_areas_under_groups_repeated_identically_are_read_once():
+    doc = _api_doc()
+    areas = doc[0].pop("areas")
+    doc[0]["groups"] = [{"name": "rural", "areas": areas}, {"name": "urban", "areas": areas}]
+    t = read_ipc(io.BytesIO(json.dumps(doc).encode()))
+    assert len(t.frame) == 1
+    assert any("under 'groups'" in n for n in t.notes)
+    assert any("counted once: A (1)" in n for n in t.notes)
+
+
 def test_backtest_parameters_one_sentence_each():
     with pytest.raises(ParameterError) as info:
         IPCBacktest(test_from="01/2022").fit(pd.DataFrame())

@@ -213,8 +213,26 @@ def _from_api_json(doc: Any, source: str, notes: list[str]) -> pd.DataFrame:
             "areas repeated identically under several groups counted once: " + ", ".join(repeated)
         )
     frame = pd.DataFrame(rows, columns=IPC_COLUMNS)
-    numeric = ["population", *PHASES, "p3plus", "overall_phase"]
-    frame[numeric] = frame[numeric].apply(pd.to_numeric, errors="raise")
+    unnamed = frame["area"].isna() | (frame["area"].astype(str).str.strip() == "")
+    if unnamed.any():
+        first = frame[unnamed].iloc[0]
+        msg = (
+            f"{source}: analysis {first['analysis']!r} has {int(unnamed.sum())} area row(s) "
+            "without a 'name': expected every area to be named (names pair areas across analyses)."
+        )
+        raise DataError(msg)
+    for column in ["population", *PHASES, "p3plus", "overall_phase"]:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = values.isna() & frame[column].notna()
+        if bad.any():
+            first = frame[bad].iloc[0]
+            msg = (
+                f"{source}: analysis {first['analysis']!r}, area {first['area']!r}, "
+                f"{first['ipc_type']} {column}: expected a number; got {first[column]!r} "
+                f"({int(bad.sum())} such value(s))."
+            )
+            raise DataError(msg)
+        frame[column] = values
     return frame
 
 
