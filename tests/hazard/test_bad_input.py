@@ -94,6 +94,18 @@ def test_other_encoding_names_and_na_cells(tmp_path):
     assert any("no analysed population" in n for n in t.notes)
 
 
+def test_semicolon_separated_latin1_tables_read_like_comma_ones(tmp_path):
+    # Excel in French, Spanish or Portuguese locales saves "CSV" with semicolons
+    header = FLAT_HEADER.replace("area_name", "area").replace("estimated_population", "population")
+    row = "Jul 2021,current,Jul 2021,,Murang’a é,KE021,NA,500,200,200,100,\n"
+    comma = read_ipc(_csv(tmp_path, header + row, encoding="cp1252")).frame
+    semi_text = (header + row).replace(",", ";")
+    semi = read_ipc(_csv(tmp_path, semi_text, name="semi.csv", encoding="cp1252")).frame
+    pd.testing.assert_frame_equal(comma, semi)
+    ob = _csv(tmp_path, "area;start;end\nk::a;2016-05-09;2016-06-01\n", name="ob.csv")
+    assert read_outbreaks(ob).frame["area_id"].tolist() == ["k::a"]
+
+
 def test_hapi_bad_phase_and_error_rows(tmp_path):
     header = (
         "location_code,admin1_code,admin2_code,admin_level,ipc_phase,ipc_type,"
