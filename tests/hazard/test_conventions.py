@@ -129,3 +129,24 @@ def test_ipc_conflict_signal_is_read_by_the_warn_reader(tmp_path):
     assert res.exit_code == 0, res.output
     assert "conflict_fatalities_6m" in res.output and "panel: 1 units" in res.output
     assert set(pd.read_csv(out)["model"]) == {"persistence", "lagged_logit_signals"}
+
+
+def test_trigger_backtest_follows_the_engine_and_result_conventions():
+    from humsec.hazard import TriggerBacktest, TriggerRules
+
+    rule = TriggerRules.from_dict(
+        {"name": "p", "when": [{"indicator": "projected_p3plus_share", "op": ">=", "value": 0.25}]}
+    )
+    table = _small_ipc()
+    engine = TriggerBacktest(as_of="2021-06")
+    check_engine(engine, fit=lambda e: e.fit(rule, table))
+    result = engine.fit(rule, table)
+    check_result(result)
+    # the same numbers as the functions it composes
+    from humsec.hazard import backtest_triggers, current_alerts, trigger_summary
+
+    month = pd.Period("2021-06", "M")
+    outcomes = backtest_triggers(rule, table, as_of=month)
+    assert result.to_frame("counts").equals(trigger_summary(outcomes.assign(rule="p")))
+    assert len(result.to_frame("alerts")) == len(current_alerts(rule, table, as_of="2021-06"))
+    assert "fired now in" in result.summary()

@@ -201,10 +201,14 @@ def triggers_command(
     """Back-test a trigger: hits, misses, false alarms, hit rate, false-alarm ratio, lead time."""
     import pandas as pd
 
+    from humsec.hazard._params import Month
     from humsec.hazard.load import read_hazard_file
-    from humsec.hazard.triggers import TriggerSet, backtest_triggers, trigger_summary
+    from humsec.hazard.trigger_backtest import TriggerBacktest
+    from humsec.hazard.triggers import TriggerSet
 
     try:
+        if as_of is not None and not Month().accepts(as_of):
+            raise HumsecError(f"--as-of must be a month YYYY-MM; got {as_of!r}.")
         spec = TriggerSet.from_yaml(rules)
         tables = [read_hazard_file(path, year=year, level=level) for path in data]
         ipc = [t for kind, t in tables if kind == "ipc"]
@@ -212,56 +216,35 @@ def triggers_command(
             msg = f"expected exactly one IPC file among DATA; got {len(ipc)}."
             raise HumsecError(msg)
         signals = [t.frame for kind, t in tables if kind == "signal"]
-        month = None
-        if as_of is not None:
-            try:
-                month = pd.Period(as_of, "M")
-            except ValueError as exc:
-                raise HumsecError(f"--as-of must be a month YYYY-MM; got {as_of!r}.") from exc
-        result = backtest_triggers(
-            spec, ipc[0].frame, pd.concat(signals) if signals else None, as_of=month
+        result = TriggerBacktest(as_of=as_of).fit(
+            spec, ipc[0].frame, pd.concat(signals) if signals else None
         )
+        read_notes = [n for _, t in tables for n in t.notes]
+        page = None
+        if html is not None:
+            page = _trigger_page(
+                result.to_frame("outcomes"), spec, boundaries, boundary_key, read_notes, rules.name
+            )
     except HumsecError as exc:
         fail(exc)
         return
-    read_notes = [n for _, t in tables for n in t.notes]
-    page = None
-    if html is not None:
-        try:
-            page = _trigger_page(result, spec, boundaries, boundary_key, read_notes, rules.name)
-        except HumsecError as exc:
-            fail(exc)
-            return
-    writers: list[tuple[Path, Callable[[Path], Any]]] = [
-        (out, lambda tmp: result.to_csv(tmp, index=False))
+    outputs: list[tuple[Path, Callable[[Path], Any]]] = [
+        (out, _csv_writer(result.to_frame("outcomes")))
     ]
     if alerts is not None:
-        from humsec.hazard.alerts import alerts_for_csv, current_alerts
+        from humsec.hazard.alerts import alerts_for_csv
 
-        now = alerts_for_csv(
-            current_alerts(spec, ipc[0].frame, pd.concat(signals) if signals else None, as_of=month)
-        )
-        writers.append((alerts, lambda tmp: now.to_csv(tmp, index=False)))
+        outputs.append((alerts, _csv_writer(alerts_for_csv(result.to_frame("alerts")))))
     if html is not None and page is not None:
         text = page
-        writers.append((html, lambda tmp: tmp.write_text(text, encoding="utf-8")))
+        outputs.append((html, lambda tmp: tmp.write_text(text, encoding="utf-8")))
     try:
-        write_all(writers)  # every output computed first, then all written or none
+        write_all(outputs)  # every output computed first, then all written or none
     except HumsecError as exc:
         fail(exc)
         return
     notes(read_notes)
-    for rule, row in zip(spec.rules, trigger_summary(result).to_dict("records"), strict=True):
-        counts = {k: v for k, v in row.items() if k != "rule"}
-        stdout.print(rule.describe(), highlight=False, markup=False)
-        stdout.print(
-            "  "
-            + ", ".join(
-                f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in counts.items()
-            ),
-            highlight=False,
-            markup=False,
-        )
+    stdout.print(result.summary(), highlight=False, markup=False)
 
 
 def _trigger_page(
