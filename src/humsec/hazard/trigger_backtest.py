@@ -118,7 +118,7 @@ class TriggerResult(ResultBase):
             now = alerts[alerts["rule"] == rule]
             fired = int((now["status"] == "fired").sum())
             lines.append(self.rules.get(rule, rule))
-            lines.append("  " + ", ".join(_count(k, v) for k, v in row.items()))
+            lines.append("  " + ", ".join(_count(str(k), v) for k, v in row.items()))
             lines.append(f"  fired now in {fired} of {len(now)} areas")
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
