@@ -6,7 +6,8 @@ writes ``ipc_scores.csv`` (every data set, model and metric), ``ipc_table.md`` (
 docs quote between the ``ipc-table`` markers; tests/hazard/test_docs_current.py checks both),
 ``ipc_reliability.csv`` (every data set, model and crisis-probability bin) and
 ``ipc_calibration.csv`` (Brier score and reliability error of the raw, Platt and isotonic crisis
-probabilities), and prints the time of the all-country, all-level back-test with every model.
+probabilities), the charts ``ipc_scores.svg`` and ``ipc_reliability.svg`` (hazard_charts.py), and
+prints the time of the all-country, all-level back-test with every model.
 
 Every run gets the signals the shared data hold: UCDP country-month conflict fatalities
 (``conflict_events``, 1989-2024: they cover every origin) and the CHIRPS 2022 seasonal rainfall
@@ -29,6 +30,10 @@ from humsec.warn.data import load_panel
 RUNS = {
     "Kenya ASAL counties (IPC API), from 2020-01": (
         "ipc_ken_county/ipc_ken_county_long.csv.gz", None, "2020-01"),
+    # the same counties from the IPC API answer itself: 7 analyses (Aug 2020 and Feb 2021 give their
+    # areas under "groups"; the flat CSV above has the other 5)
+    "Kenya ASAL counties, all 7 IPC API analyses (JSON), from 2020-01": (
+        "ipc_ken_county/ipc_population_country_ke_raw.json.gz", None, "2020-01"),
     "AFG/AGO/CAF/ETH admin 1 (HAPI), from 2022-01": (
         "ipc_hapi_food_security_4c/hdx_hapi_food_security_afg_ago_caf_eth.csv.gz", 1, "2022-01"),
     "AFG/AGO/CAF/ETH admin 2 (HAPI), from 2019-01": (
@@ -111,6 +116,20 @@ def _ece(p, y, bins=(0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)) -> float:
     return float((g["p"].mean() - g["y"].mean()).abs().mul(g.size()).sum() / len(p))
 
 
+def charts(out_dir: Path) -> None:
+    """ipc_scores.svg and ipc_reliability.svg from the CSVs just written (benchmarks/hazard_charts.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "hazard_charts", Path(__file__).with_name("hazard_charts.py")
+    )
+    if spec is None or spec.loader is None:
+        raise FileNotFoundError(Path(__file__).with_name("hazard_charts.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(str(out_dir))
+
+
 def main(shared: str, out: str) -> None:
     shared_dir, out_dir = Path(shared), Path(out)
     bins: list[pd.DataFrame] = []
@@ -128,6 +147,7 @@ def main(shared: str, out: str) -> None:
     # the table quotes the CSV as committed (6 decimals), so a test can rebuild it from the file
     committed = pd.read_csv(out_dir / "ipc_scores.csv")
     (out_dir / "ipc_table.md").write_text(markdown(committed), encoding="utf-8")
+    charts(out_dir)
     start = time.perf_counter()
     path, _, _ = RUNS["AFG/AGO/CAF/ETH admin 2 (HAPI), from 2019-01"]
     IPCBacktest(test_from="2017-01").fit(read_ipc(shared_dir / path), signals=signals(shared_dir))

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from humsec.core.errors import ColumnNotFoundError, DataError, SpecError
+from humsec.core.errors import ColumnNotFoundError, DataError, ParameterError
 from humsec.hazard import IPCBacktest, read_ipc
 from humsec.hazard.outbreaks import read_outbreaks
 from humsec.hazard.signals import read_rainfall, read_signal
@@ -94,6 +94,18 @@ def test_other_encoding_names_and_na_cells(tmp_path):
     assert any("no analysed population" in n for n in t.notes)
 
 
+def test_semicolon_separated_latin1_tables_read_like_comma_ones(tmp_path):
+    # Excel in French, Spanish or Portuguese locales saves "CSV" with semicolons
+    header = FLAT_HEADER.replace("area_name", "area").replace("estimated_population", "population")
+    row = "Jul 2021,current,Jul 2021,,Murang’a é,KE021,NA,500,200,200,100,\n"
+    comma = read_ipc(_csv(tmp_path, header + row, encoding="cp1252")).frame
+    semi_text = (header + row).replace(",", ";")
+    semi = read_ipc(_csv(tmp_path, semi_text, name="semi.csv", encoding="cp1252")).frame
+    pd.testing.assert_frame_equal(comma, semi)
+    ob = _csv(tmp_path, "area;start;end\nk::a;2016-05-09;2016-06-01\n", name="ob.csv")
+    assert read_outbreaks(ob).frame["area_id"].tolist() == ["k::a"]
+
+
 def test_hapi_bad_phase_and_error_rows(tmp_path):
     header = (
         "location_code,admin1_code,admin2_code,admin_level,ipc_phase,ipc_type,"
@@ -132,17 +144,51 @@ def test_json_bad_analysis_date():
         read_ipc(io.BytesIO(json.dumps(doc).encode()))
 
 
+def _api_doc(**area):
+    people = {f"phase{k}_population": 20 for k in range(1, 6)}
+    one = {"id": "1", "name": "X", "estimated_population": 100, **people, **area}
+    return [{"title": "A", "analysis_date": "Jul 2021",
+             "current_period_dates": "Jul 2021 - Sep 2021", "areas": [one]}]  # fmt: skip
+
+
+def test_json_text_where_people_are_expected_names_analysis_area_and_field():
+    doc = _api_doc(phase3_population="abc")
+    with pytest.raises(
+        DataError, match=r"analysis 'A', area 'X', current phase3: expected a number; got 'abc'"
+    ):
+        read_ipc(io.BytesIO(json.dumps(doc).encode()))
+    # numbers written as text are numbers
+    t = read_ipc(io.BytesIO(json.dumps(_api_doc(phase3_population="20")).encode()))
+    assert t.frame["phase3"].tolist() == [20.0]
+
+
+def test_json_area_without_a_name_is_an_error():
+    with pytest.raises(DataError, match=r"analysis 'A' has 1 area row\(s\) without a 'name'"):
+        read_ipc(io.BytesIO(json.dumps(_api_doc(name=None)).encode()))
+
+
+def test_json_areas_under_groups_repeated_identically_are_read_once():
+    doc = _api_doc()
+    areas = doc[0].pop("areas")
+    doc[0]["groups"] = [{"name": "rural", "areas": areas}, {"name": "urban", "areas": areas}]
+    t = read_ipc(io.BytesIO(json.dumps(doc).encode()))
+    assert len(t.frame) == 1
+    assert any("under 'groups'" in n for n in t.notes)
+    assert any("counted once: A (1)" in n for n in t.notes)
+
+
 def test_backtest_parameters_one_sentence_each():
-    with pytest.raises(SpecError) as info:
-        IPCBacktest(test_from="01/2022", models=("persistence", "oracle")).fit(pd.DataFrame())
-    text = str(info.value)
-    assert (
+    with pytest.raises(ParameterError) as info:
+        IPCBacktest(test_from="01/2022").fit(pd.DataFrame())
+    assert str(info.value) == (
         "The 'test_from' parameter of IPCBacktest must be a month YYYY-MM. Got '01/2022' instead."
-        in text
     )
-    assert (
-        "The 'models' parameter of IPCBacktest must name one or more of ['persistence', 'ipc_projection', 'same_season', 'lagged_logit', 'lagged_logit_cal', 'lagged_logit_signals']. Got ['persistence', 'oracle'] instead."
-        in text
+    with pytest.raises(ParameterError) as info:
+        IPCBacktest(test_from="2022-01", models=("persistence", "oracle")).fit(pd.DataFrame())
+    assert str(info.value) == (
+        "The 'models' parameter of IPCBacktest must be None or a non-empty tuple of names among "
+        "'persistence', 'ipc_projection', 'same_season', 'lagged_logit', 'lagged_logit_cal', "
+        "'lagged_logit_signals'. Got ('persistence', 'oracle') instead."
     )
 
 

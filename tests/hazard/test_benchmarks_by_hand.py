@@ -100,3 +100,28 @@ def test_real_forecasts_use_only_earlier_publications(path, level):
     assert len(f) > 0
     assert (f["source_issued"] < f["target_issued"]).all()
     assert (f["target_issued"] >= M("2020-01")).all()
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_row_order_never_changes_the_scores(seed):
+    # unordered periods (a file sorted by area, by date or not at all) give the same scoreboard
+    table = read_ipc(shared(KEN_LONG)).frame
+    shuffled = table.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    models = ("persistence", "ipc_projection", "same_season", "lagged_logit")
+    a = IPCBacktest(test_from="2020-01", models=models).fit(table).to_frame("scores")
+    b = IPCBacktest(test_from="2020-01", models=models).fit(shuffled).to_frame("scores")
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
+
+
+def test_hapi_rows_in_any_order_give_the_same_scores():
+    # HAPI has no analysis date: the publication month is inferred, which must not depend on order
+    import io
+
+    from humsec.hazard._files import read_text_table
+
+    raw = read_text_table(shared(HAPI_IPC))
+    shuffled = io.BytesIO(raw.sample(frac=1.0, random_state=3).to_csv(index=False).encode())
+    models = ("persistence", "ipc_projection", "same_season", "lagged_logit")
+    a = IPCBacktest(test_from="2022-01", models=models).fit(read_ipc(shared(HAPI_IPC), level=1))
+    b = IPCBacktest(test_from="2022-01", models=models).fit(read_ipc(shuffled, level=1))
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame(), check_exact=False, rtol=1e-12)

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from humsec.cli.main import app
+from humsec.hazard import DEFAULT_MODELS
 from tests.hazard.conftest import HAPI_IPC, KEN_LONG, shared
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "hazard_ipc_ken" / "reference_scores.csv"
@@ -61,7 +62,8 @@ def test_cli_hapi_admin1_with_forecasts_file(tmp_path):
     assert {"persistence", "ipc_projection"} <= set(scores["model"])
     assert {"mae_p3plus_share", "brier_crisis"} <= set(scores["metric"])
     assert (
-        len(pd.read_csv(fc)) == 4 * scores.loc[scores["metric"] == "mae_p3plus_share", "n"].iloc[0]
+        len(pd.read_csv(fc))
+        == len(DEFAULT_MODELS) * scores.loc[scores["metric"] == "mae_p3plus_share", "n"].iloc[0]
     )
 
 

@@ -111,7 +111,11 @@ def test_hapi_admin1_model_beats_persistence_and_is_reported_against_the_project
     assert r.value("ipc_projection", "brier_crisis") < r.value("lagged_logit", "brier_crisis")
     rel = r.to_frame("reliability")
     assert set(rel["model"]) == {
-        "persistence", "ipc_projection", "same_season", "lagged_logit", "lagged_logit_cal"
+        "persistence",
+        "ipc_projection",
+        "same_season",
+        "lagged_logit",
+        "lagged_logit_cal",
     }
     assert rel.groupby("model")["n"].sum().eq(119).all()
 

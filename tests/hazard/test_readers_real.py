@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from humsec.hazard import read_ipc
@@ -25,11 +26,20 @@ def _row(frame, area, ipc_type, issued):
     return rows.iloc[0]
 
 
-@pytest.mark.parametrize("path", [KEN_LONG, KEN_JSON])
-def test_kenya_checks_from_source_md(path):
+@pytest.mark.parametrize(
+    ("path", "current", "projected"),
+    [
+        (KEN_LONG, 92, 115),  # SOURCE.md: 23 counties x 9 analysis-periods with top-level areas
+        (KEN_JSON, 92 + 35 + 23, 115 + 35 + 23),  # and Aug 2020 (35 areas), Feb 2021 (23) in groups
+    ],
+)
+def test_kenya_checks_from_source_md(path, current, projected):
     t = read_ipc(shared(path)).frame
-    assert len(t) == 207  # 23 counties x 9 analysis-periods with area data
-    assert t["ipc_type"].value_counts().to_dict() == {"first_projection": 115, "current": 92}
+    assert len(t) == current + projected
+    assert t["ipc_type"].value_counts().to_dict() == {
+        "first_projection": projected,
+        "current": current,
+    }
     turkana = _row(t, "Turkana", "current", "2021-07")
     assert turkana["p3plus"] == 370_791
     assert turkana["p3plus"] / turkana["population"] == pytest.approx(0.40, abs=0.025)
@@ -37,9 +47,20 @@ def test_kenya_checks_from_source_md(path):
     assert mandera["p3plus"] / mandera["population"] == pytest.approx(0.55, abs=0.025)
 
 
-def test_kenya_json_drops_analyses_without_areas_and_says_so():
+def test_kenya_json_reads_areas_under_groups_and_says_so():
     t = read_ipc(shared(KEN_JSON))
-    assert any("2 analyses without area data dropped" in n for n in t.notes)
+    # Aug 2020 and Feb 2021 list their areas under "groups" (Aug 2020: the same 35 areas under
+    # two groups, counted once): 7 analyses, where the flat CSV of SOURCE.md has 5
+    assert any(n.startswith("2 analyses give their areas under 'groups'") for n in t.notes)
+    assert any("August 2020 (LRA) (35)" in n for n in t.notes)
+    assert not any("without area data" in n for n in t.notes)
+    f = t.frame
+    assert f["analysis"].nunique() == 7
+    current = f[f["ipc_type"] == "current"].groupby("analysis").size()
+    assert current["Acute Food Insecurity August 2020 (LRA)"] == 35  # 24 counties, 11 urban areas
+    assert current["Acute Food Insecurity February 2021 (SRA)"] == 23
+    baringo = f[(f["area"] == "Baringo") & (f["issued"] == pd.Period("2021-02", "M"))]
+    assert baringo.loc[baringo["ipc_type"] == "current", "phase3"].item() == 66678
     # the API's area "population" is the national total: never used as the county population
     assert t.frame["population"].max() < 5_000_000
 

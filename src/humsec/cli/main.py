@@ -96,9 +96,17 @@ def version() -> None:
 app.add_typer(response_app, name="response")
 app.add_typer(voice_app, name="voice")
 app.add_typer(sae_app, name="sae")
-register_hazard(
-    warn_app
-)  # `humsec warn ipc|triggers`: hazard early warning, defined in humsec.hazard.cli
+
+
+def _conflict_panel(path: Path) -> tuple[object, list[str]]:
+    """humsec warn's reader of conflict events or panels, for ``humsec warn ipc --conflict``."""
+    from humsec.warn.data import load_panel
+
+    return load_panel(path)
+
+
+# `humsec warn ipc|triggers|outbreaks`: hazard early warning, defined in humsec.hazard.cli
+register_hazard(warn_app, conflict_reader=_conflict_panel)
 app.add_typer(warn_app, name="warn")
 
 if __name__ == "__main__":  # pragma: no cover

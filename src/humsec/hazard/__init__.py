@@ -48,6 +48,8 @@ _LAZY = {
     "phase_agreement": "humsec.hazard.targets",
     "current_status": "humsec.hazard.trigger_report",
     "trigger_report_html": "humsec.hazard.trigger_report",
+    "TriggerBacktest": "humsec.hazard.trigger_backtest",
+    "TriggerResult": "humsec.hazard.trigger_backtest",
     "TriggerRules": "humsec.hazard.triggers",
     "TriggerSet": "humsec.hazard.triggers",
     "backtest_triggers": "humsec.hazard.triggers",
@@ -71,6 +73,7 @@ if TYPE_CHECKING:
     from humsec.hazard.scores import METRICS, reliability, score_forecasts
     from humsec.hazard.signals import read_rainfall, read_signal
     from humsec.hazard.targets import add_targets, area_phase, phase_agreement
+    from humsec.hazard.trigger_backtest import TriggerBacktest, TriggerResult
     from humsec.hazard.trigger_report import current_status, trigger_report_html
     from humsec.hazard.triggers import (
         TriggerRules,
@@ -97,6 +100,8 @@ __all__ = [
     "IPCTable",
     "OnsetBacktest",
     "OnsetScores",
+    "TriggerBacktest",
+    "TriggerResult",
     "TriggerRules",
     "TriggerSet",
     "add_targets",

@@ -1,4 +1,5 @@
-"""Reading the text tables the hazard readers take: any common encoding, gzip, named columns.
+"""Reading the text tables the hazard readers take: any common encoding, gzip, comma, semicolon or
+tab separated, named columns.
 
 >>> import io
 >>> frame = read_text_table(io.BytesIO("a,b\\n1,x\\n".encode("cp1252")), source="demo.csv")
@@ -53,7 +54,9 @@ def read_text_table(data: Any, *, source: str | None = None) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            frame = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, sep=_delimiter(text)
+            )
         except pd.errors.ParserError as exc:
             msg = f"{source}: not a readable CSV table ({exc})."
             raise DataError(msg) from exc
@@ -62,6 +65,19 @@ def read_text_table(data: Any, *, source: str | None = None) -> pd.DataFrame:
         return frame.replace({"": None, "NA": None, "N/A": None, "NaN": None, "nan": None})
     msg = f"Cannot decode {source}: tried encodings {', '.join(ENCODINGS)}."
     raise DataError(msg)
+
+
+def _delimiter(text: str) -> str:
+    """The header's most frequent of comma, semicolon, tab and bar (Excel in many locales saves
+    "CSV" with semicolons); comma when the header has none.
+
+    >>> _delimiter("area;start;end\\nk;2016-01;2016-02"), _delimiter("a,b\\n1,2"), _delimiter("a\\n1")
+    (';', ',', ',')
+    """
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], source: str) -> None:

@@ -86,7 +86,7 @@ def current_alerts(
                 "rule": rule,
                 "status": status,
                 "since": _since(group) if status == STATUS[True] else None,
-                "values": {name: float(current[name]) for name in indicators[rule]},
+                "values": {name: float(current[name]) for name in indicators[str(rule)]},
                 "as_of": str(current["origin"]),
             }
         )

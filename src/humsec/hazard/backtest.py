@@ -1,18 +1,19 @@
 """Back-test the IPC benchmarks on rolling origins: ``IPCBacktest(test_from=...).fit(table)``.
 
->>> IPCBacktest(test_from="2022-13").fit(None)  # doctest: +ELLIPSIS
+>>> IPCBacktest(test_from="2022-13").fit(None)
 Traceback (most recent call last):
-humsec.core.errors.SpecError: 1 problem(s) in the specification:
-  - test_from: The 'test_from' parameter of IPCBacktest must be a month YYYY-MM. Got '2022-13' instead.
+humsec.core.errors.ParameterError: The 'test_from' parameter of IPCBacktest must be a month YYYY-MM. Got '2022-13' instead.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
-from humsec.core.errors import DataError, SpecError
+from humsec.core.errors import DataError
+from humsec.core.params import Constraint, OneOf, Optional, validate_params
+from humsec.hazard._params import Month, Names
 from humsec.hazard.benchmarks import BENCHMARKS, benchmark_forecasts
 from humsec.hazard.calibration import CALIBRATIONS
 from humsec.hazard.ipc import IPCTable
@@ -46,6 +47,13 @@ class IPCBacktest:
         (fitted on out-of-fold forecasts of the targets published before each origin).
     """
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "test_from": Month(),
+        "models": Optional(Names(MODELS)),
+        "common": OneOf(True, False),
+        "calibration": OneOf(*CALIBRATIONS),
+    }
+
     def __init__(
         self,
         *,
@@ -66,42 +74,9 @@ class IPCBacktest:
         )
 
     def _validate(self) -> pd.Period:
-        problems = []
-        name = type(self).__name__
-        try:
-            origin = pd.Period(str(self.test_from), "M")
-            if not str(self.test_from)[:7] == str(origin):
-                raise ValueError
-        except (ValueError, TypeError):
-            problems.append(
-                (
-                    "test_from",
-                    f"The 'test_from' parameter of {name} must be a month "
-                    f"YYYY-MM. Got {self.test_from!r} instead.",
-                )
-            )
-            origin = pd.Period("1900-01", "M")
-        models = DEFAULT_MODELS if self.models is None else tuple(self.models)
-        unknown = [m for m in models if m not in MODELS]
-        if unknown or not models:
-            problems.append(
-                (
-                    "models",
-                    f"The 'models' parameter of {name} must name one or more of "
-                    f"{list(MODELS)}. Got {list(models)!r} instead.",
-                )
-            )
-        if self.calibration not in CALIBRATIONS:
-            problems.append(
-                (
-                    "calibration",
-                    f"The 'calibration' parameter of {name} must be one of "
-                    f"{list(CALIBRATIONS)}. Got {self.calibration!r} instead.",
-                )
-            )
-        if problems:
-            raise SpecError(problems)
-        return origin
+        """The first test month, after every parameter is checked (one sentence for a bad one)."""
+        validate_params(self)
+        return pd.Period(self.test_from, "M")
 
     def fit(self, table: IPCTable | pd.DataFrame, signals: pd.DataFrame | None = None) -> IPCScores:
         """Forecast, pair and score; the result keeps the parameters and the reading notes.

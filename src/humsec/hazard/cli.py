@@ -15,6 +15,7 @@ forecasts per area-month (base rate, seasonal, onset_logit) on the months from -
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,13 @@ import typer
 
 from humsec.core.cli import fail, notes, stdout
 from humsec.core.errors import HumsecError
-from humsec.core.write import write_atomic
+from humsec.core.write import write_all
 
 __all__ = ["register"]
+
+# the reader of conflict events or panels for --conflict: humsec.warn's, handed over by the CLI
+# that mounts these commands (hazard and warn are sibling domains and never import each other)
+_conflict_reader: Callable[[Path], tuple[Any, list[str]]] | None = None
 
 
 def ipc_command(
@@ -119,14 +124,8 @@ def ipc_command(
     except HumsecError as exc:
         fail(exc)
         return
-    scores = result.to_frame("scores")
-    write_atomic(out, lambda tmp: scores.to_csv(tmp, index=False))
-    if forecasts is not None:
-        table = result.to_frame("forecasts")
-        write_atomic(forecasts, lambda tmp: table.to_csv(tmp, index=False))
-    if reliability is not None:
-        bins = result.to_frame("reliability")
-        write_atomic(reliability, lambda tmp: bins.to_csv(tmp, index=False))
+    outputs = [(out, "scores"), (forecasts, "forecasts"), (reliability, "reliability")]
+    _write_tables(result, [(path, name) for path, name in outputs if path is not None])
     notes(result.notes)
     stdout.print(result.summary().split("\nnote:")[0], highlight=False, markup=False)
 
@@ -147,10 +146,11 @@ def _model_signals(
         parts.append(table.frame)
         read_notes += list(table.notes)
     if conflict is not None:
-        from humsec.analysis.warn_data import load_panel
         from humsec.hazard.features import conflict_signal
 
-        panel, panel_notes = load_panel(conflict)
+        if _conflict_reader is None:
+            raise HumsecError("--conflict needs the conflict reader of humsec warn (not mounted).")
+        panel, panel_notes = _conflict_reader(conflict)
         parts.append(conflict_signal(panel))
         read_notes += [f"{conflict.name}: {n}" for n in panel_notes]
     if not parts:
@@ -201,10 +201,14 @@ def triggers_command(
     """Back-test a trigger: hits, misses, false alarms, hit rate, false-alarm ratio, lead time."""
     import pandas as pd
 
+    from humsec.hazard._params import Month
     from humsec.hazard.load import read_hazard_file
-    from humsec.hazard.triggers import TriggerSet, backtest_triggers, trigger_summary
+    from humsec.hazard.trigger_backtest import TriggerBacktest
+    from humsec.hazard.triggers import TriggerSet
 
     try:
+        if as_of is not None and not Month().accepts(as_of):
+            raise HumsecError(f"--as-of must be a month YYYY-MM; got {as_of!r}.")
         spec = TriggerSet.from_yaml(rules)
         tables = [read_hazard_file(path, year=year, level=level) for path in data]
         ipc = [t for kind, t in tables if kind == "ipc"]
@@ -212,64 +216,47 @@ def triggers_command(
             msg = f"expected exactly one IPC file among DATA; got {len(ipc)}."
             raise HumsecError(msg)
         signals = [t.frame for kind, t in tables if kind == "signal"]
-        month = None
-        if as_of is not None:
-            try:
-                month = pd.Period(as_of, "M")
-            except ValueError as exc:
-                raise HumsecError(f"--as-of must be a month YYYY-MM; got {as_of!r}.") from exc
-        result = backtest_triggers(
-            spec, ipc[0].frame, pd.concat(signals) if signals else None, as_of=month
+        result = TriggerBacktest(as_of=as_of).fit(
+            spec, ipc[0].frame, pd.concat(signals) if signals else None
         )
+        read_notes = [n for _, t in tables for n in t.notes]
+        page = None
+        if html is not None:
+            page = _trigger_page(
+                result.to_frame("outcomes"), spec, boundaries, boundary_key, read_notes, rules.name
+            )
     except HumsecError as exc:
         fail(exc)
         return
-    read_notes = [n for _, t in tables for n in t.notes]
-    page = None
-    if html is not None:
-        try:
-            page = _trigger_page(result, spec, boundaries, boundary_key, read_notes, rules.name)
-        except HumsecError as exc:
-            fail(exc)
-            return
-    write_atomic(out, lambda tmp: result.to_csv(tmp, index=False))
+    outputs: list[tuple[Path, Callable[[Path], Any]]] = [
+        (out, _csv_writer(result.to_frame("outcomes")))
+    ]
     if alerts is not None:
-        from humsec.hazard.alerts import alerts_for_csv, current_alerts
+        from humsec.hazard.alerts import alerts_for_csv
 
-        now = alerts_for_csv(
-            current_alerts(spec, ipc[0].frame, pd.concat(signals) if signals else None, as_of=month)
-        )
-        write_atomic(alerts, lambda tmp: now.to_csv(tmp, index=False))
+        outputs.append((alerts, _csv_writer(alerts_for_csv(result.to_frame("alerts")))))
     if html is not None and page is not None:
-        write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+        text = page
+        outputs.append((html, lambda tmp: tmp.write_text(text, encoding="utf-8")))
+    try:
+        write_all(outputs)  # every output computed first, then all written or none
+    except HumsecError as exc:
+        fail(exc)
+        return
     notes(read_notes)
-    for rule, row in zip(spec.rules, trigger_summary(result).to_dict("records"), strict=True):
-        counts = {k: v for k, v in row.items() if k != "rule"}
-        stdout.print(rule.describe(), highlight=False, markup=False)
-        stdout.print(
-            "  "
-            + ", ".join(
-                f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in counts.items()
-            ),
-            highlight=False,
-            markup=False,
-        )
+    stdout.print(result.summary(), highlight=False, markup=False)
 
 
 def _trigger_page(
     result: Any, spec: Any, boundaries: Path | None, key: str, read_notes: list[str], name: str
 ) -> str:
     """The HTML trigger report; the boundaries must carry ``key``."""
-    import json
-
+    from humsec.core.files import read_config
     from humsec.hazard.trigger_report import trigger_report_html
 
     geo = None
     if boundaries is not None:
-        try:
-            geo = json.loads(boundaries.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise HumsecError(f"Cannot read the boundaries file {boundaries}: {exc}") from exc
+        geo = read_config(boundaries, what="GeoJSON boundaries", json_only=True)
         features = geo.get("features") if isinstance(geo, dict) else None
         if not features or key not in (features[0].get("properties") or {}):
             props = sorted((features[0].get("properties") or {}) if features else [])
@@ -343,11 +330,9 @@ def outbreaks_command(
     except HumsecError as exc:
         fail(exc)
         return
-    scores = result.to_frame("scores")
-    write_atomic(out, lambda tmp: scores.to_csv(tmp, index=False))
-    if forecasts is not None:
-        rows = result.to_frame("forecasts")
-        write_atomic(forecasts, lambda tmp: rows.to_csv(tmp, index=False))
+    _write_tables(
+        result, [(out, "scores")] + ([] if forecasts is None else [(forecasts, "forecasts")])
+    )
     notes([*table.notes, *result.notes])
     stdout.print(result.summary().split("\nnote:")[0], highlight=False, markup=False)
 
@@ -363,8 +348,28 @@ def _check_coverage(cov: Any, source: str) -> None:
     bad_rows(~flag.isin(["yes", "no"]).fillna(False), cov, "has_data", source, "yes or no")
 
 
-def register(app: typer.Typer) -> None:
-    """Add the hazard commands to ``humsec warn``."""
+def _write_tables(result: Any, outputs: list[tuple[Path, str]]) -> None:
+    """Each ``(path, table)`` of ``result`` as CSV: all written or none (exit 2 naming the path)."""
+    frames = [(path, result.to_frame(name)) for path, name in outputs]
+    try:
+        write_all([(path, _csv_writer(frame)) for path, frame in frames])
+    except HumsecError as exc:
+        fail(exc)
+
+
+def _csv_writer(frame: Any) -> Callable[[Path], Any]:
+    return lambda tmp: frame.to_csv(tmp, index=False)
+
+
+def register(
+    app: typer.Typer,
+    *,
+    conflict_reader: Callable[[Path], tuple[Any, list[str]]] | None = None,
+) -> None:
+    """Add the hazard commands to ``humsec warn``; ``conflict_reader`` reads ``--conflict`` files
+    (events or a panel: ``(panel, notes)``), passed in by the CLI that mounts both domains."""
+    global _conflict_reader
+    _conflict_reader = conflict_reader
     app.command("ipc")(ipc_command)
     app.command("triggers")(triggers_command)
     app.command("outbreaks")(outbreaks_command)

@@ -135,9 +135,11 @@ def to_iso3(code: str) -> str | None:
 
     text = str(code).strip()
     if len(text) in (2, 3) and text.isalpha():
-        found = pycountry.countries.get(
-            **{"alpha_2" if len(text) == 2 else "alpha_3": text.upper()}
-        )
+        # keyword spelled out: the stubs type **kwargs as str and `default` as Country
+        if len(text) == 2:
+            found = pycountry.countries.get(alpha_2=text.upper())
+        else:
+            found = pycountry.countries.get(alpha_3=text.upper())
         if found is not None:
             return str(found.alpha_3)
     from humsec.datasets.places import country_iso3

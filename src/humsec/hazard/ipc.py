@@ -150,7 +150,7 @@ def _read_bytes(data: Any) -> bytes:
 
 def _from_api_json(doc: Any, source: str, notes: list[str]) -> pd.DataFrame:
     analyses = doc if isinstance(doc, list) else [doc]
-    rows, empty = [], []
+    rows, empty, grouped, repeated = [], [], [], []
     suffixes = {
         "current": ("", "current_period_dates"),
         "first_projection": ("_projected", "projected_period_dates"),
@@ -161,7 +161,11 @@ def _from_api_json(doc: Any, source: str, notes: list[str]) -> pd.DataFrame:
             msg = f"{source}: analysis {n} is not a JSON object."
             raise DataError(msg)
         title = analysis.get("title") or analysis.get("id") or f"analysis {n}"
-        areas = analysis.get("areas") or []
+        areas, repeats = _api_areas(analysis)
+        if repeats:
+            repeated.append(f"{title} ({repeats})")
+        if analysis.get("groups") and areas:
+            grouped.append(str(title))
         if not areas:
             empty.append(str(title))
             continue
@@ -199,10 +203,62 @@ def _from_api_json(doc: Any, source: str, notes: list[str]) -> pd.DataFrame:
                 )
     if empty:
         notes.append(f"{len(empty)} analyses without area data dropped: {', '.join(empty)}")
+    if grouped:
+        notes.append(
+            f"{len(grouped)} analyses give their areas under 'groups' (read from there): "
+            + ", ".join(grouped)
+        )
+    if repeated:
+        notes.append(
+            "areas repeated identically under several groups counted once: " + ", ".join(repeated)
+        )
     frame = pd.DataFrame(rows, columns=IPC_COLUMNS)
-    numeric = ["population", *PHASES, "p3plus", "overall_phase"]
-    frame[numeric] = frame[numeric].apply(pd.to_numeric, errors="raise")
+    unnamed = frame["area"].isna() | (frame["area"].astype(str).str.strip() == "")
+    if unnamed.any():
+        first = frame[unnamed].iloc[0]
+        msg = (
+            f"{source}: analysis {first['analysis']!r} has {int(unnamed.sum())} area row(s) "
+            "without a 'name': expected every area to be named (names pair areas across analyses)."
+        )
+        raise DataError(msg)
+    for column in ["population", *PHASES, "p3plus", "overall_phase"]:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = values.isna() & frame[column].notna()
+        if bad.any():
+            first = frame[bad].iloc[0]
+            msg = (
+                f"{source}: analysis {first['analysis']!r}, area {first['area']!r}, "
+                f"{first['ipc_type']} {column}: expected a number; got {first[column]!r} "
+                f"({int(bad.sum())} such value(s))."
+            )
+            raise DataError(msg)
+        frame[column] = values
     return frame
+
+
+def _api_areas(analysis: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """An IPC API analysis's areas and how many identical repeats were dropped.
+
+    Areas sit under ``areas`` or, in some analyses (Kenya, Aug 2020 and Feb 2021), under
+    ``groups[i].areas``; the API then repeats every area under each group, so an area that is
+    identical to one already read is counted once.
+
+    >>> a = {"id": "1", "name": "X", "phase3_population": 5}
+    >>> areas, repeats = _api_areas({"groups": [{"areas": [a]}, {"areas": [dict(a)]}]})
+    >>> [x["name"] for x in areas], repeats
+    (['X'], 1)
+    """
+    found = [a for a in analysis.get("areas") or [] if isinstance(a, dict)]
+    for group in analysis.get("groups") or []:
+        if isinstance(group, dict):
+            found += [a for a in group.get("areas") or [] if isinstance(a, dict)]
+    areas, seen = [], set()
+    for area in found:
+        key = json.dumps(area, sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            areas.append(area)
+    return areas, len(found) - len(areas)
 
 
 def _from_hapi(raw: pd.DataFrame, source: str, notes: list[str]) -> pd.DataFrame:

@@ -9,16 +9,19 @@ IPC back-test (test from 2022-01): 0 targets
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
-from humsec.core.frames import from_pandas
+from humsec.core.result import ResultBase
 
 __all__ = ["IPCScores"]
 
+# the reliability table's columns when no model gave a crisis probability
+_NO_BINS = pd.DataFrame(columns=["model", "bin", "n", "mean_forecast", "observed_rate"])
 
-class IPCScores:
+
+class IPCScores(ResultBase):
     """Scores of the benchmark forecasts of IPC current analyses.
 
     ``scores``: ``model, metric, value, n`` on the targets every model forecast (one table);
@@ -26,6 +29,8 @@ class IPCScores:
     ``params``: the back-test's parameters as given; ``notes``: what reading and pairing dropped;
     ``reliability``: per model and crisis-probability bin, the mean forecast and observed rate.
     """
+
+    tables: ClassVar[tuple[str, ...]] = ("scores", "by_origin", "forecasts", "reliability")
 
     def __init__(
         self,
@@ -40,17 +45,13 @@ class IPCScores:
             "scores": scores,
             "by_origin": by_origin,
             "forecasts": forecasts,
-            "reliability": pd.DataFrame() if reliability is None else reliability,
+            "reliability": _NO_BINS.copy() if reliability is None else reliability,
         }
         self.params = dict(params)
         self.notes = list(notes)
 
-    def to_frame(self, table: str = "scores", *, backend: str = "pandas") -> Any:
-        """``scores``, ``by_origin``, ``forecasts`` or ``reliability`` as a dataframe of ``backend``."""
-        if table not in self._tables:
-            msg = f"Unknown table {table!r}; expected one of {sorted(self._tables)}."
-            raise ValueError(msg)
-        return from_pandas(self._tables[table].copy(), backend)
+    def _frame(self, table: str) -> pd.DataFrame:
+        return self._tables[table].copy()
 
     def value(self, model: str, metric: str) -> float:
         """One score, e.g. ``result.value("ipc_projection", "phase_accuracy")``."""
@@ -73,11 +74,5 @@ class IPCScores:
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
-
     def __repr__(self) -> str:
         return f"<IPCScores: {len(self._tables['scores'])} scores, {len(self._tables['forecasts'])} forecasts>"
-
-    def _repr_html_(self) -> str:
-        return "<pre>" + self.summary().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"

@@ -50,9 +50,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from humsec.core.errors import SpecError
+from humsec.core.files import read_config
 from humsec.hazard.targets import add_targets
 
 __all__ = [
@@ -92,11 +92,9 @@ class Condition:
 
 
 def _read_rule_file(path: str | Path) -> Any:
-    """The parsed YAML of a rule file; a file that cannot be read or parsed is a SpecError."""
-    try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SpecError([("file", f"cannot read the YAML: {exc}")], str(path)) from exc
+    """The parsed YAML of a rule file (the shared reader: missing, empty, non-UTF-8 and unparsable
+    files are one ``SpecError`` naming the file and line)."""
+    return read_config(path, what="a trigger rule file (name and when, or rules)")
 
 
 @dataclass(frozen=True)
