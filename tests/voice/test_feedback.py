@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from humsec.cli.main import app
@@ -84,3 +86,63 @@ def test_cli(framework: pd.DataFrame, tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert "5 sensitive item(s)" in res.output and len(pd.read_csv(out)) == 5
+
+
+SMALL_FRAMEWORK = pd.DataFrame(
+    {
+        "code_id": ["a", "b", "c", "s"],
+        "type": ["Question", "Question", "Complaint", "Sensitive"],
+        "category": ["Aid", "Timing", "Quality", "Abuse"],
+        "code": ["aid", "timing", "quality", "abuse"],
+        "sensitive": [False, False, False, True],
+    }
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c", "s"]), st.sampled_from(["north", "south", "east"])
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(min_value=2, max_value=6),
+)
+def test_no_blanked_count_comes_back_by_subtraction(
+    items: list[tuple[str, str]], min_n: int
+) -> None:
+    log = pd.DataFrame(items, columns=["code", "area"]).assign(date="2024-01-01")
+    t = summarise_feedback(log, SMALL_FRAMEWORK, over=["area"], min_n=min_n)
+    theme = log["code"].map(
+        dict(zip(SMALL_FRAMEWORK["code_id"], SMALL_FRAMEWORK["category"], strict=True))
+    )
+    theme = theme.where(log["code"] != "s", SENSITIVE_THEME)
+    for (over, group), cells in t.groupby(["over", "group"]):
+        members = log if over == "national" else log[log["area"] == group]
+        truth = theme[members.index].value_counts()  # the hand count of the group
+        shown = cells[cells["sdc_status"] == "ok"]
+        hidden = cells[cells["sdc_status"] == "suppressed"]
+        for _, row in shown.iterrows():  # cells shown are the true counts, never small
+            assert row["n"] == truth[row["theme"]] >= min_n
+        assert hidden["n"].isna().all()
+        hidden_sum = int(truth[hidden["theme"]].sum())
+        # a total less the cells shown gives back the blanked ones only together, and at least min_n
+        if len(hidden):
+            assert hidden_sum >= min_n or cells["n_total"].isna().all()
+        if not cells["n_total"].isna().all():
+            assert (cells["n_total"] == len(members)).all()
+
+
+def test_one_small_theme_is_not_given_back_by_the_total() -> None:
+    # by hand: 7 aid, 5 timing, 2 abuse (sensitive): 2 < 5 is blanked, and timing (the next smallest)
+    # with it, else 14 - 7 - 5 = 2; a group of 3 items, all of one theme, loses its total too
+    rows = [("a", "north")] * 7 + [("b", "north")] * 5 + [("s", "north")] * 2 + [("c", "south")] * 3
+    log = pd.DataFrame(rows, columns=["code", "area"]).assign(date="2024-01-01")
+    t = summarise_feedback(log, SMALL_FRAMEWORK, over=["area"], min_n=5)
+    north = t[t["group"] == "north"].set_index("theme")
+    assert north.loc["Aid", "n"] == 7 and north.loc["Aid", "n_total"] == 14
+    assert north.loc[["Timing", SENSITIVE_THEME], "sdc_status"].eq("suppressed").all()
+    south = t[t["group"] == "south"].iloc[0]
+    assert south["sdc_status"] == "suppressed" and pd.isna(south["n_total"])

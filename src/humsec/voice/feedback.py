@@ -191,15 +191,46 @@ def summarise_feedback(
                     }
                 )
     table = pd.DataFrame(out)
-    small = table["n"] < min_n
+    small, total_hidden = _suppression(table, min_n)
     table["sdc_status"] = np.where(small, "suppressed", "ok")
     # n, share and the closing figures of a small cell could identify the people who wrote in
     table["n"] = table["n"].astype("Int64").mask(small)
+    table["n_total"] = table["n_total"].astype("Int64").mask(total_hidden)
     for col in ("share", "share_closed", "median_days_to_close"):
         table[col] = table[col].mask(small)
     table.attrs["notes"] = [
         f"{int(sensitive.sum())} sensitive item(s) counted under {SENSITIVE_THEME!r}, never listed",
-        f"{int(small.sum())} cell(s) with fewer than {min_n} items suppressed",
+        f"{int(small.sum())} cell(s) suppressed: fewer than {min_n} items, or hiding such a cell "
+        "from subtraction (the group's total less the cells shown)",
         f"{int((status == 'open').sum())} of {len(log)} item(s) open",
     ]
     return table
+
+
+def _suppression(table: pd.DataFrame, min_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells to blank and which groups' totals to blank.
+
+    A cell under ``min_n`` is blanked (primary suppression). Within its group (one ``over`` value)
+    the total less the cells shown would give it back, so the next smallest cells are blanked too
+    until the blanked cells add up to ``min_n`` (secondary suppression); where even all of them
+    do not, the group's total is blanked as well.
+
+    >>> t = pd.DataFrame({"over": ["national"] * 3, "group": [""] * 3, "n": [7, 5, 2],
+    ...                   "n_total": [14] * 3})
+    >>> cells, totals = _suppression(t, 5)
+    >>> cells.tolist(), totals.tolist()
+    ([False, True, True], [False, False, False])
+    """
+    n = table["n"].to_numpy()
+    small = n < min_n
+    total_hidden = np.zeros(len(table), dtype=bool)
+    for cells in table.groupby(["over", "group"], sort=False).indices.values():
+        if not small[cells].any():
+            continue
+        for i in cells[np.argsort(n[cells], kind="stable")]:  # smallest first
+            if n[cells][small[cells]].sum() >= min_n:
+                break
+            small[i] = True
+        if n[cells][small[cells]].sum() < min_n:  # every cell blanked, still too few
+            total_hidden[cells] = True
+    return small, total_hidden
