@@ -210,3 +210,21 @@ def test_load_feedback_codes_command(tmp_path):
     # the framework's size as its SOURCE.md states it: 154 codes, 52 categories, 4 sensitive
     assert nlrc.count() == 154 and nlrc.filter(sensitive=True).count() == 4
     assert nlrc.values("type", "category").distinct().count() == 52
+
+
+def test_staff_in_the_admin_see_sensitive_items_only_if_designated(client):
+    from django.contrib.auth.models import Permission, User
+
+    codes = _codes()
+    plain, psea = _item(codes["aid"]), _item(codes["psea"])
+    staff = User.objects.create_user("staff_fb", password="x", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_feedbackitem"))
+    client.force_login(staff)
+    page = client.get("/admin/feedback/feedbackitem/")
+    assert page.status_code == 200
+    assert f"/admin/feedback/feedbackitem/{plain.pk}/".encode() in page.content
+    assert f"/admin/feedback/feedbackitem/{psea.pk}/".encode() not in page.content
+    _designate("staff_fb")
+    client.force_login(User.objects.get(username="staff_fb"))
+    page = client.get("/admin/feedback/feedbackitem/")
+    assert f"/admin/feedback/feedbackitem/{psea.pk}/".encode() in page.content

@@ -236,20 +236,26 @@ def _suppression(table: pd.DataFrame, min_n: int) -> tuple[np.ndarray, np.ndarra
     """
     n = table["n"].to_numpy()
     small = n < min_n
-    within = list(table.groupby(["over", "group"], sort=False).indices.values())
+    within = [
+        np.asarray(cells, dtype=np.int64)
+        for cells in table.groupby(["over", "group"], sort=False).indices.values()
+    ]
     sets = list(within)
-    national = table.index[table["over"] == "national"]
-    national_of = dict(zip(table.loc[national, "theme"], national, strict=True))
-    for (over, theme), cells in table.groupby(["over", "theme"], sort=False).indices.items():
+    overs, themes = table["over"].to_numpy(), table["theme"].to_numpy()
+    national = np.flatnonzero(overs == "national")
+    national_of = dict(zip(themes[national], national, strict=True))
+    cross: dict[tuple[str, str], list[int]] = {}
+    for i, (over, theme) in enumerate(zip(overs, themes, strict=True)):
         if over != "national":
-            sets.append(np.append(cells, national_of[theme]))
+            cross.setdefault((over, theme), []).append(i)
+    sets += [np.array([*cells, national_of[theme]]) for (_, theme), cells in cross.items()]
     # the groups' totals add up to the national total in each grouping: (group cells, their total)
+    totals = table["n_total"].to_numpy()
     groupings = [
-        [(cells, int(table["n_total"].iloc[cells[0]])) for cells in within
-         if table["over"].iloc[cells[0]] == over]
-        for over in table["over"].unique()
+        [(cells, int(totals[cells[0]])) for cells in within if overs[cells[0]] == over]
+        for over in dict.fromkeys(overs)
         if over != "national"
-    ]  # fmt: skip
+    ]
     total_hidden = np.zeros(len(table), dtype=bool)
 
     def too_few(hidden_sizes: list[int], everything: bool) -> bool:
