@@ -228,6 +228,7 @@ CASES = [
     c("feedback-list", MANAGERS | {FOCAL, COUNTRY}),
     c("feedback-create", MANAGERS | {FOCAL, COUNTRY}),
     c("feedback-summary", MANAGERS | {FOCAL, COUNTRY}),
+    c("feedback-export", MANAGERS | {FOCAL, COUNTRY}),
     c("feedback-detail", MANAGERS | {FOCAL, COUNTRY}, feedback("cod")),
     c("feedback-detail", MANAGERS, feedback("oim"), label="other org and country"),
     c("feedback-detail", {ADMIN}, feedback("sensitive"), label="sensitive"),

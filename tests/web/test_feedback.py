@@ -4,6 +4,7 @@ hand count and never name a sensitive theme, and the coding framework loaded by 
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -228,3 +229,60 @@ def test_staff_in_the_admin_see_sensitive_items_only_if_designated(client):
     client.force_login(User.objects.get(username="staff_fb"))
     page = client.get("/admin/feedback/feedbackitem/")
     assert f"/admin/feedback/feedbackitem/{psea.pk}/".encode() in page.content
+
+
+def test_downloaded_log_gives_the_platform_summary_through_the_cli(as_role, tmp_path):
+    """The CSV download read by ``humsec voice feedback`` gives the numbers the platform shows;
+    sensitive items are in it only for designated users; formulas are neutralised."""
+    import json
+
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from humsec.cli.main import app
+
+    codes = _codes()
+    start = date(2025, 3, 1)
+    for days in range(1, 7):
+        _item(codes["aid"], status="closed", date_closed=start + timedelta(days=days), area="Goma")
+    for _ in range(5):
+        _item(codes["thanks"], area="Beni")
+    for _ in range(5):
+        _item(codes["psea"], area="Goma")
+    formula = _item(codes["aid"], area="=HYPERLINK(1)")
+    hsu = as_role("hsu")
+    plain = hsu.get("/feedback/export.csv")
+    assert plain["Content-Type"].startswith("text/csv")
+    log = pd.read_csv(io.BytesIO(plain.content), keep_default_na=False)
+    assert (
+        len(log) == 12 and not log["sensitive"].any()
+    )  # not designated: the 5 PSEA items left out
+    assert "'=HYPERLINK(1)" in set(log["area"])
+    formula.delete()
+    _designate("hsu")
+    hsu = as_role("hsu")
+    full = hsu.get("/feedback/export.csv").content
+    (tmp_path / "log.csv").write_bytes(full)
+    assert len(pd.read_csv(tmp_path / "log.csv")) == 16
+    framework = {"types": [
+        {"name": t, "categories": [{"name": c.category, "codes": [
+            {"code_id": c.code_id, "name": c.name, "sensitive": c.sensitive}]}]}
+        for t, c in ((c.type, c) for c in codes.values())
+    ]}  # fmt: skip
+    (tmp_path / "fw.json").write_text(json.dumps(framework), encoding="utf-8")
+    out = tmp_path / "s.csv"
+    res = CliRunner().invoke(
+        app,
+        ["voice", "feedback", str(tmp_path / "log.csv"), "--codes", str(tmp_path / "fw.json"),
+         "--over", "area", "--out", str(out)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    cli = pd.read_csv(out, keep_default_na=False).fillna("")
+    api = pd.DataFrame(hsu.get("/api/feedback/summary/", {"over": "area"}).json()["rows"])
+    key = ["over", "group", "theme"]
+    cli = cli.assign(group=cli["group"].astype(str)).set_index(key).sort_index()
+    api = api.astype(object).where(api.notna(), "").set_index(key).sort_index()
+    assert list(cli.index) == list(api.index)
+    for col in ("n", "n_total", "sdc_status"):
+        assert cli[col].astype(str).tolist() == api[col].astype(str).tolist(), col
+    assert cli["share_closed"].astype(str).tolist() == api["share_closed"].astype(str).tolist()

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from humsec_web import permissions
 from humsec_web.core.access import require
+from humsec_web.core.exports import neutralise
 from humsec_web.feedback.forms import FeedbackForm, SummaryForm
 from humsec_web.feedback.models import FeedbackCode, FeedbackItem
-from humsec_web.feedback.summary import MIN_N, summarise
+from humsec_web.feedback.summary import MIN_N, export_frame, summarise
 
 
 def _own_org(request: HttpRequest) -> object:
@@ -102,3 +103,17 @@ def feedback_summary(request: HttpRequest) -> HttpResponse:
         request, "feedback/summary.html",
         {"form": form, "rows": rows, "notes": notes, "min_n": MIN_N},
     )  # fmt: skip
+
+
+def feedback_export(request: HttpRequest) -> HttpResponse:
+    """The items the user may open as CSV (sensitive ones only for designated users), for
+    ``humsec voice feedback`` or a spreadsheet; cells that a spreadsheet would run as formulas are
+    neutralised (as object columns: ``neutralise`` passes pandas' string dtype by)."""
+    require(request, "feedback.list")
+    frame = export_frame(permissions.visible_feedback(request.user).order_by("received_on", "id"))
+    response = HttpResponse(
+        neutralise(frame.astype(object)).to_csv(index=False).encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="humsec-feedback-log.csv"'
+    return response
