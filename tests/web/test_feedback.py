@@ -286,3 +286,16 @@ def test_downloaded_log_gives_the_platform_summary_through_the_cli(as_role, tmp_
     for col in ("n", "n_total", "sdc_status"):
         assert cli[col].astype(str).tolist() == api[col].astype(str).tolist(), col
     assert cli["share_closed"].astype(str).tolist() == api["share_closed"].astype(str).tolist()
+
+
+def test_an_edit_that_makes_an_item_sensitive_leads_back_to_the_list(as_role):
+    codes = _codes()
+    item = _item(codes["aid"], description="Late.")
+    focal = as_role("focal_point")
+    form = {"country": "COD", "received_on": "2025-03-01", "channel": "hotline", "sex": "not_given",
+            "age_band": "not_given", "code": codes["psea"].pk, "status": "open"}  # fmt: skip
+    response = focal.post(f"/feedback/{item.pk}/edit/", form, follow=True)
+    assert response.redirect_chain[-1][0] == "/feedback/"
+    assert b"now sensitive: only designated staff can open it" in response.content
+    item.refresh_from_db()
+    assert item.sensitive and focal.get(f"/feedback/{item.pk}/").status_code == 403
