@@ -26,6 +26,9 @@ ROLES = (ADMIN, HSU, FOCAL, COUNTRY, REVIEWER, COUNTERPART, PUBLIC, ANONYMOUS)
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANONYMOUS}
 MANAGERS = frozenset({ADMIN, HSU})
+#: the Django permission (humsec_web.feedback.models.FeedbackItem.Meta) that designates who sees
+#: sensitive feedback items
+SENSITIVE_FEEDBACK_PERMISSION = "feedback.view_sensitive_feedback"
 NETWORK = frozenset({ADMIN, HSU, FOCAL, COUNTRY, REVIEWER})  # members of the network (not the public)
 
 Rule = Callable[[Any, Any], bool]
@@ -246,6 +249,18 @@ def built(user: Any, obj: Any) -> bool:
     return obj is not None and obj.state == "done"
 
 
+def designated_for_sensitive_feedback(user: Any, obj: Any = None) -> bool:
+    """Designated to see sensitive feedback (protection, PSEA): an administrator, or a user given
+    the permission ``feedback.view_sensitive_feedback`` (directly or through a group, in the admin)."""
+    return role_of(user) == ADMIN or bool(
+        user is not None and user.is_authenticated and user.has_perm(SENSITIVE_FEEDBACK_PERMISSION)
+    )
+
+
+def not_sensitive(user: Any, obj: Any) -> bool:
+    return obj is not None and not obj.sensitive
+
+
 # -- the rules ------------------------------------------------------------------------------------
 
 RULES: dict[str, Rule] = {
@@ -340,6 +355,20 @@ RULES: dict[str, Rule] = {
     "actual.see_unvalidated": either(roles(MANAGERS), reports_for_logframe, team_of_logframe_country),
     "actual.validate": both(roles(MANAGERS), status_is("reported")),
     "actual.correct": both(either(roles(ADMIN), reports_for_logframe), status_is("reported", "returned")),
+    # feedback and complaints (humsec_web.feedback): scoped like activities (the HSU all, a focal
+    # point their organisation's, a country team their country's); sensitive items (protection,
+    # PSEA) only for users designated within that scope; summaries count them, never list them
+    "feedback.list": roles(MANAGERS, FOCAL, COUNTRY),
+    "feedback.create": roles(MANAGERS, FOCAL, COUNTRY),
+    "feedback.summary": roles(MANAGERS, FOCAL, COUNTRY),
+    "feedback.view": both(
+        either(roles(MANAGERS), focal_of_org("organisation_id"), team_of_country),
+        either(not_sensitive, designated_for_sensitive_feedback),
+    ),
+    "feedback.change": both(
+        either(roles(MANAGERS), focal_of_org("organisation_id"), team_of_country),
+        either(not_sensitive, designated_for_sensitive_feedback),
+    ),
 }
 
 
@@ -554,3 +583,29 @@ def visible_actuals(user: Any, logframe: Any = None) -> QuerySet[Any]:
     if role == COUNTRY:
         return qs.filter(validated | Q(indicator__result__logframe__country=_country(user)))
     return qs.filter(validated)
+
+
+def scoped_feedback(user: Any) -> QuerySet[Any]:
+    """Every feedback item in the user's scope, sensitive ones included (for counting only)."""
+    from humsec_web.feedback.models import FeedbackItem
+
+    role = role_of(user)
+    qs = FeedbackItem.objects.select_related("code", "organisation")
+    if role in MANAGERS:
+        return qs
+    if role == FOCAL:
+        return qs.filter(organisation_id=_org_id(user))
+    if role == COUNTRY:
+        return qs.filter(country=_country(user))
+    return qs.none()
+
+
+def visible_feedback(user: Any) -> QuerySet[Any]:
+    """The feedback items the user may open: their scope, less sensitive ones unless designated."""
+    qs = scoped_feedback(user)
+    return qs if designated_for_sensitive_feedback(user) else qs.filter(sensitive=False)
+
+
+def feedback_countries(user: Any) -> list[str] | None:
+    """Countries a user may record feedback for: None for any, a country team's own."""
+    return [_country(user)] if role_of(user) == COUNTRY else None

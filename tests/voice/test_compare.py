@@ -131,3 +131,30 @@ def test_higher_is_better_turns_a_share_round() -> None:
     np.testing.assert_allclose(rows["ci_high"], [0.3, 0.8])
     with pytest.raises(DataError, match="no 'trust' rows"):
         perceived_rows(table, name="trust", over="area")
+
+
+def test_by_area_and_group_through_one_combined_column() -> None:
+    """Perceived vs measured by area and group: the same combined column (here region × urban/rural)
+    on both sides; the areas are then its values, matched as any other."""
+    import humsec
+    from humsec.voice.compare import measured_from_af
+
+    data = humsec.datasets.load_syn_cdta()
+    data = data.assign(region_area=data["region"].astype(str) + " / " + data["area"].astype(str))
+    af = humsec.AlkireFoster(humsec.datasets.syn_cdta_spec(), k=[33]).fit(
+        data, over=["region_area"]
+    )
+    measured = measured_from_af(af, measure="M0", over="region_area")
+    crossings = set(data["region_area"])
+    assert set(measured["group"]) == crossings and len(crossings) > 20
+    worst = measured.loc[measured["estimate"].idxmin(), "group"]  # least deprived region × area
+    perceived = measured.assign(estimate=measured["estimate"] * 2, ci_low=measured["ci_low"] * 2,
+                                ci_high=measured["ci_high"] * 2)  # fmt: skip
+    perceived.loc[perceived["group"] == worst, ["estimate", "ci_low", "ci_high"]] = [
+        0.9,
+        0.88,
+        0.92,
+    ]
+    t = compare_perceived_measured(perceived, measured).to_frame().set_index("group")
+    assert set(t.index) == crossings
+    assert t.loc[worst, "flag"] == "feel worse than measured"

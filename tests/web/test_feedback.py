@@ -4,6 +4,7 @@ hand count and never name a sensitive theme, and the coding framework loaded by 
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -155,17 +156,23 @@ def test_summary_equals_a_hand_count_and_never_names_a_sensitive_theme(as_role):
         codes["thanks"], sensitive=True
     )  # marked sensitive: counted as sensitive, not as aid/thanks
     hsu = as_role("hsu")
-    rows = hsu.get("/api/feedback/summary/").json()["rows"]
+    summary = hsu.get("/api/feedback/summary/").json()
+    rows = summary["rows"]
     national = {r["theme"]: r for r in rows if r["over"] == "national"}
     assert set(national) == {"Aid quality", "Thanks", "sensitive (not listed)"}
     aid = national["Aid quality"]
     assert aid["n"] == 7 and aid["n_total"] == 14 and aid["share"] == pytest.approx(0.5)
     assert aid["share_closed"] == pytest.approx(5 / 7) and aid["median_days_to_close"] == 3.0
-    assert (
-        national["sensitive (not listed)"]["n"] == 5
-        and national["sensitive (not listed)"]["type"] == ""
-    )
+    # 2 thanks (< 5) are blanked, and the 5 sensitive items with them (the next smallest cell), or
+    # 14 - 7 - 5 would give the 2 back
     assert national["Thanks"]["n"] is None and national["Thanks"]["sdc_status"] == "suppressed"
+    sensitive = national["sensitive (not listed)"]
+    assert sensitive["n"] is None and sensitive["sdc_status"] == "secondary"
+    assert sensitive["type"] == ""
+    assert (
+        "5 sensitive item(s) counted under 'sensitive (not listed)', never listed"
+        in summary["notes"]
+    )
     page = hsu.get("/feedback/summary/", {"over": "area"})
     assert page.status_code == 200
     for secret in (b"PSEA", b"Sexual exploitation", b"t-psea"):
@@ -204,3 +211,91 @@ def test_load_feedback_codes_command(tmp_path):
     # the framework's size as its SOURCE.md states it: 154 codes, 52 categories, 4 sensitive
     assert nlrc.count() == 154 and nlrc.filter(sensitive=True).count() == 4
     assert nlrc.values("type", "category").distinct().count() == 52
+
+
+def test_staff_in_the_admin_see_sensitive_items_only_if_designated(client):
+    from django.contrib.auth.models import Permission, User
+
+    codes = _codes()
+    plain, psea = _item(codes["aid"]), _item(codes["psea"])
+    staff = User.objects.create_user("staff_fb", password="x", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_feedbackitem"))
+    client.force_login(staff)
+    page = client.get("/admin/feedback/feedbackitem/")
+    assert page.status_code == 200
+    assert f"/admin/feedback/feedbackitem/{plain.pk}/".encode() in page.content
+    assert f"/admin/feedback/feedbackitem/{psea.pk}/".encode() not in page.content
+    _designate("staff_fb")
+    client.force_login(User.objects.get(username="staff_fb"))
+    page = client.get("/admin/feedback/feedbackitem/")
+    assert f"/admin/feedback/feedbackitem/{psea.pk}/".encode() in page.content
+
+
+def test_downloaded_log_gives_the_platform_summary_through_the_cli(as_role, tmp_path):
+    """The CSV download read by ``humsec voice feedback`` gives the numbers the platform shows;
+    sensitive items are in it only for designated users; formulas are neutralised."""
+    import json
+
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from humsec.cli.main import app
+
+    codes = _codes()
+    start = date(2025, 3, 1)
+    for days in range(1, 7):
+        _item(codes["aid"], status="closed", date_closed=start + timedelta(days=days), area="Goma")
+    for _ in range(5):
+        _item(codes["thanks"], area="Beni")
+    for _ in range(5):
+        _item(codes["psea"], area="Goma")
+    formula = _item(codes["aid"], area="=HYPERLINK(1)")
+    hsu = as_role("hsu")
+    plain = hsu.get("/feedback/export.csv")
+    assert plain["Content-Type"].startswith("text/csv")
+    log = pd.read_csv(io.BytesIO(plain.content), keep_default_na=False)
+    assert (
+        len(log) == 12 and not log["sensitive"].any()
+    )  # not designated: the 5 PSEA items left out
+    assert "'=HYPERLINK(1)" in set(log["area"])
+    formula.delete()
+    _designate("hsu")
+    hsu = as_role("hsu")
+    full = hsu.get("/feedback/export.csv").content
+    (tmp_path / "log.csv").write_bytes(full)
+    assert len(pd.read_csv(tmp_path / "log.csv")) == 16
+    framework = {"types": [
+        {"name": t, "categories": [{"name": c.category, "codes": [
+            {"code_id": c.code_id, "name": c.name, "sensitive": c.sensitive}]}]}
+        for t, c in ((c.type, c) for c in codes.values())
+    ]}  # fmt: skip
+    (tmp_path / "fw.json").write_text(json.dumps(framework), encoding="utf-8")
+    out = tmp_path / "s.csv"
+    res = CliRunner().invoke(
+        app,
+        ["voice", "feedback", str(tmp_path / "log.csv"), "--codes", str(tmp_path / "fw.json"),
+         "--over", "area", "--out", str(out)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    cli = pd.read_csv(out, keep_default_na=False).fillna("")
+    api = pd.DataFrame(hsu.get("/api/feedback/summary/", {"over": "area"}).json()["rows"])
+    key = ["over", "group", "theme"]
+    cli = cli.assign(group=cli["group"].astype(str)).set_index(key).sort_index()
+    api = api.astype(object).where(api.notna(), "").set_index(key).sort_index()
+    assert list(cli.index) == list(api.index)
+    for col in ("n", "n_total", "sdc_status"):
+        assert cli[col].astype(str).tolist() == api[col].astype(str).tolist(), col
+    assert cli["share_closed"].astype(str).tolist() == api["share_closed"].astype(str).tolist()
+
+
+def test_an_edit_that_makes_an_item_sensitive_leads_back_to_the_list(as_role):
+    codes = _codes()
+    item = _item(codes["aid"], description="Late.")
+    focal = as_role("focal_point")
+    form = {"country": "COD", "received_on": "2025-03-01", "channel": "hotline", "sex": "not_given",
+            "age_band": "not_given", "code": codes["psea"].pk, "status": "open"}  # fmt: skip
+    response = focal.post(f"/feedback/{item.pk}/edit/", form, follow=True)
+    assert response.redirect_chain[-1][0] == "/feedback/"
+    assert b"now sensitive: only designated staff can open it" in response.content
+    item.refresh_from_db()
+    assert item.sensitive and focal.get(f"/feedback/{item.pk}/").status_code == 403

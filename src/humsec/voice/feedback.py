@@ -191,15 +191,101 @@ def summarise_feedback(
                     }
                 )
     table = pd.DataFrame(out)
-    small = table["n"] < min_n
-    table["sdc_status"] = np.where(small, "suppressed", "ok")
+    small, total_hidden = _suppression(table, min_n)
+    primary = (table["n"] < min_n).to_numpy()
+    # the vocabulary of humsec.core.disclosure (whose minimum rule this strengthens, see _suppression)
+    table["sdc_status"] = np.select([primary, small], ["suppressed", "secondary"], "ok")
+    table["sdc_reason"] = np.select(
+        [primary, small],
+        [f"n < {min_n}", "complement of a suppressed cell (over, group)"],
+        "",
+    )
     # n, share and the closing figures of a small cell could identify the people who wrote in
     table["n"] = table["n"].astype("Int64").mask(small)
+    table["n_total"] = table["n_total"].astype("Int64").mask(total_hidden)
     for col in ("share", "share_closed", "median_days_to_close"):
         table[col] = table[col].mask(small)
     table.attrs["notes"] = [
         f"{int(sensitive.sum())} sensitive item(s) counted under {SENSITIVE_THEME!r}, never listed",
-        f"{int(small.sum())} cell(s) with fewer than {min_n} items suppressed",
+        f"{int(small.sum())} cell(s) suppressed: fewer than {min_n} items, or hiding such a cell "
+        "from subtraction (the group's total less the cells shown)",
         f"{int((status == 'open').sum())} of {len(log)} item(s) open",
     ]
     return table
+
+
+def _suppression(table: pd.DataFrame, min_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells to blank and which groups' totals to blank.
+
+    A cell under ``min_n`` is blanked (primary suppression). Counts add up two ways: within a group
+    (one ``over`` value: its themes sum to the group's total) and across the groups of one grouping
+    (a theme's groups sum to its national count). In either set a blanked cell would come back by
+    subtraction, so the smallest cells shown are blanked too until every set with a blanked cell has
+    at least two, adding up to ``min_n`` or more, or is blanked whole (secondary suppression); a group
+    whose cells all together stay under ``min_n`` has its total blanked as well. This is stronger
+    than the minimum rule of :func:`humsec.core.disclosure.apply_disclosure_control` (no set with
+    exactly one blanked cell), under which two blanked cells of 1 item each would come back as
+    "2 together, so 1 each". Like it, it protects set by set: it does not solve the whole linked
+    cell-suppression problem.
+
+    >>> t = pd.DataFrame({"over": ["national"] * 3, "group": [""] * 3, "theme": list("xyz"),
+    ...                   "n": [7, 5, 2], "n_total": [14] * 3})
+    >>> cells, totals = _suppression(t, 5)
+    >>> cells.tolist(), totals.tolist()
+    ([False, True, True], [False, False, False])
+    """
+    n = table["n"].to_numpy()
+    small = n < min_n
+    within = [
+        np.asarray(cells, dtype=np.int64)
+        for cells in table.groupby(["over", "group"], sort=False).indices.values()
+    ]
+    sets = list(within)
+    overs, themes = table["over"].to_numpy(), table["theme"].to_numpy()
+    national = np.flatnonzero(overs == "national")
+    national_of = dict(zip(themes[national], national, strict=True))
+    cross: dict[tuple[str, str], list[int]] = {}
+    for i, (over, theme) in enumerate(zip(overs, themes, strict=True)):
+        if over != "national":
+            cross.setdefault((over, theme), []).append(i)
+    sets += [np.array([*cells, national_of[theme]]) for (_, theme), cells in cross.items()]
+    # the groups' totals add up to the national total in each grouping: (group cells, their total)
+    totals = table["n_total"].to_numpy()
+    groupings = [
+        [(cells, int(totals[cells[0]])) for cells in within if overs[cells[0]] == over]
+        for over in dict.fromkeys(overs)
+        if over != "national"
+    ]
+    total_hidden = np.zeros(len(table), dtype=bool)
+
+    def too_few(hidden_sizes: list[int], everything: bool) -> bool:
+        return (
+            bool(hidden_sizes)
+            and not everything
+            and (len(hidden_sizes) < 2 or sum(hidden_sizes) < min_n)
+        )
+
+    changed = True
+    while changed:
+        changed = False
+        for cells in sets:
+            hidden = small[cells]
+            if too_few(list(n[cells][hidden]), bool(hidden.all())):
+                shown = cells[~hidden]
+                small[shown[np.argmin(n[shown])]] = True  # the smallest cell shown
+                changed = True
+        for cells in within:
+            # a group whose cells together stay under min_n: its total would give them back
+            if small[cells].all() and n[cells].sum() < min_n and not total_hidden[cells].all():
+                total_hidden[cells] = True
+                changed = True
+        for groups in groupings:
+            hidden_totals = [total for cells, total in groups if total_hidden[cells[0]]]
+            if too_few(hidden_totals, len(hidden_totals) == len(groups)):
+                # the national total less the others' totals would give it back: the smallest
+                # group shown loses its total, and its cells (which would add up to it)
+                cells = min((g for g in groups if not total_hidden[g[0][0]]), key=lambda g: g[1])[0]
+                total_hidden[cells] = True
+                small[cells] = True
+                changed = True
+    return small, total_hidden

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from humsec_web.api import forum, reviews, tokens, views
+from humsec_web.feedback.api import FeedbackViewSet
 
 app_name = "api"
 router = SimpleRouter(trailing_slash=True)
@@ -17,6 +18,7 @@ router.register("reviews", reviews.CountryReviewViewSet, basename="review")
 router.register("review-versions", reviews.ReviewVersionViewSet, basename="reviewversion")
 router.register("forum-topics", forum.TopicViewSet, basename="forumtopic")
 router.register("forum-threads", forum.ThreadViewSet, basename="forumthread")
+router.register("feedback", FeedbackViewSet, basename="feedback")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),

@@ -1,5 +1,10 @@
-from django.contrib import admin
+"""The coding framework and the feedback items in Django's admin."""
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from humsec_web import permissions
 from humsec_web.feedback.models import FeedbackCode, FeedbackItem
 
 
@@ -12,6 +17,12 @@ class FeedbackCodeAdmin(admin.ModelAdmin):
 
 @admin.register(FeedbackItem)
 class FeedbackItemAdmin(admin.ModelAdmin):
-    # only administrators reach the admin; they are designated to see sensitive items
     list_display = ("pk", "received_on", "country", "channel", "code", "sensitive", "status")
     list_filter = ("status", "sensitive", "channel", "country")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FeedbackItem]:
+        # staff given the model's permissions reach the admin too: sensitive items only if designated
+        qs = super().get_queryset(request)
+        if permissions.designated_for_sensitive_feedback(request.user):
+            return qs
+        return qs.filter(sensitive=False)

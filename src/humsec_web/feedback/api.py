@@ -1,6 +1,6 @@
 """The feedback log's REST endpoints, ``/api/feedback/`` (list, record, read, follow up) and
-``/api/feedback/summary/``: the same rules, lists and checks as the pages. The routes join the
-platform's ``api`` namespace when the app is ready (``register``)."""
+``/api/feedback/summary/``: the same rules, lists and checks as the pages (registered in
+``humsec_web.api.urls``)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from humsec_web import permissions
-from humsec_web.feedback import rules
 from humsec_web.feedback.models import (
     PERIODS,
     SUMMARY_OVER,
@@ -40,7 +38,7 @@ class FeedbackItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["organisation", "created_at", "updated_at"]
 
     def validate_country(self, value: str) -> str:
-        allowed = rules.feedback_countries(self.context["request"].user)
+        allowed = permissions.feedback_countries(self.context["request"].user)
         if allowed is not None and value not in allowed:
             raise ValidationError(f"Your role records feedback for {', '.join(allowed)} only.")
         return value
@@ -76,7 +74,7 @@ class FeedbackViewSet(
     object_actions = ("retrieve", "update", "partial_update")
 
     def get_queryset(self) -> Any:
-        return rules.visible_feedback(self.request.user)
+        return permissions.visible_feedback(self.request.user)
 
     def perform_create(self, serializer: Any) -> None:
         org = None
@@ -106,7 +104,7 @@ class FeedbackViewSet(
                 {"period": [f"one of {', '.join(dict(PERIODS))}; got {period!r}"]}
             )
         table, notes = summarise(
-            rules.scoped_feedback(request.user), FeedbackCode.objects.all(),
+            permissions.scoped_feedback(request.user), FeedbackCode.objects.all(),
             over=[over] if over else [], period=period or None,
         )  # fmt: skip
         rows = (
@@ -115,13 +113,3 @@ class FeedbackViewSet(
             else []
         )
         return Response({"rows": rows, "notes": notes})
-
-
-def register() -> None:
-    """Add /api/feedback/ to the platform's ``api`` URL namespace (humsec_web.api.urls)."""
-    from humsec_web.api import urls as api_urls
-
-    router = SimpleRouter(trailing_slash=True)
-    router.register("feedback", FeedbackViewSet, basename="feedback")
-    known = {getattr(p, "name", None) for p in api_urls.urlpatterns}
-    api_urls.urlpatterns += [p for p in router.urls if p.name not in known]

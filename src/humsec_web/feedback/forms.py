@@ -1,3 +1,5 @@
+"""The feedback log's forms: one item (recorded or followed up) and the summary's breakdown."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,7 +28,7 @@ class FeedbackForm(forms.ModelForm):
         if countries is not None:
             choices = [c for c in choices if c[0] in countries]
         self.fields["country"] = forms.ChoiceField(choices=choices, label="Country")
-        self.fields["code"].label_from_instance = lambda c: f"{c.type} › {c.category} › {c.name}"  # type: ignore[attr-defined]
+        self.fields["code"].label_from_instance = lambda c: f"{c.type} › {c.category} › {c.name}"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -42,8 +42,6 @@ SUMMARY_OVER = (
 )
 #: the summary's periods (as humsec.voice.summarise_feedback takes them)
 PERIODS = (("M", "Month"), ("Q", "Quarter"), ("Y", "Year"))
-#: the Django permission that designates who sees sensitive items
-SENSITIVE_PERMISSION = "feedback.view_sensitive_feedback"
 
 
 class FeedbackCode(models.Model):
@@ -130,4 +128,4 @@ class FeedbackItem(models.Model):
         # a sensitive code makes the item sensitive, whatever the form said
         if self.code_id is not None and self.code.sensitive:
             self.sensitive = True
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)

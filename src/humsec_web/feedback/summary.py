@@ -61,3 +61,26 @@ def summarise(
     log.attrs["source"] = "the feedback log"
     table = summarise_feedback(log, framework_frame(codes), over=over, period=period, min_n=MIN_N)
     return table, list(table.attrs["notes"])
+
+
+#: the columns of the downloaded log: what ``humsec voice feedback LOG --codes FRAMEWORK`` reads, plus
+#: the theme and the follow-up; no free text (what was said, the response) as it may name people
+EXPORT_COLUMNS = ("date", "code", "theme", "type", "sensitive", "status", "date_closed", "country",
+                  "area", "group", "channel", "sex", "age_band", "referral")  # fmt: skip
+
+
+def export_frame(items: Any) -> pd.DataFrame:
+    """The items as a log to download (``EXPORT_COLUMNS``; ``code`` is the framework's ``code_id``)."""
+    rows = [
+        {
+            "date": item.received_on.isoformat(), "code": item.code.code_id,
+            "theme": item.code.category, "type": item.code.type, "sensitive": item.sensitive,
+            "status": item.status,
+            "date_closed": item.date_closed.isoformat() if item.date_closed else "",
+            "country": item.country, "area": item.area, "group": item.group,
+            "channel": item.channel, "sex": item.sex, "age_band": item.age_band,
+            "referral": item.referral,
+        }
+        for item in items
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))

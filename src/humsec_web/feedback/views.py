@@ -8,27 +8,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from humsec_web import permissions
 from humsec_web.core.access import require
-from humsec_web.feedback import rules
+from humsec_web.core.exports import neutralise
 from humsec_web.feedback.forms import FeedbackForm, SummaryForm
 from humsec_web.feedback.models import FeedbackCode, FeedbackItem
-from humsec_web.feedback.summary import MIN_N, summarise
+from humsec_web.feedback.summary import MIN_N, export_frame, summarise
 
 
 def _own_org(request: HttpRequest) -> object:
     if permissions.role_of(request.user) == permissions.FOCAL:
-        return request.user.profile.organisation  # type: ignore[union-attr]
+        return request.user.profile.organisation
     return None
 
 
 def feedback_list(request: HttpRequest) -> HttpResponse:
     require(request, "feedback.list")
-    items = rules.visible_feedback(request.user)
+    items = permissions.visible_feedback(request.user)
     status = request.GET.get("status", "")
     if status in ("open", "closed"):
         items = items.filter(status=status)
     # sensitive items in the user's scope that they may not open: counted, so nothing seems lost
-    hidden = 0 if rules.designated(request.user) else (
-        rules.scoped_feedback(request.user).filter(sensitive=True).count()
+    hidden = 0 if permissions.designated_for_sensitive_feedback(request.user) else (
+        permissions.scoped_feedback(request.user).filter(sensitive=True).count()
     )  # fmt: skip
     return render(
         request,
@@ -40,7 +40,9 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 
 def feedback_create(request: HttpRequest) -> HttpResponse:
     require(request, "feedback.create")
-    form = FeedbackForm(request.POST or None, countries=rules.feedback_countries(request.user))
+    form = FeedbackForm(
+        request.POST or None, countries=permissions.feedback_countries(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         form.instance.author = request.user
         org = _own_org(request)
@@ -71,12 +73,18 @@ def feedback_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(FeedbackItem, pk=pk)
     require(request, "feedback.change", item)
     form = FeedbackForm(
-        request.POST or None, instance=item, countries=rules.feedback_countries(request.user)
+        request.POST or None, instance=item, countries=permissions.feedback_countries(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Feedback updated.")
-        return redirect("feedback-detail", pk=item.pk)
+        item = form.save()
+        if permissions.can(request.user, "feedback.view", item):
+            messages.success(request, "Feedback updated.")
+            return redirect("feedback-detail", pk=item.pk)
+        # marked sensitive (or given a sensitive code) by a user who is not designated
+        messages.success(
+            request, "Feedback updated and now sensitive: only designated staff can open it."
+        )
+        return redirect("feedback-list")
     return render(request, "feedback/form.html", {"form": form, "title": f"Follow up {item}"})
 
 
@@ -87,7 +95,7 @@ def feedback_summary(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         over, period = form.cleaned_data["over"], form.cleaned_data["period"]
     table, notes = summarise(
-        rules.scoped_feedback(request.user), FeedbackCode.objects.all(),
+        permissions.scoped_feedback(request.user), FeedbackCode.objects.all(),
         over=[over] if over else [], period=period or None,
     )  # fmt: skip
     rows = table.to_dict("records") if not table.empty else []
@@ -95,3 +103,17 @@ def feedback_summary(request: HttpRequest) -> HttpResponse:
         request, "feedback/summary.html",
         {"form": form, "rows": rows, "notes": notes, "min_n": MIN_N},
     )  # fmt: skip
+
+
+def feedback_export(request: HttpRequest) -> HttpResponse:
+    """The items the user may open as CSV (sensitive ones only for designated users), for
+    ``humsec voice feedback`` or a spreadsheet; cells that a spreadsheet would run as formulas are
+    neutralised (as object columns: ``neutralise`` passes pandas' string dtype by)."""
+    require(request, "feedback.list")
+    frame = export_frame(permissions.visible_feedback(request.user).order_by("received_on", "id"))
+    response = HttpResponse(
+        neutralise(frame.astype(object)).to_csv(index=False).encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="humsec-feedback-log.csv"'
+    return response
