@@ -54,16 +54,18 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-GEN_VERSION = "1"  # bump when the generated data change (cached Parquet files are then rebuilt)
+GEN_VERSION = "2"  # bump when the generated data change (cached Parquet files are then rebuilt)
 KS = [20, 33]
 OVER = "g100"
+REGION = "region"  # 20 text labels ("Region 01"...), as the issue's census regions
+OVERS = [OVER, REGION]
 INDICATORS = [
     "d_nutr", "d_cm", "d_satt", "d_educ",
     "d_elct", "d_sani", "d_wtr", "d_hsg", "d_ckfl", "d_asst",
 ]  # fmt: skip
 DESIGN = ["weight", "stratum", "psu"]
 TIME = ["t", "year"]
-JOB_COLUMNS = [*INDICATORS, *DESIGN, OVER]  # what the no-time job reads
+JOB_COLUMNS = [*INDICATORS, *DESIGN, *OVERS]  # what the no-time job reads
 TIME_COLUMNS = [*JOB_COLUMNS, *TIME]  # what the job with changes reads (= the whole file)
 MiB = 1024 * 1024
 FIVE_M, TEN_M, FIFTY_M = 5_000_000, 10_000_000, 50_000_000
@@ -102,15 +104,20 @@ def make_data(n: int, data_dir: Path) -> tuple[Path, dict[str, float]]:
     cols["stratum"] = base["stratum"].to_numpy()[row].astype(np.int32)
     cols["psu"] = psu
     cols[OVER] = (psu % 100).astype(np.int8)
+    region = pa.DictionaryArray.from_arrays(
+        pa.array((psu % 20).astype(np.int8)), pa.array([f"Region {r + 1:02d}" for r in range(20)])
+    )
     cols["t"] = base["t"].to_numpy()[row].astype(np.int8)
     cols["year"] = base["year"].to_numpy()[row].astype(np.float32)
     frame = pd.DataFrame(cols)
+    frame[REGION] = region.to_pandas().astype(object)  # text, as a census file holds it
     usage = frame.memory_usage(deep=True, index=False)
     mib = {
         "job": float(usage[JOB_COLUMNS].sum()) / MiB,
         "time": float(usage[TIME_COLUMNS].sum()) / MiB,
     }
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = pa.Table.from_pandas(frame.drop(columns=[REGION]), preserve_index=False)
+    table = table.append_column(REGION, region.cast(pa.string()))  # a plain string column
     del frame
     data_dir.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".parquet.tmp")
@@ -120,6 +127,11 @@ def make_data(n: int, data_dir: Path) -> tuple[Path, dict[str, float]]:
     meta |= {"n_psu": int(psu.max()) + 1, "mib": mib}
     meta_path.write_text(json.dumps(meta))
     return path, mib
+
+
+def _over_args() -> list[str]:
+    """The CLI's grouping options for the job's groupings."""
+    return ["--over", *OVERS]
 
 
 def write_specs(data_dir: Path) -> tuple[Path, Path]:
@@ -173,14 +185,14 @@ def _humsec_job(task: str, path: str, spec: str) -> dict[str, Any]:
     if task == "humsec-frame":
         import pyarrow.parquet as pq
 
-        columns = list(dict.fromkeys([*af.resolved_spec().columns(), OVER]))
+        columns = list(dict.fromkeys([*af.resolved_spec().columns(), *OVERS]))
         t1 = time.perf_counter()
         data = pq.read_table(path, columns=columns).to_pandas()
         out["read_s"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     if task == "sample":
         with Sampler() as sampler:
-            af.fit(data, over=[OVER])
+            af.fit(data, over=OVERS)
         out["job_s"] = time.perf_counter() - t1
         out["sample_report"] = sampler.report()
     elif task == "profile":
@@ -190,7 +202,7 @@ def _humsec_job(task: str, path: str, spec: str) -> dict[str, Any]:
 
         prof = cProfile.Profile()
         prof.enable()
-        af.fit(data, over=[OVER])
+        af.fit(data, over=OVERS)
         prof.disable()
         out["job_s"] = time.perf_counter() - t1
         for key in ("cumulative", "tottime"):
@@ -199,7 +211,7 @@ def _humsec_job(task: str, path: str, spec: str) -> dict[str, Any]:
             stats.print_stats(r"^(?!.*(importlib|_bootstrap|<module>))", 25)
             out[f"profile_{key}"] = buf.getvalue()
     else:
-        levels = af.fit(data, over=[OVER]).to_frame("levels")
+        levels = af.fit(data, over=OVERS).to_frame("levels")
         out["job_s"] = time.perf_counter() - t1
         out["rows"] = len(levels)
         out["check"] = _humsec_check(levels)
@@ -243,7 +255,7 @@ def _mpitb_job(path: str) -> dict[str, Any]:
         (["d_elct", "d_sani", "d_wtr", "d_hsg", "d_ckfl", "d_asst"], "living_standards"),
     ]
     mpi.set(name="bench", dimensions=dims)
-    rows = mpi.est(df, "bench", KS, over=[OVER], svy=True)
+    rows = mpi.est(df, "bench", KS, over=OVERS, svy=True)
     out["job_s"] = time.perf_counter() - t1
     out["rows"] = len(rows)
     nat = [r for r in rows if r.get("loa") == "nat" and r.get("measure") == "M0" and r["k"] == 33]
@@ -580,8 +592,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench_af-"))
     bench = Bench(args, tmp)
     print(
-        f"bench_af: sizes {', '.join(f'{n:,}' for n in sizes)}; k = {KS}; national + over {OVER} "
-        f"(100 groups); linearised SEs; {bench.n_cores} core(s); python {sys.version.split()[0]}"
+        f"bench_af: sizes {', '.join(f'{n:,}' for n in sizes)}; k = {KS}; national + over {OVERS} "
+        f"(100 groups, 20 text regions); linearised SEs; {bench.n_cores} core(s); python {sys.version.split()[0]}"
     )
     print(f"  humsec at {_git_state()}")
     no_cli = "not available (humsec af --help fails): the API on the path stands in for it"
@@ -679,7 +691,7 @@ def run_size(
         )
     if cli:
         out = bench.tmp / f"cli-{n}.csv"
-        cmd = [*cli, "af", str(spec_notime), str(path), "--over", OVER, "--out", str(out)]
+        cmd = [*cli, "af", str(spec_notime), str(path), *_over_args(), "--out", str(out)]
         bench.job(
             n, "humsec CLI", job, "humsec af SPEC(no time) DATA --over g100 --out X.csv", cmd=cmd
         )
@@ -717,7 +729,7 @@ def profile(bench: Bench, n: int, data_dir: Path, spec_time: Path, spec_notime: 
     if not bench.args.no_time_variant:
         variants.append(("with time block", spec_time))
     for label, spec in variants:
-        job = f"AlkireFoster(spec {label}, k={KS}).fit(parquet, over=[{OVER!r}]) at {n:,} persons"
+        job = f"AlkireFoster(spec {label}, k={KS}).fit(parquet, over={OVERS!r}) at {n:,} persons"
         res, m, err = bench.python("sample", path, spec)
         secs = fmt(res["job_s"] if res else None)
         print(

@@ -142,7 +142,7 @@ def run_size(n: int, cores: int, data_dir: Path, tmp: Path) -> dict[str, Any]:
     path, mib = bench_af.make_data(n, data_dir)
     _, spec = bench_af.write_specs(data_dir)
     out_csv, result = tmp / f"af-{n}.csv", tmp / f"profile-{n}.json"
-    argv = ["af", str(spec), str(path), "--over", bench_af.OVER, "--out", str(out_csv), "--quiet"]
+    argv = ["af", str(spec), str(path), *bench_af._over_args(), "--out", str(out_csv), "--quiet"]
     cmd = [sys.executable, str(Path(__file__)), "--_child", str(result), *argv]
     if cores and hasattr(os, "sched_setaffinity"):
         cpus = sorted(os.sched_getaffinity(0))[:cores]
