@@ -44,12 +44,14 @@ class LabelCodes:
         return LabelCodes(self.codes[rows], self.values)
 
     @property
-    def dtype(self) -> np.dtype:  # type: ignore[type-arg]
+    def dtype(self) -> np.dtype:
         return np.dtype(object)  # what the decoded column would be
 
     def decode(self) -> np.ndarray:
         """One label per row (None where missing): the slow form, for the rare paths only."""
-        values = np.append(self.values.astype(object), None)  # code −1 -> None
+        values = np.empty(len(self.values) + 1, dtype=object)
+        values[:-1] = self.values
+        values[-1] = None  # code −1 -> None
         return values[self.codes]
 
     def factorize(self, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:

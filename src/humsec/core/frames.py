@@ -102,7 +102,10 @@ class ColumnSource:
         coded = self._coded.get(name) or self._arrow_dictionary_codes(name)
         if coded is not None:  # decoded here: narwhals mis-decodes nulls of chunked dictionaries
             codes, labels = coded
-            values = np.append(labels, None)[codes]  # code -1 -> None
+            decoded = np.empty(len(labels) + 1, dtype=object)
+            decoded[:-1] = labels
+            decoded[-1] = None  # code -1 -> None
+            values = decoded[codes]
         else:
             values = column_numpy(self._frame, name)
         if name in self._reused:
