@@ -180,3 +180,17 @@ def test_cells_through_intermediate_ranks_equal_cells_of_the_whole_key(n_psu: in
     assert cells.round.tolist() == [u[1] for u in uniques]
     for g, attr in enumerate(cells.groups):
         assert attr.tolist() == [u[2 + g] for u in uniques]
+
+
+def test_parquet_labels_differing_by_case_are_refused_as_from_a_frame(tmp_path) -> None:
+    frame = _survey(400, 4)
+    frame.loc[::9, "region"] = "north"  # beside "North": the one label policy refuses it
+    path = tmp_path / "cased.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    af = humsec.AlkireFoster(SPEC)
+    with pytest.raises(humsec.HumsecError) as from_file:
+        af.fit(path, over=["region"])
+    with pytest.raises(humsec.HumsecError) as from_frame:
+        af.fit(frame, over=["region"])
+    assert type(from_file.value) is type(from_frame.value)
+    assert "'North'" in str(from_file.value) and "'north'" in str(from_file.value)
