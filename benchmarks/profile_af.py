@@ -1,9 +1,10 @@
-"""Where the time of a whole ``humsec af`` run goes, by stage (issue 22); writes docs/af_speed.md.
+"""Where the time of a whole ``humsec af`` run goes, by stage (issue 22); writes docs/af.md ("Speed").
 
-The job is bench_af.py's (same cached Parquet files in ``bench-data/``): syn_cdta tiled to N
-persons, 10 indicators, k = 20 and 33, national + over ``g100`` (100 groups), linearised SEs::
+The job is bench_af.py's (same cached Parquet files in ``--data-dir``): syn_cdta tiled to N
+persons, 10 indicators, k = 20 and 33, national + over ``g100`` (100 groups, an 8-bit integer
+column) and ``region`` (20 text labels), linearised SEs::
 
-    humsec af spec_notime.yaml syn_cdta_xN.parquet --over g100 --out X.csv --quiet
+    humsec af spec_notime.yaml syn_cdta_xN.parquet --over g100 region --out X.csv --quiet
 
 Each size runs in a fresh process (pinned to ``--cores`` cores). The process wall time is split:
 
@@ -13,8 +14,8 @@ Each size runs in a fresh process (pinned to ``--cores`` cores). The process wal
 - the command itself, profiled with pyinstrument (wall-clock, 1 ms) and each call-tree node
   given to the first stage whose rule it matches, outermost first (see ``STAGES``): engine
   imports (pandas, numba, scipy, ... loaded inside the command), Parquet decode, the input's
-  SHA-256 (provenance), string and
-  group factorisation, preparing the person arrays (casts, checks, deprivation matrix), the
+  SHA-256 (provenance; it runs on a thread beside the decode, so only a wait for it shows), text
+  columns to codes and group factorisation, preparing the person arrays (casts, checks, deprivation matrix), the
   fused per-cell pass (numba), the variance algebra, building the result tables, writing;
   whatever no rule matches is ``other``.
 
@@ -29,6 +30,7 @@ dependency: ``.venv/bin/pip install pyinstrument``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -52,6 +54,7 @@ STAGES: list[tuple[str, tuple[str, str]]] = [
     ("Parquet decode", ("read_schema", "pyarrow")),
     ("hashing the input", ("file_sha256", "humsec")),
     ("factorisation", ("factorize", "")),
+    ("factorisation", ("take_codes", "humsec")),
     ("factorisation", ("_stratum_codes", "humsec")),
     ("factorisation", ("_psu_codes", "humsec")),
     ("factorisation", ("_grouping", "humsec")),
@@ -142,7 +145,7 @@ def run_size(n: int, cores: int, data_dir: Path, tmp: Path) -> dict[str, Any]:
     path, mib = bench_af.make_data(n, data_dir)
     _, spec = bench_af.write_specs(data_dir)
     out_csv, result = tmp / f"af-{n}.csv", tmp / f"profile-{n}.json"
-    argv = ["af", str(spec), str(path), "--over", bench_af.OVER, "--out", str(out_csv), "--quiet"]
+    argv = ["af", str(spec), str(path), *bench_af._over_args(), "--out", str(out_csv), "--quiet"]
     cmd = [sys.executable, str(Path(__file__)), "--_child", str(result), *argv]
     if cores and hasattr(os, "sched_setaffinity"):
         cpus = sorted(os.sched_getaffinity(0))[:cores]
@@ -203,8 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--sizes", default="5e6", help="person counts (default 5e6)")
     ap.add_argument("--cores", type=int, default=2, help="pin to N cores (0: no pinning)")
-    ap.add_argument("--data-dir", default=str(ROOT / "bench-data"))
-    ap.add_argument("--write-docs", action="store_true", help="write the table to docs/af_speed.md")
+    ap.add_argument("--data-dir", default=str(Path(tempfile.gettempdir()) / "humsec-bench-data"))
+    ap.add_argument("--write-docs", action="store_true", help="write the table to docs/af.md")
     ap.add_argument("--_child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args._child:
@@ -216,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = [run_size(n, args.cores, Path(args.data_dir), Path(tmp)) for n in sizes]
     text = table(rows)
     print(
-        f"humsec af, whole process, by stage ({args.cores} cores; load average before {load:.2f})"
+        f"humsec af, whole process, by stage ({args.cores} cores of {_machine()}; load average "
+        f"before {load:.2f})"
     )
     print(text)
     if args.write_docs:
@@ -224,16 +228,41 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _machine() -> str:
+    """CPU model, cores and memory of this machine, for the record beside its figures."""
+    model, mem = "unknown CPU", ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kib = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
+        mem = f", {kib / 1024**2:.0f} GiB memory"
+    return f"{model} ({os.cpu_count()} logical CPUs{mem})"
+
+
+def _git_head() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
+        return out.stdout.strip() or "an unknown commit"
+    except OSError:
+        return "an unknown commit"
+
+
 MARK_BEGIN, MARK_END = "<!-- profile_af:begin -->", "<!-- profile_af:end -->"
 
 
 def _write_docs(text: str, load: float, args: argparse.Namespace) -> None:
-    """Replace the generated block of docs/af_speed.md (the prose around it is kept)."""
-    doc = ROOT / "docs" / "af_speed.md"
+    """Replace the generated block of docs/af.md (the prose around it is kept)."""
+    doc = ROOT / "docs" / "af.md"
     block = (
         f"{MARK_BEGIN}\n"
-        f"Generated by `benchmarks/profile_af.py --sizes {args.sizes} --write-docs` "
-        f"({args.cores} cores, load average {load:.2f} before the run; shares are within one run).\n\n"
+        f"Generated by `benchmarks/profile_af.py --sizes {args.sizes} --write-docs` at "
+        f"{_git_head()} on {_machine()}, pinned to {args.cores} cores, load average {load:.2f} "
+        "before the run (a machine shared with other jobs: shares are within one run).\n\n"
         f"{text}\n{MARK_END}"
     )
     old = (

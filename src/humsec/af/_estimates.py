@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from humsec.af._kernels import influence_moments
+from humsec.af._kernels import influence_moments, usable_threads
 from humsec.af._sums import CellTable
 from humsec.af.measures import Ratio, with_changes
 from humsec.core.inference import (
@@ -152,6 +152,7 @@ class Partition:
             self.pair_dom % G,
             len(hd_keys),
             G,
+            threads=usable_threads(len(self.pair_psu) * len(catalog)),
         )
         key_h = hd_keys % H
         w = factors.centre_weight[key_h]
@@ -330,6 +331,15 @@ def share_rows(
     pos = order[np.searchsorted(nat_key[order], part.pair_psu * national.n_rounds + part_t)]
     strat_pair = psu_stratum[part.pair_psu]
     H = len(factors.n_h)
+    # the (stratum, domain) cells and the strata of the pairs: the same for every item
+    scale = factors.scale[strat_pair]
+    hd = part.pair_dom * H + strat_pair
+    keys, inv = np.unique(hd, return_inverse=True)
+    kh = keys % H
+    kd = keys // H
+    kt = kd // G
+    nat_strat = psu_stratum[national.pair_psu]
+    ht = national.pair_dom * H + nat_strat
     frames = []
     for measure, k, col in items:
         Y = part.column(col)
@@ -339,18 +349,10 @@ def share_rows(
         with np.errstate(divide="ignore", invalid="ignore"):
             s = Yd / Xt[np.arange(part.n_dom) // G]
         s_pair = s[part.pair_dom]
-        scale = factors.scale[strat_pair]
         # Σ_h scale_h Σ_p U² X_t² (pair part) and the centring term per (stratum, domain)
         sq = group_sum(part.pair_dom, scale * (Y * Y - 2 * s_pair * Y * Xp), part.n_dom)
-        hd = part.pair_dom * H + strat_pair
-        keys, inv = np.unique(hd, return_inverse=True)
         SY = group_sum(inv, Y, len(keys))
-        kh = keys % H
-        kd = keys // H
-        kt = kd // G
         # per (stratum, round) sums of X_p over PSUs
-        nat_strat = psu_stratum[national.pair_psu]
-        ht = national.pair_dom * H + nat_strat
         X_nat = national.column(col)
         SX_ht = np.bincount(ht, weights=X_nat, minlength=national.n_dom * H)
         C_ht = np.bincount(ht, weights=X_nat * X_nat, minlength=national.n_dom * H)

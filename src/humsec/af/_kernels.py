@@ -7,15 +7,16 @@ MPI with two k); this loop reads each person once and adds every quantity to the
 from __future__ import annotations
 
 import contextlib
+import itertools
+import os
 import threading
 
 import numpy as np
 from numba import njit
 
 
-@njit(cache=True, nogil=True)
 def accumulate_cells(
-    cell: np.ndarray,  # (n,) int64 cell id
+    cell: np.ndarray,  # (n,) int cell id
     weight: np.ndarray,  # (n,) float64
     weights: np.ndarray,  # (J,) indicator weights (used when there are no effective weights)
     deprived: np.ndarray,  # (n, J) uint8, C order
@@ -23,17 +24,65 @@ def accumulate_cells(
     effective: np.ndarray,  # (n, J) float64 person-specific weights, or (0, 0)
     thresholds: np.ndarray,  # (K,) k/100 minus the tolerance
     n_cells: int,
+    threads: int = 1,
 ) -> np.ndarray:
-    """Per-cell sums in the column layout documented in :func:`kernel_columns`."""
+    """Per-cell sums in the column layout documented in :func:`kernel_columns`.
+
+    With ``threads`` > 1 the cells are split into contiguous ranges, one per thread: every thread
+    reads all persons but adds only those of its cells, so each cell's sums are still added in
+    the persons' order and the result is bit-identical to one thread's.
+
+    >>> args = (np.array([0, 1, 0]), np.ones(3), np.array([0.5, 0.5]),
+    ...         np.array([[1, 0], [1, 1], [0, 0]], dtype=np.uint8), np.zeros((0, 0), dtype=bool),
+    ...         np.zeros((0, 0)), np.array([0.5]), 2)
+    >>> bool((accumulate_cells(*args) == accumulate_cells(*args, threads=2)).all())
+    True
+    """
+    J = deprived.shape[1]
+    K = thresholds.shape[0]
+    per_k = 3 + J + (J if effective.shape[0] > 0 else 0)
+    base_k = 2 + J + (2 * J if observed.shape[0] > 0 else 0)
+    acc = np.zeros((n_cells, base_k + K * per_k))
+    args = (cell, weight, weights, deprived, observed, effective, thresholds, acc)
+    bounds = np.linspace(0, n_cells, max(1, min(threads, n_cells)) + 1).astype(np.int64)
+    if len(bounds) <= 2:
+        _accumulate_range(*args, 0, n_cells)
+        return acc
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(bounds) - 1, thread_name_prefix="humsec-cells") as pool:
+        jobs = [
+            pool.submit(_accumulate_range, *args, int(lo), int(hi))
+            for lo, hi in itertools.pairwise(bounds)
+        ]
+        for job in jobs:
+            job.result()
+    return acc
+
+
+@njit(cache=True, nogil=True)
+def _accumulate_range(
+    cell: np.ndarray,
+    weight: np.ndarray,
+    weights: np.ndarray,
+    deprived: np.ndarray,
+    observed: np.ndarray,
+    effective: np.ndarray,
+    thresholds: np.ndarray,
+    acc: np.ndarray,  # (n_cells, columns) zeros, filled in place for cells lo..hi-1
+    lo: int,
+    hi: int,
+) -> None:
     n, J = deprived.shape
     K = thresholds.shape[0]
     has_obs = observed.shape[0] > 0
     has_eff = effective.shape[0] > 0
     per_k = 3 + J + (J if has_eff else 0)
     base_k = 2 + J + (2 * J if has_obs else 0)
-    acc = np.zeros((n_cells, base_k + K * per_k))
     for i in range(n):
         c = cell[i]
+        if c < lo or c >= hi:
+            continue
         w = weight[i]
         s = 0.0  # the deprivation score, computed here rather than held for every person
         for j in range(J):
@@ -62,7 +111,6 @@ def accumulate_cells(
                         acc[c, b + 3 + j] += w
                         if has_eff:
                             acc[c, b + 3 + J + j] += w * effective[i, j]
-    return acc
 
 
 def kernel_columns(
@@ -108,7 +156,6 @@ def _influence(totals, p, d, y_idx, y_scale, x_idx, R, Xd, out):
             out[k] = (totals[p, y_idx[k]] * y_scale[k] - est * totals[p, x_idx[k]]) / x
 
 
-@njit(cache=True, nogil=True)
 def influence_moments(
     totals: np.ndarray,  # (P, Q) per-(PSU, domain) sums
     y_idx: np.ndarray,  # (r,) numerator column of each ratio
@@ -123,18 +170,66 @@ def influence_moments(
     partner_group: np.ndarray,  # (P,) group of the pair (for the cross-round moments)
     n_hd: int,
     n_groups: int,
+    threads: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Moments of the linearised influence totals U_pd = (Y_pd − R_d·X_pd)/X_d, computed on the fly.
 
     Returns Σ scale·U² per (domain, ratio), Σ U per ((stratum, domain), ratio), and the cross-round
     Σ scale·U_t1·U_t0 per (group, ratio): all a design variance or covariance needs, without ever
-    holding U (pairs × ratios) in memory.
+    holding U (pairs × ratios) in memory. With ``threads`` > 1 the ratios are split into ranges,
+    one per thread; each ratio's sums run over the pairs in the same order: bit-identical.
     """
-    P = totals.shape[0]
     r = y_idx.shape[0]
     sq = np.zeros((R.shape[0], r))
     S = np.zeros((n_hd, r))
     cross = np.zeros((n_groups, r))
+    args = (totals, y_idx, y_scale, x_idx, R, Xd, pair_dom, pair_hd, pair_scale, partner)
+    outs = (partner_group, sq, S, cross)
+    bounds = np.linspace(0, r, max(1, min(threads, r)) + 1).astype(np.int64)
+    if len(bounds) <= 2:
+        _influence_range(*args, *outs, 0, r)
+        return sq, S, cross
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(bounds) - 1, thread_name_prefix="humsec-moments") as pool:
+        jobs = [
+            pool.submit(_influence_range, *args, *outs, int(lo), int(hi))
+            for lo, hi in itertools.pairwise(bounds)
+        ]
+        for job in jobs:
+            job.result()
+    return sq, S, cross
+
+
+@njit(cache=True, nogil=True)
+def _influence_range(
+    totals: np.ndarray,
+    y_idx_all: np.ndarray,
+    y_scale_all: np.ndarray,
+    x_idx_all: np.ndarray,
+    R_all: np.ndarray,
+    Xd_all: np.ndarray,
+    pair_dom: np.ndarray,
+    pair_hd: np.ndarray,
+    pair_scale: np.ndarray,
+    partner: np.ndarray,
+    partner_group: np.ndarray,
+    sq_all: np.ndarray,  # (D, r) filled in place for ratios lo..hi-1, as S_all and cross_all
+    S_all: np.ndarray,
+    cross_all: np.ndarray,
+    lo: int,
+    hi: int,
+) -> None:
+    P = totals.shape[0]
+    y_idx = y_idx_all[lo:hi]
+    y_scale = y_scale_all[lo:hi]
+    x_idx = x_idx_all[lo:hi]
+    R = R_all[:, lo:hi]
+    Xd = Xd_all[:, lo:hi]
+    sq = sq_all[:, lo:hi]
+    S = S_all[:, lo:hi]
+    cross = cross_all[:, lo:hi]
+    r = hi - lo
     u = np.empty(r)
     v = np.empty(r)
     for p in range(P):
@@ -151,7 +246,6 @@ def influence_moments(
             g = partner_group[p]
             for k in range(r):
                 cross[g, k] += f * u[k] * v[k]
-    return sq, S, cross
 
 
 @njit(cache=True, nogil=True)
@@ -216,6 +310,22 @@ def rank_codes(keys: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
     return codes, uniques
 
 
+#: below this many persons one thread sums faster than starting more
+PARALLEL_MIN_PERSONS = 200_000
+
+
+def usable_threads(n_persons: int) -> int:
+    """Threads for a pass over ``n_persons``: the cores this process may run on (at most 8).
+
+    >>> usable_threads(10)
+    1
+    """
+    if n_persons < PARALLEL_MIN_PERSONS:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, 8))
+
+
 def warm_up_in_background() -> threading.Thread:
     """Start numba's first dispatch (target context, cache index) on a background thread.
 
@@ -235,3 +345,27 @@ def warm_up_in_background() -> threading.Thread:
     thread = threading.Thread(target=warm, name="humsec-numba-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+@njit(cache=True, nogil=True)
+def first_seen_codes(codes: np.ndarray, n_values: int) -> tuple[np.ndarray, np.ndarray]:
+    """Renumber codes 0..n_values−1 (−1 = missing) in order of first appearance, as
+    ``pd.factorize`` numbers values; returns the new codes and, per new code, the old one.
+    Values never used get no new code."""
+    lookup = np.full(n_values, -1, dtype=np.int32)
+    order = np.empty(n_values, dtype=np.int64)
+    m = 0
+    out = np.empty(codes.shape[0], dtype=np.int32)
+    for i in range(codes.shape[0]):
+        c = codes[i]
+        if c < 0:
+            out[i] = -1
+            continue
+        new = lookup[c]
+        if new < 0:
+            new = m
+            lookup[c] = m
+            order[m] = c
+            m += 1
+        out[i] = new
+    return out, order[:m]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from humsec.af._kernels import accumulate_cells, kernel_columns
+from humsec.af._kernels import accumulate_cells, kernel_columns, usable_threads
 from humsec.af.measures import SCORE_TOLERANCE
 from humsec.af.survey_table import PreparedSurvey
 
@@ -49,6 +49,7 @@ def build_cells(survey: PreparedSurvey, ks: tuple[float, ...]) -> CellTable:
         np.ascontiguousarray(effective),
         thresholds,
         n_cells,
+        threads=usable_threads(len(ids)),
     )
     names = kernel_columns(
         survey.indicators, ks, survey.observed is not None, survey.effective_weights is not None

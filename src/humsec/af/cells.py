@@ -67,8 +67,17 @@ def _cell_ids(
     key = psu.astype(np.int64)
     span = n_psu
     compacted = False
+    bitmap_span = 16 * len(psu) + 1_000_000  # up to here a presence bitmap beats hashing
     for radix, digit, shift in parts[1:]:
-        if span * radix > 2**62:  # keep the mixed-radix key inside int64: compact first
+        if span * radix > bitmap_span and span <= bitmap_span:
+            # Ranking the key so far keeps its order and makes the next digit's range fit the
+            # bitmap (groups that are unions of PSUs leave about one cell per PSU), sparing a
+            # hash of the whole key; the final ranks, hence every cell, are unchanged.
+            codes, _ = rank_codes(key, span)
+            key = codes.astype(np.int64)
+            span = int(key.max()) + 1 if len(key) else 1
+            compacted = True
+        elif span * radix > 2**62:  # keep the mixed-radix key inside int64: compact first
             codes, _ = pd.factorize(key, sort=True)
             key = codes.astype(np.int64)
             span = int(key.max()) + 1
@@ -78,9 +87,13 @@ def _cell_ids(
         if shift:
             key += shift
         span *= radix
-    if span <= 16 * len(psu) + 1_000_000:  # a presence bitmap (span/4 bytes) beats hashing
+    if span <= bitmap_span:
         ids, uniques = rank_codes(key, span)
-        attrs = _decode(uniques, radices)
+        del key
+        if compacted:
+            attrs = [_first_per_cell(ids, d, s) for _, d, s in parts]
+        else:
+            attrs = _decode(uniques, radices)
     else:  # sorted, so cells come in key order (PSU, round, groups) as in the counting pass
         codes, uniques = pd.factorize(key, sort=True)
         ids = codes.astype(np.int32)

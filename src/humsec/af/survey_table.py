@@ -26,6 +26,7 @@ import pandas as pd
 
 from humsec.af._kernels import compact_codes, row_scores
 from humsec.af.cells import Cells, form_cells
+from humsec.af.label_codes import LabelCodes
 from humsec.af.spec import NUMERIC_OPS, AFSpec
 from humsec.core.checks import FIRST_ROW, clean_labels, require_numbers, require_unique_columns
 from humsec.core.errors import ColumnNotFoundError, DataError, DesignError, describe_rows
@@ -179,9 +180,16 @@ def prepare_survey(
         """Positions among the kept persons -> rows of the input (as errors must name them)."""
         return positions if idx is None else idx[positions]
 
-    def take_labels(name: str) -> np.ndarray:
-        """A column of labels (groups, rounds, strata, PSUs), under the one label policy."""
-        return _clean_labels(take(name), name, source, input_rows, notes)
+    def take_labels(name: str) -> Any:
+        """A column of labels (groups, rounds, strata, PSUs), under the one label policy; a text
+        column of an Arrow table comes as :class:`LabelCodes` (no string per person)."""
+        coded = None if name in reused else frame.take_codes(name)
+        if coded is not None:
+            labels_coded = LabelCodes(*coded)
+            raw: Any = labels_coded if idx is None else labels_coded[idx]
+        else:
+            raw = take(name)
+        return _clean_labels(raw, name, source, input_rows, notes)
 
     stratum, stratum_labels = _stratum_codes(
         take_labels(design.strata) if design.strata else None,
@@ -394,20 +402,29 @@ def _clean_labels(
 
     Checked on the distinct values, so a clean column costs one factorisation.
     """
+    if isinstance(raw, LabelCodes):
+        texts = [u for u in raw.values if isinstance(u, str)]
+        if _labels_clean(texts):
+            return raw
+        raw = raw.decode()  # spaces to strip or a case clash to report: the general path
     if raw.dtype.kind not in "OSU":
         return raw
     codes, uniques = pd.factorize(raw)
-    texts = [u for u in uniques if isinstance(u, str)]
-    stripped = [t.strip() for t in texts]
-    spaced = any(a != b for a, b in zip(stripped, texts, strict=True))
-    clash = len({t.casefold() for t in stripped}) < len(set(stripped))
-    if not spaced and not clash:
+    if _labels_clean([u for u in uniques if isinstance(u, str)]):
         return raw
     rows = input_rows(np.arange(len(raw))) + FIRST_ROW
     _, found = clean_labels(pd.Series(raw, dtype=object), column=name, source=source, rows=rows)
     notes += found
     cleaned = np.array([u.strip() if isinstance(u, str) else u for u in uniques], dtype=object)
     return np.where(codes >= 0, cleaned[np.maximum(codes, 0)], raw)
+
+
+def _labels_clean(texts: list[str]) -> bool:
+    """No surrounding spaces and no two labels differing only by case."""
+    stripped = [t.strip() for t in texts]
+    spaced = any(a != b for a, b in zip(stripped, texts, strict=True))
+    clash = len({t.casefold() for t in stripped}) < len(set(stripped))
+    return not spaced and not clash
 
 
 # ---------------------------------------------------------------------- design
@@ -528,7 +545,7 @@ def _split_term(term: str | Sequence[str]) -> tuple[str, ...]:
 def _combined(term: tuple[str, ...], take: Any) -> tuple[np.ndarray]:
     if len(term) == 1:
         return (take(term[0]),)
-    parts = [pd.Series(take(c), dtype=object) for c in term]
+    parts = [pd.Series(_decoded(take(c)), dtype=object) for c in term]
     missing = np.zeros(len(parts[0]), dtype=bool)
     for p in parts:
         missing |= p.isna().to_numpy()
@@ -540,7 +557,11 @@ def _combined(term: tuple[str, ...], take: Any) -> tuple[np.ndarray]:
     return (values,)
 
 
-def factorize(raw: np.ndarray, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def _decoded(raw: Any) -> np.ndarray:
+    return raw.decode() if isinstance(raw, LabelCodes) else raw
+
+
+def factorize(raw: Any, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes (−1 = missing) and unique values, like ``pd.factorize``.
 
     Integer columns with a compact range (survey ids, rounds, area codes) take a counting pass,
@@ -549,6 +570,8 @@ def factorize(raw: np.ndarray, sort: bool = False) -> tuple[np.ndarray, np.ndarr
     >>> factorize(np.array([7, 3, 7, 5]))
     (array([2, 0, 2, 1], dtype=int32), array([3, 5, 7]))
     """
+    if isinstance(raw, LabelCodes):
+        return raw.factorize(sort=sort)
     if raw.dtype.kind in "iu" and len(raw):
         lo, hi = int(raw.min()), int(raw.max())
         if hi - lo <= 2 * len(raw) + 1_000_000:

@@ -86,6 +86,7 @@ class ColumnSource:
         self.n_rows = len(self._frame)
         self._reused = set(reused)
         self._cache: dict[str, np.ndarray] = {}
+        self._coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def keep(self, names: Any) -> None:
         """Keep these columns after their first conversion (they are read more than once)."""
@@ -98,13 +99,70 @@ class ColumnSource:
     def take(self, name: str) -> np.ndarray:
         if name in self._cache:
             return self._cache[name]
-        values = column_numpy(self._frame, name)
+        coded = self._coded.get(name) or self._arrow_dictionary_codes(name)
+        if coded is not None:  # decoded here: narwhals mis-decodes nulls of chunked dictionaries
+            codes, labels = coded
+            decoded = np.empty(len(labels) + 1, dtype=object)
+            decoded[:-1] = labels
+            decoded[-1] = None  # code -1 -> None
+            values = decoded[codes]
+        else:
+            values = column_numpy(self._frame, name)
         if name in self._reused:
             self._cache[name] = values
         if self.owned:
             self._frame = self._frame.drop(name)
             _release_arrow_memory()
         return values
+
+    def take_codes(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """A text or dictionary column of a PyArrow table as (int32 codes, −1 = missing; the
+        dictionary as an object array), without one Python string per row; None otherwise.
+
+        >>> import pyarrow as pa
+        >>> codes, values = ColumnSource(pa.table({"g": ["b", None, "b"]})).take_codes("g")
+        >>> codes.tolist(), values.tolist()
+        ([0, -1, 0], ['b'])
+        """
+        if name in self._coded:
+            return self._coded[name]
+        coded = self._arrow_dictionary_codes(name, text=True)
+        if coded is None:
+            return None
+        codes, values = coded
+        if name in self._reused:
+            self._coded[name] = (codes, values)
+        if self.owned:
+            self._frame = self._frame.drop(name)
+            _release_arrow_memory()
+        return codes, values
+
+    def _arrow_dictionary_codes(
+        self, name: str, text: bool = False
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Codes and dictionary of an Arrow dictionary column (or, with ``text``, of a string
+        column, encoded here); None for other columns and other backends."""
+        native = self._frame.to_native()
+        if native_backend(native) != "pyarrow":
+            return None
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        column = native.column(name)
+        kind = column.type
+        if not pa.types.is_dictionary(kind):
+            if not (text and (pa.types.is_string(kind) or pa.types.is_large_string(kind))):
+                return None
+            column = column.dictionary_encode()
+        column = column.unify_dictionaries()
+        chunks = column.chunks
+        if chunks:
+            values = chunks[0].dictionary.to_numpy(zero_copy_only=False).astype(object)
+            parts = [pc.fill_null(c.indices, -1).to_numpy() for c in chunks]
+            codes = np.concatenate(parts).astype(np.int32, copy=False)
+        else:
+            values, codes = np.array([], dtype=object), np.zeros(0, dtype=np.int32)
+        return codes, values
 
 
 def _release_arrow_memory() -> None:
