@@ -19,12 +19,14 @@ question is not in the data is an error naming the log's row.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 
 from humsec.core.errors import DataError, HumsecError
+from humsec.core.result import ResultBase
 from humsec.voice.export import canonical_column
 from humsec.voice.form import XLSForm
 
@@ -48,17 +50,29 @@ LOG_COLUMNS: Mapping[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
-class CleaningResult:
+class CleaningResult(ResultBase):
     """The cleaned data and one report row per log line (its outcome: changed, blanked, removed, no action,
     unchanged (the value already was the new one) and ``old value differs`` when the data did not hold
-    the log's old value)."""
+    the log's old value). Tables: ``report`` (the default) and ``data``."""
+
+    tables: ClassVar[tuple[str, ...]] = ("report", "data")
 
     data: pd.DataFrame
     report: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        return (self.report if table == "report" else self.data).copy()
 
     def counts(self) -> dict[str, int]:
         """How many log lines had each outcome."""
         return {str(k): int(v) for k, v in self.report["outcome"].value_counts().items()}
+
+    def summary(self) -> str:
+        """The log's outcomes and the size of the cleaned data."""
+        counts = ", ".join(f"{k} {v}" for k, v in self.counts().items()) or "no log lines"
+        lines = [f"Cleaning log applied: {len(self.report)} line(s): {counts}; {len(self.data)} rows kept"]
+        return "\n".join([*lines, *(f"note: {n}" for n in self.notes)])
 
 
 def read_cleaning_log(path: str | Path) -> pd.DataFrame:

@@ -20,13 +20,14 @@ widens the truth of it, which the CIs of the table show).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from humsec.core.errors import ColumnNotFoundError, DataError
+from humsec.core.result import ResultBase
 
 __all__ = [
     "FLAGS",
@@ -49,18 +50,20 @@ FLAGS = ("feel worse than measured", "measured worse than felt", "agree", "uncle
 _NEEDED = ("group", "estimate", "ci_low", "ci_high")
 
 
-class ComparisonResult:
+class ComparisonResult(ResultBase):
     """The area table (``to_frame()``), ``correlation`` (r, ci_low, ci_high, areas) and ``notes``."""
+
+    tables: ClassVar[tuple[str, ...]] = ("areas",)
 
     def __init__(
         self, table: pd.DataFrame, correlation: dict[str, float], notes: list[str], level: float
     ) -> None:
         self._table = table.reset_index(drop=True)
         self.correlation = correlation
-        self.notes = tuple(notes)
+        self.notes = list(notes)
         self.level = level
 
-    def to_frame(self) -> pd.DataFrame:
+    def _frame(self, table: str) -> pd.DataFrame:
         return self._table.copy()
 
     def summary(self) -> str:
@@ -74,14 +77,6 @@ class ComparisonResult:
                 f"  {r.group}: perceived {r.perceived:.3f}, measured {r.measured:.3f} - {r.flag}"
             )
         return "\n".join([*lines, *(f"note: {n}" for n in self.notes)])
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return "<pre>" + html.escape(self.summary()) + "</pre>"
 
     def chart(self, perceived: str = "perceived", measured: str = "measured") -> Any:
         """Quadrant chart (Altair): areas as points with both CIs, the median cut-offs as rules,

@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,7 @@ import yaml
 from scipy import special
 
 from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError, SpecError, describe_rows
+from humsec.core.result import ResultBase
 from humsec.voice.design import Design, DesignOptions, validate_design
 from humsec.voice.export import Export
 from humsec.voice.relevant import UnsupportedExpression, evaluate, references
@@ -219,8 +220,11 @@ class PerceptionSpec:
         return cls(indicators, indices, source)
 
 
-class PerceptionResult:
-    """Indicator and index estimates (``to_frame()``) and index reliability (``reliability``)."""
+class PerceptionResult(ResultBase):
+    """Indicator and index estimates (``to_frame()``) and index reliability (``reliability``,
+    also ``to_frame("reliability")``)."""
+
+    tables: ClassVar[tuple[str, ...]] = ("estimates", "reliability")
 
     COLUMNS = ("name", "kind", "over", "group", "estimate", "se", "ci_low", "ci_high", "n", "label")
 
@@ -229,11 +233,11 @@ class PerceptionResult:
     ) -> None:
         self._table = table.reset_index(drop=True)
         self.reliability = reliability.reset_index(drop=True)
-        self.notes = tuple(notes)
+        self.notes = list(notes)
         self.level = level
 
-    def to_frame(self) -> pd.DataFrame:
-        return self._table.copy()
+    def _frame(self, table: str) -> pd.DataFrame:
+        return (self._table if table == "estimates" else self.reliability).copy()
 
     def summary(self) -> str:
         lines = [
@@ -249,13 +253,6 @@ class PerceptionResult:
             )
         return "\n".join([*lines, *(f"note: {n}" for n in self.notes)])
 
-    def __str__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return "<pre>" + html.escape(self.summary()) + "</pre>"
 
 
 class PerceptionIndicators(DesignOptions):

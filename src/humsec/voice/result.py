@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
 from humsec.core.inference import logit_ci
+from humsec.core.result import ResultBase
 from humsec.core.write import write_atomic
 
 __all__ = ["NUMERIC_TYPES", "TabulationResult"]
@@ -27,8 +28,10 @@ __all__ = ["NUMERIC_TYPES", "TabulationResult"]
 NUMERIC_TYPES = ("integer", "decimal")
 
 
-class TabulationResult:
+class TabulationResult(ResultBase):
     """Weighted shares with SEs and CIs; ``notes`` say what was left out, assumed or repaired."""
+
+    tables: ClassVar[tuple[str, ...]] = ("shares",)
 
     COLUMNS = (
         "question",
@@ -60,13 +63,13 @@ class TabulationResult:
     ) -> None:
         self._table = table.reset_index(drop=True)
         self.params = dict(params)
-        self.notes = tuple(notes)
+        self.notes = list(notes)
         self.level = level
         self.source = source
         # Woodruff intervals of medians need the data: one function of the level per median row
         self._median_ci = dict(median_ci or {})
 
-    def to_frame(self) -> pd.DataFrame:
+    def _frame(self, table: str) -> pd.DataFrame:
         """The tidy table (a copy)."""
         return self._table.copy()
 
@@ -102,14 +105,6 @@ class TabulationResult:
             lines.append(f"  {r.question} = {r.option}: {r.estimate:.3f} (se {r.se:.3f}, n {r.n})")
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return "<pre>" + html.escape(self.summary()) + "</pre>"
 
     def to_csv(self, path: str | Path) -> None:
         """Write the table as CSV (atomically)."""

@@ -28,10 +28,17 @@ def safe_cell(value: Any) -> Any:
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with every text cell made safe (:func:`safe_cell`); headers too."""
+    """A copy of ``frame`` with every text cell made safe (:func:`safe_cell`); headers too.
+
+    Every column that is not numeric is checked: pandas 3 stores text as its own ``str`` dtype,
+    not ``object``, and a check on ``object`` alone let formulas through.
+
+    >>> neutralise(pd.DataFrame({"a": ["=1+1", "ok"], "n": [-1, 2]})).to_dict("list")
+    {'a': ["'=1+1", 'ok'], 'n': [-1, 2]}
+    """
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].map(safe_cell)
+        if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_datetime64_any_dtype(out[column])):
+            out[column] = out[column].astype(object).map(safe_cell)
     out.columns = [safe_cell(c) for c in out.columns]
     return out
