@@ -56,3 +56,19 @@ def test_a_cell_that_is_not_a_number_is_an_error_naming_file_column_and_line(tmp
     assert "counties.csv, column 'poverty': expected numbers" in res.output
     assert "['46,4%'] at line(s) [4]" in res.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_pdf_that_cannot_be_printed_leaves_no_page_or_table(tmp_path: Path, monkeypatch) -> None:
+    """Every output or none (issue 19): the PDF is the last output; its failure writes nothing."""
+    import humsec.review.html as review_html
+    from humsec.core.errors import HumsecError
+
+    def broken(page: str, path: Path) -> None:
+        raise HumsecError("the PDF engine is not installed")
+
+    monkeypatch.setattr(review_html, "write_pdf", broken)
+    review = _review(tmp_path, ["27.1", "30.2", "46.4", "20.5"])
+    res = runner.invoke(app, ["review", str(review), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 2 and "the PDF engine is not installed" in res.output
+    assert not (tmp_path / "out" / "review.html").exists()
+    assert not list((tmp_path / "out").rglob("*.csv"))

@@ -8,9 +8,8 @@ from typing import Any
 import typer
 
 from humsec.core.cli import fail as _fail
-from humsec.core.cli import stdout
+from humsec.core.cli import stdout, write_or_fail
 from humsec.core.errors import HumsecError
-from humsec.core.write import write_atomic
 
 
 def register(app: typer.Typer) -> None:
@@ -137,17 +136,16 @@ def index(
     except HumsecError as exc:
         _fail(exc)
         return
-    written = []
+    writers: list[tuple[Path, Any]] = []
     if out is not None:
-        write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
-        written.append(out)
+        writers.append((out, lambda tmp: table.to_csv(tmp, index=False)))
         if sensitivity is not None:
             sens_path = out.with_name(out.stem + "_sensitivity.csv")
-            write_atomic(sens_path, lambda tmp: sensitivity.to_csv(tmp, index=False))
-            written.append(sens_path)
+            writers.append((sens_path, lambda tmp: sensitivity.to_csv(tmp, index=False)))
     if html is not None and page is not None:
-        write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
-        written.append(html)
+        writers.append((html, lambda tmp: tmp.write_text(page, encoding="utf-8")))
+    write_or_fail(writers)  # every output computed above: all written, or none
+    written = [path for path, _ in writers]
     root = result.model.root
     top = table[table["node"] == root].sort_values("rank").head(10)
     name = result.model.name or root

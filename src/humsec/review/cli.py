@@ -15,10 +15,9 @@ from typing import Any
 import typer
 
 from humsec.core.cli import fail as _fail
-from humsec.core.cli import stdout
+from humsec.core.cli import stdout, write_or_fail
 from humsec.core.errors import HumsecError
 from humsec.core.progress import progress_for
-from humsec.core.write import write_atomic
 
 
 def _csv_writer(frame: Any) -> Callable[[Path], None]:
@@ -52,23 +51,16 @@ def review(
         return
     out.mkdir(parents=True, exist_ok=True)
     (out / "tables").mkdir(exist_ok=True)
-    written = []
-    for table in result.tables:
-        path = out / "tables" / f"{table.key}.csv"
-        write_atomic(path, _csv_writer(table.frame))
-        written.append(path)
+    writers: list[tuple[Path, Any]] = [
+        (out / "tables" / f"{table.key}.csv", _csv_writer(table.frame)) for table in result.tables
+    ]
     html_path = out / "review.html"
-    write_atomic(html_path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
-    written.append(html_path)
+    writers.append((html_path, lambda tmp: tmp.write_text(page, encoding="utf-8")))
     if pdf:
         pdf_path = out / "review.pdf"
         progress.say(f"printing {pdf_path}")
-        try:
-            write_atomic(pdf_path, lambda tmp: write_pdf(page, tmp))
-            written.append(pdf_path)
-        except HumsecError as exc:
-            _fail(exc)
-            return
+        writers.append((pdf_path, lambda tmp: write_pdf(page, tmp)))
+    write_or_fail(writers)  # tables, page and PDF: all written, or none (a PDF failure leaves no page)
     if not quiet:
         import html
         import re

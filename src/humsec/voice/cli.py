@@ -212,7 +212,7 @@ def indicators(
     ),
 ) -> None:
     """Perception indicators and composite indices (Cronbach's alpha, McDonald's omega), by groups."""
-    from humsec.core.write import write_atomic
+    from humsec.core.write import write_all
     from humsec.voice import PerceptionIndicators
 
     try:
@@ -225,8 +225,12 @@ def indicators(
         ).fit(export)  # fmt: skip
         reliability_path = out.with_name(out.stem + "_reliability.csv")
         table = _disclose(result.to_frame(), min_n, no_disclosure, data.name)
-        write_atomic(out, lambda p: table.to_csv(p, index=False))
-        write_atomic(reliability_path, lambda p: result.reliability.to_csv(p, index=False))
+        write_all(  # both computed above: both written, or neither
+            [
+                (out, lambda p: table.to_csv(p, index=False)),
+                (reliability_path, lambda p: result.reliability.to_csv(p, index=False)),
+            ]
+        )
     except (HumsecError, OSError) as exc:
         fail(exc)
         return
@@ -348,7 +352,7 @@ def compare(
     where they disagree, correlation, quadrant chart."""
     import pandas as pd
 
-    from humsec.core.write import write_atomic
+    from humsec.core.write import write_all
     from humsec.voice.compare import (
         INDEX_COLUMNS,
         compare_perceived_measured,
@@ -383,16 +387,17 @@ def compare(
             measured_title = f"{measure} (measured)"
         result = compare_perceived_measured(p, m, level=level)
         table = result.to_frame()
-        write_atomic(out, lambda f: table.to_csv(f, index=False))
+        writers: list[tuple[Path, Any]] = [(out, lambda f: table.to_csv(f, index=False))]
         if chart is not None:
             spec = result.chart(perceived=indicator, measured=measured_title)
             if chart.suffix.lower() == ".svg":
                 from humsec.core.charts import to_svg
 
                 svg = to_svg(spec)
-                write_atomic(chart, lambda f: f.write_text(svg, encoding="utf-8"))
+                writers.append((chart, lambda f: f.write_text(svg, encoding="utf-8")))
             else:
-                write_atomic(chart, lambda f: spec.save(str(f), format="html"))
+                writers.append((chart, lambda f: spec.save(str(f), format="html")))
+        write_all(writers)  # the table and the chart, or neither
     except (HumsecError, OSError, ValueError) as exc:
         fail(exc)
         return
