@@ -95,7 +95,41 @@ def _index_input(folder: Path) -> Path:
     return path
 
 
+def _direct_input(folder: Path) -> Path:
+    rng = np.random.default_rng(4)
+    n = 48
+    frame = pd.DataFrame({"area": np.repeat(["A", "B", "C", "D"], 12), "y": rng.integers(0, 2, n),
+                          "psu": np.repeat(np.arange(16), 3), "w": rng.uniform(0.5, 2.0, n).round(3)})  # fmt: skip
+    path = folder / "survey.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _panel_input(folder: Path) -> Path:
+    rng = np.random.default_rng(5)
+    months = pd.period_range("2016-01", "2020-12", freq="M").astype(str)
+    frame = pd.DataFrame({"unit": np.repeat(["North", "South"], len(months)), "month": np.tile(months, 2),
+                          "fatalities": rng.poisson(4, 2 * len(months))})  # fmt: skip
+    path = folder / "panel.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
 COMMANDS = {
+    "sae direct": Command(
+        "sae direct",
+        _direct_input,
+        lambda data, out: ["sae", "direct", str(data), "--variable", "y", "--area", "area", "--weight", "w",
+                           "--psu", "psu", "--out", str(out)],
+        labels=("area", "psu"),
+    ),
+    "warn backtest": Command(
+        "warn backtest",
+        _panel_input,
+        lambda data, out: ["warn", "backtest", str(data), "--test-year", "2020", "--model", "no_change",
+                           "--model", "hist_12", "--out", str(out), "-q"],
+        labels=("unit",),
+    ),
     "af": Command(
         "af",
         _af_input,

@@ -66,6 +66,19 @@ def parse_months(values: pd.Series, column: str, source: str | None) -> pd.Serie
     return parsed.dt.to_period("M").astype(str)
 
 
+def _decoded(raw: bytes, name: str) -> str:
+    """The file's text: UTF-8, else Windows-1252 or Latin-1 (spreadsheet exports), as every
+    humsec reader tries them (:data:`humsec.core.survey.ENCODINGS`)."""
+    from humsec.core.survey import ENCODINGS
+
+    for encoding in ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DataError(f"Cannot decode {name}: tried encodings {', '.join(ENCODINGS)}.")
+
+
 def read_table(data: Any, source: str | None = None) -> tuple[pd.DataFrame, str | None]:
     """A CSV (path, gzip path or file-like) or a pandas frame, checked before pandas reads it:
     not empty, no column name twice (pandas would rename the second ``x.1`` and every reader
@@ -80,16 +93,16 @@ def read_table(data: Any, source: str | None = None) -> tuple[pd.DataFrame, str 
             raise DataError(f"Data file not found: {path}")
         require_content(path)
         opener = gzip.open if path.name.lower().endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
-            header = next(csv.reader(fh), [])
-        buffer: Any = path
+        with opener(path, "rb") as fh:
+            text = _decoded(fh.read(), path.name)
     else:
         text = data.read()
-        text = text.decode("utf-8-sig") if isinstance(text, bytes) else text
-        if not text.strip():
-            raise DataError(f"{source or 'The data'} is empty: expected a table with a header row.")
-        header = next(csv.reader(io.StringIO(text)), [])
-        buffer = io.StringIO(text)
+        text = _decoded(text, source or "the data") if isinstance(text, bytes) else text
+    # one path for files and file-likes: the text is checked, then parsed
+    if not text.strip():
+        raise DataError(f"{source or 'The data'} is empty: expected a table with a header row.")
+    header = next(csv.reader(io.StringIO(text)), [])
+    buffer = io.StringIO(text)
     # empty headers (a wide file's month column, a trailing separator) are pandas' "Unnamed: i"
     require_unique_columns(
         [h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(header)], source=source
@@ -98,9 +111,9 @@ def read_table(data: Any, source: str | None = None) -> tuple[pd.DataFrame, str 
     try:
         return pd.read_csv(buffer, low_memory=False), source
     except pd.errors.ParserError as exc:
-        raise DataError(f"{name} is not a regular CSV table: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{name} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+        from humsec.core.files import csv_parser_message
+
+        raise DataError(csv_parser_message(name, exc)) from None
 
 
 def check_months(
@@ -149,11 +162,19 @@ def read_panel(
     report: list[str] = []
     if unit in raw.columns and month not in raw.columns:  # long, with its month column missing
         raise ColumnNotFoundError([month], [str(c) for c in raw.columns], source)
+    if unit not in raw.columns and month in raw.columns and value in raw.columns:  # long, no units
+        raise ColumnNotFoundError([unit], [str(c) for c in raw.columns], source)
     if unit in raw.columns and month in raw.columns:
         if value not in raw.columns:
             raise ColumnNotFoundError([value], list(raw.columns), source)
         frame = raw[[unit, month, value]].set_axis(["unit", "month", "fatalities"], axis=1)
         rows = range(1, len(frame) + 1)
+        nameless = frame["unit"].isna().to_numpy()
+        if nameless.any():
+            raise DataError(
+                f"Column {unit!r}{where} is empty at {describe_rows(np.flatnonzero(nameless))}: every row "
+                "needs its unit (a cell 'NA' or 'NaN' reads as empty)"
+            )
         labels, label_notes = clean_labels(frame["unit"], column=unit, source=source, rows=rows)
         frame["unit"] = labels.astype(str)
         report += label_notes
@@ -206,8 +227,10 @@ def _melt_wide(
     raw = raw.set_axis([raw.columns[0], *names], axis=1)
     wide = raw.drop(columns=first)
     wide.index = months.to_numpy()
-    long = wide.melt(ignore_index=False, var_name="unit", value_name="fatalities")
-    long = long.rename_axis("month").reset_index()[["unit", "month", "fatalities"]]
+    # a private value name: a unit may be called anything, "fatalities" included
+    long = wide.melt(ignore_index=False, var_name="unit", value_name="__count__")
+    long = long.rename_axis("month").reset_index().rename(columns={"__count__": "fatalities"})
+    long = long[["unit", "month", "fatalities"]]
     long["unit"] = long["unit"].astype(str)
     return long, report
 
