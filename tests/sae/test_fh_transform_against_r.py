@@ -92,3 +92,27 @@ def test_values_outside_the_transform_are_an_error(case: str, value: float, mess
     with pytest.raises(HumsecError, match=message):
         TransformedFayHerriot(formula=formula, variance="var", area="area", transform=case, bootstrap=2,
                               seed=1).fit(data, source=file)  # fmt: skip
+
+
+def test_cli_transform_writes_r_numbers_and_refuses_bad_shares(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from humsec.cli.main import app
+
+    data, out = tmp_path / "shares.csv", tmp_path / "est.csv"
+    frame = pd.read_csv(GOLDEN / "shares.csv")
+    frame.to_csv(data, index=False)
+    args = ["sae", "fh", str(data), "--formula", "p ~ x1", "--variance", "var", "--area", "area",
+            "--transform", "arcsin", "--bootstrap", "10", "--seed", "2", "--out", str(out)]  # fmt: skip
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out)
+    np.testing.assert_allclose(table["estimate"], _ref("estimates.csv", "arcsin")["estimate"], rtol=1e-6)
+    assert {"mse", "ci_low", "ci_high", "naive", "mse_se"} <= set(table.columns)
+    out.unlink()
+    frame.loc[4, "p"] = 1.3
+    frame.to_csv(data, index=False)
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2 and "strictly between 0 and 1" in res.output and not out.exists()
+    res = CliRunner().invoke(app, [*args[:-2], "--spatial", "--boundaries", "KEN-adm1", "--out", str(out)])
+    assert res.exit_code == 2 and "--transform goes with the plain model" in res.output
