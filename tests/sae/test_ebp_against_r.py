@@ -83,7 +83,7 @@ def test_ebp_within_monte_carlo_error_of_r(case: str, data: tuple) -> None:
         assert (row["n"], row["gamma"], bool(row["in_sample"])) == (0, 0.0, False)
 
 
-@pytest.mark.slow  # 100 replicates x 20 populations of 713,301 census persons: about a minute a case
+@pytest.mark.slow  # 100 replicates x 20 populations of 713,301 census persons: about 6 minutes a case on 2 shared cores
 @pytest.mark.parametrize("case", ["log", "oos"])
 def test_bootstrap_mse_within_monte_carlo_error_of_r(case: str, data: tuple) -> None:
     """pbmseebBHF (B = 100, MC = 20, one run per indicator) returns only its mean: its Monte Carlo SE
