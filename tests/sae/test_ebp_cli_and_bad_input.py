@@ -116,3 +116,20 @@ def test_cli_writes_the_table_and_bad_input_writes_nothing(tmp_path: Path) -> No
     res = runner.invoke(app, args)
     assert res.exit_code == 2 and "Traceback" not in res.output and "row 1" in res.output
     assert not out.exists()
+
+
+def test_area_codes_read_as_floats_or_with_spaces_still_match() -> None:
+    survey, census = make_data()
+    survey["district"] = survey["district"].str[1:].astype(int)  # 0..4
+    census["district"] = census["district"].str[1:].astype(float)  # 0.0..5.0, as read from a column with gaps
+    census.loc[census["district"] == 2.0, "district"] = np.nan
+    census = census.dropna().astype({"district": float})
+    result = EmpiricalBestPredictor(**{**KW, "unmatched": "fit"}).fit(survey, census)
+    assert set(result.to_frame()["area"]) == {"0", "1", "3", "4", "5"}
+    survey2, census2 = make_data()
+    census2["district"] = " " + census2["district"]
+    result = EmpiricalBestPredictor(**KW).fit(survey2, census2, census_source="c.csv")
+    assert any("surrounding spaces removed" in n for n in result.notes)
+    census2.loc[0, "district"] = "D0"
+    with pytest.raises(HumsecError, match="differ only by upper/lower case"):
+        EmpiricalBestPredictor(**KW).fit(survey2, census2, census_source="c.csv")

@@ -32,7 +32,7 @@ from humsec.core.params import Constraint, Interval, OneOf, Optional, validate_p
 from humsec.sae._bhf_fit import BHF_METHODS, fit_nested_error
 from humsec.sae._bhf_mse import bootstrap_bhf_mse, fresh_seed
 from humsec.sae._params import ColumnName, Formula
-from humsec.sae._units import survey_units
+from humsec.sae._units import area_labels, survey_units
 from humsec.sae.bhf_result import BHFResult
 from humsec.sae.fay_herriot import _coefficient_table, _rows, _values
 
@@ -197,7 +197,7 @@ class BatteseHarterFuller:
             err = ColumnNotFoundError(missing, [str(c) for c in pop.columns], source)
             msg = f"{err}. The means table needs the population mean of each model term, named as the term ({', '.join(needed)})."
             raise DataError(msg)
-        areas = pop[self.area].astype(str).to_numpy()
+        areas = area_labels(pop[self.area], self.area, source, notes)
         repeated = pd.Series(areas).duplicated(keep=False).to_numpy()
         if repeated.any():
             raise DataError(

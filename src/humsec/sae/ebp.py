@@ -217,7 +217,7 @@ class EmpiricalBestPredictor:
                     f"{units.outcome} + shift > 0 (shift = {shift:g}); {_rows(rows, None)} have "
                     f"{_values(frame[units.outcome], rows)}. Give a shift above {-units.y.min():g}."
                 )
-        census_area, X_census = census_matrix(units, pop, self.area, census_source)
+        census_area, X_census = census_matrix(units, pop, self.area, census_source, notes)
         plan = _area_plan(units.area, census_area, census_source, self.unmatched, notes)
         code = {a: i for i, a in enumerate(np.unique(units.area))}
         dom = np.array([code[a] for a in units.area])
