@@ -24,6 +24,7 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sae_fh_transform"
 CASES = {
     "log": ("milk.csv", "yi ~ C(MajorArea)"),
     "arcsin": ("shares.csv", "p ~ x1"),
+    "arcsin_n": ("shares.csv", "p ~ x1"),  # variance 1/(4n) from the effective sample size n
 }
 
 
@@ -33,7 +34,9 @@ def _ref(name: str, case: str) -> pd.DataFrame:
 
 def _fit(case: str, bootstrap: int = 2, **kw: object) -> object:
     file, formula = CASES[case]
-    engine = TransformedFayHerriot(formula=formula, variance="var", area="area", transform=case,
+    if case == "arcsin_n":
+        kw = {"effective_n": "n_eff", **kw}
+    engine = TransformedFayHerriot(formula=formula, variance="var", area="area", transform=case.split("_")[0],
                                    bootstrap=bootstrap, seed=5, **kw)  # fmt: skip
     return engine.fit(pd.read_csv(GOLDEN / file), source=file)
 
@@ -116,3 +119,16 @@ def test_cli_transform_writes_r_numbers_and_refuses_bad_shares(tmp_path: Path) -
     assert res.exit_code == 2 and "strictly between 0 and 1" in res.output and not out.exists()
     res = CliRunner().invoke(app, [*args[:-2], "--spatial", "--boundaries", "KEN-adm1", "--out", str(out)])
     assert res.exit_code == 2 and "--transform goes with the plain model" in res.output
+
+
+def test_effective_sample_size_allows_shares_of_0_and_1_and_only_with_arcsin() -> None:
+    data = pd.read_csv(GOLDEN / "shares.csv")
+    data.loc[[0, 1], "p"] = [0.0, 1.0]
+    kw = {"formula": "p ~ x1", "variance": "var", "area": "area", "bootstrap": 5, "seed": 1}
+    t = TransformedFayHerriot(**kw, transform="arcsin", effective_n="n_eff").fit(data).to_frame()
+    assert t["estimate"].between(0, 1).all() and t.loc[0, "direct"] == 0.0
+    with pytest.raises(HumsecError, match=r"'effective_n' parameter .* unless transform='arcsin'"):
+        TransformedFayHerriot(**kw, transform="log", effective_n="n_eff").fit(data)
+    data.loc[3, "n_eff"] = 0
+    with pytest.raises(HumsecError, match=r"'n_eff': the effective sample size must be > 0 .*row 4"):
+        TransformedFayHerriot(**kw, transform="arcsin", effective_n="n_eff").fit(data)

@@ -58,6 +58,12 @@ def fh_command(
     bootstrap: int = typer.Option(
         100, "--bootstrap", help="Bootstrap replicates B of the MSE with --transform log|arcsin."
     ),
+    effective_n: str | None = typer.Option(
+        None,
+        "--effective-n",
+        help="With --transform arcsin: column of effective sample sizes n; variance 1/(4n) on the "
+        "arcsine scale (emdi's eff_smpsize), shares of 0 or 1 allowed.",
+    ),
     seed: int | None = typer.Option(
         None, "--seed", help="Seed of the bootstrap with --transform (default: drawn, printed)."
     ),
@@ -109,6 +115,8 @@ def fh_command(
             raise HumsecError(
                 f"--transform must be one of none, {', '.join(FH_TRANSFORMS)}. Got {transform!r}."
             )
+        if effective_n is not None and transform != "arcsin":
+            raise HumsecError("--effective-n goes with --transform arcsin.")
         if transform != "none" and (spatial or proximity is not None):
             raise HumsecError("--transform goes with the plain model, not --spatial/--proximity.")
         if (benchmark is None) != (population is None):
@@ -131,7 +139,7 @@ def fh_command(
         if transform != "none":
             engine = TransformedFayHerriot(
                 formula=formula, variance=variance, area=area, transform=transform, method=method,
-                bootstrap=bootstrap, seed=seed, level=level,
+                bootstrap=bootstrap, seed=seed, level=level, effective_n=effective_n,
             )  # fmt: skip
         if proximity is not None:
             engine = SpatialFayHerriot(

@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from humsec.core.errors import DataError
+from humsec.core.errors import DataError, ParameterError
 from humsec.core.params import Constraint, Interval, OneOf, Optional, validate_params
 from humsec.sae._bhf_mse import fresh_seed
 from humsec.sae._fh_fit import METHODS, FHNumbers, fh_numbers, fit_sigma2
@@ -101,6 +101,10 @@ class TransformedFayHerriot:
         Column naming the areas (unique).
     transform : {"log", "arcsin"}, default "log"
         ``humsec.sae.FH_TRANSFORMS``.
+    effective_n : str or None, default None
+        With ``"arcsin"``: column of effective sample sizes n (sample size over design effect);
+        the transformed variance is then ``1/(4n)`` (emdi's ``eff_smpsize``) instead of the delta
+        method, and shares of exactly 0 or 1 are allowed.
     method : {"reml", "ml", "fh"}, default "reml"
         σ²ᵤ estimator on the transformed scale.
     bootstrap : int, default 100
@@ -118,6 +122,7 @@ class TransformedFayHerriot:
         "variance": ColumnName(),
         "area": Optional(ColumnName()),
         "transform": OneOf(*FH_TRANSFORMS),
+        "effective_n": Optional(ColumnName()),
         "method": OneOf(*METHODS),
         "bootstrap": Interval(2, 100_000, closed="both", integer=True),
         "seed": Optional(Interval(0, None, closed="left", integer=True)),
@@ -133,6 +138,7 @@ class TransformedFayHerriot:
         variance: str,
         area: str | None = None,
         transform: str = "log",
+        effective_n: str | None = None,
         method: str = "reml",
         bootstrap: int = 100,
         seed: int | None = None,
@@ -144,6 +150,7 @@ class TransformedFayHerriot:
         self.variance = variance
         self.area = area
         self.transform = transform
+        self.effective_n = effective_n
         self.method = method
         self.bootstrap = bootstrap
         self.seed = seed
@@ -161,25 +168,35 @@ class TransformedFayHerriot:
     def fit(self, data: Any, *, source: str | None = None) -> FHResult:
         """Fit on ``data`` (one row per area). ``source`` names the file in errors."""
         validate_params(self)
+        if self.effective_n is not None and self.transform != "arcsin":
+            msg = (
+                "The 'effective_n' parameter of TransformedFayHerriot must be None unless "
+                f"transform='arcsin'. Got {self.effective_n!r} instead."
+            )
+            raise ParameterError(msg)
         prep = prepare_areas(self, data, source)
         tr = FH_TRANSFORMS[self.transform]
         ins = prep.in_sample
         y = prep.y[ins]
-        bad = ~tr.valid(y)
+        n_eff = self._effective_n(data, prep) if self.effective_n else None
+        bad = ~tr.valid(y) if n_eff is None else ~((y >= 0) & (y <= 1))
         if bad.any():
             mask = np.zeros(len(prep.y), dtype=bool)
             mask[np.flatnonzero(ins)[bad]] = True
             frame = pd.Series(prep.y)
             raise DataError(
                 f"Column {prep.y_col!r}{prep.where}: the {self.transform} transformation needs "
-                f"{tr.expected}; {_rows(mask, prep.areas)} have {_values(frame, mask)}."
+                f"{tr.expected if n_eff is None else 'shares between 0 and 1'}; "
+                f"{_rows(mask, prep.areas)} have {_values(frame, mask)}."
             )
-        t, psi_t = tr.forward(y), tr.variance(y, prep.psi[ins])
+        t = tr.forward(y)
+        psi_t = tr.variance(y, prep.psi[ins]) if n_eff is None else 1.0 / (4.0 * n_eff[ins])
         X, X_all = prep.X_all[ins], prep.X_all
         numbers, s2u = self._fit(t, X, psi_t, prep.where)
         estimate, naive = _back(tr, numbers, s2u, psi_t, X_all, ins)
+        how = "delta-method variances" if n_eff is None else f"variances 1/(4n), n from {self.effective_n!r}"
         notes = [
-            f"Model fitted to {self.transform}(direct) with delta-method variances; estimates are "
+            f"Model fitted to {self.transform}(direct) with {how}; estimates are "
             "moved back with the bias correction E[h^-1(theta*)] (naive h^-1 in column 'naive')."
         ]
         if s2u == 0.0:
@@ -232,6 +249,24 @@ class TransformedFayHerriot:
             r2=fh_r2(t, X, psi_t),
             bounds=tr.bounds,
         )
+
+    def _effective_n(self, data: Any, prep: Any) -> np.ndarray:
+        from humsec.core.frames import to_narwhals
+
+        frame = to_narwhals(data).to_pandas().reset_index(drop=True)
+        name = str(self.effective_n)
+        if name not in frame.columns:
+            from humsec.core.errors import ColumnNotFoundError
+
+            raise ColumnNotFoundError([name], [str(c) for c in frame.columns], None)
+        n = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+        bad = prep.in_sample & ~(n > 0)
+        if bad.any():
+            raise DataError(
+                f"Column {name!r}{prep.where}: the effective sample size must be > 0 where a direct "
+                f"estimate exists; {_rows(bad, prep.areas)} have {_values(frame[name], bad)}."
+            )
+        return n
 
     def _fit(
         self, t: np.ndarray, X: np.ndarray, psi: np.ndarray, where: str

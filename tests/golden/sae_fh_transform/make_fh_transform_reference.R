@@ -9,6 +9,7 @@
 # Transformed direct estimates and variances (delta method):
 #   log:    y* = log(y),         psi* = psi / y^2
 #   arcsin: y* = asin(sqrt(y)),  psi* = psi / (4 y (1 - y))
+#   arcsin with an effective sample size (case "arcsin_n", emdi's eff_smpsize): psi* = 1 / (4 n_eff)
 # Bootstrap b: u* ~ N(0, sigma2_u) for every area, theta*_b = x'beta + u*, truth = h^-1(theta*_b);
 # y*_b = theta*_b + N(0, psi*) in sample; refit (REML), back-transform as above; squared error.
 #
@@ -32,7 +33,9 @@ n <- sample(25:250, m, replace = TRUE)
 theta <- sin(asin(sqrt(0.12)) + 0.45 * x1 + rnorm(m, 0, 0.1))^2
 p <- rbinom(m, n, theta) / n
 p[p == 0] <- 0.5 / n[p == 0]
-shares <- data.frame(area = sprintf("D%02d", 1:m), p = p, var = p * (1 - p) / n, x1 = x1, n = n)
+deff <- round(runif(m, 1, 2), 2)  # design effects: effective sample size n_eff = n / deff
+shares <- data.frame(area = sprintf("D%02d", 1:m), p = p, var = p * (1 - p) / n, x1 = x1, n = n,
+                     n_eff = n / deff)
 shares$p[c(7, 21, 33)] <- NA
 shares$var[c(7, 21, 33)] <- NA
 write.csv(shares, file.path(out, "shares.csv"), row.names = FALSE)
@@ -62,16 +65,18 @@ predict_bc <- function(tr, ys, psis, X, ins) {
 }
 
 cases <- list(log = list(d = milk_in, y = "yi", X = model.matrix(~ as.factor(MajorArea), milk_in)),
-              arcsin = list(d = shares, y = "p", X = model.matrix(~ x1, shares)))
+              arcsin = list(d = shares, y = "p", X = model.matrix(~ x1, shares)),
+              arcsin_n = list(d = shares, y = "p", X = model.matrix(~ x1, shares), tr = "arcsin"))
 B <- 1000
 est <- NULL
 par <- NULL
-for (tr in names(cases)) {
-  cs <- cases[[tr]]
+for (case in names(cases)) {
+  cs <- cases[[case]]
+  tr <- if (is.null(cs$tr)) case else cs$tr
   y <- cs$d[[cs$y]]
   ins <- !is.na(y)
   ys <- forward[[tr]](y[ins])
-  psis <- delta[[tr]](y[ins], cs$d$var[ins])
+  psis <- if (case == "arcsin_n") 1 / (4 * cs$d$n_eff[ins]) else delta[[tr]](y[ins], cs$d$var[ins])
   p0 <- predict_bc(tr, ys, psis, cs$X, ins)
   set.seed(1)
   sq <- matrix(NA, B, nrow(cs$X))
@@ -85,11 +90,11 @@ for (tr in names(cases)) {
     sq[b, ] <- (pb$est - inverse[[tr]](theta_star))^2
     b <- b + 1
   }
-  cat(tr, ": sigma2_u", p0$s2u, ",", redrawn, "bootstrap replicates redrawn (REML did not converge)\n")
-  est <- rbind(est, data.frame(case = tr, area = cs$d$area, in_sample = ins, estimate = p0$est,
+  cat(case, ": sigma2_u", p0$s2u, ",", redrawn, "bootstrap replicates redrawn (REML did not converge)\n")
+  est <- rbind(est, data.frame(case = case, area = cs$d$area, in_sample = ins, estimate = p0$est,
                                naive = p0$naive, gamma = p0$gamma, mse = colMeans(sq),
                                mse_se = apply(sq, 2, sd) / sqrt(B), B = B))
-  par <- rbind(par, data.frame(case = tr, name = c(colnames(cs$X), "sigma2_u"), value = c(p0$beta, p0$s2u)))
+  par <- rbind(par, data.frame(case = case, name = c(colnames(cs$X), "sigma2_u"), value = c(p0$beta, p0$s2u)))
 }
 options(digits = 17)
 write.csv(format(est, digits = 17), file.path(out, "estimates.csv"), row.names = FALSE, quote = FALSE)
