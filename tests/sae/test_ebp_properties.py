@@ -39,7 +39,7 @@ def test_ebp_of_the_mean_is_the_bhf_eblup(seed: int) -> None:
     means = pop.groupby("area", as_index=False).agg(x=("x", "mean"), N=("x", "size"))
     bhf = BatteseHarterFuller(formula="y ~ x", area="area", popsize="N").fit(survey, means).to_frame()
     merged = table.merge(bhf, on="area", suffixes=("", "_bhf"))
-    assert (merged["N"] == merged["N_bhf"]).all() and (merged["n"] == n.reindex(merged["area"]).fillna(0)).all()
+    assert (merged["N"] == merged["N_bhf"]).all() and (merged["n"].to_numpy() == n.reindex(merged["area"]).fillna(0).to_numpy()).all()
     z = (merged["estimate"] - merged["estimate_bhf"]) / merged["mc_se"]
     assert np.abs(z).max() < 4.5, merged.assign(z=z)
 

@@ -85,10 +85,10 @@ def test_non_convergence_is_an_error() -> None:
 @pytest.mark.parametrize(
     ("param", "value", "expected"),
     [
-        ("method", "bayes", "one of \\['reml', 'ml', 'fh'\\]"),
-        ("level", 1.5, "in \\(0, 1\\)"),
+        ("method", "bayes", "one of 'reml', 'ml', 'fh'"),
+        ("level", 1.5, "a number in \\(0, 1\\)"),
         ("formula", "y x", "a string 'y ~ x1 \\+ x2'"),
-        ("max_iter", 0, "a positive integer"),
+        ("max_iter", 0, "an integer ≥ 1"),
     ],
 )
 def test_bad_parameters_one_sentence(param: str, value: object, expected: str) -> None:
@@ -96,6 +96,14 @@ def test_bad_parameters_one_sentence(param: str, value: object, expected: str) -
         HumsecError, match=f"The '{param}' parameter of FayHerriot must be {expected}"
     ):
         _fit(_data(), **{param: value})
+
+
+def test_engine_and_result_follow_the_conventions() -> None:
+    from humsec.testing import check_engine, check_result
+
+    engine = FayHerriot(formula="y ~ x", variance="v", area="area")
+    check_engine(engine, fit=lambda e: e.fit(_data()))
+    check_result(engine.fit(_data()))
 
 
 def test_too_few_areas() -> None:

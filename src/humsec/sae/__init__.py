@@ -3,6 +3,8 @@
 - :class:`FayHerriot`: the area-level EBLUP (σ²ᵤ by REML, ML or the Fay-Herriot moments;
   ``sae::mseFH`` MSE; synthetic estimates for areas out of sample) → :class:`FHResult`;
 - :class:`SpatialFayHerriot`: the same with SAR area effects over a proximity matrix;
+- :class:`TransformedFayHerriot`: the same on the log or arcsine scale, bias-corrected back,
+  parametric-bootstrap MSE (the emdi approach) → :class:`FHResult`;
 - :class:`BatteseHarterFuller`: the unit-level nested-error EBLUP of area means (``sae::eblupBHF``)
   from survey units and population covariate means → :class:`BHFResult`;
 - :class:`EmpiricalBestPredictor`: the unit-level EBP of poverty indicators (FGT0/1/2, any
@@ -43,6 +45,8 @@ _LAZY = {
     "EBP_COLUMNS": "humsec.sae.ebp_result",
     "EBPResult": "humsec.sae.ebp_result",
     "FayHerriot": "humsec.sae.fay_herriot",
+    "FH_TRANSFORMS": "humsec.sae.fh_transform",
+    "TransformedFayHerriot": "humsec.sae.fh_transform",
     "OUTPUT_COLUMNS": "humsec.sae.result",
     "FHResult": "humsec.sae.result",
     "SPATIAL_METHODS": "humsec.sae.spatial",
@@ -64,6 +68,7 @@ if TYPE_CHECKING:
     from humsec.sae.ebp import EmpiricalBestPredictor
     from humsec.sae.ebp_result import EBP_COLUMNS, EBPResult
     from humsec.sae.fay_herriot import FayHerriot
+    from humsec.sae.fh_transform import FH_TRANSFORMS, TransformedFayHerriot
     from humsec.sae.result import OUTPUT_COLUMNS, FHResult
     from humsec.sae.spatial import SPATIAL_METHODS, SpatialFayHerriot
 
@@ -78,6 +83,7 @@ __all__ = [
     "EBP_INDICATORS",
     "EBP_TRANSFORMS",
     "EBP_UNMATCHED",
+    "FH_TRANSFORMS",
     "METHODS",
     "OUTPUT_COLUMNS",
     "SMALL_AREA_TREATMENTS",
@@ -90,6 +96,7 @@ __all__ = [
     "FHResult",
     "FayHerriot",
     "SpatialFayHerriot",
+    "TransformedFayHerriot",
     "benchmark",
     "direct_af",
     "direct_means",

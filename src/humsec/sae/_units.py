@@ -23,7 +23,28 @@ import pandas as pd
 from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError
 from humsec.sae.fay_herriot import _check_rank, _rows, _values
 
-__all__ = ["SurveyUnits", "census_matrix", "survey_units"]
+__all__ = ["SurveyUnits", "area_labels", "census_matrix", "survey_units"]
+
+
+def area_labels(
+    values: pd.Series, column: str, source: str | None, notes: list[str]
+) -> np.ndarray:
+    """Area labels as text, comparable across files: whole numbers read as floats (``5.0``, from a
+    column with empty cells) become ``5``; surrounding spaces are removed with a note and labels
+    differing only by case are refused (:func:`humsec.core.checks.clean_labels`, run on the distinct
+    labels so that millions of census units cost little; rows named are 1-based data rows)."""
+    from humsec.core.checks import clean_labels
+
+    if pd.api.types.is_float_dtype(values) and bool((values.dropna() % 1 == 0).all()):
+        values = values.astype("Int64")
+    text = values.astype(str)
+    codes, uniques = pd.factorize(text)
+    first = pd.Series(np.arange(len(codes))).groupby(codes).min().to_numpy()
+    cleaned, more = clean_labels(
+        pd.Series(uniques), column=column, source=source, rows=[int(i) + 1 for i in first]
+    )
+    notes += more
+    return cleaned.to_numpy(dtype=object)[codes].astype(str)
 
 
 @dataclass(frozen=True)
@@ -95,7 +116,7 @@ def survey_units(
         y=y[keep],
         X=X,
         terms=terms,
-        area=units[area].astype(str).to_numpy(),
+        area=area_labels(units[area], area, source, notes),
         outcome=lhs[0],
         spec=X_frame.model_spec,
         notes=notes,
@@ -104,7 +125,7 @@ def survey_units(
 
 
 def census_matrix(
-    units: SurveyUnits, census: pd.DataFrame, area: str, source: str | None
+    units: SurveyUnits, census: pd.DataFrame, area: str, source: str | None, notes: list[str]
 ) -> tuple[np.ndarray, np.ndarray]:
     """The census units' area labels and model matrix, coded exactly as the survey's (same columns).
 
@@ -134,4 +155,4 @@ def census_matrix(
         raise DataError(
             f"The covariates{where} are not finite numbers (inf, or text) in {_rows(bad, None)}."
         )
-    return census[area].astype(str).to_numpy(), X
+    return area_labels(census[area], area, source, notes), X

@@ -21,16 +21,18 @@ area  n  direct  estimate  in_sample
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError
+from humsec.core.errors import ColumnNotFoundError, DataError, ParameterError
 from humsec.core.frames import native_backend, to_narwhals
+from humsec.core.params import Constraint, Interval, OneOf, Optional, validate_params
 from humsec.sae._bhf_fit import BHF_METHODS, fit_nested_error
 from humsec.sae._bhf_mse import bootstrap_bhf_mse, fresh_seed
-from humsec.sae._units import survey_units
+from humsec.sae._params import ColumnName, Formula
+from humsec.sae._units import area_labels, survey_units
 from humsec.sae.bhf_result import BHFResult
 from humsec.sae.fay_herriot import _coefficient_table, _rows, _values
 
@@ -83,6 +85,16 @@ class BatteseHarterFuller:
         self.seed = seed
         self.level = level
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "formula": Formula(),
+        "area": ColumnName(),
+        "popsize": Optional(ColumnName()),
+        "method": OneOf(*BHF_METHODS),
+        "bootstrap": Interval(0, 100_000, closed="both", integer=True),
+        "seed": Optional(Interval(0, None, closed="left", integer=True)),
+        "level": Interval(0, 1),
+    }
+
     def get_params(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _PARAMS}
 
@@ -94,27 +106,10 @@ class BatteseHarterFuller:
         )
 
     def _check_params(self) -> None:
-        def bad(name: str, expected: str) -> None:
-            msg = f"The {name!r} parameter of BatteseHarterFuller must be {expected}. Got {getattr(self, name)!r} instead."
-            raise HumsecError(msg)
-
-        if not isinstance(self.formula, str) or "~" not in self.formula:
-            bad("formula", "a string 'y ~ x1 + x2'")
-        if not isinstance(self.area, str) or not self.area:
-            bad("area", "a column name")
-        if self.popsize is not None and not isinstance(self.popsize, str):
-            bad("popsize", "a column name or None")
-        if self.method not in BHF_METHODS:
-            bad("method", f"one of {list(BHF_METHODS)}")
-        B = self.bootstrap
-        if not (isinstance(B, int) and not isinstance(B, bool) and (B == 0 or 2 <= B <= 100_000)):
-            bad("bootstrap", "0 (no MSE) or an integer in [2, 100000]")
-        if self.seed is not None and not (
-            isinstance(self.seed, int) and not isinstance(self.seed, bool) and self.seed >= 0
-        ):
-            bad("seed", "a non-negative integer or None")
-        if not (isinstance(self.level, float) and 0 < self.level < 1):
-            bad("level", "a number in (0, 1)")
+        validate_params(self)
+        if self.bootstrap == 1:
+            msg = "The 'bootstrap' parameter of BatteseHarterFuller must be 0 (no MSE) or at least 2. Got 1 instead."
+            raise ParameterError(msg)
 
     def fit(
         self,
@@ -202,7 +197,7 @@ class BatteseHarterFuller:
             err = ColumnNotFoundError(missing, [str(c) for c in pop.columns], source)
             msg = f"{err}. The means table needs the population mean of each model term, named as the term ({', '.join(needed)})."
             raise DataError(msg)
-        areas = pop[self.area].astype(str).to_numpy()
+        areas = area_labels(pop[self.area], self.area, source, notes)
         repeated = pd.Series(areas).duplicated(keep=False).to_numpy()
         if repeated.any():
             raise DataError(

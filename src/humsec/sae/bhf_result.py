@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from humsec.core.frames import from_pandas
+from humsec.core.result import ResultBase
 from humsec.core.write import write_atomic
-from humsec.sae._report import coefficient_lines, gamma_line, html_pre, write_model_workbook
+from humsec.sae._report import coefficient_lines, gamma_line, write_model_workbook
 
 __all__ = ["BHF_COLUMNS", "BHFResult"]
 
@@ -28,12 +28,14 @@ BHF_COLUMNS = [
 ]  # fmt: skip
 
 
-class BHFResult:
+class BHFResult(ResultBase):
     """Estimates of a :class:`~humsec.sae.BatteseHarterFuller` fit.
 
     ``sigma2_u`` (area-effect variance), ``sigma2_e`` (unit error variance), ``coefficients``
     (term, estimate, se, z, p_value), ``loglike`` (as lme4), ``params`` (as given), ``notes``.
     """
+
+    tables = ("estimates", "coefficients")
 
     def __init__(
         self,
@@ -89,12 +91,9 @@ class BHFResult:
         t["cv"] = np.sqrt(t["mse"].where(t["mse"] > 0)) / t["estimate"].abs()
         return t[BHF_COLUMNS]
 
-    def to_frame(self, table: str = "estimates", *, backend: str | None = None) -> Any:
-        """``estimates`` (one row per area) or ``coefficients``, in the input's dataframe library."""
-        tables = {"estimates": self.table, "coefficients": lambda: self.coefficients}
-        if table not in tables:
-            raise ValueError(f"Unknown table {table!r}; expected one of {list(tables)}.")
-        return from_pandas(tables[table](), backend or self.backend)
+    def _frame(self, table: str) -> pd.DataFrame:
+        """``estimates`` (one row per area) or ``coefficients``."""
+        return self.table() if table == "estimates" else self.coefficients
 
     def summary(self) -> str:
         t = self.table()
@@ -113,14 +112,8 @@ class BHFResult:
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
-
     def __repr__(self) -> str:
         return f"<BHFResult {self.method}: {len(self._table)} areas, sigma2_u={self.sigma2_u:.6g}, sigma2_e={self.sigma2_e:.6g}>"
-
-    def _repr_html_(self) -> str:
-        return html_pre(self.summary())
 
     def to_csv(self, path: str | Path) -> Path:
         """Write the estimates table as CSV."""

@@ -49,6 +49,24 @@ def fh_command(
     method: str = typer.Option(
         "reml", "--method", help="sigma2_u estimator: reml, ml or fh (moment method)."
     ),
+    transform: str = typer.Option(
+        "none",
+        "--transform",
+        help="none, log (positive values) or arcsin (shares in (0, 1)): model on that scale, "
+        "bias-corrected back-transformation, bootstrap MSE (emdi's approach).",
+    ),
+    bootstrap: int = typer.Option(
+        100, "--bootstrap", help="Bootstrap replicates B of the MSE with --transform log|arcsin."
+    ),
+    effective_n: str | None = typer.Option(
+        None,
+        "--effective-n",
+        help="With --transform arcsin: column of effective sample sizes n; variance 1/(4n) on the "
+        "arcsine scale (emdi's eff_smpsize), shares of 0 or 1 allowed.",
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Seed of the bootstrap with --transform (default: drawn, printed)."
+    ),
     level: float = typer.Option(0.95, "--level", help="Confidence level of the intervals."),
     benchmark: float | None = typer.Option(
         None,
@@ -89,10 +107,18 @@ def fh_command(
 ) -> None:
     """Fay-Herriot EBLUP per area, MSE as R sae::mseFH (sae::mseSFH with --proximity/--spatial)."""
     from humsec.core.survey import read_survey
-    from humsec.sae import FayHerriot, SpatialFayHerriot
+    from humsec.sae import FH_TRANSFORMS, FayHerriot, SpatialFayHerriot, TransformedFayHerriot
 
     try:
         _check_out(out)
+        if transform not in ("none", *FH_TRANSFORMS):
+            raise HumsecError(
+                f"--transform must be one of none, {', '.join(FH_TRANSFORMS)}. Got {transform!r}."
+            )
+        if effective_n is not None and transform != "arcsin":
+            raise HumsecError("--effective-n goes with --transform arcsin.")
+        if transform != "none" and (spatial or proximity is not None):
+            raise HumsecError("--transform goes with the plain model, not --spatial/--proximity.")
         if (benchmark is None) != (population is None):
             raise HumsecError("--benchmark and --population go together: give both or neither.")
         if (spatial or map_png is not None) and boundaries is None:
@@ -107,9 +133,14 @@ def fh_command(
 
             geo = load_boundaries(boundaries)
         frame = read_survey(data).frame
-        engine: FayHerriot = FayHerriot(
+        engine: FayHerriot | TransformedFayHerriot = FayHerriot(
             formula=formula, variance=variance, area=area, method=method, level=level
         )
+        if transform != "none":
+            engine = TransformedFayHerriot(
+                formula=formula, variance=variance, area=area, transform=transform, method=method,
+                bootstrap=bootstrap, seed=seed, level=level, effective_n=effective_n,
+            )  # fmt: skip
         if proximity is not None:
             engine = SpatialFayHerriot(
                 formula=formula,

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from humsec.core.errors import DataError, HumsecError
+from humsec.core.errors import DataError, ParameterError
 from humsec.core.frames import native_backend, to_narwhals
+from humsec.core.params import Constraint, Interval, OneOf, Optional, validate_params
 from humsec.sae._bhf_fit import BHF_METHODS, fit_nested_error
 from humsec.sae._bhf_mse import fresh_seed
 from humsec.sae._ebp_draws import (
@@ -44,6 +45,7 @@ from humsec.sae._ebp_draws import (
     ebp_draws,
     forward_transform,
 )
+from humsec.sae._params import ColumnName, FiniteNumber, Formula, IndicatorList
 from humsec.sae._units import census_matrix, survey_units
 from humsec.sae.ebp_result import EBPResult
 from humsec.sae.fay_herriot import _coefficient_table, _rows, _values
@@ -137,6 +139,23 @@ class EmpiricalBestPredictor:
         self.method = method
         self.level = level
 
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "formula": Formula(),
+        "area": ColumnName(),
+        "indicators": IndicatorList(list(INDICATORS)),
+        "threshold": Optional(Interval(0, None)),
+        "transform": OneOf(*TRANSFORMS),
+        "boxcox_lambda": Optional(Interval(-5, 5, closed="both")),
+        "shift": FiniteNumber(),
+        "draws": Interval(2, 100_000, closed="both", integer=True),
+        "bootstrap": Interval(0, 100_000, closed="both", integer=True),
+        "seed": Optional(Interval(0, None, closed="left", integer=True)),
+        "census": OneOf(*CENSUS_MODES),
+        "unmatched": OneOf(*UNMATCHED),
+        "method": OneOf(*BHF_METHODS),
+        "level": Interval(0, 1),
+    }
+
     def get_params(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _PARAMS}
 
@@ -148,79 +167,26 @@ class EmpiricalBestPredictor:
         )
 
     def _indicator_list(self) -> list[tuple[str, Indicator | Callable[..., Any]]]:
-        """Checked (name, indicator) pairs; raises on the first bad parameter."""
+        """Checked (name, indicator) pairs; raises on the first bad parameter (one sentence)."""
+        validate_params(self)
 
         def bad(name: str, expected: str) -> None:
             msg = f"The {name!r} parameter of EmpiricalBestPredictor must be {expected}. Got {getattr(self, name)!r} instead."
-            raise HumsecError(msg)
+            raise ParameterError(msg)
 
-        if not isinstance(self.formula, str) or "~" not in self.formula:
-            bad("formula", "a string 'y ~ x1 + x2'")
-        if not isinstance(self.area, str) or not self.area:
-            bad("area", "a column name")
-        pairs: list[tuple[str, Indicator | Callable[..., Any]]] = []
         if isinstance(self.indicators, Mapping):
-            for name, fn in self.indicators.items():
-                if not isinstance(name, str) or not callable(fn):
-                    bad("indicators", "a mapping of names to functions of one area's outcomes")
-                pairs.append((name, fn))
-        elif isinstance(self.indicators, Sequence) and not isinstance(self.indicators, str):
-            for name in self.indicators:
-                if name not in INDICATORS:
-                    bad(
-                        "indicators",
-                        f"a list of {list(INDICATORS)} (or a mapping of names to functions)",
-                    )
-                pairs.append((name, INDICATORS[name]))
+            pairs: list[tuple[str, Indicator | Callable[..., Any]]] = list(self.indicators.items())
         else:
-            bad("indicators", f"a list of {list(INDICATORS)} (or a mapping of names to functions)")
-        if not pairs or len({n for n, _ in pairs}) != len(pairs):
-            bad("indicators", "a non-empty list of distinct indicators")
+            pairs = [(name, INDICATORS[name]) for name in self.indicators]
         needs_z = any(isinstance(i, Indicator) and i.needs_threshold for _, i in pairs)
-        z = self.threshold
-        if needs_z and not (
-            isinstance(z, int | float) and not isinstance(z, bool) and np.isfinite(z) and z > 0
-        ):
+        if needs_z and self.threshold is None:
             bad("threshold", "a positive number (the poverty line of the FGT indicators)")
-        if z is not None and not needs_z and not (isinstance(z, int | float) and np.isfinite(z)):
-            bad("threshold", "a finite number or None")
-        if self.transform not in TRANSFORMS:
-            bad("transform", f"one of {list(TRANSFORMS)}")
-        lam = self.boxcox_lambda
-        if self.transform == "boxcox" and not (
-            isinstance(lam, int | float) and np.isfinite(lam) and abs(lam) <= 5
-        ):
+        if self.transform == "boxcox" and self.boxcox_lambda is None:
             bad("boxcox_lambda", "a number in [-5, 5] with transform='boxcox'")
-        if self.transform != "boxcox" and lam is not None:
+        if self.transform != "boxcox" and self.boxcox_lambda is not None:
             bad("boxcox_lambda", "None unless transform='boxcox'")
-        if not (isinstance(self.shift, int | float) and np.isfinite(self.shift)):
-            bad("shift", "a finite number")
-        if not (
-            isinstance(self.draws, int)
-            and not isinstance(self.draws, bool)
-            and 2 <= self.draws <= 100_000
-        ):
-            bad("draws", "an integer in [2, 100000]")
-        if not (
-            isinstance(self.bootstrap, int)
-            and not isinstance(self.bootstrap, bool)
-            and 0 <= self.bootstrap <= 100_000
-        ):
-            bad("bootstrap", "an integer in [0, 100000] (0: no MSE)")
         if self.bootstrap == 1:
-            bad("bootstrap", "0 or at least 2")
-        if self.seed is not None and not (
-            isinstance(self.seed, int) and not isinstance(self.seed, bool) and self.seed >= 0
-        ):
-            bad("seed", "a non-negative integer or None")
-        if self.census not in CENSUS_MODES:
-            bad("census", f"one of {list(CENSUS_MODES)}")
-        if self.unmatched not in UNMATCHED:
-            bad("unmatched", f"one of {list(UNMATCHED)}")
-        if self.method not in BHF_METHODS:
-            bad("method", f"one of {list(BHF_METHODS)}")
-        if not (isinstance(self.level, float) and 0 < self.level < 1):
-            bad("level", "a number in (0, 1)")
+            bad("bootstrap", "0 (no MSE) or at least 2")
         return pairs
 
     def fit(
@@ -251,7 +217,7 @@ class EmpiricalBestPredictor:
                     f"{units.outcome} + shift > 0 (shift = {shift:g}); {_rows(rows, None)} have "
                     f"{_values(frame[units.outcome], rows)}. Give a shift above {-units.y.min():g}."
                 )
-        census_area, X_census = census_matrix(units, pop, self.area, census_source)
+        census_area, X_census = census_matrix(units, pop, self.area, census_source, notes)
         plan = _area_plan(units.area, census_area, census_source, self.unmatched, notes)
         code = {a: i for i, a in enumerate(np.unique(units.area))}
         dom = np.array([code[a] for a in units.area])

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from humsec.core.frames import from_pandas
+from humsec.core.result import ResultBase
 from humsec.core.write import write_atomic
-from humsec.sae._report import coefficient_lines, html_pre, write_model_workbook
+from humsec.sae._report import coefficient_lines, write_model_workbook
 
 __all__ = ["EBP_COLUMNS", "EBPResult"]
 
@@ -27,7 +27,7 @@ EBP_COLUMNS = [
 ]  # fmt: skip
 
 
-class EBPResult:
+class EBPResult(ResultBase):
     """Estimates of an :class:`~humsec.sae.EmpiricalBestPredictor` fit.
 
     ``sigma2_u``, ``sigma2_e`` and ``coefficients`` of the model on the transformed scale, ``loglike``,
@@ -35,6 +35,8 @@ class EBPResult:
     units (unweighted), ``mc_se`` the Monte Carlo SE of the estimate (SD of the L draws / √L) and
     ``mse_se`` the Monte Carlo SE of the bootstrap MSE (SD of the B squared errors / √B).
     """
+
+    tables = ("estimates", "coefficients")
 
     def __init__(
         self,
@@ -91,12 +93,9 @@ class EBPResult:
         t["cv"] = np.sqrt(t["mse"].where(t["mse"] > 0)) / t["estimate"].abs()
         return t[EBP_COLUMNS]
 
-    def to_frame(self, table: str = "estimates", *, backend: str | None = None) -> Any:
-        """``estimates`` (one row per area and indicator) or ``coefficients``, in the input's library."""
-        tables = {"estimates": self.table, "coefficients": lambda: self.coefficients}
-        if table not in tables:
-            raise ValueError(f"Unknown table {table!r}; expected one of {list(tables)}.")
-        return from_pandas(tables[table](), backend or self.backend)
+    def _frame(self, table: str) -> pd.DataFrame:
+        """``estimates`` (one row per area and indicator) or ``coefficients``."""
+        return self.table() if table == "estimates" else self.coefficients
 
     def summary(self) -> str:
         t = self.table()
@@ -121,14 +120,8 @@ class EBPResult:
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
-
     def __repr__(self) -> str:
         return f"<EBPResult: {self._table['area'].nunique()} areas, indicators {list(self._table['indicator'].unique())}>"
-
-    def _repr_html_(self) -> str:
-        return html_pre(self.summary())
 
     def to_csv(self, path: str | Path) -> Path:
         """Write the estimates table as CSV."""

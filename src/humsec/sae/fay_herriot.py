@@ -31,7 +31,9 @@ from scipy import linalg
 
 from humsec.core.errors import ColumnNotFoundError, DataError, HumsecError
 from humsec.core.frames import native_backend, to_narwhals
+from humsec.core.params import Constraint, Interval, OneOf, Optional, validate_params
 from humsec.sae._fh_fit import METHODS, fh_numbers, fit_sigma2, out_of_sample_mse
+from humsec.sae._params import ColumnName, Formula
 from humsec.sae.fit_measures import fh_r2
 from humsec.sae.result import FHResult
 
@@ -107,25 +109,18 @@ class FayHerriot:
     def __repr__(self) -> str:
         return "FayHerriot(" + ", ".join(f"{k}={v!r}" for k, v in self.get_params().items()) + ")"
 
-    def _check_params(self) -> None:
-        def bad(name: str, expected: str) -> None:
-            msg = f"The {name!r} parameter of {type(self).__name__} must be {expected}. Got {getattr(self, name)!r} instead."
-            raise HumsecError(msg)
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        "formula": Formula(),
+        "variance": ColumnName(),
+        "area": Optional(ColumnName()),
+        "method": OneOf(*METHODS),
+        "level": Interval(0, 1),
+        "max_iter": Interval(1, None, closed="left", integer=True),
+        "tol": Interval(0, None),
+    }
 
-        if not isinstance(self.formula, str) or "~" not in self.formula:
-            bad("formula", "a string 'y ~ x1 + x2'")
-        if not isinstance(self.variance, str) or not self.variance:
-            bad("variance", "a column name")
-        if self.area is not None and not isinstance(self.area, str):
-            bad("area", "a column name or None")
-        if self.method not in METHODS:
-            bad("method", f"one of {list(METHODS)}")
-        if not isinstance(self.level, (int, float)) or not 0 < self.level < 1:
-            bad("level", "in (0, 1)")
-        if not isinstance(self.max_iter, int) or self.max_iter < 1:
-            bad("max_iter", "a positive integer")
-        if not isinstance(self.tol, (int, float)) or not self.tol > 0:
-            bad("tol", "a positive number")
+    def _check_params(self) -> None:
+        validate_params(self)
 
     # ------------------------------------------------------------------------------------
     def fit(self, data: Any, *, source: str | None = None) -> FHResult:

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from humsec.core.frames import from_pandas
+from humsec.core.result import ResultBase
 from humsec.core.write import write_atomic
-from humsec.sae._report import coefficient_lines, gamma_line, html_pre, write_model_workbook
+from humsec.sae._report import coefficient_lines, gamma_line, write_model_workbook
 
 __all__ = ["OUTPUT_COLUMNS", "FHResult"]
 
@@ -27,13 +27,15 @@ OUTPUT_COLUMNS = [
 ]  # fmt: skip
 
 
-class FHResult:
+class FHResult(ResultBase):
     """Estimates of a :class:`~humsec.sae.FayHerriot` fit.
 
     ``sigma2_u`` (area-effect variance), ``coefficients`` (term, estimate, se, z, p_value),
     ``params`` (the engine's parameters as given), ``notes`` (what was assumed or reported),
     ``loglike``/``aic``/``bic`` as R ``sae::eblupFH``.
     """
+
+    tables = ("estimates", "coefficients")
 
     def __init__(
         self,
@@ -50,6 +52,7 @@ class FHResult:
         level: float = 0.95,
         rho: float | None = None,
         r2: tuple[float, float] | None = None,
+        bounds: tuple[float, float] | None = None,
     ) -> None:
         self._table = table.reset_index(drop=True)
         self._coefficients = coefficients.reset_index(drop=True)
@@ -61,6 +64,7 @@ class FHResult:
         self.notes = list(notes)
         self.backend = backend
         self.level = level
+        self.bounds = bounds  # range of the estimates (transformed models): intervals clipped to it
         self.rho = rho  # spatial autocorrelation of the area effects (spatial model only)
         # (OLS adjusted R², Lahiri-Suntornchost adjusted R²) as emdi: humsec.sae.fit_measures
         self.r2, self.adj_r2 = r2 if r2 is not None else (float("nan"), float("nan"))
@@ -92,8 +96,11 @@ class FHResult:
         t = self._table
         half = z * np.sqrt(t["mse"].where(t["mse"] > 0).to_numpy(dtype=float))
         estimate = t["estimate"].to_numpy(dtype=float)
+        low, high = estimate - half, estimate + half
+        if self.bounds is not None:
+            low, high = np.clip(low, *self.bounds), np.clip(high, *self.bounds)
         return pd.DataFrame(
-            {"ci_low": estimate - half, "ci_high": estimate + half},
+            {"ci_low": low, "ci_high": high},
             index=pd.Index(t["area"], name="area"),
         )
 
@@ -106,13 +113,9 @@ class FHResult:
         extra = [c for c in t.columns if c not in OUTPUT_COLUMNS]
         return t[OUTPUT_COLUMNS + extra]
 
-    def to_frame(self, table: str = "estimates", *, backend: str | None = None) -> Any:
-        """``estimates`` (one row per area) or ``coefficients``, in the input's dataframe library."""
-        tables = {"estimates": self.table, "coefficients": self.coefficients_frame}
-        if table not in tables:
-            msg = f"Unknown table {table!r}; expected one of {list(tables)}."
-            raise ValueError(msg)
-        return from_pandas(tables[table](), backend or self.backend)
+    def _frame(self, table: str) -> pd.DataFrame:
+        """``estimates`` (one row per area) or ``coefficients``."""
+        return self.table() if table == "estimates" else self.coefficients_frame()
 
     def coefficients_frame(self) -> pd.DataFrame:
         return self._coefficients.copy()
@@ -132,6 +135,7 @@ class FHResult:
             level=self.level,
             rho=self.rho,
             r2=(self.r2, self.adj_r2),
+            bounds=self.bounds,
         )
 
     def benchmark(self, total: float, weights: Any, *, how: str = "ratio") -> FHResult:
@@ -166,19 +170,12 @@ class FHResult:
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
-
     def __repr__(self) -> str:
         rho = f", rho={self.rho:.6g}" if self.rho is not None else ""
         return (
             f"<FHResult {self.method}: {len(self._table)} areas, sigma2_u={self.sigma2_u:.6g}{rho}>"
         )
 
-    def _repr_html_(self) -> str:
-        return html_pre(self.summary())
-
-    # ------------------------------------------------------------------ writing
     def to_csv(self, path: str | Path) -> Path:
         """Write the estimates table as CSV."""
         return write_atomic(Path(path), lambda tmp: self.table().to_csv(tmp, index=False))

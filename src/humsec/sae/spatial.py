@@ -20,12 +20,13 @@ usually row-standardised (each row sums to 1 over the neighbours).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from humsec.core.errors import DataError, HumsecError
+from humsec.core.errors import DataError
+from humsec.core.params import Constraint, OneOf
 from humsec.sae._sfh_fit import SPATIAL_METHODS, fit_spatial, sfh_numbers
 from humsec.sae.fay_herriot import FayHerriot, _coefficient_table, prepare_areas
 from humsec.sae.fit_measures import fh_r2
@@ -75,11 +76,11 @@ class SpatialFayHerriot(FayHerriot):
         inner = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         return f"SpatialFayHerriot({inner}, proximity=<{np.shape(self.proximity)} matrix>)"
 
-    def _check_params(self) -> None:
-        if self.method not in SPATIAL_METHODS:
-            msg = f"The 'method' parameter of SpatialFayHerriot must be one of {list(SPATIAL_METHODS)}. Got {self.method!r} instead."
-            raise HumsecError(msg)
-        super()._check_params()
+    # the moment method has no spatial version: method narrowed to SPATIAL_METHODS
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        **FayHerriot._parameter_constraints,
+        "method": OneOf(*SPATIAL_METHODS),
+    }
 
     def fit(self, data: Any, *, source: str | None = None) -> FHResult:
         """Fit on ``data`` (one row per area, every area with a direct estimate)."""
