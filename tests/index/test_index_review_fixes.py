@@ -57,7 +57,7 @@ def _geo(path: Path, codes: list[str], key: str = "iso_a3") -> Path:
         (["--uncertainty", "5", "--vary-normalise", "foo"], "foo"),
         (["--uncertainty", "5", "--vary-impute", "bar"], "bar"),
         (["--html", "HTML", "--boundaries", "NOTGEO"], "GeoJSON"),
-        (["--html", "HTML", "--boundaries", "GEO", "--key", "foo"], "iso_a3"),
+        (["--html", "HTML", "--boundaries", "GEO", "--boundary-key", "foo"], "iso_a3"),
     ],
 )
 def test_bad_option_values_exit_2_with_one_clear_line_and_write_nothing(tmp_path, extra, expected):

@@ -7,8 +7,8 @@ from typing import Any
 
 import typer
 
+from humsec.core.cli import boundary_key_option, stdout, write_or_fail
 from humsec.core.cli import fail as _fail
-from humsec.core.cli import stdout, write_or_fail
 from humsec.core.errors import HumsecError
 
 
@@ -59,9 +59,7 @@ def index(
     boundaries: Path | None = typer.Option(
         None, "--boundaries", help="GeoJSON of the units, for a choropleth in the HTML page."
     ),
-    key: str = typer.Option(
-        "iso_a3", "--key", help="GeoJSON feature property that holds the unit codes."
-    ),
+    key: str = boundary_key_option("iso_a3", help="GeoJSON feature property that holds the unit codes."),
 ) -> None:
     """Composite index (INFORM / COINr class): scores, ranks and classes at every node."""
     from humsec.index.composite import CompositeIndex

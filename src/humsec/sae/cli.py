@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from humsec.core.cli import KCommand, boundary_key_option, k_option, notes, one_k, stdout
 from humsec.core.cli import fail as _fail
-from humsec.core.cli import notes, stdout
 from humsec.core.errors import HumsecError
 from humsec.core.write import write_all, write_atomic
 
@@ -89,11 +89,9 @@ def fh_command(
         None,
         "--boundaries",
         help="GeoJSON (.geojson/.geojson.gz) or a built-in set (KEN-adm1, ...): areas matched on "
-        "--boundary-name; used for --map and, with --spatial, for the contiguity matrix.",
+        "--boundary-key; used for --map and, with --spatial, for the contiguity matrix.",
     ),
-    boundary_name: str = typer.Option(
-        "adm1_name", "--boundary-name", help="Feature property holding the area names."
-    ),
+    boundary_name: str = boundary_key_option("adm1_name", help="Feature property holding the area names."),
     spatial: bool = typer.Option(
         False, "--spatial", help="Spatial model with contiguity from --boundaries."
     ),
@@ -215,7 +213,7 @@ def _read_proximity(path: Path, area: str) -> object:
     return frame
 
 
-@sae_app.command("direct")
+@sae_app.command("direct", cls=KCommand)
 def direct_command(
     survey: Path = typer.Argument(..., help="Survey microdata (CSV, Excel, Stata, SPSS, Parquet)."),
     variable: str | None = typer.Option(
@@ -227,7 +225,7 @@ def direct_command(
         help="AF specification (YAML/JSON): direct AF --measure per area at --k (design from the spec).",
     ),
     measure: str = typer.Option("H", "--measure", help="AF measure with --spec: H, A, M0, ..."),
-    k: float | None = typer.Option(None, "--k", help="Poverty cutoff in percent with --spec."),
+    k_values: list[str] = k_option("one value, with --spec"),
     time_round: str | None = typer.Option(
         None, "--time", help="Survey round with --spec when the data hold several."
     ),
@@ -260,6 +258,7 @@ def direct_command(
                 raise HumsecError(msg)
             from humsec.af.engine import AlkireFoster
 
+            k = one_k(k_values, "sae direct")
             af = AlkireFoster(spec, k=None if k is None else [k]).fit(survey, over=[area])
             result = direct_af(af, area=area, measure=measure, k=k, time=time_round, small=small)
         elif variable is not None:

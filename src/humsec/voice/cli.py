@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from humsec.core.cli import fail, notes
+from humsec.core.cli import KCommand, fail, k_option, notes, one_k
 from humsec.core.errors import HumsecError
 
 voice_app = typer.Typer(
@@ -319,7 +319,7 @@ def feedback(
     notes([*table.attrs["notes"], f"wrote {out} ({len(table)} rows)"])
 
 
-@voice_app.command()
+@voice_app.command(cls=KCommand)
 def compare(
     perceived: Path = typer.Argument(..., help="Output of `humsec voice indicators --out` (CSV)"),
     measured: Path = typer.Argument(
@@ -336,9 +336,7 @@ def compare(
         help="The index is good when high (e.g. coping capacity): mirrored so higher is worse",
     ),
     over: str = typer.Option(..., "--over", help="The area column both tables are grouped by"),
-    k: float | None = typer.Option(
-        None, "--k", help="Poverty cutoff k (when the AF table has several)"
-    ),
+    k_values: list[str] = k_option("one value: the k of the AF table when it has several"),
     higher_is_better: bool = typer.Option(
         False,
         "--higher-is-better",
@@ -383,7 +381,7 @@ def compare(
                     f"{measured.name} is not an index table (unit, node, score): --node and "
                     "--measured-higher-is-better apply to index scores only."
                 )
-            m = measured_rows(table_m, measure=measure, over=over, k=k)
+            m = measured_rows(table_m, measure=measure, over=over, k=one_k(k_values, "voice compare"))
             measured_title = f"{measure} (measured)"
         result = compare_perceived_measured(p, m, level=level)
         table = result.to_frame()
