@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.web._browser import browser, page  # noqa: F401 (the browser tests' fixtures)
+
 ROLE_USERS = {
     "administrator": "admin",
     "hsu": "hsu",
