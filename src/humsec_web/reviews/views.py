@@ -206,6 +206,6 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def input_download(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(ReviewFile.objects.select_related("version__review"), pk=pk)
     require(request, "review.inputs", item.version)
-    check_read(request.user, item.dataset, AccessLog.Via.REVIEW_INPUT,
+    check_read(request.user, item.dataset, str(AccessLog.Via.REVIEW_INPUT),
                subject=f"{item.name} (input of {item.version})")  # fmt: skip
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
