@@ -232,3 +232,26 @@ def test_review_input_download_is_checked_against_its_class_and_logged(as_role, 
     assert r.status_code == 200
     rows = AccessLog.objects.filter(dataset=item.dataset, via="review_input").order_by("at")
     assert [(x.role, x.allowed) for x in rows] == [("hsu", False), ("country_team", True)]
+
+
+def test_reclassifying_a_dataset_reclassifies_the_versions_built_from_it(as_role, own):
+    """A census raised from public to confidential after the build: the published KEN report built
+    from it becomes confidential at once, and the public is refused it."""
+    from humsec_web.reviews.models import ReviewVersion
+
+    version = ReviewVersion.objects.filter(review__country="KEN", state="done").exclude(report_sensitivity="").first()
+    assert version is not None and version.report_sensitivity == "public"  # ownership_world declared it public
+    data = version.files.get(kind="data").dataset
+    assert as_role("public").get(f"/reviews/versions/{version.pk}/report/").status_code == 200
+    data.sensitivity = "confidential"
+    data.save()
+    version.refresh_from_db()
+    assert version.report_sensitivity == "confidential"
+    area = [t for t in version.table_classes if t["inputs"] and not t["cleared"]]
+    assert area and all(t["sensitivity"] == "confidential" for t in area)
+    r = as_role("public").get(f"/reviews/versions/{version.pk}/report/")
+    assert r.status_code == 403 and b"confidential data" in r.content
+    data.description = "only the description changes"
+    data.save()  # the class is the same: nothing recomputed, nothing changed
+    version.refresh_from_db()
+    assert version.report_sensitivity == "confidential"
