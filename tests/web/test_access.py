@@ -325,7 +325,6 @@ CASES = [
     c("api:portfolio-list", ALL),
     c("api:review-list", ALL),
     c("api:review-list", MANAGERS | {COUNTRY}, method="post"),
-    c("api:review-detail", MANAGERS | {COUNTRY}, review("cod_version")),
     c("api:review-detail", ALL, review("ken_version"), label="published"),
     c("api:review-versions", MANAGERS | {COUNTRY}, review("cod_version"), method="post"),
     c("api:review-versions", MANAGERS, review("ken_version"), method="post", label="other country"),
