@@ -112,7 +112,9 @@ def test_proposal_submitted_appraised_and_approved(page):
     assert page.locator("#map path.leaflet-interactive").count() > 200
 
 
-def test_country_team_builds_and_publishes_a_review_that_the_public_reads(page, tmp_path):
+def test_country_team_builds_a_review_that_stays_private_until_signed_off(page, tmp_path):
+    """The build as the country team sees it; sharing, sign-off and publication are in
+    test_ownership_browser.py."""
     from humsec.datasets import data_path
 
     review = Path(__file__).with_name("data") / "review_small.yaml"
@@ -121,21 +123,26 @@ def test_country_team_builds_and_publishes_a_review_that_the_public_reads(page, 
     sign_in(page, "country_cod")
     page.goto("/reviews/")
     page.get_by_role("link", name="Start a country review").click()
-    page.get_by_label("Title").fill("DRC review (browser)")
-    page.get_by_label("Review file").set_input_files(str(review))
-    page.get_by_label("Data files").set_input_files(str(census))
-    page.get_by_label("Also print a PDF").uncheck()
+    page.locator("#id_title").fill("DRC review (browser)")
+    page.locator("#id_review_file").set_input_files(str(review))
+    page.locator("#id_data_files").set_input_files(str(census))
+    page.locator("#id_sensitivity").select_option(value="public")
+    page.locator("#id_owner").fill("KNBS")
+    page.locator("#id_licence").select_option(value="cc-by-4.0")
+    page.locator("#id_with_pdf").uncheck()
     page.get_by_role("button", name="Upload and build").click()
     # built in the server's background thread; the page refreshes itself until done
     page.wait_for_selector("#version-state:has-text('Report built')", timeout=60000)
     assert "Turkana" in page.locator("#build-log").inner_text()
-    page.get_by_role("button", name="Publish this version").click()
-    url = page.url
-    page.get_by_role("button", name="Sign out").click()
-    page.goto(url)
     page.get_by_role("link", name="Read the report").click()
     assert page.get_by_role("heading", name="Kenya county services (platform test)").first.is_visible()
     assert page.locator("svg").count() > 0  # the report's charts and map
+    page.go_back()
+    assert page.get_by_role("button", name="Publish this version").count() == 0  # not before sign-off
+    url = page.url
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(url)
+    assert "/accounts/login/" in page.url  # a draft is not public
 
 
 def test_forum_reply_is_posted_escaped(page):

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.web.test_ownership_world import own  # noqa: F401 (a fixture)
+from tests.web.ownership_world import own_fixture  # noqa: F401 (the fixture `own`)
 
 
 @pytest.fixture(autouse=True)
@@ -110,7 +110,7 @@ def test_wrong_countrys_counterpart_cannot_sign_off(client, own):
     assert client.get(f"/publications/{pub.pk}/").status_code == 403
     from humsec_web.reviews import publication
 
-    with pytest.raises(PermissionDenied, match="government counterpart of Congo.*Kenya"):
+    with pytest.raises(PermissionDenied, match=r"government counterpart of Congo.*Kenya"):
         publication.move(pub.pk, own.gov_ken, "sign_off", signer_name="J. Kamau")
     pub.refresh_from_db()
     assert pub.state == "shared" and pub.signed_off_by is None

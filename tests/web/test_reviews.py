@@ -17,7 +17,7 @@ from scipy import stats
 from humsec_web.reviews.models import CountryReview, ReviewVersion
 from humsec_web.reviews.versions import new_version
 from tests.web.conftest import REVIEW_YAML, census_csv, review_uploads
-from tests.web.test_ownership_world import own  # noqa: F401 (a fixture)
+from tests.web.ownership_world import own_fixture  # noqa: F401 (the fixture `own`)
 
 pytestmark = pytest.mark.django_db
 YAML = REVIEW_YAML.read_text(encoding="utf-8")
@@ -97,7 +97,8 @@ def test_a_new_review_from_the_page(as_role, django_capture_on_commit_callbacks)
     page = client.get("/reviews/new/").content.decode()
     assert 'value="COD"' in page and 'value="KEN"' not in page
     form = {"title": "DRC review", "country": "COD", "review_file": SimpleUploadedFile("r.yml", YAML.encode()),
-            "data_files": [SimpleUploadedFile("census.csv", census_csv())], "note": "first"}  # fmt: skip
+            "data_files": [SimpleUploadedFile("census.csv", census_csv())], "note": "first",
+            "sensitivity": "public", "owner": "KNBS", "licence": "cc-by-4.0"}  # fmt: skip
     refused = client.post("/reviews/new/", {**form, "country": "KEN"})
     assert refused.status_code == 200 and "country" in refused.context["form"].errors
     form["review_file"].seek(0)

@@ -8,11 +8,11 @@ import io
 import zipfile
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.web.conftest import REVIEW_YAML, census_csv
-from tests.web.test_ownership_world import own  # noqa: F401 (a fixture)
+from tests.web.ownership_world import own_fixture  # noqa: F401 (the fixture `own`)
 
 ROLES = ["administrator", "hsu", "focal_point", "country_team", "reviewer", "counterpart", "public", "anonymous"]
 
@@ -25,27 +25,24 @@ class FakeUser:
         self.is_authenticated = role != "anonymous"
 
 
-@pytest.fixture
-def fake_roles(monkeypatch):  # type: ignore[no-untyped-def]
-    from humsec_web import permissions
-
-    monkeypatch.setattr(permissions, "role_of", lambda u: u.role)
-    monkeypatch.setattr(permissions, "country_of", lambda u: u.country)
-
-
 @given(
     role=st.sampled_from(ROLES), country=st.sampled_from(["COD", "KEN", ""]),
     data_country=st.sampled_from(["COD", "KEN", ""]), uploader=st.booleans(), granted=st.booleans(),
 )  # fmt: skip
-def test_clearance_is_monotone_in_the_class(fake_roles, role, country, data_country, uploader, granted):
+@settings(max_examples=40, deadline=None)
+def test_clearance_is_monotone_in_the_class(role, country, data_country, uploader, granted):
     """Cleared for a class means cleared for every lower class; public is everyone's, strictly
     confidential only the uploader's and the grantees'."""
+    from humsec_web import permissions
     from humsec_web.sharing.access import cleared
     from humsec_web.sharing.classes import CODES
 
     user = FakeUser(role, country, 7)
     kw = {"country": data_country, "uploader_id": 7 if uploader else 1, "grantee_ids": [7] if granted else []}
-    ok = [cleared(user, code, **kw) for code in CODES]
+    with pytest.MonkeyPatch.context() as mp:  # the rule sees the fake role and country
+        mp.setattr(permissions, "role_of", lambda u: u.role)
+        mp.setattr(permissions, "country_of", lambda u: u.country)
+        ok = [cleared(user, code, **kw) for code in CODES]
     assert ok[0] is True
     assert all(ok[i] >= ok[i + 1] for i in range(len(ok) - 1)), ok
     assert ok[3] == ((uploader or granted) and role != "anonymous")
@@ -128,7 +125,7 @@ def _zip_names(content: bytes) -> list[str]:
     return sorted(zipfile.ZipFile(io.BytesIO(content)).namelist())
 
 
-def test_published_tables_inherit_the_strictest_class_unless_cleared(as_role, own):
+def test_published_tables_inherit_the_strictest_class_unless_cleared(as_role, own, django_capture_on_commit_callbacks):
     """Hand-worked: the small review reads one file, census.csv; its area table (an aggregate, no
     disclosure control test) inherits census.csv's class; the report shows it, so it does too."""
     from django.contrib.auth.models import User
@@ -138,14 +135,19 @@ def test_published_tables_inherit_the_strictest_class_unless_cleared(as_role, ow
 
     team = User.objects.get(username="country_cod")
     review = CountryReview.objects.create(title="COD confidential census", country="COD", created_by=team)
-    version = _upload(review, team, "confidential")
+    with django_capture_on_commit_callbacks(execute=True):  # the build runs once the upload commits
+        version = _upload(review, team, "confidential")
     version.refresh_from_db()
     assert version.state == "done", version.log
     by_key = {t["key"]: t for t in version.table_classes}
     assert by_key["area_census"]["inputs"] == ["census.csv"]
     assert by_key["area_census"]["sensitivity"] == "confidential" and not by_key["area_census"]["cleared"]
-    for t in version.table_classes:  # every table: public only when cleared, else its inputs' class
-        assert t["sensitivity"] == ("public" if t["kind"] in ("estimates", "counts") else "confidential")
+    for t in version.table_classes:
+        # every table: public when disclosure control cleared it or when it is made only from data
+        # shipped with humsec (no uploaded input), else the class of census.csv
+        expected = "public" if t["kind"] in ("estimates", "counts") or not t["inputs"] else "confidential"
+        assert t["sensitivity"] == expected, t
+        assert t["inputs"] in ([], ["census.csv"]), t
     assert version.report_sensitivity == "confidential"
     assert "report sensitivity: confidential" in version.log
     # signed off and published: the text is public, but the confidential report and tables are not
@@ -173,14 +175,15 @@ def test_published_tables_inherit_the_strictest_class_unless_cleared(as_role, ow
     assert "tables/area_census.csv" in names and "tables/LEFT_OUT.txt" not in names
 
 
-def test_public_inputs_make_a_public_report(own):
+def test_public_inputs_make_a_public_report(own, django_capture_on_commit_callbacks):
     from django.contrib.auth.models import User
 
     from humsec_web.reviews.models import CountryReview
 
     hsu = User.objects.get(username="hsu")
     review = CountryReview.objects.create(title="KEN public census", country="KEN", created_by=hsu)
-    version = _upload(review, hsu, "public")
+    with django_capture_on_commit_callbacks(execute=True):
+        version = _upload(review, hsu, "public")
     version.refresh_from_db()
     assert version.report_sensitivity == "public"
     f = version.files.get(name="census.csv")
@@ -229,3 +232,26 @@ def test_review_input_download_is_checked_against_its_class_and_logged(as_role, 
     assert r.status_code == 200
     rows = AccessLog.objects.filter(dataset=item.dataset, via="review_input").order_by("at")
     assert [(x.role, x.allowed) for x in rows] == [("hsu", False), ("country_team", True)]
+
+
+def test_reclassifying_a_dataset_reclassifies_the_versions_built_from_it(as_role, own):
+    """A census raised from public to confidential after the build: the published KEN report built
+    from it becomes confidential at once, and the public is refused it."""
+    from humsec_web.reviews.models import ReviewVersion
+
+    version = ReviewVersion.objects.filter(review__country="KEN", state="done").exclude(report_sensitivity="").first()
+    assert version is not None and version.report_sensitivity == "public"  # ownership_world declared it public
+    data = version.files.get(kind="data").dataset
+    assert as_role("public").get(f"/reviews/versions/{version.pk}/report/").status_code == 200
+    data.sensitivity = "confidential"
+    data.save()
+    version.refresh_from_db()
+    assert version.report_sensitivity == "confidential"
+    area = [t for t in version.table_classes if t["inputs"] and not t["cleared"]]
+    assert area and all(t["sensitivity"] == "confidential" for t in area)
+    r = as_role("public").get(f"/reviews/versions/{version.pk}/report/")
+    assert r.status_code == 403 and b"confidential data" in r.content
+    data.description = "only the description changes"
+    data.save()  # the class is the same: nothing recomputed, nothing changed
+    version.refresh_from_db()
+    assert version.report_sensitivity == "confidential"

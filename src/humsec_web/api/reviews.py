@@ -18,7 +18,7 @@ from humsec_web import permissions
 from humsec_web.reviews import publication
 from humsec_web.reviews.models import CountryReview, ReviewFile, ReviewVersion
 from humsec_web.reviews.versions import new_version
-from humsec_web.sharing.classes import licence_choices, sensitivity_choices
+from humsec_web.sharing.classes import CODES, LICENCE_CODES
 from humsec_web.sharing.store import Terms
 
 
@@ -76,19 +76,20 @@ class VersionUploadSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     with_pdf = serializers.BooleanField(required=False, default=True)
     # the sharing terms of the uploaded data files (humsec_web.sharing); required with data_files
-    sensitivity = serializers.ChoiceField(choices=sensitivity_choices(), required=False)
+    # checked in validate() by sharing.store.Terms, so one answer names every problem of the terms
+    sensitivity = serializers.CharField(required=False, max_length=30, help_text=f"One of {', '.join(CODES)}.")
     owner = serializers.CharField(required=False, max_length=200)
-    licence = serializers.ChoiceField(choices=licence_choices(), required=False)
+    licence = serializers.CharField(required=False, max_length=30, help_text=f"One of {', '.join(LICENCE_CODES)}.")
     terms = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("data_files"):
-            missing = [f for f in ("sensitivity", "owner", "licence") if not attrs.get(f)]
-            if missing:
-                raise serializers.ValidationError(
-                    dict.fromkeys(missing, "Required with data_files: every data file gets its sharing terms.")
-                )
-            problems = Terms(attrs["sensitivity"], attrs["owner"], attrs["licence"], attrs.get("terms", "")).problems()
+            terms = Terms(attrs.get("sensitivity", ""), attrs.get("owner", ""), attrs.get("licence", ""),
+                          attrs.get("terms", ""))  # fmt: skip
+            problems = terms.problems()
+            for f in ("sensitivity", "owner", "licence"):
+                if not attrs.get(f):
+                    problems[f] = "Required with data_files: every data file gets its sharing terms."
             if problems:
                 raise serializers.ValidationError(problems)
         return attrs

@@ -137,7 +137,7 @@ def check_actual(
     clash = indicator.actuals.filter(period=period).exclude(pk=exclude)
     if clash.exists():
         _fail("period", f"There is already an actual for {period} ({clash.first().get_status_display().lower()}); "
-              "correct that one instead.")  # type: ignore[union-attr]
+              "correct that one instead.")
     return number
 
 
@@ -197,7 +197,7 @@ def parse_parts(text: str) -> list[Part]:
 def record_actual(
     indicator: Indicator, user: Any, *, period: str, value: Any, unit: str | None,
     ci_low: Any = None, ci_high: Any = None, ci_level: float | None = None,
-    parts: Iterable[Part] = (), source: str = Actual.Source.ENTERED, source_detail: str = "", comment: str = "",
+    parts: Iterable[Part] = (), source: str = str(Actual.Source.ENTERED), source_detail: str = "", comment: str = "",
 ) -> Actual:
     """Check and save one actual with its parts, all or nothing; it awaits the HSU's validation."""
     number = check_actual(indicator, period, value, unit, ci_low, ci_high)

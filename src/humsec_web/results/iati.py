@@ -231,7 +231,7 @@ def _frequency(periods: list[ET.Element], where: str) -> str:
     if len(lengths) == 1 and next(iter(lengths)) in Frequency.values:
         return next(iter(lengths))
     if not lengths:
-        return Frequency.ANNUAL
+        return str(Frequency.ANNUAL)
     msg = f"{where}: periods of {', '.join(sorted(lengths))}; the platform takes years, quarters or months, one length per indicator."
     raise IATIError(msg)
 
@@ -300,9 +300,9 @@ def _import_indicator(iel: ET.Element, result: Result, logframe: Logframe, user:
             raise IATIError(msg) from None
         unit = Unit.PERCENT if measure == "2" else Unit.COUNT
         # the dimensions its values are disaggregated by (sex, age, area, group) are declared with it
-        dims = sorted({d.get("name", "").strip().lower() for d in iel.iterfind("period/actual/dimension")})
+        dim_names = sorted({d.get("name", "").strip().lower() for d in iel.iterfind("period/actual/dimension")})
         fields = {"unit": unit, "frequency": frequency, "baseline_period": b_period,
-                  "baseline_value": _float(base.get("value"), f"{where}, baseline"), "disaggregations": ",".join(dims)}  # fmt: skip
+                  "baseline_value": _float(base.get("value"), f"{where}, baseline"), "disaggregations": ",".join(dim_names)}  # fmt: skip
         _checked(where, entry.check_indicator, fields)
         indicator = Indicator.objects.create(
             result=result, name=_title(iel)[:300] or "(untitled)", direction="increase" if iel.get("ascending", "1") != "0" else "decrease",
@@ -344,7 +344,7 @@ def _import_indicator(iel: ET.Element, result: Result, logframe: Logframe, user:
             low = _from_iati(float(found["low"]), indicator.unit)
             high = _from_iati(float(found["high"]), indicator.unit)
             level = float(found["level"]) / 100
-        parts = []
+        parts: list[entry.Part] = []
         for a in pel.findall("actual"):
             dims = a.findall("dimension")
             if len(dims) > 1:

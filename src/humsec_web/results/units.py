@@ -36,13 +36,13 @@ class UnitRule:
 
 
 UNIT_RULES: dict[str, UnitRule] = {
-    Unit.PROPORTION: UnitRule(0.0, 1.0, additive=False, iati_measure="2"),
-    Unit.PERCENT: UnitRule(0.0, 100.0, additive=False, iati_measure="2"),
-    Unit.PEOPLE: UnitRule(0.0, math.inf, additive=True, iati_measure="1"),
-    Unit.HOUSEHOLDS: UnitRule(0.0, math.inf, additive=True, iati_measure="1"),
-    Unit.COUNT: UnitRule(0.0, math.inf, additive=True, iati_measure="1"),
-    Unit.USD: UnitRule(0.0, math.inf, additive=True, iati_measure="1"),
-    Unit.SCORE: UnitRule(-math.inf, math.inf, additive=False, iati_measure="1"),
+    str(Unit.PROPORTION): UnitRule(0.0, 1.0, additive=False, iati_measure="2"),
+    str(Unit.PERCENT): UnitRule(0.0, 100.0, additive=False, iati_measure="2"),
+    str(Unit.PEOPLE): UnitRule(0.0, math.inf, additive=True, iati_measure="1"),
+    str(Unit.HOUSEHOLDS): UnitRule(0.0, math.inf, additive=True, iati_measure="1"),
+    str(Unit.COUNT): UnitRule(0.0, math.inf, additive=True, iati_measure="1"),
+    str(Unit.USD): UnitRule(0.0, math.inf, additive=True, iati_measure="1"),
+    str(Unit.SCORE): UnitRule(-math.inf, math.inf, additive=False, iati_measure="1"),
 }
 
 

@@ -52,18 +52,23 @@ class VersionForm(TermsFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("owner", "licence"):  # asked only when data files are uploaded (clean)
+        for name in ("sensitivity", "owner", "licence"):  # asked only when data files are uploaded (clean)
             self.fields[name].required = False
-        self.fields["licence"].choices = [("", "(choose)"), *self.fields["licence"].choices]  # type: ignore[attr-defined]
+        self.fields["licence"].choices = [("", "(choose)"), *self.fields["licence"].choices]
         self.fields["sensitivity"].label = "Sensitivity class of the data files"
 
     def clean(self) -> dict[str, Any]:
         data = forms.Form.clean(self) or {}
-        if data.get("data_files") and {"sensitivity", "owner", "licence"} <= set(data):
+        if data.get("data_files"):
+            # every problem of the declared terms at once; computed before add_error, which drops
+            # the field from cleaned_data, and only for fields not already refused
+            problems = self.terms_value().problems()
+            if not data.get("sensitivity"):
+                problems["sensitivity"] = "Choose the sensitivity class of the uploaded data files."
             if not data.get("licence"):
-                self.add_error("licence", "Choose the licence of the uploaded data files.")
-            for field, message in self.terms_value().problems().items():
-                if field != "licence" or data.get("licence"):
+                problems["licence"] = "Choose the licence of the uploaded data files."
+            for field, message in problems.items():
+                if field not in self.errors:
                     self.add_error(field, message)
         return data
 
@@ -109,17 +114,20 @@ class OutlookForm(TermsFields):
         if countries is not None:
             choices = [c for c in choices if c[0] in countries]
         self.fields["country"].choices = choices
-        for name in ("owner", "licence"):
+        for name in ("sensitivity", "owner", "licence"):  # asked only with a forecast table (clean)
             self.fields[name].required = False
-        self.fields["licence"].choices = [("", "(choose)"), *self.fields["licence"].choices]  # type: ignore[attr-defined]
+        self.fields["licence"].choices = [("", "(choose)"), *self.fields["licence"].choices]
 
     def clean(self) -> dict[str, Any]:
         data = forms.Form.clean(self) or {}
         if data.get("forecast"):
+            problems = self.terms_value().problems()  # before add_error drops fields from cleaned_data
+            if not data.get("sensitivity"):
+                problems["sensitivity"] = "Choose the sensitivity class of the forecast table."
             if not data.get("licence"):
-                self.add_error("licence", "Choose the licence of the forecast table.")
-            elif {"sensitivity", "owner"} <= set(data):
-                for field, message in self.terms_value().problems().items():
+                problems["licence"] = "Choose the licence of the forecast table."
+            for field, message in problems.items():
+                if field not in self.errors:
                     self.add_error(field, message)
         return data
 

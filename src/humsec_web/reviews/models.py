@@ -225,7 +225,7 @@ class Publication(models.Model):
 
     @property
     def target(self) -> ReviewVersion | Outlook:
-        return self.version if self.version_id else self.outlook  # type: ignore[return-value]
+        return self.version if self.version_id else self.outlook
 
     @property
     def kind(self) -> str:
@@ -235,7 +235,7 @@ class Publication(models.Model):
         """(id, title) of what a comment may anchor to: the whole document, then its sections."""
         if self.outlook_id:
             return [("whole", "The whole outlook"), *Outlook.SECTIONS]
-        outline = [(s["id"], s["title"]) for s in (self.version.outline or [])]  # type: ignore[union-attr]
+        outline = [(s["id"], s["title"]) for s in (self.version.outline or [])]
         return [("whole", "The whole report"), ("summary", "Executive summary"), *outline]
 
     def open_comments(self) -> models.QuerySet[Comment]:

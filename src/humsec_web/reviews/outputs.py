@@ -35,7 +35,7 @@ def check_report(request: Any, version: ReviewVersion, what: str) -> None:
     subject = f"{what} of {version}"
     ok = report_cleared(request.user, version)
     reason = "" if ok else access.refusal(f"The {what} of this version", code)
-    access.log_read(request.user, subject=subject, code=code, via=AccessLog.Via.REVIEW_OUTPUT, allowed=ok,
+    access.log_read(request.user, subject=subject, code=code, via=str(AccessLog.Via.REVIEW_OUTPUT), allowed=ok,
                     reason=reason)  # fmt: skip
     if not ok:
         access.refuse(request, reason)
@@ -54,7 +54,8 @@ def cleared_tables_zip(request: Any, version: ReviewVersion) -> bytes:
     country = version.review.country
     with version.tables_zip.open("rb") as fh, zipfile.ZipFile(io.BytesIO(fh.read())) as full:
         names = [n for n in full.namelist() if n.endswith(".csv")]
-        kept, left = [], []
+        kept: list[tuple[str, str]] = []
+        left: list[tuple[str, str]] = []
         for name in names:
             code = table_class(version, name.rsplit("/", 1)[-1].removesuffix(".csv"))
             (kept if access.cleared(request.user, code, country=country) else left).append((name, code))
@@ -62,7 +63,7 @@ def cleared_tables_zip(request: Any, version: ReviewVersion) -> bytes:
         if not kept and names:
             code = strictest(c for _n, c in left)
             reason = access.refusal("Every table of this version", code)
-            access.log_read(request.user, subject=subject, code=code, via=AccessLog.Via.REVIEW_OUTPUT,
+            access.log_read(request.user, subject=subject, code=code, via=str(AccessLog.Via.REVIEW_OUTPUT),
                             allowed=False, reason=reason)  # fmt: skip
             access.refuse(request, reason)
         buffer = io.BytesIO()
@@ -75,7 +76,7 @@ def cleared_tables_zip(request: Any, version: ReviewVersion) -> bytes:
                 ))  # fmt: skip
     access.log_read(
         request.user, subject=subject, code=strictest(c for _n, c in kept),
-        via=AccessLog.Via.REVIEW_OUTPUT, allowed=True,
+        via=str(AccessLog.Via.REVIEW_OUTPUT), allowed=True,
         reason=f"{len(kept)} of {len(names)} tables" + (f"; left out: {', '.join(n for n, _c in left)}" if left else ""),
     )  # fmt: skip
     return buffer.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,7 +23,7 @@ from humsec_web.reviews.models import Comment, Outlook, Publication
 from humsec_web.sharing import access
 from humsec_web.sharing.store import store
 
-FORMS = {"request_changes": ChangesForm, "sign_off": SignOffForm, "publish": PublishForm}
+FORMS: dict[str, type[forms.Form]] = {"request_changes": ChangesForm, "sign_off": SignOffForm, "publish": PublishForm}
 
 
 def _publication(request: HttpRequest, pk: int) -> Publication:

@@ -51,15 +51,15 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        Transition("share", "Share for comment", (State.DRAFT,), State.SHARED, OWNERS, "counterparts"),
-        Transition("request_changes", "Request changes", (State.SHARED,), State.CHANGES, COUNTERPARTS, "owners"),
-        Transition("sign_off", "Sign off", (State.SHARED,), State.SIGNED_OFF, COUNTERPARTS, "owners"),
-        Transition("publish", "Publish", (State.SIGNED_OFF,), State.PUBLISHED, OWNERS, "all"),
+        Transition("share", "Share for comment", (str(State.DRAFT),), str(State.SHARED), OWNERS, "counterparts"),
+        Transition("request_changes", "Request changes", (str(State.SHARED),), str(State.CHANGES), COUNTERPARTS, "owners"),
+        Transition("sign_off", "Sign off", (str(State.SHARED),), str(State.SIGNED_OFF), COUNTERPARTS, "owners"),
+        Transition("publish", "Publish", (str(State.SIGNED_OFF),), str(State.PUBLISHED), OWNERS, "all"),
     )
 }
-COMMENTABLE = (State.SHARED,)
+COMMENTABLE = (str(State.SHARED),)
 # states in which the country's counterparts read it (never a draft)
-SEEN_BY_COUNTERPARTS = (State.SHARED, State.CHANGES, State.SIGNED_OFF, State.PUBLISHED)
+SEEN_BY_COUNTERPARTS = (str(State.SHARED), str(State.CHANGES), str(State.SIGNED_OFF), str(State.PUBLISHED))
 
 
 def stage(obj: Any) -> str:
@@ -73,7 +73,7 @@ def stage(obj: Any) -> str:
     pub = Publication.objects.filter(**{_field(obj): obj}).only("state").first()
     if pub is not None:
         return str(pub.state)
-    return State.PUBLISHED if getattr(obj, "published_at", None) else State.DRAFT
+    return str(State.PUBLISHED) if getattr(obj, "published_at", None) else str(State.DRAFT)
 
 
 def _field(obj: Any) -> str:
@@ -148,7 +148,7 @@ def move(
     t = TRANSITIONS[name]
     now = timezone.now()
     detail = note.strip()
-    if name == "share" and pub.version_id and pub.version.state != ReviewVersion.State.DONE:  # type: ignore[union-attr]
+    if name == "share" and pub.version_id and pub.version.state != ReviewVersion.State.DONE:
         raise ValidationError("Only a built report can be shared: this version's build has not succeeded.")
     if name == "sign_off":
         open_ = pub.open_comments().count()

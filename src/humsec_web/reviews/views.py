@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from humsec_web import permissions
-from humsec_web.core.access import require
+from humsec_web.core.access import SignInRequired, require
 from humsec_web.reviews import outputs, publication
 from humsec_web.reviews.forms import PublishForm, ReviewForm, VersionForm
 from humsec_web.reviews.models import CountryReview, ReviewFile, ReviewVersion
@@ -185,8 +185,9 @@ def version_rerun(request: HttpRequest, pk: int) -> HttpResponse:
 def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish a signed-off version (the workflow's last step; see the publication page)."""
     version = get_object_or_404(ReviewVersion.objects.select_related("review"), pk=pk)
-    if not permissions.can(request.user, "review.version_view", version):
-        require(request, "review.version_view", version)
+    if not request.user.is_authenticated:
+        raise SignInRequired  # nobody publishes signed out (a published version is readable, not publishable)
+    require(request, "review.version_view", version)
     pub = publication_of(version)
     form = PublishForm(request.POST)
     form.is_valid()
@@ -206,6 +207,6 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def input_download(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(ReviewFile.objects.select_related("version__review"), pk=pk)
     require(request, "review.inputs", item.version)
-    check_read(request.user, item.dataset, AccessLog.Via.REVIEW_INPUT,
+    check_read(request.user, item.dataset, str(AccessLog.Via.REVIEW_INPUT),
                subject=f"{item.name} (input of {item.version})")  # fmt: skip
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)

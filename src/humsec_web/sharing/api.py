@@ -31,7 +31,7 @@ class DatasetSerializer(serializers.ModelSerializer):
 
     def get_cleared(self, obj: Dataset) -> bool:
         request = self.context.get("request")
-        return bool(request) and access.dataset_cleared(request.user, obj)  # type: ignore[union-attr]
+        return bool(request) and access.dataset_cleared(request.user, obj)
 
     def get_download_url(self, obj: Dataset) -> str:
         return reverse("api-ownership:dataset-download", kwargs={"pk": obj.pk})
@@ -46,7 +46,7 @@ class DatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         dataset = self.get_object()
-        access.log_read(request.user, subject=dataset.name, code=dataset.sensitivity, via=AccessLog.Via.API,
+        access.log_read(request.user, subject=dataset.name, code=dataset.sensitivity, via=str(AccessLog.Via.API),
                         allowed=True, dataset=dataset, reason="terms read")  # fmt: skip
         return Response(self.get_serializer(dataset).data)
 
@@ -55,5 +55,5 @@ class DatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         """The file itself, if the caller is cleared for its class (401/403 otherwise; logged)."""
         dataset = self.get_object()
-        access.check_read(request.user, dataset, AccessLog.Via.API_DOWNLOAD)
+        access.check_read(request.user, dataset, str(AccessLog.Via.API_DOWNLOAD))
         return FileResponse(dataset.file.open("rb"), as_attachment=True, filename=dataset.name)

@@ -30,7 +30,8 @@ class TermsFields(forms.Form):
 
     def terms_value(self, country: str = "", description: str = "") -> Terms:
         d = self.cleaned_data
-        return Terms(d["sensitivity"], d["owner"], d["licence"], d.get("terms", ""), country, description)
+        return Terms(d.get("sensitivity", ""), d.get("owner", ""), d.get("licence", ""), d.get("terms", ""), country,
+                     description)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -53,6 +54,15 @@ class DatasetForm(TermsFields):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "(none)"), *country_choices()]
+        self.sha256 = ""
+
+    def clean_file(self) -> Any:
+        # checked here, not after is_valid(), so that one answer lists every problem of the upload
+        from humsec_web.reviews.inputs import validate_data_file
+
+        upload = self.cleaned_data["file"]
+        self.sha256 = validate_data_file(upload)
+        return upload
 
     def clean_grantees(self) -> list[User]:
         names = [n.strip() for n in self.cleaned_data.get("grantees", "").split(",") if n.strip()]

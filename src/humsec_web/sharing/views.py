@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from humsec_web import permissions
 from humsec_web.core.access import require
-from humsec_web.reviews.inputs import validate_data_file
 from humsec_web.sharing import access
 from humsec_web.sharing.classes import BY_CODE, SENSITIVITY
 from humsec_web.sharing.forms import DatasetForm
@@ -29,18 +27,12 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
     require(request, "dataset.create")
     form = DatasetForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            sha = validate_data_file(upload)
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-        else:
-            terms = form.terms_value(form.cleaned_data["country"], form.cleaned_data["description"])
-            with transaction.atomic():
-                dataset = store(upload, sha, terms, request.user)
-                dataset.grantees.set(form.cleaned_data["grantees"])
-            messages.success(request, f"{dataset.name} is stored as {dataset.get_sensitivity_display().lower()} data.")
-            return redirect("dataset-detail", pk=dataset.pk)
+        terms = form.terms_value(form.cleaned_data["country"], form.cleaned_data["description"])
+        with transaction.atomic():
+            dataset = store(form.cleaned_data["file"], form.sha256, terms, request.user)
+            dataset.grantees.set(form.cleaned_data["grantees"])
+        messages.success(request, f"{dataset.name} is stored as {dataset.get_sensitivity_display().lower()} data.")
+        return redirect("dataset-detail", pk=dataset.pk)
     return render(request, "sharing/form.html", {"form": form, "classes": SENSITIVITY})
 
 
@@ -49,7 +41,7 @@ def _dataset(request: HttpRequest, pk: int) -> Dataset:
     if not access.visible_datasets(request.user).filter(pk=pk).exists():
         # outside the catalogue this user sees (strictly confidential): refused and logged
         reason = access.refusal(dataset.name, dataset.sensitivity)
-        access.log_read(request.user, subject=dataset.name, code=dataset.sensitivity, via=AccessLog.Via.PAGE,
+        access.log_read(request.user, subject=dataset.name, code=dataset.sensitivity, via=str(AccessLog.Via.PAGE),
                         allowed=False, dataset=dataset, reason=reason)  # fmt: skip
         access.refuse(request, reason)
     return dataset
@@ -76,8 +68,8 @@ def dataset_download(request: HttpRequest, pk: int) -> FileResponse:
     require(request, "dataset.list")
     dataset = _dataset(request, pk)
     if not access.dataset_cleared(request.user, dataset) and not request.user.is_authenticated:
-        access.log_read(request.user, subject=dataset.name, code=dataset.sensitivity, via=AccessLog.Via.PAGE,
+        access.log_read(request.user, subject=dataset.name, code=dataset.sensitivity, via=str(AccessLog.Via.PAGE),
                         allowed=False, dataset=dataset, reason="not signed in")  # fmt: skip
         access.refuse(request, "")  # anonymous visitors sign in first, as on every page
-    access.check_read(request.user, dataset, AccessLog.Via.PAGE)
+    access.check_read(request.user, dataset, str(AccessLog.Via.PAGE))
     return FileResponse(dataset.file.open("rb"), as_attachment=True, filename=dataset.name)

@@ -122,6 +122,7 @@ def build_ownership_world(world: Any) -> OwnershipWorld:
     )  # fmt: skip
 
 
-@pytest.fixture
-def own(world) -> OwnershipWorld:  # type: ignore[no-untyped-def]
+@pytest.fixture(name="own")
+def own_fixture(world) -> OwnershipWorld:  # type: ignore[no-untyped-def]
+    """The ownership world as the fixture ``own`` (import ``own_fixture`` to use it)."""
     return build_ownership_world(world)

@@ -1,0 +1,228 @@
+"""National ownership and sharing terms end to end in Debian's headless Chromium (Playwright)
+against a real ``humsec serve --demo``.
+
+1. Review sign-off: an administrator designates a government counterpart of the DR Congo in the
+   admin; the country team builds a review version (its data file declared restricted) and shares
+   it for comment; a public visitor cannot read it; the counterpart comments on a section, the
+   team answers, the counterpart signs it off in their name with a condition; publishing without
+   confirming the condition is refused and nothing is published; the team confirms it and
+   publishes; the audit trail shows every step; the public sees the published version but not its
+   report, which inherits the restricted class of its census table; a network member reads it.
+2. Datasets: a focal point uploads a confidential file about the DR Congo; another organisation's
+   focal point is refused the download (the page says why); the DR Congo country team downloads
+   it; the uploader sees both attempts in the access log.
+
+Skips, saying why, when Chromium or Playwright is missing (as test_browser.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web._serve import running_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (Debian package chromium)"
+)
+PASSWORD = "humsec-demo"
+GOV_PASSWORD = "Gov-cod-pass-2026!"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    with running_server(tmp_path_factory.mktemp("serve-ownership"), wait_s=180) as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=server, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    yield page
+    context.close()
+
+
+def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+
+
+def sign_out(page: Any) -> None:
+    page.goto("/")  # the platform's header (admin and error pages have their own)
+    page.get_by_role("button", name="Sign out").click()
+
+
+def designate_counterpart(page: Any) -> None:
+    """The administrator creates the user gov_cod and designates them counterpart of COD."""
+    sign_in(page, "admin")
+    page.goto("/admin/auth/user/add/")
+    page.locator("#id_username").fill("gov_cod")
+    page.locator("#id_password1").fill(GOV_PASSWORD)
+    page.locator("#id_password2").fill(GOV_PASSWORD)
+    page.locator("input[name=_save]").click()
+    page.wait_for_url("**/admin/auth/user/*/change/**")
+    page.goto("/admin/reviews/counterpart/add/")
+    page.locator("#id_user").select_option(label="gov_cod")
+    page.locator("#id_country").select_option(value="COD")
+    page.locator("#id_institution").fill("Ministère du Plan")
+    page.locator("#id_position").fill("Directeur des études")
+    page.locator("input[name=_save]").click()
+    page.wait_for_url("**/admin/reviews/counterpart/")
+    sign_out(page)
+
+
+def test_review_is_commented_signed_off_by_the_counterpart_and_then_published(page, tmp_path):
+    from humsec.datasets import data_path
+
+    designate_counterpart(page)
+    review = Path(__file__).with_name("data") / "review_small.yaml"
+    census = tmp_path / "census.csv"
+    census.write_bytes(data_path("ken_census2019_county.csv").read_bytes())
+
+    sign_in(page, "country_cod")
+    page.goto("/reviews/new/")
+    page.locator("#id_title").fill("DRC review (sign-off)")
+    page.locator("#id_review_file").set_input_files(str(review))
+    page.locator("#id_data_files").set_input_files(str(census))
+    page.locator("#id_sensitivity").select_option(value="restricted")
+    page.locator("#id_owner").fill("Institut National de la Statistique")
+    page.locator("#id_licence").select_option(value="agreement")
+    page.locator("#id_terms").fill("For the country review only; not to be shared further.")
+    page.locator("#id_with_pdf").uncheck()
+    page.get_by_role("button", name="Upload and build").click()
+    page.wait_for_selector("#version-state:has-text('Report built')", timeout=90000)
+    version_url = page.url
+    assert page.locator("#publication-state").inner_text() == "Draft"
+    assert page.get_by_role("button", name="Publish this version").count() == 0  # not before sign-off
+    page.get_by_role("link", name="comments, sign-off and audit trail").click()
+    publication_url = page.url
+    page.get_by_role("button", name="Share for comment").click()
+    assert page.locator("#publication-state").inner_text() == "Shared for comment"
+    sign_out(page)
+
+    # nothing is public before sign-off
+    page.goto(version_url)
+    assert "/accounts/login/" in page.url
+
+    sign_in(page, "gov_cod", GOV_PASSWORD)
+    page.goto(publication_url)
+    page.get_by_label("Section").select_option(label="Executive summary")
+    page.get_by_label("Comment").fill("Please state the census year in the summary.")
+    page.get_by_role("button", name="Post the comment").click()
+    assert page.locator(".comment").filter(has_text="census year").locator(".status").inner_text() == "open"
+    # signing off with an open comment is refused, and the state stays
+    page.get_by_label("Your name").fill("Marie Kabila")
+    page.get_by_label("I sign this off for publication on behalf of my government").check()
+    page.get_by_role("button", name="Sign off").click()
+    assert "neither resolved nor answered" in page.locator("body").inner_text()
+    assert page.locator("#publication-state").inner_text() == "Shared for comment"
+    sign_out(page)
+
+    sign_in(page, "country_cod")
+    page.goto(publication_url)
+    page.locator(".comment").filter(has_text="census year").get_by_label("Answer").fill(
+        "Done: the summary now says 2019."
+    )
+    page.get_by_role("button", name="Answer", exact=True).click()
+    assert page.locator(".comment").filter(has_text="census year").locator(".status").first.inner_text() == "answered"
+    sign_out(page)
+
+    sign_in(page, "gov_cod", GOV_PASSWORD)
+    page.goto(publication_url)
+    page.get_by_label("Your name").fill("Marie Kabila")
+    page.get_by_label("Position").fill("Directrice des études")
+    page.get_by_label("Conditions (optional)").fill("Publish after the national validation workshop.")
+    page.get_by_label("I sign this off for publication on behalf of my government").check()
+    page.get_by_role("button", name="Sign off").click()
+    assert page.locator("#publication-state").inner_text() == "Signed off"
+    sign_off = page.locator("#sign-off").inner_text()
+    assert "Marie Kabila" in sign_off and "national validation workshop" in sign_off
+    sign_out(page)
+
+    sign_in(page, "country_cod")
+    page.goto(publication_url)
+    page.get_by_role("button", name="Publish", exact=True).click()  # the condition not confirmed
+    assert "confirm they are met" in page.locator("body").inner_text()
+    assert page.locator("#publication-state").inner_text() == "Signed off"
+    page.get_by_label("The conditions of the sign-off are met").check()
+    page.get_by_label("How they were met / note").fill("Validated at the workshop of 3 December.")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    assert page.locator("#publication-state").inner_text() == "Published"
+    audit = page.locator("#audit").inner_text()
+    for step in ("share", "sign off", "publish", "Marie Kabila", "workshop of 3 December"):
+        assert step in audit, (step, audit)
+    sign_out(page)
+
+    # published: the page is public, but the report holds a table made from the restricted census
+    # (an aggregate, not cleared by disclosure control), so it is restricted too
+    page.goto(version_url)
+    assert page.locator("#publication-state").inner_text() == "Published"
+    assert page.locator("#report-class").inner_text() == "restricted"
+    assert "not cleared" in page.locator("#report-refused").inner_text()
+    sign_in(page, "reviewer1")  # a network member is cleared for restricted data
+    page.goto(version_url)
+    page.get_by_role("link", name="Read the report").click()
+    assert page.get_by_role("heading", name="Kenya county services (platform test)").first.is_visible()
+
+
+def test_confidential_download_is_refused_beyond_its_class_and_a_permitted_one_is_logged(page, tmp_path):
+    data = tmp_path / "ituri_protection.csv"
+    data.write_text("area,incidents\nIrumu,12\nDjugu,30\n", encoding="utf-8")
+    sign_in(page, "focal_wvi")
+    page.goto("/datasets/new/")
+    page.locator("#id_file").set_input_files(str(data))
+    page.locator("#id_country").select_option(value="COD")
+    page.locator("#id_sensitivity").select_option(value="confidential")
+    page.locator("#id_owner").fill("World Vision International")
+    page.locator("#id_licence").select_option(value="agreement")
+    page.locator("#id_terms").fill("Protection monitoring; the country team and the HSU only.")
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_url("**/datasets/*/")
+    dataset_url = page.url
+    sign_out(page)
+
+    sign_in(page, "focal_oim")  # another organisation: not cleared for confidential data
+    page.goto(dataset_url)
+    assert page.get_by_role("link", name="Download").count() == 0
+    response = page.goto(dataset_url + "download/")
+    assert response.status == 403
+    assert "confidential data" in page.locator("body").inner_text()
+    sign_out(page)
+
+    sign_in(page, "country_cod")  # the country team of the data's country: cleared
+    page.goto(dataset_url)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download").click()
+    assert Path(info.value.path()).read_text(encoding="utf-8").startswith("area,incidents")
+    sign_out(page)
+
+    sign_in(page, "focal_wvi")  # the uploader reads the access log
+    page.goto(dataset_url)
+    log = page.locator("#access-log").inner_text()
+    assert "focal_oim" in log and "refused" in log
+    assert "country_cod" in log and "allowed" in log
