@@ -38,9 +38,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, server: str) -> Iterator[Any]:
-    context = browser.new_context(base_url=server)
+    context = browser.new_context(base_url=server, accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(20000)
+    page.set_default_timeout(30000)  # a loaded 2-core machine
     yield page
     context.close()
 

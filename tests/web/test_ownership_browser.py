@@ -17,21 +17,16 @@ Skips, saying why, when Chromium or Playwright is missing (as test_browser.py).
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.web._browser import requires_chromium, sign_in
 from tests.web._serve import running_server
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (Debian package chromium)"
-)
-PASSWORD = "humsec-demo"
+pytestmark = requires_chromium
 GOV_PASSWORD = "Gov-cod-pass-2026!"
 
 
@@ -39,37 +34,6 @@ GOV_PASSWORD = "Gov-cod-pass-2026!"
 def server(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
     with running_server(tmp_path_factory.mktemp("serve-ownership"), wait_s=180) as (url, _):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )  # fmt: skip
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=server, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    yield page
-    context.close()
-
-
-def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
 
 
 def sign_out(page: Any) -> None:
