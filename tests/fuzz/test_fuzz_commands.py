@@ -115,7 +115,81 @@ def _panel_input(folder: Path) -> Path:
     return path
 
 
+def _overlap_input(folder: Path) -> Path:
+    frame = pd.DataFrame({"area": ["A", "A", "A", "A", "B", "B", "C"],
+                          "sector": ["Health", "Health", "Health", "WASH", "Health", "WASH", "WASH"],
+                          "org": ["X", "Y", "Z", "X", "X", "Y", "Z"]})  # fmt: skip
+    path = folder / "3w.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _money_input(folder: Path) -> Path:
+    frame = pd.DataFrame({"srcOrganization": ["D1", "D1", "D2", "D3"], "destOrganization": ["X", "Y", "X", "Z"],
+                          "destGlobalClusters": ["Health", "Food Security", "Health", "WASH"],
+                          "amountUSD": [100.0, 250.5, 40.0, 75.0]})  # fmt: skip
+    path = folder / "flows.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _tabulate_input(folder: Path) -> Path:
+    pd.DataFrame({"type": ["select_one yn"], "name": ["trust"], "label::English (en)": ["Trust?"]}).to_csv(
+        folder / "f_survey.csv", index=False
+    )
+    pd.DataFrame({"list_name": ["yn", "yn"], "name": ["yes", "no"], "label::English (en)": ["Yes", "No"]}).to_csv(
+        folder / "f_choices.csv", index=False
+    )
+    path = folder / "d.csv"
+    pd.DataFrame({"trust": ["yes"] * 30 + ["no"] * 20, "area": ["a"] * 25 + ["b"] * 25}).to_csv(path, index=False)
+    return path
+
+
+def _ipc_input(folder: Path) -> Path:
+    import gzip
+    from importlib import resources
+
+    shipped = resources.files("humsec.datasets") / "data" / "ken_ipc_county.csv.gz"
+    path = folder / "ipc.csv"
+    path.write_bytes(gzip.decompress(shipped.read_bytes()))
+    return path
+
+
 COMMANDS = {
+    "warn forecast": Command(
+        "warn forecast",
+        _panel_input,
+        lambda data, out: ["warn", "forecast", str(data), "--model", "hist_12", "--horizon", "3", "--out", str(out)],
+        labels=("unit",),
+    ),
+    "response overlap": Command(
+        "response overlap",
+        _overlap_input,
+        lambda data, out: ["response", "overlap", str(data), "--columns", "area=area,sector=sector,org=org",
+                           "--out", str(out)],
+        labels=("area", "sector", "org"),
+    ),
+    "response money": Command(
+        "response money",
+        _money_input,
+        lambda data, out: ["response", "money", str(data), "--out", str(out)],
+        labels=("srcOrganization", "destOrganization", "destGlobalClusters"),
+    ),
+    "voice tabulate": Command(
+        "voice tabulate",
+        _tabulate_input,
+        lambda data, out: ["voice", "tabulate", str(data.parent / "f_survey.csv"), str(data), "--over", "area",
+                           "--out", str(out)],
+        labels=("trust", "area"),
+    ),
+    "warn ipc": Command(
+        "warn ipc",
+        _ipc_input,
+        lambda data, out: ["warn", "ipc", str(data), "--test-from", "2022-01", "--models", "persistence,same_season",
+                           "--out", str(out)],
+        labels=("analysis_title", "area_name_ipc", "adm1_pcode", "adm1_name_cod", "analysis_id", "area_id",
+                "analysis_date", "period_type", "period_start_month", "period_end_month"),
+    ),
     "sae direct": Command(
         "sae direct",
         _direct_input,

@@ -188,7 +188,11 @@ def read_numbers(
     at least ``low`` (default 0: people and counts; ``None`` where negatives are real, as FTS
     funding adjustments are).
     """
-    text = col.astype("string").str.replace(r"[\s,\u00a0\u202f]", "", regex=True)
+    text = col.astype("string").str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+    # a comma is a thousands separator only before groups of three digits ('1,200', '12,345.5');
+    # '1,5' (a decimal comma?) is left as text and refused below, never read as 15
+    grouped = text.str.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?").fillna(False).astype(bool)
+    text = text.where(~grouped, text.str.replace(",", "", regex=False))
     text = text.mask(text.str.lower().isin(MISSING_MARKERS))
     values = pd.to_numeric(text, errors="coerce")
     bad = values.isna() & text.notna() & (text != "")

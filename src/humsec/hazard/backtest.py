@@ -126,6 +126,12 @@ class IPCBacktest:
                     "out of the common scores"
                 )
             forecasts = forecasts[per_target == len(models)].reset_index(drop=True)
+            if forecasts.empty:
+                msg = (
+                    f"No target from {origin} on has a forecast from every model ({', '.join(models)}); "
+                    "score them on their own targets (common=False) or with fewer models."
+                )
+                raise DataError(msg)
         scores = score_forecasts(forecasts)
         by_origin = pd.concat(
             [

@@ -119,6 +119,25 @@ class Export:
         return self.table(q.repeat, [])[question]
 
 
+def _read_csv_export(path: Path) -> pd.DataFrame:
+    """A CSV export, every cell as text: checked not empty, decoded as UTF-8 (else Windows-1252
+    or Latin-1, as Excel saves it), a ragged line one error naming it."""
+    from humsec.core.files import csv_parser_message, require_content
+    from humsec.core.survey import ENCODINGS
+
+    require_content(path)
+    for encoding in ENCODINGS:
+        try:
+            return pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding=encoding, sep=_sniff_separator(path)
+            )
+        except UnicodeDecodeError:
+            continue
+        except pd.errors.ParserError as exc:
+            raise DataError(csv_parser_message(path, exc)) from None
+    raise DataError(f"Cannot decode {path.name}: tried encodings {', '.join(ENCODINGS)}.")
+
+
 def read_export(path: str | Path, form: XLSForm) -> Export:
     """Read a CSV (``.csv``, ``.csv.gz``) or Excel export (first sheet main, other sheets repeats)."""
     path = Path(path)
@@ -128,15 +147,7 @@ def read_export(path: str | Path, form: XLSForm) -> Export:
     if name.endswith((".xlsx", ".xls")):
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
     elif name.endswith((".csv", ".csv.gz")):
-        sheets = {
-            "main": pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                encoding="utf-8-sig",
-                sep=_sniff_separator(path),
-            )
-        }
+        sheets = {"main": _read_csv_export(path)}
     else:
         raise HumsecError(f"Data file {str(path)!r}: expected .csv, .csv.gz, .xlsx or .xls.")
     return Export.from_frames(sheets, form, path.name)
@@ -266,7 +277,7 @@ def _sniff_separator(path: Path) -> str:
     import gzip
 
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8-sig") as fh:
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as fh:  # separators are ASCII
         sample = fh.read(65536)
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
