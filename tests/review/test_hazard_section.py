@@ -176,3 +176,17 @@ def test_an_unreadable_ipc_file_is_named_before_any_work(tmp_path: Path) -> None
     with pytest.raises(SpecError) as err:
         load_review(review)
     assert [where for where, _ in err.value.problems] == ["hazard.ipc"]
+
+
+def test_every_cited_hazard_row_is_shown_and_no_measured_number_is_bare(built: Path) -> None:
+    from humsec.review.base import row_anchor
+
+    page = (built / "review.html").read_text(encoding="utf-8")
+    summary = page.split('id="summary"', 1)[1].split("</ul>", 1)[0]
+    cited = re.findall(r'data-row="(hazard:[^"]+)"', summary)
+    assert {c.split(":")[1] for c in cited} == {"score", "alert"}
+    anchors = set(re.findall(r'<tr id="([^"]+)"', page))
+    assert all(row_anchor(c) in anchors for c in cited)
+    sentences = [s for s in re.findall(r"<li>(.*?)</li>", summary, re.S) if "hazard:" in s]
+    bare = re.sub(r"<[^>]+>", "", re.sub(r"<a [^>]*>.*?</a>", "", " ".join(sentences)))
+    assert not re.findall(r"\d+\.\d+|\d+%|\d{1,3}(?:,\d{3})+", bare), bare

@@ -144,8 +144,9 @@ class HazardSections(BuilderBase):
                 for m in models
             )
 
-        n = int(rows["targets"].iloc[0])
-        sentence = f"Scored on {n:,} IPC current analyses published from {esc(test_from)}, "
+        first = str(rows.index[0])
+        n = cite(rows.loc[first, "targets"], str(rows.loc[first, "row_id"]), "int")
+        sentence = f"Scored on {n} IPC current analyses published from {esc(test_from)}, "
         if best_mae == best_brier:
             words = " and ".join(
                 f"{esc(m)} ({esc(_MODEL_WORDS.get(m, 'learned by humsec'))})" for m in best_mae
