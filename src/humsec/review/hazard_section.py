@@ -30,19 +30,27 @@ from humsec.review.publish import publish
 
 __all__ = ["METRIC_HEADERS", "HazardSections", "alerts_frame", "scoreboard_frame"]
 
-#: the scoreboard's metrics, in the order shown, with their headers (lower is better unless noted)
+#: the scoreboard's metrics, in the order shown, with short headers (the table is printed on A4;
+#: the table note says what they mean, ↑ = higher is better, else lower is better)
 METRIC_HEADERS = {
-    "mae_p3plus_share": "MAE Phase 3+ share",
-    "rmse_p3plus_share": "RMSE Phase 3+ share",
-    "brier_crisis": "Brier crisis",
-    "rps_phase": "RPS phase",
-    "auc_crisis": "AUC crisis (higher better)",
-    "phase_accuracy": "phase accuracy (higher better)",
-    "hit_rate": "hit rate (higher better)",
-    "false_alarm_ratio": "false-alarm ratio",
-    "lead_time_months": "lead time, months",
-    "coverage80_p3plus_share": "80% interval coverage",
+    "mae_p3plus_share": "MAE P3+",
+    "rmse_p3plus_share": "RMSE P3+",
+    "brier_crisis": "Brier",
+    "rps_phase": "RPS",
+    "auc_crisis": "AUC ↑",
+    "phase_accuracy": "phase acc. ↑",
+    "hit_rate": "hit rate ↑",
+    "false_alarm_ratio": "FAR",
+    "lead_time_months": "lead (months)",
+    "coverage80_p3plus_share": "80% cov.",
 }
+_METRIC_NOTE = (
+    "MAE/RMSE P3+: error of the share of people in IPC Phase 3+; Brier: of the probability that the "
+    "area is in Phase 3+ (crisis); RPS: ranked probability score of the area phase; AUC: ranking of "
+    "crisis probabilities; phase acc.: area phases exactly right; hit rate, FAR (false-alarm ratio) "
+    "and lead time of the crisis forecasts; 80% cov.: observed shares inside the 80% interval "
+    "(learned models only). ↑: higher is better; else lower is better."
+)
 #: what each benchmark is, in words (the learned models are humsec's)
 _MODEL_WORDS = {
     "persistence": "the last current analysis",
@@ -117,10 +125,11 @@ class HazardSections(BuilderBase):
             board, "aggregates", self.rules,
             columns={"row_id": "row", "model": "model", "targets": "targets",
                      **{m: METRIC_HEADERS[m] for m in board.columns if m in METRIC_HEADERS}},
-            formats={"targets": "int", **{m: "f3" for m in board.columns if m in METRIC_HEADERS}},
+            formats={"targets": "int", **{m: "f3" for m in board.columns if m in METRIC_HEADERS},
+                     "lead_time_months": "f1"},
             note=f"Source: {part.ipc.name}; humsec.hazard.IPCBacktest(test_from={part.test_from!r}) "
             "(as humsec warn ipc): each current analysis forecast from what was published before "
-            "it; every model scored on the same targets.",
+            f"it; every model scored on the same targets. {_METRIC_NOTE}",
         ))  # fmt: skip
         self._scoreboard_sentence(sec, pub.frame, part.test_from)
         sec.notes.extend(result.notes)
