@@ -191,7 +191,7 @@ class HazardSections(BuilderBase):
                      "hit_rate": "hit rate", "false_alarm_ratio": "false-alarm ratio",
                      "lead_time_months": "lead time, months"},
             formats={**dict.fromkeys(count_cols, "int"), "hit_rate": "f3",
-                     "false_alarm_ratio": "f3", "lead_time_months": "f2"},
+                     "false_alarm_ratio": "f3", "lead_time_months": "f1"},
             note=f"Source: {rules.name}; humsec.hazard.TriggerBacktest (as humsec warn triggers).",
         ))  # fmt: skip
         alerts = alerts_frame(result.to_frame("alerts"))
