@@ -190,3 +190,14 @@ def test_every_cited_hazard_row_is_shown_and_no_measured_number_is_bare(built: P
     sentences = [s for s in re.findall(r"<li>(.*?)</li>", summary, re.S) if "hazard:" in s]
     bare = re.sub(r"<[^>]+>", "", re.sub(r"<a [^>]*>.*?</a>", "", " ".join(sentences)))
     assert not re.findall(r"\d+\.\d+|\d+%|\d{1,3}(?:,\d{3})+", bare), bare
+
+
+@pytest.mark.parametrize("month", ["2030-01", "2019-07"])
+def test_a_test_from_outside_the_analyses_is_named_before_any_work(
+    tmp_path: Path, month: str
+) -> None:
+    review = _review(tmp_path, HAZARD.replace('"2021-01"', f'"{month}"'))
+    with pytest.raises(SpecError) as err:
+        load_review(review)
+    assert [where for where, _ in err.value.problems] == ["hazard.test_from"]
+    assert "['2019-07', '2020-02', '2021-07', '2022-02']" in str(err.value)

@@ -327,9 +327,18 @@ def _hazard(d: dict[str, Any], chk: _Checker) -> HazardPart | None:
             chk.add("hazard.triggers", str(exc))
     if ipc is not None:
         try:
-            read_ipc(ipc, level=level)
+            frame = read_ipc(ipc, level=level).frame
         except HumsecError as exc:
             chk.add("hazard.ipc", str(exc))
+        else:
+            # the back-test needs current analyses on both sides of test_from
+            months = sorted({str(m) for m in frame.loc[frame["ipc_type"] == "current", "issued"]})
+            if test_from is not None and not (months and months[0] < test_from <= months[-1]):
+                chk.add(
+                    "hazard.test_from",
+                    f"{test_from} leaves no current analysis to score with an earlier one to forecast "
+                    f"it from: {ipc.name} has current analyses published in {months}",
+                )
     if ipc is None or test_from is None:
         return None
     return HazardPart(ipc, test_from, triggers, level)
