@@ -13,6 +13,7 @@ from collections.abc import Callable
 from humsec.review.actions import ActionSections
 from humsec.review.areas import AreaSections
 from humsec.review.base import Review, Section, cite, fmt_value, row_anchor
+from humsec.review.hazard_section import HazardSections
 from humsec.review.spec import ReviewSpec
 from humsec.review.survey import SurveySections
 
@@ -33,6 +34,9 @@ def build_review(spec: ReviewSpec, progress: Callable[[str], None] | None = None
     if spec.early_warning:
         say("early-warning outlook: fitting the forecast model (the longest step)")
     b.early_warning()
+    if spec.hazard is not None:
+        say("hazard outlook: back-testing the IPC forecasts and the triggers")
+        b.hazard()
     if spec.responses is not None:
         say("responses and gaps")
         b.responses()
@@ -49,6 +53,7 @@ def build_review(spec: ReviewSpec, progress: Callable[[str], None] | None = None
         "interlinkages",
         "index",
         "outlook",
+        "hazard",
         "responses",
         "strategies",
     ]
@@ -56,7 +61,7 @@ def build_review(spec: ReviewSpec, progress: Callable[[str], None] | None = None
     return Review(spec, b.facts, sections, _sources(spec), _versions(), b.published)
 
 
-class _Builder(SurveySections, AreaSections, ActionSections):
+class _Builder(SurveySections, AreaSections, ActionSections, HazardSections):
     """Every section builder (the mixins hold one family of sections each)."""
 
 

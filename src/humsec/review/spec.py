@@ -35,6 +35,7 @@ from humsec.datasets.places import BUILTIN_BOUNDARIES, load_boundaries, suggest_
 
 __all__ = [
     "AreaDataset",
+    "HazardPart",
     "MapSpec",
     "ResponsesPart",
     "ReviewSpec",
@@ -46,7 +47,7 @@ __all__ = [
 
 TOP_KEYS = {
     "title", "country", "boundaries", "disclosure", "survey", "area_data", "maps", "area_links",
-    "index", "trends", "early_warning", "responses", "strategies", "level",
+    "index", "trends", "early_warning", "responses", "strategies", "level", "hazard",
 }  # fmt: skip
 LB_KEYS = {"by", "depth", "measures", "min_n", "fdr"}
 BOUNDARY_KEYS = {"name", "file", "key", "names"}
@@ -96,6 +97,16 @@ class ResponsesPart:
     funding: Path | None = None
 
 
+@dataclass(frozen=True)
+class HazardPart:
+    """The hazard outlook: an IPC file scored from ``test_from`` on, and optional trigger rules."""
+
+    ipc: Path
+    test_from: str  # YYYY-MM: the first month whose current analyses are scored
+    triggers: Path | None = None
+    level: int | None = None  # keep one admin level of the IPC file (HAPI has 0, 1 and 2)
+
+
 @dataclass
 class ReviewSpec:
     """A checked review file."""
@@ -119,6 +130,7 @@ class ReviewSpec:
     early_warning: dict[str, Any] | None = None
     responses: ResponsesPart | None = None
     strategies: dict[str, Any] = field(default_factory=dict)
+    hazard: HazardPart | None = None
 
     @property
     def builtin_boundaries(self) -> bool:
@@ -147,6 +159,10 @@ class ReviewSpec:
             out += [("activities (responses)", self.responses.activities)]
             if self.responses.funding:
                 out += [("funding (responses)", self.responses.funding)]
+        if self.hazard:
+            out += [("IPC analyses (hazard outlook)", self.hazard.ipc)]
+            if self.hazard.triggers:
+                out += [("trigger rules (hazard outlook)", self.hazard.triggers)]
         return out
 
 
@@ -253,6 +269,8 @@ def load_review(path: str | Path) -> ReviewSpec:
     if raw.get("responses") is not None:
         spec.responses = _responses(chk.mapping(raw["responses"], "responses"), chk, codes, spec)
     spec.strategies = chk.mapping(raw.get("strategies"), "strategies")
+    if raw.get("hazard") is not None:
+        spec.hazard = _hazard(chk.mapping(raw["hazard"], "hazard"), chk)
     if chk.problems:
         raise SpecError(chk.problems, str(path))
     return spec
@@ -271,6 +289,59 @@ def _early_warning(block: dict[str, Any], path: Path, chk: _Checker) -> dict[str
     for where, message in check_config(block):
         chk.add(where, message)
     return block
+
+
+HAZARD_KEYS = {"ipc", "test_from", "triggers", "level"}
+
+
+def _hazard(d: dict[str, Any], chk: _Checker) -> HazardPart | None:
+    """The ``hazard:`` block, its IPC file and rule file read now, so that a bad one stops the
+    review before any work (the files are read again, quickly, when the section is built)."""
+    import re
+
+    from humsec.hazard.ipc import read_ipc
+    from humsec.hazard.triggers import TriggerSet
+
+    for key in sorted(set(d) - HAZARD_KEYS):
+        chk.add("hazard", f"unknown key {key!r}; expected {sorted(HAZARD_KEYS)}")
+    ipc = chk.path(d.get("ipc"), "hazard.ipc")
+    test_from = d.get("test_from")
+    if not isinstance(test_from, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", test_from):
+        chk.add(
+            "hazard.test_from",
+            f"the first month to score, as text YYYY-MM (e.g. '2021-01'); got {test_from!r}",
+        )
+        test_from = None
+    level = d.get("level")
+    if level is not None and (isinstance(level, bool) or level not in (0, 1, 2)):
+        chk.add("hazard.level", f"an admin level 0, 1 or 2; got {level!r}")
+        level = None
+    triggers = chk.path(d["triggers"], "hazard.triggers") if d.get("triggers") is not None else None
+    if triggers is not None:
+        try:
+            TriggerSet.from_yaml(triggers)
+        except SpecError as exc:
+            for where, message in exc.problems:
+                chk.add(f"hazard.triggers ({triggers.name}).{where}", message)
+        except HumsecError as exc:
+            chk.add("hazard.triggers", str(exc))
+    if ipc is not None:
+        try:
+            frame = read_ipc(ipc, level=level).frame
+        except HumsecError as exc:
+            chk.add("hazard.ipc", str(exc))
+        else:
+            # the back-test needs current analyses on both sides of test_from
+            months = sorted({str(m) for m in frame.loc[frame["ipc_type"] == "current", "issued"]})
+            if test_from is not None and not (months and months[0] < test_from <= months[-1]):
+                chk.add(
+                    "hazard.test_from",
+                    f"{test_from} leaves no current analysis to score with an earlier one to forecast "
+                    f"it from: {ipc.name} has current analyses published in {months}",
+                )
+    if ipc is None or test_from is None:
+        return None
+    return HazardPart(ipc, test_from, triggers, level)
 
 
 def _rules(raw: Any, chk: _Checker) -> DisclosureRules:

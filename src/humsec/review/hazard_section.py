@@ -1,0 +1,218 @@
+"""The review's "Hazard outlook": how well each forecaster predicted the IPC analyses, and the
+anticipatory-action triggers that fire now.
+
+The review file's ``hazard:`` block names an IPC file (``ipc``), the first month to score
+(``test_from``) and optionally a trigger rule file (``triggers``) and an admin ``level``. The
+section publishes, through disclosure control like every review table:
+
+* the scoreboard: one row per model, one column per metric of
+  :func:`humsec.hazard.IPCBacktest` (the same numbers as ``humsec warn ipc``), with a sentence
+  naming the model with the lowest error, whichever it is (persistence included);
+* with rules: the back-test counts per rule and the current alert of every rule and area
+  (:class:`humsec.hazard.TriggerBacktest`, the same numbers as ``humsec warn triggers``).
+
+>>> scoreboard_frame(pd.DataFrame({"model": ["persistence", "persistence"],
+...     "metric": ["mae_p3plus_share", "brier_crisis"], "value": [0.07, 0.2], "n": [46, 46]})
+... ).to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+[{'row_id': 'hazard:score:persistence', 'model': 'persistence', 'targets': 46,
+  'mae_p3plus_share': 0.07, 'brier_crisis': 0.2}]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from humsec.review.base import BuilderBase, Section, cite, esc, row_anchor
+from humsec.review.publish import publish
+
+__all__ = ["METRIC_HEADERS", "HazardSections", "alerts_frame", "scoreboard_frame"]
+
+#: the scoreboard's metrics, in the order shown, with short headers (the table is printed on A4;
+#: the table note says what they mean, ↑ = higher is better, else lower is better)
+METRIC_HEADERS = {
+    "mae_p3plus_share": "MAE P3+",
+    "rmse_p3plus_share": "RMSE P3+",
+    "brier_crisis": "Brier",
+    "rps_phase": "RPS",
+    "auc_crisis": "AUC ↑",
+    "phase_accuracy": "phase acc. ↑",
+    "hit_rate": "hit rate ↑",
+    "false_alarm_ratio": "FAR",
+    "lead_time_months": "lead (months)",
+    "coverage80_p3plus_share": "80% cov.",
+}
+_METRIC_NOTE = (
+    "MAE/RMSE P3+: error of the share of people in IPC Phase 3+; Brier: of the probability that the "
+    "area is in Phase 3+ (crisis); RPS: ranked probability score of the area phase; AUC: ranking of "
+    "crisis probabilities; phase acc.: area phases exactly right; hit rate, FAR (false-alarm ratio) "
+    "and lead time of the crisis forecasts; 80% cov.: observed shares inside the 80% interval "
+    "(learned models only). ↑: higher is better; else lower is better."
+)
+#: what each benchmark is, in words (the learned models are humsec's)
+_MODEL_WORDS = {
+    "persistence": "the last current analysis",
+    "ipc_projection": "the IPC's own projection",
+    "same_season": "the same season a year earlier",
+}
+
+
+def scoreboard_frame(scores: pd.DataFrame) -> pd.DataFrame:
+    """``model, metric, value, n`` (``IPCScores.to_frame("scores")``) as one row per model.
+
+    ``targets`` is the number of target analyses behind the MAE (every model is scored on the
+    same targets); the metrics keep the order of :data:`METRIC_HEADERS`.
+    """
+    wide = scores.pivot_table(
+        index="model", columns="metric", values="value", sort=False, dropna=False
+    )
+    models = list(dict.fromkeys(scores["model"]))
+    metrics = [m for m in METRIC_HEADERS if m in wide.columns]
+    out = wide.reindex(index=models, columns=metrics).reset_index()
+    out.columns.name = None
+    first = scores.drop_duplicates("model").set_index("model")["n"]
+    base = scores[scores["metric"] == "mae_p3plus_share"].set_index("model")["n"]
+    out.insert(1, "targets", [int(base.get(m, first[m])) for m in models])
+    out.insert(0, "row_id", "hazard:score:" + out["model"])
+    return out
+
+
+def alerts_frame(alerts: pd.DataFrame) -> pd.DataFrame:
+    """The current alerts (``TriggerResult.to_frame("alerts")``) as a table of text: the indicator
+    values written out (``projected_p3plus_share = 0.40``)."""
+    out = alerts.copy()
+    out["values"] = [_values_text(v) for v in out["values"]]
+    out["since"] = out["since"].fillna("")
+    out.insert(
+        0, "row_id", "hazard:alert:" + out["rule"].astype(str) + ":" + out["area_id"].astype(str)
+    )
+    return out[["row_id", "area", "area_id", "rule", "status", "since", "values", "as_of"]]
+
+
+def _values_text(values: Any) -> str:
+    if not isinstance(values, dict):
+        return ""
+    return "; ".join(
+        f"{k} = {'no data' if pd.isna(v) else f'{float(v):.2f}'}" for k, v in values.items()
+    )
+
+
+def _best(board: pd.DataFrame, metric: str) -> list[str]:
+    """The models with the lowest value of ``metric`` (ties all named)."""
+    values = board.set_index("model")[metric].dropna()
+    if values.empty:
+        return []
+    return [str(m) for m, v in values.items() if np.isclose(v, values.min(), rtol=0, atol=1e-12)]
+
+
+class HazardSections(BuilderBase):
+    """The "Hazard outlook" section (``hazard:`` in the review file)."""
+
+    def hazard(self) -> None:
+        part = self.spec.hazard
+        if part is None:
+            return
+        from humsec.hazard import IPCBacktest, read_ipc
+
+        sec = self.section("hazard", "Hazard outlook")
+        table = read_ipc(part.ipc, level=part.level)
+        result = IPCBacktest(test_from=part.test_from).fit(table)
+        board = scoreboard_frame(result.to_frame("scores"))
+        pub = self.add(sec, publish(
+            "hazard_scores", f"Forecasts of the IPC current analyses published from {part.test_from}",
+            board, "aggregates", self.rules,
+            columns={"row_id": "row", "model": "model", "targets": "targets",
+                     **{m: METRIC_HEADERS[m] for m in board.columns if m in METRIC_HEADERS}},
+            formats={"targets": "int", **{m: "f3" for m in board.columns if m in METRIC_HEADERS},
+                     "lead_time_months": "f1"},
+            note=f"Source: {part.ipc.name}; humsec.hazard.IPCBacktest(test_from={part.test_from!r}) "
+            "(as humsec warn ipc): each current analysis forecast from what was published before "
+            f"it; every model scored on the same targets. {_METRIC_NOTE}",
+        ))  # fmt: skip
+        self._scoreboard_sentence(sec, pub.frame, part.test_from)
+        sec.notes.extend(result.notes)
+        if part.triggers is not None:
+            self._alerts(sec, table, part.triggers)
+
+    def _scoreboard_sentence(self, sec: Section, board: pd.DataFrame, test_from: str) -> None:
+        """Name the best model on the MAE and on the Brier score, whichever it is."""
+        rows = board.set_index("model")
+        best_mae, best_brier = _best(board, "mae_p3plus_share"), _best(board, "brier_crisis")
+        if not best_mae:
+            return
+
+        def value(m: str, metric: str) -> str:
+            return cite(rows.loc[m, metric], str(rows.loc[m, "row_id"]), "f3")
+
+        def named(models: list[str], metric: str) -> str:
+            label = "MAE" if metric == "mae_p3plus_share" else "Brier"
+            return " and ".join(
+                f"{esc(m)} ({esc(_MODEL_WORDS.get(m, 'learned by humsec'))}; {label} {value(m, metric)})"
+                for m in models
+            )
+
+        first = str(rows.index[0])
+        n = cite(rows.loc[first, "targets"], str(rows.loc[first, "row_id"]), "int")
+        sentence = f"Scored on {n} IPC current analyses published from {esc(test_from)}, "
+        if best_mae == best_brier:
+            words = " and ".join(
+                f"{esc(m)} ({esc(_MODEL_WORDS.get(m, 'learned by humsec'))})" for m in best_mae
+            )
+            mae = ", ".join(value(m, "mae_p3plus_share") for m in best_mae)
+            brier = ", ".join(value(m, "brier_crisis") for m in best_mae)
+            sentence += (
+                f"{words} forecast best: the lowest MAE of the Phase 3+ share ({mae}) and the lowest "
+                f"Brier score of the crisis probability ({brier})"
+            )
+        else:
+            sentence += f"the lowest MAE of the Phase 3+ share is that of {named(best_mae, 'mae_p3plus_share')}"
+            if best_brier:
+                sentence += f", the lowest Brier score that of {named(best_brier, 'brier_crisis')}"
+        learned = [m for m in rows.index if m not in _MODEL_WORDS]
+        if learned and not set(learned) & set(best_mae):
+            sentence += (
+                f"; humsec's learned models ({esc(', '.join(learned))}) do not beat it on the MAE"
+            )
+        self.state(sec, sentence + ".")
+
+    def _alerts(self, sec: Section, table: Any, rules: Any) -> None:
+        from humsec.hazard import TriggerBacktest
+
+        result = TriggerBacktest().fit(rules, table)
+        counts = result.to_frame("counts")
+        counts.insert(0, "row_id", "hazard:trigger:" + counts["rule"].astype(str))
+        count_cols = ["hit", "miss", "false_alarm", "correct_negative", "no_data"]
+        self.add(sec, publish(
+            "hazard_trigger_counts", "Trigger back-test: outcomes per rule over the past analyses",
+            counts, "aggregates", self.rules,
+            columns={"row_id": "row", "rule": "rule", **{c: c.replace("_", " ") for c in count_cols},
+                     "hit_rate": "hit rate", "false_alarm_ratio": "false-alarm ratio",
+                     "lead_time_months": "lead time, months"},
+            formats={**dict.fromkeys(count_cols, "int"), "hit_rate": "f3",
+                     "false_alarm_ratio": "f3", "lead_time_months": "f1"},
+            note=f"Source: {rules.name}; humsec.hazard.TriggerBacktest (as humsec warn triggers).",
+        ))  # fmt: skip
+        alerts = alerts_frame(result.to_frame("alerts"))
+        if alerts.empty:
+            return
+        as_of = str(alerts["as_of"].iloc[0])
+        pub = self.add(sec, publish(
+            "hazard_alerts", f"Trigger alerts per area as of {as_of}", alerts, "aggregates", self.rules,
+            columns={"row_id": "row", "area": "area", "rule": "rule", "status": "status",
+                     "since": "fired since", "values": "indicator values"},
+            note="fired: every condition of the rule holds on what was published before the month; "
+            "no data: an indicator has no value for the area.",
+        ))  # fmt: skip
+        for rule, part in pub.frame.groupby("rule", sort=False):
+            fired = part[part["status"] == "fired"]
+            names = ", ".join(
+                f'<a class="num" href="#{row_anchor(r)}" data-row="{esc(r)}">{esc(a)}</a>'
+                for r, a in zip(fired["row_id"], fired["area"], strict=True)
+            )
+            sentence = (
+                f"As of {esc(as_of)}, the trigger {esc(rule)} fires in {len(fired)} of {len(part)} "
+                f"areas" + (f": {names}." if len(fired) else ".")
+            )
+            self.state(sec, sentence)
