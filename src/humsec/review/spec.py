@@ -51,7 +51,19 @@ TOP_KEYS = {
 }  # fmt: skip
 LB_KEYS = {"by", "depth", "measures", "min_n", "fdr"}
 BOUNDARY_KEYS = {"name", "file", "key", "names"}
-VOICE_KEYS = {"name", "form", "data", "indicators", "over", "weight", "strata", "psu", "nest", "compare", "note"}
+VOICE_KEYS = {
+    "name",
+    "form",
+    "data",
+    "indicators",
+    "over",
+    "weight",
+    "strata",
+    "psu",
+    "nest",
+    "compare",
+    "note",
+}
 VOICE_COMPARE_KEYS = {"indicator", "measure", "over", "k", "higher_is_worse"}
 
 
@@ -93,7 +105,9 @@ class VoicePart:
     indicators: Path
     over: str
     design: dict[str, Any] = field(default_factory=dict)  # weight, strata, psu, nest
-    compare: dict[str, Any] = field(default_factory=dict)  # indicator, measure, over, k, higher_is_worse
+    compare: dict[str, Any] = field(
+        default_factory=dict
+    )  # indicator, measure, over, k, higher_is_worse
     note: str = ""
 
 
@@ -589,7 +603,10 @@ def _voice(d: dict[str, Any], chk: _Checker, survey: SurveyPart | None) -> Voice
     ind_path = chk.path(d.get("indicators"), "voice.indicators")
     over = d.get("over")
     if not isinstance(over, str) or not over.strip():
-        chk.add("voice.over", f"the export's column of areas (one column name) is required; got {over!r}")
+        chk.add(
+            "voice.over",
+            f"the export's column of areas (one column name) is required; got {over!r}",
+        )
         over = None
     design = {k: d[k] for k in ("weight", "strata", "psu") if d.get(k) is not None}
     for key, value in design.items():
@@ -605,9 +622,14 @@ def _voice(d: dict[str, Any], chk: _Checker, survey: SurveyPart | None) -> Voice
             if not isinstance(compare.get(key), str):
                 chk.add(f"voice.compare.{key}", f"one name is required; got {compare.get(key)!r}")
         if survey is None:
-            chk.add("voice.compare", "an AF measure to compare with needs the review's survey: block")
+            chk.add(
+                "voice.compare", "an AF measure to compare with needs the review's survey: block"
+            )
         elif isinstance(compare.get("over"), str) and compare["over"] not in survey.over:
-            chk.add("voice.compare.over", f"{compare['over']!r} is not among survey.over {list(survey.over)}")
+            chk.add(
+                "voice.compare.over",
+                f"{compare['over']!r} is not among survey.over {list(survey.over)}",
+            )
         if compare.get("k") is not None and not isinstance(compare["k"], (int, float)):
             chk.add("voice.compare.k", f"one poverty cutoff in percent; got {compare['k']!r}")
     indicators = None
@@ -620,9 +642,17 @@ def _voice(d: dict[str, Any], chk: _Checker, survey: SurveyPart | None) -> Voice
         except (HumsecError, ValueError) as exc:
             chk.add("voice.indicators", f"cannot read {ind_path}: {exc}")
     name = compare.get("indicator")
-    if indicators is not None and isinstance(name, str) and name not in indicators.indicators and name not in indicators.indices:
+    if (
+        indicators is not None
+        and isinstance(name, str)
+        and name not in indicators.indicators
+        and name not in indicators.indices
+    ):
         known = [*indicators.indicators, *indicators.indices]
-        chk.add("voice.compare.indicator", f"{name!r} is neither an indicator nor an index of {ind_path}; it has {known}")
+        chk.add(
+            "voice.compare.indicator",
+            f"{name!r} is neither an indicator nor an index of {ind_path}; it has {known}",
+        )
     if form_path is not None and indicators is not None:
         try:
             form = read_form(form_path)

@@ -45,9 +45,9 @@ class VoiceSections(BuilderBase):
         sec = self.section(SECTION_ID, SECTION_TITLE)
         spec = PerceptionSpec.from_yaml(vp.indicators)
         export = read_export(vp.data, read_form(vp.form))
-        result = PerceptionIndicators(
-            spec, over=[vp.over], level=self.spec.level, **vp.design
-        ).fit(export)
+        result = PerceptionIndicators(spec, over=[vp.over], level=self.spec.level, **vp.design).fit(
+            export
+        )
         del export  # nothing below sees a person's answers
         pub = self._publish_indicators(result.to_frame(), spec, vp.name)
         self.add(sec, pub)
@@ -67,7 +67,9 @@ class VoiceSections(BuilderBase):
     def _publish_indicators(self, table: pd.DataFrame, spec: Any, name: str) -> Published:
         t = table.copy()
         t["group"] = t["group"].fillna("").astype(str)
-        t["row_id"] = [voice_row_id(n, o, g) for n, o, g in zip(t["name"], t["over"], t["group"], strict=True)]
+        t["row_id"] = [
+            voice_row_id(n, o, g) for n, o, g in zip(t["name"], t["over"], t["group"], strict=True)
+        ]
         t["area"] = t["group"].where(t["over"] != "national", "(all)")
         t["label"] = [
             (spec.indicators[n].label if n in spec.indicators else "") or lab or n
@@ -121,16 +123,23 @@ class VoiceSections(BuilderBase):
         name, measure, af_over = str(cfg["indicator"]), str(cfg["measure"]), str(cfg["over"])
         af = next((p for p in self.published if p.key == "af_results"), None)
         if af is None:
-            sec.notes.append("perceived vs measured: the survey section published no AF results; left out")
+            sec.notes.append(
+                "perceived vs measured: the survey section published no AF results; left out"
+            )
             return
         ind = spec.indicators.get(name)
         worse = cfg.get("higher_is_worse", ind is not None and ind.direction == "higher_is_worse")
         k = cfg.get("k", self.spec.survey.k if self.spec.survey else None)
         try:
-            perceived = perceived_rows(pub.shown(), name=name, over=vp.over, higher_is_worse=bool(worse))
-            measured = measured_rows(af.shown(), measure=measure, over=af_over, k=None if k is None else float(k))
+            perceived = perceived_rows(
+                pub.shown(), name=name, over=vp.over, higher_is_worse=bool(worse)
+            )
+            measured = measured_rows(
+                af.shown(), measure=measure, over=af_over, k=None if k is None else float(k)
+            )
             res = compare_perceived_measured(perceived, measured, level=self.spec.level)
-        except HumsecError as exc:  # too few areas in common, a measure the survey has not: said, not fatal
+        except HumsecError as exc:
+            # too few areas in common, a measure the survey has not: said in the notes, not fatal
             sec.notes.append(f"perceived vs measured is left out: {exc}")
             return
         label = esc(pub.frame.loc[pub.frame["name"] == name, "label"].iloc[0])
@@ -143,8 +152,7 @@ class VoiceSections(BuilderBase):
             columns={"row_id": "row", "group": "area", "perceived": "perceived", "perceived_ci_low": "perceived CI low",
                      "perceived_ci_high": "perceived CI high", "measured": f"AF {measure}",
                      "measured_ci_low": "measured CI low", "measured_ci_high": "measured CI high", "flag": "flag"},
-            formats={c: "f3" for c in ("perceived", "perceived_ci_low", "perceived_ci_high", "measured",
-                                        "measured_ci_low", "measured_ci_high")},
+            formats=dict.fromkeys(("perceived", "perceived_ci_low", "perceived_ci_high", "measured", "measured_ci_low", "measured_ci_high"), "f3"),
             note="built from the published rows of both tables (suppressed areas left out); an area is high or low "
                  "on a side when its whole CI lies above or below the median of the areas",
         ))  # fmt: skip
@@ -167,7 +175,9 @@ class VoiceSections(BuilderBase):
             f"correlate at r = {cite(rr['r'], rr['row_id'], 'f2')} "
             f"(CI {cite(rr['ci_low'], rr['row_id'], 'f2')} to {cite(rr['ci_high'], rr['row_id'], 'f2')})"
         )
-        off = table.frame[table.frame["flag"].isin(["feel worse than measured", "measured worse than felt"])]
+        off = table.frame[
+            table.frame["flag"].isin(["feel worse than measured", "measured worse than felt"])
+        ]
         if len(off):
             listed = "; ".join(
                 f"{esc(r['group'])} ({esc(r['flag'])}: {cite(r['perceived'], r['row_id'], 'f3')} vs "
