@@ -210,3 +210,19 @@ def test_perceived_vs_measured_against_the_survey_sections_af_measure(tmp_path: 
     assert r["ci_high"] == pytest.approx(np.tanh(np.arctanh(r["r"]) + 1.959963984540054), abs=1e-12)
     page = (tmp_path / "out" / "review.html").read_text(encoding="utf-8")
     assert 'data-row="vc:no_shelter:r"' in page and "vs AF M0" in page
+
+
+def test_a_comparison_needs_the_survey_and_a_known_indicator(tmp_path: Path) -> None:
+    voice = f"""  form: {FORM}
+  data: {DATA}
+  indicators: ind.yaml
+  over: stratum
+  compare: {{indicator: feels_unsafe, measure: M0, over: region}}
+"""
+    with pytest.raises(SpecError) as err:
+        load_review(_review(tmp_path, voice=voice))
+    assert [where for where, _ in err.value.problems] == [
+        "voice.compare",
+        "voice.compare.indicator",
+    ]
+    assert "'feels_unsafe' is neither an indicator nor an index" in str(err.value)
