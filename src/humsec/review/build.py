@@ -16,6 +16,7 @@ from humsec.review.base import Review, Section, cite, fmt_value, row_anchor
 from humsec.review.hazard_section import HazardSections
 from humsec.review.spec import ReviewSpec
 from humsec.review.survey import SurveySections
+from humsec.review.voice_section import VoiceSections
 
 __all__ = ["Review", "Section", "build_review", "cite", "fmt_value", "row_anchor"]
 
@@ -28,6 +29,9 @@ def build_review(spec: ReviewSpec, progress: Callable[[str], None] | None = None
     if spec.survey is not None:
         say("survey: Alkire-Foster profile, interlinkages, who is left behind")
         b.survey_sections()
+    if spec.voice is not None:
+        say("what people say: perception indicators by area")
+        b.voice_section()
     if spec.areas:
         say("area data: maps, area links, risk index and trends")
         b.area_sections()
@@ -50,6 +54,7 @@ def build_review(spec: ReviewSpec, progress: Callable[[str], None] | None = None
         "profile",
         "maps",
         "left-behind",
+        "voice",
         "interlinkages",
         "index",
         "outlook",
@@ -61,7 +66,7 @@ def build_review(spec: ReviewSpec, progress: Callable[[str], None] | None = None
     return Review(spec, b.facts, sections, _sources(spec), _versions(), b.published)
 
 
-class _Builder(SurveySections, AreaSections, ActionSections, HazardSections):
+class _Builder(SurveySections, AreaSections, ActionSections, HazardSections, VoiceSections):
     """Every section builder (the mixins hold one family of sections each)."""
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "ResponsesPart",
     "ReviewSpec",
     "SurveyPart",
+    "VoicePart",
     "load_review",
     "read_table",
     "sha256_of",
@@ -47,10 +48,24 @@ __all__ = [
 
 TOP_KEYS = {
     "title", "country", "boundaries", "disclosure", "survey", "area_data", "maps", "area_links",
-    "index", "trends", "early_warning", "responses", "strategies", "level", "hazard",
+    "index", "trends", "early_warning", "responses", "strategies", "level", "hazard", "voice",
 }  # fmt: skip
 LB_KEYS = {"by", "depth", "measures", "min_n", "fdr"}
 BOUNDARY_KEYS = {"name", "file", "key", "names"}
+VOICE_KEYS = {
+    "name",
+    "form",
+    "data",
+    "indicators",
+    "over",
+    "weight",
+    "strata",
+    "psu",
+    "nest",
+    "compare",
+    "note",
+}
+VOICE_COMPARE_KEYS = {"indicator", "measure", "over", "k", "higher_is_worse"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,23 @@ class SurveyPart:
     over: tuple[str, ...]
     k: float | None
     left_behind: dict[str, Any]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class VoicePart:
+    """People's own voice: a Kobo/ODK form, its export, perception indicators by area (``over``) and,
+    optionally, one indicator set against an AF measure of the survey section (``compare``)."""
+
+    name: str
+    form: Path
+    data: Path
+    indicators: Path
+    over: str
+    design: dict[str, Any] = field(default_factory=dict)  # weight, strata, psu, nest
+    compare: dict[str, Any] = field(
+        default_factory=dict
+    )  # indicator, measure, over, k, higher_is_worse
     note: str = ""
 
 
@@ -131,6 +163,7 @@ class ReviewSpec:
     responses: ResponsesPart | None = None
     strategies: dict[str, Any] = field(default_factory=dict)
     hazard: HazardPart | None = None
+    voice: VoicePart | None = None
 
     @property
     def builtin_boundaries(self) -> bool:
@@ -163,6 +196,9 @@ class ReviewSpec:
             out += [("IPC analyses (hazard outlook)", self.hazard.ipc)]
             if self.hazard.triggers:
                 out += [("trigger rules (hazard outlook)", self.hazard.triggers)]
+        if self.voice:
+            out += [("questionnaire (voice)", self.voice.form), (f"survey export (voice): {self.voice.name}", self.voice.data),
+                    ("perception indicators (voice)", self.voice.indicators)]  # fmt: skip
         return out
 
 
@@ -252,7 +288,7 @@ def load_review(path: str | Path) -> ReviewSpec:
             spec.areas.append(ds)
             if table is not None:
                 tables[ds.id] = table
-    if "survey" not in raw and not raw.get("area_data"):
+    if "survey" not in raw and not raw.get("area_data") and "voice" not in raw:
         chk.add("survey / area_data", "a review needs survey microdata, area data, or both")
     spec.maps = _maps(raw.get("maps") or [], spec, tables, chk)
     spec.area_links = _area_refs(raw.get("area_links"), "area_links", spec, tables, chk)
@@ -271,6 +307,8 @@ def load_review(path: str | Path) -> ReviewSpec:
     spec.strategies = chk.mapping(raw.get("strategies"), "strategies")
     if raw.get("hazard") is not None:
         spec.hazard = _hazard(chk.mapping(raw["hazard"], "hazard"), chk)
+    if raw.get("voice") is not None:
+        spec.voice = _voice(chk.mapping(raw["voice"], "voice"), chk, spec.survey)
     if chk.problems:
         raise SpecError(chk.problems, str(path))
     return spec
@@ -622,3 +660,92 @@ def _responses(
     if needs is None or acts is None:
         return None
     return ResponsesPart(needs, acts, cols, needs_cols, str(d.get("note", "")), funding)
+
+
+def _voice(d: dict[str, Any], chk: _Checker, survey: SurveyPart | None) -> VoicePart | None:
+    """The ``voice:`` block: the form, its export and the indicators are read now, so that a question
+    or option the form lacks, or a column the export lacks, is said before any work starts."""
+    from humsec.voice import PerceptionSpec, read_form
+
+    for key in sorted(set(d) - VOICE_KEYS):
+        chk.add("voice", f"unknown key {key!r}; expected {sorted(VOICE_KEYS)}")
+    form_path = chk.path(d.get("form"), "voice.form")
+    data = chk.path(d.get("data"), "voice.data")
+    ind_path = chk.path(d.get("indicators"), "voice.indicators")
+    over = d.get("over")
+    if not isinstance(over, str) or not over.strip():
+        chk.add(
+            "voice.over",
+            f"the export's column of areas (one column name) is required; got {over!r}",
+        )
+        over = None
+    design = {k: d[k] for k in ("weight", "strata", "psu") if d.get(k) is not None}
+    for key, value in design.items():
+        if not isinstance(value, str):
+            chk.add(f"voice.{key}", f"expected one column name; got {value!r}")
+    if not isinstance(d.get("nest", False), bool):
+        chk.add("voice.nest", f"expected true or false; got {d.get('nest')!r}")
+    compare = chk.mapping(d.get("compare"), "voice.compare")
+    for key in sorted(set(compare) - VOICE_COMPARE_KEYS):
+        chk.add("voice.compare", f"unknown key {key!r}; expected {sorted(VOICE_COMPARE_KEYS)}")
+    if compare:
+        for key in ("indicator", "measure", "over"):
+            if not isinstance(compare.get(key), str):
+                chk.add(f"voice.compare.{key}", f"one name is required; got {compare.get(key)!r}")
+        if survey is None:
+            chk.add(
+                "voice.compare", "an AF measure to compare with needs the review's survey: block"
+            )
+        elif isinstance(compare.get("over"), str) and compare["over"] not in survey.over:
+            chk.add(
+                "voice.compare.over",
+                f"{compare['over']!r} is not among survey.over {list(survey.over)}",
+            )
+        if compare.get("k") is not None and not isinstance(compare["k"], (int, float)):
+            chk.add("voice.compare.k", f"one poverty cutoff in percent; got {compare['k']!r}")
+    indicators = None
+    if ind_path is not None:
+        try:
+            indicators = PerceptionSpec.from_yaml(ind_path)
+        except SpecError as exc:
+            for where, message in exc.problems:
+                chk.add(f"voice.indicators ({ind_path.name}) {where}", message)
+        except (HumsecError, ValueError) as exc:
+            chk.add("voice.indicators", f"cannot read {ind_path}: {exc}")
+    name = compare.get("indicator")
+    if (
+        indicators is not None
+        and isinstance(name, str)
+        and name not in indicators.indicators
+        and name not in indicators.indices
+    ):
+        known = [*indicators.indicators, *indicators.indices]
+        chk.add(
+            "voice.compare.indicator",
+            f"{name!r} is neither an indicator nor an index of {ind_path}; it has {known}",
+        )
+    if form_path is not None and indicators is not None:
+        try:
+            form = read_form(form_path)
+        except (HumsecError, OSError, ValueError) as exc:
+            chk.add("voice.form", f"cannot read {form_path}: {exc}")
+        else:
+            for ind in indicators.indicators.values():
+                if ind.question not in form.questions:
+                    chk.add(f"voice.indicators ({ind_path.name if ind_path else ''}) indicators.{ind.name}",
+                            f"question {ind.question!r} is not in the form {form_path.name}")  # fmt: skip
+    if data is not None:
+        have = _header(data, chk, "voice.data")
+        if have is not None:  # Kobo's group paths (grp/q) are read as the bare question name
+            have = list(dict.fromkeys([*have, *(c.replace(".", "/").split("/")[-1] for c in have)]))
+            if over is not None:
+                chk.columns(have, [over], "voice.over", str(data))
+            for key, value in design.items():
+                if isinstance(value, str):
+                    chk.columns(have, [value], f"voice.{key}", str(data))
+    if form_path is None or data is None or ind_path is None or over is None:
+        return None
+    return VoicePart(
+        name=str(d.get("name", data.name)), form=form_path, data=data, indicators=ind_path, over=over,
+        design={**design, "nest": bool(d.get("nest", False))}, compare=dict(compare), note=str(d.get("note", "")),
+    )  # fmt: skip

@@ -1,0 +1,191 @@
+"""The review section "What people say": perception indicators of a Kobo/ODK survey by area, published
+through the review's disclosure control, and (optionally) one of them set against an AF measure of the
+survey section, area by area (perceived vs measured, :mod:`humsec.voice.compare`).
+
+The export is read, handed to :class:`~humsec.voice.PerceptionIndicators`, and dropped: the section holds
+published tables only. The indicator table is a table of survey estimates (the n and CV rules, secondary
+suppression within each indicator's areas); the comparison is built from the *published* rows of both
+sides, so a suppressed area is left out of it.
+
+>>> voice_row_id("trusts_office", "district", "Tal Afar")
+'voice:trusts_office:district=Tal Afar'
+>>> voice_row_id("trusts_office", "national", "")
+'voice:trusts_office:national'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from humsec.core.charts import to_svg
+from humsec.review.base import BuilderBase, Section, cite, esc
+from humsec.review.publish import Published, publish
+
+__all__ = ["VoiceSections", "voice_row_id"]
+
+SECTION_ID = "voice"
+SECTION_TITLE = "What people say"
+
+
+def voice_row_id(name: str, over: str, group: str) -> str:
+    """The row id of one perception estimate (``voice:<name>:national`` or ``voice:<name>:<over>=<group>``)."""
+    return f"voice:{name}:national" if over == "national" else f"voice:{name}:{over}={group}"
+
+
+class VoiceSections(BuilderBase):
+    """The "What people say" section (the review file's ``voice:`` block)."""
+
+    def voice_section(self) -> None:
+        from humsec.voice import PerceptionIndicators, PerceptionSpec, read_export, read_form
+
+        vp = self.spec.voice
+        assert vp is not None
+        sec = self.section(SECTION_ID, SECTION_TITLE)
+        spec = PerceptionSpec.from_yaml(vp.indicators)
+        export = read_export(vp.data, read_form(vp.form))
+        result = PerceptionIndicators(spec, over=[vp.over], level=self.spec.level, **vp.design).fit(
+            export
+        )
+        del export  # nothing below sees a person's answers
+        pub = self._publish_indicators(result.to_frame(), spec, vp.name)
+        self.add(sec, pub)
+        self._voice_findings(sec, pub, spec)
+        sec.notes += result.notes
+        for rel in result.reliability.to_dict("records"):
+            when = f" (round {rel['round']})" if rel["round"] else ""
+            sec.notes.append(
+                f"reliability of the index {rel['index']}{when}: Cronbach's alpha {rel['alpha']:.2f}, "
+                f"McDonald's omega {rel['omega']:.2f} on {rel['n']} complete cases (unweighted)"
+            )
+        if vp.note:
+            sec.notes.append(vp.note)
+        if vp.compare:
+            self._perceived_vs_measured(sec, pub, spec)
+
+    def _publish_indicators(self, table: pd.DataFrame, spec: Any, name: str) -> Published:
+        t = table.copy()
+        t["group"] = t["group"].fillna("").astype(str)
+        t["row_id"] = [
+            voice_row_id(n, o, g) for n, o, g in zip(t["name"], t["over"], t["group"], strict=True)
+        ]
+        t["area"] = t["group"].where(t["over"] != "national", "(all)")
+        t["label"] = [
+            (spec.indicators[n].label if n in spec.indicators else "") or lab or n
+            for n, lab in zip(t["name"], t["label"].fillna(""), strict=True)
+        ]
+        level = round(self.spec.level * 100)
+        return publish(
+            "voice_indicators", f"Perception indicators by area, {name} (shares 0-1, scores and indices as means), {level}% CIs",
+            t, "estimates", self.rules, margins=[["name", "over"]],
+            columns={"row_id": "row", "label": "indicator", "area": "area", "estimate": "estimate", "ci_low": "CI low",
+                     "ci_high": "CI high", "se": "SE", "n": "n"},
+            formats={"estimate": "f3", "ci_low": "f3", "ci_high": "f3", "se": "f4", "n": "int"},
+            note=f"Source: {name}; each indicator's base excludes people not asked and the answers it lists as missing",
+        )  # fmt: skip
+
+    def _voice_findings(self, sec: Section, pub: Published, spec: Any) -> None:
+        """For each indicator and index: the national value and the highest and lowest published areas."""
+        shown = pub.shown()
+        first = True
+        for name in [*spec.indicators, *spec.indices]:
+            rows = shown[shown["name"] == name].dropna(subset=["estimate"])
+            nat = rows[rows["over"] == "national"]
+            areas = rows[rows["over"] != "national"].sort_values("estimate", ascending=False)
+            if nat.empty and len(areas) < 2:
+                continue
+            label = esc(rows["label"].iloc[0])
+            how = "pct" if name in spec.indicators and spec.indicators[name].is_share else "f2"
+            parts = []
+            if not nat.empty:
+                parts.append(f"{cite(nat['estimate'].iloc[0], nat['row_id'].iloc[0], how)} overall")
+            if len(areas) >= 2:
+                top, low = areas.iloc[0], areas.iloc[-1]
+                parts.append(
+                    f"highest in {esc(top['area'])} ({cite(top['estimate'], top['row_id'], how)}), "
+                    f"lowest in {esc(low['area'])} ({cite(low['estimate'], low['row_id'], how)})"
+                )
+            sentence = f"What people say: {label}: " + "; ".join(parts) + "."
+            if first:  # the first indicator's finding goes to the executive summary
+                self.state(sec, sentence)
+                first = False
+            else:
+                sec.paragraphs.append(sentence)
+
+    def _perceived_vs_measured(self, sec: Section, pub: Published, spec: Any) -> None:
+        from humsec.core.errors import HumsecError
+        from humsec.voice.compare import compare_perceived_measured, measured_rows, perceived_rows
+
+        vp = self.spec.voice
+        assert vp is not None
+        cfg = vp.compare
+        name, measure, af_over = str(cfg["indicator"]), str(cfg["measure"]), str(cfg["over"])
+        af = next((p for p in self.published if p.key == "af_results"), None)
+        if af is None:
+            sec.notes.append(
+                "perceived vs measured: the survey section published no AF results; left out"
+            )
+            return
+        ind = spec.indicators.get(name)
+        worse = cfg.get("higher_is_worse", ind is not None and ind.direction == "higher_is_worse")
+        k = cfg.get("k", self.spec.survey.k if self.spec.survey else None)
+        try:
+            perceived = perceived_rows(
+                pub.shown(), name=name, over=vp.over, higher_is_worse=bool(worse)
+            )
+            measured = measured_rows(
+                af.shown(), measure=measure, over=af_over, k=None if k is None else float(k)
+            )
+            res = compare_perceived_measured(perceived, measured, level=self.spec.level)
+        except HumsecError as exc:
+            # too few areas in common, a measure the survey has not: said in the notes, not fatal
+            sec.notes.append(f"perceived vs measured is left out: {exc}")
+            return
+        label = esc(pub.frame.loc[pub.frame["name"] == name, "label"].iloc[0])
+        p_title = f"{label}{'' if worse else ' (turned: 1 - value)'}"
+        t = res.to_frame()
+        t["row_id"] = "vc:" + name + ":" + t["group"].astype(str)
+        table = self.add(sec, publish(
+            "voice_vs_measured", f"What people say ({p_title}) vs AF {measure} by {af_over}; higher = worse",
+            t, "aggregates", self.rules,
+            columns={"row_id": "row", "group": "area", "perceived": "perceived", "perceived_ci_low": "perceived CI low",
+                     "perceived_ci_high": "perceived CI high", "measured": f"AF {measure}",
+                     "measured_ci_low": "measured CI low", "measured_ci_high": "measured CI high", "flag": "flag"},
+            formats=dict.fromkeys(("perceived", "perceived_ci_low", "perceived_ci_high", "measured", "measured_ci_low", "measured_ci_high"), "f3"),
+            note="built from the published rows of both tables (suppressed areas left out); an area is high or low "
+                 "on a side when its whole CI lies above or below the median of the areas",
+        ))  # fmt: skip
+        c = res.correlation
+        corr = pd.DataFrame([{"row_id": f"vc:{name}:r", "r": c["r"], "ci_low": c["ci_low"],
+                              "ci_high": c["ci_high"], "areas": c["areas"]}])  # fmt: skip
+        r_pub = self.add(sec, publish(
+            "voice_vs_measured_r", "Correlation across areas of what people say and what is measured (Pearson, Fisher-z CI)",
+            corr, "aggregates", self.rules,
+            columns={"row_id": "row", "r": "r", "ci_low": "CI low", "ci_high": "CI high", "areas": "areas"},
+            formats={"r": "f2", "ci_low": "f2", "ci_high": "f2", "areas": "int"},
+        ))  # fmt: skip
+        sec.figures.append((
+            f"What people say ({p_title}) vs AF {measure}: areas with both CIs; dashed lines are the medians",
+            to_svg(res.chart(perceived=f"{p_title} (higher = worse)", measured=f"AF {measure}")),
+        ))  # fmt: skip
+        rr = r_pub.frame.iloc[0]
+        sentence = (
+            f"Across {cite(rr['areas'], rr['row_id'], 'int')} areas, what people say and the AF {esc(measure)} "
+            f"correlate at r = {cite(rr['r'], rr['row_id'], 'f2')} "
+            f"(CI {cite(rr['ci_low'], rr['row_id'], 'f2')} to {cite(rr['ci_high'], rr['row_id'], 'f2')})"
+        )
+        off = table.frame[
+            table.frame["flag"].isin(["feel worse than measured", "measured worse than felt"])
+        ]
+        if len(off):
+            listed = "; ".join(
+                f"{esc(r['group'])} ({esc(r['flag'])}: {cite(r['perceived'], r['row_id'], 'f3')} vs "
+                f"{cite(r['measured'], r['row_id'], 'f3')})"
+                for r in off.to_dict("records")
+            )
+            sentence += f"; perception and measure disagree in {listed}."
+        else:
+            sentence += "; no area is clearly high on one side and low on the other."
+        sec.paragraphs.append(sentence)
+        sec.notes += res.notes
