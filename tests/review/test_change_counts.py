@@ -116,3 +116,26 @@ def test_review_publishes_national_changes(tmp_path: Path) -> None:
     # and the summary says whether insecurity fell, citing that row
     summary = page.split('id="summary"', 1)[1].split("</ul>", 1)[0]
     assert f'data-row="{h["row_id"]}"' in summary and "fell" in summary
+
+
+def test_a_survey_of_one_round_is_profiled_without_changes(tmp_path: Path) -> None:
+    """A single-round survey (most are) crashed the review with KeyError 'from_time'."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        humsec.datasets.data_path("syn_cdta_spec.yaml").read_text(encoding="utf-8").replace("time: {round: t, year: year}", ""),
+        encoding="utf-8",
+    )
+    micro = pd.read_csv(humsec.datasets.data_path("syn_cdta.csv.gz"))
+    micro[micro["t"] == 1].drop(columns=["t"]).to_csv(tmp_path / "one.csv", index=False)
+    review = tmp_path / "review.yaml"
+    review.write_text(
+        f"title: One round\nboundaries: KEN-adm1\nsurvey:\n  name: syn\n  spec: {spec}\n  data: {tmp_path / 'one.csv'}\n"
+        "  over: [region]\n  k: 33\n",
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(app, ["review", str(review), "--out", str(tmp_path / "out"), "--no-pdf"])
+    assert res.exit_code == 0, res.output
+    af = pd.read_csv(tmp_path / "out" / "tables" / "af_results.csv")
+    nat = af[(af["over"] == "national") & (af["measure"] == "H") & (af["k"] == 33)]
+    assert len(nat) == 1 and af["change"].isna().all()
+    assert nat["row_id"].item() == "af:H:k33:national"  # no round in the row id of a one-round survey

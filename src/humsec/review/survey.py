@@ -57,11 +57,15 @@ class SurveySections(BuilderBase):
         sv = self.spec.survey
         assert sv is not None
         tidy = result.tidy()
+        for col in ("time", "change", "from_time", "to_time", "n_t0", "n_t1"):  # absent with one round
+            if col not in tidy.columns:
+                tidy[col] = pd.NA
         tidy = tidy[tidy["change"].fillna("").isin(["", "abs"])].copy()
         tidy["row_id"] = [
             "af:" + ":".join(
                 [m, f"k{kk:g}" if pd.notna(kk) else "k-", *( [str(ind)] if ind else [] ),
-                 f"t{t}" if not ch else f"{ft}-{tt}:{ch}", "national" if o == "national" else f"{o}={g}"]
+                 *([f"{ft}-{tt}:{ch}"] if ch else [f"t{t}"] if t != "" else []),
+                 "national" if o == "national" else f"{o}={g}"]
             )
             for m, kk, ind, t, ch, ft, tt, o, g in zip(
                 tidy["measure"], tidy["k"], tidy["indicator"].fillna(""), tidy["time"].fillna(""),
