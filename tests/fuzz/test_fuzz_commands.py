@@ -155,7 +155,38 @@ def _ipc_input(folder: Path) -> Path:
     return path
 
 
+def _bhf_input(folder: Path) -> Path:
+    golden = Path(__file__).resolve().parents[1] / "golden" / "sae_cornsoybean"
+    pd.read_csv(golden / "cornsoybeanmeans.csv").rename(
+        columns={"CountyIndex": "County", "MeanCornPixPerSeg": "CornPix", "MeanSoyBeansPixPerSeg": "SoyBeansPix"}
+    ).to_csv(folder / "means.csv", index=False)
+    path = folder / "units.csv"
+    pd.read_csv(golden / "cornsoybean.csv").to_csv(path, index=False)
+    return path
+
+
 COMMANDS = {
+    "robustness": Command(
+        "robustness",
+        _af_input,
+        lambda data, out: ["robustness", str(data.parent / "spec.yaml"), str(data), "--over", "region", "--k",
+                           "20:40:10", "--out", str(out)],
+        labels=("region", "psu"),
+    ),
+    "warn alerts": Command(
+        "warn alerts",
+        _panel_input,
+        lambda data, out: ["warn", "alerts", str(data), "--model", "hist_12", "--threshold", "5", "--out", str(out)],
+        labels=("unit",),
+    ),
+    "sae bhf": Command(
+        "sae bhf",
+        _bhf_input,
+        lambda data, out: ["sae", "bhf", str(data), str(data.parent / "means.csv"), "--formula",
+                           "CornHec ~ CornPix + SoyBeansPix", "--area", "County", "--popsize", "PopnSegments",
+                           "--bootstrap", "0", "--out", str(out)],
+        labels=("County",),
+    ),
     "warn forecast": Command(
         "warn forecast",
         _panel_input,
