@@ -40,6 +40,8 @@ class Command:
     make_input: Callable[[Path], Path]
     args: Callable[[Path, Path], list[str]]
     labels: tuple[str, ...] = ()  # text columns whose spelling the mutation may change
+    result: Callable[[Path], Path] = lambda out: out  # the file compared with the valid run's
+    report: Callable[[Path], str] = lambda out: ""  # where else it tells the reader (a page)
 
 
 def _af_input(folder: Path) -> Path:
@@ -165,7 +167,22 @@ def _bhf_input(folder: Path) -> Path:
     return path
 
 
+RULES = "name: p3\nwhen:\n  - {indicator: projected_p3plus_share, op: \">=\", value: 0.25}\n"
+
+
+def _triggers_input(folder: Path) -> Path:
+    (folder / "rules.yaml").write_text(RULES, encoding="utf-8")
+    return _ipc_input(folder)
+
+
 COMMANDS = {
+    "warn triggers": Command(
+        "warn triggers",
+        _triggers_input,
+        lambda data, out: ["warn", "triggers", str(data.parent / "rules.yaml"), str(data), "--out", str(out)],
+        labels=("analysis_title", "area_name_ipc", "adm1_pcode", "adm1_name_cod", "analysis_id", "area_id",
+                "analysis_date", "period_type", "period_start_month", "period_end_month"),
+    ),
     "robustness": Command(
         "robustness",
         _af_input,
@@ -341,12 +358,8 @@ def mutations(draw: st.DrawFn, labels: tuple[str, ...]) -> tuple[str, Callable[[
     return f"{kind}:{row_i}:{col_i}:{odd!r}:{respell}", apply
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", list(COMMANDS))
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_a_mutated_input_is_refused_clearly_or_its_result_said(tmp_path_factory: pytest.TempPathFactory, name: str, data: st.DataObject) -> None:
-    command = COMMANDS[name]
+def _fuzz_once(command: Command, data: st.DataObject, tmp_path_factory: pytest.TempPathFactory) -> None:
+    name = command.name
     folder = tmp_path_factory.mktemp("fuzz")
     valid = command.make_input(folder)
     base_out = folder / "base.csv"
@@ -362,8 +375,60 @@ def test_a_mutated_input_is_refused_clearly_or_its_result_said(tmp_path_factory:
     assert res.exit_code in (0, 2), f"{name} {label}: exit {res.exit_code}\n{res.output}"
     if res.exit_code == 2:
         assert "error" in res.output.lower() and "Traceback" not in res.output, res.output
-        assert not out.exists(), f"{name} {label}: an output was left beside the error"
+        assert not command.result(out).exists(), f"{name} {label}: an output was left beside the error"
         return
-    assert out.exists(), f"{name} {label}: exit 0 and no output"
-    same = out.read_bytes() == base_out.read_bytes()
-    assert same or SAID.search(res.output) or mutate.relabels(original), f"{name} {label}: the result changed and nothing says why\n{res.output}"
+    assert command.result(out).exists(), f"{name} {label}: exit 0 and no output"
+    same = command.result(out).read_bytes() == command.result(base_out).read_bytes()
+    told = res.output + command.report(out)
+    assert same or SAID.search(told) or mutate.relabels(original), (
+        f"{name} {label}: the result changed and nothing says why\n{res.output}"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(COMMANDS))
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_mutated_input_is_refused_clearly_or_its_result_said(
+    tmp_path_factory: pytest.TempPathFactory, name: str, data: st.DataObject
+) -> None:
+    _fuzz_once(COMMANDS[name], data, tmp_path_factory)
+
+
+def _review_input(folder: Path) -> Path:
+    import json
+
+    from humsec.datasets.places import load_boundaries
+
+    geo = load_boundaries("KEN-adm1")
+    names = [str(f["properties"]["adm1_name"]) for f in geo["features"]][:6]
+    (folder / "b.geojson").write_text(json.dumps(geo), encoding="utf-8")
+    path = folder / "counties.csv"
+    pd.DataFrame({"county": names, "poverty": [27.1, 30.2, 46.4, 20.5, 33.0, 41.2],
+                  "water": [50.5, 61.0, 44.2, 70.1, 58.3, 49.9]}).to_csv(path, index=False)  # fmt: skip
+    (folder / "review.yaml").write_text(
+        "title: Fuzz\ncountry: Kenya\nboundaries: {file: b.geojson, key: adm1_name}\narea_data:\n"
+        "  - {id: c, file: counties.csv, area: county, name: county, indicators: {poverty: Poverty (%), water: Water (%)}}\n"
+        "maps: [{indicator: c.poverty, title: Poverty (%)}]\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+REVIEW = Command(
+    "review",
+    _review_input,
+    lambda data, out: ["review", str(data.parent / "review.yaml"), "--out", str(out.with_suffix("")), "--no-pdf", "-q"],
+    labels=("county",),
+    result=lambda out: out.with_suffix("") / "tables" / "area_c.csv",
+    report=lambda out: (out.with_suffix("") / "review.html").read_text(encoding="utf-8"),  # its notes
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_mutated_review_area_file_is_refused_clearly_or_its_result_said(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    _fuzz_once(REVIEW, data, tmp_path_factory)
