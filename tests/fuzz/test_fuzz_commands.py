@@ -175,7 +175,32 @@ def _triggers_input(folder: Path) -> Path:
     return _ipc_input(folder)
 
 
+def _trends_input(folder: Path) -> Path:
+    import gzip
+    from importlib import resources
+
+    shipped = resources.files("humsec.datasets") / "data" / "ken_fts_requirements_funding.csv"
+    raw = shipped.read_bytes()
+    path = folder / "fts.csv"
+    path.write_bytes(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+    return path
+
+
 COMMANDS = {
+    "response joint": Command(
+        "response joint",
+        _gaps_input,
+        lambda data, out: ["response", "joint", str(data), str(data.parent / "needs.csv"), "--columns",
+                           "area=area,sector=sector,org=org,reached=reached", "--needs-columns",
+                           "area=area,sector=sector,people_in_need=people_in_need", "--out", str(out)],
+        labels=("area", "sector", "org"),
+    ),
+    "response trends": Command(
+        "response trends",
+        _trends_input,
+        lambda data, out: ["response", "trends", str(data), "--out", str(out)],
+        labels=("countryCode", "id", "name", "code", "typeId", "typeName", "startDate", "endDate"),
+    ),
     "warn triggers": Command(
         "warn triggers",
         _triggers_input,
