@@ -110,3 +110,16 @@ def test_bad_survey_input() -> None:
         direct_means(d, variable="y", area="area", design=SurveyDesign(strata="s", psu="p"))
     with pytest.raises(HumsecError, match="'small' option must be one of"):
         direct_means(_tiny(), variable="y", area="area", small="impute")
+
+
+def test_direct_estimates_follow_the_result_conventions() -> None:
+    from humsec.sae import direct_means
+    from humsec.testing import check_result
+
+    data = pd.DataFrame({"y": [1, 0, 1, 1, 0, 0], "area": ["a", "a", "a", "b", "b", "b"], "w": [1, 2, 1, 1, 1, 3]})
+    result = direct_means(data, variable="y", area="area", design=SurveyDesign(weight="w"))
+    check_result(result)
+    assert "2 areas (2 sampled)" in result.summary()
+    data.loc[0, "w"] = float("inf")
+    with pytest.raises(DesignError, match="finite numbers >= 0; rows 1"):
+        direct_means(data, variable="y", area="area", design=SurveyDesign(weight="w"))

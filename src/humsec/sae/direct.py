@@ -29,7 +29,7 @@ usable sampling variance; ``small`` says what to do, and every area treated is r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ from humsec.core.design import SurveyDesign
 from humsec.core.errors import ColumnNotFoundError, DataError, DesignError, HumsecError
 from humsec.core.frames import to_narwhals
 from humsec.core.inference import ratio_variance
+from humsec.core.result import ResultBase
 
 __all__ = ["SMALL_AREA_TREATMENTS", "DirectEstimates", "direct_af", "direct_means"]
 
@@ -52,15 +53,24 @@ COLUMNS = ["area", "estimate", "variance", "n", "variance_source"]
 
 
 @dataclass(frozen=True)
-class DirectEstimates:
+class DirectEstimates(ResultBase):
     """Per-area direct estimates (``table``), the national row and what was done (``notes``)."""
+
+    tables: ClassVar[tuple[str, ...]] = ("estimates",)
 
     table: pd.DataFrame
     national: dict[str, float]
     notes: list[str] = field(default_factory=list)
 
-    def to_frame(self) -> pd.DataFrame:
+    def _frame(self, table: str) -> pd.DataFrame:
         return self.table.copy()
+
+    def summary(self) -> str:
+        """Areas, the national estimate and the notes."""
+        n_in = int((self.table["n"] > 0).sum()) if "n" in self.table else len(self.table)
+        national = ", ".join(f"{k} {v:.6g}" for k, v in self.national.items())
+        lines = [f"Direct estimates: {len(self.table)} areas ({n_in} sampled); national: {national}"]
+        return "\n".join([*lines, *(f"note: {n}" for n in self.notes)])
 
 
 def direct_means(
@@ -99,10 +109,10 @@ def direct_means(
         if design.weight is None
         else pd.to_numeric(df[design.weight], errors="coerce").to_numpy(dtype=float)
     )
-    bad_w = ~(w >= 0)
+    bad_w = ~(np.isfinite(w) & (w >= 0))
     if bad_w.any():
         first = np.flatnonzero(bad_w)[:5] + 1
-        msg = f"Column {design.weight!r}{where}: weights must be numbers >= 0; rows {', '.join(map(str, first))} are not."
+        msg = f"Column {design.weight!r}{where}: weights must be finite numbers >= 0; rows {', '.join(map(str, first))} are not."
         raise DesignError(msg)
     if df[area].isna().any():
         first = np.flatnonzero(df[area].isna().to_numpy())[:5] + 1
