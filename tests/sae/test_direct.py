@@ -116,7 +116,7 @@ def test_direct_estimates_follow_the_result_conventions() -> None:
     from humsec.sae import direct_means
     from humsec.testing import check_result
 
-    data = pd.DataFrame({"y": [1, 0, 1, 1, 0, 0], "area": ["a", "a", "a", "b", "b", "b"], "w": [1, 2, 1, 1, 1, 3]})
+    data = pd.DataFrame({"y": [1, 0, 1, 1, 0, 0], "area": ["a", "a", "a", "b", "b", "b"], "w": [1.0, 2.0, 1.0, 1.0, 1.0, 3.0]})
     result = direct_means(data, variable="y", area="area", design=SurveyDesign(weight="w"))
     check_result(result)
     assert "2 areas (2 sampled)" in result.summary()
