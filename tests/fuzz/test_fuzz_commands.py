@@ -186,7 +186,63 @@ def _trends_input(folder: Path) -> Path:
     return path
 
 
+def _ebp_input(folder: Path) -> Path:
+    rng = np.random.default_rng(6)
+    areas, n, r = 5, 10, 60
+    survey = pd.DataFrame({"district": np.repeat([f"d{i}" for i in range(areas)], n), "x": rng.normal(size=areas * n).round(4)})
+    survey["income"] = np.exp(1.0 + 0.5 * survey["x"] + rng.normal(0, 0.5, areas * n)).round(4)
+    census = pd.DataFrame({"district": np.repeat([f"d{i}" for i in range(areas + 1)], r),
+                           "x": rng.normal(size=(areas + 1) * r).round(4)})  # fmt: skip
+    census.to_csv(folder / "census.csv", index=False)
+    path = folder / "survey.csv"
+    survey.to_csv(path, index=False)
+    return path
+
+
+def _outbreaks_input(folder: Path) -> Path:
+    path = folder / "ob.csv"
+    path.write_text(
+        "area,start,end\nk::a,2016-05-09,2016-06-01\nk::a,2017-05-01,2017-06-01\n"
+        "k::b,2017-06-01,2017-07-01\nk::c,2017-09-01,2017-10-01\nk::b,2016-02-01,2016-03-01\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _needs_input(folder: Path) -> Path:
+    import humsec
+
+    survey = _af_input(folder)
+    spec = humsec.AFSpec.from_file(folder / "spec.yaml")
+    humsec.AlkireFoster(spec, over=["region"]).fit(str(survey)).tidy().to_csv(folder / "af.csv", index=False)
+    path = folder / "pop.csv"
+    pd.DataFrame({"area": ["North", "South"], "population": [12000, 8500]}).to_csv(path, index=False)
+    return path
+
+
 COMMANDS = {
+    "sae ebp": Command(
+        "sae ebp",
+        _ebp_input,
+        lambda data, out: ["sae", "ebp", str(data), str(data.parent / "census.csv"), "--formula", "income ~ x",
+                           "--area", "district", "--threshold", "2.5", "--indicator", "fgt0", "--transform", "log",
+                           "--draws", "10", "--bootstrap", "0", "--seed", "3", "--out", str(out)],
+        labels=("district",),
+    ),
+    "warn outbreaks": Command(
+        "warn outbreaks",
+        _outbreaks_input,
+        lambda data, out: ["warn", "outbreaks", str(data), "--test-from", "2017-07", "--first", "2016-01", "--last",
+                           "2017-12", "--universe", "list", "--out", str(out)],
+        labels=("area",),
+    ),
+    "response needs": Command(
+        "response needs",
+        _needs_input,
+        lambda data, out: ["response", "needs", str(data.parent / "af.csv"), "--population", str(data), "--over",
+                           "region", "--k", "33", "--out", str(out)],
+        labels=("area",),
+    ),
     "response joint": Command(
         "response joint",
         _gaps_input,

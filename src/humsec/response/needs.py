@@ -47,6 +47,12 @@ def population_table(population: Any, source: str) -> pd.DataFrame:
     for col in ("area", "pcode"):
         if col not in frame.columns:
             continue
+        empty = frame[col].isna() | (frame[col].astype("string").str.strip() == "").fillna(False)
+        if empty.any():
+            raise DataError(
+                f"Column {col!r} of {source} must name every area; empty at "
+                f"{describe_rows(frame.index[empty.to_numpy()])}."
+            )
         frame[col] = frame[col].astype(str).str.strip()
         twice = frame[col].duplicated(keep=False)
         if twice.any():
@@ -55,11 +61,11 @@ def population_table(population: Any, source: str) -> pd.DataFrame:
                 f"{sorted(set(frame.loc[twice, col]))[:10]} repeat at {describe_rows(frame.index[twice.to_numpy()])}."
             )
     frame["population"] = pd.to_numeric(frame["population"], errors="coerce")
-    bad = frame["population"].isna() | (frame["population"] < 0)
+    bad = ~(np.isfinite(frame["population"].to_numpy(dtype=float, na_value=np.nan)) & (frame["population"] >= 0))
     if bad.any():
         raise DataError(
-            f"Column 'population' of {source} must hold a number ≥ 0 for every area; found "
-            f"missing or negative values at {describe_rows(frame.index[bad.to_numpy()])} "
+            f"Column 'population' of {source} must hold a finite number ≥ 0 for every area; found "
+            f"missing, negative or infinite values at {describe_rows(frame.index[bad.to_numpy()])} "
             f"(areas {list(frame.loc[bad, 'area'])[:10]})."
         )
     return frame
