@@ -220,7 +220,32 @@ def _needs_input(folder: Path) -> Path:
     return path
 
 
+FRAMEWORK = (
+    '{"types": [{"name": "Complaint", "categories": ['
+    '{"name": "Aid quality", "codes": [{"code_id": "c1", "name": "Food spoiled", "sensitive": false}]},'
+    '{"name": "Thanks", "codes": [{"code_id": "c3", "name": "Statement of thanks", "sensitive": false}]},'
+    '{"name": "Staff conduct", "codes": [{"code_id": "c2", "name": "Sexual exploitation or abuse",'
+    ' "sensitive": true}]}]}]}'
+)
+
+
+def _feedback_input(folder: Path) -> Path:
+    (folder / "codes.json").write_text(FRAMEWORK, encoding="utf-8")
+    rows = [("c3", "north", "2024-01-05", "closed", "2024-01-08")] * 6 + [("c1", "south", "2024-02-01", "open", "")] * 4
+    rows += [("c2", "north", "2024-01-10", "closed", "2024-01-11")] * 5
+    path = folder / "log.csv"
+    pd.DataFrame(rows, columns=["code", "area", "date", "status", "date_closed"]).to_csv(path, index=False)
+    return path
+
+
 COMMANDS = {
+    "voice feedback": Command(
+        "voice feedback",
+        _feedback_input,
+        lambda data, out: ["voice", "feedback", str(data), "--codes", str(data.parent / "codes.json"), "--over",
+                           "area", "--out", str(out)],
+        labels=("area", "status"),
+    ),
     "sae ebp": Command(
         "sae ebp",
         _ebp_input,

@@ -119,7 +119,7 @@ class Export:
         return self.table(q.repeat, [])[question]
 
 
-def _read_csv_export(path: Path) -> pd.DataFrame:
+def read_text_csv(path: Path) -> pd.DataFrame:
     """A CSV export, every cell as text: checked not empty, decoded as UTF-8 (else Windows-1252
     or Latin-1, as Excel saves it), a ragged line one error naming it."""
     from humsec.core.files import csv_parser_message, require_content
@@ -147,7 +147,7 @@ def read_export(path: str | Path, form: XLSForm) -> Export:
     if name.endswith((".xlsx", ".xls")):
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
     elif name.endswith((".csv", ".csv.gz")):
-        sheets = {"main": _read_csv_export(path)}
+        sheets = {"main": read_text_csv(path)}
     else:
         raise HumsecError(f"Data file {str(path)!r}: expected .csv, .csv.gz, .xlsx or .xls.")
     return Export.from_frames(sheets, form, path.name)

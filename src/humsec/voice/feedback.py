@@ -78,7 +78,9 @@ def read_feedback_log(path: str | Path) -> pd.DataFrame:
     if path.suffix.lower() in (".xlsx", ".xls"):
         log = pd.read_excel(path, dtype=str, keep_default_na=False)
     else:
-        log = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        from humsec.voice.export import read_text_csv
+
+        log = read_text_csv(path)  # empty files, other encodings and ragged lines: one clear error
     log.attrs["source"] = path.name
     return log
 
