@@ -238,7 +238,26 @@ def _feedback_input(folder: Path) -> Path:
     return path
 
 
+def _compare_input(folder: Path) -> Path:
+    areas = ["a", "b", "c", "d", "e", "f"]
+    est = [0.10, 0.20, 0.30, 0.60, 0.70, 0.80]
+    pd.DataFrame({"name": "unsafe", "kind": "indicator", "over": "area", "group": areas, "estimate": est,
+                  "se": 0.03, "ci_low": [e - 0.05 for e in est], "ci_high": [e + 0.05 for e in est], "n": 60,
+                  "label": "Feels unsafe"}).to_csv(folder / "perceived.csv", index=False)  # fmt: skip
+    path = folder / "scores.csv"
+    pd.DataFrame({"unit": [a.upper() for a in areas], "node": "RISK", "score": [6.0, 2.0, 3.0, 1.0, 7.0, 5.0],
+                  "rank": [2, 5, 4, 6, 1, 3]}).to_csv(path, index=False)  # fmt: skip
+    return path
+
+
 COMMANDS = {
+    "voice compare": Command(
+        "voice compare",
+        _compare_input,
+        lambda data, out: ["voice", "compare", str(data.parent / "perceived.csv"), str(data), "--indicator", "unsafe",
+                           "--over", "area", "--out", str(out)],
+        labels=("unit", "node"),
+    ),
     "voice feedback": Command(
         "voice feedback",
         _feedback_input,

@@ -223,6 +223,13 @@ def index_rows(
     missing = [c for c in INDEX_COLUMNS if c not in scores.columns]
     if missing:
         raise ColumnNotFoundError(missing, list(scores.columns), "the area-index score table")
+    for col in ("unit", "node"):  # pandas 3 keeps an empty text cell missing through astype(str)
+        empty = scores[col].isna() | (scores[col].astype("string").str.strip() == "").fillna(False)
+        if empty.any():
+            raise DataError(
+                f"The index table, column {col!r}: every row needs one; {int(empty.sum())} row(s) "
+                "have none."
+            )
     nodes = list(dict.fromkeys(scores["node"].astype(str)))
     if node is None:
         if len(nodes) != 1:
