@@ -250,7 +250,23 @@ def _compare_input(folder: Path) -> Path:
     return path
 
 
+def _indicators_input(folder: Path) -> Path:
+    (folder / "ind.yaml").write_text(
+        "indicators:\n  trusts: {question: trust, positive: [yes]}\n"
+        "  distrusts: {question: trust, positive: [no], direction: higher_is_worse}\n",
+        encoding="utf-8",
+    )
+    return _tabulate_input(folder)
+
+
 COMMANDS = {
+    "voice indicators": Command(
+        "voice indicators",
+        _indicators_input,
+        lambda data, out: ["voice", "indicators", str(data.parent / "f_survey.csv"), str(data), "--spec",
+                           str(data.parent / "ind.yaml"), "--over", "area", "--no-disclosure", "--out", str(out)],
+        labels=("trust", "area"),
+    ),
     "voice compare": Command(
         "voice compare",
         _compare_input,
@@ -557,3 +573,26 @@ def test_a_mutated_review_area_file_is_refused_clearly_or_its_result_said(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
     _fuzz_once(REVIEW, data, tmp_path_factory)
+
+
+def _tune_input(folder: Path) -> Path:
+    (folder / "grid.yaml").write_text("- {n_estimators: 5, max_rows: 2000, min_child_samples: 20}\n", encoding="utf-8")
+    return _panel_input(folder)
+
+
+TUNE = Command(
+    "warn tune",
+    _tune_input,
+    lambda data, out: ["warn", "tune", str(data), "--before", "2020", "--years", "1", "--grid",
+                       str(data.parent / "grid.yaml"), "--out", str(out)],
+    labels=("unit",),
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_mutated_tuning_panel_is_refused_clearly_or_its_result_said(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    _fuzz_once(TUNE, data, tmp_path_factory)
