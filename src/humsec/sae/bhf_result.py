@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from humsec.core.result import ResultBase
 from humsec.core.write import write_atomic
+from humsec.sae._intervals import mse_interval
 from humsec.sae._report import coefficient_lines, gamma_line, write_model_workbook
 
 __all__ = ["BHF_COLUMNS", "BHFResult"]
@@ -72,16 +72,9 @@ class BHFResult(ResultBase):
 
     def conf_int(self, level: float | None = None) -> pd.DataFrame:
         """Intervals estimate ± z·√MSE per area (empty without a bootstrap MSE)."""
-        level = self.level if level is None else level
-        if not 0 < level < 1:
-            raise ValueError(f"level must be in (0, 1). Got {level!r} instead.")
-        z = float(stats.norm.ppf(0.5 + level / 2))
         t = self._table
-        half = z * np.sqrt(t["mse"].where(t["mse"] > 0).to_numpy(dtype=float))
-        est = t["estimate"].to_numpy(dtype=float)
-        return pd.DataFrame(
-            {"ci_low": est - half, "ci_high": est + half}, index=pd.Index(t["area"], name="area")
-        )
+        low, high = mse_interval(t["estimate"], t["mse"], self.level if level is None else level)
+        return pd.DataFrame({"ci_low": low, "ci_high": high}, index=pd.Index(t["area"], name="area"))
 
     def table(self) -> pd.DataFrame:
         """The estimates table as pandas, columns :data:`BHF_COLUMNS`."""

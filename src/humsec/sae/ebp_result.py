@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from humsec.core.result import ResultBase
 from humsec.core.write import write_atomic
+from humsec.sae._intervals import mse_interval
 from humsec.sae._report import coefficient_lines, write_model_workbook
 
 __all__ = ["EBP_COLUMNS", "EBPResult"]
@@ -71,14 +71,8 @@ class EBPResult(ResultBase):
 
     def conf_int(self, level: float | None = None) -> pd.DataFrame:
         """Intervals estimate ± z·√MSE per area and indicator (clipped to [0, 1] for shares)."""
-        level = self.level if level is None else level
-        if not 0 < level < 1:
-            raise ValueError(f"level must be in (0, 1). Got {level!r} instead.")
-        z = float(stats.norm.ppf(0.5 + level / 2))
         t = self._table
-        half = z * np.sqrt(t["mse"].where(t["mse"] > 0).to_numpy(dtype=float))
-        est = t["estimate"].to_numpy(dtype=float)
-        low, high = est - half, est + half
+        low, high = mse_interval(t["estimate"], t["mse"], self.level if level is None else level)
         share = t["indicator"].isin(self.bounded).to_numpy()
         low[share], high[share] = np.clip(low[share], 0, 1), np.clip(high[share], 0, 1)
         return pd.DataFrame(

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from humsec.core.result import ResultBase
 from humsec.core.write import write_atomic
+from humsec.sae._intervals import mse_interval
 from humsec.sae._report import coefficient_lines, gamma_line, write_model_workbook
 
 __all__ = ["OUTPUT_COLUMNS", "FHResult"]
@@ -91,12 +91,8 @@ class FHResult(ResultBase):
 
     def conf_int(self, level: float | None = None) -> pd.DataFrame:
         """Intervals estimate ± z·√MSE per area (empty where the MSE estimate is ≤ 0)."""
-        level = self.level if level is None else level
-        z = float(stats.norm.ppf(0.5 + level / 2))
         t = self._table
-        half = z * np.sqrt(t["mse"].where(t["mse"] > 0).to_numpy(dtype=float))
-        estimate = t["estimate"].to_numpy(dtype=float)
-        low, high = estimate - half, estimate + half
+        low, high = mse_interval(t["estimate"], t["mse"], self.level if level is None else level)
         if self.bounds is not None:
             low, high = np.clip(low, *self.bounds), np.clip(high, *self.bounds)
         return pd.DataFrame(
