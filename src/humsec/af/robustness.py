@@ -113,6 +113,7 @@ class RobustnessResult(ResultBase):
             if time != "":
                 lines.append(f"round {time}:")
             lines.append(self.dominance(time).to_string())
+        lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
     def to_csv(self, path: str | Path) -> list[Path]:
@@ -216,9 +217,12 @@ def robustness_analysis(
     # to a command that asks (humsec.core.progress), silent otherwise
     n_k = len(specs[0][1].k)
     title = f"robustness: {len(specs)} weighting(s) × {n_k} k value(s)"
+    notes: list[str] = []
     with current().task(title, total=len(specs) * n_k) as step:
         for label, s in specs:
             survey = prepare(s, data, [over], value_labels=labels, source=source)
+            if not notes:  # the same persons for every specification: said once
+                notes = [f"dropped {d.count:,}: {d.reason}" for d in survey.dropped] + list(survey.notes)
             sums = moments(survey)
             n_rounds = sums.n_rounds
             part = sums.grouping(0)
@@ -302,7 +306,7 @@ def robustness_analysis(
             "significant_robust",
         ],
     )
-    return RobustnessResult(estimates, pairs, measure)
+    return RobustnessResult(estimates, pairs, measure, notes)
 
 
 def _weighted(spec: AFSpec, weights: Mapping[str, float], number: int) -> AFSpec:

@@ -348,7 +348,7 @@ def _from_flat(raw: pd.DataFrame, source: str, notes: list[str]) -> pd.DataFrame
         ~types.isin(list(_FLAT_TYPES)), raw, "period_type", source, f"one of {list(_FLAT_TYPES)}"
     )
     start = _months(raw, "period_start_month", source)
-    end = _months(raw, "period_end_month", source) if "period_end_month" in raw else start
+    end = _months(raw, "period_end_month", source, required=False) if "period_end_month" in raw else start
     issued = _months(raw, cols["issued"], source) if cols["issued"] else start
     frame = pd.DataFrame(
         {
@@ -499,7 +499,9 @@ def _numbers(raw: pd.DataFrame, column: str, source: str) -> pd.Series:
     return values.astype(float)
 
 
-def _months(raw: pd.DataFrame, column: str, source: str) -> pd.Series:
+def _months(raw: pd.DataFrame, column: str, source: str, *, required: bool = True) -> pd.Series:
+    """The column's months; an empty cell is an error when ``required`` (an analysis needs its
+    start and publication month), text that is not a month always is."""
     text = raw[column].astype("string").str.strip()
     parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     for fmt in ("%Y-%m-%d", "%b %Y", "%B %Y", "%Y-%m", "%m/%d/%Y", "%d/%m/%Y"):
@@ -508,7 +510,7 @@ def _months(raw: pd.DataFrame, column: str, source: str) -> pd.Series:
             break
         parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
     bad_rows(
-        parsed.isna() & text.notna(),
+        parsed.isna() & (text.notna() | required),
         raw,
         column,
         source,
