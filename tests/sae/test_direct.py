@@ -123,3 +123,11 @@ def test_direct_estimates_follow_the_result_conventions() -> None:
     data.loc[0, "w"] = float("inf")
     with pytest.raises(DesignError, match="finite numbers >= 0; rows 1"):
         direct_means(data, variable="y", area="area", design=SurveyDesign(weight="w"))
+
+
+def test_infinite_values_and_overflowing_weights_are_refused() -> None:
+    data = pd.DataFrame({"y": [1.0, 0.0, 1.0, 1.0], "area": ["a", "a", "b", "b"], "w": [1.0, 2.0, 1.0, 1.0]})
+    with pytest.raises(DataError, match="expected finite numbers; rows 2"):
+        direct_means(data.assign(y=[1.0, float("inf"), 1.0, 1.0]), variable="y", area="area")
+    with pytest.raises(DesignError, match="weights too large to compute with"):
+        direct_means(data.assign(w=[1e308, 2.0, 1.0, 1.0]), variable="y", area="area", design=SurveyDesign(weight="w"))

@@ -99,10 +99,10 @@ def direct_means(
     notes: list[str] = []
     raw = df[variable]
     y = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-    text = np.isnan(y) & raw.notna().to_numpy()
+    text = ~np.isfinite(y) & raw.notna().to_numpy()  # text, or inf/overflow: never a silent inf
     if text.any():
         first = np.flatnonzero(text)[:5] + 1
-        msg = f"Column {variable!r}{where}: expected numbers; rows {', '.join(map(str, first))} have {', '.join(repr(v) for v in raw[text].head(5))}."
+        msg = f"Column {variable!r}{where}: expected finite numbers; rows {', '.join(map(str, first))} have {', '.join(repr(v) for v in raw[text].head(5))}."
         raise DataError(msg)
     w = (
         np.ones(len(df))
@@ -114,6 +114,21 @@ def direct_means(
         first = np.flatnonzero(bad_w)[:5] + 1
         msg = f"Column {design.weight!r}{where}: weights must be finite numbers >= 0; rows {', '.join(map(str, first))} are not."
         raise DesignError(msg)
+    with np.errstate(over="ignore"):
+        overflow = not np.isfinite(np.sum(w * w))
+    if overflow:  # the variance needs Σ w²: as in the AF engine, say so rather than print 0 or inf
+        first = np.sort(np.argsort(w)[-3:]) + 1
+        msg = (
+            f"Column {design.weight!r}{where}: weights too large to compute with (largest at rows "
+            f"{', '.join(map(str, first))}); rescale them: the estimates do not change when every "
+            "weight is multiplied by the same number."
+        )
+        raise DesignError(msg)
+    for col in (design.strata, design.psu):  # a respondent outside every stratum or PSU
+        if col and df[col].isna().any():
+            first = np.flatnonzero(df[col].isna().to_numpy())[:5] + 1
+            msg = f"Column {col!r}{where} is empty in rows {', '.join(map(str, first))}: every respondent needs one."
+            raise DesignError(msg)
     if df[area].isna().any():
         first = np.flatnonzero(df[area].isna().to_numpy())[:5] + 1
         msg = f"Column {area!r}{where} is empty in rows {', '.join(map(str, first))}: every respondent needs an area."
