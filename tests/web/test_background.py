@@ -42,7 +42,8 @@ def test_a_build_cut_by_a_restart_runs_again_and_completes(tmp_path):
                                timeout=10).json()  # fmt: skip
         files = [("review_file", ("review.yaml", REVIEW_YAML.read_bytes())), ("data_files", ("census.csv", _census()))]
         created = requests.post(f"{url}/api/reviews/{review['id']}/versions/", files=files,
-                                data={"with_pdf": "true"}, headers=auth, timeout=30)  # fmt: skip
+                                data={"with_pdf": "true", "sensitivity": "public", "owner": "KNBS",
+                                      "licence": "cc-by-4.0"}, headers=auth, timeout=30)  # fmt: skip
         assert created.status_code == 201, created.text
         pk = created.json()["id"]
         deadline = time.monotonic() + 120
