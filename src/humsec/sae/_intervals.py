@@ -13,7 +13,7 @@ import numpy as np
 
 from humsec.core.inference import normal_ci
 
-__all__ = ["mse_interval"]
+__all__ = ["mse_interval", "with_intervals"]
 
 
 def mse_interval(estimate: Any, mse: Any, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -24,3 +24,11 @@ def mse_interval(estimate: Any, mse: Any, level: float) -> tuple[np.ndarray, np.
     mse = np.asarray(mse, dtype=float)
     se = np.sqrt(np.where(mse > 0, mse, np.nan))
     return normal_ci(est, se, level)
+
+
+def with_intervals(table: Any, ci: Any, columns: list[str]) -> Any:
+    """``table`` (estimate, mse, ...) with its ``ci`` bounds and the CV √MSE / |estimate|, in ``columns``."""
+    t = table.copy()
+    t["ci_low"], t["ci_high"] = ci["ci_low"].to_numpy(), ci["ci_high"].to_numpy()
+    t["cv"] = np.sqrt(t["mse"].where(t["mse"] > 0)) / t["estimate"].abs()
+    return t[columns]

@@ -11,12 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from humsec.core.result import ResultBase
 from humsec.core.write import write_atomic
-from humsec.sae._intervals import mse_interval
+from humsec.sae._intervals import mse_interval, with_intervals
 from humsec.sae._report import coefficient_lines, gamma_line, write_model_workbook
 
 __all__ = ["BHF_COLUMNS", "BHFResult"]
@@ -78,11 +77,7 @@ class BHFResult(ResultBase):
 
     def table(self) -> pd.DataFrame:
         """The estimates table as pandas, columns :data:`BHF_COLUMNS`."""
-        t = self._table.copy()
-        ci = self.conf_int()
-        t["ci_low"], t["ci_high"] = ci["ci_low"].to_numpy(), ci["ci_high"].to_numpy()
-        t["cv"] = np.sqrt(t["mse"].where(t["mse"] > 0)) / t["estimate"].abs()
-        return t[BHF_COLUMNS]
+        return with_intervals(self._table, self.conf_int(), BHF_COLUMNS)
 
     def _frame(self, table: str) -> pd.DataFrame:
         """``estimates`` (one row per area) or ``coefficients``."""

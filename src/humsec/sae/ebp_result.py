@@ -15,7 +15,7 @@ import pandas as pd
 
 from humsec.core.result import ResultBase
 from humsec.core.write import write_atomic
-from humsec.sae._intervals import mse_interval
+from humsec.sae._intervals import mse_interval, with_intervals
 from humsec.sae._report import coefficient_lines, write_model_workbook
 
 __all__ = ["EBP_COLUMNS", "EBPResult"]
@@ -81,11 +81,7 @@ class EBPResult(ResultBase):
 
     def table(self) -> pd.DataFrame:
         """The estimates table as pandas, columns :data:`EBP_COLUMNS`."""
-        t = self._table.copy()
-        ci = self.conf_int()
-        t["ci_low"], t["ci_high"] = ci["ci_low"].to_numpy(), ci["ci_high"].to_numpy()
-        t["cv"] = np.sqrt(t["mse"].where(t["mse"] > 0)) / t["estimate"].abs()
-        return t[EBP_COLUMNS]
+        return with_intervals(self._table, self.conf_int(), EBP_COLUMNS)
 
     def _frame(self, table: str) -> pd.DataFrame:
         """``estimates`` (one row per area and indicator) or ``coefficients``."""
