@@ -536,6 +536,21 @@ def test_a_mutated_input_is_refused_clearly_or_its_result_said(
     _fuzz_once(COMMANDS[name], data, tmp_path_factory)
 
 
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_a_header_without_rows_is_refused_or_read_as_nothing(tmp_path: Path, name: str) -> None:
+    """The smallest cut file: no traceback; where the command cannot estimate from nothing, an
+    error naming the file (a plan with no activities, say, is valid and all gap)."""
+    command = COMMANDS[name]
+    data = command.make_input(tmp_path)
+    data.write_text(data.read_text(encoding="utf-8").splitlines(True)[0], encoding="utf-8")
+    res = runner.invoke(app, command.args(data, tmp_path / "out.csv"))
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
+        raise AssertionError(f"{name}: traceback {res.exception!r}") from res.exception
+    assert res.exit_code in (0, 2), res.output
+    if res.exit_code == 2:
+        assert "error" in res.output.lower() and not command.result(tmp_path / "out.csv").exists()
+
+
 def _review_input(folder: Path) -> Path:
     import json
 

@@ -80,6 +80,9 @@ def test_unknown_code_and_bad_date_name_rows(framework: pd.DataFrame) -> None:
     with pytest.raises(DataError, match=r"'date_closed': before the date received at row 2"):
         summarise_feedback(log, framework)
 
+    with pytest.raises(DataError, match=r"no feedback items"):
+        summarise_feedback(_log(framework).iloc[:0], framework)
+
 
 def test_cli(framework: pd.DataFrame, tmp_path: Path) -> None:
     _log(framework).to_csv(tmp_path / "log.csv", index=False)

@@ -91,6 +91,8 @@ def read_survey(
         digest = pool.submit(file_sha256, path)
         table = _read(path, kind, columns, sheet, arrow, na_values)
         table.sha256 = digest.result()
+    if len(table.frame) == 0:
+        raise DataError(f"{path}: a header and no rows; there is nothing to estimate from.")
     return table
 
 

@@ -230,6 +230,8 @@ def index_rows(
                 f"The index table, column {col!r}: every row needs one; {int(empty.sum())} row(s) "
                 "have none."
             )
+    if scores.empty:
+        raise DataError("The index table has a header and no rows: no area scores to compare with.")
     nodes = list(dict.fromkeys(scores["node"].astype(str)))
     if node is None:
         if len(nodes) != 1:

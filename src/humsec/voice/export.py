@@ -69,6 +69,8 @@ class Export:
         """The export from its sheets: the first is the main table, the others repeats (by sheet name)."""
         notes: list[str] = []
         names = list(sheets)
+        if sheets[names[0]].empty:
+            raise DataError(f"{source}: a header and no rows; no submissions to tabulate.")
         main = _canonical(sheets[names[0]], form, source, notes)
         repeats = {}
         for name in names[1:]:

@@ -119,6 +119,8 @@ def summarise_feedback(
         raise HumsecError(
             f"period must be M, Q or Y (month, quarter, year). Got {period!r} instead."
         )
+    if log.empty:
+        raise DataError(f"{where}: no feedback items (a header and no rows); nothing to summarise.")
     codes = log["code"].astype(str).str.strip()
     by_id = framework.set_index("code_id")
     by_name = framework.drop_duplicates("code").set_index("code")
