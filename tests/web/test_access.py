@@ -380,28 +380,17 @@ def outcome(response: Any) -> str:
     raise AssertionError(f"unexpected status {status}: {response.content[:300]!r}")
 
 
-@pytest.fixture
-def as_role(client, own):  # type: ignore[no-untyped-def]
-    """The demo roles (conftest) and a government counterpart of COD, signed in on the test client."""
+class _Undo(Exception):
+    """Raised to roll one role's request back, so the next role meets the same objects."""
+
+
+def _check_role(client: Any, case: Case, role: str, w: Any) -> str | None:
+    """One role's request to the case's URL; what was wrong, or None."""
     from django.contrib.auth.models import User
 
-    def sign_in(role: str) -> Any:
-        client.logout()
-        username = ROLES[role]
-        if username:
-            client.force_login(User.objects.get(username=username))
-        return client
-
-    return sign_in
-
-
-@pytest.mark.parametrize("role", sorted(ROLES))
-@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
-def test_access(case: Case, role: str, as_role, world, own):
-    if case.name == "review-report-pdf" and not pdf_usable():
-        pytest.skip("WeasyPrint/pango not usable here: no review PDF was built")
-    client = as_role(role)
-    w = SimpleNamespace(**{**vars(world), **vars(own)})
+    client.logout()
+    if ROLES[role]:
+        client.force_login(User.objects.get(username=ROLES[role]))
     url = reverse(case.name, kwargs=case.kwargs(w)) + case.query
     call = getattr(client, case.method)
     if case.method == "patch":
@@ -409,9 +398,34 @@ def test_access(case: Case, role: str, as_role, world, own):
     else:
         response = call(url, data=case.data)
     expected = "allowed" if role in case.allowed else "refused"
-    assert outcome(response) == expected, (role, url, response.status_code)
+    got = outcome(response)
+    if got != expected:
+        return f"{role}: {case.method.upper()} {url} {got} (status {response.status_code}), expected {expected}"
     if expected == "refused" and role == "anonymous" and not case.name.startswith(API):
         login = "/admin/login/" if case.name.startswith("admin:") else "/accounts/login/"
-        assert response.status_code == 302 and response["Location"].startswith(login)
+        if not (response.status_code == 302 and response["Location"].startswith(login)):
+            return f"anonymous: {url} refused without a redirect to {login}"
     if expected == "refused" and role != "anonymous" and not case.name.startswith((*API, "admin:")):
-        assert response.status_code == 403
+        if response.status_code != 403:
+            return f"{role}: {url} refused with {response.status_code}, expected 403"
+    return None
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_access(case: Case, client, world, own):  # type: ignore[no-untyped-def]
+    """Every role in turn, each request rolled back (a savepoint) so that one role's accepted
+    form does not change what the next role meets; the objects are built once per URL."""
+    from django.db import transaction
+
+    if case.name == "review-report-pdf" and not pdf_usable():
+        pytest.skip("WeasyPrint/pango not usable here: no review PDF was built")
+    w = SimpleNamespace(**{**vars(world), **vars(own)})
+    wrong = []
+    for role in sorted(ROLES):
+        try:
+            with transaction.atomic():
+                wrong.append(_check_role(client, case, role, w))
+                raise _Undo
+        except _Undo:
+            pass
+    assert not any(wrong), "\n".join(x for x in wrong if x)
