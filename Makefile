@@ -31,7 +31,7 @@ demo: $(STAMP)
 
 ## make test: install, then lint (ruff), type-check (mypy) and run the tests (pytest)
 test: $(STAMP) lint typecheck web-test-deps
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=25
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
