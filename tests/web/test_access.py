@@ -404,6 +404,7 @@ CASES = [
         label="the counterpart's own comment",
     ),
     c("outlook-list", ALL),
+    c("alert-list", ALL),
     c("outlook-create", MANAGERS | {COUNTRY}),
     c("outlook-detail", MANAGERS | {COUNTRY}, pk("outlook_draft"), label="draft"),
     c("outlook-detail", MANAGERS | {COUNTRY, COUNTERPART}, pk("outlook_shared"), label="shared"),

@@ -36,19 +36,25 @@ Fired rows come first, then the areas by name.
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from humsec.core.errors import ColumnNotFoundError, DataError, describe_rows
 from humsec.hazard.ipc import IPCTable
 from humsec.hazard.trigger_report import STATUS
 from humsec.hazard.triggers import TriggerRules, TriggerSet, backtest_triggers
 
-__all__ = ["ALERT_COLUMNS", "alerts_for_csv", "current_alerts"]
+__all__ = ["ALERT_COLUMNS", "ALERT_STATUSES", "alerts_for_csv", "current_alerts", "read_alerts"]
 
 #: the columns of :func:`current_alerts`, in order (declared once: platform and review read them)
 ALERT_COLUMNS = ["country", "area_id", "area", "rule", "status", "since", "values", "as_of"]
+#: the values of ``status``, fired first (the platform's choices too)
+ALERT_STATUSES = (STATUS[True], STATUS[False], "no data")
 
 
 def current_alerts(
@@ -121,3 +127,88 @@ def alerts_for_csv(alerts: pd.DataFrame) -> pd.DataFrame:
         return "; ".join(f"{k}={v:.4g}" for k, v in values.items())
 
     return alerts.assign(values=alerts["values"].map(text))
+
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def read_alerts(data: bytes | str | Path, name: str | None = None) -> pd.DataFrame:
+    """Read back the CSV of ``humsec warn triggers --alerts`` (what the platform is given): the
+    columns of :data:`ALERT_COLUMNS`, ``values`` as a dict again; errors name the file, the column
+    and the rows.
+
+    >>> from humsec.hazard.alerts import read_alerts
+    >>> text = ("country,area_id,area,rule,status,since,values,as_of\\n"
+    ...         "KE,KE023,Turkana,dry,fired,2022-02,projected_p3plus_share=0.5,2022-05\\n")
+    >>> read_alerts(text.encode(), "alerts.csv").loc[0, ["area", "status", "values"]].tolist()
+    ['Turkana', 'fired', {'projected_p3plus_share': 0.5}]
+    >>> read_alerts(text.replace("fired,2022-02", "on,2022-02").encode(), "alerts.csv")
+    Traceback (most recent call last):
+    humsec.core.errors.DataError: alerts.csv, column 'status': expected fired, not fired or no data; found 'on' at row 1.
+    """
+    where = name or (str(data) if isinstance(data, (str, Path)) else "the alerts table")
+    raw = Path(data).read_bytes() if isinstance(data, (str, Path)) else data
+    if not raw.strip():
+        raise DataError(f"{where} is empty: expected the CSV of humsec warn triggers --alerts.")
+    frame = _decode_csv(raw, where)
+    missing = [c for c in ALERT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ColumnNotFoundError(missing, list(frame.columns), where)
+    if frame.empty:
+        raise DataError(f"{where}: a header and no rows; no alerts to read.")
+    frame = frame[ALERT_COLUMNS].apply(lambda col: col.str.strip())
+    _require(frame, "status", frame["status"].isin(ALERT_STATUSES), where,
+             "fired, not fired or no data")  # fmt: skip
+    for col in ("country", "area_id", "area", "rule"):
+        _require(frame, col, frame[col] != "", where, "a value in every row")
+    _require(frame, "as_of", frame["as_of"].str.match(_MONTH), where, "a month, YYYY-MM")
+    fired = frame["status"] == STATUS[True]
+    _require(frame, "since", ~fired | frame["since"].str.match(_MONTH), where,
+             "the month a fired rule began firing, YYYY-MM")  # fmt: skip
+    _require(frame, "since", fired | (frame["since"] == ""), where, "empty where the rule has not fired")
+    parsed = [_values(text, where, i) for i, text in enumerate(frame["values"])]
+    since = pd.Series([s or None for s in frame["since"]], index=frame.index, dtype=object)
+    out = frame.assign(values=parsed, since=since)
+    return out.reset_index(drop=True)
+
+
+def _decode_csv(raw: bytes, where: str) -> pd.DataFrame:
+    from humsec.core.files import csv_parser_message
+    from humsec.core.survey import ENCODINGS
+
+    for encoding in ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        try:
+            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except pd.errors.ParserError as exc:
+            raise DataError(csv_parser_message(where, exc)) from None
+    raise DataError(f"Cannot decode {where}: tried encodings {', '.join(ENCODINGS)}.")  # pragma: no cover
+
+
+def _require(frame: pd.DataFrame, column: str, ok: pd.Series, where: str, expected: str) -> None:
+    bad = np.flatnonzero(~ok.fillna(False).to_numpy(dtype=bool))
+    if len(bad):
+        raise DataError(
+            f"{where}, column {column!r}: expected {expected}; found {frame[column].iloc[bad[0]]!r} "
+            f"at {describe_rows(bad)}."
+        )
+
+
+def _values(text: str, where: str, row: int) -> dict[str, float]:
+    """``indicator=value; ...`` (as :func:`alerts_for_csv` writes it) back to a dict; ``nan`` = no data."""
+    out: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        key, sep, value = part.partition("=")
+        try:
+            if not sep or not key.strip():
+                raise ValueError
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise DataError(
+                f"{where}, column 'values': expected indicator=number pairs separated by ';'; found "
+                f"{text!r} at row {row + 1}."
+            ) from None
+    return out

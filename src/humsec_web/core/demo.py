@@ -151,7 +151,40 @@ def load() -> dict[str, int]:
 
     digest.activities.set(activities_in_period(digest.period_start, digest.period_end))
     _forum(users)
+    _outlook(users["hsu"])
     return {"users": len(users), "organisations": Organisation.objects.count(), "activities": n_act}
+
+
+def _outlook(author: User) -> None:
+    """A published Kenya outlook whose alerts are computed here, with humsec.hazard, from the IPC
+    analyses that the library bundles (the demo review's "Hazard outlook" uses the same rule)."""
+    from django.utils import timezone
+
+    from humsec.datasets import data_path
+    from humsec.hazard import read_ipc
+    from humsec.hazard.alerts import current_alerts
+    from humsec.hazard.triggers import TriggerRules
+    from humsec_web.reviews import alerts, publication
+    from humsec_web.reviews.models import Outlook
+
+    rule = TriggerRules.from_dict({"name": "projected_phase3plus_25pct", "when": [
+        {"indicator": "projected_p3plus_share", "op": ">=", "value": 0.25}]})  # fmt: skip
+    table = current_alerts(rule, read_ipc(data_path("ken_ipc_county.csv.gz")))
+    fired = table[table["status"] == "fired"]
+    outlook = Outlook.objects.create(
+        country="KEN", title="Kenya ASAL counties: drought outlook (demo)", period="2022-05 to 2022-09",
+        summary="The IPC projection of February 2022 puts a quarter or more of the people of "
+        f"{len(fired)} of the {len(table)} arid and semi-arid counties in Phase 3 or worse.",
+        alerts="; ".join(f"{r.area} (since {r.since})" for r in fired.itertuples()),
+        method="Rule: projected Phase 3+ share at least 25 % (humsec warn triggers; IPC analyses of the "
+        "23 ASAL counties, bundled with humsec).",
+        created_by=author,
+    )  # fmt: skip
+    alerts.store_alerts(outlook, table.to_dict("records"))
+    pub = publication.publication_of(outlook)
+    now = timezone.now()
+    pub.state, pub.signer_name, pub.signed_off_at, pub.published_at = "published", "Demo counterpart (NDMA)", now, now
+    pub.save()
 
 
 def _organisations() -> dict[str, Organisation]:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from humsec_web.reviews.models import (
+    AreaAlert,
     Comment,
     Counterpart,
     CountryReview,
@@ -87,7 +88,13 @@ class PublicationAdmin(admin.ModelAdmin):
         return False
 
 
+class AreaAlertInline(admin.TabularInline):
+    model = AreaAlert
+    extra = 0
+
+
 @admin.register(Outlook)
 class OutlookAdmin(admin.ModelAdmin):
     list_display = ("title", "country", "period", "created_at")
     list_filter = ("country",)
+    inlines = [AreaAlertInline]

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from humsec_web import permissions
 from humsec_web.reviews import publication
-from humsec_web.reviews.models import Comment, Outlook, Publication, PublicationEvent
+from humsec_web.reviews.models import AreaAlert, Comment, Outlook, Publication, PublicationEvent
 
 
 def _detail(exc: DjangoValidationError) -> Any:
@@ -133,12 +133,21 @@ class PublicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(CommentSerializer(c).data, status=201)
 
 
+class AreaAlertSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AreaAlert
+        fields = ["area_id", "area", "rule", "status", "since", "values", "as_of"]
+        read_only_fields = fields
+
+
 class OutlookSerializer(serializers.ModelSerializer):
     state = serializers.SerializerMethodField()
+    area_alerts = AreaAlertSerializer(many=True, read_only=True)
 
     class Meta:
         model = Outlook
-        fields = ["id", "country", "title", "period", "summary", "alerts", "method", "forecast", "created_at", "state"]
+        fields = ["id", "country", "title", "period", "summary", "alerts", "method", "forecast", "created_at", "state",
+                  "area_alerts"]  # fmt: skip
         read_only_fields = fields
 
     def get_state(self, obj: Outlook) -> str:
@@ -151,4 +160,4 @@ class OutlookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     rules = {"list": "outlook.list", "retrieve": "outlook.list"}
 
     def get_queryset(self) -> Any:
-        return permissions.visible_outlooks(self.request.user)
+        return permissions.visible_outlooks(self.request.user).prefetch_related("area_alerts")

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from humsec_web.core.countries import country_choices
+from humsec_web.core.uploads import validate_upload
 from humsec_web.reviews.inputs import DATA_TYPES
 from humsec_web.sharing.forms import TermsFields
 from humsec_web.sharing.store import Terms
@@ -105,8 +106,15 @@ class OutlookForm(TermsFields):
                              help_text="Model, benchmarks and scores (e.g. from humsec warn).")  # fmt: skip
     forecast = forms.FileField(required=False, label="Forecast table",
                                help_text="Optional: the forecast CSV of humsec warn, stored with the terms below.")  # fmt: skip
-    field_order = ["title", "country", "period", "summary", "alerts", "method", "forecast",
+    alerts_table = forms.FileField(
+        required=False, label="Current alerts table",
+        help_text="Optional: the CSV of humsec warn triggers --alerts (one row per rule and area); its "
+                  "fired rules are listed on the outlook and, once published, on the current alerts page.",
+    )  # fmt: skip
+    field_order = ["title", "country", "period", "summary", "alerts", "method", "alerts_table", "forecast",
                    "sensitivity", "owner", "licence", "terms"]  # fmt: skip
+    #: the rows of the alerts table once it has been read (clean)
+    alert_rows: list[dict[Any, Any]]
 
     def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -118,8 +126,35 @@ class OutlookForm(TermsFields):
             self.fields[name].required = False
         self.fields["licence"].choices = [("", "(choose)"), *self.fields["licence"].choices]
 
+    def clean_alerts_table(self) -> Any:
+        """Read the alerts CSV now, so that a damaged table is an error on its field, naming the row."""
+        from humsec.core.errors import HumsecError
+        from humsec.hazard.alerts import read_alerts
+
+        upload = self.cleaned_data.get("alerts_table")
+        self.alert_rows = []
+        if not upload:
+            return upload
+        validate_upload(upload)
+        try:
+            table = read_alerts(upload.read(), upload.name)
+        except HumsecError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        finally:
+            upload.seek(0)
+        self.alert_rows = table.to_dict("records")
+        return upload
+
     def clean(self) -> dict[str, Any]:
         data = forms.Form.clean(self) or {}
+        country = data.get("country")
+        if country and getattr(self, "alert_rows", None):
+            others = sorted({str(r["country"]) for r in self.alert_rows} - _codes_of(country))
+            if others:
+                self.add_error(
+                    "alerts_table",
+                    f"The alerts table is about {', '.join(others)}, not the outlook's country {country}.",
+                )
         if data.get("forecast"):
             problems = self.terms_value().problems()  # before add_error drops fields from cleaned_data
             if not data.get("sensitivity"):
@@ -158,3 +193,11 @@ class PublishForm(forms.Form):
 
 class ChangesForm(forms.Form):
     note = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="Changes needed")
+
+
+def _codes_of(alpha_3: str) -> set[str]:
+    """The spellings of a country in a humsec table: ISO alpha-3 and alpha-2 (IPC files use the latter)."""
+    import pycountry
+
+    found = pycountry.countries.get(alpha_3=alpha_3)
+    return {alpha_3} | ({found.alpha_2} if found else set())

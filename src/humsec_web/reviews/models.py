@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from humsec.hazard.alerts import ALERT_STATUSES
 from humsec_web.core.countries import country_choices
 
 
@@ -177,6 +178,27 @@ class Outlook(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AreaAlert(models.Model):
+    """One trigger rule's state in one area of an outlook, read from the CSV of
+    ``humsec warn triggers --alerts`` (:func:`humsec.hazard.alerts.read_alerts`): the platform's
+    current alerts are those of the latest outlook of each country that a user may see."""
+
+    outlook = models.ForeignKey(Outlook, on_delete=models.CASCADE, related_name="area_alerts")
+    area_id = models.CharField(max_length=100)
+    area = models.CharField(max_length=200)
+    rule = models.CharField(max_length=200)
+    status = models.CharField(max_length=12, choices=[(s, s) for s in ALERT_STATUSES])
+    since = models.CharField(max_length=7, blank=True, help_text="YYYY-MM: firing at every evaluation since.")
+    values = models.JSONField(default=dict, help_text="The rule's indicator values (null: no data).")
+    as_of = models.CharField(max_length=7, help_text="YYYY-MM: the month evaluated.")
+
+    class Meta:
+        ordering = ["outlook", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.rule} in {self.area}: {self.status}"
 
 
 class Publication(models.Model):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from humsec_web import permissions
 from humsec_web.core.access import require
-from humsec_web.reviews import publication
+from humsec_web.reviews import alerts, publication
 from humsec_web.reviews.forms import ChangesForm, CommentForm, OutlookForm, PublishForm, SignOffForm
 from humsec_web.reviews.inputs import validate_data_file
 from humsec_web.reviews.models import Comment, Outlook, Publication
@@ -145,6 +145,7 @@ def outlook_create(request: HttpRequest) -> HttpResponse:
                     alerts=data["alerts"], method=data["method"], forecast=forecast, created_by=request.user,
                 )  # fmt: skip
                 publication.publication_of(outlook)
+                alerts.store_alerts(outlook, form.alert_rows)
             messages.success(request, "Outlook saved as a draft: share it for comment when it is ready.")
             return redirect("outlook-detail", pk=outlook.pk)
     return render(request, "reviews/outlook_form.html", {"form": form})
@@ -162,5 +163,12 @@ def outlook_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pub": pub,
             "can_workflow": permissions.can(request.user, "publication.view", pub),
             "forecast_cleared": outlook.forecast is not None and access.dataset_cleared(request.user, outlook.forecast),
+            "area_alerts": outlook.area_alerts.order_by("id"),
         },
     )
+
+
+def alert_list(request: HttpRequest) -> HttpResponse:
+    """The current hazard alerts: the fired rules of each country's latest outlook one may see."""
+    require(request, "outlook.list")
+    return render(request, "reviews/alert_list.html", {"countries": alerts.current_by_country(request.user)})

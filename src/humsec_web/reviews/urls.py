@@ -22,4 +22,5 @@ urlpatterns = [
     path("outlooks/", ownership_views.outlook_list, name="outlook-list"),
     path("outlooks/new/", ownership_views.outlook_create, name="outlook-create"),
     path("outlooks/<int:pk>/", ownership_views.outlook_detail, name="outlook-detail"),
+    path("alerts/", ownership_views.alert_list, name="alert-list"),
 ]
