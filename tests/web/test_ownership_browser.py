@@ -190,3 +190,35 @@ def test_confidential_download_is_refused_beyond_its_class_and_a_permitted_one_i
     log = page.locator("#access-log").inner_text()
     assert "focal_oim" in log and "refused" in log
     assert "country_cod" in log and "allowed" in log
+
+
+def test_an_outlooks_alerts_table_is_listed_for_its_team_and_the_published_ones_for_everyone(page, tmp_path):
+    """3. Alerts: the country team of the DR Congo writes an outlook with the alerts CSV of
+    ``humsec warn triggers --alerts``; its fired areas show on the outlook and on /alerts/ for
+    the team; a visitor sees only the published Kenya outlook's alerts (the demo's)."""
+    table = tmp_path / "alerts.csv"
+    table.write_text(
+        "country,area_id,area,rule,status,since,values,as_of\n"
+        "CD,CD54,Ituri,projected_25,fired,2022-02,projected_p3plus_share=0.41,2022-05\n"
+        "CD,CD61,Nord-Kivu,projected_25,not fired,,projected_p3plus_share=0.18,2022-05\n",
+        encoding="utf-8",
+    )
+    sign_in(page, "country_cod")
+    page.goto("/outlooks/new/")
+    page.locator("#id_title").fill("Eastern provinces outlook")
+    page.locator("#id_country").select_option(value="COD")
+    page.locator("#id_period").fill("2022-05 to 2022-09")
+    page.locator("#id_summary").fill("Projected food insecurity in Ituri.")
+    page.locator("#id_alerts_table").set_input_files(str(table))
+    page.get_by_role("button", name="Save the draft").click()
+    page.wait_for_url("**/outlooks/*/")
+    assert page.locator("tr.alert-fired td").first.inner_text().startswith("Ituri")
+    assert page.locator("tr.alert-not-fired").count() == 1
+    page.get_by_role("link", name="Alerts").click()
+    assert page.locator("#alerts-COD tr.alert-fired").count() == 1
+    sign_out(page)
+
+    page.goto("/alerts/")
+    assert page.locator("#alerts-COD").count() == 0  # a draft
+    fired = page.locator("#alerts-KEN tr.alert-fired td:first-child").all_inner_texts()
+    assert len(fired) == 8 and any(t.startswith("Turkana") for t in fired)
