@@ -45,11 +45,13 @@ typecheck: $(STAMP)
 ## then the early-warning backtest (132 countries; simulated 5,000 admin-1 units x 30 years),
 ## then a bounded load on `humsec serve` (SQLite, and PostgreSQL when it can be started),
 ## then make demo's steps idle and with one core busy (benchmarks/bench_demo.py)
+## make bench: `humsec --help` start-up against its floors (benchmarks/bench_help.py);
 ## make bench: issue 22's AF run in one go (CLI at 5M and 50M persons, PyPI mpitb at 5M, the numpy
 ## floor, peak RSS, ratios; data generated once under /tmp); BENCH_ARGS="--quick" for a smoke run
 BENCH_ARGS ?= --sizes 5e6,5e7 --repeat 1 --no-time-variant --no-frame-variant
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_af.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/bench_help.py
 	$(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_warn.py
 	$(BIN)/python benchmarks/bench_web.py

@@ -21,7 +21,7 @@ def test_every_command_and_option_is_in_the_reference():
     from humsec.cli.main import app
 
     text = cli_markdown()
-    root = typer.main.get_command(app)
+    root = typer.main.get_command(app).load_all()  # type: ignore[attr-defined]
     for name, command in root.commands.items():
         assert f"## `humsec {name}`" in text
         for param in command.params:

@@ -278,7 +278,7 @@ def test_needs_without_k_says_so(tmp_path, needs_inputs):
 
 
 def test_every_k_option_is_the_shared_one():
-    root = typer.main.get_command(app)
+    root = typer.main.get_command(app).load_all()  # type: ignore[attr-defined]
     for path in (["af"], ["robustness"], ["response", "joint"], ["response", "needs"]):
         command = root
         for name in path:

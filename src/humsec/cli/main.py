@@ -16,15 +16,11 @@ from pathlib import Path
 import typer
 
 from humsec.af.cli import register as register_af
+from humsec.cli.lazy_group import LazyGroup, LazyTyperGroup
 from humsec.cli.serve import serve as _serve
 from humsec.core.cli import stdout
-from humsec.hazard.cli import register as register_hazard
 from humsec.index.cli import register as register_index
-from humsec.response.cli import response_app
 from humsec.review.cli import review as _review
-from humsec.sae.cli import sae_app
-from humsec.voice.cli import voice_app
-from humsec.warn.cli import warn_app
 
 
 def _skip_final_collection() -> None:
@@ -40,8 +36,63 @@ def _skip_final_collection() -> None:
 
 atexit.register(_skip_final_collection)
 
+def _response_app() -> typer.Typer:
+    from humsec.response.cli import response_app
+
+    return response_app
+
+
+def _voice_app() -> typer.Typer:
+    from humsec.voice.cli import voice_app
+
+    return voice_app
+
+
+def _sae_app() -> typer.Typer:
+    from humsec.sae.cli import sae_app
+
+    return sae_app
+
+
+def _warn_app() -> typer.Typer:
+    """`humsec warn`: conflict early warning (humsec.warn.cli) and, in the same group, hazard early
+    warning (`warn ipc|triggers|outbreaks`, humsec.hazard.cli)."""
+    from humsec.hazard.cli import register as register_hazard
+    from humsec.warn.cli import warn_app
+
+    if not any(c.name == "ipc" for c in warn_app.registered_commands):
+        register_hazard(warn_app, conflict_reader=_conflict_panel)
+    return warn_app
+
+
+def _conflict_panel(path: Path) -> tuple[object, list[str]]:
+    """humsec warn's reader of conflict events or panels, for ``humsec warn ipc --conflict``."""
+    from humsec.warn.data import load_panel
+
+    return load_panel(path)
+
+
+class _Humsec(LazyTyperGroup):
+    # the groups after the commands, in this order; each help line is its Typer app's own
+    # (tests/cli/test_lazy_groups.py)
+    lazy = (
+        LazyGroup("response", "Who does what where: coverage of needs, gaps, duplication.", _response_app),
+        LazyGroup("voice", "People's own voice: Kobo/ODK surveys tabulated with the survey design.", _voice_app),
+        LazyGroup(
+            "sae",
+            "Small-area estimation: Fay-Herriot EBLUP with MSE, unit-level BHF EBLUP and EBP of poverty "
+            "indicators, direct estimates per area.",
+            _sae_app,
+        ),
+        LazyGroup(
+            "warn", "Early warning: forecast fatalities by area and month, with honest scores and alerts.", _warn_app
+        ),
+    )
+
+
 app = typer.Typer(
     name="humsec",
+    cls=_Humsec,
     help="Human security analytics: measure, compare and report who is insecure, where, and how.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -92,22 +143,6 @@ def version() -> None:
 
     stdout.print(__version__)
 
-
-app.add_typer(response_app, name="response")
-app.add_typer(voice_app, name="voice")
-app.add_typer(sae_app, name="sae")
-
-
-def _conflict_panel(path: Path) -> tuple[object, list[str]]:
-    """humsec warn's reader of conflict events or panels, for ``humsec warn ipc --conflict``."""
-    from humsec.warn.data import load_panel
-
-    return load_panel(path)
-
-
-# `humsec warn ipc|triggers|outbreaks`: hazard early warning, defined in humsec.hazard.cli
-register_hazard(warn_app, conflict_reader=_conflict_panel)
-app.add_typer(warn_app, name="warn")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

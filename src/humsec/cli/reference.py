@@ -34,7 +34,7 @@ and `--quiet`.
 def _command_tree() -> Any:
     from humsec.cli.main import app
 
-    return typer.main.get_command(app)
+    return typer.main.get_command(app).load_all()  # type: ignore[attr-defined]
 
 
 # typer vendors its own click, so commands are told apart by what they have, not by class
