@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from humsec.core.charts import to_svg
 from humsec.review.base import BuilderBase, cite, esc
 from humsec.review.publish import Published, publish
-from humsec.review.spec import AreaDataset, read_table
+from humsec.review.spec import AreaDataset
 
 
 class AreaSections(BuilderBase):
@@ -95,14 +97,13 @@ class AreaSections(BuilderBase):
         wide: pd.DataFrame | None = None
         for ds_id in dict.fromkeys(r.split(".", 1)[0] for r in refs):
             ds = self.spec.area(ds_id)
-            f = self.area_frame(ds)
-            cols = [r.split(".", 1)[1] for r in refs if r.split(".", 1)[0] == ds_id]
+            cols = list(dict.fromkeys(r.split(".", 1)[1] for r in refs if r.split(".", 1)[0] == ds_id))
+            # a column the data set does not declare is read as its indicators are (its filter,
+            # its latest time, its missing-value codes), not beside them
+            extra = {c: c for c in cols if c not in ds.indicators}
+            f = self.area_frame(dataclasses.replace(ds, indicators={**ds.indicators, **extra}) if extra else ds)
             for c in cols:
-                f[c] = (
-                    pd.to_numeric(f[c], errors="coerce")
-                    if c in f
-                    else pd.to_numeric(read_table(ds.path)[c], errors="coerce")
-                )
+                f[c] = pd.to_numeric(f[c], errors="coerce")
             part = f[["area", *cols]].rename(columns={c: f"{ds_id}.{c}" for c in cols})
             wide = part if wide is None else wide.merge(part, on="area", how="outer")
         assert wide is not None

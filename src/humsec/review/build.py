@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from humsec.review.actions import ActionSections
-from humsec.review.areas import AreaSections
 from humsec.review.base import Review, Section, cite, fmt_value, row_anchor
+from humsec.review.district_section import DistrictSections
 from humsec.review.hazard_section import HazardSections
 from humsec.review.spec import ReviewSpec
 from humsec.review.survey import SurveySections
@@ -35,6 +35,9 @@ def build_review(spec: ReviewSpec, progress: Callable[[str], None] | None = None
     if spec.areas:
         say("area data: maps, area links, risk index and trends")
         b.area_sections()
+    if spec.districts is not None:
+        say("district estimates: Fay-Herriot model of the area indicator")
+        b.district_estimates()
     if spec.early_warning:
         say("early-warning outlook: fitting the forecast model (the longest step)")
     b.early_warning()
@@ -53,6 +56,7 @@ def build_review(spec: ReviewSpec, progress: Callable[[str], None] | None = None
     order = [
         "profile",
         "maps",
+        "districts",
         "left-behind",
         "voice",
         "interlinkages",
@@ -66,7 +70,7 @@ def build_review(spec: ReviewSpec, progress: Callable[[str], None] | None = None
     return Review(spec, b.facts, sections, _sources(spec), _versions(), b.published)
 
 
-class _Builder(SurveySections, AreaSections, ActionSections, HazardSections, VoiceSections):
+class _Builder(SurveySections, DistrictSections, ActionSections, HazardSections, VoiceSections):
     """Every section builder (the mixins hold one family of sections each)."""
 
 

@@ -35,6 +35,7 @@ from humsec.datasets.places import BUILTIN_BOUNDARIES, load_boundaries, suggest_
 
 __all__ = [
     "AreaDataset",
+    "DistrictPart",
     "HazardPart",
     "MapSpec",
     "ResponsesPart",
@@ -49,6 +50,7 @@ __all__ = [
 TOP_KEYS = {
     "title", "country", "boundaries", "disclosure", "survey", "area_data", "maps", "area_links",
     "index", "trends", "early_warning", "responses", "strategies", "level", "hazard", "voice",
+    "district_estimates",
 }  # fmt: skip
 LB_KEYS = {"by", "depth", "measures", "min_n", "fdr"}
 BOUNDARY_KEYS = {"name", "file", "key", "names"}
@@ -139,6 +141,23 @@ class HazardPart:
     level: int | None = None  # keep one admin level of the IPC file (HAPI has 0, 1 and 2)
 
 
+@dataclass(frozen=True)
+class DistrictPart:
+    """District estimates: a Fay-Herriot model of one area indicator (DATASET.COLUMN) on area
+    covariates, with the direct estimates' sampling variances given as a column or assumed."""
+
+    estimate: str  # DATASET.COLUMN of the direct estimates (empty cells: areas out of sample)
+    covariates: tuple[str, ...]  # DATASET.COLUMN each
+    variance: str | None = None  # DATASET.COLUMN of the sampling variances, on the estimate's scale
+    design_effect: float | None = None  # with sample_size, instead of variance: v = deff p(1-p)/n
+    sample_size: float | None = None
+    scale: float = 1.0  # 100 when the estimates are percentages
+    method: str = "reml"
+    transform: str = "none"  # none | log | arcsin
+    title: str = ""
+    note: str = ""
+
+
 @dataclass
 class ReviewSpec:
     """A checked review file."""
@@ -164,6 +183,7 @@ class ReviewSpec:
     strategies: dict[str, Any] = field(default_factory=dict)
     hazard: HazardPart | None = None
     voice: VoicePart | None = None
+    districts: DistrictPart | None = None
 
     @property
     def builtin_boundaries(self) -> bool:
@@ -309,6 +329,9 @@ def load_review(path: str | Path) -> ReviewSpec:
         spec.hazard = _hazard(chk.mapping(raw["hazard"], "hazard"), chk)
     if raw.get("voice") is not None:
         spec.voice = _voice(chk.mapping(raw["voice"], "voice"), chk, spec.survey)
+    if raw.get("district_estimates") is not None:
+        block = chk.mapping(raw["district_estimates"], "district_estimates")
+        spec.districts = _districts(block, spec, tables, chk)
     if chk.problems:
         raise SpecError(chk.problems, str(path))
     return spec
@@ -327,6 +350,60 @@ def _early_warning(block: dict[str, Any], path: Path, chk: _Checker) -> dict[str
     for where, message in check_config(block):
         chk.add(where, message)
     return block
+
+
+DISTRICT_KEYS = {"estimate", "covariates", "variance", "scale", "method", "transform", "title", "note"}
+
+
+def _districts(
+    d: dict[str, Any], spec: ReviewSpec, tables: dict[str, pd.DataFrame], chk: _Checker
+) -> DistrictPart | None:
+    """The ``district_estimates:`` block: every reference a column of a declared area data set."""
+    where = "district_estimates"
+    for key in sorted(set(d) - DISTRICT_KEYS):
+        chk.add(where, f"unknown key {key!r}; expected {sorted(DISTRICT_KEYS)}")
+    ok = _indicator_ok(d.get("estimate"), f"{where}.estimate", spec, tables, chk)
+    covariates = d.get("covariates")
+    if not isinstance(covariates, list) or not covariates:
+        chk.add(f"{where}.covariates", f"a list of DATASET.COLUMN area covariates; got {covariates!r}")
+        covariates = []
+    for i, ref in enumerate(covariates):
+        ok = _indicator_ok(ref, f"{where}.covariates[{i}]", spec, tables, chk) and ok
+    variance, deff, n = d.get("variance"), None, None
+    if isinstance(variance, dict):
+        deff, n = variance.get("design_effect"), variance.get("sample_size")
+        extra = sorted(set(variance) - {"design_effect", "sample_size"})
+        good = all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in (deff, n))
+        if extra or not good:
+            chk.add(
+                f"{where}.variance",
+                "a DATASET.COLUMN of sampling variances, or {design_effect: D, sample_size: N} (both > 0) "
+                f"to assume v = D p(1-p)/N for a proportion p; got {variance!r}",
+            )
+            ok = False
+        variance = None
+    elif not _indicator_ok(variance, f"{where}.variance", spec, tables, chk):
+        ok = False
+    scale = d.get("scale", 1)
+    if scale not in (1, 100) or isinstance(scale, bool):
+        chk.add(f"{where}.scale", f"1 (shares or means) or 100 (percentages); got {scale!r}")
+        ok = False
+    method, transform = d.get("method", "reml"), d.get("transform", "none")
+    if method not in ("reml", "ml", "fh"):
+        chk.add(f"{where}.method", f"one of reml, ml, fh (the variance estimator); got {method!r}")
+        ok = False
+    if transform not in ("none", "log", "arcsin"):
+        chk.add(f"{where}.transform", f"one of none, log, arcsin; got {transform!r}")
+        ok = False
+    if not ok:
+        return None
+    return DistrictPart(
+        estimate=str(d["estimate"]), covariates=tuple(str(c) for c in covariates),
+        variance=None if variance is None else str(variance),
+        design_effect=None if deff is None else float(deff), sample_size=None if n is None else float(n),
+        scale=float(scale), method=str(method), transform=str(transform),
+        title=str(d.get("title") or ""), note=str(d.get("note") or ""),
+    )  # fmt: skip
 
 
 HAZARD_KEYS = {"ipc", "test_from", "triggers", "level"}

@@ -1,0 +1,235 @@
+"""The review's "District estimates": a Fay-Herriot model (:mod:`humsec.sae`) of one area indicator
+on area covariates, so that areas with a thin survey (or none) get an estimate with its MSE.
+
+The review file's ``district_estimates:`` block names the direct estimates (``estimate``, a
+DATASET.COLUMN of the area data; empty cells are areas out of sample), the ``covariates`` and the
+sampling variances: a ``variance`` column, or, where only the estimates are published, an
+assumption ``{design_effect: D, sample_size: N}`` (v = D p(1-p)/N for a proportion p; the section
+says it is assumed). The section publishes, through the review's disclosure control:
+
+* the estimates: per area the direct estimate and its CV, the model estimate, its CV and interval,
+  the weight γ of the direct estimate, and whether the area was in the sample (else synthetic);
+* the fit: σ²ᵤ, the adjusted R², the areas in and out of sample and the median CVs, which the text
+  cites; the coefficients;
+* two maps, the estimates and their CVs (:func:`humsec.sae.maps.estimate_maps`).
+
+Areas whose covariates are missing cannot be predicted: they are left out and listed in the notes.
+The numbers are those of ``humsec sae fh`` on the same table (``tests/review/test_district_section.py``).
+
+>>> district_row_id("KE023")
+'district:KE023'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from humsec.core.charts import to_svg
+from humsec.core.errors import DataError
+from humsec.review.areas import AreaSections
+from humsec.review.base import Section, cite, esc
+from humsec.review.publish import Published, publish
+from humsec.review.spec import DistrictPart
+
+__all__ = ["SECTION_ID", "DistrictSections", "district_row_id", "district_table"]
+
+SECTION_ID = "districts"
+SECTION_TITLE = "District estimates"
+#: the seed of the bootstrap MSE of a transformed model: the same review file, the same numbers
+BOOTSTRAP_SEED = 20240601
+BOOTSTRAP_REPLICATES = 200
+
+
+def district_row_id(area: str) -> str:
+    """The row id of one area's estimate."""
+    return f"district:{area}"
+
+
+def district_table(part: DistrictPart, wide: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The model's input, one row per area: ``area, y, v, x0, x1, ...`` on the 0-1 (or mean)
+    scale, and the notes on what was assumed or left out. ``wide`` holds ``area`` and the
+    DATASET.COLUMN columns (the review's area data, one row per area)."""
+    notes = []
+    data = pd.DataFrame({"area": wide["area"].astype(str), "y": wide[part.estimate] / part.scale})
+    for i, ref in enumerate(part.covariates):
+        data[f"x{i}"] = wide[ref].to_numpy(dtype=float)
+    if part.variance is not None:
+        data["v"] = wide[part.variance] / part.scale**2
+    else:
+        y = data["y"].dropna()
+        if not y.between(0, 1).all():
+            raise DataError(
+                f"district_estimates: {part.estimate} has values outside 0-1 (e.g. {y[~y.between(0, 1)].iloc[0]:g}), "
+                "so the design-effect assumption p(1-p) cannot apply; set scale: 100 if they are percentages."
+            )
+        assert part.design_effect is not None
+        assert part.sample_size is not None
+        data["v"] = part.design_effect * data["y"] * (1 - data["y"]) / part.sample_size
+        notes.append(
+            f"The sampling variances are not published with the direct estimates: ASSUMED "
+            f"v = {part.design_effect:g} × p(1 − p) / {part.sample_size:g} per area (design effect "
+            f"{part.design_effect:g}, {part.sample_size:g} sample units); the CVs and intervals rest on it."
+        )
+    covs = [f"x{i}" for i in range(len(part.covariates))]
+    missing = data[covs].isna().any(axis=1)
+    if missing.any():
+        notes.append(
+            f"{int(missing.sum())} area(s) have a missing covariate and get no estimate: "
+            f"{', '.join(sorted(data.loc[missing, 'area']))}"
+        )
+        data = data[~missing]
+    return data.reset_index(drop=True), notes
+
+
+class DistrictSections(AreaSections):
+    """The "District estimates" section (the review file's ``district_estimates:`` block)."""
+
+    def district_estimates(self) -> None:
+        part = self.spec.districts
+        assert part is not None
+        sec = self.section(SECTION_ID, SECTION_TITLE)
+        refs = [part.estimate, *part.covariates, *([part.variance] if part.variance else [])]
+        data, notes = district_table(part, self._wide(refs))
+        result = self._district_fit(part, data)
+        table = result.table()
+        est = self._publish_district_estimates(part, table)
+        self.add(sec, est)
+        fit = self.add(sec, self._publish_district_fit(part, result, table))
+        self.add(sec, self._publish_district_coefficients(part, result))
+        self._district_sentence(sec, part, est, fit)
+        if self.geo is not None and len(table):
+            self._district_maps(sec, part, est)
+        sec.notes += notes + list(result.notes)
+        if part.note:
+            sec.notes.append(part.note)
+
+    def _district_fit(self, part: DistrictPart, data: pd.DataFrame) -> Any:
+        from humsec.sae import FayHerriot, TransformedFayHerriot
+
+        formula = "y ~ " + " + ".join(c for c in data.columns if c.startswith("x"))
+        if part.transform == "none":
+            model: Any = FayHerriot(
+                formula=formula, variance="v", area="area", method=part.method, level=self.spec.level
+            )
+        else:
+            model = TransformedFayHerriot(
+                formula=formula, variance="v", area="area", transform=part.transform, method=part.method,
+                bootstrap=BOOTSTRAP_REPLICATES, seed=BOOTSTRAP_SEED, level=self.spec.level,
+            )  # fmt: skip
+        return model.fit(data, source=f"district_estimates ({part.estimate})")
+
+    def _district_title(self, part: DistrictPart) -> str:
+        if part.title:
+            return part.title
+        ds_id, col = part.estimate.split(".", 1)
+        return self.spec.area(ds_id).indicators.get(col, col)
+
+    def _publish_district_estimates(self, part: DistrictPart, table: pd.DataFrame) -> Published:
+        s = part.scale
+        out = pd.DataFrame(
+            {
+                "row_id": [district_row_id(a) for a in table["area"]],
+                "area": table["area"].astype(str),
+                "area_name": [self.names.get(str(a), str(a)) for a in table["area"]],
+                "direct": table["direct"] * s,
+                "direct_cv": table["direct_se"] / table["direct"].abs(),
+                "estimate": table["estimate"] * s,
+                "cv": table["cv"],
+                "ci_low": table["ci_low"] * s,
+                "ci_high": table["ci_high"] * s,
+                "gamma": table["gamma"],
+                "in_sample": np.where(table["in_sample"], "yes", "no: synthetic"),
+            }
+        )
+        value = "f1" if s == 100 else "f3"
+        level = round(self.spec.level * 100)
+        return publish(
+            "district_estimates", f"{self._district_title(part)}: direct and model estimates by area, {level}% intervals",
+            out, "aggregates", self.rules,
+            columns={"row_id": "row", "area_name": "area", "direct": "direct", "direct_cv": "CV direct",
+                     "estimate": "model", "cv": "CV model", "ci_low": "low", "ci_high": "high",
+                     "gamma": "γ (weight of direct)", "in_sample": "in sample"},
+            formats={"direct": value, "estimate": value, "ci_low": value, "ci_high": value,
+                     "direct_cv": "pct", "cv": "pct", "gamma": "f2"},
+            note=f"humsec.sae ({'Fay-Herriot EBLUP' if part.transform == 'none' else f'Fay-Herriot on the {part.transform} scale, bootstrap MSE'}, "
+            f"{part.method.upper()}; as humsec sae fh) of {part.estimate} on {', '.join(part.covariates)}. "
+            "CV: √MSE / estimate (model), standard error / estimate (direct).",
+        )  # fmt: skip
+
+    def _publish_district_fit(self, part: DistrictPart, result: Any, table: pd.DataFrame) -> Published:
+        ins = table[table["in_sample"]]
+        rows = [
+            ("areas", "areas with a model estimate", len(table), "int"),
+            ("in_sample", "of which with a direct estimate", len(ins), "int"),
+            ("sigma2_u", "area-effect variance σ²ᵤ (model scale)", result.sigma2_u, "f6"),
+            ("adj_r2", "adjusted R² (Lahiri-Suntornchost)", result.adj_r2, "f3"),
+            ("cv_direct", "median CV, direct (areas in sample)", (ins["direct_se"] / ins["direct"].abs()).median(), "pct"),
+            ("cv_model", "median CV, model (areas in sample)", ins["cv"].median(), "pct"),
+        ]  # fmt: skip
+        frame = pd.DataFrame(
+            {
+                "row_id": [f"district:fit:{key}" for key, *_ in rows],
+                "statistic": [label for _, label, *_ in rows],
+                "value": [float(v) for _, _, v, _ in rows],
+            }
+        )
+        self._district_formats = {f"district:fit:{key}": how for key, _, _, how in rows}
+        return publish(
+            "district_fit", "District estimates: the model's fit and precision", frame, "aggregates",
+            self.rules, columns={"row_id": "row", "statistic": "statistic", "value": "value"},
+            formats={"value": "g"},
+        )  # fmt: skip
+
+    def _publish_district_coefficients(self, part: DistrictPart, result: Any) -> Published:
+        names = {f"x{i}": ref for i, ref in enumerate(part.covariates)}
+        c = result.coefficients.copy()
+        c["term"] = c["term"].map(lambda t: names.get(str(t), str(t)))
+        c.insert(0, "row_id", "district:coef:" + c["term"].astype(str))
+        cols = [k for k in ("row_id", "term", "estimate", "se", "z", "p_value") if k in c.columns]
+        return publish(
+            "district_coefficients", "District estimates: regression coefficients (model scale)",
+            c[cols], "aggregates", self.rules,
+            columns={"row_id": "row", "term": "term", "estimate": "coefficient", "se": "se", "z": "z",
+                     "p_value": "p"},
+            formats={"estimate": "f4", "se": "f4", "z": "f2", "p_value": "f3"},
+        )  # fmt: skip
+
+    def _district_sentence(self, sec: Section, part: DistrictPart, est: Published, fit: Published) -> None:
+        f = fit.frame.set_index("row_id")["value"]
+
+        def num(key: str) -> str:
+            rid = f"district:fit:{key}"
+            return cite(f[rid], rid, self._district_formats[rid])
+
+        shown = est.shown().dropna(subset=["estimate"])
+        n_out = int(f["district:fit:areas"] - f["district:fit:in_sample"])
+        sentence = (
+            f"{esc(self._district_title(part))}: model-based estimates for {num('areas')} areas"
+            + (f", {n_out} of them without a survey estimate (synthetic)" if n_out else "")
+            + f"; over the {num('in_sample')} areas with a survey estimate the median coefficient of "
+            f"variation falls from {num('cv_direct')} (direct) to {num('cv_model')} (model)."
+        )
+        if len(shown):
+            how = "f1" if part.scale == 100 else "f3"
+            values = shown["estimate"].to_numpy(dtype=float)
+            top, low = shown.iloc[int(np.argmax(values))], shown.iloc[int(np.argmin(values))]
+
+            def area(row: Any) -> str:
+                ci = f"{cite(row['ci_low'], row['row_id'], how)}–{cite(row['ci_high'], row['row_id'], how)}"
+                return f"{esc(row['area_name'])} ({cite(row['estimate'], row['row_id'], how)}; {ci})"
+
+            sentence += f" Highest in {area(top)}, lowest in {area(low)}."
+        self.state(sec, sentence)
+
+    def _district_maps(self, sec: Section, part: DistrictPart, est: Published) -> None:
+        from humsec.sae.maps import estimate_maps
+
+        shown = est.shown()
+        assert self.geo is not None
+        chart = estimate_maps(shown[["area", "estimate", "cv"]], self.geo, key=self.spec.boundary_key)
+        sec.figures.append(
+            (f"{self._district_title(part)}: model estimates (left) and their CVs (right); grey: no estimate", to_svg(chart))
+        )
