@@ -53,7 +53,7 @@ def test_a_small_run_is_reproducible_and_its_summary_is_the_per_area_tables(sim:
     again, _ = sim.simulate(areas=20, clusters=6, size=15, samples=4, seed=11)
     pd.testing.assert_frame_equal(per_area, again)
     pd.testing.assert_frame_equal(summary, sim.summarise(per_area))
-    assert set(per_area["method"]) == set(sim.METHODS) and len(per_area) == 60
+    assert set(per_area["method"]) == set(sim.METHODS) and len(per_area) == 80
     assert per_area["coverage"].between(0, 1).all()
     direct = summary.set_index("method").loc["direct"]
     assert direct["median_rmse_vs_direct"] == 1.0

@@ -204,6 +204,13 @@ def test_load_feedback_codes_command(tmp_path):
     (tmp_path / "bad.json").write_text('{"types": [{"name": "x"}]}', encoding="utf-8")
     with pytest.raises(CommandError, match=r"bad\.json: expected JSON"):
         call_command("load_feedback_codes", str(tmp_path / "bad.json"))
+    (tmp_path / "long.json").write_text(
+        '{"types": [{"name": "Q", "categories": [{"name": "Aid", "codes": [{"code_id": "' + "x" * 300
+        + '", "name": "n", "sensitive": false}]}]}]}',
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match=r"1 code\(s\) have a code_id longer than 255 characters"):
+        call_command("load_feedback_codes", str(tmp_path / "long.json"))
     if not NLRC.exists():
         pytest.skip("../shared/data/feedback_coding_framework_nlrc is absent")
     call_command("load_feedback_codes", str(NLRC / "coding_framework.json"))

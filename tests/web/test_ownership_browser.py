@@ -79,7 +79,7 @@ def test_review_is_commented_signed_off_by_the_counterpart_and_then_published(pa
     page.locator("#id_terms").fill("For the country review only; not to be shared further.")
     page.locator("#id_with_pdf").uncheck()
     page.get_by_role("button", name="Upload and build").click()
-    page.wait_for_selector("#version-state:has-text('Report built')", timeout=90000)
+    page.wait_for_selector("#version-state:has-text('Report built')", timeout=240000)  # a background build: 20 s alone, over 90 s on a loaded machine
     version_url = page.url
     assert page.locator("#publication-state").inner_text() == "Draft"
     assert page.get_by_role("button", name="Publish this version").count() == 0  # not before sign-off

@@ -47,7 +47,7 @@ PERIODS = (("M", "Month"), ("Q", "Quarter"), ("Y", "Year"))
 class FeedbackCode(models.Model):
     """One code of the coding framework (loaded with ``load_feedback_codes``)."""
 
-    code_id = models.CharField(max_length=60, unique=True)
+    code_id = models.CharField(max_length=255, unique=True)  # NLRC ids run to 208 characters
     type = models.CharField(max_length=120)
     category = models.CharField(max_length=200, help_text="The theme the summaries count by.")
     name = models.CharField(max_length=300)

@@ -102,7 +102,7 @@ def publication_of(obj: ReviewVersion | Outlook) -> Publication:
 
 
 def _locked(pk: int) -> Publication:
-    return Publication.objects.select_for_update().select_related("version__review", "outlook").get(pk=pk)
+    return Publication.objects.select_for_update(of=("self",)).select_related("version__review", "outlook").get(pk=pk)
 
 
 def _who(user: Any) -> str:

@@ -25,6 +25,17 @@ class Command(BaseCommand):
             codes = read_coding_framework(options["framework"])
         except HumsecError as exc:
             raise CommandError(str(exc)) from exc
+        # a text longer than its column is refused here, naming the code (PostgreSQL would refuse
+        # the row with no name; SQLite would keep it whole)
+        limits = {"code_id": "code_id", "type": "type", "category": "category", "code": "name"}
+        for column, field in limits.items():
+            limit = FeedbackCode._meta.get_field(field).max_length
+            long = codes[codes[column].astype(str).str.len() > limit]
+            if len(long):
+                raise CommandError(
+                    f"{options['framework']}: {len(long)} code(s) have a {column} longer than {limit} "
+                    f"characters, e.g. {str(long[column].iloc[0])[:80]!r}..."
+                )
         with transaction.atomic():
             for row in codes.itertuples():
                 FeedbackCode.objects.update_or_create(
