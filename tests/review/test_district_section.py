@@ -158,3 +158,26 @@ def test_percentages_without_scale_are_refused_by_the_assumption(tmp_path: Path)
                               "--out", str(tmp_path / "out"), "--no-pdf"])  # fmt: skip
     assert res.exit_code == 2 and "set scale: 100 if they are percentages" in res.output
     assert not (tmp_path / "out" / "review.html").exists()
+
+
+def test_the_arcsine_model_uses_the_assumed_effective_sample_size(tmp_path: Path) -> None:
+    """transform: arcsin with the design-effect assumption: the variance is 1/(4 n/deff), as
+    ``humsec sae fh --transform arcsin --effective-n`` on the same table."""
+    out = _build(tmp_path, block=BLOCK + "  transform: arcsin\n")
+    pub = pd.read_csv(out / "tables" / "district_estimates.csv", dtype={"area": str}).set_index("area")
+    census = pd.read_csv(data_path("ken_census2019_county.csv"))
+    t = pd.read_csv(data_path("ken_kihbs2016_county.csv"))[["adm1_pcode", "poverty_headcount_pct_2016"]].merge(
+        census[["adm1_pcode", *COVS]], on="adm1_pcode"
+    )
+    t["y"] = t["poverty_headcount_pct_2016"] / 100
+    t["v"] = 3 * t["y"] * (1 - t["y"]) / 510
+    t["n_eff"] = 510 / 3
+    t.to_csv(tmp_path / "in.csv", index=False)
+    res = runner.invoke(app, ["sae", "fh", str(tmp_path / "in.csv"), "--formula", "y ~ " + " + ".join(COVS),
+                              "--variance", "v", "--area", "adm1_pcode", "--transform", "arcsin",
+                              "--effective-n", "n_eff", "--bootstrap", "200", "--seed", "20240601",
+                              "--out", str(tmp_path / "fh.csv")])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    cli = pd.read_csv(tmp_path / "fh.csv", dtype={"area": str}).set_index("area").loc[pub.index]
+    np.testing.assert_allclose(pub["estimate"], 100 * cli["estimate"], rtol=1e-10)
+    np.testing.assert_allclose(pub["cv"], cli["cv"], rtol=1e-10)

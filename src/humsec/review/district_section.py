@@ -68,6 +68,8 @@ def district_table(part: DistrictPart, wide: pd.DataFrame) -> tuple[pd.DataFrame
         assert part.design_effect is not None
         assert part.sample_size is not None
         data["v"] = part.design_effect * data["y"] * (1 - data["y"]) / part.sample_size
+        # the arcsine model's variance 1/(4 n_eff) needs only this (emdi's eff_smpsize)
+        data["n_eff"] = part.sample_size / part.design_effect
         notes.append(
             f"The sampling variances are not published with the direct estimates: ASSUMED "
             f"v = {part.design_effect:g} × p(1 − p) / {part.sample_size:g} per area (design effect "
@@ -109,15 +111,16 @@ class DistrictSections(AreaSections):
     def _district_fit(self, part: DistrictPart, data: pd.DataFrame) -> Any:
         from humsec.sae import FayHerriot, TransformedFayHerriot
 
-        formula = "y ~ " + " + ".join(c for c in data.columns if c.startswith("x"))
+        formula = "y ~ " + " + ".join(c for c in data.columns if c[0] == "x" and c[1:].isdigit())
         if part.transform == "none":
             model: Any = FayHerriot(
                 formula=formula, variance="v", area="area", method=part.method, level=self.spec.level
             )
         else:
+            n_eff = "n_eff" if part.transform == "arcsin" and "n_eff" in data.columns else None
             model = TransformedFayHerriot(
                 formula=formula, variance="v", area="area", transform=part.transform, method=part.method,
-                bootstrap=BOOTSTRAP_REPLICATES, seed=BOOTSTRAP_SEED, level=self.spec.level,
+                bootstrap=BOOTSTRAP_REPLICATES, seed=BOOTSTRAP_SEED, level=self.spec.level, effective_n=n_eff,
             )  # fmt: skip
         return model.fit(data, source=f"district_estimates ({part.estimate})")
 
