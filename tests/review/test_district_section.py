@@ -181,3 +181,9 @@ def test_the_arcsine_model_uses_the_assumed_effective_sample_size(tmp_path: Path
     cli = pd.read_csv(tmp_path / "fh.csv", dtype={"area": str}).set_index("area").loc[pub.index]
     np.testing.assert_allclose(pub["estimate"], 100 * cli["estimate"], rtol=1e-10)
     np.testing.assert_allclose(pub["cv"], cli["cv"], rtol=1e-10)
+
+
+def test_a_review_without_maps_has_no_empty_maps_heading(built: tuple[Path, pd.DataFrame]) -> None:
+    out, _ = built
+    page = (out / "review.html").read_text(encoding="utf-8")
+    assert "Maps: where insecurity concentrates" not in page and 'id="districts"' in page

@@ -43,6 +43,8 @@ class AreaSections(BuilderBase):
 
         from humsec.core.maps import choropleth
 
+        if not self.spec.maps:  # no heading over nothing
+            return
         sec = self.section("maps", "Maps: where insecurity concentrates")
         assert self.geo is not None
         charts = []
