@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.core.errors import ColumnNotFoundError, DataError, describe_rows
+from humsec.hazard._files import read_text_table
 from humsec.hazard.ipc import IPCTable
 from humsec.hazard.trigger_report import STATUS
 from humsec.hazard.triggers import TriggerRules, TriggerSet, backtest_triggers
@@ -150,7 +151,7 @@ def read_alerts(data: bytes | str | Path, name: str | None = None) -> pd.DataFra
     raw = Path(data).read_bytes() if isinstance(data, (str, Path)) else data
     if not raw.strip():
         raise DataError(f"{where} is empty: expected the CSV of humsec warn triggers --alerts.")
-    frame = _decode_csv(raw, where)
+    frame = read_text_table(io.BytesIO(raw), source=where).fillna("")
     missing = [c for c in ALERT_COLUMNS if c not in frame.columns]
     if missing:
         raise ColumnNotFoundError(missing, list(frame.columns), where)
@@ -170,22 +171,6 @@ def read_alerts(data: bytes | str | Path, name: str | None = None) -> pd.DataFra
     since = pd.Series([s or None for s in frame["since"]], index=frame.index, dtype=object)
     out = frame.assign(values=parsed, since=since)
     return out.reset_index(drop=True)
-
-
-def _decode_csv(raw: bytes, where: str) -> pd.DataFrame:
-    from humsec.core.files import csv_parser_message
-    from humsec.core.survey import ENCODINGS
-
-    for encoding in ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        try:
-            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        except pd.errors.ParserError as exc:
-            raise DataError(csv_parser_message(where, exc)) from None
-    raise DataError(f"Cannot decode {where}: tried encodings {', '.join(ENCODINGS)}.")  # pragma: no cover
 
 
 def _require(frame: pd.DataFrame, column: str, ok: pd.Series, where: str, expected: str) -> None:
