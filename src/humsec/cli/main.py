@@ -36,6 +36,7 @@ def _skip_final_collection() -> None:
 
 atexit.register(_skip_final_collection)
 
+
 def _response_app() -> typer.Typer:
     from humsec.response.cli import response_app
 
