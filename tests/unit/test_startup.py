@@ -62,6 +62,17 @@ def test_public_names_still_resolve_lazily() -> None:
         humsec.nope  # noqa: B018
 
 
+@pytest.mark.parametrize("package", ["humsec.af", "humsec.hazard", "humsec.sae", "humsec.voice"])
+def test_every_public_name_of_a_lazy_package_resolves(package: str) -> None:
+    """Names published under another name (``INDICATORS as EBP_INDICATORS``) included."""
+    import importlib
+
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        assert getattr(module, name) is not None, (package, name)
+        assert name in dir(module), (package, name)
+
+
 def test_the_cli_skips_the_final_heap_teardown() -> None:
     """Python's final collection of a heap with numba, pandas and scipy took 0.8-3 s after
     `humsec af` had finished; the CLI freezes the heap at exit, so an object kept alive only by

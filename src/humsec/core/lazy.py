@@ -23,15 +23,20 @@ def lazy_names(
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """Return ``__getattr__`` and ``__dir__`` for ``package``, whose public ``names`` map to modules.
 
-    A name equal to its module's last part (``"datasets": "humsec.datasets"``) is the module itself.
+    A name equal to its module's last part (``"datasets": "humsec.datasets"``) is the module itself;
+    ``"INDICATORS as EBP_INDICATORS"`` publishes the module's ``INDICATORS`` as ``EBP_INDICATORS``.
     """
+    # public name -> (module, the name in that module)
+    table = {
+        key.split(" as ")[-1].strip(): (module, key.split(" as ")[0].strip()) for key, module in names.items()
+    }
 
     def __getattr__(name: str) -> Any:
-        module_name = names.get(name)
-        if module_name is None:
+        if name not in table:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        module_name, inner = table[name]
         module = import_module(module_name)
-        value = module if module_name == f"{package}.{name}" else getattr(module, name)
+        value = module if module_name == f"{package}.{name}" else getattr(module, inner)
         owner = sys.modules.get(package)
         if owner is not None:  # cached: the next access is a plain attribute lookup
             setattr(owner, name, value)
@@ -39,6 +44,6 @@ def lazy_names(
 
     def __dir__() -> list[str]:
         owner = sys.modules.get(package)
-        return sorted({*(vars(owner) if owner else ()), *names})
+        return sorted({*(vars(owner) if owner else ()), *table})
 
     return __getattr__, __dir__

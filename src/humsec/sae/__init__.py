@@ -27,6 +27,7 @@ from humsec.core.lazy import lazy_names
 _LAZY = {
     "BHF_METHODS": "humsec.sae._bhf_fit",
     "CENSUS_MODES as EBP_CENSUS_MODES": "humsec.sae._ebp_draws",
+    "EXACT as EBP_EXACT": "humsec.sae._ebp_draws",
     "INDICATORS as EBP_INDICATORS": "humsec.sae._ebp_draws",
     "TRANSFORMS as EBP_TRANSFORMS": "humsec.sae._ebp_draws",
     "METHODS": "humsec.sae._fh_fit",
@@ -56,6 +57,7 @@ _LAZY = {
 if TYPE_CHECKING:
     from humsec.sae._bhf_fit import BHF_METHODS
     from humsec.sae._ebp_draws import CENSUS_MODES as EBP_CENSUS_MODES
+    from humsec.sae._ebp_draws import EXACT as EBP_EXACT
     from humsec.sae._ebp_draws import INDICATORS as EBP_INDICATORS
     from humsec.sae._ebp_draws import TRANSFORMS as EBP_TRANSFORMS
     from humsec.sae._fh_fit import METHODS
@@ -80,6 +82,7 @@ __all__ = [
     "BHF_METHODS",
     "EBP_CENSUS_MODES",
     "EBP_COLUMNS",
+    "EBP_EXACT",
     "EBP_INDICATORS",
     "EBP_TRANSFORMS",
     "EBP_UNMATCHED",

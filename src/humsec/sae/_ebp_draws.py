@@ -33,6 +33,7 @@ from humsec.sae._bhf_fit import NestedErrorFit, fit_nested_error
 
 __all__ = [
     "CENSUS_MODES",
+    "EXACT",
     "INDICATORS",
     "TRANSFORMS",
     "AreaPlan",
@@ -94,6 +95,63 @@ INDICATORS = {
         _fgt(2), "poverty severity: mean of ((z - y)/z)^2 below the threshold (FGT2)", True, True
     ),
 }
+
+
+#: (indicator, transform) pairs whose EBP has a closed form, computed exactly with ``draws=0``:
+#: with t ~ N(m, s²) the unit's value on the model scale (s² = σ²ᵤ(1 − γ_d) + σ²ₑ), the expectation of
+#: a mean over units is the mean of the units' expectations (normal and log-normal partial moments)
+EXACT = {
+    "none": ("fgt0", "fgt1", "fgt2", "mean"),
+    "log": ("fgt0", "fgt1", "fgt2", "mean"),
+    "boxcox": ("fgt0",),
+}
+
+
+def exact_unit_values(
+    name: str, m: np.ndarray, s: float, z: float | None, transform: str, lam: float | None, shift: float
+) -> np.ndarray:
+    """E[indicator contribution] of units with model-scale values t ~ N(m, s²), as the draws'
+    limit: for FGT the probability (and partial moments) below z of the back-transformed value.
+
+    >>> from scipy.stats import norm
+    >>> float(exact_unit_values("fgt0", np.array([1.0]), 2.0, np.e, "log", None, 0.0)[0]) == norm.cdf(0.0)
+    True
+    """
+    from scipy.special import ndtr
+
+    lam = float(lam or 0.0)
+    if transform == "boxcox" and abs(lam) < 1e-6:
+        transform = "log"  # as forward_transform: Box-Cox with lambda 0 is the log
+    if name == "mean":
+        return m if transform == "none" else np.exp(m + s * s / 2) - shift
+    assert z is not None
+    if transform == "none":
+        a = (z - m) / s
+        cdf, pdf = ndtr(a), np.exp(-a * a / 2) / np.sqrt(2 * np.pi)
+        gap = z - m
+        if name == "fgt0":
+            return cdf
+        if name == "fgt1":
+            return (gap * cdf + s * pdf) / z
+        return ((gap * gap + s * s) * cdf + gap * s * pdf) / (z * z)
+    c = z + shift  # y < z where the shifted value is below c (none below 0)
+    if c <= 0:
+        return np.zeros_like(m)
+    if transform == "log":
+        beta = (np.log(c) - m) / s
+        if name == "fgt0":
+            return ndtr(beta)
+        m1 = np.exp(m + s * s / 2)  # E[e^t]; E[e^t; t < b] = m1 Φ(β - s)
+        if name == "fgt1":
+            return (c * ndtr(beta) - m1 * ndtr(beta - s)) / z
+        m2 = np.exp(2 * m + 2 * s * s)
+        return (c * c * ndtr(beta) - 2 * c * m1 * ndtr(beta - s) + m2 * ndtr(beta - 2 * s)) / (z * z)
+    # Box-Cox, back-transformed as |λt + 1|^(1/λ) (R's bxcx): the set of t with a value below c
+    ck = c**lam
+    low, high = (-ck - 1.0) / lam, (ck - 1.0) / lam
+    if lam > 0:  # between low and high
+        return ndtr((high - m) / s) - ndtr((low - m) / s)
+    return ndtr((high - m) / s) + ndtr((m - low) / s)  # lam < 0: below high or above low
 
 
 def forward_transform(y: np.ndarray, transform: str, lam: float | None, shift: float) -> np.ndarray:
@@ -159,7 +217,11 @@ def ebp_draws(
     census_mode: str,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """EBP (areas × indicators) and the Monte Carlo SD of the draws behind each."""
+    """EBP (areas × indicators) and the Monte Carlo SD of the draws behind each; ``draws=0``: the
+    exact expectation (:data:`EXACT`), SD 0."""
+    if draws == 0:
+        return _ebp_exact(fit, t_sample, X_census, plan, indicators, threshold=threshold,
+                          transform=transform, lam=lam, shift=shift, census_mode=census_mode)  # fmt: skip
     n_ind = len(indicators)
     est = np.zeros((len(plan.names), n_ind))
     sd = np.zeros((len(plan.names), n_ind))
@@ -195,6 +257,45 @@ def ebp_draws(
         est[i] = values.mean(axis=0)
         sd[i] = values.std(axis=0, ddof=1) if draws > 1 else np.nan
     return est, sd
+
+
+def _ebp_exact(
+    fit: NestedErrorFit,
+    t_sample: np.ndarray,
+    X_census: np.ndarray,
+    plan: AreaPlan,
+    indicators: Sequence[tuple[str, Indicator | Callable[..., Any]]],
+    *,
+    threshold: float | None,
+    transform: str,
+    lam: float | None,
+    shift: float,
+    census_mode: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The EBP as the draws' limit: each census unit's expected contribution, joined to the sample."""
+    est = np.zeros((len(plan.names), len(indicators)))
+    for i in range(len(plan.names)):
+        code = plan.sample_code[i]
+        rows = plan.census_rows[i]
+        m = X_census[rows] @ fit.beta
+        gamma = 0.0
+        if code >= 0:
+            m = m + fit.u[code]
+            gamma = float(fit.gamma[code])
+        s = float(np.sqrt(fit.sigma2_u * (1.0 - gamma) + fit.sigma2_e))
+        sample_values = (
+            inverse_transform(t_sample[plan.sample_rows[i]], transform, lam, shift)
+            if census_mode == "nonsample"
+            else np.empty(0)
+        )
+        n_s, n_r = len(sample_values), len(rows)
+        for k, (name, ind) in enumerate(indicators):
+            assert isinstance(ind, Indicator)  # checked by the engine (EXACT)
+            part = float(np.mean(exact_unit_values(name, m, s, threshold, transform, lam, shift)))
+            if n_s:
+                part = (part * n_r + float(ind.function(sample_values, threshold)) * n_s) / (n_r + n_s)
+            est[i, k] = part
+    return est, np.zeros_like(est)
 
 
 def _indicator_values(

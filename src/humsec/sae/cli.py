@@ -367,7 +367,11 @@ def ebp_command(
     shift: float = typer.Option(
         0.0, "--shift", help="Constant added to y before log/Box-Cox (R sae's 'constant')."
     ),
-    draws: int = typer.Option(50, "--draws", help="Monte Carlo populations L per area."),
+    draws: int = typer.Option(
+        50, "--draws",
+        help="Monte Carlo populations L per area; 0: the exact expectation, no Monte Carlo error (FGT0-2 and "
+        "the mean untransformed or under log, FGT0 under boxcox).",
+    ),
     bootstrap: int = typer.Option(
         100, "--bootstrap", help="Bootstrap replicates B of the MSE (0: no MSE, no intervals)."
     ),

@@ -37,6 +37,7 @@ from humsec.sae._bhf_fit import BHF_METHODS, fit_nested_error
 from humsec.sae._bhf_mse import fresh_seed
 from humsec.sae._ebp_draws import (
     CENSUS_MODES,
+    EXACT,
     INDICATORS,
     TRANSFORMS,
     AreaPlan,
@@ -89,7 +90,9 @@ class EmpiricalBestPredictor:
         Constant added to the outcome before a log or Box-Cox transform (R's ``constant``); every
         survey value must then be positive.
     draws : int, default 50
-        Monte Carlo populations L per area.
+        Monte Carlo populations L per area; 0: the exact expectation the draws approximate, where
+        it has a closed form (``humsec.sae.EBP_EXACT``: FGT0-2 and the mean untransformed or under
+        log, FGT0 under Box-Cox), so no Monte Carlo error and a much faster bootstrap.
     bootstrap : int, default 0
         Bootstrap replicates B of the MSE (0: no MSE, no intervals).
     seed : int or None
@@ -147,7 +150,7 @@ class EmpiricalBestPredictor:
         "transform": OneOf(*TRANSFORMS),
         "boxcox_lambda": Optional(Interval(-5, 5, closed="both")),
         "shift": FiniteNumber(),
-        "draws": Interval(2, 100_000, closed="both", integer=True),
+        "draws": Interval(0, 100_000, closed="both", integer=True),
         "bootstrap": Interval(0, 100_000, closed="both", integer=True),
         "seed": Optional(Interval(0, None, closed="left", integer=True)),
         "census": OneOf(*CENSUS_MODES),
@@ -187,6 +190,17 @@ class EmpiricalBestPredictor:
             bad("boxcox_lambda", "None unless transform='boxcox'")
         if self.bootstrap == 1:
             bad("bootstrap", "0 (no MSE) or at least 2")
+        if self.draws == 1:
+            bad("draws", "0 (the exact expectation) or at least 2 Monte Carlo populations")
+        if self.draws == 0:
+            exact = EXACT[self.transform]
+            inexact = [n for n, i in pairs if not (isinstance(i, Indicator) and i is INDICATORS.get(n) and n in exact)]
+            if inexact:
+                bad(
+                    "draws",
+                    f"at least 2 for {', '.join(map(repr, inexact))} under transform={self.transform!r} "
+                    f"(draws=0, the exact expectation, exists for {', '.join(exact)} there)",
+                )
         return pairs
 
     def fit(
@@ -358,7 +372,8 @@ def _long_table(
                 {
                     "area": area, "indicator": name, "n": n, "N": N, "direct": direct,
                     "estimate": est[i, k], "mse": mse[i, k],
-                    "mc_se": sd[i, k] / np.sqrt(engine.draws), "mse_se": mse_se[i, k],
+                    "mc_se": sd[i, k] / np.sqrt(engine.draws) if engine.draws else 0.0,
+                    "mse_se": mse_se[i, k],
                     "gamma": float(gamma[code]) if code >= 0 else 0.0, "in_sample": n > 0,
                 }
             )  # fmt: skip
