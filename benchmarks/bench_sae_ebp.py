@@ -9,6 +9,7 @@ R ``sae::ebBHF`` and ``sae::pbmseebBHF`` on the same data in the same run.
 
     .venv/bin/python benchmarks/bench_sae_ebp.py                       # small job, a minute
     .venv/bin/python benchmarks/bench_sae_ebp.py --survey 50000 --census 5000000 --draws 50 --bootstrap 100
+    .venv/bin/python benchmarks/bench_sae_ebp.py --survey 50000 --census 5000000 --draws 0 --bootstrap 100   # exact EBP
     R_LIBS=/tmp/rlib-sae .venv/bin/python benchmarks/bench_sae_ebp.py --with-r
 """
 
@@ -75,7 +76,8 @@ def main() -> None:
     if args.bootstrap:
         EmpiricalBestPredictor(**kw, bootstrap=args.bootstrap).fit(survey, census)
     total = time.perf_counter() - start
-    job = f"{args.survey} survey units, {args.census} census units, {args.areas} areas, L = {args.draws}"
+    draws = "exact EBP (draws=0)" if args.draws == 0 else f"L = {args.draws}"
+    job = f"{args.survey} survey units, {args.census} census units, {args.areas} areas, {draws}"
     print(f"humsec EBP (FGT0+FGT1, log): {job}: point estimates {point:.1f} s")
     if args.bootstrap:
         print(f"humsec EBP + bootstrap MSE B = {args.bootstrap}: {total:.1f} s "
