@@ -110,6 +110,22 @@ class OneOf(Constraint):
         return ["__not_a_choice__"]
 
 
+class Either(Constraint):
+    """What any of ``options`` accepts (a number or the word ``"estimate"``, say)."""
+
+    def __init__(self, *options: Constraint) -> None:
+        self.options = tuple(options)
+
+    def accepts(self, value: Any) -> bool:
+        return any(o.accepts(value) for o in self.options)
+
+    def describe(self) -> str:
+        return " or ".join(o.describe() for o in self.options)
+
+    def invalid_examples(self) -> list[Any]:
+        return [v for o in self.options for v in o.invalid_examples() if not self.accepts(v)]
+
+
 class Optional(Constraint):
     """``None`` or what ``inner`` accepts."""
 

@@ -150,7 +150,7 @@ def read_alerts(data: bytes | str | Path, name: str | None = None) -> pd.DataFra
     where = name or (str(data) if isinstance(data, (str, Path)) else "the alerts table")
     raw = Path(data).read_bytes() if isinstance(data, (str, Path)) else data
     if not raw.strip():
-        raise DataError(f"{where} is empty: expected the CSV of humsec warn triggers --alerts.")
+        raise DataError(f"{where} is empty: expected the current alerts table of humsec warn triggers.")
     frame = read_text_table(io.BytesIO(raw), source=where).fillna("")
     missing = [c for c in ALERT_COLUMNS if c not in frame.columns]
     if missing:

@@ -48,7 +48,7 @@ __all__ = [
 TRANSFORMS = {
     "none": "the outcome as it is",
     "log": "log(y + shift)",
-    "boxcox": "((y + shift)^lambda - 1) / lambda, R sae's bxcx (lambda given)",
+    "boxcox": "((y + shift)^lambda - 1) / lambda, R sae's bxcx (lambda given, or estimated as emdi)",
 }
 
 #: What the census file holds (declared once)

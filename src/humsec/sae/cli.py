@@ -361,8 +361,9 @@ def ebp_command(
     transform: str = typer.Option(
         "none", "--transform", help="Outcome transformation: none, log or boxcox (of y + --shift)."
     ),
-    boxcox_lambda: float | None = typer.Option(
-        None, "--lambda", help="Box-Cox lambda (with --transform boxcox)."
+    boxcox_lambda: str | None = typer.Option(
+        None, "--lambda",
+        help="Box-Cox lambda (with --transform boxcox): a number, or 'estimate' (by the model's likelihood, as emdi).",
     ),
     shift: float = typer.Option(
         0.0, "--shift", help="Constant added to y before log/Box-Cox (R sae's 'constant')."
@@ -398,11 +399,12 @@ def ebp_command(
 
     try:
         _check_out(out)
+        lam = _lambda_option(boxcox_lambda)
         units = read_survey(survey).frame
         population = read_survey(census).frame
         result = EmpiricalBestPredictor(
             formula=formula, area=area, indicators=list(dict.fromkeys(indicator)), threshold=threshold,
-            transform=transform, boxcox_lambda=boxcox_lambda, shift=shift, draws=draws,
+            transform=transform, boxcox_lambda=lam, shift=shift, draws=draws,
             bootstrap=bootstrap, seed=seed, census=census_mode, unmatched=unmatched, method=method,
             level=level,
         ).fit(units, population, source=str(survey), census_source=str(census))  # fmt: skip
@@ -415,3 +417,13 @@ def ebp_command(
     stdout.print(result.summary(), highlight=False, markup=False)
     for path in written:
         stdout.print(f"wrote {path}", highlight=False, markup=False)
+
+
+def _lambda_option(text: str | None) -> float | str | None:
+    """``--lambda``: a number or the word ``estimate``."""
+    if text is None or text.strip().lower() == "estimate":
+        return None if text is None else "estimate"
+    try:
+        return float(text)
+    except ValueError:
+        raise HumsecError(f"--lambda must be a number or 'estimate'; got {text!r}.") from None

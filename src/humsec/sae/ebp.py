@@ -32,9 +32,10 @@ import pandas as pd
 
 from humsec.core.errors import DataError, ParameterError
 from humsec.core.frames import native_backend, to_narwhals
-from humsec.core.params import Constraint, Interval, OneOf, Optional, validate_params
+from humsec.core.params import Constraint, Either, Interval, OneOf, Optional, validate_params
 from humsec.sae._bhf_fit import BHF_METHODS, fit_nested_error
 from humsec.sae._bhf_mse import fresh_seed
+from humsec.sae._boxcox import estimate_boxcox_lambda
 from humsec.sae._ebp_draws import (
     CENSUS_MODES,
     EXACT,
@@ -84,8 +85,10 @@ class EmpiricalBestPredictor:
         Poverty line z of the FGT indicators (> 0; on the outcome's own scale).
     transform : {"none", "log", "boxcox"}, default "none"
         Transformation of ``y + shift`` before the model (``humsec.sae.EBP_TRANSFORMS``).
-    boxcox_lambda : float or None
-        λ of the Box-Cox transformation (required with ``"boxcox"``).
+    boxcox_lambda : float, "estimate" or None
+        λ of the Box-Cox transformation (required with ``"boxcox"``); ``"estimate"``: chosen by the
+        model's likelihood on the survey, as emdi (:func:`humsec.sae._boxcox.estimate_boxcox_lambda`;
+        the notes give λ̂).
     shift : float, default 0
         Constant added to the outcome before a log or Box-Cox transform (R's ``constant``); every
         survey value must then be positive.
@@ -117,7 +120,7 @@ class EmpiricalBestPredictor:
         indicators: Sequence[str] | Mapping[str, Callable[..., Any]] = ("fgt0", "fgt1"),
         threshold: float | None = None,
         transform: str = "none",
-        boxcox_lambda: float | None = None,
+        boxcox_lambda: float | str | None = None,
         shift: float = 0.0,
         draws: int = 50,
         bootstrap: int = 0,
@@ -148,7 +151,7 @@ class EmpiricalBestPredictor:
         "indicators": IndicatorList(list(INDICATORS)),
         "threshold": Optional(Interval(0, None)),
         "transform": OneOf(*TRANSFORMS),
-        "boxcox_lambda": Optional(Interval(-5, 5, closed="both")),
+        "boxcox_lambda": Optional(Either(Interval(-5, 5, closed="both"), OneOf("estimate"))),
         "shift": FiniteNumber(),
         "draws": Interval(0, 100_000, closed="both", integer=True),
         "bootstrap": Interval(0, 100_000, closed="both", integer=True),
@@ -185,7 +188,7 @@ class EmpiricalBestPredictor:
         if needs_z and self.threshold is None:
             bad("threshold", "a positive number (the poverty line of the FGT indicators)")
         if self.transform == "boxcox" and self.boxcox_lambda is None:
-            bad("boxcox_lambda", "a number in [-5, 5] with transform='boxcox'")
+            bad("boxcox_lambda", "a number in [-5, 5] or 'estimate' with transform='boxcox'")
         if self.transform != "boxcox" and self.boxcox_lambda is not None:
             bad("boxcox_lambda", "None unless transform='boxcox'")
         if self.bootstrap == 1:
@@ -219,7 +222,6 @@ class EmpiricalBestPredictor:
         where = f" of {source}" if source else ""
         units = survey_units(self.formula, self.area, frame, source)
         notes = list(units.notes)
-        lam = None if self.boxcox_lambda is None else float(self.boxcox_lambda)
         shift = float(self.shift)
         if self.transform != "none":
             bad = units.y + shift <= 0
@@ -241,6 +243,12 @@ class EmpiricalBestPredictor:
             census_rows=plan.census_rows,
             sample_rows=plan.sample_rows,
         )
+        lam: float | None
+        if self.boxcox_lambda == "estimate":
+            lam, lam_notes = estimate_boxcox_lambda(units.y, shift, units.X, dom, self.method)
+            notes += lam_notes
+        else:
+            lam = None if self.boxcox_lambda is None else float(self.boxcox_lambda)
         t = forward_transform(units.y, self.transform, lam, shift)
         fit = fit_nested_error(t, units.X, dom, self.method)
         seed = self.seed if self.seed is not None else fresh_seed()
@@ -261,7 +269,7 @@ class EmpiricalBestPredictor:
             )  # fmt: skip
         else:
             notes.append("No bootstrap replicates (bootstrap=0): no MSE and no intervals.")
-        notes += _model_notes(self, fit.sigma2_u, plan, len(indicators))
+        notes += _model_notes(self, fit.sigma2_u, plan, lam)
         table = _long_table(plan, units, indicators, est, sd, mse, mse_se, fit.gamma, self)
         return EBPResult(
             table,
@@ -318,13 +326,13 @@ def _area_plan(
 
 
 def _model_notes(
-    engine: EmpiricalBestPredictor, sigma2_u: float, plan: AreaPlan, n_ind: int
+    engine: EmpiricalBestPredictor, sigma2_u: float, plan: AreaPlan, lam: float | None
 ) -> list[str]:
     notes = []
     if engine.transform != "none":
         notes.append(
             f"Model fitted to {TRANSFORMS[engine.transform]} (shift {float(engine.shift):g}"
-            + (f", lambda {engine.boxcox_lambda:g}" if engine.transform == "boxcox" else "")
+            + (f", lambda {lam:g}" if engine.transform == "boxcox" and lam is not None else "")
             + "); every draw is transformed back before the indicator is computed."
         )
     if sigma2_u == 0.0:
