@@ -84,3 +84,26 @@ def test_the_engine_uses_lambda_hat_and_equals_a_run_with_it_given(tmp_path) -> 
     np.testing.assert_allclose(pd.read_csv(tmp_path / "e.csv")["estimate"], given.to_frame()["estimate"], rtol=1e-9)
     bad = CliRunner().invoke(app, [*args[:-2], "--lambda", "guess", "--out", str(tmp_path / "x.csv")])
     assert bad.exit_code == 2 and "a number or 'estimate'" in bad.output
+
+
+def test_each_bootstrap_replicate_estimates_lambda_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import humsec.sae.ebp as ebp_module
+
+    y, X, dom = _units(0.25, seed=6, areas=20, per=15)
+    survey = pd.DataFrame({"area": dom.astype(str), "x": X[:, 1], "y": y})
+    census = pd.DataFrame({"area": np.repeat(np.arange(20), 40).astype(str), "x": np.random.default_rng(7).normal(size=800)})
+    seen: list[float] = []
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        lam, notes = estimate_boxcox_lambda(*args, **kwargs)
+        seen.append(lam)
+        return lam, notes
+
+    monkeypatch.setattr(ebp_module, "estimate_boxcox_lambda", counting)
+    kw = {"formula": "y ~ x", "area": "area", "indicators": ["fgt0"], "threshold": 2.5, "transform": "boxcox",
+          "draws": 0, "bootstrap": 4, "seed": 1}  # fmt: skip
+    estimated = EmpiricalBestPredictor(**kw, boxcox_lambda="estimate").fit(survey, census).to_frame()
+    assert len(seen) == 1 + 4 and len(set(np.round(seen, 8))) == 5  # the sample's, then one per replicate
+    fixed = EmpiricalBestPredictor(**kw, boxcox_lambda=seen[0]).fit(survey, census).to_frame()
+    np.testing.assert_allclose(estimated["estimate"], fixed["estimate"], rtol=1e-12)
+    assert not np.allclose(estimated["mse"], fixed["mse"])  # λ's own uncertainty is in the MSE

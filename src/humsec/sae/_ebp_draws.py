@@ -336,8 +336,13 @@ def bootstrap_mse(
     replicates: int,
     method: str,
     rng: np.random.Generator,
+    refit_lambda: Callable[[np.ndarray], float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Parametric-bootstrap MSE (areas × indicators) and its Monte Carlo SE over the replicates."""
+    """Parametric-bootstrap MSE (areas × indicators) and its Monte Carlo SE over the replicates.
+
+    ``refit_lambda``: a Box-Cox λ estimated from the data is estimated again from each bootstrap
+    sample (``y`` on its own scale → λ), as emdi, so the MSE carries λ's uncertainty too.
+    """
     n_areas = len(plan.names)
     D = len(fit.u)
     sq = np.zeros((replicates, n_areas, len(indicators)))
@@ -359,10 +364,14 @@ def bootstrap_mse(
             )
             pop = inverse_transform(t_r, transform, lam, shift)[None, :]
             truth[i] = _indicator_values(pop, sample_values, indicators, threshold)[0]
-        refit = fit_nested_error(t_b, X_sample, dom, method)
+        lam_b, t_fit = lam, t_b
+        if refit_lambda is not None:
+            lam_b = refit_lambda(inverse_transform(t_b, transform, lam, shift))
+            t_fit = forward_transform(inverse_transform(t_b, transform, lam, shift), transform, lam_b, shift)
+        refit = fit_nested_error(t_fit, X_sample, dom, method)
         est, _ = ebp_draws(
-            refit, t_b, X_census, plan, indicators, threshold=threshold, transform=transform,
-            lam=lam, shift=shift, draws=draws, census_mode=census_mode, rng=rng,
+            refit, t_fit, X_census, plan, indicators, threshold=threshold, transform=transform,
+            lam=lam_b, shift=shift, draws=draws, census_mode=census_mode, rng=rng,
         )  # fmt: skip
         sq[b] = (est - truth) ** 2
     mse = sq.mean(axis=0)

@@ -263,9 +263,15 @@ class EmpiricalBestPredictor:
         est, sd = ebp_draws(fit, t, X_census, plan, indicators, rng=rng, **settings)  # type: ignore[arg-type]
         mse = mse_se = np.full_like(est, np.nan)
         if self.bootstrap:
+            refit_lambda = None
+            if self.boxcox_lambda == "estimate":
+
+                def refit_lambda(y_b: np.ndarray) -> float:
+                    return estimate_boxcox_lambda(y_b, shift, units.X, dom, self.method)[0]
+
             mse, mse_se = bootstrap_mse(
                 fit, units.X, dom, X_census, plan, indicators, replicates=self.bootstrap,
-                method=self.method, rng=rng, **settings,  # type: ignore[arg-type]
+                method=self.method, rng=rng, refit_lambda=refit_lambda, **settings,  # type: ignore[arg-type]
             )  # fmt: skip
         else:
             notes.append("No bootstrap replicates (bootstrap=0): no MSE and no intervals.")
