@@ -86,8 +86,8 @@ def test_spatial_bad_input(grapes: tuple[pd.DataFrame, np.ndarray]) -> None:
     with pytest.raises(HumsecError, match="'method' parameter of SpatialFayHerriot must be one of"):
         SpatialFayHerriot(proximity=W, method="fh", **kw).fit(data)
     holed = data.copy()
-    holed.loc[3, "grapehect"] = np.nan
-    with pytest.raises(DataError, match=r"needs a direct estimate for every area.*empty for 4"):
+    holed.loc[3, "var"] = np.nan  # an area with a direct estimate needs its variance
+    with pytest.raises(DataError, match=r"var"):
         SpatialFayHerriot(proximity=W, **kw).fit(holed)
     negative = W.copy()
     negative[5, 6] = -1

@@ -39,5 +39,6 @@ def fh_r2(y: np.ndarray, X: np.ndarray, psi: np.ndarray) -> tuple[float, float]:
     r2 = 1.0 - mse / mst
     d_w = float(np.sum((1.0 - leverage) * psi)) / (m - p)
     d_bar = float(np.mean(psi))
-    adj = 1.0 - _soft_positive(mse, d_w) / _soft_positive(mst, d_bar)
+    spread = _soft_positive(mst, d_bar)  # 0 when sampling noise swamps the spread of the estimates
+    adj = 1.0 - _soft_positive(mse, d_w) / spread if spread > 0 else float("nan")
     return r2, adj

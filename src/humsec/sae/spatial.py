@@ -41,9 +41,11 @@ class SpatialFayHerriot(FayHerriot):
     """Spatial Fay-Herriot (SAR area effects), numbers as R ``sae::eblupSFH`` + ``mseSFH``.
 
     Parameters as :class:`FayHerriot`, plus ``proximity`` (m × m array or frame, rows in the data's
-    order or a frame indexed by area); ``method`` is ``"reml"`` or ``"ml"``. Every area needs a
-    direct estimate (out-of-sample areas are not supported by this model yet). The ``gamma``
-    column holds diag(G V⁻¹), the weight of each area's own direct estimate.
+    order or a frame indexed by area; out-of-sample areas included); ``method`` is ``"reml"`` or
+    ``"ml"``. Areas with an empty direct estimate are out of sample: the SAR process over all areas
+    links them to their sampled neighbours (R ``sae::eblupSFH`` has no out-of-sample areas; with
+    every area sampled the numbers are R's). The ``gamma`` column holds diag(G V⁻¹), the weight of
+    each area's own direct estimate (0 out of sample).
     """
 
     _param_names = _PARAMS
@@ -83,20 +85,13 @@ class SpatialFayHerriot(FayHerriot):
     }
 
     def fit(self, data: Any, *, source: str | None = None) -> FHResult:
-        """Fit on ``data`` (one row per area, every area with a direct estimate)."""
+        """Fit on ``data`` (one row per area; an empty direct estimate: out of sample)."""
         self._check_params()
         prep = prepare_areas(self, data, source)
-        if not prep.in_sample.all():
-            out = ", ".join(prep.areas[~prep.in_sample][:10])
-            msg = (
-                f"The spatial Fay-Herriot model needs a direct estimate for every area; "
-                f"{prep.y_col!r}{prep.where} is empty for {out}. Drop those rows (and their rows "
-                "and columns of the proximity matrix) or use the non-spatial model."
-            )
-            raise DataError(msg)
         W, notes = proximity_matrix(self.proximity, prep.areas)
-        y, X, psi = prep.y, prep.X_all, prep.psi
-        fit = fit_spatial(y, X, psi, W, self.method, max_iter=self.max_iter, tol=self.tol)
+        sample = np.flatnonzero(prep.in_sample)
+        y, X, psi = prep.y[sample], prep.X_all[sample], prep.psi[sample]
+        fit = fit_spatial(y, X, psi, W, self.method, max_iter=self.max_iter, tol=self.tol, sample=sample)
         if not fit.converged:
             msg = (
                 f"The spatial {self.method.upper()} fit of (sigma2_u, rho) did not converge in "
@@ -115,19 +110,33 @@ class SpatialFayHerriot(FayHerriot):
                 "matrix. The data show no usable spatial structure: use the non-spatial FayHerriot."
             )
             raise DataError(msg)
-        n = sfh_numbers(y, X, psi, W, fit.sigma2_u, fit.rho, self.method)
+        out = np.flatnonzero(~prep.in_sample)
+        n = sfh_numbers(y, X, psi, W, fit.sigma2_u, fit.rho, self.method, sample=sample, X_out=prep.X_all[out])
         table = pd.DataFrame(
             {
                 "area": prep.areas,
-                "direct": y,
-                "direct_se": np.sqrt(psi),
-                "estimate": n.eblup,
-                "mse": n.mse,
-                "synthetic": n.synthetic,
-                "gamma": n.weight,
-                "in_sample": True,
+                "direct": prep.y,
+                "direct_se": np.where(prep.in_sample, np.sqrt(np.abs(prep.psi)), np.nan),
+                "estimate": np.nan,
+                "mse": np.nan,
+                "synthetic": np.nan,
+                "gamma": 0.0,
+                "in_sample": prep.in_sample,
             }
         )
+        table.loc[sample, ["estimate", "mse", "synthetic", "gamma"]] = np.column_stack(
+            [n.eblup, n.mse, n.synthetic, n.weight]
+        )
+        if len(out):
+            assert n.eblup_out is not None
+            assert n.mse_out is not None
+            assert n.synthetic_out is not None
+            table.loc[out, ["estimate", "mse", "synthetic"]] = np.column_stack([n.eblup_out, n.mse_out, n.synthetic_out])
+            notes.append(
+                f"{len(out)} area(s) without a direct estimate predicted out of sample: x'beta plus the "
+                "SAR-correlated share of their neighbours' residuals; MSE g1 + g2 + 2 g3 (no direct "
+                f"estimate, so no g4{' and no ML bias term' if self.method == 'ml' else ''})."
+            )
         if (table["mse"] <= 0).any():
             notes.append(
                 f"{int((table['mse'] <= 0).sum())} area(s) have an MSE estimate <= 0: intervals not shown."
