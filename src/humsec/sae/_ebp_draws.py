@@ -337,11 +337,13 @@ def bootstrap_mse(
     method: str,
     rng: np.random.Generator,
     refit_lambda: Callable[[np.ndarray], float] | None = None,
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Parametric-bootstrap MSE (areas × indicators) and its Monte Carlo SE over the replicates.
 
     ``refit_lambda``: a Box-Cox λ estimated from the data is estimated again from each bootstrap
-    sample (``y`` on its own scale → λ), as emdi, so the MSE carries λ's uncertainty too.
+    sample (``y`` on its own scale → λ), as emdi, so the MSE carries λ's uncertainty too;
+    ``weights``: each replicate is refitted as the pseudo-EBP with the same survey weights.
     """
     n_areas = len(plan.names)
     D = len(fit.u)
@@ -369,6 +371,10 @@ def bootstrap_mse(
             lam_b = refit_lambda(inverse_transform(t_b, transform, lam, shift))
             t_fit = forward_transform(inverse_transform(t_b, transform, lam, shift), transform, lam_b, shift)
         refit = fit_nested_error(t_fit, X_sample, dom, method)
+        if weights is not None:
+            from humsec.sae._pseudo import pseudo_fit
+
+            refit = pseudo_fit(refit, t_fit, X_sample, dom, weights)
         est, _ = ebp_draws(
             refit, t_fit, X_census, plan, indicators, threshold=threshold, transform=transform,
             lam=lam_b, shift=shift, draws=draws, census_mode=census_mode, rng=rng,

@@ -391,6 +391,9 @@ def ebp_command(
     ),
     method: str = typer.Option("reml", "--method", help="Variance components: reml or ml."),
     level: float = typer.Option(0.95, "--level", help="Confidence level of the intervals."),
+    weight: str | None = typer.Option(
+        None, "--weight", help="Sampling weight column of SURVEY: the pseudo-EBP (Guadarrama, Molina & Rao 2018)."
+    ),
     out: Path = typer.Option(..., "--out", help="Estimates table: .csv or .xlsx."),
 ) -> None:
     """Empirical best predictor of poverty indicators per area (R sae::ebBHF) with bootstrap MSE (pbmseebBHF)."""
@@ -406,7 +409,7 @@ def ebp_command(
             formula=formula, area=area, indicators=list(dict.fromkeys(indicator)), threshold=threshold,
             transform=transform, boxcox_lambda=lam, shift=shift, draws=draws,
             bootstrap=bootstrap, seed=seed, census=census_mode, unmatched=unmatched, method=method,
-            level=level,
+            level=level, weights=weight,
         ).fit(units, population, source=str(survey), census_source=str(census))  # fmt: skip
         written = write_all(
             [(out, result.to_excel if out.suffix.lower() == ".xlsx" else result.to_csv)]

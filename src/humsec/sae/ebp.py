@@ -48,6 +48,7 @@ from humsec.sae._ebp_draws import (
     forward_transform,
 )
 from humsec.sae._params import ColumnName, FiniteNumber, Formula, IndicatorList
+from humsec.sae._pseudo import pseudo_fit
 from humsec.sae._units import census_matrix, survey_units
 from humsec.sae.ebp_result import EBPResult
 from humsec.sae.fay_herriot import _coefficient_table, _rows, _values
@@ -62,7 +63,7 @@ UNMATCHED = {
 
 _PARAMS = (
     "formula", "area", "indicators", "threshold", "transform", "boxcox_lambda", "shift", "draws",
-    "bootstrap", "seed", "census", "unmatched", "method", "level",
+    "bootstrap", "seed", "census", "unmatched", "method", "level", "weights",
 )  # fmt: skip
 
 
@@ -110,6 +111,11 @@ class EmpiricalBestPredictor:
         Variance components (R ``ebBHF`` uses REML).
     level : float, default 0.95
         Confidence level of the intervals.
+    weights : str or None
+        Column of survey weights: the pseudo-EBP of Guadarrama, Molina & Rao (2018) (β and the area
+        effects from the weighted equations of You & Rao 2002, the variance components from the
+        unweighted fit; :mod:`humsec.sae._pseudo`); the direct estimates are then weighted too.
+        None: the unweighted EBP of R ``sae::ebBHF``.
     """
 
     def __init__(
@@ -129,6 +135,7 @@ class EmpiricalBestPredictor:
         unmatched: str = "error",
         method: str = "reml",
         level: float = 0.95,
+        weights: str | None = None,
     ) -> None:
         self.formula = formula
         self.area = area
@@ -144,6 +151,7 @@ class EmpiricalBestPredictor:
         self.unmatched = unmatched
         self.method = method
         self.level = level
+        self.weights = weights
 
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {
         "formula": Formula(),
@@ -160,6 +168,7 @@ class EmpiricalBestPredictor:
         "unmatched": OneOf(*UNMATCHED),
         "method": OneOf(*BHF_METHODS),
         "level": Interval(0, 1),
+        "weights": Optional(ColumnName()),
     }
 
     def get_params(self) -> dict[str, Any]:
@@ -249,8 +258,16 @@ class EmpiricalBestPredictor:
             notes += lam_notes
         else:
             lam = None if self.boxcox_lambda is None else float(self.boxcox_lambda)
+        w = _unit_weights(frame, self.weights, units, where) if self.weights is not None else None
         t = forward_transform(units.y, self.transform, lam, shift)
         fit = fit_nested_error(t, units.X, dom, self.method)
+        if w is not None:
+            fit = pseudo_fit(fit, t, units.X, dom, w)
+            notes.append(
+                f"Survey weights {self.weights!r}: pseudo-EBP (Guadarrama, Molina & Rao 2018): beta and the "
+                "area effects from the weighted equations of You & Rao (2002), the variance components "
+                "from the unweighted fit; the direct estimates are weighted (Hajek) means."
+            )
         seed = self.seed if self.seed is not None else fresh_seed()
         if self.seed is None:
             notes.append(f"Random draws from seed {seed} (give seed={seed} to repeat them).")
@@ -271,12 +288,12 @@ class EmpiricalBestPredictor:
 
             mse, mse_se = bootstrap_mse(
                 fit, units.X, dom, X_census, plan, indicators, replicates=self.bootstrap,
-                method=self.method, rng=rng, refit_lambda=refit_lambda, **settings,  # type: ignore[arg-type]
+                method=self.method, rng=rng, refit_lambda=refit_lambda, weights=w, **settings,  # type: ignore[arg-type]
             )  # fmt: skip
         else:
             notes.append("No bootstrap replicates (bootstrap=0): no MSE and no intervals.")
         notes += _model_notes(self, fit.sigma2_u, plan, lam)
-        table = _long_table(plan, units, indicators, est, sd, mse, mse_se, fit.gamma, self)
+        table = _long_table(plan, units, indicators, est, sd, mse, mse_se, fit.gamma, self, w)
         return EBPResult(
             table,
             coefficients=_coefficient_table(units.terms, fit.beta, fit.cov_beta),
@@ -366,8 +383,9 @@ def _long_table(
     mse_se: np.ndarray,
     gamma: np.ndarray,
     engine: EmpiricalBestPredictor,
+    weights: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """One row per (area, indicator)."""
+    """One row per (area, indicator); with ``weights`` the built-in direct estimates are weighted."""
     z = None if engine.threshold is None else float(engine.threshold)
     rows = []
     for i, area in enumerate(plan.names):
@@ -378,6 +396,10 @@ def _long_table(
         for k, (name, ind) in enumerate(indicators):
             if n == 0:
                 direct = np.nan
+            elif isinstance(ind, Indicator) and weights is not None:
+                # each unit's contribution (the indicators are means over units), weighted
+                contributions = ind.function(sample[:, None], z)
+                direct = float(np.average(contributions, weights=weights[plan.sample_rows[i]]))
             elif isinstance(ind, Indicator):
                 direct = float(ind.function(sample, z))
             else:
@@ -392,3 +414,21 @@ def _long_table(
                 }
             )  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _unit_weights(frame: pd.DataFrame, column: str, units: Any, where: str) -> np.ndarray:
+    """The kept survey units' weights: numbers > 0, or an error naming the rows."""
+    from humsec.core.errors import ColumnNotFoundError
+
+    if column not in frame.columns:
+        raise ColumnNotFoundError([column], [str(c) for c in frame.columns], where.removeprefix(" of ") or None)
+    w = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    bad = ~(np.isfinite(w) & (w > 0))
+    bad_kept = np.zeros(len(frame), dtype=bool)
+    bad_kept[units.rows[bad[units.rows]]] = True
+    if bad_kept.any():
+        raise DataError(
+            f"Column {column!r}{where}: survey weights must be numbers > 0; {_rows(bad_kept, None)} have "
+            f"{_values(frame[column], bad_kept)}."
+        )
+    return w[units.rows]
