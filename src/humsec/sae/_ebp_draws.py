@@ -227,19 +227,9 @@ def ebp_draws(
     sd = np.zeros((len(plan.names), n_ind))
     sigma_e = np.sqrt(fit.sigma2_e)
     for i in range(len(plan.names)):
-        code = plan.sample_code[i]
         rows = plan.census_rows[i]
-        mu = X_census[rows] @ fit.beta
-        gamma = 0.0
-        if code >= 0:
-            mu = mu + fit.u[code]
-            gamma = float(fit.gamma[code])
+        mu, gamma, sample_values = _area_setup(fit, t_sample, X_census, plan, i, transform, lam, shift, census_mode)
         sd_v = np.sqrt(fit.sigma2_u * (1.0 - gamma))
-        sample_values = (
-            inverse_transform(t_sample[plan.sample_rows[i]], transform, lam, shift)
-            if census_mode == "nonsample"
-            else np.empty(0)
-        )
         v = rng.normal(0.0, 1.0, size=draws) * sd_v
         values = np.empty((draws, n_ind))
         step = max(1, _CHUNK // max(len(rows), 1))
@@ -259,6 +249,33 @@ def ebp_draws(
     return est, sd
 
 
+def _area_setup(
+    fit: NestedErrorFit,
+    t_sample: np.ndarray,
+    X_census: np.ndarray,
+    plan: AreaPlan,
+    i: int,
+    transform: str,
+    lam: float | None,
+    shift: float,
+    census_mode: str,
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """Area i's census units' means on the model scale (x'β̂ + û_d), its γ_d (0 out of sample) and
+    the sample values joined to its populations (none in census mode ``population``)."""
+    code = plan.sample_code[i]
+    mu = X_census[plan.census_rows[i]] @ fit.beta
+    gamma = 0.0
+    if code >= 0:
+        mu = mu + fit.u[code]
+        gamma = float(fit.gamma[code])
+    sample_values = (
+        inverse_transform(t_sample[plan.sample_rows[i]], transform, lam, shift)
+        if census_mode == "nonsample"
+        else np.empty(0)
+    )
+    return mu, gamma, sample_values
+
+
 def _ebp_exact(
     fit: NestedErrorFit,
     t_sample: np.ndarray,
@@ -275,19 +292,9 @@ def _ebp_exact(
     """The EBP as the draws' limit: each census unit's expected contribution, joined to the sample."""
     est = np.zeros((len(plan.names), len(indicators)))
     for i in range(len(plan.names)):
-        code = plan.sample_code[i]
         rows = plan.census_rows[i]
-        m = X_census[rows] @ fit.beta
-        gamma = 0.0
-        if code >= 0:
-            m = m + fit.u[code]
-            gamma = float(fit.gamma[code])
+        m, gamma, sample_values = _area_setup(fit, t_sample, X_census, plan, i, transform, lam, shift, census_mode)
         s = float(np.sqrt(fit.sigma2_u * (1.0 - gamma) + fit.sigma2_e))
-        sample_values = (
-            inverse_transform(t_sample[plan.sample_rows[i]], transform, lam, shift)
-            if census_mode == "nonsample"
-            else np.empty(0)
-        )
         n_s, n_r = len(sample_values), len(rows)
         for k, (name, ind) in enumerate(indicators):
             assert isinstance(ind, Indicator)  # checked by the engine (EXACT)
