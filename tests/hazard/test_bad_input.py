@@ -228,6 +228,12 @@ def test_outbreak_bad_dates_and_backwards(tmp_path):
         read_outbreaks(_csv(tmp_path, text.replace("2016-05-09", "9 May")))
     with pytest.raises(DataError, match=r"1 outbreaks end before they start \(data rows 1\)"):
         read_outbreaks(_csv(tmp_path, text.replace("2016-07-24", "2016-01-01")))
+    for empty in ("", "NaN", "NA"):  # found by tests/fuzz: a blank area was a TypeError later on
+        with pytest.raises(DataError, match=r"column 'area', row 1: expected an area in every row"):
+            read_outbreaks(_csv(tmp_path, text.replace("Mandera", empty)))
+    jhu = "location,start_date,end_date\nafr::ken::mandera,5/9/2016,7/24/2016\n"
+    with pytest.raises(DataError, match=r"column 'location', row 1: expected a location in every row"):
+        read_outbreaks(_csv(tmp_path, jhu.replace("afr::ken::mandera", "NA")))
 
 
 def test_hapi_projection_belongs_to_the_analysis_before_it(tmp_path):

@@ -47,6 +47,7 @@ def read_outbreaks(data: Any) -> OutbreakTable:
     notes: list[str] = []
     if "location" in raw.columns:
         require_columns(raw, ["location", "start_date", "end_date"], source)
+        bad_rows(_blank(raw["location"]), raw, "location", source, "a location in every row")
         parts = raw["location"].str.strip().str.lower().str.split("::")
         depth = parts.map(len)
         bad_rows(depth < 2, raw, "location", source, "'region::iso3[::admin1[::admin2...]]'")
@@ -65,6 +66,7 @@ def read_outbreaks(data: Any) -> OutbreakTable:
         )
     else:
         require_columns(raw, ["area", "start", "end"], source)
+        bad_rows(_blank(raw["area"]), raw, "area", source, "an area in every row")
         frame = pd.DataFrame(
             {
                 "country": raw.get("country"),
@@ -103,6 +105,11 @@ def onset_months(outbreaks: pd.DataFrame) -> pd.DataFrame:
     """One row per area and month in which an outbreak started (the onset event)."""
     onsets = outbreaks.assign(month=outbreaks["start"].dt.to_period("M"))
     return onsets.drop_duplicates(["area_id", "month"])[["country", "area_id", "area", "month"]]
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """Empty or missing cells (the readers turn NA spellings into missing)."""
+    return values.isna() | (values.astype("string").str.strip() == "").fillna(True)
 
 
 def _dates(raw: pd.DataFrame, column: str, source: str) -> pd.Series:
