@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: demo test lint typecheck bench references clean install pdf-libs web-test-deps
+.PHONY: demo test lint typecheck bench references clean install pdf-libs web-test-deps explore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ demo: $(STAMP)
 ## make test: install, then lint (ruff), type-check (mypy) and run the tests (pytest)
 test: $(STAMP) lint typecheck web-test-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=25
+
+## make explore: the fuzz tests with fresh random draws (make test
+## repeats the same draws every run, so CI never fails on a new one); a failure prints its example
+explore: $(STAMP)
+	HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz -x
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

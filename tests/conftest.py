@@ -1,9 +1,18 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run (derived from each test's name), so a CI run
+# never fails on a draw that the last one did not make; `make explore` draws new ones
+# (HYPOTHESIS_PROFILE=explore), to look for what the fixed draws miss.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # reference-generating scripts beside the golden numbers are not tests
 collect_ignore_glob = ["golden/*/*.py"]
