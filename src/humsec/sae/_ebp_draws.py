@@ -114,7 +114,7 @@ def exact_unit_values(
     limit: for FGT the probability (and partial moments) below z of the back-transformed value.
 
     >>> from scipy.stats import norm
-    >>> float(exact_unit_values("fgt0", np.array([1.0]), 2.0, np.e, "log", None, 0.0)[0]) == norm.cdf(0.0)
+    >>> bool(float(exact_unit_values("fgt0", np.array([1.0]), 2.0, np.e, "log", None, 0.0)[0]) == norm.cdf(0.0))
     True
     """
     from scipy.special import ndtr
