@@ -373,11 +373,13 @@ def _districts(
     if isinstance(variance, dict):
         deff, n = variance.get("design_effect"), variance.get("sample_size")
         extra = sorted(set(variance) - {"design_effect", "sample_size"})
-        good = all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in (deff, n))
+        good = all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < float("inf") for v in (deff, n)
+        )
         if extra or not good:
             chk.add(
                 f"{where}.variance",
-                "a DATASET.COLUMN of sampling variances, or {design_effect: D, sample_size: N} (both > 0) "
+                "a DATASET.COLUMN of sampling variances, or {design_effect: D, sample_size: N} (both finite, > 0) "
                 f"to assume v = D p(1-p)/N for a proportion p; got {variance!r}",
             )
             ok = False
