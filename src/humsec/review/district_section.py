@@ -34,13 +34,24 @@ from humsec.review.base import Section, cite, esc
 from humsec.review.publish import Published, publish
 from humsec.review.spec import DistrictPart
 
-__all__ = ["SECTION_ID", "DistrictSections", "district_row_id", "district_table"]
+__all__ = ["FIT_ROWS", "SECTION_ID", "DistrictSections", "district_row_id", "district_table"]
 
 SECTION_ID = "districts"
 SECTION_TITLE = "District estimates"
 #: the seed of the bootstrap MSE of a transformed model: the same review file, the same numbers
 BOOTSTRAP_SEED = 20240601
 BOOTSTRAP_REPLICATES = 200
+
+
+#: the rows of the fit table: key -> (label, how the text cites it)
+FIT_ROWS = {
+    "areas": ("areas with a model estimate", "int"),
+    "in_sample": ("of which with a direct estimate", "int"),
+    "sigma2_u": ("area-effect variance σ²ᵤ (model scale)", "f6"),
+    "adj_r2": ("adjusted R² (Lahiri-Suntornchost)", "f3"),
+    "cv_direct": ("median CV, direct (areas in sample)", "pct"),
+    "cv_model": ("median CV, model (areas in sample)", "pct"),
+}
 
 
 def district_row_id(area: str) -> str:
@@ -164,22 +175,17 @@ class DistrictSections(AreaSections):
 
     def _publish_district_fit(self, part: DistrictPart, result: Any, table: pd.DataFrame) -> Published:
         ins = table[table["in_sample"]]
-        rows = [
-            ("areas", "areas with a model estimate", len(table), "int"),
-            ("in_sample", "of which with a direct estimate", len(ins), "int"),
-            ("sigma2_u", "area-effect variance σ²ᵤ (model scale)", result.sigma2_u, "f6"),
-            ("adj_r2", "adjusted R² (Lahiri-Suntornchost)", result.adj_r2, "f3"),
-            ("cv_direct", "median CV, direct (areas in sample)", (ins["direct_se"] / ins["direct"].abs()).median(), "pct"),
-            ("cv_model", "median CV, model (areas in sample)", ins["cv"].median(), "pct"),
-        ]  # fmt: skip
+        values = {
+            "areas": len(table), "in_sample": len(ins), "sigma2_u": result.sigma2_u, "adj_r2": result.adj_r2,
+            "cv_direct": (ins["direct_se"] / ins["direct"].abs()).median(), "cv_model": ins["cv"].median(),
+        }  # fmt: skip
         frame = pd.DataFrame(
             {
-                "row_id": [f"district:fit:{key}" for key, *_ in rows],
-                "statistic": [label for _, label, *_ in rows],
-                "value": [float(v) for _, _, v, _ in rows],
+                "row_id": [f"district:fit:{key}" for key in FIT_ROWS],
+                "statistic": [label for label, _ in FIT_ROWS.values()],
+                "value": [float(values[key]) for key in FIT_ROWS],
             }
         )
-        self._district_formats = {f"district:fit:{key}": how for key, _, _, how in rows}
         return publish(
             "district_fit", "District estimates: the model's fit and precision", frame, "aggregates",
             self.rules, columns={"row_id": "row", "statistic": "statistic", "value": "value"},
@@ -205,7 +211,7 @@ class DistrictSections(AreaSections):
 
         def num(key: str) -> str:
             rid = f"district:fit:{key}"
-            return cite(f[rid], rid, self._district_formats[rid])
+            return cite(f[rid], rid, FIT_ROWS[key][1])
 
         shown = est.shown().dropna(subset=["estimate"])
         n_out = int(f["district:fit:areas"] - f["district:fit:in_sample"])
