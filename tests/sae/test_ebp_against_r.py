@@ -83,16 +83,20 @@ def test_ebp_within_monte_carlo_error_of_r(case: str, data: tuple) -> None:
         assert (row["n"], row["gamma"], bool(row["in_sample"])) == (0, 0.0, False)
 
 
-@pytest.mark.slow  # 100 replicates x 20 populations of 713,301 census persons: about 6 minutes a case on 2 shared cores
+@pytest.mark.slow  # 100 replicates x 20 populations of 713,301 census persons: about a minute a case on 2 shared cores
 @pytest.mark.parametrize("case", ["log", "oos"])
 def test_bootstrap_mse_within_monte_carlo_error_of_r(case: str, data: tuple) -> None:
-    """pbmseebBHF (B = 100, MC = 20, one run per indicator) returns only its mean: its Monte Carlo SE
-    is taken as humsec's own (same B and L, same distribution of squared errors), so each MSE must lie
-    within 4·√2 of humsec's SE of R's (20 comparisons a case)."""
+    """pbmseebBHF (B = 100, MC = 20, one run per indicator) returns only its mean, so its Monte Carlo
+    SE is taken as humsec's own (same B and L, same distribution of squared errors): each MSE must lie
+    within 4·√2 SEs of R's (20 comparisons a case). The SE is the larger of humsec's empirical one
+    and that of a mean of B squared normal errors at R's value (√2·MSE/√B): the squared errors are
+    heavy-tailed, so a run whose mean falls low also has a low empirical SE (seed 2024 put one
+    area's MSE 6 empirical SEs, 2.7 χ² SEs, below R's; seeds 1 and 2 put it within 2)."""
     table = fit_case(case, *data, indicators=["fgt0", "fgt1"], draws=20, bootstrap=100).to_frame()
     ref = pd.read_csv(GOLDEN / "mse.csv", skipinitialspace=True).query("case == @case")
     ref = ref.astype({"domain": int}).astype({"domain": str})
     merged = table.merge(ref, left_on=["area", "indicator"], right_on=["domain", "indicator"], suffixes=("", "_r"))
     assert len(merged) == 10
-    z = (merged["mse"] - merged["mse_r"]) / (np.sqrt(2) * merged["mse_se"])
+    chi2_se = np.sqrt(2) * merged["mse_r"] / np.sqrt(100)
+    z = (merged["mse"] - merged["mse_r"]) / (np.sqrt(2) * np.maximum(merged["mse_se"], chi2_se))
     assert np.abs(z).max() < 4, merged.assign(z=z)

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from humsec.sae._bhf_fit import NestedErrorFit, fit_nested_error
+from humsec.sae._ebp_kernel import SUMS, area_sums, map_areas, spawn_area_streams
 
 __all__ = [
     "CENSUS_MODES",
@@ -59,7 +60,7 @@ CENSUS_MODES = {
     "in it, and an area's population is its census units",
 }
 
-# Values of the population of one area and a per-draw chunk: at most this many numbers at once
+# Values of an area's populations drawn at once for a Python-function indicator (32 MB)
 _CHUNK = 4_000_000
 
 
@@ -223,36 +224,71 @@ def ebp_draws(
         return _ebp_exact(fit, t_sample, X_census, plan, indicators, threshold=threshold,
                           transform=transform, lam=lam, shift=shift, census_mode=census_mode)  # fmt: skip
     n_ind = len(indicators)
-    est = np.zeros((len(plan.names), n_ind))
-    sd = np.zeros((len(plan.names), n_ind))
-    sigma_e = np.sqrt(fit.sigma2_e)
-    for i in range(len(plan.names)):
-        rows = plan.census_rows[i]
-        mu, gamma, sample_values = _area_setup(fit, t_sample, X_census, plan, i, transform, lam, shift, census_mode)
-        sd_v = np.sqrt(fit.sigma2_u * (1.0 - gamma))
-        v = rng.normal(0.0, 1.0, size=draws) * sd_v
-        values = np.empty((draws, n_ind))
-        step = max(1, _CHUNK // max(len(rows), 1))
-        for start in range(0, draws, step):
-            stop = min(draws, start + step)
-            # in place, in the order of mu + v + e: the same numbers as the plain expression,
-            # without its temporaries (the draws dominate the run time)
-            e = rng.standard_normal(size=(stop - start, len(rows)))
-            e *= sigma_e
-            t = mu[None, :] + v[start:stop, None]
-            t += e
-            del e
-            pop = _inverse_in_place(t, transform, lam, shift)
-            values[start:stop] = _indicator_values(pop, sample_values, indicators, threshold)
-        est[i] = values.mean(axis=0)
-        sd[i] = values.std(axis=0, ddof=1) if draws > 1 else np.nan
+    sigma_e = float(np.sqrt(fit.sigma2_e))
+    mu_all = X_census @ fit.beta
+    streams = spawn_area_streams(rng, len(plan.names))
+    columns = [SUMS[n] if ind is INDICATORS.get(n) else -1 for n, ind in indicators]
+
+    def area(i: int) -> np.ndarray:
+        """The indicators of area i's L populations (draws × indicators)."""
+        mu, gamma, sample_values = _area_setup(fit, t_sample, mu_all, plan, i, transform, lam, shift, census_mode)
+        sd_v = float(np.sqrt(fit.sigma2_u * (1.0 - gamma)))
+        if min(columns) >= 0:  # built-in indicators only: the compiled one-pass loop
+            sums = area_sums(mu, sd_v=sd_v, sigma_e=sigma_e, draws=draws, rng=streams[i],
+                             transform=transform, lam=lam, shift=shift, z=threshold)  # fmt: skip
+            values = sums[:, columns] / max(len(mu), 1)
+            n_s, n_r = len(sample_values), len(mu)
+            if n_s:
+                fns = [ind.function for _, ind in indicators]  # type: ignore[union-attr]
+                sample = np.array([float(f(sample_values, threshold)) for f in fns])
+                values = (values * n_r + sample * n_s) / (n_r + n_s)
+            return values
+        return _drawn_populations(mu, sd_v, sigma_e, sample_values, indicators, threshold=threshold,
+                                  transform=transform, lam=lam, shift=shift, draws=draws, rng=streams[i])  # fmt: skip
+
+    per_area = map_areas(area, len(plan.names))
+    shape = (len(plan.names), n_ind)
+    est = np.array([values.mean(axis=0) for values in per_area]).reshape(shape)
+    sd = np.array([values.std(axis=0, ddof=1) for values in per_area]).reshape(shape)
     return est, sd
+
+
+def _drawn_populations(
+    mu: np.ndarray,
+    sd_v: float,
+    sigma_e: float,
+    sample_values: np.ndarray,
+    indicators: Sequence[tuple[str, Indicator | Callable[..., Any]]],
+    *,
+    threshold: float | None,
+    transform: str,
+    lam: float | None,
+    shift: float,
+    draws: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """An area's L populations as (chunks of) a matrix, for indicators given as Python functions;
+    the same random numbers as :func:`area_sums` draws."""
+    v = rng.normal(0.0, 1.0, size=draws) * sd_v
+    values = np.empty((draws, len(indicators)))
+    step = max(1, _CHUNK // max(len(mu), 1))
+    for start in range(0, draws, step):
+        stop = min(draws, start + step)
+        # in place, in the order of mu + v + e, without the plain expression's temporaries
+        e = rng.standard_normal(size=(stop - start, len(mu)))
+        e *= sigma_e
+        t = mu[None, :] + v[start:stop, None]
+        t += e
+        del e
+        pop = _inverse_in_place(t, transform, lam, shift)
+        values[start:stop] = _indicator_values(pop, sample_values, indicators, threshold)
+    return values
 
 
 def _area_setup(
     fit: NestedErrorFit,
     t_sample: np.ndarray,
-    X_census: np.ndarray,
+    mu_all: np.ndarray,
     plan: AreaPlan,
     i: int,
     transform: str,
@@ -263,7 +299,7 @@ def _area_setup(
     """Area i's census units' means on the model scale (x'β̂ + û_d), its γ_d (0 out of sample) and
     the sample values joined to its populations (none in census mode ``population``)."""
     code = plan.sample_code[i]
-    mu = X_census[plan.census_rows[i]] @ fit.beta
+    mu = mu_all[plan.census_rows[i]]
     gamma = 0.0
     if code >= 0:
         mu = mu + fit.u[code]
@@ -291,9 +327,10 @@ def _ebp_exact(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The EBP as the draws' limit: each census unit's expected contribution, joined to the sample."""
     est = np.zeros((len(plan.names), len(indicators)))
+    mu_all = X_census @ fit.beta
     for i in range(len(plan.names)):
         rows = plan.census_rows[i]
-        m, gamma, sample_values = _area_setup(fit, t_sample, X_census, plan, i, transform, lam, shift, census_mode)
+        m, gamma, sample_values = _area_setup(fit, t_sample, mu_all, plan, i, transform, lam, shift, census_mode)
         s = float(np.sqrt(fit.sigma2_u * (1.0 - gamma) + fit.sigma2_e))
         n_s, n_r = len(sample_values), len(rows)
         for k, (name, ind) in enumerate(indicators):
@@ -357,6 +394,7 @@ def bootstrap_mse(
     sq = np.zeros((replicates, n_areas, len(indicators)))
     sigma_u, sigma_e = np.sqrt(fit.sigma2_u), np.sqrt(fit.sigma2_e)
     mu_s = X_sample @ fit.beta
+    mu_census = X_census @ fit.beta
     for b in range(replicates):
         u = rng.normal(0.0, 1.0, size=D) * sigma_u
         t_b = mu_s + u[dom] + rng.normal(0.0, 1.0, size=len(mu_s)) * sigma_e
@@ -365,7 +403,7 @@ def bootstrap_mse(
             code = plan.sample_code[i]
             u_i = u[code] if code >= 0 else rng.normal() * sigma_u
             rows = plan.census_rows[i]
-            t_r = X_census[rows] @ fit.beta + u_i + rng.normal(0.0, 1.0, size=len(rows)) * sigma_e
+            t_r = mu_census[rows] + u_i + rng.normal(0.0, 1.0, size=len(rows)) * sigma_e
             sample_values = (
                 inverse_transform(t_b[plan.sample_rows[i]], transform, lam, shift)
                 if census_mode == "nonsample"
