@@ -61,6 +61,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_warn.py
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_demo.py
+	$(BIN)/python benchmarks/bench_sae.py
+	$(BIN)/python benchmarks/bench_sae_ebp.py
 
 ## make references: regenerate the R golden numbers (installs R and the survey package from Debian)
 references:
