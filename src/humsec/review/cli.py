@@ -2,8 +2,10 @@
 
 The review file is checked first (every problem listed at once, nothing computed); then the
 analyses run, every table goes through disclosure control, and DIR receives ``review.html``
-(self-contained: works offline), ``review.pdf`` and ``tables/*.csv`` (the published tables, with the
-row ids the report cites). Microdata never leave the estimators.
+(self-contained: works offline), ``review.pdf``, ``tables/*.csv`` (the published tables, with the
+row ids the report cites), and for shorter audiences ``brief.pdf`` (two pages: key findings, a
+map, a chart, the top strategies; ``brief.html`` is what it prints) and ``slides.pptx`` (one
+message per slide), whose numbers link to the same rows. Microdata never leave the estimators.
 """
 
 from __future__ import annotations
@@ -30,12 +32,16 @@ def _csv_writer(frame: Any) -> Callable[[Path], None]:
 def review(
     review_file: Path = typer.Argument(..., help="Review file (YAML): data, sections, disclosure rules."),
     out: Path = typer.Option(..., "--out", help="Folder for review.html, review.pdf and tables/."),
-    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also print the report to PDF (WeasyPrint)."),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also print the report and its brief to PDF (WeasyPrint)."),
+    slides: bool = typer.Option(True, "--slides/--no-slides", help="Also write the slide deck (slides.pptx)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr; print only the paths written."),
 ) -> None:
     """Human Security Review: profile, maps, left-behind groups, interlinkages, index, responses, strategies."""
+    from humsec.review.brief import write_brief_pdf
     from humsec.review.build import build_review
+    from humsec.review.digest import digest_review
     from humsec.review.html import render_review_html, write_pdf
+    from humsec.review.slides import write_slides
     from humsec.review.spec import load_review
 
     progress = progress_for(quiet)  # the steps on stderr (bars on a terminal), none with --quiet
@@ -56,11 +62,18 @@ def review(
     ]
     html_path = out / "review.html"
     writers.append((html_path, lambda tmp: tmp.write_text(page, encoding="utf-8")))
+    digest = digest_review(result)
     if pdf:
         pdf_path = out / "review.pdf"
         progress.say(f"printing {pdf_path}")
         writers.append((pdf_path, lambda tmp: write_pdf(page, tmp)))
-    write_or_fail(writers)  # tables, page and PDF: all written, or none (a PDF failure leaves no page)
+        brief: list[str] = []  # the brief's printed HTML, kept beside its PDF
+        writers.append((out / "brief.pdf", lambda tmp: brief.append(write_brief_pdf(digest, tmp))))
+        writers.append((out / "brief.html", lambda tmp: tmp.write_text(brief[0], encoding="utf-8")))
+    if slides:
+        writers.append((out / "slides.pptx", lambda tmp: write_slides(digest, tmp)))
+    # tables, page, PDFs and slides: all written, or none (a PDF failure leaves no page)
+    write_or_fail(writers)
     if not quiet:
         import html
         import re
@@ -68,4 +81,5 @@ def review(
         for sentence in result.summary:
             text = html.unescape(re.sub(r"<[^>]+>", "", sentence))
             stdout.print("  · " + text, highlight=False, markup=False)
-    stdout.print(f"wrote {html_path}" + (f" and {out / 'review.pdf'}" if pdf else "") + f" ({len(result.tables)} tables in {out / 'tables'})", highlight=False, markup=False)
+    extra = (f", {out / 'review.pdf'}, {out / 'brief.pdf'}" if pdf else "") + (f", {out / 'slides.pptx'}" if slides else "")
+    stdout.print(f"wrote {html_path}{extra} ({len(result.tables)} tables in {out / 'tables'})", highlight=False, markup=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from humsec.review.build import Review
     from humsec.review.publish import Published
 
-__all__ = ["render_review_html", "table_html", "write_pdf"]
+__all__ = ["render_review_html", "table_html", "weasyprint_module", "write_pdf"]
 
 
 def table_html(pub: Published, max_rows: int = 60) -> str:
@@ -97,8 +97,8 @@ def render_review_html(review: Review) -> str:
     )
 
 
-def write_pdf(page: str, path: Path) -> None:
-    """Print the HTML page to PDF with WeasyPrint (no network: every asset is inline)."""
+def weasyprint_module() -> Any:
+    """WeasyPrint, or a clear error saying what to install."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: the pango library is missing
@@ -106,6 +106,12 @@ def write_pdf(page: str, path: Path) -> None:
             f"Cannot write the PDF: WeasyPrint is not usable ({exc}). Install it with pip and the "
             "Debian packages libpango-1.0-0 and libpangoft2-1.0-0 (make install does both)."
         ) from None
+    return weasyprint
+
+
+def write_pdf(page: str, path: Path) -> None:
+    """Print the HTML page to PDF with WeasyPrint (no network: every asset is inline)."""
+    weasyprint = weasyprint_module()
 
     def no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
         raise HumsecError(f"the report refers to an external resource {url!r}; it must be self-contained")
