@@ -598,7 +598,7 @@ def _review_input(folder: Path) -> Path:
 REVIEW = Command(
     "review",
     _review_input,
-    lambda data, out: ["review", str(data.parent / "review.yaml"), "--out", str(out.with_suffix("")), "--no-pdf", "-q"],
+    lambda data, out: ["review", str(data.parent / "review.yaml"), "--out", str(out.with_suffix("")), "--no-pdf", "--no-slides", "-q"],
     labels=("county",),
     result=lambda out: out.with_suffix("") / "tables" / "area_c.csv",
     report=lambda out: (out.with_suffix("") / "review.html").read_text(encoding="utf-8"),  # its notes
