@@ -64,6 +64,14 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_sae.py
 	$(BIN)/python benchmarks/bench_sae_ebp.py
 
+## make messages: extract the report strings marked for translation (babel.cfg) into
+## src/humsec/locale/humsec.pot and add the new ones to each language's humsec.po (to translate)
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project humsec \
+	  --copyright-holder "humsec contributors" -o src/humsec/locale/humsec.pot .
+	$(BIN)/pybabel update -i src/humsec/locale/humsec.pot -d src/humsec/locale -D humsec \
+	  --no-location --width 100 --ignore-obsolete
+
 ## make references: regenerate the R golden numbers (installs R and the survey package from Debian)
 references:
 	command -v Rscript >/dev/null || (apt-get update && apt-get install -y r-base-core r-cran-survey)

@@ -134,7 +134,7 @@ def test_a_brief_too_long_drops_its_last_findings_and_says_so() -> None:
     assert len(document.pages) == BRIEF_PAGES
     shown = page.count('data-row="x"')
     assert 10 < shown < 80
-    assert f"{80 - shown} more finding(s) in the full report" in page
+    assert f"{80 - shown} more findings in the full report." in page
     assert html_runs(sentence)[1] == ("12.5%", "x")
 
 
@@ -142,10 +142,10 @@ def test_strategies_in_the_brief_and_slides_link_their_rows(tmp_path: Path) -> N
     strategy = {"row_id": "rs:1:water~health", "name_a": "Unsafe water", "name_b": "Ill health",
                 "protection": "early warning of cholera", "empowerment": "water committees",
                 "lead_entities": "UNICEF", "target_groups": "region 2"}  # fmt: skip
-    digest = Digest("Review", "Kenya", [], None, None, [strategy], "1 more in the full report")
+    digest = Digest("Review", "Kenya", [], None, None, [strategy], 1)
     page = render_brief_html(digest)
     assert f'href="review.html#{row_anchor(strategy["row_id"])}"' in page
-    assert "water committees" in page and "1 more in the full report." in page
+    assert "water committees" in page and "1 more strategy in the full report." in page
     write_slides(digest, tmp_path / "s.pptx")
     slide = list(Presentation(str(tmp_path / "s.pptx")).slides)[-1]
     assert slide.shapes.title.text == "Recommended strategies"

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from humsec.core.charts import to_svg
+from humsec.core.i18n import N_
 from humsec.review.base import BuilderBase, Section, cite, esc, row_anchor
 from humsec.review.publish import Published, publish
 
@@ -18,7 +19,7 @@ class ActionSections(BuilderBase):
         cfg = self.spec.early_warning
         if cfg is None:
             return
-        sec = self.section("outlook", "Early-warning outlook")
+        sec = self.section("outlook", N_("Early-warning outlook"))
         try:
             import importlib
 
@@ -84,7 +85,7 @@ class ActionSections(BuilderBase):
 
         rp = self.spec.responses
         assert rp is not None
-        sec = self.section("responses", "Responses and gaps")
+        sec = self.section("responses", N_("Responses and gaps"))
         res = response_gaps(
             rp.activities,
             rp.needs,
@@ -167,7 +168,7 @@ class ActionSections(BuilderBase):
     def strategies(self) -> None:
         from humsec.review.strategies import load_strategies, propose_responses
 
-        sec = self.section("strategies", "Recommended strategies")
+        sec = self.section("strategies", N_("Recommended strategies"))
         if self.links is None:
             sec.skipped = (
                 "Strategies rest on interlinkages from survey microdata; this review has none."

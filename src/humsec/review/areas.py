@@ -7,6 +7,7 @@ import dataclasses
 import pandas as pd
 
 from humsec.core.charts import to_svg
+from humsec.core.i18n import N_
 from humsec.review.base import BuilderBase, cite, esc
 from humsec.review.publish import Published, publish
 from humsec.review.spec import AreaDataset
@@ -45,7 +46,7 @@ class AreaSections(BuilderBase):
 
         if not self.spec.maps:  # no heading over nothing
             return
-        sec = self.section("maps", "Maps: where insecurity concentrates")
+        sec = self.section("maps", N_("Maps: where insecurity concentrates"))
         assert self.geo is not None
         charts = []
         by_ds: dict[str, Published] = {}
@@ -118,7 +119,7 @@ class AreaSections(BuilderBase):
         refs = list(self.spec.area_links.get("indicators", []))
         if len(refs) < 2:
             return
-        sec = self.section("interlinkages", "Interlinked threats")
+        sec = self.section("interlinkages", N_("Interlinked threats"))
         method = str(self.spec.area_links.get("method", "spearman"))
         wide = self._wide(refs)
         res = area_correlations(wide, area="area", indicators=refs, methods=[method])
@@ -161,7 +162,7 @@ class AreaSections(BuilderBase):
         if not self.spec.index:
             return
         cfg = self.spec.index
-        sec = self.section("index", "Area risk index and trends")
+        sec = self.section("index", N_("Area risk index and trends"))
         model_raw = dict(cfg["model"])
         model_raw.setdefault("name", cfg.get("name", "Area index"))
         model_raw["unit"] = "area"
@@ -222,7 +223,7 @@ class AreaSections(BuilderBase):
         cfg = self.spec.trends
         if not cfg:
             return
-        sec = self.section("index", "Area risk index and trends")
+        sec = self.section("index", N_("Area risk index and trends"))
         ds_id, col = str(cfg["indicator"]).split(".", 1)
         ds = self.spec.area(ds_id)
         if not ds.time:

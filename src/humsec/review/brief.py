@@ -13,10 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from humsec.core.i18n import Translator, translator
 from humsec.review.base import row_anchor
+from humsec.review.html import english_attributes, template_environment
 
 if TYPE_CHECKING:
     from humsec.review.digest import Digest
@@ -27,15 +28,20 @@ __all__ = ["BRIEF_PAGES", "brief_pages", "render_brief_html", "write_brief_pdf"]
 BRIEF_PAGES = 2
 
 
-def render_brief_html(digest: Digest, findings: int | None = None) -> str:
-    """The brief as one self-contained HTML page (its first ``findings`` findings; all by default).
+def render_brief_html(digest: Digest, findings: int | None = None, tr: Translator | None = None) -> str:
+    """The brief as one self-contained HTML page (its first ``findings`` findings; all by default),
+    in the language of ``tr`` (default English).
 
     Cited numbers link to ``review.html#row-…``, the report beside it.
     """
-    env = Environment(loader=PackageLoader("humsec.review", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    tr = tr or translator("en")
+    env = template_environment(tr)
     shown = digest.findings if findings is None else digest.findings[:findings]
     figures = [f for f in (digest.map, digest.chart) if f is not None]
     return env.get_template("brief.html.j2").render(
+        lang=tr.code,
+        dir=tr.direction,
+        en=english_attributes(tr),
         title=digest.title,
         country=digest.country,
         findings=[
@@ -45,7 +51,7 @@ def render_brief_html(digest: Digest, findings: int | None = None) -> str:
         more=len(digest.findings) - len(shown),
         figures=[(caption, Markup(svg)) for caption, svg in figures],
         strategies=[{**s, "anchor": row_anchor(s["row_id"])} for s in digest.strategies],
-        strategy_note=digest.strategy_note,
+        more_strategies=digest.more_strategies,
     )
 
 
@@ -67,20 +73,20 @@ def brief_pages(page: str) -> int:
     return len(_document(page).pages)
 
 
-def fit_brief(digest: Digest) -> tuple[str, Any]:
+def fit_brief(digest: Digest, tr: Translator | None = None) -> tuple[str, Any]:
     """The brief's HTML with as many findings as fit :data:`BRIEF_PAGES` pages, and its document."""
     count = len(digest.findings)
     while True:
-        page = render_brief_html(digest, count)
+        page = render_brief_html(digest, count, tr)
         document = _document(page)
         if len(document.pages) <= BRIEF_PAGES or count == 0:
             return page, document
         count -= 1
 
 
-def write_brief_pdf(digest: Digest, path: Path) -> str:
+def write_brief_pdf(digest: Digest, path: Path, tr: Translator | None = None) -> str:
     """Print the brief to ``path`` (PDF, at most two pages when the map, chart and strategies fit);
     returns the HTML that was printed."""
-    page, document = fit_brief(digest)
+    page, document = fit_brief(digest, tr)
     document.write_pdf(path)
     return page

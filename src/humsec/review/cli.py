@@ -19,6 +19,7 @@ import typer
 from humsec.core.cli import fail as _fail
 from humsec.core.cli import stdout, write_or_fail
 from humsec.core.errors import HumsecError
+from humsec.core.i18n import LANGUAGES, translator
 from humsec.core.progress import progress_for
 
 
@@ -34,6 +35,7 @@ def review(
     out: Path = typer.Option(..., "--out", help="Folder for review.html, review.pdf and tables/."),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also print the report and its brief to PDF (WeasyPrint)."),
     slides: bool = typer.Option(True, "--slides/--no-slides", help="Also write the slide deck (slides.pptx)."),
+    lang: str | None = typer.Option(None, "--lang", help=f"Language of the report, brief and slides: {', '.join(LANGUAGES)} (default: the review file's language:, else en)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr; print only the paths written."),
 ) -> None:
     """Human Security Review: profile, maps, left-behind groups, interlinkages, index, responses, strategies."""
@@ -47,11 +49,13 @@ def review(
     progress = progress_for(quiet)  # the steps on stderr (bars on a terminal), none with --quiet
     try:
         with progress:
+            tr = translator(lang) if lang else None  # an unknown language is refused before any work
             spec = load_review(review_file)
             progress.say(f"review file checked: {review_file}")
+            tr = tr or translator(spec.language)
             result = build_review(spec, progress=progress.say)
             progress.say("rendering the report")
-            page = render_review_html(result)
+            page = render_review_html(result, tr)
     except HumsecError as exc:
         _fail(exc)
         return
@@ -68,12 +72,14 @@ def review(
         progress.say(f"printing {pdf_path}")
         writers.append((pdf_path, lambda tmp: write_pdf(page, tmp)))
         brief: list[str] = []  # the brief's printed HTML, kept beside its PDF
-        writers.append((out / "brief.pdf", lambda tmp: brief.append(write_brief_pdf(digest, tmp))))
+        writers.append((out / "brief.pdf", lambda tmp: brief.append(write_brief_pdf(digest, tmp, tr))))
         writers.append((out / "brief.html", lambda tmp: tmp.write_text(brief[0], encoding="utf-8")))
     if slides:
-        writers.append((out / "slides.pptx", lambda tmp: write_slides(digest, tmp)))
+        writers.append((out / "slides.pptx", lambda tmp: write_slides(digest, tmp, tr)))
     # tables, page, PDFs and slides: all written, or none (a PDF failure leaves no page)
     write_or_fail(writers)
+    if tr.missing:  # said, never silent: the strings shown in English
+        stdout.print("note: " + tr.missing_note(), highlight=False, markup=False)
     if not quiet:
         import html
         import re

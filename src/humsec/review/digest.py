@@ -48,7 +48,7 @@ class Digest:
     map: tuple[str, str] | None  # (caption, SVG)
     chart: tuple[str, str] | None
     strategies: list[dict[str, str]] = field(default_factory=list)  # top rows, with their row id
-    strategy_note: str = ""
+    more_strategies: int = 0  # recommended strategies the digest leaves out
     map_section: str = "Map"  # the title of the section the map comes from
 
     def rows(self) -> list[str]:
@@ -75,7 +75,7 @@ def digest_review(review: Review, top_strategies: int = 3) -> Digest:
     the_map = map_home.figures[0] if map_home else None
     chart = next((by_id[s].figures[0] for s in CHART_SECTIONS if s in by_id and by_id[s].figures), None)
     strategies: list[dict[str, str]] = []
-    note = ""
+    more = 0
     table = next((t for t in review.tables if t.key == "strategies"), None)
     if table is not None and len(table.frame):
         shown = table.frame.head(top_strategies)
@@ -84,9 +84,8 @@ def digest_review(review: Review, top_strategies: int = 3) -> Digest:
                 {k: "" if pd.isna(row.get(k)) else str(row.get(k)) for k in
                  ("row_id", "name_a", "name_b", "protection", "empowerment", "lead_entities", "target_groups")}
             )  # fmt: skip
-        if len(table.frame) > len(shown):
-            note = f"{len(table.frame) - len(shown)} more in the full report"
-    return Digest(review.spec.title, review.spec.country, findings, the_map, chart, strategies, note,
+        more = len(table.frame) - len(shown)
+    return Digest(review.spec.title, review.spec.country, findings, the_map, chart, strategies, more,
                   map_home.title if map_home else "Map")  # fmt: skip
 
 

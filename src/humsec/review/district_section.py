@@ -29,6 +29,7 @@ import pandas as pd
 
 from humsec.core.charts import to_svg
 from humsec.core.errors import DataError
+from humsec.core.i18n import N_
 from humsec.review.areas import AreaSections
 from humsec.review.base import Section, cite, esc
 from humsec.review.publish import Published, publish
@@ -37,7 +38,7 @@ from humsec.review.spec import DistrictPart
 __all__ = ["FIT_ROWS", "SECTION_ID", "DistrictSections", "district_row_id", "district_table"]
 
 SECTION_ID = "districts"
-SECTION_TITLE = "District estimates"
+SECTION_TITLE = N_("District estimates")
 #: the seed of the bootstrap MSE of a transformed model: the same review file, the same numbers
 BOOTSTRAP_SEED = 20240601
 BOOTSTRAP_REPLICATES = 200

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from humsec.core.i18n import N_
 from humsec.review.base import BuilderBase, Section, cite, esc, row_anchor
 from humsec.review.publish import publish
 
@@ -116,7 +117,7 @@ class HazardSections(BuilderBase):
             return
         from humsec.hazard import IPCBacktest, read_ipc
 
-        sec = self.section("hazard", "Hazard outlook")
+        sec = self.section("hazard", N_("Hazard outlook"))
         table = read_ipc(part.ipc, level=part.level)
         result = IPCBacktest(test_from=part.test_from).fit(table)
         board = scoreboard_frame(result.to_frame("scores"))

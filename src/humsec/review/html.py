@@ -18,13 +18,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from humsec.core.errors import HumsecError
+from humsec.core.i18n import Translator, translator
 from humsec.review.build import fmt_value, row_anchor
 
 if TYPE_CHECKING:
     from humsec.review.build import Review
     from humsec.review.publish import Published
 
-__all__ = ["render_review_html", "table_html", "weasyprint_module", "write_pdf"]
+__all__ = ["english_attributes", "render_review_html", "table_html", "weasyprint_module", "write_pdf"]
 
 
 def table_html(pub: Published, max_rows: int = 60) -> str:
@@ -64,9 +65,30 @@ def table_html(pub: Published, max_rows: int = 60) -> str:
     return f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{foot}'
 
 
-def render_review_html(review: Review) -> str:
-    """The whole report (Jinja template ``review.html.j2``)."""
-    env = Environment(loader=PackageLoader("humsec.review", "templates"), autoescape=select_autoescape(["html", "j2"]))
+def template_environment(tr: Translator) -> Environment:
+    """The review's Jinja templates, their strings translated by ``tr`` (``{{ _("…") }}``)."""
+    env = Environment(
+        loader=PackageLoader("humsec.review", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(tr.gettext, tr.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def english_attributes(tr: Translator) -> Markup:
+    """``lang``/``dir`` for the report's sentences, which are written in English only for now:
+    in a French or Arabic report they are marked as English, left to right, so that readers,
+    screen readers and the right-to-left layout treat them as such."""
+    return Markup("") if tr.code == "en" else Markup(' lang="en" dir="ltr"')
+
+
+def render_review_html(review: Review, tr: Translator | None = None) -> str:
+    """The whole report (Jinja template ``review.html.j2``) in the language of ``tr`` (default:
+    the review file's ``language``); strings without a translation stay English, listed in
+    ``tr.missing``."""
+    tr = tr or translator(review.spec.language)
+    env = template_environment(tr)
     template = env.get_template("review.html.j2")
     sections = [
         {
@@ -82,6 +104,9 @@ def render_review_html(review: Review) -> str:
     ]
     rules = review.spec.rules
     return template.render(
+        lang=tr.code,
+        dir=tr.direction,
+        en=english_attributes(tr),
         title=review.spec.title,
         country=review.spec.country,
         summary=[Markup(s) for s in review.summary],

@@ -11,45 +11,51 @@ from the report's own SVG (vl-convert), not redrawn.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from humsec.core.i18n import Translator, translator
 from humsec.review.base import row_anchor
 from humsec.review.digest import html_runs
 
 if TYPE_CHECKING:
     from humsec.review.digest import Digest
 
-__all__ = ["REPORT_FILE", "write_slides"]
+__all__ = ["REPORT_FILE", "ROWS_CITED", "write_slides"]
 
 #: the report the slides' numbers link to (written beside them)
 REPORT_FILE = "review.html"
+#: how each slide's notes begin, in every language (then the row ids, comma-separated)
+ROWS_CITED = "Rows cited:"
 
 _BLUE = (0x0B, 0x4F, 0x8A)
 
 
-def write_slides(digest: Digest, path: Path) -> None:
-    """Write the deck to ``path``."""
+def write_slides(digest: Digest, path: Path, tr: Translator | None = None) -> None:
+    """Write the deck to ``path``, its own words in the language of ``tr`` (default English)."""
     from pptx import Presentation
     from pptx.util import Inches
 
+    tr = tr or translator("en")
+    _ = tr.gettext
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)  # 16:9
-    _title_slide(deck, digest)
+    _title_slide(deck, digest, _)
     for finding in digest.findings:
-        slide = _slide(deck, finding.section)
+        slide = _slide(deck, _(finding.section))
         box = (0.6, 1.5, 5.6, 5.2) if finding.figure else (0.6, 1.5, 12.1, 5.2)
         rows = _sentence(slide, finding.html, box, size=24)
         if finding.figure:
             _picture(slide, finding.figure, (6.5, 1.4, 6.3, 5.6))
-        _notes(slide, rows, finding.figure)
+        _notes(slide, rows, finding.figure, _)
     if digest.map is not None:
-        slide = _slide(deck, digest.map_section)
+        slide = _slide(deck, _(digest.map_section))
         _caption(slide, digest.map[0])
         _picture(slide, digest.map, (0.6, 1.9, 12.1, 5.4))
-        _notes(slide, [], digest.map)
+        _notes(slide, [], digest.map, _)
     if digest.strategies:
-        _strategies(deck, digest)
+        _strategies(deck, digest, tr)
     deck.save(str(path))
 
 
@@ -64,13 +70,12 @@ def _slide(deck: Any, title: str) -> Any:
     return slide
 
 
-def _title_slide(deck: Any, digest: Digest) -> None:
+def _title_slide(deck: Any, digest: Digest, _: Callable[[str], str]) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[0])
     slide.shapes.title.text = digest.title
-    subtitle = "Human Security Review" + (f" · {digest.country}" if digest.country else "")
-    slide.placeholders[1].text = (
-        f"{subtitle}\nEvery number in blue links to its row in the full report ({REPORT_FILE})."
-    )
+    subtitle = _("Human Security Review") + (f" · {digest.country}" if digest.country else "")
+    link = _("Every number in blue links to its row in the full report (%(file)s).") % {"file": REPORT_FILE}
+    slide.placeholders[1].text = f"{subtitle}\n{link}"
 
 
 def _sentence(slide: Any, sentence: str, box: tuple[float, ...], size: int) -> list[str]:
@@ -118,24 +123,27 @@ def _caption(slide: Any, text: str) -> None:
     run.font.size = Pt(16)
 
 
-def _notes(slide: Any, rows: list[str], figure: tuple[str, str] | None) -> None:
-    lines = [f"Rows cited: {', '.join(rows)}" if rows else "No number cited on this slide."]
+def _notes(slide: Any, rows: list[str], figure: tuple[str, str] | None, _: Callable[[str], str]) -> None:
+    # the rows stay first and in this form (ROWS_CITED): readers of the deck trace numbers by them
+    lines = [f"{ROWS_CITED} {', '.join(rows)}" if rows else _("No number cited on this slide.")]
     if figure is not None:
-        lines.append(f"Figure: {figure[0]} (drawn from the report's published tables).")
+        lines.append(_("Figure: %(caption)s (drawn from the report's published tables).") % {"caption": figure[0]})
     slide.notes_slide.notes_text_frame.text = "\n".join(lines)
 
 
-def _strategies(deck: Any, digest: Digest) -> None:
+def _strategies(deck: Any, digest: Digest, tr: Translator) -> None:
     from pptx.util import Inches, Pt
 
-    slide = _slide(deck, "Recommended strategies")
-    headers = ["threats", "protection (top-down)", "empowerment (bottom-up)", "lead"]
+    _ = tr.gettext
+    slide = _slide(deck, _("Recommended strategies"))
+    headers = [_("threats"), _("protection (top-down)"), _("empowerment (bottom-up)"), _("lead")]
     table = slide.shapes.add_table(len(digest.strategies) + 1, len(headers), Inches(0.6), Inches(1.5),
                                    Inches(12.1), Inches(0.6 * (len(digest.strategies) + 1))).table  # fmt: skip
     for j, header in enumerate(headers):
         table.cell(0, j).text = header
     for i, s in enumerate(digest.strategies, start=1):
-        values = [f"{s['name_a']} with {s['name_b']}", s["protection"], s["empowerment"], s["lead_entities"]]
+        pair = _("%(a)s with %(b)s") % {"a": s["name_a"], "b": s["name_b"]}
+        values = [pair, s["protection"], s["empowerment"], s["lead_entities"]]
         for j, value in enumerate(values):
             table.cell(i, j).text = value
     for j, width in enumerate((2.2, 4.3, 4.3, 1.3)):  # the two lists of measures get the room
@@ -145,5 +153,7 @@ def _strategies(deck: Any, digest: Digest) -> None:
             for run in paragraph.runs:
                 run.font.size = Pt(11)
     rows = [s["row_id"] for s in digest.strategies]
-    note = f" ({digest.strategy_note})" if digest.strategy_note else ""
-    slide.notes_slide.notes_text_frame.text = f"Rows: {', '.join(rows)}{note}."
+    more = digest.more_strategies
+    text = tr.ngettext("%(num)d more strategy in the full report.", "%(num)d more strategies in the full report.", more)
+    note = f" ({text % {'num': more}})" if more else ""
+    slide.notes_slide.notes_text_frame.text = f"{ROWS_CITED} {', '.join(rows)}{note}"

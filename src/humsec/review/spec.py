@@ -30,6 +30,7 @@ import pandas as pd
 
 from humsec.core.disclosure import DisclosureRules
 from humsec.core.errors import HumsecError, SpecError
+from humsec.core.i18n import LANGUAGES
 from humsec.datasets import data_path
 from humsec.datasets.places import BUILTIN_BOUNDARIES, load_boundaries, suggest_names
 
@@ -50,7 +51,7 @@ __all__ = [
 TOP_KEYS = {
     "title", "country", "boundaries", "disclosure", "survey", "area_data", "maps", "area_links",
     "index", "trends", "early_warning", "responses", "strategies", "level", "hazard", "voice",
-    "district_estimates",
+    "district_estimates", "language",
 }  # fmt: skip
 LB_KEYS = {"by", "depth", "measures", "min_n", "fdr"}
 BOUNDARY_KEYS = {"name", "file", "key", "names"}
@@ -165,6 +166,7 @@ class ReviewSpec:
     title: str
     source: Path
     country: str = ""
+    language: str = "en"  # of the report's text (humsec.core.i18n.LANGUAGES)
     boundaries: str = "KEN-adm1"
     boundary_key: str = "adm1_pcode"
     #: the area names or codes of the user's tables that differ from the boundaries' key -> that key
@@ -290,6 +292,11 @@ def load_review(path: str | Path) -> ReviewSpec:
         chk.add("title", "a title (text) is required")
         title = ""
     spec = ReviewSpec(title=title, source=path, country=str(raw.get("country", "")))
+    language = raw.get("language", "en")
+    if not isinstance(language, str) or language not in LANGUAGES:
+        chk.add("language", f"expected one of {', '.join(LANGUAGES)} ({', '.join(v.name for v in LANGUAGES.values())}); got {language!r}")
+    else:
+        spec.language = language
     spec.rules = _rules(raw.get("disclosure"), chk)
     level = raw.get("level", 0.95)
     if not isinstance(level, (int, float)) or not 0 < float(level) < 1:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from humsec.core.charts import to_svg
 from humsec.core.errors import HumsecError
+from humsec.core.i18n import N_
 from humsec.review.base import BuilderBase, cite, esc
 from humsec.review.publish import Published, publish
 
@@ -53,7 +54,7 @@ class SurveySections(BuilderBase):
         self.lb = LeftBehindResult(groups.frame, bottlenecks, lb.fdr, lb.min_n, lb.notes)
 
     def _profile(self, result: Any, k: float, af_spec: Any) -> None:
-        sec = self.section("profile", "The multidimensional profile")
+        sec = self.section("profile", N_("The multidimensional profile"))
         sv = self.spec.survey
         assert sv is not None
         tidy = result.tidy()
@@ -178,7 +179,7 @@ class SurveySections(BuilderBase):
     def _interlinkages(self, links: Any, k: float) -> Published:
         from humsec.review.charts import threat_heatmap, threat_network
 
-        sec = self.section("interlinkages", "Interlinked threats")
+        sec = self.section("interlinkages", N_("Interlinked threats"))
         pub = publish(
             "interlinkages", "Co-deprivation of pairs of indicators", links.to_frame(), "estimates", self.rules,
             n="n_joint", estimate="joint", se="joint_se",
@@ -237,7 +238,7 @@ class SurveySections(BuilderBase):
     def _left_behind(self, lb: Any, k: float) -> tuple[Published, pd.DataFrame]:
         from humsec.review.charts import left_behind_chart
 
-        sec = self.section("left-behind", "Who is left behind")
+        sec = self.section("left-behind", N_("Who is left behind"))
         groups = publish(
             "left_behind", "Groups compared with the nation", lb.to_frame(), "estimates", self.rules,
             margins=[["measure", "k", "indicator", "over", "time"]],

@@ -20,13 +20,14 @@ from typing import Any
 import pandas as pd
 
 from humsec.core.charts import to_svg
+from humsec.core.i18n import N_
 from humsec.review.base import BuilderBase, Section, cite, esc
 from humsec.review.publish import Published, publish
 
 __all__ = ["VoiceSections", "voice_row_id"]
 
 SECTION_ID = "voice"
-SECTION_TITLE = "What people say"
+SECTION_TITLE = N_("What people say")
 
 
 def voice_row_id(name: str, over: str, group: str) -> str:

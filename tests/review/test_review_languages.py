@@ -1,0 +1,85 @@
+"""``humsec review --lang``: the report's frame, section titles, brief and slides in French, Spanish
+and Arabic (right-to-left), the published numbers unchanged; unknown languages refused first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from typer.testing import CliRunner
+
+from humsec.cli.main import app
+from tests.cli.test_review_cli import _small_review
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("languages")
+    _small_review(folder)
+    res = runner.invoke(app, ["review", str(folder / "review.yaml"), "--out", str(folder / "en"), "--no-pdf", "-q"])
+    assert res.exit_code == 0, res.output
+    return folder
+
+
+def _build(folder: Path, lang: str, *extra: str) -> Path:
+    out = folder / lang
+    res = runner.invoke(app, ["review", str(folder / "review.yaml"), "--out", str(out), "--lang", lang, *extra])
+    assert res.exit_code == 0, res.output
+    assert "no French translation" not in res.output  # every string of the frame has one
+    return out
+
+
+@pytest.mark.parametrize(("lang", "summary", "profile", "brief"), [
+    ("fr", "Résumé analytique", "Le profil multidimensionnel", "Principaux constats"),
+    ("es", "Resumen ejecutivo", "El perfil multidimensional", "Principales hallazgos"),
+])  # fmt: skip
+def test_review_in_another_language(folder: Path, lang: str, summary: str, profile: str, brief: str) -> None:
+    out = _build(folder, lang, "--no-pdf")
+    page = (out / "review.html").read_text(encoding="utf-8")
+    assert f'<html lang="{lang}" dir="ltr">' in page
+    assert f">{summary}</h2>" in page and f">{profile}</h2>" in page
+    assert ">Executive summary<" not in page and ">Statistical disclosure control<" not in page
+    # the published tables are the same numbers, whatever the language
+    for csv in (folder / "en" / "tables").glob("*.csv"):
+        assert (out / "tables" / csv.name).read_bytes() == csv.read_bytes(), csv.name
+    deck = Presentation(str(out / "slides.pptx"))
+    assert profile in [s.shapes.title.text for s in deck.slides]
+    assert not (out / "brief.html").exists()  # --no-pdf: no brief either
+    assert brief  # the brief's heading is checked in Arabic, with its PDF
+
+
+def test_arabic_reads_right_to_left_in_the_report_and_the_brief(folder: Path) -> None:
+    pytest.importorskip("weasyprint")
+    out = _build(folder, "ar")
+    page = (out / "review.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in page and ">الملخص التنفيذي</h2>" in page
+    brief = (out / "brief.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in brief and ">النتائج الرئيسية</h2>" in brief
+    for name in ("review.pdf", "brief.pdf"):
+        assert (out / name).read_bytes().startswith(b"%PDF")
+
+
+def test_the_review_file_names_the_language(folder: Path, tmp_path: Path) -> None:
+    review = folder / "review.yaml"
+    spanish = tmp_path / "review.yaml"
+    spanish.write_text(review.read_text(encoding="utf-8").replace("title: Test review", "title: Test review\nlanguage: es")
+                       .replace("survey.csv", str(folder / "survey.csv")).replace("counties.csv", str(folder / "counties.csv"))
+                       .replace("ipc.csv", str(folder / "ipc.csv")), encoding="utf-8")  # fmt: skip
+    res = runner.invoke(app, ["review", str(spanish), "--out", str(tmp_path / "out"), "--no-pdf", "--no-slides", "-q"])
+    assert res.exit_code == 0, res.output
+    assert '<html lang="es" dir="ltr">' in (tmp_path / "out" / "review.html").read_text(encoding="utf-8")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(spanish.read_text(encoding="utf-8").replace("language: es", "language: de"), encoding="utf-8")
+    res = runner.invoke(app, ["review", str(wrong), "--out", str(tmp_path / "out2"), "--no-pdf"])
+    assert res.exit_code == 2 and "language" in res.output and "en, fr, es, ar" in res.output
+    assert not (tmp_path / "out2").exists()
+
+
+def test_an_unknown_language_is_refused_before_any_work(folder: Path, tmp_path: Path) -> None:
+    res = runner.invoke(app, ["review", str(folder / "review.yaml"), "--out", str(tmp_path / "out"), "--lang", "de"])
+    assert res.exit_code == 2
+    assert "Unknown language 'de'" in res.output and "ar (Arabic)" in res.output
+    assert "Traceback" not in res.output and not (tmp_path / "out").exists()
