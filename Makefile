@@ -67,7 +67,7 @@ bench: $(STAMP)
 ## make messages: extract the report strings marked for translation (babel.cfg) into
 ## src/humsec/locale/humsec.pot and add the new ones to each language's humsec.po (to translate)
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project humsec \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k phrase --no-location --sort-output --project humsec \
 	  --copyright-holder "humsec contributors" -o src/humsec/locale/humsec.pot .
 	$(BIN)/pybabel update -i src/humsec/locale/humsec.pot -d src/humsec/locale -D humsec \
 	  --no-location --width 100 --ignore-obsolete

@@ -19,7 +19,7 @@ from humsec.core.i18n import LANGUAGES, PSEUDO, translator
 SRC = Path(humsec.__file__).parent
 LOCALE = SRC / "locale"
 METHODS = [("**/templates/**.j2", "jinja2"), ("**.py", "python")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "phrase": None}
 
 
 def _marked() -> set[str]:

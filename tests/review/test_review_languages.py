@@ -3,6 +3,7 @@ and Arabic (right-to-left), the published numbers unchanged; unknown languages r
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,23 +33,29 @@ def _build(folder: Path, lang: str, *extra: str) -> Path:
     return out
 
 
-@pytest.mark.parametrize(("lang", "summary", "profile", "brief"), [
-    ("fr", "Résumé analytique", "Le profil multidimensionnel", "Principaux constats"),
-    ("es", "Resumen ejecutivo", "El perfil multidimensional", "Principales hallazgos"),
+@pytest.mark.parametrize(("lang", "summary", "profile", "finding"), [
+    ("fr", "Résumé analytique", "Le profil multidimensionnel", "des personnes sont en insécurité multidimensionnelle"),
+    ("es", "Resumen ejecutivo", "El perfil multidimensional", "de las personas está en inseguridad multidimensional"),
 ])  # fmt: skip
-def test_review_in_another_language(folder: Path, lang: str, summary: str, profile: str, brief: str) -> None:
+def test_review_in_another_language(folder: Path, lang: str, summary: str, profile: str, finding: str) -> None:
     out = _build(folder, lang, "--no-pdf")
     page = (out / "review.html").read_text(encoding="utf-8")
     assert f'<html lang="{lang}" dir="ltr">' in page
     assert f">{summary}</h2>" in page and f">{profile}</h2>" in page
     assert ">Executive summary<" not in page and ">Statistical disclosure control<" not in page
+    # the findings are written in the language, with the same cited numbers as in English
+    english = (folder / "en" / "review.html").read_text(encoding="utf-8")
+    top = page.split('id="summary"', 1)[1].split("</ul>", 1)[0]
+    top_en = english.split('id="summary"', 1)[1].split("</ul>", 1)[0]
+    assert finding in top and "multidimensionally insecure" not in top
+    cited = re.findall(r'data-row="([^"]+)"[^>]*>([^<]+)</a>', top)
+    assert cited == re.findall(r'data-row="([^"]+)"[^>]*>([^<]+)</a>', top_en) and len(cited) >= 8
     # the published tables are the same numbers, whatever the language
     for csv in (folder / "en" / "tables").glob("*.csv"):
         assert (out / "tables" / csv.name).read_bytes() == csv.read_bytes(), csv.name
     deck = Presentation(str(out / "slides.pptx"))
     assert profile in [s.shapes.title.text for s in deck.slides]
-    assert not (out / "brief.html").exists()  # --no-pdf: no brief either
-    assert brief  # the brief's heading is checked in Arabic, with its PDF
+    assert not (out / "brief.html").exists()  # --no-pdf: no brief either (checked in Arabic, with its PDF)
 
 
 def test_arabic_reads_right_to_left_in_the_report_and_the_brief(folder: Path) -> None:
@@ -56,6 +63,7 @@ def test_arabic_reads_right_to_left_in_the_report_and_the_brief(folder: Path) ->
     out = _build(folder, "ar")
     page = (out / "review.html").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl">' in page and ">الملخص التنفيذي</h2>" in page
+    assert "يعاني" in page.split('id="summary"', 1)[1].split("</ul>", 1)[0]  # the first finding, in Arabic
     brief = (out / "brief.html").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl">' in brief and ">النتائج الرئيسية</h2>" in brief
     for name in ("review.pdf", "brief.pdf"):

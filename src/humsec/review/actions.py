@@ -25,14 +25,16 @@ class ActionSections(BuilderBase):
 
             warn = importlib.import_module("humsec.warn.models")
         except ImportError:
-            sec.skipped = (
+            sec.skipped = self.phrase(
                 "The review file asks for an early-warning outlook, but this humsec has no early-warning "
                 "module (humsec.warn.models): the section is left out."
             )
             return
         outlook = getattr(warn, "review_outlook", None)
         if outlook is None:
-            sec.skipped = "humsec.warn.models has no review_outlook(config, areas): the section is left out."
+            sec.skipped = self.phrase(
+                "humsec.warn.models has no review_outlook(config, areas): the section is left out."
+            )
             return
         areas = {a.id: self.area_frame(a, latest=False) for a in self.spec.areas}
         table = outlook(cfg, areas)
@@ -67,13 +69,13 @@ class ActionSections(BuilderBase):
         if not rows.empty:
             top = rows.iloc[0]  # the table is sorted by expected fatalities
             months = int(cfg.get("horizon", 12))
-            sentence = (
-                f"Over the {months} months after {esc(top['origin'])}, the early-warning model "
-                f"({esc(top['model'])}) expects most conflict fatalities in {esc(top['unit'])}: "
-                f"{cite(top['forecast_mean'], top['row_id'], 'int')} (band "
-                f"{cite(top['forecast_low'], top['row_id'], 'int')}–{cite(top['forecast_high'], top['row_id'], 'int')}; "
-                f"{cite(top['last_12m'], top['row_id'], 'int')} in the last 12 months)."
-            )
+            sentence = self.phrase(
+                "Over the %(months)s months after %(origin)s, the early-warning model (%(model)s) expects most "
+                "conflict fatalities in %(unit)s: %(mean)s (band %(low)s–%(high)s; %(last)s in the last 12 months).",
+                months=months, origin=esc(top['origin']), model=esc(top['model']), unit=esc(top['unit']),
+                mean=cite(top['forecast_mean'], top['row_id'], 'int'), low=cite(top['forecast_low'], top['row_id'], 'int'),
+                high=cite(top['forecast_high'], top['row_id'], 'int'), last=cite(top['last_12m'], top['row_id'], 'int'),
+            )  # fmt: skip
             self.state(sec, sentence)
 
     # ------------------------------------------------------------------ responses
@@ -129,11 +131,12 @@ class ActionSections(BuilderBase):
             )
         if len(top):
             r = top.iloc[0]
-            sentence = (
-                f"The largest response gap is {esc(r['sector'])} in {esc(r['area_name'])}: "
-                f"{cite(r['gap_score'], r['row_id'], 'int')} of {cite(r['people_in_need'], r['row_id'], 'int')} "
-                f"people in need are not covered (coverage {cite(r['coverage'], r['row_id'], 'pct')})."
-            )
+            sentence = self.phrase(
+                "The largest response gap is %(sector)s in %(area)s: %(gap)s of %(need)s people in need are not "
+                "covered (coverage %(coverage)s).", sector=esc(r['sector']), area=esc(r['area_name']),
+                gap=cite(r['gap_score'], r['row_id'], 'int'), need=cite(r['people_in_need'], r['row_id'], 'int'),
+                coverage=cite(r['coverage'], r['row_id'], 'pct'),
+            )  # fmt: skip
             self.state(sec, sentence)
         joint = joint_programmes(pub.shown(), res.activities)
         if len(joint):
@@ -170,7 +173,7 @@ class ActionSections(BuilderBase):
 
         sec = self.section("strategies", N_("Recommended strategies"))
         if self.links is None:
-            sec.skipped = (
+            sec.skipped = self.phrase(
                 "Strategies rest on interlinkages from survey microdata; this review has none."
             )
             return
@@ -193,9 +196,11 @@ class ActionSections(BuilderBase):
         if len(t):
             r = t.iloc[0]
             ev = str(r["evidence"]).split()[0]
-            sentence = (
-                f"The first recommended integrated response addresses {esc(r['name_a'])} with {esc(r['name_b'])} "
-                f"(co-occurrence {cite(r['strength'], r['row_id'], 'pct')}, evidence row "
-                f'<a href="#{row_anchor(ev)}">{esc(ev)}</a>), led by {esc(r["lead_entities"] or "the partners listed")}.'
-            )
+            lead = esc(r["lead_entities"]) if r["lead_entities"] else self.phrase("the partners listed")
+            sentence = self.phrase(
+                "The first recommended integrated response addresses %(a)s with %(b)s (co-occurrence %(strength)s, "
+                "evidence row %(evidence)s), led by %(lead)s.", a=esc(r['name_a']), b=esc(r['name_b']),
+                strength=cite(r['strength'], r['row_id'], 'pct'),
+                evidence=f'<a href="#{row_anchor(ev)}">{esc(ev)}</a>', lead=lead,
+            )  # fmt: skip
             self.state(sec, sentence)

@@ -72,10 +72,11 @@ class AreaSections(BuilderBase):
             if len(ranked):
                 top, low = ranked.iloc[0], ranked.iloc[-1]
                 how = "pct100" if "%" in m.title else "f2"
-                sentence = (
-                    f"{esc(m.title)}: highest in {esc(top['area_name'])} ({cite(top[m.indicator], top['row_id'], how)}), "
-                    f"lowest in {esc(low['area_name'])} ({cite(low[m.indicator], low['row_id'], how)})."
-                )
+                sentence = self.phrase(
+                    "%(indicator)s: highest in %(top)s (%(top_value)s), lowest in %(low)s (%(low_value)s).",
+                    indicator=esc(m.title), top=esc(top['area_name']), top_value=cite(top[m.indicator], top['row_id'], how),
+                    low=esc(low['area_name']), low_value=cite(low[m.indicator], low['row_id'], how),
+                )  # fmt: skip
                 sec.paragraphs.append(sentence)
                 if len(sec.paragraphs) == 1:  # the first map's extremes go to the summary
                     self.facts.append(sentence)
@@ -146,10 +147,11 @@ class AreaSections(BuilderBase):
             )
         )
         best = pub.frame.reindex(pub.frame["r"].abs().sort_values(ascending=False).index).iloc[0]
-        sentence = (
-            f"Across areas, {esc(best['indicator_a'])} and {esc(best['indicator_b'])} go together most closely "
-            f"({method} r = {cite(best['r'], best['row_id'], 'f2')} over {cite(best['n_areas'], best['row_id'], 'int')} areas)."
-        )
+        sentence = self.phrase(
+            "Across areas, %(a)s and %(b)s go together most closely (%(method)s r = %(r)s over %(n)s areas).",
+            a=esc(best['indicator_a']), b=esc(best['indicator_b']), method=method,
+            r=cite(best['r'], best['row_id'], 'f2'), n=cite(best['n_areas'], best['row_id'], 'int'),
+        )  # fmt: skip
         self.state(sec, sentence)
 
     def _index(self) -> None:
@@ -211,10 +213,11 @@ class AreaSections(BuilderBase):
             sec.figures.append(("Component scores by area", to_svg(bars)))
         if len(root):
             top = root.iloc[0]
-            sentence = (
-                f"On the {esc(model_raw['name'])}, {esc(top['area_name'])} ranks first "
-                f"(score {cite(top['score'], top['row_id'], 'f2')}, driven by {esc(top['driver'])})."
-            )
+            sentence = self.phrase(
+                "On the %(index)s, %(area)s ranks first (score %(score)s, driven by %(driver)s).",
+                index=esc(model_raw['name']), area=esc(top['area_name']),
+                score=cite(top['score'], top['row_id'], 'f2'), driver=esc(top['driver']),
+            )  # fmt: skip
             self.state(sec, sentence)
 
     def _trends(self) -> None:
@@ -261,8 +264,10 @@ class AreaSections(BuilderBase):
         sec.figures.append((f"{label} over time", to_svg(chart)))
         if len(ch):
             top = ch.iloc[0]
-            sentence = (
-                f"{esc(label)} at the latest date ({esc(times[-1])}) is highest in {esc(top['area_name'])} "
-                f"({cite(top['last'], top['row_id'], 'f2')}, a change of {cite(top['change'], top['row_id'], 'f2')} since {esc(times[0])})."
-            )
+            sentence = self.phrase(
+                "%(indicator)s at the latest date (%(latest)s) is highest in %(area)s (%(value)s, a change of "
+                "%(change)s since %(first)s).", indicator=esc(label), latest=esc(times[-1]), area=esc(top['area_name']),
+                value=cite(top['last'], top['row_id'], 'f2'), change=cite(top['change'], top['row_id'], 'f2'),
+                first=esc(times[0]),
+            )  # fmt: skip
             self.state(sec, sentence)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.core.errors import DataError
+from humsec.core.i18n import Translator, translator
 from humsec.review.publish import Published
 from humsec.review.spec import AreaDataset, ReviewSpec, read_table
 
@@ -128,8 +129,9 @@ class BuilderBase:
     """What the section builders share: the review file, the sections, the executive summary
     (``facts``) and every published table."""
 
-    def __init__(self, spec: ReviewSpec) -> None:
+    def __init__(self, spec: ReviewSpec, tr: Translator | None = None) -> None:
         self.spec = spec
+        self.tr = tr or translator(spec.language)  # the language of the report's sentences
         self.rules = spec.rules
         self.sections: dict[str, Section] = {}
         self.facts: list[str] = []
@@ -141,6 +143,19 @@ class BuilderBase:
         # cells an area file marks as missing ('n.a.', '..'), per data set and column: said in
         # the maps section, so that a blank cell of a published table is never unexplained
         self.missing_notes: dict[tuple[str, str], str] = {}
+
+    def phrase(self, message: str, **values: Any) -> str:
+        """A sentence of the report in its language: ``message`` (English, with ``%(name)s``
+        placeholders; marked for extraction by its caller's ``_()``-style keyword) translated, then
+        the values put in (already HTML: cited numbers, escaped names)."""
+        return self.tr.gettext(message) % values
+
+    def joined(self, items: list[str]) -> str:
+        """Items joined by the language's "and" (``a and b and c``)."""
+        out = items[0]
+        for item in items[1:]:
+            out = self.phrase("%(first)s and %(next)s", first=out, next=item)
+        return out
 
     def section(self, sid: str, title: str) -> Section:
         return self.sections.setdefault(sid, Section(sid, title))

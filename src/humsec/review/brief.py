@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from humsec.core.i18n import Translator, translator
 from humsec.review.base import row_anchor
-from humsec.review.html import english_attributes, template_environment
+from humsec.review.html import template_environment
 
 if TYPE_CHECKING:
     from humsec.review.digest import Digest
@@ -41,7 +41,6 @@ def render_brief_html(digest: Digest, findings: int | None = None, tr: Translato
     return env.get_template("brief.html.j2").render(
         lang=tr.code,
         dir=tr.direction,
-        en=english_attributes(tr),
         title=digest.title,
         country=digest.country,
         findings=[

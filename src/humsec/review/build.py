@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from humsec.core.i18n import Translator
 from humsec.review.actions import ActionSections
 from humsec.review.base import Review, Section, cite, fmt_value, row_anchor
 from humsec.review.district_section import DistrictSections
@@ -22,10 +23,13 @@ __all__ = ["Review", "Section", "build_review", "cite", "fmt_value", "row_anchor
 
 
 # ---------------------------------------------------------------------------- the build
-def build_review(spec: ReviewSpec, progress: Callable[[str], None] | None = None) -> Review:
-    """Run every section the review file asks for (see :func:`humsec.review.spec.load_review`)."""
+def build_review(
+    spec: ReviewSpec, progress: Callable[[str], None] | None = None, tr: Translator | None = None
+) -> Review:
+    """Run every section the review file asks for (see :func:`humsec.review.spec.load_review`),
+    its sentences in the language of ``tr`` (default: the review file's ``language``)."""
     say = progress or (lambda _m: None)
-    b = _Builder(spec)
+    b = _Builder(spec, tr)
     if spec.survey is not None:
         say("survey: Alkire-Foster profile, interlinkages, who is left behind")
         b.survey_sections()

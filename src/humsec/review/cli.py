@@ -53,7 +53,7 @@ def review(
             spec = load_review(review_file)
             progress.say(f"review file checked: {review_file}")
             tr = tr or translator(spec.language)
-            result = build_review(spec, progress=progress.say)
+            result = build_review(spec, progress=progress.say, tr=tr)
             progress.say("rendering the report")
             page = render_review_html(result, tr)
     except HumsecError as exc:

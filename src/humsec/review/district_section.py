@@ -216,12 +216,18 @@ class DistrictSections(AreaSections):
 
         shown = est.shown().dropna(subset=["estimate"])
         n_out = int(f["district:fit:areas"] - f["district:fit:in_sample"])
-        sentence = (
-            f"{esc(self._district_title(part))}: model-based estimates for {num('areas')} areas"
-            + (f", {n_out} of them without a survey estimate (synthetic)" if n_out else "")
-            + f"; over the {num('in_sample')} areas with a survey estimate the median coefficient of "
-            f"variation falls from {num('cv_direct')} (direct) to {num('cv_model')} (model)."
-        )
+        parts = {"title": esc(self._district_title(part)), "areas": num("areas"), "in_sample": num("in_sample"),
+                  "direct": num("cv_direct"), "model": num("cv_model"), "out": n_out}  # fmt: skip
+        if n_out:
+            sentence = self.phrase(
+                "%(title)s: model-based estimates for %(areas)s areas, %(out)s of them without a survey estimate "
+                "(synthetic); over the %(in_sample)s areas with a survey estimate the median coefficient of "
+                "variation falls from %(direct)s (direct) to %(model)s (model).", **parts)  # fmt: skip
+        else:
+            sentence = self.phrase(
+                "%(title)s: model-based estimates for %(areas)s areas; over the %(in_sample)s areas with a survey "
+                "estimate the median coefficient of variation falls from %(direct)s (direct) to %(model)s (model).",
+                **parts)  # fmt: skip
         if len(shown):
             how = "f1" if part.scale == 100 else "f3"
             values = shown["estimate"].to_numpy(dtype=float)
@@ -231,7 +237,7 @@ class DistrictSections(AreaSections):
                 ci = f"{cite(row['ci_low'], row['row_id'], how)}–{cite(row['ci_high'], row['row_id'], how)}"
                 return f"{esc(row['area_name'])} ({cite(row['estimate'], row['row_id'], how)}; {ci})"
 
-            sentence += f" Highest in {area(top)}, lowest in {area(low)}."
+            sentence += " " + self.phrase("Highest in %(top)s, lowest in %(low)s.", top=area(top), low=area(low))
         self.state(sec, sentence)
 
     def _district_maps(self, sec: Section, part: DistrictPart, est: Published) -> None:

@@ -54,10 +54,11 @@ _METRIC_NOTE = (
 )
 #: what each benchmark is, in words (the learned models are humsec's)
 _MODEL_WORDS = {
-    "persistence": "the last current analysis",
-    "ipc_projection": "the IPC's own projection",
-    "same_season": "the same season a year earlier",
+    "persistence": N_("the last current analysis"),
+    "ipc_projection": N_("the IPC's own projection"),
+    "same_season": N_("the same season a year earlier"),
 }
+_LEARNED = N_("learned by humsec")
 
 
 def scoreboard_frame(scores: pd.DataFrame) -> pd.DataFrame:
@@ -147,34 +148,38 @@ class HazardSections(BuilderBase):
         def value(m: str, metric: str) -> str:
             return cite(rows.loc[m, metric], str(rows.loc[m, "row_id"]), "f3")
 
+        def words(m: str) -> str:
+            return esc(self.tr.gettext(_MODEL_WORDS.get(m, _LEARNED)))
+
         def named(models: list[str], metric: str) -> str:
             label = "MAE" if metric == "mae_p3plus_share" else "Brier"
-            return " and ".join(
-                f"{esc(m)} ({esc(_MODEL_WORDS.get(m, 'learned by humsec'))}; {label} {value(m, metric)})"
-                for m in models
-            )
+            return self.joined([f"{esc(m)} ({words(m)}; {label} {value(m, metric)})" for m in models])
 
         first = str(rows.index[0])
-        n = cite(rows.loc[first, "targets"], str(rows.loc[first, "row_id"]), "int")
-        sentence = f"Scored on {n} IPC current analyses published from {esc(test_from)}, "
+        values = {"n": cite(rows.loc[first, "targets"], str(rows.loc[first, "row_id"]), "int"), "start": esc(test_from)}
         if best_mae == best_brier:
-            words = " and ".join(
-                f"{esc(m)} ({esc(_MODEL_WORDS.get(m, 'learned by humsec'))})" for m in best_mae
-            )
-            mae = ", ".join(value(m, "mae_p3plus_share") for m in best_mae)
-            brier = ", ".join(value(m, "brier_crisis") for m in best_mae)
-            sentence += (
-                f"{words} forecast best: the lowest MAE of the Phase 3+ share ({mae}) and the lowest "
-                f"Brier score of the crisis probability ({brier})"
-            )
+            sentence = self.phrase(
+                "Scored on %(n)s IPC current analyses published from %(start)s, %(models)s forecast best: the "
+                "lowest MAE of the Phase 3+ share (%(mae)s) and the lowest Brier score of the crisis probability "
+                "(%(brier)s)", models=self.joined([f"{esc(m)} ({words(m)})" for m in best_mae]),
+                mae=", ".join(value(m, "mae_p3plus_share") for m in best_mae),
+                brier=", ".join(value(m, "brier_crisis") for m in best_mae), **values,
+            )  # fmt: skip
+        elif best_brier:
+            sentence = self.phrase(
+                "Scored on %(n)s IPC current analyses published from %(start)s, the lowest MAE of the Phase 3+ "
+                "share is that of %(mae)s, the lowest Brier score that of %(brier)s",
+                mae=named(best_mae, "mae_p3plus_share"), brier=named(best_brier, "brier_crisis"), **values,
+            )  # fmt: skip
         else:
-            sentence += f"the lowest MAE of the Phase 3+ share is that of {named(best_mae, 'mae_p3plus_share')}"
-            if best_brier:
-                sentence += f", the lowest Brier score that of {named(best_brier, 'brier_crisis')}"
+            sentence = self.phrase(
+                "Scored on %(n)s IPC current analyses published from %(start)s, the lowest MAE of the Phase 3+ "
+                "share is that of %(mae)s", mae=named(best_mae, "mae_p3plus_share"), **values,
+            )  # fmt: skip
         learned = [m for m in rows.index if m not in _MODEL_WORDS]
         if learned and not set(learned) & set(best_mae):
-            sentence += (
-                f"; humsec's learned models ({esc(', '.join(learned))}) do not beat it on the MAE"
+            sentence += self.phrase(
+                "; humsec's learned models (%(models)s) do not beat it on the MAE", models=esc(", ".join(learned))
             )
         self.state(sec, sentence + ".")
 
@@ -212,8 +217,12 @@ class HazardSections(BuilderBase):
                 f'<a class="num" href="#{row_anchor(r)}" data-row="{esc(r)}">{esc(a)}</a>'
                 for r, a in zip(fired["row_id"], fired["area"], strict=True)
             )
-            sentence = (
-                f"As of {esc(as_of)}, the trigger {esc(rule)} fires in {len(fired)} of {len(part)} "
-                f"areas" + (f": {names}." if len(fired) else ".")
-            )
+            values = {"date": esc(as_of), "rule": esc(rule), "fired": len(fired), "areas": len(part)}
+            if len(fired):
+                sentence = self.phrase(
+                    "As of %(date)s, the trigger %(rule)s fires in %(fired)s of %(areas)s areas: %(names)s.",
+                    names=names, **values,
+                )
+            else:
+                sentence = self.phrase("As of %(date)s, the trigger %(rule)s fires in %(fired)s of %(areas)s areas.", **values)
             self.state(sec, sentence)

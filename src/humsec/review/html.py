@@ -77,7 +77,8 @@ def template_environment(tr: Translator) -> Environment:
 
 
 def english_attributes(tr: Translator) -> Markup:
-    """``lang``/``dir`` for the report's sentences, which are written in English only for now:
+    """``lang``/``dir`` for the parts of the report written in English only for now (table titles
+    and notes, figure captions, section notes):
     in a French or Arabic report they are marked as English, left to right, so that readers,
     screen readers and the right-to-left layout treat them as such."""
     return Markup("") if tr.code == "en" else Markup(' lang="en" dir="ltr"')

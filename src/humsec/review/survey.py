@@ -108,14 +108,15 @@ class SurveySections(BuilderBase):
         }
         if all(len(r) for r in rows.values()) and rows["H"]["estimate"].notna().all():
             h, a, m0 = (rows[m].iloc[0] for m in ("H", "A", "M0"))
-            self.state(sec,
-                f"In the latest survey round ({esc(latest)}) of {esc(sv.name)}, "
-                f"{cite(h['estimate'], h['row_id'], 'pct')} of people are multidimensionally insecure "
-                f"(deprived in at least {cite(h['k'], h['row_id'], 'g')}% of the weighted indicators; "
-                f"confidence interval {cite(h['ci_low'], h['row_id'], 'pct')}–{cite(h['ci_high'], h['row_id'], 'pct')}); "
-                f"on average they are deprived in {cite(a['estimate'], a['row_id'], 'pct')} of the indicators, "
-                f"so M0 = {cite(m0['estimate'], m0['row_id'], 'f3')}."
-            )  # fmt: skip
+            self.state(sec, self.phrase(
+                "In the latest survey round (%(round)s) of %(survey)s, %(h)s of people are multidimensionally "
+                "insecure (deprived in at least %(k)s%% of the weighted indicators; confidence interval "
+                "%(low)s–%(high)s); on average they are deprived in %(a)s of the indicators, so M0 = %(m0)s.",
+                round=esc(latest), survey=esc(sv.name), h=cite(h['estimate'], h['row_id'], 'pct'),
+                k=cite(h['k'], h['row_id'], 'g'), low=cite(h['ci_low'], h['row_id'], 'pct'),
+                high=cite(h['ci_high'], h['row_id'], 'pct'), a=cite(a['estimate'], a['row_id'], 'pct'),
+                m0=cite(m0['estimate'], m0['row_id'], 'f3'),
+            ))  # fmt: skip
         self._change_sentence(sec, main)
         if sv.note:
             sec.notes.append(sv.note)
@@ -169,12 +170,22 @@ class SurveySections(BuilderBase):
         c = ch.iloc[0]
         rid = str(c["row_id"])
         sure = c["ci_low"] > 0 or c["ci_high"] < 0  # the interval excludes no change
-        way = ("rose" if c["estimate"] > 0 else "fell") if sure else "did not change significantly"
-        self.state(sec,
-            f"From round {esc(c['from_time'])} to round {esc(c['to_time'])} the share of people multidimensionally "
-            f"insecure {way}: {cite(c['estimate'], rid, 'pp')} (percentage points; confidence interval "
-            f"{cite(c['ci_low'], rid, 'pp')} to {cite(c['ci_high'], rid, 'pp')})."
-        )  # fmt: skip
+        values = {"start": esc(c["from_time"]), "end": esc(c["to_time"]), "change": cite(c["estimate"], rid, "pp"),
+                  "low": cite(c["ci_low"], rid, "pp"), "high": cite(c["ci_high"], rid, "pp")}  # fmt: skip
+        if sure and c["estimate"] > 0:
+            sentence = self.phrase(
+                "From round %(start)s to round %(end)s the share of people multidimensionally insecure rose: "
+                "%(change)s (percentage points; confidence interval %(low)s to %(high)s).", **values)  # fmt: skip
+        elif sure:
+            sentence = self.phrase(
+                "From round %(start)s to round %(end)s the share of people multidimensionally insecure fell: "
+                "%(change)s (percentage points; confidence interval %(low)s to %(high)s).", **values)  # fmt: skip
+        else:
+            sentence = self.phrase(
+                "From round %(start)s to round %(end)s the share of people multidimensionally insecure did not "
+                "change significantly: %(change)s (percentage points; confidence interval %(low)s to %(high)s).",
+                **values)  # fmt: skip
+        self.state(sec, sentence)
 
     def _interlinkages(self, links: Any, k: float) -> Published:
         from humsec.review.charts import threat_heatmap, threat_network
@@ -227,11 +238,12 @@ class SurveySections(BuilderBase):
         ))  # fmt: skip
         if len(top) and pd.notna(top["joint"].iloc[0]):
             r = top.iloc[0]
-            sentence = (
-                f"The most widespread pair of deprivations among the insecure is {esc(r['indicator_a'])} with "
-                f"{esc(r['indicator_b'])}: {cite(r['joint'], r['row_id'], 'pct')} of people are insecure and deprived in "
-                f"both (P({esc(r['indicator_b'])} | {esc(r['indicator_a'])}) = {cite(r['p_b_given_a'], r['row_id'], 'pct')})."
-            )
+            sentence = self.phrase(
+                "The most widespread pair of deprivations among the insecure is %(a)s with %(b)s: %(joint)s of "
+                "people are insecure and deprived in both (P(%(b)s | %(a)s) = %(conditional)s).",
+                a=esc(r['indicator_a']), b=esc(r['indicator_b']), joint=cite(r['joint'], r['row_id'], 'pct'),
+                conditional=cite(r['p_b_given_a'], r['row_id'], 'pct'),
+            )  # fmt: skip
             self.state(sec, sentence)
         return pub
 
@@ -257,19 +269,20 @@ class SurveySections(BuilderBase):
              "suppressed": "suppressed (SDC)", "fdr": "FDR level"},
             formats={"comparisons": "int", "tested": "int", "found": "int", "suppressed": "int", "fdr": "f2"},
         ))  # fmt: skip
-        sentence = (
-            f"Of {cite(len(tested), 'lb:summary', 'int')} tested group comparisons, "
-            f"{cite(len(found), 'lb:summary', 'int')} show insecurity above the national level at a false "
-            f"discovery rate of {cite(lb.fdr, 'lb:summary', 'f2')}."
-        )
+        sentence = self.phrase(
+            "Of %(tested)s tested group comparisons, %(found)s show insecurity above the national level at a "
+            "false discovery rate of %(fdr)s.", tested=cite(len(tested), 'lb:summary', 'int'),
+            found=cite(len(found), 'lb:summary', 'int'), fdr=cite(lb.fdr, 'lb:summary', 'f2'),
+        )  # fmt: skip
         if len(found):
             top = found.sort_values("affected", ascending=False).iloc[0]
-            sentence += (
-                f" The largest is {esc(top['over'])} = {esc(top['group'])} ({esc(top['measure'])}"
-                f"{' ' + esc(top['indicator']) if top['indicator'] else ''}: {cite(top['estimate'], top['row_id'], 'f3')} "
-                f"against {cite(top['national'], top['row_id'], 'f3')} nationally, about "
-                f"{cite(top['affected'], top['row_id'], 'int')} people in the sample's weights)."
-            )
+            sentence += " " + self.phrase(
+                "The largest is %(over)s = %(group)s (%(measure)s: %(estimate)s against %(national)s nationally, "
+                "about %(affected)s people in the sample's weights).", over=esc(top['over']), group=esc(top['group']),
+                measure=esc(top['measure']) + (' ' + esc(top['indicator']) if top['indicator'] else ''),
+                estimate=cite(top['estimate'], top['row_id'], 'f3'), national=cite(top['national'], top['row_id'], 'f3'),
+                affected=cite(top['affected'], top['row_id'], 'int'),
+            )  # fmt: skip
         self.state(sec, sentence)
         cols = {
             "row_id": "row",

@@ -100,14 +100,16 @@ class VoiceSections(BuilderBase):
             how = "pct" if name in spec.indicators and spec.indicators[name].is_share else "f2"
             parts = []
             if not nat.empty:
-                parts.append(f"{cite(nat['estimate'].iloc[0], nat['row_id'].iloc[0], how)} overall")
+                parts.append(self.phrase("%(value)s overall", value=cite(nat['estimate'].iloc[0], nat['row_id'].iloc[0], how)))
             if len(areas) >= 2:
                 top, low = areas.iloc[0], areas.iloc[-1]
-                parts.append(
-                    f"highest in {esc(top['area'])} ({cite(top['estimate'], top['row_id'], how)}), "
-                    f"lowest in {esc(low['area'])} ({cite(low['estimate'], low['row_id'], how)})"
-                )
-            sentence = f"What people say: {label}: " + "; ".join(parts) + "."
+                parts.append(self.phrase(
+                    "highest in %(top)s (%(top_value)s), lowest in %(low)s (%(low_value)s)",
+                    top=esc(top['area']), top_value=cite(top['estimate'], top['row_id'], how),
+                    low=esc(low['area']), low_value=cite(low['estimate'], low['row_id'], how),
+                ))  # fmt: skip
+            sentence = self.phrase("What people say: %(indicator)s: %(findings)s.", indicator=label,
+                                   findings="; ".join(parts))  # fmt: skip
             if first:  # the first indicator's finding goes to the executive summary
                 self.state(sec, sentence)
                 first = False
@@ -171,11 +173,12 @@ class VoiceSections(BuilderBase):
             to_svg(res.chart(perceived=f"{p_title} (higher = worse)", measured=f"AF {measure}")),
         ))  # fmt: skip
         rr = r_pub.frame.iloc[0]
-        sentence = (
-            f"Across {cite(rr['areas'], rr['row_id'], 'int')} areas, what people say and the AF {esc(measure)} "
-            f"correlate at r = {cite(rr['r'], rr['row_id'], 'f2')} "
-            f"(CI {cite(rr['ci_low'], rr['row_id'], 'f2')} to {cite(rr['ci_high'], rr['row_id'], 'f2')})"
-        )
+        sentence = self.phrase(
+            "Across %(areas)s areas, what people say and the AF %(measure)s correlate at r = %(r)s (CI %(low)s to "
+            "%(high)s)", areas=cite(rr['areas'], rr['row_id'], 'int'), measure=esc(measure),
+            r=cite(rr['r'], rr['row_id'], 'f2'), low=cite(rr['ci_low'], rr['row_id'], 'f2'),
+            high=cite(rr['ci_high'], rr['row_id'], 'f2'),
+        )  # fmt: skip
         off = table.frame[
             table.frame["flag"].isin(["feel worse than measured", "measured worse than felt"])
         ]
@@ -185,8 +188,8 @@ class VoiceSections(BuilderBase):
                 f"{cite(r['measured'], r['row_id'], 'f3')})"
                 for r in off.to_dict("records")
             )
-            sentence += f"; perception and measure disagree in {listed}."
+            sentence += self.phrase("; perception and measure disagree in %(areas)s.", areas=listed)
         else:
-            sentence += "; no area is clearly high on one side and low on the other."
+            sentence += self.phrase("; no area is clearly high on one side and low on the other.")
         sec.paragraphs.append(sentence)
         sec.notes += res.notes
