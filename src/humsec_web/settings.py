@@ -15,6 +15,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from humsec.core.i18n import LANGUAGES as HUMSEC_LANGUAGES
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("HUMSEC_WEB_DIR", Path.home() / ".humsec-web")).expanduser()
 
@@ -71,9 +73,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the language cookie, then Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "humsec_web.core.language.UserLanguageMiddleware",  # a signed-in user's own setting wins
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "humsec_web.core.headers.ContentSecurityPolicyMiddleware",
@@ -153,6 +157,10 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en"
+# The platform's languages are the reports' (declared once in humsec.core.i18n), each named in
+# itself; a user's own setting wins, else the browser's Accept-Language, else English.
+LANGUAGES = [(code, language.native) for code, language in HUMSEC_LANGUAGES.items()]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -5,9 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from humsec_web.core import views as core_views
+from humsec_web.core.language import choose_language
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("language/", choose_language, name="choose-language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -120,6 +120,7 @@ CASES = [
     c("home", ALL),
     c("login", ALL),
     c("logout", ALL, method="post"),
+    c("choose-language", ALL, method="post", data={"language": "fr", "next": "/"}),
     c("admin:index", {ADMIN}),
     # activity updates
     c("activity-list", MANAGERS | {FOCAL, COUNTRY}),

@@ -186,3 +186,42 @@ def test_phone_layout_keyboard_and_labels(browser, server):
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
     context.close()
+
+
+@pytest.mark.parametrize(("lang", "lessons", "reviews", "sign_in_text"), [
+    ("en", "Lessons learned", "Country Human Security Reviews", "Sign in"),
+    ("fr", "Enseignements tirés", "Examens de la sécurité humaine par pays", "Se connecter"),
+    ("es", "Lecciones aprendidas", "Exámenes de la seguridad humana por país", "Iniciar sesión"),
+    ("ar", "الدروس المستفادة", "الاستعراضات القطرية للأمن البشري", "تسجيل الدخول"),
+])  # fmt: skip
+def test_main_pages_in_the_browsers_language(browser, server, lang, lessons, reviews, sign_in_text):  # type: ignore[no-untyped-def]
+    """A browser set to the language (its Accept-Language) gets the main pages in it; Arabic lays
+    the page out right to left; the footer's choice switches the language and keeps it."""
+    context = browser.new_context(base_url=server, locale=lang)
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    try:
+        page.goto("/")
+        assert page.get_by_role("heading", name=lessons).is_visible()
+        direction = "rtl" if lang == "ar" else "ltr"
+        assert page.evaluate("() => getComputedStyle(document.body).direction") == direction
+        assert page.evaluate("() => document.documentElement.lang") == lang
+        page.goto("/reviews/")
+        assert page.get_by_role("heading", name=reviews).is_visible()
+        page.goto("/accounts/login/")
+        assert page.get_by_role("button", name=sign_in_text).is_visible()
+        if lang == "ar":  # the navigation runs from the right: its first link right of its last
+            page.goto("/")
+            links = page.locator("header nav li")
+            first, last = links.first.bounding_box(), links.last.bounding_box()
+            assert first["x"] > last["x"]
+        other = "en" if lang != "en" else "fr"
+        page.goto("/alerts/")
+        page.locator("#language").select_option(other)
+        page.locator("form.language button").click()
+        page.wait_for_url("**/alerts/")
+        assert page.evaluate("() => document.documentElement.lang") == other
+        page.goto("/")
+        assert page.evaluate("() => document.documentElement.lang") == other  # kept (cookie)
+    finally:
+        context.close()

@@ -55,6 +55,10 @@ class Profile(models.Model):
     country = models.CharField(
         max_length=3, blank=True, choices=country_choices, help_text="Required for country teams."
     )
+    language = models.CharField(
+        max_length=8, blank=True, choices=settings.LANGUAGES,
+        help_text="The platform's language for this user; empty: the browser's.",
+    )  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
