@@ -32,7 +32,7 @@ def _csv_writer(frame: Any) -> Callable[[Path], None]:
 
 def review(
     review_file: Path = typer.Argument(..., help="Review file (YAML): data, sections, disclosure rules."),
-    out: Path = typer.Option(..., "--out", help="Folder for review.html, review.pdf and tables/."),
+    out: Path = typer.Option(..., "--out", help="Folder for review.html, review.pdf, brief.pdf, slides.pptx and tables/."),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also print the report and its brief to PDF (WeasyPrint)."),
     slides: bool = typer.Option(True, "--slides/--no-slides", help="Also write the slide deck (slides.pptx)."),
     lang: str | None = typer.Option(None, "--lang", help=f"Language of the report, brief and slides: {', '.join(LANGUAGES)} (default: the review file's language:, else en)."),
