@@ -11,8 +11,6 @@ the brief or on a slide is the number of the report's row it links to. Nothing i
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
@@ -22,7 +20,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from humsec.review.base import Review
 
-__all__ = ["Digest", "Finding", "digest_review", "html_runs", "plain_text"]
+__all__ = ["Digest", "Finding", "digest_review", "html_runs"]
 
 #: sections whose figures are maps (the brief shows the first of them)
 MAP_SECTIONS = ("maps", "districts")
@@ -120,7 +118,3 @@ def html_runs(sentence: str) -> list[tuple[str, str | None]]:
     parser.close()
     return parser.runs
 
-
-def plain_text(sentence: str) -> str:
-    """The sentence without markup."""
-    return html.unescape(re.sub(r"<[^>]+>", "", sentence))
