@@ -13,7 +13,7 @@ consumed draw by draw, unit by unit, as one ``(L, N)`` matrix would be.
 >>> import numpy as np
 >>> sums = area_sums(np.array([0.0, 1.0]), sd_v=0.0, sigma_e=1e-12, draws=3,
 ...                  rng=np.random.default_rng(1), transform="none", lam=None, shift=0.0, z=0.5)
->>> sums.tolist()  # per draw: units below 0.5, gap sum, squared gap sum, sum of values
+>>> sums.round(6).tolist()  # per draw: units below 0.5, gap sum, squared gap sum, sum of values
 [[1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]]
 """
 
