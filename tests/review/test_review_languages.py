@@ -68,6 +68,11 @@ def test_arabic_reads_right_to_left_in_the_report_and_the_brief(folder: Path) ->
     assert '<html lang="ar" dir="rtl">' in brief and ">النتائج الرئيسية</h2>" in brief
     for name in ("review.pdf", "brief.pdf"):
         assert (out / name).read_bytes().startswith(b"%PDF")
+    deck = Presentation(str(out / "slides.pptx"))
+    finding = list(deck.slides)[1]
+    assert finding.shapes.title.text == "الصورة متعددة الأبعاد"
+    paragraphs = [p for shape in finding.shapes if shape.has_text_frame for p in shape.text_frame.paragraphs]
+    assert paragraphs and all(p._p.pPr.get("rtl") == "1" for p in paragraphs)  # the slide reads right to left
 
 
 def test_the_review_file_names_the_language(folder: Path, tmp_path: Path) -> None:

@@ -56,7 +56,22 @@ def write_slides(digest: Digest, path: Path, tr: Translator | None = None) -> No
         _notes(slide, [], digest.map, _)
     if digest.strategies:
         _strategies(deck, digest, tr)
+    if tr.direction == "rtl":
+        _right_to_left(deck)
     deck.save(str(path))
+
+
+def _right_to_left(deck: Any) -> None:
+    """Every paragraph of the deck read and aligned right to left (DrawingML ``rtl``, ``algn``)."""
+    for slide in deck.slides:
+        frames = [shape.text_frame for shape in slide.shapes if shape.has_text_frame]
+        frames += [cell.text_frame for shape in slide.shapes if shape.has_table
+                   for row in shape.table.rows for cell in row.cells]  # fmt: skip
+        for frame in frames:
+            for paragraph in frame.paragraphs:
+                properties = paragraph._p.get_or_add_pPr()
+                properties.set("rtl", "1")
+                properties.set("algn", "r")
 
 
 def _slide(deck: Any, title: str) -> Any:
