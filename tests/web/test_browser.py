@@ -91,7 +91,7 @@ def test_proposal_submitted_appraised_and_approved(page):
     sign_in(page, "reviewer1")
     page.goto(url)
     page.get_by_role("link", name="Appraise this proposal").click()
-    for select in page.locator("select").all():
+    for select in page.locator("main select").all():  # the appraisal form (the footer holds the language form)
         select.select_option("4")
     page.get_by_label("Overall comment").fill("Strong local partnership.")
     page.get_by_role("button", name="Record my appraisal").click()
