@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import threading
 
 import numpy as np
 from numba import njit
+
+from humsec.core.cores import usable_cores
 
 
 def accumulate_cells(
@@ -322,8 +323,7 @@ def usable_threads(n_persons: int) -> int:
     """
     if n_persons < PARALLEL_MIN_PERSONS:
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, 8))
+    return usable_cores()
 
 
 def warm_up_in_background() -> threading.Thread:

@@ -19,13 +19,14 @@ consumed draw by draw, unit by unit, as one ``(L, N)`` matrix would be.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 from numba import njit
+
+from humsec.core.cores import usable_cores
 
 #: The per-draw sums the compiled loop keeps, in column order; each built-in indicator is one
 #: of them divided by the number of generated units
@@ -124,8 +125,7 @@ def _accumulate(
 
 def map_areas(job: Callable[[int], Any], n_areas: int) -> list[Any]:
     """``job(i)`` for every area, on the cores this process may use (the results in area order)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    threads = max(1, min(cores or 1, 8, n_areas))
+    threads = min(usable_cores(), n_areas) or 1
     if threads == 1:
         return [job(i) for i in range(n_areas)]
     with ThreadPoolExecutor(threads, thread_name_prefix="humsec-ebp") as pool:
