@@ -70,7 +70,7 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k phrase --no-location --sort-output --project humsec \
 	  --copyright-holder "humsec contributors" -o src/humsec/locale/humsec.pot .
 	$(BIN)/pybabel update -i src/humsec/locale/humsec.pot -d src/humsec/locale -D humsec \
-	  --no-location --width 100 --ignore-obsolete
+	  --width 100 --ignore-obsolete
 	# the platform's pages: Django's makemessages (needs GNU gettext), compiled with Babel
 	cd src/humsec_web && ../../$(BIN)/python -m humsec_web makemessages -l fr -l es -l ar --no-location --no-wrap
 	$(BIN)/pybabel compile -d src/humsec_web/locale -D django

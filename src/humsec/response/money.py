@@ -290,11 +290,15 @@ def trend_sectors_drawn(trends: pd.DataFrame, top: int = TREND_PANELS) -> tuple[
 
 
 def trend_chart(
-    trends: pd.DataFrame, title: str = "Funding and requirements by year", top: int = TREND_PANELS
+    trends: pd.DataFrame,
+    title: str = "Funding and requirements by year",
+    top: int = TREND_PANELS,
+    labels: dict[str, str] | None = None,
 ) -> Any:
     """Lines of funding and requirements (USD) by year; one panel per sector (the ``top`` with most
     funding, said in the subtitle when others are left out) when present. Years are on a numeric
-    axis and a line breaks where years are missing."""
+    axis and a line breaks where years are missing. ``labels`` puts the series' and axis' words in
+    a report's language (keys ``requirements``, ``funding``, ``outside``, ``usd``)."""
     import altair as alt
 
     subtitle = ""
@@ -312,11 +316,13 @@ def trend_chart(
     long = long.sort_values([*series, "year"])
     step = long.groupby(series)["year"].diff().fillna(1)
     long["run"] = (step > 1).groupby([long[c] for c in series]).cumsum().astype(int)
+    words = {"requirements": "requirements", "funding": "funding (appeals)",
+             "outside": "funding outside appeals", "usd": "USD", **(labels or {})}  # fmt: skip
     long["series"] = long["series"].map(
         {
-            "requirements_usd": "requirements",
-            "funding_usd": "funding (appeals)",
-            "funding_outside_appeals_usd": "funding outside appeals",
+            "requirements_usd": words["requirements"],
+            "funding_usd": words["funding"],
+            "funding_outside_appeals_usd": words["outside"],
         }
     )
     chart = (
@@ -325,7 +331,7 @@ def trend_chart(
         .encode(
             x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
             detail="run:N",
-            y=alt.Y("usd:Q", title="USD", axis=alt.Axis(format="~s")),
+            y=alt.Y("usd:Q", title=words["usd"], axis=alt.Axis(format="~s")),
             color=alt.Color("series:N", title=None),
             tooltip=[*ids, "series", alt.Tooltip("usd:Q", format=",.0f")],
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from humsec.core.charts import to_svg
 from humsec.core.i18n import N_
 from humsec.review.base import BuilderBase, Section, cite, esc, row_anchor
 from humsec.review.publish import Published, publish
@@ -40,13 +39,13 @@ class ActionSections(BuilderBase):
         table = outlook(cfg, areas)
         threshold = float(cfg.get("threshold", 25))
         high = f"p_{threshold:g}plus_max"
-        headers = {
-            "row_id": "row", "unit": "unit", "last_12m": "last 12 months",
-            "forecast_mean": "expected, next months",
-            "forecast_low": "band low", "forecast_high": "band high",
-            "p_any_max": "P(any) peak month", high: f"P(≥{threshold:g}) peak month",
-            "month_most_at_risk": "month most at risk", "model": "model",
-        }  # fmt: skip
+        headers = self.headings({
+            "row_id": N_("row"), "unit": N_("unit"), "last_12m": N_("last 12 months"),
+            "forecast_mean": N_("expected, next months"),
+            "forecast_low": N_("band low"), "forecast_high": N_("band high"),
+            "p_any_max": N_("P(any) peak month"), high: self.phrase("P(≥%(threshold)s) peak month", threshold=f"{threshold:g}"),
+            "month_most_at_risk": N_("month most at risk"), "model": N_("model"),
+        })  # fmt: skip
         formats = dict.fromkeys(
             ("last_12m", "forecast_mean", "forecast_low", "forecast_high"), "int"
         )
@@ -55,14 +54,15 @@ class ActionSections(BuilderBase):
             sec,
             publish(
                 "outlook",
-                "Early-warning outlook: conflict fatalities",
+                self.phrase("Early-warning outlook: conflict fatalities"),
                 table,
                 "aggregates",
                 self.rules,
                 columns=headers,
                 formats=formats,
-                note=f"forecast from {table['origin'].iloc[0]} by humsec.warn.models; "
-                "band = sums of the monthly 5 % and 95 % quantiles (conservative)",
+                note=self.phrase(
+                    "forecast from %(origin)s by humsec.warn.models; band = sums of the monthly 5 %% and 95 %% "
+                    "quantiles (conservative)", origin=table["origin"].iloc[0]),
             ),
         )
         rows = shown.frame[shown.frame["sdc_status"] != "suppressed"]
@@ -99,16 +99,17 @@ class ActionSections(BuilderBase):
         g["row_id"] = "gap:" + g["area"].astype(str) + ":" + g["sector_key"].astype(str)
         g = g[g["people_in_need"].fillna(0) > 0]
         pub = publish(
-            "gaps", "People in need not covered, by area and sector", g, "counts", self.rules, n="people_in_need",
-            columns={"row_id": "row", "area_name": "area", "sector": "sector", "people_in_need": "people in need",
-                     "people_reached": "people reached", "coverage": "coverage", "n_orgs": "organisations",
-                     "gap_score": "not covered"},
+            "gaps", self.phrase("People in need not covered, by area and sector"), g, "counts", self.rules,
+            n="people_in_need",
+            columns=self.headings({"row_id": N_("row"), "area_name": N_("area"), "sector": N_("sector"),
+                     "people_in_need": N_("people in need"), "people_reached": N_("people reached"),
+                     "coverage": N_("coverage"), "n_orgs": N_("organisations"), "gap_score": N_("not covered")}),
             formats={"people_in_need": "int", "people_reached": "int", "coverage": "pct", "n_orgs": "int", "gap_score": "int"},
             note=rp.note,
         )  # fmt: skip
         self.published.append(pub)
         top = pub.shown().sort_values("gap_score", ascending=False).head(15)
-        self.add(sec, Published("gaps_top", "The largest gaps (people in need not covered)", top, "counts",
+        self.add(sec, Published("gaps_top", self.phrase("The largest gaps (people in need not covered)"), top, "counts",
                                 rp.note, pub.columns, pub.formats))  # fmt: skip
         sec.notes += res.report
         if rp.note:
@@ -117,14 +118,14 @@ class ActionSections(BuilderBase):
         if self.geo is not None and len(total):
             sec.figures.append(
                 (
-                    "People in need not covered, all sectors, by area (grey: no figure)",
-                    to_svg(
+                    self.phrase("People in need not covered, all sectors, by area (grey: no figure)"),
+                    self.svg(
                         choropleth(
                             self.geo,
                             total,
                             key=self.spec.boundary_key,
-                            title="People in need not covered",
-                            legend="people",
+                            title=self.phrase("People in need not covered"),
+                            legend=self.phrase("people"),
                         )
                     ),
                 )
@@ -143,10 +144,11 @@ class ActionSections(BuilderBase):
             joint = joint.copy()
             joint["row_id"] = "jp:" + joint["area"].astype(str)
             self.add(sec, publish(
-                "joint_programmes", "Suggested joint programmes (areas with several unmet sectors)", joint.head(10),
-                "counts", self.rules, n="people_unreached",
-                columns={"row_id": "row", "area_name": "area", "sectors": "sectors", "people_unreached": "largest gap",
-                         "lead_agencies": "cluster leads", "partners": "partners present"},
+                "joint_programmes", self.phrase("Suggested joint programmes (areas with several unmet sectors)"),
+                joint.head(10), "counts", self.rules, n="people_unreached",
+                columns=self.headings({"row_id": N_("row"), "area_name": N_("area"), "sectors": N_("sectors"),
+                         "people_unreached": N_("largest gap"), "lead_agencies": N_("cluster leads"),
+                         "partners": N_("partners present")}),
                 formats={"people_unreached": "int"},
             ))  # fmt: skip
         if rp.funding is not None:
@@ -159,13 +161,17 @@ class ActionSections(BuilderBase):
         trends = trends.dropna(subset=["requirements_usd"]).copy()
         trends["row_id"] = "fts:" + trends["year"].astype(str)
         pub = self.add(sec, publish(
-            "funding", "Humanitarian requirements and funding by year (OCHA FTS)", trends, "aggregates", self.rules,
-            columns={"row_id": "row", "year": "year", "requirements_usd": "required (USD)", "funding_usd": "funded (USD)",
-                     "percent_funded": "funded"},
+            "funding", self.phrase("Humanitarian requirements and funding by year (OCHA FTS)"), trends, "aggregates",
+            self.rules,
+            columns=self.headings({"row_id": N_("row"), "year": N_("year"), "requirements_usd": N_("required (USD)"),
+                     "funding_usd": N_("funded (USD)"), "percent_funded": N_("funded")}),
             formats={"requirements_usd": "int", "funding_usd": "int", "percent_funded": "pct100"},
             note="; ".join(notes),
         ))  # fmt: skip
-        sec.figures.append(("Requirements and funding by year", to_svg(trend_chart(pub.shown()))))
+        sec.figures.append((self.phrase("Requirements and funding by year"), self.svg(trend_chart(
+            pub.shown(), title=self.phrase("Funding and requirements by year"),
+            labels={"requirements": self.phrase("requirements"), "funding": self.phrase("funding (appeals)"),
+                    "outside": self.phrase("funding outside appeals"), "usd": "USD"}))))  # fmt: skip
 
     # ------------------------------------------------------------------ strategies
     def strategies(self) -> None:
@@ -186,12 +192,15 @@ class ActionSections(BuilderBase):
         t = plan.to_frame()
         sec.notes += plan.notes
         self.add(sec, publish(
-            "strategies", "Integrated responses to the most widespread interlinked threats", t, "aggregates", self.rules,
-            columns={"row_id": "row", "name_a": "threat", "name_b": "with", "strength": "co-occurrence",
-                     "lead_entities": "lead", "partner_entities": "partners", "protection": "protection (top-down)",
-                     "empowerment": "empowerment (bottom-up)", "target_groups": "target groups", "evidence": "evidence rows"},
+            "strategies", self.phrase("Integrated responses to the most widespread interlinked threats"), t,
+            "aggregates", self.rules,
+            columns=self.headings({"row_id": N_("row"), "name_a": N_("threat"), "name_b": N_("with"),
+                     "strength": N_("co-occurrence"), "lead_entities": N_("lead"), "partner_entities": N_("partners"),
+                     "protection": N_("protection (top-down)"), "empowerment": N_("empowerment (bottom-up)"),
+                     "target_groups": N_("target groups"), "evidence": N_("evidence rows")}),
             formats={"strength": "pct"},
-            note=f"knowledge base: {Path(str(kb.source)).name}; built only from published (disclosure-controlled) rows",
+            note=self.phrase("knowledge base: %(file)s; built only from published (disclosure-controlled) rows",
+                             file=Path(str(kb.source)).name),
         ))  # fmt: skip
         if len(t):
             r = t.iloc[0]

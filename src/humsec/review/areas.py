@@ -6,7 +6,6 @@ import dataclasses
 
 import pandas as pd
 
-from humsec.core.charts import to_svg
 from humsec.core.i18n import N_
 from humsec.review.base import BuilderBase, cite, esc
 from humsec.review.publish import Published, publish
@@ -19,10 +18,10 @@ class AreaSections(BuilderBase):
     def publish_area(self, ds: AreaDataset, frame: pd.DataFrame, key: str, title: str) -> Published:
         return publish(
             key, title, frame, "aggregates", self.rules, population=ds.population,
-            columns={"row_id": "row", "area_name": "area", **({"time": "time"} if ds.time else {}),
-                     **ds.indicators},
+            columns=self.headings({"row_id": N_("row"), "area_name": N_("area"),
+                                   **({"time": N_("time")} if ds.time else {}), **ds.indicators}),
             formats=dict.fromkeys(ds.indicators, "f2"),
-            note=f"Source: {ds.source}",
+            note=self.phrase("Source: %(source)s", source=ds.source),
         )  # fmt: skip
 
     def area_sections(self) -> None:
@@ -63,7 +62,7 @@ class AreaSections(BuilderBase):
             share = bool(values["value"].dropna().between(0, 1).all())
             charts.append(choropleth(
                 self.geo, values, key=self.spec.boundary_key, title=m.title, width=270, height=270,
-                legend="%" if "%" in m.title else ("share" if share else "value"),
+                legend="%" if "%" in m.title else self.phrase("share") if share else self.phrase("value"),
                 legend_format=".0%" if share and "%" not in m.title else ",.0f",
             ))  # fmt: skip
             ranked = (
@@ -84,17 +83,18 @@ class AreaSections(BuilderBase):
             grid = alt.concat(*charts, columns=2).resolve_scale(color="independent")
             sec.figures.append(
                 (
-                    "Choropleths by area (grey: no data or suppressed); each map has its own scale",
-                    to_svg(grid),
+                    self.phrase("Choropleths by area (grey: no data or suppressed); each map has its own scale"),
+                    self.svg(grid),
                 )
             )
         for ds_id, pub in by_ds.items():  # areas mapped to no feature (boundaries.names: null)
             off = sorted(set(pub.frame["area"]) - set(self.names))
             if off:
-                sec.notes.append(
-                    f"{len(off)} area(s) of '{ds_id}' have no boundary feature and are left off the maps "
-                    f"(their rows are in the table): {off[:10]}{' ...' if len(off) > 10 else ''}"
-                )
+                sec.notes.append(self.phrase(
+                    "%(n)s area(s) of '%(data)s' have no boundary feature and are left off the maps (their rows "
+                    "are in the table): %(areas)s", n=len(off), data=ds_id,
+                    areas=f"{off[:10]}{' ...' if len(off) > 10 else ''}",
+                ))  # fmt: skip
 
     def _wide(self, refs: list[str]) -> pd.DataFrame:
         """Latest values of ``dataset.column`` indicators, one row per area (outer join)."""
@@ -126,20 +126,22 @@ class AreaSections(BuilderBase):
         res = area_correlations(wide, area="area", indicators=refs, methods=[method])
         t = res.to_frame()
         pub = self.add(sec, publish(
-            "area_correlations", f"Correlations of area indicators across areas ({method})", t, "aggregates", self.rules,
-            columns={"row_id": "row", "indicator_a": "a", "indicator_b": "b", "r": "r", "p_value": "p", "n_areas": "areas"},
+            "area_correlations", self.phrase("Correlations of area indicators across areas (%(method)s)", method=method),
+            t, "aggregates", self.rules,
+            columns=self.headings({"row_id": N_("row"), "indicator_a": "a", "indicator_b": "b", "r": "r", "p_value": "p",
+                                   "n_areas": N_("areas")}),
             formats={"r": "f2", "p_value": "f3", "n_areas": "int"},
-            note="correlations of published area statistics (no microdata)",
+            note=self.phrase("correlations of published area statistics (no microdata)"),
         ))  # fmt: skip
         m = res.matrix(method)
         m.index = m.columns = [r.split(".", 1)[1] for r in m.index]  # column names: shorter labels
         sec.figures.append(
             (
-                f"Correlations across areas ({method}) of the area indicators",
-                to_svg(
+                self.phrase("Correlations across areas (%(method)s) of the area indicators", method=method),
+                self.svg(
                     threat_heatmap(
                         m,
-                        title="Area indicators: correlation across areas",
+                        title=self.phrase("Area indicators: correlation across areas"),
                         value_title="r",
                         domain=(-1.0, 1.0),
                     )
@@ -177,28 +179,31 @@ class AreaSections(BuilderBase):
         t["row_id"] = "ix:" + t["node"].astype(str) + ":" + t["unit"].astype(str)
         pub = publish(
             "index", str(model_raw["name"]), t, "aggregates", self.rules,
-            columns={"row_id": "row", "area_name": "area", "node": "node", "score": "score", "rank": "rank",
-                     "coverage": "coverage", "driver": "driver"},
+            columns=self.headings({"row_id": N_("row"), "area_name": N_("area"), "node": N_("node"),
+                                   "score": N_("score"), "rank": N_("rank"), "coverage": N_("coverage"),
+                                   "driver": N_("driver")}),
             formats={"score": "f2", "rank": "int", "coverage": "pct"},
-            note="a composite of published area statistics (no microdata); " + "; ".join(result.notes),
+            note=self.phrase("a composite of published area statistics (no microdata)")
+            + "".join("; " + n for n in result.notes),
         )  # fmt: skip
         self.published.append(pub)
         root = pub.frame[pub.frame["node"] == model.root].sort_values("rank")
-        shown = Published("index_root", f"{model_raw['name']}: {model.root} by area (1 = highest)", root, "aggregates",
+        shown = Published("index_root", self.phrase("%(index)s: %(node)s by area (1 = highest)",
+                                                    index=model_raw['name'], node=model.root), root, "aggregates",
                           pub.note, pub.columns, pub.formats)  # fmt: skip
         self.add(sec, shown)
         assert self.geo is not None
         values = root.rename(columns={"unit": "area", "score": "value"})[["area", "value"]]
         sec.figures.append(
             (
-                f"{model_raw['name']} ({model.root}) by area",
-                to_svg(
+                self.phrase("%(index)s (%(node)s) by area", index=model_raw['name'], node=model.root),
+                self.svg(
                     choropleth(
                         self.geo,
                         values,
                         key=self.spec.boundary_key,
                         title=str(model_raw["name"]),
-                        legend="score",
+                        legend=self.phrase("score"),
                     )
                 ),
             )
@@ -206,11 +211,11 @@ class AreaSections(BuilderBase):
         comp = pub.frame[pub.frame["node"].isin(model.nodes[model.root].children)]
         if len(comp):
             order = list(root["area_name"])
-            bars = alt.Chart(comp, title="Components of the index").mark_bar().encode(
-                y=alt.Y("area_name:N", sort=order, title=None), x=alt.X("score:Q", title="score"),
-                color=alt.Color("node:N", title="component"), yOffset="node:N",
+            bars = alt.Chart(comp, title=self.phrase("Components of the index")).mark_bar().encode(
+                y=alt.Y("area_name:N", sort=order, title=None), x=alt.X("score:Q", title=self.phrase("score")),
+                color=alt.Color("node:N", title=self.phrase("component")), yOffset="node:N",
             ).properties(width=420, height=max(200, 12 * len(order)))  # fmt: skip
-            sec.figures.append(("Component scores by area", to_svg(bars)))
+            sec.figures.append((self.phrase("Component scores by area"), self.svg(bars)))
         if len(root):
             top = root.iloc[0]
             sentence = self.phrase(
@@ -230,11 +235,11 @@ class AreaSections(BuilderBase):
         ds_id, col = str(cfg["indicator"]).split(".", 1)
         ds = self.spec.area(ds_id)
         if not ds.time:
-            sec.notes.append(f"trends: the data set {ds_id!r} has no time column")
+            sec.notes.append(self.phrase("trends: the data set '%(data)s' has no time column", data=ds_id))
             return
         frame = self.area_frame(ds, latest=False)
         pub = self.publish_area(
-            ds, frame, f"trend_{ds_id}", f"{ds.indicators.get(col, col)} over time"
+            ds, frame, f"trend_{ds_id}", self.phrase("%(indicator)s over time", indicator=ds.indicators.get(col, col))
         )
         self.published.append(pub)
         f = pub.shown()
@@ -251,17 +256,22 @@ class AreaSections(BuilderBase):
         label = ds.indicators.get(col, col)
         top_n = int(cfg.get("top", 8))
         self.add(sec, publish(
-            f"trend_{ds_id}_change", f"{label}: {times[0]} to {times[-1]}", ch, "aggregates", self.rules,
-            columns={"row_id": "row", "area_name": "area", "first": times[0], "last": times[-1], "change": "change"},
-            formats={"first": "f2", "last": "f2", "change": "f2"}, note=f"Source: {ds.source}",
+            f"trend_{ds_id}_change",
+            self.phrase("%(indicator)s: %(first)s to %(last)s", indicator=label, first=times[0], last=times[-1]),
+            ch, "aggregates", self.rules,
+            columns=self.headings({"row_id": N_("row"), "area_name": N_("area"), "first": times[0], "last": times[-1],
+                                   "change": N_("change")}),
+            formats={"first": "f2", "last": "f2", "change": "f2"},
+            note=self.phrase("Source: %(source)s", source=ds.source),
         ))  # fmt: skip
         keep = list(ch["area"].head(top_n))
         lines = f[f["area"].isin(keep)]
-        chart = alt.Chart(lines, title=f"{label}: the {top_n} areas highest at the latest date").mark_line(point=True).encode(
-            x=alt.X("time:N", sort=times, title=None), y=alt.Y(f"{col}:Q", title=label),
+        chart = alt.Chart(lines, title=self.phrase("%(indicator)s: the %(n)s areas highest at the latest date",
+                                                   indicator=label, n=top_n)).mark_line(point=True).encode(
+            x=alt.X("time:O", sort=times, title=None), y=alt.Y(f"{col}:Q", title=label),
             color=alt.Color("area_name:N", title=None),
         ).properties(width=460, height=260)  # fmt: skip
-        sec.figures.append((f"{label} over time", to_svg(chart)))
+        sec.figures.append((self.phrase("%(indicator)s over time", indicator=label), self.svg(chart)))
         if len(ch):
             top = ch.iloc[0]
             sentence = self.phrase(

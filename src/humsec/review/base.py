@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.core.errors import DataError
-from humsec.core.i18n import Translator, translator
+from humsec.core.i18n import Translator, active_translator, translator
 from humsec.review.publish import Published
 from humsec.review.spec import AreaDataset, ReviewSpec, read_table
 
@@ -25,21 +25,15 @@ def row_anchor(row_id: str) -> str:
 
 def fmt_value(value: Any, how: str) -> str:
     """Format one number: ``pct`` (share 0–1 as %), ``pp`` (a change of a share 0–1, in signed
-    percentage points), ``pct100`` (already %), ``int``, ``f2``, ``f3``."""
+    percentage points), ``pct100`` (already %), ``int``, ``f2``, ``f3``; in the language of the
+    active translator (:func:`humsec.core.i18n.using`; English outside one). A missing value is ''.
+
+    >>> fmt_value(0.1234, "pct"), fmt_value(-0.012, "pp"), fmt_value(float("nan"), "f3")
+    ('12.3%', '−1.2 pp', '')
+    """
     if value is None or (isinstance(value, float) and not np.isfinite(value)) or pd.isna(value):
         return ""
-    v = float(value)
-    if how == "pct":
-        return f"{100 * v:.1f}%"
-    if how == "pp":
-        return f"{100 * v:+.1f} pp".replace("-", "−")
-    if how == "pct100":
-        return f"{v:.1f}%"
-    if how == "int":
-        return f"{v:,.0f}"
-    if how.startswith("f") and how[1:].isdigit():
-        return f"{v:.{int(how[1:])}f}"
-    return f"{v:g}"
+    return active_translator().number(float(value), how)
 
 
 def cite(value: Any, row_id: str, how: str = "f3") -> str:
@@ -149,6 +143,18 @@ class BuilderBase:
         placeholders; marked for extraction by its caller's ``_()``-style keyword) translated, then
         the values put in (already HTML: cited numbers, escaped names)."""
         return self.tr.gettext(message) % values
+
+    def headings(self, columns: dict[str, str]) -> dict[str, str]:
+        """A table's column headings in the report's language: those marked with ``N_()``
+        translated, the others (a data file's own labels, round names) as they are."""
+        return self.tr.texts(columns)
+
+    def svg(self, chart: Any) -> str:
+        """A chart drawn for the report's language: its numbers and dates formatted for it, and
+        mirrored for a right-to-left language (:func:`humsec.core.charts.to_svg`)."""
+        from humsec.core.charts import to_svg
+
+        return to_svg(chart, language=self.tr.code)
 
     def joined(self, items: list[str]) -> str:
         """Items joined by the language's "and" (``a and b and c``)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from humsec.core.i18n import Translator
+from humsec.core.i18n import N_, Translator, using
 from humsec.review.actions import ActionSections
 from humsec.review.base import Review, Section, cite, fmt_value, row_anchor
 from humsec.review.district_section import DistrictSections
@@ -30,6 +30,11 @@ def build_review(
     its sentences in the language of ``tr`` (default: the review file's ``language``)."""
     say = progress or (lambda _m: None)
     b = _Builder(spec, tr)
+    with using(b.tr):  # cited numbers formatted as the report's language writes them
+        return _build(b, spec, say)
+
+
+def _build(b: _Builder, spec: ReviewSpec, say: Callable[[str], None]) -> Review:
     if spec.survey is not None:
         say("survey: Alkire-Foster profile, interlinkages, who is left behind")
         b.survey_sections()
@@ -82,7 +87,7 @@ class _Builder(SurveySections, DistrictSections, ActionSections, HazardSections,
 def _sources(spec: ReviewSpec) -> list[dict[str, str]]:
     from humsec.review.spec import sha256_of
 
-    rows = [{"what": "review file", "file": str(spec.source.name), "sha256": sha256_of(spec.source),
+    rows = [{"what": N_("review file"), "file": str(spec.source.name), "sha256": sha256_of(spec.source),
              "bytes": f"{spec.source.stat().st_size:,}"}]  # fmt: skip
     for what, path in spec.inputs():
         rows.append(

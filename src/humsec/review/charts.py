@@ -141,9 +141,17 @@ def threat_network(
     )
 
 
-def left_behind_chart(groups: pd.DataFrame, *, measure: str, k: float, title: str) -> Any:
+def left_behind_chart(
+    groups: pd.DataFrame,
+    *,
+    measure: str,
+    k: float,
+    title: str,
+    status_names: tuple[str, str] = ("left behind", "not shown to differ"),
+) -> Any:
     """Each tested group's estimate with its CI against the national level (a rule); groups found
-    left behind (after FDR control) are highlighted. ``groups`` is ``LeftBehindResult.to_frame()``."""
+    left behind (after FDR control) are highlighted. ``groups`` is ``LeftBehindResult.to_frame()``;
+    ``status_names`` are the legend's two labels (in the report's language)."""
     import altair as alt
 
     d = groups[
@@ -152,7 +160,7 @@ def left_behind_chart(groups: pd.DataFrame, *, measure: str, k: float, title: st
     d["unit"] = (
         d["over"] + " = " + d["group"] + np.where(d["time"] != "", " (" + d["time"] + ")", "")
     )
-    d["status"] = np.where(d["left_behind"], "left behind", "not shown to differ")
+    d["status"] = np.where(d["left_behind"], *status_names)
     d = d.sort_values("estimate", ascending=False)
     # labelLimit=0: a group's full name (Vega-Lite cuts labels at 180 px by default)
     y = alt.Y("unit:N", sort=list(d["unit"]), title=None, axis=alt.Axis(labelLimit=0))

@@ -27,7 +27,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.core.charts import to_svg
 from humsec.core.errors import DataError
 from humsec.core.i18n import N_
 from humsec.review.areas import AreaSections
@@ -162,16 +161,24 @@ class DistrictSections(AreaSections):
         value = "f1" if s == 100 else "f3"
         level = round(self.spec.level * 100)
         return publish(
-            "district_estimates", f"{self._district_title(part)}: direct and model estimates by area, {level}% intervals",
+            "district_estimates",
+            self.phrase("%(title)s: direct and model estimates by area, %(level)s%% intervals",
+                        title=self._district_title(part), level=level),
             out, "aggregates", self.rules,
-            columns={"row_id": "row", "area_name": "area", "direct": "direct", "direct_cv": "CV direct",
-                     "estimate": "model", "cv": "CV model", "ci_low": "low", "ci_high": "high",
-                     "gamma": "γ (weight of direct)", "in_sample": "in sample"},
+            columns=self.headings({"row_id": N_("row"), "area_name": N_("area"), "direct": N_("direct"),
+                     "direct_cv": N_("CV direct"), "estimate": N_("model"), "cv": N_("CV model"), "ci_low": N_("low"),
+                     "ci_high": N_("high"), "gamma": N_("γ (weight of direct)"), "in_sample": N_("in sample")}),
             formats={"direct": value, "estimate": value, "ci_low": value, "ci_high": value,
                      "direct_cv": "pct", "cv": "pct", "gamma": "f2"},
-            note=f"humsec.sae ({'Fay-Herriot EBLUP' if part.transform == 'none' else f'Fay-Herriot on the {part.transform} scale, bootstrap MSE'}, "
-            f"{part.method.upper()}; as humsec sae fh) of {part.estimate} on {', '.join(part.covariates)}. "
-            "CV: √MSE / estimate (model), standard error / estimate (direct).",
+            note=(
+                self.phrase("humsec.sae (Fay-Herriot EBLUP, %(method)s; as humsec sae fh) of %(estimate)s on "
+                            "%(covariates)s.", method=part.method.upper(), estimate=part.estimate,
+                            covariates=", ".join(part.covariates))
+                if part.transform == "none" else
+                self.phrase("humsec.sae (Fay-Herriot on the %(transform)s scale, bootstrap MSE, %(method)s; as humsec "
+                            "sae fh) of %(estimate)s on %(covariates)s.", transform=part.transform,
+                            method=part.method.upper(), estimate=part.estimate, covariates=", ".join(part.covariates))
+            ) + " " + self.phrase("CV: √MSE / estimate (model), standard error / estimate (direct)."),
         )  # fmt: skip
 
     def _publish_district_fit(self, part: DistrictPart, result: Any, table: pd.DataFrame) -> Published:
@@ -188,8 +195,8 @@ class DistrictSections(AreaSections):
             }
         )
         return publish(
-            "district_fit", "District estimates: the model's fit and precision", frame, "aggregates",
-            self.rules, columns={"row_id": "row", "statistic": "statistic", "value": "value"},
+            "district_fit", self.phrase("District estimates: the model's fit and precision"), frame, "aggregates",
+            self.rules, columns=self.headings({"row_id": N_("row"), "statistic": N_("statistic"), "value": N_("value")}),
             formats={"value": "g"},
         )  # fmt: skip
 
@@ -200,10 +207,10 @@ class DistrictSections(AreaSections):
         c.insert(0, "row_id", "district:coef:" + c["term"].astype(str))
         cols = [k for k in ("row_id", "term", "estimate", "se", "z", "p_value") if k in c.columns]
         return publish(
-            "district_coefficients", "District estimates: regression coefficients (model scale)",
+            "district_coefficients", self.phrase("District estimates: regression coefficients (model scale)"),
             c[cols], "aggregates", self.rules,
-            columns={"row_id": "row", "term": "term", "estimate": "coefficient", "se": "se", "z": "z",
-                     "p_value": "p"},
+            columns=self.headings({"row_id": N_("row"), "term": N_("term"), "estimate": N_("coefficient"), "se": "se",
+                                   "z": "z", "p_value": "p"}),
             formats={"estimate": "f4", "se": "f4", "z": "f2", "p_value": "f3"},
         )  # fmt: skip
 
@@ -245,7 +252,12 @@ class DistrictSections(AreaSections):
 
         shown = est.shown()
         assert self.geo is not None
-        chart = estimate_maps(shown[["area", "estimate", "cv"]], self.geo, key=self.spec.boundary_key)
-        sec.figures.append(
-            (f"{self._district_title(part)}: model estimates (left) and their CVs (right); grey: no estimate", to_svg(chart))
-        )
+        chart = estimate_maps(
+            shown[["area", "estimate", "cv"]], self.geo, key=self.spec.boundary_key,
+            titles=(self.phrase("Model estimate"), self.phrase("Coefficient of variation (sqrt(MSE) / estimate)")),
+        )  # fmt: skip
+        sec.figures.append((
+            self.phrase("%(title)s: model estimates (left) and their CVs (right); grey: no estimate",
+                        title=self._district_title(part)),
+            self.svg(chart),
+        ))

@@ -39,17 +39,17 @@ METRIC_HEADERS = {
     "brier_crisis": "Brier",
     "rps_phase": "RPS",
     "auc_crisis": "AUC ↑",
-    "phase_accuracy": "phase acc. ↑",
-    "hit_rate": "hit rate ↑",
+    "phase_accuracy": N_("phase acc. ↑"),
+    "hit_rate": N_("hit rate ↑"),
     "false_alarm_ratio": "FAR",
-    "lead_time_months": "lead (months)",
-    "coverage80_p3plus_share": "80% cov.",
+    "lead_time_months": N_("lead (months)"),
+    "coverage80_p3plus_share": N_("80% cov."),
 }
-_METRIC_NOTE = (
+_METRIC_NOTE = N_(
     "MAE/RMSE P3+: error of the share of people in IPC Phase 3+; Brier: of the probability that the "
     "area is in Phase 3+ (crisis); RPS: ranked probability score of the area phase; AUC: ranking of "
     "crisis probabilities; phase acc.: area phases exactly right; hit rate, FAR (false-alarm ratio) "
-    "and lead time of the crisis forecasts; 80% cov.: observed shares inside the 80% interval "
+    "and lead time of the crisis forecasts; 80%% cov.: observed shares inside the 80%% interval "
     "(learned models only). ↑: higher is better; else lower is better."
 )
 #: what each benchmark is, in words (the learned models are humsec's)
@@ -123,15 +123,18 @@ class HazardSections(BuilderBase):
         result = IPCBacktest(test_from=part.test_from).fit(table)
         board = scoreboard_frame(result.to_frame("scores"))
         pub = self.add(sec, publish(
-            "hazard_scores", f"Forecasts of the IPC current analyses published from {part.test_from}",
+            "hazard_scores",
+            self.phrase("Forecasts of the IPC current analyses published from %(start)s", start=part.test_from),
             board, "aggregates", self.rules,
-            columns={"row_id": "row", "model": "model", "targets": "targets",
-                     **{m: METRIC_HEADERS[m] for m in board.columns if m in METRIC_HEADERS}},
+            columns=self.headings({"row_id": N_("row"), "model": N_("model"), "targets": N_("targets"),
+                     **{m: METRIC_HEADERS[m] for m in board.columns if m in METRIC_HEADERS}}),
             formats={"targets": "int", **{m: "f3" for m in board.columns if m in METRIC_HEADERS},
                      "lead_time_months": "f1"},
-            note=f"Source: {part.ipc.name}; humsec.hazard.IPCBacktest(test_from={part.test_from!r}) "
-            "(as humsec warn ipc): each current analysis forecast from what was published before "
-            f"it; every model scored on the same targets. {_METRIC_NOTE}",
+            note=self.phrase(
+                "Source: %(file)s; humsec.hazard.IPCBacktest(test_from=%(start)s) (as humsec warn ipc): each "
+                "current analysis forecast from what was published before it; every model scored on the same "
+                "targets.", file=part.ipc.name, start=repr(part.test_from),
+            ) + " " + self.phrase(_METRIC_NOTE),
         ))  # fmt: skip
         self._scoreboard_sentence(sec, pub.frame, part.test_from)
         sec.notes.extend(result.notes)
@@ -191,25 +194,28 @@ class HazardSections(BuilderBase):
         counts.insert(0, "row_id", "hazard:trigger:" + counts["rule"].astype(str))
         count_cols = ["hit", "miss", "false_alarm", "correct_negative", "no_data"]
         self.add(sec, publish(
-            "hazard_trigger_counts", "Trigger back-test: outcomes per rule over the past analyses",
+            "hazard_trigger_counts", self.phrase("Trigger back-test: outcomes per rule over the past analyses"),
             counts, "aggregates", self.rules,
-            columns={"row_id": "row", "rule": "rule", **{c: c.replace("_", " ") for c in count_cols},
-                     "hit_rate": "hit rate", "false_alarm_ratio": "false-alarm ratio",
-                     "lead_time_months": "lead time, months"},
+            columns=self.headings({"row_id": N_("row"), "rule": N_("rule"), "hit": N_("hit"), "miss": N_("miss"),
+                     "false_alarm": N_("false alarm"), "correct_negative": N_("correct negative"),
+                     "no_data": N_("no data"), "hit_rate": N_("hit rate"), "false_alarm_ratio": N_("false-alarm ratio"),
+                     "lead_time_months": N_("lead time, months")}),
             formats={**dict.fromkeys(count_cols, "int"), "hit_rate": "f3",
                      "false_alarm_ratio": "f3", "lead_time_months": "f1"},
-            note=f"Source: {rules.name}; humsec.hazard.TriggerBacktest (as humsec warn triggers).",
+            note=self.phrase("Source: %(file)s; humsec.hazard.TriggerBacktest (as humsec warn triggers).",
+                             file=rules.name),
         ))  # fmt: skip
         alerts = alerts_frame(result.to_frame("alerts"))
         if alerts.empty:
             return
         as_of = str(alerts["as_of"].iloc[0])
         pub = self.add(sec, publish(
-            "hazard_alerts", f"Trigger alerts per area as of {as_of}", alerts, "aggregates", self.rules,
-            columns={"row_id": "row", "area": "area", "rule": "rule", "status": "status",
-                     "since": "fired since", "values": "indicator values"},
-            note="fired: every condition of the rule holds on what was published before the month; "
-            "no data: an indicator has no value for the area.",
+            "hazard_alerts", self.phrase("Trigger alerts per area as of %(date)s", date=as_of), alerts, "aggregates",
+            self.rules,
+            columns=self.headings({"row_id": N_("row"), "area": N_("area"), "rule": N_("rule"), "status": N_("status"),
+                     "since": N_("fired since"), "values": N_("indicator values")}),
+            note=self.phrase("fired: every condition of the rule holds on what was published before the month; "
+                             "no data: an indicator has no value for the area."),
         ))  # fmt: skip
         for rule, part in pub.frame.groupby("rule", sort=False):
             fired = part[part["status"] == "fired"]

@@ -18,18 +18,39 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from humsec.core.errors import HumsecError
-from humsec.core.i18n import Translator, translator
+from humsec.core.i18n import N_, Translator, active_translator, translator, using
 from humsec.review.build import fmt_value, row_anchor
 
 if TYPE_CHECKING:
     from humsec.review.build import Review
     from humsec.review.publish import Published
 
-__all__ = ["english_attributes", "render_review_html", "table_html", "weasyprint_module", "write_pdf"]
+__all__ = ["render_review_html", "sdc_words", "table_html", "weasyprint_module", "write_pdf"]
+
+#: the words of a table's SDC column, shown in the report's language (the CSV keeps the codes)
+_SDC_MARKS = {"ok": "", "flag": N_("flag"), "suppressed": N_("suppressed"), "secondary": N_("secondary")}
+_SUPPRESSED, _NOT_AVAILABLE = N_("suppressed"), N_("n.a.")
+
+
+def sdc_words(reason: str, tr: Translator) -> str:
+    """A row's disclosure-control reason (:func:`humsec.core.disclosure.apply_disclosure_control`
+    writes them in English, as the CSV keeps them) in the report's language.
+
+    >>> sdc_words("complement of a suppressed cell (measure, k)", translator("fr"))
+    'complément d’une cellule supprimée (measure, k)'
+    """
+    if reason == "published aggregate":
+        return tr.gettext(N_("published aggregate"))
+    complement = re.fullmatch(r"complement of a suppressed cell \((.*)\)", reason)
+    if complement:
+        return tr.gettext(N_("complement of a suppressed cell (%(keys)s)")) % {"keys": complement.group(1)}
+    return reason  # "n < 50", "CV 0.35 > 0.3": symbols and numbers
 
 
 def table_html(pub: Published, max_rows: int = 60) -> str:
-    """One published table as HTML (row ids as anchors, suppressed and flagged cells marked)."""
+    """One published table as HTML (row ids as anchors, suppressed and flagged cells marked), its
+    words in the active translator's language (:func:`humsec.core.i18n.using`)."""
+    tr = active_translator()
     f = pub.frame
     cols = pub.columns or {c: c for c in f.columns if c not in ("sdc_status", "sdc_reason")}
     cols = {c: h for c, h in cols.items() if c in f.columns}
@@ -47,21 +68,27 @@ def table_html(pub: Published, max_rows: int = 60) -> str:
                 continue
             how = pub.formats.get(c)
             if how is not None and hidden:
-                cells.append('<td class="sup">suppressed</td>')
+                cells.append(f'<td class="sup">{html.escape(tr.gettext(_SUPPRESSED))}</td>')
             elif how is not None:
-                text = fmt_value(v, how) or "n.a."  # a missing value is said, never a blank cell
+                text = fmt_value(v, how) or tr.gettext(_NOT_AVAILABLE)  # a missing value is said, never a blank cell
                 cells.append(f'<td class="n">{"(" + text + ")" if status == "flag" and text else text}</td>')
             else:
                 text = html.escape("" if pd.isna(v) else str(v))
                 text = re.sub(r"([_.;/:~])(?=\S)", r"\1<wbr>", text)  # long names may wrap
                 cells.append(f"<td>{text}</td>")
-        reason = str(row.get("sdc_reason", ""))
-        mark = {"ok": "", "flag": "flag", "suppressed": "suppressed", "secondary": "secondary"}.get(status, status)
+        reason = sdc_words(str(row.get("sdc_reason", "")), tr)
+        mark = tr.text(_SDC_MARKS.get(status, status))
         title = f' title="{html.escape(reason)}"' if reason else ""
         cells.append(f'<td class="sdc"{title}>{html.escape(mark)}{" · " + html.escape(reason) if reason and status != "ok" else ""}</td>')
         body.append(f'<tr id="{row_anchor(str(row["row_id"]))}">' + "".join(cells) + "</tr>")
     more = len(f) - max_rows
-    foot = f'<p class="small">{more} more row(s) in tables/{html.escape(pub.key)}.csv</p>' if more > 0 else ""
+    foot = (
+        '<p class="small">'
+        + html.escape(tr.gettext(N_("%(n)s more row(s) in %(file)s")) % {"n": more, "file": f"tables/{pub.key}.csv"})
+        + "</p>"
+        if more > 0
+        else ""
+    )
     return f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{foot}'
 
 
@@ -76,19 +103,16 @@ def template_environment(tr: Translator) -> Environment:
     return env
 
 
-def english_attributes(tr: Translator) -> Markup:
-    """``lang``/``dir`` for the parts of the report written in English only for now (table titles
-    and notes, figure captions, section notes):
-    in a French or Arabic report they are marked as English, left to right, so that readers,
-    screen readers and the right-to-left layout treat them as such."""
-    return Markup("") if tr.code == "en" else Markup(' lang="en" dir="ltr"')
-
-
 def render_review_html(review: Review, tr: Translator | None = None) -> str:
     """The whole report (Jinja template ``review.html.j2``) in the language of ``tr`` (default:
     the review file's ``language``); strings without a translation stay English, listed in
     ``tr.missing``."""
     tr = tr or translator(review.spec.language)
+    with using(tr):
+        return _render(review, tr)
+
+
+def _render(review: Review, tr: Translator) -> str:
     env = template_environment(tr)
     template = env.get_template("review.html.j2")
     sections = [
@@ -107,7 +131,7 @@ def render_review_html(review: Review, tr: Translator | None = None) -> str:
     return template.render(
         lang=tr.code,
         dir=tr.direction,
-        en=english_attributes(tr),
+        text=tr.text,  # words marked for translation where they were made (N_)
         title=review.spec.title,
         country=review.spec.country,
         summary=[Markup(s) for s in review.summary],

@@ -30,7 +30,7 @@ import pandas as pd
 
 from humsec.core.disclosure import DisclosureRules
 from humsec.core.errors import HumsecError, SpecError
-from humsec.core.i18n import LANGUAGES
+from humsec.core.i18n import LANGUAGES, N_
 from humsec.datasets import data_path
 from humsec.datasets.places import BUILTIN_BOUNDARIES, load_boundaries, suggest_names
 
@@ -201,26 +201,28 @@ class ReviewSpec:
         return next(a for a in self.areas if a.id == dataset_id)
 
     def inputs(self) -> list[tuple[str, Path]]:
-        """Every data file the review reads (for the data-sources section and its hashes)."""
+        """Every data file the review reads (for the data-sources section and its hashes); what
+        each is, marked for translation (:class:`humsec.core.i18n.Marked`)."""
         out: list[tuple[str, Path]] = []
         if self.survey:
-            out += [("survey specification", self.survey.spec_path)]
-            out += [(f"survey microdata: {self.survey.name}", self.survey.data_path)]
-        out += [(f"area data '{a.id}': {a.source}", a.path) for a in self.areas]
+            out += [(N_("survey specification"), self.survey.spec_path)]
+            out += [(N_("survey microdata: %(name)s").fill(name=self.survey.name), self.survey.data_path)]
+        out += [(N_("area data '%(id)s': %(source)s").fill(id=a.id, source=a.source), a.path) for a in self.areas]
         if not self.builtin_boundaries:
-            out += [("boundaries", Path(self.boundaries))]
+            out += [(N_("boundaries"), Path(self.boundaries))]
         if self.responses:
-            out += [("needs (responses)", self.responses.needs)]
-            out += [("activities (responses)", self.responses.activities)]
+            out += [(N_("needs (responses)"), self.responses.needs)]
+            out += [(N_("activities (responses)"), self.responses.activities)]
             if self.responses.funding:
-                out += [("funding (responses)", self.responses.funding)]
+                out += [(N_("funding (responses)"), self.responses.funding)]
         if self.hazard:
-            out += [("IPC analyses (hazard outlook)", self.hazard.ipc)]
+            out += [(N_("IPC analyses (hazard outlook)"), self.hazard.ipc)]
             if self.hazard.triggers:
-                out += [("trigger rules (hazard outlook)", self.hazard.triggers)]
+                out += [(N_("trigger rules (hazard outlook)"), self.hazard.triggers)]
         if self.voice:
-            out += [("questionnaire (voice)", self.voice.form), (f"survey export (voice): {self.voice.name}", self.voice.data),
-                    ("perception indicators (voice)", self.voice.indicators)]  # fmt: skip
+            out += [(N_("questionnaire (voice)"), self.voice.form),
+                    (N_("survey export (voice): %(name)s").fill(name=self.voice.name), self.voice.data),
+                    (N_("perception indicators (voice)"), self.voice.indicators)]  # fmt: skip
         return out
 
 

@@ -34,6 +34,7 @@ import pandas as pd
 from humsec.af.interlinkages import InterlinkageResult
 from humsec.af.left_behind import LeftBehindResult
 from humsec.core.errors import HumsecError, SpecError
+from humsec.core.i18n import N_
 
 __all__ = ["KnowledgeBase", "Proposal", "Threat", "load_strategies", "propose_responses"]
 
@@ -250,8 +251,8 @@ def propose_responses(
     for name, tid in (mapping or {}).items():
         kb.threat(tid)  # a clear error for an unknown threat id
         threat_of[name] = tid
-    notes = [
-        f"indicator {n!r} matches no threat of {kb.source}"
+    notes: list[str] = [  # marked: the report shows them in its language
+        N_("indicator '%(name)s' matches no threat of %(source)s").fill(name=n, source=kb.source)
         for n, t in threat_of.items()
         if t is None
     ]
@@ -302,7 +303,7 @@ def propose_responses(
             )
         )
     if not proposals:
-        notes.append("no positively associated pair of indicators links two different threats")
+        notes.append(N_("no positively associated pair of indicators links two different threats"))
     return ResponsePlan(proposals, threat_of, notes)
 
 

@@ -7,10 +7,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.core.charts import to_svg
 from humsec.core.errors import HumsecError
 from humsec.core.i18n import N_
-from humsec.review.base import BuilderBase, cite, esc
+from humsec.review.base import BuilderBase, cite, esc, fmt_value
 from humsec.review.publish import Published, publish
 
 
@@ -78,7 +77,7 @@ class SurveySections(BuilderBase):
             tidy[col] = tidy[col].astype("string").fillna("")
         level = round(self.spec.level * 100)
         pub = publish(
-            "af_results", "Alkire-Foster estimates", tidy, "estimates", self.rules,
+            "af_results", self.phrase("Alkire-Foster estimates"), tidy, "estimates", self.rules,
             n=["n", "n_t0", "n_t1"],  # change rows: the smaller of the two rounds' counts
             margins=[["measure", "k", "indicator", "over", "time", "change"]],
             cv_exempt=(tidy["change"].fillna("") != "").to_numpy(),  # a change's CV is no quality measure
@@ -88,11 +87,13 @@ class SurveySections(BuilderBase):
         main = f[(f["over"] == "national") & f["measure"].isin(["H", "A", "M0"])]
         main = main[(main["k"] == k)]
         nat = Published(
-            "af_national", f"National H, A and M0 (k = {k:g}%), {level}% CIs; change rows are first to last round",
+            "af_national",
+            self.phrase("National H, A and M0 (k = %(k)s%%), %(level)s%% CIs; change rows are first to last round",
+                        k=f"{k:g}", level=level),
             main, "estimates", "",
-            {"row_id": "row", "measure": "measure", "time": "round", "change": "change", "estimate": "estimate",
-             "ci_low": "CI low", "ci_high": "CI high", "se": "SE", "n": "n",
-             "n_t0": "n first round", "n_t1": "n last round"},
+            self.headings({"row_id": N_("row"), "measure": N_("measure"), "time": N_("round"), "change": N_("change"),
+             "estimate": N_("estimate"), "ci_low": N_("CI low"), "ci_high": N_("CI high"), "se": N_("SE"), "n": "n",
+             "n_t0": N_("n first round"), "n_t1": N_("n last round")}),
             {"estimate": "f3", "ci_low": "f3", "ci_high": "f3", "se": "f4", "n": "int",
              "n_t0": "int", "n_t1": "int"},
         )  # fmt: skip
@@ -133,13 +134,24 @@ class SurveySections(BuilderBase):
             part = d[d["over"] == over].copy()
             if len(part):
                 part["round"] = part["time"].astype(str)
-                sec.figures.append((f"M0 by {over} (k = {k:g}%), {level}% CIs (suppressed cells left out)",
-                                    to_svg(bar_with_ci(part, "group", f"M0 by {over}", "M0"))))  # fmt: skip
+                sec.figures.append((
+                    self.phrase("M0 by %(over)s (k = %(k)s%%), %(level)s%% CIs (suppressed cells left out)",
+                                over=over, k=f"{k:g}", level=level),
+                    self.svg(bar_with_ci(part, "group", self.phrase("M0 by %(over)s", over=over), "M0",
+                                         round_title=self.phrase("round"))),
+                ))  # fmt: skip
         lv = f[f["change"].fillna("") == ""].copy()
         lv["time"] = lv["time"].astype(str)
         lv = lv[~lv["sdc_status"].isin(["suppressed", "secondary"])]
-        sec.figures.append(("Censored and uncensored headcount ratios by indicator",
-                            to_svg(censored_headcounts(lv, k, f"Deprivations (k = {k:g}%)"))))  # fmt: skip
+        sec.figures.append((
+            self.phrase("Censored and uncensored headcount ratios by indicator"),
+            self.svg(censored_headcounts(
+                lv, k, self.phrase("Deprivations (k = %(k)s%%)", k=f"{k:g}"),
+                value_title=self.phrase("share of people"), round_title=self.phrase("round"),
+                ratio_names={"hd": self.phrase("uncensored (hd)"),
+                             "hdk": self.phrase("censored at k=%(k)s (hdk)", k=f"{k:g}")},
+            )),
+        ))  # fmt: skip
         hd = f[
             (f["over"] == "national")
             & (f["measure"] == "hdk")
@@ -148,15 +160,19 @@ class SurveySections(BuilderBase):
             & (f["change"].fillna("") == "")
         ]
         self.add(sec, Published(
-            "af_hdk", f"Censored headcount ratios, round {latest} (k = {k:g}%)", hd, "estimates", "",
-            {"row_id": "row", "indicator": "indicator", "estimate": "estimate", "ci_low": "CI low", "ci_high": "CI high", "n": "n"},
+            "af_hdk", self.phrase("Censored headcount ratios, round %(round)s (k = %(k)s%%)", round=latest, k=f"{k:g}"),
+            hd, "estimates", "",
+            self.headings({"row_id": N_("row"), "indicator": N_("indicator"), "estimate": N_("estimate"),
+                           "ci_low": N_("CI low"), "ci_high": N_("CI high"), "n": "n"}),
             {"estimate": "f3", "ci_low": "f3", "ci_high": "f3", "n": "int"},
         ))  # fmt: skip
         sec.notes.append(
-            f"Design: {result.provenance.design.get('n_psu')} PSUs in {result.provenance.design.get('n_strata')} strata; "
-            f"{result.provenance.n_used} of {result.provenance.n_input} persons used"
-            + "".join(f"; dropped {n}: {r}" for r, n in result.provenance.dropped)
-        )
+            self.phrase("Design: %(psus)s PSUs in %(strata)s strata; %(used)s of %(input)s persons used",
+                        psus=result.provenance.design.get('n_psu'), strata=result.provenance.design.get('n_strata'),
+                        used=result.provenance.n_used, input=result.provenance.n_input)
+            + "".join("; " + self.phrase("dropped %(n)s: %(reason)s", n=n, reason=r)
+                      for r, n in result.provenance.dropped)
+        )  # fmt: skip
 
     def _change_sentence(self, sec: Any, main: pd.DataFrame) -> None:
         """Whether insecurity fell: the national change in H, first to last round, when published."""
@@ -192,9 +208,10 @@ class SurveySections(BuilderBase):
 
         sec = self.section("interlinkages", N_("Interlinked threats"))
         pub = publish(
-            "interlinkages", "Co-deprivation of pairs of indicators", links.to_frame(), "estimates", self.rules,
-            n="n_joint", estimate="joint", se="joint_se",
-            note="disclosure control on the persons deprived in both indicators (n_joint) and the CV of the joint rate",
+            "interlinkages", self.phrase("Co-deprivation of pairs of indicators"), links.to_frame(), "estimates",
+            self.rules, n="n_joint", estimate="joint", se="joint_se",
+            note=self.phrase("disclosure control on the persons deprived in both indicators (n_joint) and the CV of "
+                             "the joint rate"),
         )  # fmt: skip
         self.published.append(pub)
         from humsec.af.interlinkages import InterlinkageResult
@@ -212,17 +229,19 @@ class SurveySections(BuilderBase):
         except (HumsecError, ValueError):
             order = None
         sec.figures.append((
-            f"Cramér's V among the multidimensionally insecure (censored at k = {k:g}%, round {t}); blank cells suppressed",
-            to_svg(threat_heatmap(v, title="Association of deprivations (Cramér's V)", order=order)),
+            self.phrase("Cramér's V among the multidimensionally insecure (censored at k = %(k)s%%, round %(round)s); "
+                        "blank cells suppressed", k=f"{k:g}", round=t),
+            self.svg(threat_heatmap(v, title=self.phrase("Association of deprivations (Cramér's V)"), order=order,
+                                    value_title=self.phrase("association"))),
         ))  # fmt: skip
         off = v.where(~np.eye(len(v), dtype=bool)).stack()
         if off.notna().any():  # the strongest third of the links, so the network stays readable
             cut = float(np.nanquantile(off.to_numpy(dtype=float), 2 / 3))
             sec.figures.append((
-                f"Network of threats: links with Cramér's V ≥ {cut:.2f} (the strongest third; width = strength), "
-                "colours = dimensions",
-                to_svg(threat_network(v, title="Interlinked deprivations (censored)", min_strength=cut,
-                                      node_group=links.dimensions)),
+                self.phrase("Network of threats: links with Cramér's V ≥ %(cut)s (the strongest third; width = "
+                            "strength), colours = dimensions", cut=fmt_value(cut, "f2")),
+                self.svg(threat_network(v, title=self.phrase("Interlinked deprivations (censored)"), min_strength=cut,
+                                        node_group=links.dimensions)),
             ))  # fmt: skip
         top = (
             latest[latest["sdc_status"] != "suppressed"]
@@ -230,10 +249,12 @@ class SurveySections(BuilderBase):
             .head(12)
         )
         self.add(sec, Published(
-            "interlinkages_top", f"The most widespread co-deprivations among the insecure (round {t}, k = {k:g}%)",
+            "interlinkages_top",
+            self.phrase("The most widespread co-deprivations among the insecure (round %(round)s, k = %(k)s%%)",
+                        round=t, k=f"{k:g}"),
             top, "estimates", pub.note,
-            {"row_id": "row", "indicator_a": "a", "indicator_b": "b", "joint": "joint", "p_b_given_a": "P(b|a)",
-             "p_a_given_b": "P(a|b)", "cramers_v": "V", "r0": "R0", "n_joint": "n (both)"},
+            self.headings({"row_id": N_("row"), "indicator_a": "a", "indicator_b": "b", "joint": N_("joint"),
+             "p_b_given_a": "P(b|a)", "p_a_given_b": "P(a|b)", "cramers_v": "V", "r0": "R0", "n_joint": N_("n (both)")}),
             {"joint": "pct", "p_b_given_a": "pct", "p_a_given_b": "pct", "cramers_v": "f2", "r0": "f2", "n_joint": "int"},
         ))  # fmt: skip
         if len(top) and pd.notna(top["joint"].iloc[0]):
@@ -252,7 +273,7 @@ class SurveySections(BuilderBase):
 
         sec = self.section("left-behind", N_("Who is left behind"))
         groups = publish(
-            "left_behind", "Groups compared with the nation", lb.to_frame(), "estimates", self.rules,
+            "left_behind", self.phrase("Groups compared with the nation"), lb.to_frame(), "estimates", self.rules,
             margins=[["measure", "k", "indicator", "over", "time"]],
         )  # fmt: skip
         self.published.append(groups)
@@ -264,9 +285,9 @@ class SurveySections(BuilderBase):
             "suppressed": int(g["sdc_status"].isin(["suppressed", "secondary"]).sum()), "fdr": lb.fdr,
         }])  # fmt: skip
         self.add(sec, publish(
-            "left_behind_summary", "The search", summary, "aggregates", self.rules,
-            columns={"row_id": "row", "comparisons": "comparisons", "tested": "tested", "found": "found left behind",
-             "suppressed": "suppressed (SDC)", "fdr": "FDR level"},
+            "left_behind_summary", self.phrase("The search"), summary, "aggregates", self.rules,
+            columns=self.headings({"row_id": N_("row"), "comparisons": N_("comparisons"), "tested": N_("tested"),
+             "found": N_("found left behind"), "suppressed": N_("suppressed (SDC)"), "fdr": N_("FDR level")}),
             formats={"comparisons": "int", "tested": "int", "found": "int", "suppressed": "int", "fdr": "f2"},
         ))  # fmt: skip
         sentence = self.phrase(
@@ -284,19 +305,11 @@ class SurveySections(BuilderBase):
                 affected=cite(top['affected'], top['row_id'], 'int'),
             )  # fmt: skip
         self.state(sec, sentence)
-        cols = {
-            "row_id": "row",
-            "measure": "measure",
-            "indicator": "indicator",
-            "over": "grouping",
-            "group": "group",
-            "estimate": "estimate",
-            "national": "national",
-            "gap": "gap",
-            "q_value": "q",
-            "affected": "people affected",
-            "n": "n",
-        }
+        cols = self.headings({
+            "row_id": N_("row"), "measure": N_("measure"), "indicator": N_("indicator"), "over": N_("grouping"),
+            "group": N_("group"), "estimate": N_("estimate"), "national": N_("national"), "gap": N_("gap"),
+            "q_value": "q", "affected": N_("people affected"), "n": "n",
+        })  # fmt: skip
         fmts = {
             "estimate": "f3",
             "national": "f3",
@@ -311,9 +324,9 @@ class SurveySections(BuilderBase):
             else tested.sort_values("q_value").head(10)
         )
         title = (
-            "Groups found left behind (most people affected first)"
+            self.phrase("Groups found left behind (most people affected first)")
             if len(found)
-            else "No group found left behind: the ten comparisons closest to significance"
+            else self.phrase("No group found left behind: the ten comparisons closest to significance")
         )
         self.add(sec, Published("left_behind_groups", title, shown, "estimates", "", cols, fmts))
         m0 = tested[
@@ -322,8 +335,10 @@ class SurveySections(BuilderBase):
         m0 = m0[~m0["over"].str.contains("*", regex=False)]
         if len(m0):
             sec.figures.append((
-                f"M0 (k = {k:g}%) by group with CIs against the national level (dashed); suppressed groups left out",
-                to_svg(left_behind_chart(m0, measure="M0", k=k, title="M0 by group")),
+                self.phrase("M0 (k = %(k)s%%) by group with CIs against the national level (dashed); suppressed "
+                            "groups left out", k=f"{k:g}"),
+                self.svg(left_behind_chart(m0, measure="M0", k=k, title=self.phrase("M0 by group"),
+                                           status_names=(self.phrase("left behind"), self.phrase("not shown to differ")))),
             ))  # fmt: skip
         bn = lb.to_frame("bottlenecks")
         visible = set(g.loc[~g["sdc_status"].isin(["suppressed", "secondary"]), "row_id"])
@@ -335,10 +350,10 @@ class SurveySections(BuilderBase):
             part = bn[bn["parent_id"].isin(lead)].sort_values("contribution", ascending=False)
             if len(part):
                 self.add(sec, Published(
-                    "bottlenecks", "Bottlenecks: indicator contributions to the M0 gap of the groups found",
-                    part, "aggregates", "each gap's parent row passed disclosure control",
-                    {"row_id": "row", "over": "grouping", "group": "group", "indicator": "indicator",
-                     "contribution": "contribution", "share_of_gap": "share of gap"},
+                    "bottlenecks", self.phrase("Bottlenecks: indicator contributions to the M0 gap of the groups found"),
+                    part, "aggregates", self.phrase("each gap's parent row passed disclosure control"),
+                    self.headings({"row_id": N_("row"), "over": N_("grouping"), "group": N_("group"),
+                     "indicator": N_("indicator"), "contribution": N_("contribution"), "share_of_gap": N_("share of gap")}),
                     {"contribution": "f4", "share_of_gap": "pct"},
                 ))  # fmt: skip
         return groups, bn

@@ -19,9 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from humsec.core.charts import to_svg
 from humsec.core.i18n import N_
-from humsec.review.base import BuilderBase, Section, cite, esc
+from humsec.review.base import BuilderBase, Section, cite, esc, fmt_value
 from humsec.review.publish import Published, publish
 
 __all__ = ["VoiceSections", "voice_row_id"]
@@ -55,11 +54,12 @@ class VoiceSections(BuilderBase):
         self._voice_findings(sec, pub, spec)
         sec.notes += result.notes
         for rel in result.reliability.to_dict("records"):
-            when = f" (round {rel['round']})" if rel["round"] else ""
-            sec.notes.append(
-                f"reliability of the index {rel['index']}{when}: Cronbach's alpha {rel['alpha']:.2f}, "
-                f"McDonald's omega {rel['omega']:.2f} on {rel['n']} complete cases (unweighted)"
-            )
+            sec.notes.append(self.phrase(
+                "reliability of the index %(index)s%(when)s: Cronbach's alpha %(alpha)s, McDonald's omega %(omega)s "
+                "on %(n)s complete cases (unweighted)", index=rel["index"],
+                when=self.phrase(" (round %(round)s)", round=rel["round"]) if rel["round"] else "",
+                alpha=fmt_value(rel["alpha"], "f2"), omega=fmt_value(rel["omega"], "f2"), n=rel["n"],
+            ))  # fmt: skip
         if vp.note:
             sec.notes.append(vp.note)
         if vp.compare:
@@ -78,12 +78,16 @@ class VoiceSections(BuilderBase):
         ]
         level = round(self.spec.level * 100)
         return publish(
-            "voice_indicators", f"Perception indicators by area, {name} (shares 0-1, scores and indices as means), {level}% CIs",
+            "voice_indicators",
+            self.phrase("Perception indicators by area, %(survey)s (shares 0-1, scores and indices as means), "
+                        "%(level)s%% CIs", survey=name, level=level),
             t, "estimates", self.rules, margins=[["name", "over"]],
-            columns={"row_id": "row", "label": "indicator", "area": "area", "estimate": "estimate", "ci_low": "CI low",
-                     "ci_high": "CI high", "se": "SE", "n": "n"},
+            columns=self.headings({"row_id": N_("row"), "label": N_("indicator"), "area": N_("area"),
+                     "estimate": N_("estimate"), "ci_low": N_("CI low"), "ci_high": N_("CI high"), "se": N_("SE"),
+                     "n": "n"}),
             formats={"estimate": "f3", "ci_low": "f3", "ci_high": "f3", "se": "f4", "n": "int"},
-            note=f"Source: {name}; each indicator's base excludes people not asked and the answers it lists as missing",
+            note=self.phrase("Source: %(survey)s; each indicator's base excludes people not asked and the answers it "
+                             "lists as missing", survey=name),
         )  # fmt: skip
 
     def _voice_findings(self, sec: Section, pub: Published, spec: Any) -> None:
@@ -126,9 +130,9 @@ class VoiceSections(BuilderBase):
         name, measure, af_over = str(cfg["indicator"]), str(cfg["measure"]), str(cfg["over"])
         af = next((p for p in self.published if p.key == "af_results"), None)
         if af is None:
-            sec.notes.append(
+            sec.notes.append(self.phrase(
                 "perceived vs measured: the survey section published no AF results; left out"
-            )
+            ))
             return
         ind = spec.indicators.get(name)
         worse = cfg.get("higher_is_worse", ind is not None and ind.direction == "higher_is_worse")
@@ -143,34 +147,41 @@ class VoiceSections(BuilderBase):
             res = compare_perceived_measured(perceived, measured, level=self.spec.level)
         except HumsecError as exc:
             # too few areas in common, a measure the survey has not: said in the notes, not fatal
-            sec.notes.append(f"perceived vs measured is left out: {exc}")
+            sec.notes.append(self.phrase("perceived vs measured is left out: %(reason)s", reason=exc))
             return
-        label = esc(pub.frame.loc[pub.frame["name"] == name, "label"].iloc[0])
-        p_title = f"{label}{'' if worse else ' (turned: 1 - value)'}"
+        label = str(pub.frame.loc[pub.frame["name"] == name, "label"].iloc[0])  # plain text: titles are escaped later
+        p_title = label if worse else self.phrase("%(indicator)s (turned: 1 - value)", indicator=label)
         t = res.to_frame()
         t["row_id"] = "vc:" + name + ":" + t["group"].astype(str)
         table = self.add(sec, publish(
-            "voice_vs_measured", f"What people say ({p_title}) vs AF {measure} by {af_over}; higher = worse",
+            "voice_vs_measured",
+            self.phrase("What people say (%(perceived)s) vs AF %(measure)s by %(over)s; higher = worse",
+                        perceived=p_title, measure=measure, over=af_over),
             t, "aggregates", self.rules,
-            columns={"row_id": "row", "group": "area", "perceived": "perceived", "perceived_ci_low": "perceived CI low",
-                     "perceived_ci_high": "perceived CI high", "measured": f"AF {measure}",
-                     "measured_ci_low": "measured CI low", "measured_ci_high": "measured CI high", "flag": "flag"},
+            columns=self.headings({"row_id": N_("row"), "group": N_("area"), "perceived": N_("perceived"),
+                     "perceived_ci_low": N_("perceived CI low"), "perceived_ci_high": N_("perceived CI high"),
+                     "measured": f"AF {measure}", "measured_ci_low": N_("measured CI low"),
+                     "measured_ci_high": N_("measured CI high"), "flag": N_("flag")}),
             formats=dict.fromkeys(("perceived", "perceived_ci_low", "perceived_ci_high", "measured", "measured_ci_low", "measured_ci_high"), "f3"),
-            note="built from the published rows of both tables (suppressed areas left out); an area is high or low "
-                 "on a side when its whole CI lies above or below the median of the areas",
+            note=self.phrase("built from the published rows of both tables (suppressed areas left out); an area is "
+                             "high or low on a side when its whole CI lies above or below the median of the areas"),
         ))  # fmt: skip
         c = res.correlation
         corr = pd.DataFrame([{"row_id": f"vc:{name}:r", "r": c["r"], "ci_low": c["ci_low"],
                               "ci_high": c["ci_high"], "areas": c["areas"]}])  # fmt: skip
         r_pub = self.add(sec, publish(
-            "voice_vs_measured_r", "Correlation across areas of what people say and what is measured (Pearson, Fisher-z CI)",
+            "voice_vs_measured_r",
+            self.phrase("Correlation across areas of what people say and what is measured (Pearson, Fisher-z CI)"),
             corr, "aggregates", self.rules,
-            columns={"row_id": "row", "r": "r", "ci_low": "CI low", "ci_high": "CI high", "areas": "areas"},
+            columns=self.headings({"row_id": N_("row"), "r": "r", "ci_low": N_("CI low"), "ci_high": N_("CI high"),
+                                   "areas": N_("areas")}),
             formats={"r": "f2", "ci_low": "f2", "ci_high": "f2", "areas": "int"},
         ))  # fmt: skip
         sec.figures.append((
-            f"What people say ({p_title}) vs AF {measure}: areas with both CIs; dashed lines are the medians",
-            to_svg(res.chart(perceived=f"{p_title} (higher = worse)", measured=f"AF {measure}")),
+            self.phrase("What people say (%(perceived)s) vs AF %(measure)s: areas with both CIs; dashed lines are the "
+                        "medians", perceived=p_title, measure=measure),
+            self.svg(res.chart(perceived=self.phrase("%(indicator)s (higher = worse)", indicator=p_title),
+                               measured=f"AF {measure}")),
         ))  # fmt: skip
         rr = r_pub.frame.iloc[0]
         sentence = self.phrase(

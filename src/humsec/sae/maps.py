@@ -21,18 +21,22 @@ from humsec.core.maps import choropleth
 __all__ = ["estimate_maps"]
 
 
-def estimate_maps(table: pd.DataFrame, geo: dict[str, Any], *, key: str) -> Any:
-    """Two maps from an estimates table (``area``, ``estimate``, ``cv``): areas matched on ``key``."""
+def estimate_maps(
+    table: pd.DataFrame, geo: dict[str, Any], *, key: str, titles: tuple[str, str] | None = None
+) -> Any:
+    """Two maps from an estimates table (``area``, ``estimate``, ``cv``): areas matched on ``key``;
+    ``titles`` of the two maps in a report's language."""
     import altair as alt
 
     est = pd.DataFrame({"area": table["area"].astype(str), "value": table["estimate"]})
     cv = pd.DataFrame({"area": table["area"].astype(str), "value": table["cv"]})
+    est_title, cv_title = titles or ("Model estimate", "Coefficient of variation (sqrt(MSE) / estimate)")
     left = choropleth(
-        geo, est, key=key, title="Model estimate", legend="estimate",
+        geo, est, key=key, title=est_title, legend="estimate",
         legend_format=".3~g", value_format=".4~g",
     )  # fmt: skip
     right = choropleth(
-        geo, cv, key=key, title="Coefficient of variation (sqrt(MSE) / estimate)", legend="CV",
+        geo, cv, key=key, title=cv_title, legend="CV",
         scheme="purples", legend_format=".0%", value_format=".1%",
     )  # fmt: skip
     # each map its own colour scale: a CV of 10 % must not be drawn on the estimates' scale
