@@ -80,13 +80,37 @@ ARROW_MIB: dict[int, float] = {}
 
 # =============================================================================== data
 def make_data(n: int, data_dir: Path) -> tuple[Path, dict[str, float]]:
-    """Parquet file of syn_cdta tiled to ``n`` persons (cached) and its in-memory sizes in MiB."""
+    """Parquet file of syn_cdta tiled to ``n`` persons (cached) and its in-memory sizes in MiB
+    (``job``, ``time``, ``arrow``: the job columns as Arrow reads them).
+
+    Written by a child process: the jobs are forked from this one with ``preexec_fn`` (pinning),
+    and a forked child's peak RSS counts the parent's pages until it execs, so this process must
+    never hold the data (a 50M-person frame made here put 5 GB into every job's peak)."""
+    path = data_dir / f"syn_cdta_x{n}.parquet"
+    meta_path = path.with_suffix(".json")
+    if not _cached(path, n):
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--_data", str(n), str(data_dir)], check=True)
+    return path, json.loads(meta_path.read_text())["mib"]
+
+
+def _cached(path: Path, n: int) -> bool:
+    meta_path = path.with_suffix(".json")
+    if not (path.exists() and meta_path.exists()):
+        return False
+    meta = json.loads(meta_path.read_text())
+    return bool(meta.get("gen_version") == GEN_VERSION and meta.get("n") == n and "arrow" in meta.get("mib", {}))
+
+
+def write_data(n: int, data_dir: Path) -> None:
+    """The child of :func:`make_data`: writes the file (unless cached) and its sizes."""
     path = data_dir / f"syn_cdta_x{n}.parquet"
     meta_path = path.with_suffix(".json")
     if path.exists() and meta_path.exists():
         meta = json.loads(meta_path.read_text())
-        if meta.get("gen_version") == GEN_VERSION and meta.get("n") == n:
-            return path, meta["mib"]
+        if meta.get("gen_version") == GEN_VERSION and meta.get("n") == n:  # sizes of an older run
+            meta["mib"]["arrow"] = _arrow_mib(path)
+            meta_path.write_text(json.dumps(meta))
+            return
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -128,10 +152,11 @@ def make_data(n: int, data_dir: Path) -> tuple[Path, dict[str, float]]:
     tmp = path.with_suffix(".parquet.tmp")
     pq.write_table(table, tmp, compression="snappy")
     tmp.replace(path)
+    del table
+    mib["arrow"] = _arrow_mib(path)
     meta = {"gen_version": GEN_VERSION, "n": n, "rows_base": n0, "tiles": reps}
     meta |= {"n_psu": int(psu.max()) + 1, "mib": mib}
     meta_path.write_text(json.dumps(meta))
-    return path, mib
 
 
 def _over_args() -> list[str]:
@@ -595,6 +620,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument(
         "--_worker", nargs=4, metavar=("TASK", "PATH", "SPEC", "OUT"), help=argparse.SUPPRESS
     )
+    ap.add_argument("--_data", nargs=2, metavar=("N", "DIR"), help=argparse.SUPPRESS)
     return ap.parse_args(argv)
 
 
@@ -602,6 +628,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args._worker:
         worker(*args._worker)
+        return 0
+    if args._data:
+        write_data(int(args._data[0]), Path(args._data[1]))
         return 0
     sizes = [200_000] if args.quick else [int(float(s)) for s in args.sizes.split(",") if s.strip()]
     mpitb_max = int(float(args.mpitb_max))
@@ -676,7 +705,7 @@ def run_size(
         flush=True,
     )
     job, job_t = mib["job"], mib["time"]
-    ARROW_MIB[n] = _arrow_mib(path)
+    ARROW_MIB[n] = mib["arrow"]
     bench.job(
         n,
         "bare numpy",
