@@ -187,6 +187,9 @@ CASES = [
     c("review-report", MANAGERS | {COUNTRY}, pk("cod_version")),
     c("review-report", ALL, pk("ken_version"), label="published"),
     c("review-report-pdf", ALL, pk("ken_version"), label="published"),
+    c("review-brief-pdf", ALL, pk("ken_version"), label="published"),
+    c("review-slides", ALL, pk("ken_version"), label="published"),
+    c("review-slides", MANAGERS | {COUNTRY}, pk("cod_version")),
     c("review-tables", ALL, pk("ken_version"), label="published"),
     c("review-tables", MANAGERS | {COUNTRY}, pk("cod_version")),
     c("review-version-rerun", MANAGERS | {COUNTRY}, pk("cod_version"), method="post"),
@@ -624,7 +627,7 @@ def test_access(case: Case, client, world, own):  # type: ignore[no-untyped-def]
     form does not change what the next role meets; the objects are built once per URL."""
     from django.db import transaction
 
-    if case.name == "review-report-pdf" and not pdf_usable():
+    if case.name in ("review-report-pdf", "review-brief-pdf") and not pdf_usable():
         pytest.skip("WeasyPrint/pango not usable here: no review PDF was built")
     w = SimpleNamespace(**{**vars(world), **vars(own)})
     wrong = []

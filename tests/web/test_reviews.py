@@ -91,6 +91,44 @@ def test_each_upload_is_a_new_version_and_old_ones_stay(as_role, world, django_c
     assert f"/reviews/versions/{v2.pk}/" in page and f"/reviews/versions/{world.cod_version.pk}/" in page
 
 
+def test_a_version_in_french_with_its_brief_and_slides(as_role, world, django_capture_on_commit_callbacks):
+    """The version's language writes the report, brief and slides in it; the brief and slides are
+    offered on the version page and read under the report's access rules; the tables are the
+    same numbers as in the English version."""
+    from pptx import Presentation
+
+    from tests.web.conftest import pdf_usable
+
+    client = as_role("country_team")
+    review = world.cod_version.review
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/reviews/{review.pk}/versions/new/",
+            {"keep_files": "on", "note": "en français", "language": "fr", **({"with_pdf": "on"} if pdf_usable() else {})},
+        )  # fmt: skip
+    assert response.status_code == 302, response.content[:2000]
+    version = review.versions.get(number=2)
+    assert version.state == "done" and version.language == "fr", version.log
+    page = version.report_html.open("rb").read().decode()
+    assert '<html lang="fr" dir="ltr">' in page and "Cartes : où l'insécurité se concentre" in page
+    assert _tables(version).keys() == _tables(world.cod_version).keys()
+    for name, table in _tables(version).items():
+        pd.testing.assert_frame_equal(table, _tables(world.cod_version)[name])
+    detail = client.get(f"/reviews/versions/{version.pk}/").content.decode()
+    assert ">Français</dd>" in detail and f"/reviews/versions/{version.pk}/slides.pptx" in detail
+    slides = client.get(f"/reviews/versions/{version.pk}/slides.pptx")
+    assert slides.status_code == 200 and "attachment" in slides["Content-Disposition"]
+    deck = Presentation(io.BytesIO(b"".join(slides.streaming_content)))
+    assert "Cartes : où l'insécurité se concentre" in [s.shapes.title.text for s in deck.slides if s.shapes.title]
+    if pdf_usable():
+        brief = client.get(f"/reviews/versions/{version.pk}/brief.pdf")
+        assert b"".join(brief.streaming_content).startswith(b"%PDF-")
+    else:
+        assert not version.brief_pdf
+    # a reader not cleared for the report's class gets neither the brief nor the slides
+    assert as_role("public").get(f"/reviews/versions/{version.pk}/slides.pptx").status_code in (302, 403)
+
+
 def test_a_new_review_from_the_page(as_role, django_capture_on_commit_callbacks):
     client = as_role("country_team")
     # a country team starts reviews of its own country only

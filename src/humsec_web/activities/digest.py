@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 from django.db.models import Q
+from django.utils import translation
 
 from humsec.response.export import hxl_table
 from humsec_web.activities.models import Activity, Digest
@@ -40,8 +41,19 @@ def activities_in_period(start: date, end: date) -> Any:
 
 
 def digest_frame(activities: Any) -> pd.DataFrame:
-    """The digest table (no tag row), sorted by country, sector and organisation."""
-    rows = [
+    """The digest table (no tag row), sorted by country, sector and organisation. The labels
+    (sector, principle, pillar) are English whatever the reader's language: the table is the
+    published snapshot and the HXL export, which must not depend on who compiled or reads it."""
+    with translation.override("en"):
+        rows = _digest_records(activities)
+    frame = pd.DataFrame(rows, columns=list(DIGEST_TAGS))
+    return frame.sort_values(["country", "sector", "organisation"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def _digest_records(activities: Any) -> list[dict[str, Any]]:
+    return [
         {
             "organisation": a.organisation.name,
             "organisation_acronym": a.organisation.acronym,
@@ -59,10 +71,6 @@ def digest_frame(activities: Any) -> pd.DataFrame:
         }
         for a in activities.select_related("organisation")
     ]
-    frame = pd.DataFrame(rows, columns=list(DIGEST_TAGS))
-    return frame.sort_values(["country", "sector", "organisation"], kind="stable").reset_index(
-        drop=True
-    )
 
 
 def digest_rows(digest: Digest) -> pd.DataFrame:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from humsec_web.activities.models import Activity, Digest
 
@@ -19,6 +20,12 @@ class ActivityForm(forms.ModelForm):
             "principle", "pillar", "start_date", "end_date", "budget_usd", "partners",
         ]  # fmt: skip
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        labels = {
+            "organisation": _("Organisation"), "title": _("Title"), "description": _("Description"),
+            "country": _("Country"), "admin_areas": _("Admin areas"), "sector": _("Sector"),
+            "theme": _("Theme"), "principle": _("Principle"), "start_date": _("Start date"),
+            "end_date": _("End date"), "partners": _("Partners"),
+        }  # fmt: skip
 
     def __init__(self, *args: Any, fixed_organisation: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -38,3 +45,7 @@ class DigestForm(forms.ModelForm):
         model = Digest
         fields = ["title", "period_start", "period_end", "summary"]
         widgets = {"period_start": DateInput(), "period_end": DateInput()}
+        labels = {
+            "title": _("Title"), "period_start": _("Period start"), "period_end": _("Period end"),
+            "summary": _("Summary"),
+        }  # fmt: skip

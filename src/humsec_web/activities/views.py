@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from humsec_web import permissions
@@ -48,9 +50,9 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user
         activity = form.save()
-        messages.success(request, "Activity logged.")
+        messages.success(request, _("Activity logged."))
         return redirect("activity-detail", pk=activity.pk)
-    return render(request, "activities/form.html", {"form": form, "title": "Log an activity"})
+    return render(request, "activities/form.html", {"form": form, "title": _("Log an activity")})
 
 
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -61,9 +63,9 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Activity updated.")
+        messages.success(request, _("Activity updated."))
         return redirect("activity-detail", pk=activity.pk)
-    return render(request, "activities/form.html", {"form": form, "title": "Edit the activity"})
+    return render(request, "activities/form.html", {"form": form, "title": _("Edit the activity")})
 
 
 def digest_list(request: HttpRequest) -> HttpResponse:
@@ -83,7 +85,10 @@ def digest_create(request: HttpRequest) -> HttpResponse:
             digest.activities.set(
                 digest_table.activities_in_period(digest.period_start, digest.period_end)
             )
-        messages.success(request, f"Draft digest compiled: {digest.activities.count()} activities.")
+        n = digest.activities.count()
+        messages.success(request, ngettext(
+            "Draft digest compiled: %(n)s activity.", "Draft digest compiled: %(n)s activities.", n
+        ) % {"n": n})
         return redirect("digest-detail", pk=digest.pk)
     return render(request, "activities/digest_form.html", {"form": form})
 
@@ -110,7 +115,7 @@ def digest_publish(request: HttpRequest, pk: int) -> HttpResponse:
         digest = get_object_or_404(Digest.objects.select_for_update(), pk=pk)
         require(request, "digest.publish", digest)
         digest_table.publish(digest)  # its rows frozen as published
-    messages.success(request, "Digest published: it is now public.")
+    messages.success(request, _("Digest published: it is now public."))
     return redirect("digest-detail", pk=digest.pk)
 
 

@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from humsec.core.i18n import LANGUAGES
 from humsec_web import permissions
 from humsec_web.reviews import publication
 from humsec_web.reviews.models import CountryReview, ReviewFile, ReviewVersion
@@ -33,12 +34,15 @@ class ReviewVersionSerializer(serializers.ModelSerializer):
     report_url = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
     tables_url = serializers.SerializerMethodField()
+    brief_url = serializers.SerializerMethodField()
+    slides_url = serializers.SerializerMethodField()
 
     class Meta:
         model = ReviewVersion
         fields = [
             "id", "review", "number", "note", "state", "log", "with_pdf", "created_at", "started_at",
-            "finished_at", "published_at", "files", "report_url", "pdf_url", "tables_url",
+            "finished_at", "published_at", "files", "report_url", "pdf_url", "tables_url", "language",
+            "brief_url", "slides_url",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -53,6 +57,12 @@ class ReviewVersionSerializer(serializers.ModelSerializer):
 
     def get_tables_url(self, obj: ReviewVersion) -> str | None:
         return self._url(obj, "tables_zip", "review-tables")
+
+    def get_brief_url(self, obj: ReviewVersion) -> str | None:
+        return self._url(obj, "brief_pdf", "review-brief-pdf")
+
+    def get_slides_url(self, obj: ReviewVersion) -> str | None:
+        return self._url(obj, "slides_pptx", "review-slides")
 
 
 class CountryReviewSerializer(serializers.ModelSerializer):
@@ -75,6 +85,8 @@ class VersionUploadSerializer(serializers.Serializer):
     keep_files = serializers.BooleanField(required=False, default=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     with_pdf = serializers.BooleanField(required=False, default=True)
+    language = serializers.ChoiceField(choices=list(LANGUAGES), required=False, allow_blank=True, default="",
+                                       help_text="Language of the report, brief and slides (default: the review file's).")
     # the sharing terms of the uploaded data files (humsec_web.sharing); required with data_files
     # checked in validate() by sharing.store.Terms, so one answer names every problem of the terms
     sensitivity = serializers.CharField(required=False, max_length=30, help_text=f"One of {', '.join(CODES)}.")
@@ -126,7 +138,7 @@ class CountryReviewViewSet(
                 review, request.user, review_upload=data.get("review_file"),
                 data_uploads=data.get("data_files", []),
                 base=review.latest() if data["keep_files"] else None, note=data["note"],
-                with_pdf=data["with_pdf"],
+                with_pdf=data["with_pdf"], language=data["language"],
                 terms=Terms(data["sensitivity"], data["owner"], data["licence"], data.get("terms", ""))
                 if data.get("data_files") else None,
             )  # fmt: skip

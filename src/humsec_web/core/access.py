@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from humsec_web import permissions
 
@@ -21,7 +22,7 @@ def require(request: HttpRequest, action: str, obj: Any = None) -> None:
         return
     if not request.user.is_authenticated:
         raise SignInRequired
-    raise PermissionDenied(f"Your role may not {action.replace('.', ': ')}.")
+    raise PermissionDenied(gettext("Your role may not %(action)s.") % {"action": action.replace(".", ": ")})
 
 
 class SignInMiddleware:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from humsec_web.core.countries import country_choices
 
@@ -12,11 +13,11 @@ class Organisation(models.Model):
     """A UN entity, government body, NGO or donor that takes part in the network."""
 
     class Kind(models.TextChoices):
-        UN = "un", "UN entity"
-        GOVERNMENT = "government", "Government"
-        NGO = "ngo", "NGO"
-        DONOR = "donor", "Donor"
-        OTHER = "other", "Other"
+        UN = "un", _("UN entity")
+        GOVERNMENT = "government", _("Government")
+        NGO = "ngo", _("NGO")
+        DONOR = "donor", _("Donor")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200, unique=True)
     acronym = models.CharField(max_length=40, blank=True)
@@ -32,12 +33,12 @@ class Organisation(models.Model):
 class Role(models.TextChoices):
     """The platform's roles; what each may do is declared in ``humsec_web.permissions``."""
 
-    ADMINISTRATOR = "administrator", "Administrator"
-    HSU = "hsu", "Human Security Unit staff"
-    FOCAL_POINT = "focal_point", "Focal point (of one organisation)"
-    COUNTRY_TEAM = "country_team", "Country-team member (of one country)"
-    REVIEWER = "reviewer", "Reviewer"
-    PUBLIC = "public", "Public visitor"
+    ADMINISTRATOR = "administrator", _("Administrator")
+    HSU = "hsu", _("Human Security Unit staff")
+    FOCAL_POINT = "focal_point", _("Focal point (of one organisation)")
+    COUNTRY_TEAM = "country_team", _("Country-team member (of one country)")
+    REVIEWER = "reviewer", _("Reviewer")
+    PUBLIC = "public", _("Public visitor")
 
 
 class Profile(models.Model):
@@ -50,14 +51,14 @@ class Profile(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        help_text="Required for focal points.",
+        help_text=_("Required for focal points."),
     )
     country = models.CharField(
-        max_length=3, blank=True, choices=country_choices, help_text="Required for country teams."
+        max_length=3, blank=True, choices=country_choices, help_text=_("Required for country teams.")
     )
     language = models.CharField(
         max_length=8, blank=True, choices=settings.LANGUAGES,
-        help_text="The platform's language for this user; empty: the browser's.",
+        help_text=_("The platform's language for this user; empty: the browser's."),
     )  # fmt: skip
 
     def __str__(self) -> str:

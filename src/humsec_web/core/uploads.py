@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 # extension -> accepted leading bytes (None: text, checked to decode as UTF-8 with no NUL)
 ALLOWED: dict[str, tuple[bytes, ...] | None] = {
@@ -32,12 +33,12 @@ def validate_upload(upload: Any) -> None:
     suffix = PurePath(name).suffix.lower()
     if suffix not in ALLOWED:
         allowed = ", ".join(sorted(ALLOWED))
-        raise ValidationError(f"{name}: files of type {suffix or '(none)'} are not accepted; allowed: {allowed}.")
+        raise ValidationError(gettext("%(name)s: files of type %(type)s are not accepted; allowed: %(allowed)s.") % {
+            "name": name, "type": suffix or gettext("(none)"), "allowed": allowed})  # fmt: skip
     size = int(getattr(upload, "size", 0) or 0)
     if size > settings.MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            f"{name}: {size:,} bytes is over the limit of {settings.MAX_UPLOAD_BYTES:,} bytes."
-        )
+        raise ValidationError(gettext("%(name)s: %(size)s bytes is over the limit of %(limit)s bytes.") % {
+            "name": name, "size": f"{size:,}", "limit": f"{settings.MAX_UPLOAD_BYTES:,}"})  # fmt: skip
     upload.seek(0)
     head = upload.read(4096)
     upload.seek(0)
@@ -50,8 +51,8 @@ def validate_upload(upload: Any) -> None:
         except UnicodeDecodeError as exc:
             # a cut in the middle of a multi-byte character at the 4096 boundary is fine
             if exc.start < len(head) - 3:
-                raise ValidationError(f"{name}: is not UTF-8 text.") from exc
+                raise ValidationError(gettext("%(name)s: is not UTF-8 text.") % {"name": name}) from exc
         if b"\x00" in head:
-            raise ValidationError(f"{name}: is not a text file (it holds NUL bytes).")
+            raise ValidationError(gettext("%(name)s: is not a text file (it holds NUL bytes).") % {"name": name})
     elif not head.startswith(magic):
-        raise ValidationError(f"{name}: its content is not a {suffix} file.")
+        raise ValidationError(gettext("%(name)s: its content is not a %(type)s file.") % {"name": name, "type": suffix})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from humsec_web.core.countries import country_choices
 from humsec_web.feedback.models import PERIODS, SUMMARY_OVER, FeedbackItem, closing_problems
@@ -21,13 +22,18 @@ class FeedbackForm(forms.ModelForm):
             "received_on": forms.DateInput(attrs={"type": "date"}),
             "date_closed": forms.DateInput(attrs={"type": "date"}),
         }
+        labels = {
+            "channel": _("Channel"), "area": _("Area"), "group": _("Group"), "sex": _("Sex"),
+            "sensitive": _("Sensitive"), "description": _("Description"), "status": _("Status"),
+            "referral": _("Referral"), "date_closed": _("Date closed"),
+        }  # fmt: skip
 
     def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = country_choices()
         if countries is not None:
             choices = [c for c in choices if c[0] in countries]
-        self.fields["country"] = forms.ChoiceField(choices=choices, label="Country")
+        self.fields["country"] = forms.ChoiceField(choices=choices, label=_("Country"))
         self.fields["code"].label_from_instance = lambda c: f"{c.type} › {c.category} › {c.name}"
 
     def clean(self) -> dict[str, Any]:
@@ -43,8 +49,8 @@ class SummaryForm(forms.Form):
     """The summary's breakdown: by one of the log's columns and by period."""
 
     over = forms.ChoiceField(
-        required=False, label="By", choices=[("", "theme only"), *SUMMARY_OVER]
+        required=False, label=_("By"), choices=[("", _("theme only")), *SUMMARY_OVER]
     )
     period = forms.ChoiceField(
-        required=False, label="Period", choices=[("", "whole period"), *PERIODS]
+        required=False, label=_("Period"), choices=[("", _("whole period")), *PERIODS]
     )

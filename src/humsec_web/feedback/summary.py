@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+from django.utils.translation import gettext
 
 from humsec.voice.feedback import summarise_feedback
 
@@ -57,7 +58,7 @@ def summarise(
     """The summary table and its notes for these items (empty table when there are none)."""
     log = log_frame(items)
     if log.empty:
-        return pd.DataFrame(), ["no feedback recorded yet"]
+        return pd.DataFrame(), [gettext("no feedback recorded yet")]
     log.attrs["source"] = "the feedback log"
     table = summarise_feedback(log, framework_frame(codes), over=over, period=period, min_n=MIN_N)
     return table, list(table.attrs["notes"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from humsec_web import permissions
 from humsec_web.core.access import require
@@ -50,13 +51,13 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
             form.instance.organisation = org
         item = form.save()
         if permissions.can(request.user, "feedback.view", item):
-            messages.success(request, "Feedback recorded.")
+            messages.success(request, _("Feedback recorded."))
             return redirect("feedback-detail", pk=item.pk)
         messages.success(
-            request, "Feedback recorded as sensitive: only designated staff can open it now."
+            request, _("Feedback recorded as sensitive: only designated staff can open it now.")
         )
         return redirect("feedback-list")
-    return render(request, "feedback/form.html", {"form": form, "title": "Record feedback"})
+    return render(request, "feedback/form.html", {"form": form, "title": _("Record feedback")})
 
 
 def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -78,14 +79,14 @@ def feedback_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         item = form.save()
         if permissions.can(request.user, "feedback.view", item):
-            messages.success(request, "Feedback updated.")
+            messages.success(request, _("Feedback updated."))
             return redirect("feedback-detail", pk=item.pk)
         # marked sensitive (or given a sensitive code) by a user who is not designated
         messages.success(
-            request, "Feedback updated and now sensitive: only designated staff can open it."
+            request, _("Feedback updated and now sensitive: only designated staff can open it.")
         )
         return redirect("feedback-list")
-    return render(request, "feedback/form.html", {"form": form, "title": f"Follow up {item}"})
+    return render(request, "feedback/form.html", {"form": form, "title": _("Follow up %(item)s") % {"item": item}})
 
 
 def feedback_summary(request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from humsec_web.core.countries import country_choices
 
@@ -17,10 +18,10 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True)
     public = models.BooleanField(
-        default=True, help_text="Readable by public visitors; otherwise by network members only."
+        default=True, help_text=_("Readable by public visitors; otherwise by network members only.")
     )
     announcements = models.BooleanField(
-        default=False, help_text="Only the HSU and administrators start threads (everyone may reply)."
+        default=False, help_text=_("Only the HSU and administrators start threads (everyone may reply).")
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -35,14 +36,14 @@ class Thread(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="threads")
     title = models.CharField(max_length=200)
     country = models.CharField(
-        max_length=3, blank=True, choices=country_choices, help_text="If the thread is about one country."
+        max_length=3, blank=True, choices=country_choices, help_text=_("If the thread is about one country.")
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_post_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    locked = models.BooleanField(default=False, help_text="Only the HSU and administrators may reply.")
+    locked = models.BooleanField(default=False, help_text=_("Only the HSU and administrators may reply."))
     followers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="followed_threads"
     )

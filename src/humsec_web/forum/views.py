@@ -7,6 +7,7 @@ from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from humsec_web import permissions
@@ -48,9 +49,9 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         thread = start_thread(item, request.user, d["title"], d["country"], d["body"])
-        messages.success(request, "Thread started; you follow it (replies come by e-mail).")
+        messages.success(request, _("Thread started; you follow it (replies come by e-mail)."))
         return redirect("forum-thread", pk=thread.pk)
-    return render(request, "forum/form.html", {"form": form, "title": f"New thread in {item.name}"})
+    return render(request, "forum/form.html", {"form": form, "title": _("New thread in %(topic)s") % {"topic": item.name}})
 
 
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
@@ -78,11 +79,11 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "forum.reply", item)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write a reply (at most 10,000 characters).")
+        messages.error(request, _("Write a reply (at most 10,000 characters)."))
         return redirect("forum-thread", pk=pk)
     link = request.build_absolute_uri(reverse("forum-thread", kwargs={"pk": pk}))
     reply(item, request.user, form.cleaned_data["body"], link)
-    messages.success(request, "Reply posted; the thread's followers are told by e-mail.")
+    messages.success(request, _("Reply posted; the thread's followers are told by e-mail."))
     return redirect("forum-thread", pk=pk)
 
 
@@ -93,10 +94,10 @@ def thread_follow(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "forum.follow", item)
     if item.followers.filter(pk=request.user.pk).exists():
         item.followers.remove(request.user)
-        messages.success(request, "You no longer follow this thread.")
+        messages.success(request, _("You no longer follow this thread."))
     else:
         item.followers.add(request.user)
-        messages.success(request, "You follow this thread: replies come by e-mail.")
+        messages.success(request, _("You follow this thread: replies come by e-mail."))
     return redirect("forum-thread", pk=pk)
 
 
@@ -106,5 +107,5 @@ def thread_lock(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "forum.lock", item)
     item.locked = not item.locked
     item.save(update_fields=["locked"])
-    messages.success(request, "Thread locked." if item.locked else "Thread reopened.")
+    messages.success(request, _("Thread locked.") if item.locked else _("Thread reopened."))
     return redirect("forum-thread", pk=pk)

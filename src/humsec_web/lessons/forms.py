@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from humsec_web.core.uploads import validate_upload
 from humsec_web.lessons.models import Lesson, Tag
@@ -11,17 +12,22 @@ from humsec_web.lessons.models import Lesson, Tag
 
 class LessonForm(forms.ModelForm):
     tag_names = forms.CharField(
-        label="Tags", required=False, help_text="Comma-separated, e.g. water, displacement."
+        label=_("Tags"), required=False, help_text=_("Comma-separated, e.g. water, displacement.")
     )
     attachment = forms.FileField(
         required=False,
         validators=[validate_upload],
-        help_text="PDF, Word, Excel, CSV, text or image; 5 MB at most.",
+        label=_("Attachment"),
+        help_text=_("PDF, Word, Excel, CSV, text or image; 5 MB at most."),
     )
 
     class Meta:
         model = Lesson
         fields = ["title", "country", "theme", "context", "what_worked", "evidence", "contacts"]
+        labels = {
+            "title": _("Title"), "country": _("Country"), "theme": _("Theme"), "context": _("Context"),
+            "what_worked": _("What worked"), "evidence": _("Evidence"), "contacts": _("Contacts"),
+        }  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

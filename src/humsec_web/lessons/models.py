@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from humsec_web.core.countries import country_choices
 from humsec_web.core.models import Organisation
@@ -24,16 +25,16 @@ class Tag(models.Model):
 
 class Lesson(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     title = models.CharField(max_length=300)
     country = models.CharField(max_length=3, choices=country_choices)
     theme = models.CharField(max_length=120)
     # bounded: one 5 MB lesson made every page that compares lessons slow for everyone
-    context = models.TextField(max_length=TEXT_MAX, help_text="The situation and the people concerned.")
+    context = models.TextField(max_length=TEXT_MAX, help_text=_("The situation and the people concerned."))
     what_worked = models.TextField(max_length=TEXT_MAX)
-    evidence = models.TextField(max_length=TEXT_MAX, blank=True, help_text="How we know: evaluations, data, sources.")
+    evidence = models.TextField(max_length=TEXT_MAX, blank=True, help_text=_("How we know: evaluations, data, sources."))
     contacts = models.CharField(max_length=300, blank=True)
     tags = models.ManyToManyField(Tag, blank=True)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)

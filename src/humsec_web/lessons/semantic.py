@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
@@ -57,8 +58,10 @@ def available() -> bool:
 def method() -> str:
     """What similarity means right now, in words for the page."""
     if available():
-        return f"semantic ({MODEL_NAME} sentence embeddings)"
-    return "word overlap (TF-IDF) — fallback because " + (_reason[0] if _reason else "no model")
+        return gettext("semantic (%(model)s sentence embeddings)") % {"model": MODEL_NAME}
+    return gettext("word overlap (TF-IDF) — fallback because %(reason)s") % {
+        "reason": _reason[0] if _reason else gettext("no model")
+    }
 
 
 def embed(texts: list[str]) -> np.ndarray:

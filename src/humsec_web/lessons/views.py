@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from humsec_web import permissions
@@ -84,9 +85,9 @@ def lesson_create(request: HttpRequest) -> HttpResponse:
         profile = getattr(request.user, "profile", None)
         form.instance.organisation = getattr(profile, "organisation", None)
         lesson = _save(request, form)
-        messages.success(request, "Lesson saved as a draft; the HSU publishes it.")
+        messages.success(request, _("Lesson saved as a draft; the HSU publishes it."))
         return redirect("lesson-detail", pk=lesson.pk)
-    return render(request, "lessons/form.html", {"form": form, "title": "Share a lesson"})
+    return render(request, "lessons/form.html", {"form": form, "title": _("Share a lesson")})
 
 
 def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -97,11 +98,11 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
         republish = returns_to_review(lesson, request.user)
         _save(request, form)
         messages.success(
-            request, "Lesson updated; it is back in review until the HSU publishes it again."
-            if republish else "Lesson updated.",
+            request, _("Lesson updated; it is back in review until the HSU publishes it again.")
+            if republish else _("Lesson updated."),
         )
         return redirect("lesson-detail", pk=lesson.pk)
-    return render(request, "lessons/form.html", {"form": form, "title": "Edit the lesson"})
+    return render(request, "lessons/form.html", {"form": form, "title": _("Edit the lesson")})
 
 
 @require_POST
@@ -110,7 +111,7 @@ def lesson_publish(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "lesson.publish", lesson)
     lesson.status = Lesson.Status.PUBLISHED
     lesson.save(update_fields=["status", "updated_at"])
-    messages.success(request, "Lesson published.")
+    messages.success(request, _("Lesson published."))
     return redirect("lesson-detail", pk=pk)
 
 

@@ -10,14 +10,17 @@ from functools import lru_cache
 from typing import Any
 
 from django.db.models import Sum
+from django.utils import translation
+from django.utils.translation import gettext
 
-from humsec_web.core.countries import country_name
+from humsec_web.core.countries import country_label
 
 Rows = tuple[tuple[str, str, float], ...]  # (country name, status label, budget in USD)
 
 
 def funding_rows(projects: Any) -> Rows:
-    """Budget per country and status, largest country first; status labels as people read them."""
+    """Budget per country and status, largest country first; country names and status labels as people
+    read them (in the active language)."""
     statuses = dict(projects.model.Status.choices)
     raw = (
         projects.order_by()
@@ -26,7 +29,7 @@ def funding_rows(projects: Any) -> Rows:
         .order_by("country", "status")
     )
     return tuple(
-        (country_name(r["country"]), str(statuses.get(r["status"], r["status"])), float(r["budget"] or 0))
+        (country_label(r["country"]), str(statuses.get(r["status"], r["status"])), float(r["budget"] or 0))
         for r in raw
     )
 
@@ -38,21 +41,25 @@ def funding_spec(rows: Rows) -> Any:
 
     frame = pd.DataFrame(list(rows), columns=["country", "status", "budget"])
     return (
-        alt.Chart(frame, title="Funding by country (USD)")
+        alt.Chart(frame, title=gettext("Funding by country (USD)"))
         .mark_bar()
         .encode(
             y=alt.Y("country:N", sort="-x", title=None),
-            x=alt.X("sum(budget):Q", title="USD", axis=alt.Axis(format="~s")),
-            color=alt.Color("status:N", title="status", scale=alt.Scale(scheme="tableau10")),
+            x=alt.X("sum(budget):Q", title=gettext("USD"), axis=alt.Axis(format="~s")),
+            color=alt.Color("status:N", title=gettext("status"), scale=alt.Scale(scheme="tableau10")),
             tooltip=["country:N", "status:N", alt.Tooltip("budget:Q", format=",.0f")],
         )
         .properties(width=420, height=alt.Step(18))
     )
 
 
-@lru_cache(maxsize=32)
 def funding_svg(rows: Rows) -> str:
-    """The chart as SVG ('' when there is nothing to draw)."""
+    """The chart as SVG ('' when there is nothing to draw), its titles in the active language."""
+    return _funding_svg(rows, translation.get_language())
+
+
+@lru_cache(maxsize=32)
+def _funding_svg(rows: Rows, language: str | None) -> str:
     if not rows:
         return ""
     from humsec.core.charts import to_svg

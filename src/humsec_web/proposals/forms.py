@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from humsec_web.proposals.models import SCORE_MAX, Criterion, Proposal
 
@@ -15,6 +17,11 @@ class ProposalForm(forms.ModelForm):
             "budget_usd", "duration_months",
         ]  # fmt: skip
         widgets = {"partners": forms.CheckboxSelectMultiple}
+        labels = {
+            "title": _("Title"), "lead_organisation": _("Lead organisation"), "partners": _("Partners"),
+            "country": _("Country"), "sector": _("Sector"), "summary": _("Summary"),
+            "duration_months": _("Duration months"),
+        }  # fmt: skip
 
     def __init__(self, *args: Any, fixed_organisation: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,16 +46,16 @@ class AppraisalForm(forms.Form):
         self.criteria = list(Criterion.objects.filter(active=True))
         for c in self.criteria:
             self.fields[f"score_{c.pk}"] = forms.TypedChoiceField(
-                label=f"{c.name} (weight {c.weight})",
+                label=gettext("%(criterion)s (weight %(weight)s)") % {"criterion": c.name, "weight": c.weight},
                 choices=[(i, str(i)) for i in range(SCORE_MAX + 1)],
                 coerce=int,
                 help_text=c.description,
             )
             self.fields[f"note_{c.pk}"] = forms.CharField(
-                label=f"Comment on {c.name}", required=False, max_length=500
+                label=gettext("Comment on %(criterion)s") % {"criterion": c.name}, required=False, max_length=500
             )
         self.fields["comment"] = forms.CharField(
-            label="Overall comment", widget=forms.Textarea, required=True
+            label=_("Overall comment"), widget=forms.Textarea, required=True
         )
 
     def scores(self) -> dict[int, tuple[int, str]]:
@@ -62,5 +69,5 @@ class AppraisalForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
-    note = forms.CharField(widget=forms.Textarea, required=True, label="Reason")
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+    note = forms.CharField(widget=forms.Textarea, required=True, label=_("Reason"))

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from humsec_web.core.countries import country_choices
 from humsec_web.core.models import Organisation
@@ -29,7 +30,7 @@ class Criterion(models.Model):
 
     class Meta:
         ordering = ["order", "name"]
-        verbose_name_plural = "criteria"
+        verbose_name_plural = _("criteria")
 
     def __str__(self) -> str:
         return self.name
@@ -39,23 +40,23 @@ class Proposal(models.Model):
     """A funding request, from submission to decision."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        UNDER_REVIEW = "under_review", "Under review"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
 
     title = models.CharField(max_length=300)
     lead_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="led_proposals"
     )
     partners = models.ManyToManyField(
-        Organisation, blank=True, related_name="partner_proposals", help_text="Other agencies."
+        Organisation, blank=True, related_name="partner_proposals", help_text=_("Other agencies.")
     )
     country = models.CharField(max_length=3, choices=country_choices)
     sector = models.CharField(max_length=30, choices=Sector.choices)
     summary = models.TextField(max_length=20_000)
     budget_usd = models.DecimalField(
-        "budget requested (USD)", max_digits=14, decimal_places=2, validators=[MinValueValidator(1)]
+        _("budget requested (USD)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(1)]
     )
     duration_months = models.PositiveIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(120)]

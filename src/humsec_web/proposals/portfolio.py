@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
-from humsec_web.core.countries import country_name
+from humsec_web.core.countries import country_label
 from humsec_web.core.vocab import Sector
 
 
@@ -31,7 +31,7 @@ def breakdown(projects: Any) -> dict[str, Any]:
     return {
         "n": total["n"],
         "budget": float(total["budget"] or 0),
-        "by_country": group("country", country_name),
+        "by_country": group("country", country_label),
         "by_sector": group("sector", lambda k: sectors.get(k, k)),
         "by_agency": group("lead_organisation__name", str),
         "by_status": group("status", lambda k: statuses.get(k, k)),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from humsec_web import permissions
@@ -45,9 +49,35 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
             form.instance.submitted_by = request.user
             proposal = form.save()
             workflow.record_submission(proposal, request.user)
-        messages.success(request, "Proposal submitted.")
+        messages.success(request, _("Proposal submitted."))
         return redirect("proposal-detail", pk=proposal.pk)
     return render(request, "proposals/form.html", {"form": form})
+
+
+#: the audit trail's actions, as stored (``workflow``): the page shows them translated
+AUDIT_ACTIONS = (
+    gettext_noop("submitted"), gettext_noop("review started"), gettext_noop("appraised"),
+    gettext_noop("approved"), gettext_noop("declined"),
+)  # fmt: skip
+#: the stand-ins ``confidential.visible_audit`` writes for a hidden or deleted actor
+AUDIT_ACTORS = (gettext_noop("a reviewer"), gettext_noop("(deleted user)"))
+
+
+def _audit_in_words(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The audit trail for the page, in the reader's language: actions, statuses and stand-in
+    actors translated (the rows as stored, and the API's, keep the English words and codes)."""
+    statuses = dict(Proposal.Status.choices)
+    hidden = {a: _(a) for a in AUDIT_ACTORS}
+    return [
+        {
+            **row,
+            "action": _(row["action"]) if row["action"] in AUDIT_ACTIONS else row["action"],
+            "from_status": statuses.get(row["from_status"], row["from_status"]),
+            "to_status": statuses.get(row["to_status"], row["to_status"]),
+            "actor": hidden.get(row["actor"], row["actor"]),
+        }
+        for row in rows
+    ]
 
 
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -61,7 +91,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "proposal": proposal,
             "seen": seen,
-            "audit": visible_audit(user, proposal),
+            "audit": _audit_in_words(visible_audit(user, proposal)),
             "can_start_review": permissions.can(user, "proposal.start_review", proposal),
             "can_appraise": permissions.can(user, "proposal.appraise", proposal),
             "can_decide": permissions.can(user, "proposal.decide", proposal),
@@ -75,7 +105,7 @@ def proposal_start_review(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(Proposal, pk=pk)
     require(request, "proposal.start_review", proposal)
     workflow.start_review(pk, request.user, note=request.POST.get("note", "")[:2000])
-    messages.success(request, "Review started: reviewers can now appraise the proposal.")
+    messages.success(request, _("Review started: reviewers can now appraise the proposal."))
     return redirect("proposal-detail", pk=pk)
 
 
@@ -85,7 +115,7 @@ def proposal_appraise(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppraisalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         workflow.appraise(pk, request.user, form.scores(), form.cleaned_data["comment"])
-        messages.success(request, "Appraisal recorded.")
+        messages.success(request, _("Appraisal recorded."))
         return redirect("proposal-detail", pk=pk)
     return render(request, "proposals/appraise.html", {"proposal": proposal, "form": form})
 
@@ -96,11 +126,11 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "proposal.decide", proposal)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose approve or decline and give the reason.")
+        messages.error(request, _("Choose approve or decline and give the reason."))
         return redirect("proposal-detail", pk=pk)
     approve = form.cleaned_data["decision"] == "approve"
     workflow.decide(pk, request.user, approve, form.cleaned_data["note"])
-    messages.success(request, "Proposal approved." if approve else "Proposal declined.")
+    messages.success(request, _("Proposal approved.") if approve else _("Proposal declined."))
     return redirect("proposal-detail", pk=pk)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from humsec_web.results.models import (
     PARENT_LEVEL,
@@ -47,6 +48,10 @@ class Part:
     value: float
 
 
+#: the levels in words, as the refusals name them
+LEVEL_WORDS = (gettext_noop("goal"), gettext_noop("outcome"), gettext_noop("output"))
+
+
 def _fail(field: str, message: str) -> None:
     raise ValidationError({field: [message]})
 
@@ -55,16 +60,20 @@ def check_result(level: str, parent: Result | None, logframe: Any) -> None:
     """A goal has no parent; an outcome sits under a goal, an output under an outcome, of the same logframe."""
     want = PARENT_LEVEL.get(level)  # type: ignore[call-overload]
     if level not in PARENT_LEVEL:
-        _fail("level", f"Unknown level {level!r}; expected one of goal, outcome, output.")
+        _fail("level", gettext("Unknown level %(level)s; expected one of goal, outcome, output.") % {"level": repr(level)})
     if want is None and parent is not None:
-        _fail("parent", "A goal is the top of the chain: it has no parent.")
+        _fail("parent", gettext("A goal is the top of the chain: it has no parent."))
     if want is not None:
         if parent is None or parent.level != want:
-            found = "none" if parent is None else f"a {parent.level}"
-            _fail("parent", f"An {level} sits under a {want}; got {found}.")
+            words = {"level": gettext(str(level)), "want": gettext(str(want))}
+            if parent is None:
+                _fail("parent", gettext("An %(level)s sits under a %(want)s; got none.") % words)
+            else:
+                _fail("parent", gettext("An %(level)s sits under a %(want)s; got a %(found)s.") % {
+                    **words, "found": gettext(str(parent.level))})  # fmt: skip
         assert parent is not None
         if parent.logframe_id != logframe.pk:
-            _fail("parent", "The parent belongs to another logframe.")
+            _fail("parent", gettext("The parent belongs to another logframe."))
 
 
 def _period(indicator_frequency: str, period: str, field: str = "period") -> tuple[Any, Any]:
@@ -83,12 +92,13 @@ def _value(value: Any, unit: str, field: str = "value") -> float:
 
 def _interval(value: float, low: Any, high: Any, unit: str, prefix: str = "ci") -> None:
     if (low is None) != (high is None):
-        _fail(f"{prefix}_high" if high is None else f"{prefix}_low", "Give both ends of the interval, or neither.")
+        _fail(f"{prefix}_high" if high is None else f"{prefix}_low", gettext("Give both ends of the interval, or neither."))
     if low is None:
         return
     lo, hi = _value(low, unit, f"{prefix}_low"), _value(high, unit, f"{prefix}_high")
     if not lo <= value <= hi:
-        _fail(f"{prefix}_low", f"The interval [{lo:g}, {hi:g}] does not hold the value {value:g}.")
+        _fail(f"{prefix}_low", gettext("The interval [%(low)s, %(high)s] does not hold the value %(value)s.") % {
+            "low": f"{lo:g}", "high": f"{hi:g}", "value": f"{value:g}"})  # fmt: skip
 
 
 def check_indicator(fields: dict[str, Any]) -> None:
@@ -99,14 +109,18 @@ def check_indicator(fields: dict[str, Any]) -> None:
     _interval(value, fields.get("baseline_ci_low"), fields.get("baseline_ci_high"), unit, "baseline_ci")
     for d in str(fields.get("disaggregations") or "").split(","):
         if d.strip() and d.strip() not in Dimension.values:
-            _fail("disaggregations", f"Unknown dimension {d.strip()!r}; expected any of {', '.join(Dimension.values)}.")
+            _fail("disaggregations", gettext("Unknown dimension %(dimension)s; expected any of %(known)s.") % {
+                "dimension": repr(d.strip()), "known": ", ".join(Dimension.values)})  # fmt: skip
 
 
 def _after_baseline(indicator: Indicator, period: str, what: str) -> None:
     start, _ = _period(indicator.frequency, period)
     base_start, _ = period_bounds(indicator.baseline_period, indicator.frequency)
     if start < base_start:
-        _fail("period", f"The {what} is for {period}, before the baseline ({indicator.baseline_period}).")
+        words = {"period": period, "baseline": indicator.baseline_period}
+        if what == "target":
+            _fail("period", gettext("The target is for %(period)s, before the baseline (%(baseline)s).") % words)
+        _fail("period", gettext("The actual is for %(period)s, before the baseline (%(baseline)s).") % words)
 
 
 def check_target(indicator: Indicator, period: str, value: Any, unit: str | None = None) -> float:
@@ -117,7 +131,7 @@ def check_target(indicator: Indicator, period: str, value: Any, unit: str | None
             raise ValidationError({"unit": [str(exc)]}) from None
     _after_baseline(indicator, period, "target")
     if indicator.targets.filter(period=period).exists():
-        _fail("period", f"There is already a target for {period}; change that one.")
+        _fail("period", gettext("There is already a target for %(period)s; change that one.") % {"period": period})
     return _value(value, indicator.unit)
 
 
@@ -136,8 +150,8 @@ def check_actual(
     _interval(number, ci_low, ci_high, indicator.unit)
     clash = indicator.actuals.filter(period=period).exclude(pk=exclude)
     if clash.exists():
-        _fail("period", f"There is already an actual for {period} ({clash.first().get_status_display().lower()}); "
-              "correct that one instead.")
+        _fail("period", gettext("There is already an actual for %(period)s (%(status)s); correct that one instead.") % {
+            "period": period, "status": clash.first().get_status_display().lower()})  # fmt: skip
     return number
 
 
@@ -149,13 +163,15 @@ def check_parts(indicator: Indicator, total: float, parts: Iterable[Part]) -> li
     seen: set[tuple[str, str]] = set()
     for p in parts:
         if p.dimension not in declared:
-            known = ", ".join(sorted(declared)) or "none"
-            _fail("parts", f"The indicator is not disaggregated by {p.dimension!r} (declared: {known}).")
+            known = ", ".join(sorted(declared)) or gettext("none")
+            _fail("parts", gettext("The indicator is not disaggregated by %(dimension)s (declared: %(known)s).") % {
+                "dimension": repr(p.dimension), "known": known})  # fmt: skip
         key = (p.dimension, p.category.strip())
         if not key[1]:
-            _fail("parts", f"A {p.dimension} value has no category.")
+            _fail("parts", gettext("A %(dimension)s value has no category.") % {"dimension": p.dimension})
         if key in seen:
-            _fail("parts", f"The {p.dimension} category {key[1]!r} is given twice.")
+            _fail("parts", gettext("The %(dimension)s category %(category)s is given twice.") % {
+                "dimension": p.dimension, "category": repr(key[1])})  # fmt: skip
         seen.add(key)
         value = _value(p.value, indicator.unit, "parts")
         sums[p.dimension] = sums.get(p.dimension, 0.0) + value
@@ -182,13 +198,16 @@ def parse_parts(text: str) -> list[Part]:
             continue
         cells = [c.strip() for c in line.split(",")]
         if len(cells) != 3:
-            _fail("parts", f"Line {number}: expected 'dimension, category, value'; got {line.strip()!r}.")
+            _fail("parts", gettext("Line %(number)s: expected 'dimension, category, value'; got %(line)s.") % {
+                "number": number, "line": repr(line.strip())})  # fmt: skip
         try:
             value = float(cells[2])
         except ValueError:
-            _fail("parts", f"Line {number}: the value {cells[2]!r} is not a number.")
+            _fail("parts", gettext("Line %(number)s: the value %(value)s is not a number.") % {
+                "number": number, "value": repr(cells[2])})  # fmt: skip
         if not math.isfinite(value):
-            _fail("parts", f"Line {number}: the value {cells[2]!r} is not a finite number.")
+            _fail("parts", gettext("Line %(number)s: the value %(value)s is not a finite number.") % {
+                "number": number, "value": repr(cells[2])})  # fmt: skip
         parts.append(Part(cells[0].lower(), cells[1], value))
     return parts
 
@@ -225,9 +244,10 @@ def record_target(indicator: Indicator, *, period: str, value: Any, unit: str | 
 def review_actual(actual: Actual, user: Any, *, approve: bool, note: str = "") -> Actual:
     """The HSU validates an actual (it becomes public) or returns it with a reason."""
     if actual.status != Actual.Status.REPORTED:
-        _fail("status", f"Only a reported actual can be reviewed; this one is {actual.get_status_display().lower()}.")
+        _fail("status", gettext("Only a reported actual can be reviewed; this one is %(status)s.") % {
+            "status": actual.get_status_display().lower()})  # fmt: skip
     if not approve and not note.strip():
-        _fail("note", "Say why the actual is returned.")
+        _fail("note", gettext("Say why the actual is returned."))
     actual.status = Actual.Status.VALIDATED if approve else Actual.Status.RETURNED
     actual.validated_by = user
     actual.validated_at = timezone.now()
@@ -243,7 +263,7 @@ def correct_actual(
 ) -> Actual:
     """The reporting organisation corrects a returned (or not yet validated) actual: it is reported again."""
     if actual.status == Actual.Status.VALIDATED:
-        _fail("status", "A validated actual is not changed; report a correction through the HSU.")
+        _fail("status", gettext("A validated actual is not changed; report a correction through the HSU."))
     number = check_actual(actual.indicator, actual.period, value, None, ci_low, ci_high, exclude=actual.pk)
     parts = list(parts)
     warnings = check_parts(actual.indicator, number, parts)

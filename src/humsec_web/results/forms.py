@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from humsec_web.results import entry
 from humsec_web.results.models import Indicator, Logframe, Result, ResultLevel
@@ -17,6 +19,10 @@ class LogframeForm(forms.ModelForm):
         model = Logframe
         fields = ["title", "organisation", "country", "project", "activities", "iati_identifier"]
         widgets = {"activities": forms.SelectMultiple(attrs={"size": 6})}
+        labels = {
+            "title": _("Title"), "organisation": _("Organisation"), "country": _("Country"),
+            "project": _("Project"), "activities": _("Activities"),
+        }  # fmt: skip
 
     def __init__(self, *args: Any, fixed_organisation: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -36,7 +42,8 @@ class LogframeForm(forms.ModelForm):
         data = super().clean()
         project, country = data.get("project"), data.get("country")
         if project is not None and country and project.country != country:
-            self.add_error("country", f"The project is in {project.country}; the logframe must be too.")
+            self.add_error("country", gettext("The project is in %(country)s; the logframe must be too.") % {
+                "country": project.country})  # fmt: skip
         return data
 
     def save(self, commit: bool = True) -> Logframe:
@@ -49,12 +56,16 @@ class ResultForm(forms.ModelForm):
     class Meta:
         model = Result
         fields = ["level", "parent", "title", "description", "order"]
+        labels = {
+            "level": _("Level"), "parent": _("Parent"), "title": _("Title"), "description": _("Description"),
+            "order": _("Order"),
+        }  # fmt: skip
 
     def __init__(self, *args: Any, logframe: Logframe, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.logframe = logframe
         self.fields["parent"].queryset = logframe.results.exclude(level=ResultLevel.OUTPUT)
-        self.fields["parent"].help_text = "An outcome sits under the goal, an output under an outcome."
+        self.fields["parent"].help_text = _("An outcome sits under the goal, an output under an outcome.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -75,6 +86,14 @@ class IndicatorForm(forms.ModelForm):
             "reporting_organisation", "disaggregations", "activities",
         ]  # fmt: skip
         widgets = {"activities": forms.SelectMultiple(attrs={"size": 6})}
+        labels = {
+            "result": _("Result"), "name": _("Name"), "unit": _("Unit"), "direction": _("Direction"),
+            "frequency": _("Frequency"), "baseline_period": _("Baseline period"), "baseline_value": _("Baseline value"),
+            "baseline_ci_low": _("Baseline ci low"), "baseline_ci_high": _("Baseline ci high"),
+            "baseline_source": _("Baseline source"), "means_of_verification": _("Means of verification"),
+            "reporting_organisation": _("Reporting organisation"), "disaggregations": _("Disaggregations"),
+            "activities": _("Activities"),
+        }  # fmt: skip
 
     def __init__(self, *args: Any, logframe: Logframe, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,10 +113,12 @@ class IndicatorForm(forms.ModelForm):
 
 
 class TargetForm(forms.Form):
-    period = forms.CharField(max_length=7, help_text="At the indicator's frequency: 2024, 2024-Q2 or 2024-03.")
-    value = forms.FloatField()
-    unit = forms.ChoiceField(choices=Unit.choices, help_text="Must be the indicator's unit: nothing is converted.")
-    comment = forms.CharField(max_length=500, required=False)
+    period = forms.CharField(max_length=7, label=_("Period"),
+                             help_text=_("At the indicator's frequency: 2024, 2024-Q2 or 2024-03."))
+    value = forms.FloatField(label=_("Value"))
+    unit = forms.ChoiceField(choices=Unit.choices, label=_("Unit"),
+                             help_text=_("Must be the indicator's unit: nothing is converted."))
+    comment = forms.CharField(max_length=500, required=False, label=_("Comment"))
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,16 +136,18 @@ class TargetForm(forms.Form):
 
 
 class ActualForm(forms.Form):
-    period = forms.CharField(max_length=7, help_text="At the indicator's frequency: 2024, 2024-Q2 or 2024-03.")
-    value = forms.FloatField()
-    unit = forms.ChoiceField(choices=Unit.choices, help_text="Must be the indicator's unit: nothing is converted.")
-    ci_low = forms.FloatField(required=False, label="Confidence interval, low")
-    ci_high = forms.FloatField(required=False, label="Confidence interval, high")
+    period = forms.CharField(max_length=7, label=_("Period"),
+                             help_text=_("At the indicator's frequency: 2024, 2024-Q2 or 2024-03."))
+    value = forms.FloatField(label=_("Value"))
+    unit = forms.ChoiceField(choices=Unit.choices, label=_("Unit"),
+                             help_text=_("Must be the indicator's unit: nothing is converted."))
+    ci_low = forms.FloatField(required=False, label=_("Confidence interval, low"))
+    ci_high = forms.FloatField(required=False, label=_("Confidence interval, high"))
     parts = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Disaggregation",
-        help_text="One per line: dimension, category, value (e.g. 'sex, female, 620'). Parts that do not add up to the total are kept and flagged.",
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Disaggregation"),
+        help_text=_("One per line: dimension, category, value (e.g. 'sex, female, 620'). Parts that do not add up to the total are kept and flagged."),
     )  # fmt: skip
-    comment = forms.CharField(max_length=1000, required=False)
+    comment = forms.CharField(max_length=1000, required=False, label=_("Comment"))
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -147,36 +170,41 @@ class ActualForm(forms.Form):
 class CorrectionForm(forms.Form):
     """A correction of a returned actual: the period and unit stay, the numbers change."""
 
-    value = forms.FloatField()
-    ci_low = forms.FloatField(required=False, label="Confidence interval, low")
-    ci_high = forms.FloatField(required=False, label="Confidence interval, high")
-    parts = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Disaggregation",
-                            help_text="One per line: dimension, category, value.")
-    comment = forms.CharField(max_length=1000, required=False)
+    value = forms.FloatField(label=_("Value"))
+    ci_low = forms.FloatField(required=False, label=_("Confidence interval, low"))
+    ci_high = forms.FloatField(required=False, label=_("Confidence interval, high"))
+    parts = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Disaggregation"),
+                            help_text=_("One per line: dimension, category, value."))
+    comment = forms.CharField(max_length=1000, required=False, label=_("Comment"))
 
 
 class AFImportForm(forms.Form):
     """An actual (or the baseline) from a stored ``humsec af`` result table."""
 
-    table = forms.FileField(label="humsec af result table (CSV)")
-    use_as = forms.ChoiceField(choices=[("actual", "An actual"), ("baseline", "The baseline")], initial="actual")
-    period = forms.CharField(max_length=7, required=False, help_text="For an actual: the period it reports (e.g. 2018).")
-    measure = forms.ChoiceField(choices=[("H", "H (headcount ratio)"), ("M0", "M0 (adjusted headcount)"), ("A", "A (intensity)")])
-    k = forms.FloatField(label="Poverty cutoff k (%)", min_value=0, max_value=100)
-    over = forms.CharField(max_length=60, initial="region", help_text="The subgroup variable ('national' for all).")
-    group = forms.CharField(max_length=120, required=False, label="Group", help_text="e.g. 1 for region 1.")
-    time = forms.CharField(max_length=20, required=False, label="Survey round", help_text="The table's 'time' value, e.g. 2.")
-    level = forms.FloatField(label="Confidence level of the table", initial=0.95, min_value=0.5, max_value=0.999,
-                             help_text="humsec af --level (0.95 unless you changed it).")
+    table = forms.FileField(label=_("humsec af result table (CSV)"))
+    use_as = forms.ChoiceField(choices=[("actual", _("An actual")), ("baseline", _("The baseline"))], initial="actual",
+                               label=_("Use as"))
+    period = forms.CharField(max_length=7, required=False, label=_("Period"),
+                             help_text=_("For an actual: the period it reports (e.g. 2018)."))
+    measure = forms.ChoiceField(label=_("Measure"), choices=[
+        ("H", _("H (headcount ratio)")), ("M0", _("M0 (adjusted headcount)")), ("A", _("A (intensity)"))])
+    k = forms.FloatField(label=_("Poverty cutoff k (%)"), min_value=0, max_value=100)
+    over = forms.CharField(max_length=60, initial="region", label=_("Over"),
+                           help_text=_("The subgroup variable ('national' for all)."))
+    group = forms.CharField(max_length=120, required=False, label=_("Group"), help_text=_("e.g. 1 for region 1."))
+    time = forms.CharField(max_length=20, required=False, label=_("Survey round"),
+                           help_text=_("The table's 'time' value, e.g. 2."))
+    level = forms.FloatField(label=_("Confidence level of the table"), initial=0.95, min_value=0.5, max_value=0.999,
+                             help_text=_("humsec af --level (0.95 unless you changed it)."))
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("validate", "Validate"), ("return", "Return for correction")])
-    note = forms.CharField(max_length=1000, required=False, label="Note (required to return)")
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("validate", _("Validate")), ("return", _("Return for correction"))])
+    note = forms.CharField(max_length=1000, required=False, label=_("Note (required to return)"))
 
 
 class IATIImportForm(forms.Form):
-    file = forms.FileField(label="IATI activity XML (with result elements)")
+    file = forms.FileField(label=_("IATI activity XML (with result elements)"))
 
 
 def _add(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from humsec_web.activities.models import Activity
 from humsec_web.core.countries import country_choices
@@ -23,19 +24,19 @@ class Logframe(models.Model):
     title = models.CharField(max_length=300)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="logframes",
-        help_text="The organisation that reports on this programme.",
+        help_text=_("The organisation that reports on this programme."),
     )  # fmt: skip
     country = models.CharField(max_length=3, choices=country_choices)
     project = models.OneToOneField(
         Proposal, null=True, blank=True, on_delete=models.PROTECT, related_name="logframe",
-        help_text="The trust-fund project this logframe belongs to (optional).",
+        help_text=_("The trust-fund project this logframe belongs to (optional)."),
     )  # fmt: skip
     activities = models.ManyToManyField(
-        Activity, blank=True, related_name="logframes", help_text="Activity updates (4W rows) that deliver it."
+        Activity, blank=True, related_name="logframes", help_text=_("Activity updates (4W rows) that deliver it.")
     )
     iati_identifier = models.CharField(
-        "IATI activity identifier", max_length=150, blank=True,
-        help_text="e.g. XM-DAC-41114-PROJECT-00123; used in the IATI export.",
+        _("IATI activity identifier"), max_length=150, blank=True,
+        help_text=_("e.g. XM-DAC-41114-PROJECT-00123; used in the IATI export."),
     )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -50,9 +51,9 @@ class Logframe(models.Model):
 
 
 class ResultLevel(models.TextChoices):
-    GOAL = "goal", "Goal (impact)"
-    OUTCOME = "outcome", "Outcome"
-    OUTPUT = "output", "Output"
+    GOAL = "goal", _("Goal (impact)")
+    OUTCOME = "outcome", _("Outcome")
+    OUTPUT = "output", _("Output")
 
 
 # the level a result's parent must have: goal -> outcome -> output (IATI result types 3, 2, 1)
@@ -80,8 +81,8 @@ class Result(models.Model):
 
 
 class Direction(models.TextChoices):
-    INCREASE = "increase", "Higher is better"
-    DECREASE = "decrease", "Lower is better"
+    INCREASE = "increase", _("Higher is better")
+    DECREASE = "decrease", _("Lower is better")
 
 
 class Indicator(models.Model):
@@ -92,18 +93,18 @@ class Indicator(models.Model):
     unit = models.CharField(max_length=12, choices=Unit.choices)
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.INCREASE)
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.ANNUAL)
-    baseline_period = models.CharField(max_length=7, help_text="At the indicator's frequency: 2024, 2024-Q2 or 2024-03.")
+    baseline_period = models.CharField(max_length=7, help_text=_("At the indicator's frequency: 2024, 2024-Q2 or 2024-03."))
     baseline_value = models.FloatField()
     baseline_ci_low = models.FloatField(null=True, blank=True)
     baseline_ci_high = models.FloatField(null=True, blank=True)
     baseline_source = models.CharField(max_length=500, blank=True)
-    means_of_verification = models.CharField(max_length=500, help_text="Where the numbers come from (survey, register, ...).")
+    means_of_verification = models.CharField(max_length=500, help_text=_("Where the numbers come from (survey, register, ...)."))
     reporting_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+",
-        help_text="The organisation that reports the actuals.",
+        help_text=_("The organisation that reports the actuals."),
     )  # fmt: skip
     disaggregations = models.CharField(
-        max_length=100, blank=True, help_text="Dimensions reported: any of sex, age, area, group (comma-separated)."
+        max_length=100, blank=True, help_text=_("Dimensions reported: any of sex, age, area, group (comma-separated).")
     )
     activities = models.ManyToManyField(Activity, blank=True, related_name="indicators")
     order = models.PositiveIntegerField(default=0)
@@ -137,14 +138,14 @@ class Actual(models.Model):
     """What was achieved in one period, as reported; public once the HSU has validated it."""
 
     class Status(models.TextChoices):
-        REPORTED = "reported", "Reported (awaiting validation)"
-        VALIDATED = "validated", "Validated"
-        RETURNED = "returned", "Returned for correction"
+        REPORTED = "reported", _("Reported (awaiting validation)")
+        VALIDATED = "validated", _("Validated")
+        RETURNED = "returned", _("Returned for correction")
 
     class Source(models.TextChoices):
-        ENTERED = "entered", "Entered"
-        AF = "humsec_af", "humsec af result table"
-        IATI = "iati", "IATI import"
+        ENTERED = "entered", _("Entered")
+        AF = "humsec_af", _("humsec af result table")
+        IATI = "iati", _("IATI import")
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="actuals")
     period = models.CharField(max_length=7)
@@ -177,10 +178,10 @@ class Actual(models.Model):
 
 
 class Dimension(models.TextChoices):
-    SEX = "sex", "Sex"
-    AGE = "age", "Age group"
-    AREA = "area", "Area"
-    GROUP = "group", "Population group"
+    SEX = "sex", _("Sex")
+    AGE = "age", _("Age group")
+    AREA = "area", _("Area")
+    GROUP = "group", _("Population group")
 
 
 class Disaggregation(models.Model):

@@ -19,14 +19,16 @@ import re
 from datetime import date
 
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 
 class Frequency(models.TextChoices):
     """How often an indicator is reported; declared once (forms, API, IATI and docs read it)."""
 
-    ANNUAL = "annual", "Annual (YYYY)"
-    QUARTERLY = "quarterly", "Quarterly (YYYY-Qn)"
-    MONTHLY = "monthly", "Monthly (YYYY-MM)"
+    ANNUAL = "annual", _("Annual (YYYY)")
+    QUARTERLY = "quarterly", _("Quarterly (YYYY-Qn)")
+    MONTHLY = "monthly", _("Monthly (YYYY-MM)")
 
 
 # frequency -> (pattern, how people write it)
@@ -37,6 +39,23 @@ _FORMS = {
 }
 
 
+# frequency -> the refusal of a period not written at it (in the reader's language when raised)
+_NOT_WRITTEN = {
+    "annual": gettext_noop(
+        "The period %(period)s is not a year written YYYY (e.g. 2024): this indicator is reported annual."
+    ),
+    "quarterly": gettext_noop(
+        "The period %(period)s is not a quarter written YYYY-Qn (e.g. 2024-Q2): this indicator is reported "
+        "quarterly."
+    ),
+    "monthly": gettext_noop(
+        "The period %(period)s is not a month written YYYY-MM (e.g. 2024-03): this indicator is reported monthly."
+    ),
+}
+#: the frequencies in words, as pages write them ("reported annual")
+FREQUENCY_WORDS = (gettext_noop("annual"), gettext_noop("quarterly"), gettext_noop("monthly"))
+
+
 class PeriodError(ValueError):
     """A period that is not written at the indicator's frequency."""
 
@@ -44,16 +63,20 @@ class PeriodError(ValueError):
 def period_bounds(text: str, frequency: str) -> tuple[date, date]:
     """First and last day of ``text`` read at ``frequency``; :class:`PeriodError` otherwise."""
     if frequency not in _FORMS:
-        msg = f"Unknown frequency {frequency!r}; expected one of {sorted(_FORMS)}."
+        msg = gettext("Unknown frequency %(frequency)s; expected one of %(expected)s.") % {
+            "frequency": repr(frequency), "expected": sorted(_FORMS)
+        }
         raise PeriodError(msg)
-    pattern, wording = _FORMS[frequency]
+    pattern, _wording = _FORMS[frequency]
     match = pattern.match(str(text).strip())
     if match is None:
-        msg = f"The period {text!r} is not {wording}: this indicator is reported {frequency}."
+        msg = gettext(_NOT_WRITTEN[frequency]) % {"period": repr(text)}
         raise PeriodError(msg)
     year = int(match.group(1))
     if year < 1900 or year > 2100:
-        msg = f"The period {text!r} has year {year}; expected a year between 1900 and 2100."
+        msg = gettext("The period %(period)s has year %(year)s; expected a year between 1900 and 2100.") % {
+            "period": repr(text), "year": year
+        }
         raise PeriodError(msg)
     if frequency == "annual":
         return date(year, 1, 1), date(year, 12, 31)

@@ -9,7 +9,7 @@ from typing import Any
 
 from humsec_web import permissions
 from humsec_web.results.models import Indicator
-from humsec_web.results.progress import STATUSES, latest_status, progress_rows
+from humsec_web.results.progress import NO_ACTUAL, STATUSES, latest_status, progress_rows
 
 
 def portfolio_rows(user: Any) -> dict[str, Any]:
@@ -31,5 +31,5 @@ def portfolio_rows(user: Any) -> dict[str, Any]:
         rows.append({"indicator": ind, "logframe": ind.result.logframe, "level": ind.result.get_level_display(),
                      "last": last, "target": next_target, "status": latest_status(progress)})  # fmt: skip
     counts = Counter(r["status"] for r in rows)
-    return {"rows": rows, "counts": [(s, counts.get(s, 0)) for s in (*STATUSES, "no actual yet")],
+    return {"rows": rows, "counts": [(s, counts.get(s, 0)) for s in (*STATUSES, NO_ACTUAL)],
             "n_logframes": logframes.count()}  # fmt: skip

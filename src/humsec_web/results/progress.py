@@ -21,9 +21,17 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from humsec_web.results.periods import period_bounds
 
-ON, OFF, UNSURE, NO_TARGET = "on track", "off track", "cannot tell", "no target"
+# verdicts are stored and compared as these English words; pages show them translated
+ON, OFF, UNSURE, NO_TARGET = (
+    gettext_noop("on track"), gettext_noop("off track"), gettext_noop("cannot tell"), gettext_noop("no target")
+)
+NO_ACTUAL, BASELINE = gettext_noop("no actual yet"), gettext_noop("baseline")
+#: an actual's status codes, as the progress table shows them (translated by the page)
+ACTUAL_STATUS_WORDS = (gettext_noop("reported"), gettext_noop("validated"), gettext_noop("returned"))
 STATUSES = (ON, OFF, UNSURE, NO_TARGET)
 
 
@@ -92,7 +100,7 @@ def progress_rows(indicator: Any, actuals: list[Any]) -> list[Row]:
     by_period = {a.period: a for a in actuals}
     base = (indicator.baseline_period, indicator.baseline_value)
     rows = [Row(indicator.baseline_period, None, indicator.baseline_value, indicator.baseline_ci_low,
-                indicator.baseline_ci_high, None, "baseline", "", indicator.baseline_source)]  # fmt: skip
+                indicator.baseline_ci_high, None, BASELINE, "", indicator.baseline_source)]  # fmt: skip
     for period in sorted(set(targets) | set(by_period), key=lambda p: period_bounds(p, frequency)[0]):
         a = by_period.get(period)
         expected = expected_at(period, frequency, base, sorted(targets.items())) if a else None
@@ -107,7 +115,7 @@ def progress_rows(indicator: Any, actuals: list[Any]) -> list[Row]:
 def latest_status(rows: list[Row]) -> str:
     """The verdict of the latest actual ('no actual yet' when none)."""
     done = [r for r in rows if r.actual_status]
-    return done[-1].status if done else "no actual yet"
+    return done[-1].status if done else NO_ACTUAL
 
 
 def period_start(period: str, frequency: str) -> date:

@@ -15,16 +15,18 @@ import math
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Unit(models.TextChoices):
-    PROPORTION = "proportion", "Proportion (0–1)"
-    PERCENT = "percent", "Percent (0–100)"
-    PEOPLE = "people", "Number of people"
-    HOUSEHOLDS = "households", "Number of households"
-    COUNT = "count", "Number (other)"
-    USD = "usd", "US dollars"
-    SCORE = "score", "Score (any real number)"
+    PROPORTION = "proportion", _("Proportion (0–1)")
+    PERCENT = "percent", _("Percent (0–100)")
+    PEOPLE = "people", _("Number of people")
+    HOUSEHOLDS = "households", _("Number of households")
+    COUNT = "count", _("Number (other)")
+    USD = "usd", _("US dollars")
+    SCORE = "score", _("Score (any real number)")
 
 
 @dataclass(frozen=True)
@@ -55,15 +57,20 @@ def check_value(value: float, unit: str) -> float:
     rule = UNIT_RULES[unit]
     number = float(value)
     if not math.isfinite(number):
-        msg = f"{value} is not a finite number."
+        msg = gettext("%(value)s is not a finite number.") % {"value": value}
         raise UnitError(msg)
     if not rule.low <= number <= rule.high:
-        hint = ""
+        words = {"number": f"{number:g}", "unit": repr(unit), "low": f"{rule.low:g}", "high": f"{rule.high:g}",
+                 "share": f"{number / 100:g}"}  # fmt: skip
         if unit == Unit.PROPORTION and 1 < number <= 100:
-            hint = (f" (a share of {number:g}% is written {number / 100:g}; choose the unit "
-                    f"'percent' for {number:g})")
-        where = f"≥ {rule.low:g}" if math.isinf(rule.high) else f"in [{rule.low:g}, {rule.high:g}]"
-        msg = f"{number:g} is outside the unit {unit!r}: expected a value {where}{hint}."
+            msg = gettext(
+                "%(number)s is outside the unit %(unit)s: expected a value in [%(low)s, %(high)s] (a share of "
+                "%(number)s%% is written %(share)s; choose the unit 'percent' for %(number)s)."
+            ) % words
+        elif math.isinf(rule.high):
+            msg = gettext("%(number)s is outside the unit %(unit)s: expected a value ≥ %(low)s.") % words
+        else:
+            msg = gettext("%(number)s is outside the unit %(unit)s: expected a value in [%(low)s, %(high)s].") % words
         raise UnitError(msg)
     return number
 
@@ -71,6 +78,8 @@ def check_value(value: float, unit: str) -> float:
 def check_unit(given: str, expected: str) -> None:
     """The unit a value was entered in must be the indicator's: values are never converted silently."""
     if given != expected:
-        msg = (f"The value is in {given!r} but the indicator is measured in {expected!r}; "
-               f"enter it in {expected!r} (no conversion is made).")
+        msg = gettext(
+            "The value is in %(given)s but the indicator is measured in %(expected)s; enter it in %(expected)s "
+            "(no conversion is made)."
+        ) % {"given": repr(given), "expected": repr(expected)}
         raise UnitError(msg)

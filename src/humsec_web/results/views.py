@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from humsec_web import permissions
@@ -63,9 +64,9 @@ def logframe_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user
         logframe = form.save()
-        messages.success(request, "Logframe created: add its goal, outcomes and outputs.")
+        messages.success(request, _("Logframe created: add its goal, outcomes and outputs."))
         return redirect("logframe-detail", pk=logframe.pk)
-    return render(request, "results/form.html", {"form": form, "title": "New logframe"})
+    return render(request, "results/form.html", {"form": form, "title": _("New logframe")})
 
 
 def logframe_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -96,9 +97,9 @@ def result_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         form.instance.logframe = logframe
         form.save()
-        messages.success(request, "Result added.")
+        messages.success(request, _("Result added."))
         return redirect("logframe-detail", pk=pk)
-    return render(request, "results/form.html", {"form": form, "title": f"Add a result to {logframe}"}, status=400)
+    return render(request, "results/form.html", {"form": form, "title": _("Add a result to %(logframe)s") % {"logframe": logframe}}, status=400)
 
 
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -107,9 +108,9 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = IndicatorForm(request.POST or None, logframe=logframe)
     if request.method == "POST" and form.is_valid():
         indicator = form.save()
-        messages.success(request, "Indicator added: now set its targets.")
+        messages.success(request, _("Indicator added: now set its targets."))
         return redirect("indicator-detail", pk=indicator.pk)
-    return render(request, "results/form.html", {"form": form, "title": f"New indicator of {logframe}"})
+    return render(request, "results/form.html", {"form": form, "title": _("New indicator of %(logframe)s") % {"logframe": logframe}})
 
 
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -135,9 +136,9 @@ def target_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         entry.record_target(ind, period=d["period"], value=d["value"], unit=d["unit"], comment=d["comment"])
-        messages.success(request, f"Target for {d['period']} saved.")
+        messages.success(request, _("Target for %(period)s saved.") % {"period": d["period"]})
         return redirect("indicator-detail", pk=pk)
-    return render(request, "results/form.html", {"form": form, "title": f"Target of {ind}"},
+    return render(request, "results/form.html", {"form": form, "title": _("Target of %(indicator)s") % {"indicator": ind}},
                   status=400 if request.method == "POST" else 200)  # fmt: skip
 
 
@@ -154,14 +155,15 @@ def actual_create(request: HttpRequest, pk: int) -> HttpResponse:
         )  # fmt: skip
         _report_saved(request, actual)
         return redirect("indicator-detail", pk=pk)
-    return render(request, "results/form.html", {"form": form, "title": f"Actual of {ind}"},
+    return render(request, "results/form.html", {"form": form, "title": _("Actual of %(indicator)s") % {"indicator": ind}},
                   status=400 if request.method == "POST" else 200)  # fmt: skip
 
 
 def _report_saved(request: HttpRequest, actual: Actual) -> None:
-    messages.success(request, f"Actual for {actual.period} reported: it awaits validation by the Human Security Unit.")
+    messages.success(request, _("Actual for %(period)s reported: it awaits validation by the Human Security Unit.") % {
+        "period": actual.period})  # fmt: skip
     for w in actual.warnings.splitlines():
-        messages.warning(request, f"Kept, but check: {w}")
+        messages.warning(request, _("Kept, but check: %(warning)s") % {"warning": w})
 
 
 def actual_from_af(request: HttpRequest, pk: int) -> HttpResponse:
@@ -173,16 +175,17 @@ def actual_from_af(request: HttpRequest, pk: int) -> HttpResponse:
         d, upload = form.cleaned_data, form.cleaned_data["table"]
         try:
             if upload.size > MAX_TABLE_BYTES:
-                raise af_source.AFSourceError(f"{upload.name} is larger than 20 MB.")
+                raise af_source.AFSourceError(_("%(file)s is larger than 20 MB.") % {"file": upload.name})
             pick = af_source.AFPick(d["measure"], d["k"], d["over"].strip(), d["group"].strip(), d["time"].strip())
             value = af_source.read_af_value(upload.read(), upload.name, pick)
             estimate, low, high = af_source.scaled(value, ind.unit)
             if d["use_as"] == "baseline":
                 _set_baseline(ind, estimate, low, high, value.detail, d["level"])
-                messages.success(request, f"Baseline set from {value.detail}: {estimate:.4g} [{low:.4g}, {high:.4g}].")
+                messages.success(request, _("Baseline set from %(source)s: %(estimate)s [%(low)s, %(high)s].") % {
+                    "source": value.detail, "estimate": f"{estimate:.4g}", "low": f"{low:.4g}", "high": f"{high:.4g}"})  # fmt: skip
             else:
                 if not d["period"]:
-                    raise ValidationError({"period": ["Give the period this actual reports."]})
+                    raise ValidationError({"period": [_("Give the period this actual reports.")]})
                 actual = entry.record_actual(ind, request.user, period=d["period"], value=estimate, unit=None,
                                              ci_low=low, ci_high=high, ci_level=d["level"], source=Actual.Source.AF,
                                              source_detail=value.detail)  # fmt: skip
@@ -194,7 +197,7 @@ def actual_from_af(request: HttpRequest, pk: int) -> HttpResponse:
             for field, msgs in exc.message_dict.items():
                 for m in msgs:
                     form.add_error(field if field in form.fields else None, m)
-    return render(request, "results/form.html", {"form": form, "title": f"Take a value of {ind} from a humsec af table",
+    return render(request, "results/form.html", {"form": form, "title": _("Take a value of %(indicator)s from a humsec af table") % {"indicator": ind},
                                                  "multipart": True}, status=400 if request.method == "POST" else 200)  # fmt: skip
 
 
@@ -215,7 +218,7 @@ def actual_review(request: HttpRequest, pk: int) -> HttpResponse:
         require(request, "actual.validate", actual)
         form = ReviewForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose validate or return.")
+            messages.error(request, _("Choose validate or return."))
             return redirect("indicator-detail", pk=actual.indicator_id)
         approve = form.cleaned_data["decision"] == "validate"
         try:
@@ -223,7 +226,10 @@ def actual_review(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
             return redirect("indicator-detail", pk=actual.indicator_id)
-    messages.success(request, f"Actual for {actual.period} " + ("validated: it is now public." if approve else "returned to the reporting organisation."))
+    if approve:
+        messages.success(request, _("Actual for %(period)s validated: it is now public.") % {"period": actual.period})
+    else:
+        messages.success(request, _("Actual for %(period)s returned to the reporting organisation.") % {"period": actual.period})
     return redirect("indicator-detail", pk=actual.indicator_id)
 
 
@@ -247,7 +253,7 @@ def actual_correct(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             _report_saved(request, actual)
             return redirect("indicator-detail", pk=ind.pk)
-    return render(request, "results/form.html", {"form": form, "title": f"Correct the actual of {ind} for {actual.period}"},
+    return render(request, "results/form.html", {"form": form, "title": _("Correct the actual of %(indicator)s for %(period)s") % {"indicator": ind, "period": actual.period}},
                   status=400 if request.method == "POST" else 200)  # fmt: skip
 
 
@@ -283,16 +289,19 @@ def iati_import(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "logframe.change", logframe)
     form = IATIImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choose an IATI XML file.")
+        messages.error(request, _("Choose an IATI XML file."))
         return redirect("logframe-detail", pk=pk)
     upload = form.cleaned_data["file"]
     try:
         done = iati.import_results(upload.read(iati.MAX_IATI_BYTES + 1), upload.name, logframe, request.user)
     except iati.IATIError as exc:
-        messages.error(request, f"Nothing was imported: {exc}")
+        messages.error(request, _("Nothing was imported: %(reason)s") % {"reason": exc})
         return redirect("logframe-detail", pk=pk)
-    messages.success(request, f"Imported from {upload.name}: {done.results_added} results, {done.indicators_added} indicators, "
-                              f"{done.targets_added} targets, {done.actuals_added} actuals (awaiting validation).")  # fmt: skip
+    messages.success(request, _(
+        "Imported from %(file)s: %(results)s results, %(indicators)s indicators, %(targets)s targets, %(actuals)s actuals "
+        "(awaiting validation)."
+    ) % {"file": upload.name, "results": done.results_added, "indicators": done.indicators_added,
+         "targets": done.targets_added, "actuals": done.actuals_added})  # fmt: skip
     for w in done.warnings:
-        messages.warning(request, f"Kept, but check: {w}")
+        messages.warning(request, _("Kept, but check: %(warning)s") % {"warning": w})
     return redirect("logframe-detail", pk=pk)

@@ -3,10 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from humsec_web.core.countries import country_choices
 from humsec_web.core.uploads import validate_upload
 from humsec_web.reviews.inputs import DATA_TYPES
+from humsec_web.reviews.models import report_language_choices
 from humsec_web.sharing.forms import TermsFields
 from humsec_web.sharing.store import Terms
 
@@ -37,26 +40,32 @@ class VersionForm(TermsFields):
 
     review_file = forms.FileField(
         required=False,
-        help_text="The review file (YAML, as for 'humsec review'; see docs/review.md). Paths in it are "
-        "names of the data files below, or humsec:NAME for data shipped with humsec.",
+        help_text=_("The review file (YAML, as for 'humsec review'; see docs/review.md). Paths in it are "
+                    "names of the data files below, or humsec:NAME for data shipped with humsec."),
     )
     data_files = MultipleFileField(
-        required=False, help_text=f"Data files the review file names ({_TYPES}); 20 MB each at most."
+        required=False,
+        help_text=format_lazy(_("Data files the review file names ({types}); 20 MB each at most."), types=_TYPES),
     )
     keep_files = forms.BooleanField(
-        required=False, initial=True, label="Keep the previous version's files (uploads replace those of the same name)"
+        required=False, initial=True, label=_("Keep the previous version's files (uploads replace those of the same name)")
     )
-    note = forms.CharField(required=False, max_length=500, help_text="What changed in this version.")
-    with_pdf = forms.BooleanField(required=False, initial=True, label="Also print a PDF")
+    note = forms.CharField(required=False, max_length=500, help_text=_("What changed in this version."))
+    with_pdf = forms.BooleanField(required=False, initial=True, label=_("Also print a PDF"))
+    language = forms.ChoiceField(
+        required=False, choices=report_language_choices, initial="", label=_("Language of the report"),
+        help_text=_("The report, its brief and slides are written in it; the published tables are the same in "
+                    "every language."),
+    )  # fmt: skip
     field_order = ["review_file", "data_files", "keep_files", "sensitivity", "owner", "licence", "terms", "note",
-                   "with_pdf"]  # fmt: skip
+                   "with_pdf", "language"]  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("sensitivity", "owner", "licence"):  # asked only when data files are uploaded (clean)
             self.fields[name].required = False
-        self.fields["licence"].choices = [("", "(choose)"), *self.fields["licence"].choices]
-        self.fields["sensitivity"].label = "Sensitivity class of the data files"
+        self.fields["licence"].choices = [("", _("(choose)")), *self.fields["licence"].choices]
+        self.fields["sensitivity"].label = _("Sensitivity class of the data files")
 
     def clean(self) -> dict[str, Any]:
         data = forms.Form.clean(self) or {}
@@ -82,7 +91,7 @@ class ReviewForm(VersionForm):
     title = forms.CharField(max_length=300)
     country = forms.ChoiceField(choices=())
     field_order = ["title", "country", "review_file", "data_files", "sensitivity", "owner", "licence", "terms",
-                   "note", "with_pdf"]
+                   "note", "with_pdf", "language"]
 
     def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,18 +107,18 @@ class OutlookForm(TermsFields):
 
     title = forms.CharField(max_length=300)
     country = forms.ChoiceField(choices=())
-    period = forms.CharField(max_length=60, help_text="The months it looks at, e.g. 2027-01 to 2027-03.")
+    period = forms.CharField(max_length=60, help_text=_("The months it looks at, e.g. 2027-01 to 2027-03."))
     summary = forms.CharField(max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
     alerts = forms.CharField(max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                             help_text="The areas on alert, and why.")  # fmt: skip
+                             help_text=_("The areas on alert, and why."))  # fmt: skip
     method = forms.CharField(max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text="Model, benchmarks and scores (e.g. from humsec warn).")  # fmt: skip
-    forecast = forms.FileField(required=False, label="Forecast table",
-                               help_text="Optional: the forecast CSV of humsec warn, stored with the terms below.")  # fmt: skip
+                             help_text=_("Model, benchmarks and scores (e.g. from humsec warn)."))  # fmt: skip
+    forecast = forms.FileField(required=False, label=_("Forecast table"),
+                               help_text=_("Optional: the forecast CSV of humsec warn, stored with the terms below."))  # fmt: skip
     alerts_table = forms.FileField(
-        required=False, label="Current alerts table",
-        help_text="Optional: the CSV of humsec warn triggers --alerts (one row per rule and area); its "
-                  "fired rules are listed on the outlook and, once published, on the current alerts page.",
+        required=False, label=_("Current alerts table"),
+        help_text=_("Optional: the CSV of humsec warn triggers --alerts (one row per rule and area); its "
+                    "fired rules are listed on the outlook and, once published, on the current alerts page."),
     )  # fmt: skip
     field_order = ["title", "country", "period", "summary", "alerts", "method", "alerts_table", "forecast",
                    "sensitivity", "owner", "licence", "terms"]  # fmt: skip
@@ -124,7 +133,7 @@ class OutlookForm(TermsFields):
         self.fields["country"].choices = choices
         for name in ("sensitivity", "owner", "licence"):  # asked only with a forecast table (clean)
             self.fields[name].required = False
-        self.fields["licence"].choices = [("", "(choose)"), *self.fields["licence"].choices]
+        self.fields["licence"].choices = [("", _("(choose)")), *self.fields["licence"].choices]
 
     def clean_alerts_table(self) -> Any:
         """Read the alerts CSV now, so that a damaged table is an error on its field, naming the row."""
@@ -168,8 +177,8 @@ class OutlookForm(TermsFields):
 
 
 class CommentForm(forms.Form):
-    section = forms.ChoiceField(choices=(), label="Section")
-    body = forms.CharField(max_length=10000, widget=forms.Textarea(attrs={"rows": 3}), label="Comment")
+    section = forms.ChoiceField(choices=(), label=_("Section"))
+    body = forms.CharField(max_length=10000, widget=forms.Textarea(attrs={"rows": 3}), label=_("Comment"))
 
     def __init__(self, *args: Any, sections: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
@@ -177,22 +186,22 @@ class CommentForm(forms.Form):
 
 
 class SignOffForm(forms.Form):
-    signer_name = forms.CharField(max_length=200, label="Your name", help_text="As it will stand on the record.")
-    signer_position = forms.CharField(max_length=200, required=False, label="Position")
+    signer_name = forms.CharField(max_length=200, label=_("Your name"), help_text=_("As it will stand on the record."))
+    signer_position = forms.CharField(max_length=200, required=False, label=_("Position"))
     conditions = forms.CharField(
-        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Conditions (optional)",
-        help_text="Anything that must be done before or when it is published.",
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Conditions (optional)"),
+        help_text=_("Anything that must be done before or when it is published."),
     )
-    confirm = forms.BooleanField(label="I sign this off for publication on behalf of my government")
+    confirm = forms.BooleanField(label=_("I sign this off for publication on behalf of my government"))
 
 
 class PublishForm(forms.Form):
-    conditions_met = forms.BooleanField(required=False, label="The conditions of the sign-off are met")
-    note = forms.CharField(max_length=2000, required=False, label="How they were met / note")
+    conditions_met = forms.BooleanField(required=False, label=_("The conditions of the sign-off are met"))
+    note = forms.CharField(max_length=2000, required=False, label=_("How they were met / note"))
 
 
 class ChangesForm(forms.Form):
-    note = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="Changes needed")
+    note = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label=_("Changes needed"))
 
 
 def _codes_of(alpha_3: str) -> set[str]:

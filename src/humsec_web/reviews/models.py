@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from humsec.hazard.alerts import ALERT_STATUSES
 from humsec_web.core.countries import country_choices
@@ -43,34 +44,46 @@ def _input_path(instance: ReviewFile, filename: str) -> str:
     return f"{_version_folder(instance.version)}/inputs/{instance.name}"
 
 
+def report_language_choices() -> list[tuple[str, str]]:
+    """The languages humsec writes reports in (declared once, in :mod:`humsec.core.i18n`)."""
+    from humsec.core.i18n import LANGUAGES
+
+    return [("", _("the review file's language")), *((c, lang.native) for c, lang in LANGUAGES.items())]
+
+
 def _output_path(instance: ReviewVersion, filename: str) -> str:
     return f"{_version_folder(instance)}/report/{filename}"
 
 
 class ReviewVersion(models.Model):
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Report built"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Report built")
+        FAILED = "failed", _("Failed")
 
     review = models.ForeignKey(CountryReview, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    note = models.CharField(max_length=500, blank=True, help_text="What changed in this version.")
+    note = models.CharField(max_length=500, blank=True, help_text=_("What changed in this version."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    with_pdf = models.BooleanField("also print a PDF", default=True)
+    with_pdf = models.BooleanField(_("also print a PDF"), default=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    log = models.TextField(blank=True, help_text="Progress and, on failure, what to fix.")
+    log = models.TextField(blank=True, help_text=_("Progress and, on failure, what to fix."))
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # moved by the worker while it builds; a still heartbeat means the worker died (requeued)
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # the language of the report, brief and slides ("": the review file's own language:)
+    language = models.CharField(max_length=5, blank=True, default="", choices=report_language_choices)
     report_html = models.FileField(upload_to=_output_path, blank=True)
     report_pdf = models.FileField(upload_to=_output_path, blank=True)
     tables_zip = models.FileField(upload_to=_output_path, blank=True)
+    # for shorter audiences, from the same tables: the 2-page brief (with the PDF) and the slides
+    brief_pdf = models.FileField(upload_to=_output_path, blank=True)
+    slides_pptx = models.FileField(upload_to=_output_path, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     # set by the build: the report's sections (what comments anchor to) and, per published table,
     # its sensitivity class (the strictest of its inputs unless disclosure control cleared it)
@@ -105,8 +118,8 @@ class ReviewFile(models.Model):
     """One input file of one version (a version may share the stored file of an earlier one)."""
 
     class Kind(models.TextChoices):
-        REVIEW = "review", "Review file (YAML)"
-        DATA = "data", "Data file"
+        REVIEW = "review", _("Review file (YAML)")
+        DATA = "data", _("Data file")
 
     version = models.ForeignKey(ReviewVersion, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -135,8 +148,8 @@ class Counterpart(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="counterpart")
     country = models.CharField(max_length=3, choices=country_choices)
-    institution = models.CharField(max_length=200, help_text="e.g. Ministry of Planning")
-    position = models.CharField(max_length=200, blank=True, help_text="e.g. Director of Statistics")
+    institution = models.CharField(max_length=200, help_text=_("e.g. Ministry of Planning"))
+    position = models.CharField(max_length=200, blank=True, help_text=_("e.g. Director of Statistics"))
     active = models.BooleanField(default=True)
     designated_at = models.DateTimeField(auto_now_add=True)
 
@@ -160,13 +173,13 @@ class Outlook(models.Model):
 
     country = models.CharField(max_length=3, choices=country_choices)
     title = models.CharField(max_length=300)
-    period = models.CharField(max_length=60, help_text="The months it looks at, e.g. 2027-01 to 2027-03.")
+    period = models.CharField(max_length=60, help_text=_("The months it looks at, e.g. 2027-01 to 2027-03."))
     summary = models.TextField(max_length=20000)
-    alerts = models.TextField(max_length=20000, blank=True, help_text="The areas on alert, and why.")
-    method = models.TextField(max_length=20000, blank=True, help_text="Model, benchmarks and scores.")
+    alerts = models.TextField(max_length=20000, blank=True, help_text=_("The areas on alert, and why."))
+    method = models.TextField(max_length=20000, blank=True, help_text=_("Model, benchmarks and scores."))
     forecast = models.ForeignKey(
         "sharing.Dataset", null=True, blank=True, on_delete=models.PROTECT,
-        help_text="The forecast table (e.g. the CSV of humsec warn), with its sharing terms.",
+        help_text=_("The forecast table (e.g. the CSV of humsec warn), with its sharing terms."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -190,9 +203,9 @@ class AreaAlert(models.Model):
     area = models.CharField(max_length=200)
     rule = models.CharField(max_length=200)
     status = models.CharField(max_length=12, choices=[(s, s) for s in ALERT_STATUSES])
-    since = models.CharField(max_length=7, blank=True, help_text="YYYY-MM: firing at every evaluation since.")
-    values = models.JSONField(default=dict, help_text="The rule's indicator values (null: no data).")
-    as_of = models.CharField(max_length=7, help_text="YYYY-MM: the month evaluated.")
+    since = models.CharField(max_length=7, blank=True, help_text=_("YYYY-MM: firing at every evaluation since."))
+    values = models.JSONField(default=dict, help_text=_("The rule's indicator values (null: no data)."))
+    as_of = models.CharField(max_length=7, help_text=_("YYYY-MM: the month evaluated."))
 
     class Meta:
         ordering = ["outlook", "id"]
@@ -206,11 +219,11 @@ class Publication(models.Model):
     :mod:`humsec_web.reviews.publication`); ``events`` is its audit trail."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SHARED = "shared", "Shared for comment"
-        CHANGES = "changes_requested", "Changes requested"
-        SIGNED_OFF = "signed_off", "Signed off"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        SHARED = "shared", _("Shared for comment")
+        CHANGES = "changes_requested", _("Changes requested")
+        SIGNED_OFF = "signed_off", _("Signed off")
+        PUBLISHED = "published", _("Published")
 
     version = models.OneToOneField(
         ReviewVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="publication"

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from humsec_web import permissions
@@ -83,9 +84,10 @@ def publication_move(request: HttpRequest, pk: int, transition: str) -> HttpResp
     try:
         moved = publication.move(pub.pk, request.user, name, link=_link(request, pub), **data)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages) + " Nothing was changed.")
+        messages.error(request, " ".join(exc.messages) + " " + gettext("Nothing was changed."))
         return redirect("publication-detail", pk=pk)
-    messages.success(request, f"{publication.TRANSITIONS[name].label}: done. It is now “{moved.get_state_display()}”.")
+    messages.success(request, gettext("%(step)s: done. It is now “%(state)s”.")
+                     % {"step": publication.TRANSITIONS[name].label, "state": moved.get_state_display()})
     return redirect("publication-detail", pk=pk)
 
 
@@ -101,7 +103,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Answer posted." if parent else "Comment posted.")
+        messages.success(request, gettext("Answer posted.") if parent else gettext("Comment posted."))
     return redirect("publication-detail", pk=pk)
 
 
@@ -114,7 +116,7 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Comment resolved.")
+        messages.success(request, gettext("Comment resolved."))
     return redirect("publication-detail", pk=c.publication_id)
 
 
@@ -146,7 +148,7 @@ def outlook_create(request: HttpRequest) -> HttpResponse:
                 )  # fmt: skip
                 publication.publication_of(outlook)
                 alerts.store_alerts(outlook, form.alert_rows)
-            messages.success(request, "Outlook saved as a draft: share it for comment when it is ready.")
+            messages.success(request, gettext("Outlook saved as a draft: share it for comment when it is ready."))
             return redirect("outlook-detail", pk=outlook.pk)
     return render(request, "reviews/outlook_form.html", {"form": form})
 

@@ -67,7 +67,7 @@ def run(version_id: int) -> ReviewVersion:
             version.finished_at = timezone.now()
             version.save(
                 update_fields=["state", "log", "finished_at", "report_html", "report_pdf", "tables_zip",
-                               "outline", "table_classes", "report_sensitivity"]
+                               "brief_pdf", "slides_pptx", "outline", "table_classes", "report_sensitivity"]
             )
         return version
 
@@ -83,8 +83,12 @@ def _explain(exc: Exception) -> str:
 
 def _build(version: ReviewVersion, folder: Path, lines: list[str]) -> None:
     from humsec.core.errors import SpecError
+    from humsec.core.i18n import translator
+    from humsec.review.brief import write_brief_pdf
     from humsec.review.build import build_review
+    from humsec.review.digest import digest_review
     from humsec.review.html import render_review_html, write_pdf
+    from humsec.review.slides import write_slides
     from humsec.review.spec import load_review
 
     inputs = folder / "inputs"
@@ -102,15 +106,25 @@ def _build(version: ReviewVersion, folder: Path, lines: list[str]) -> None:
         raise SpecError(problems, review_file.name)
     spec = load_review(inputs / review_file.name)
     lines.append(f"review file checked: {review_file.name}")
-    result = build_review(spec, progress=lines.append)
-    page = cite_uploads(render_review_html(result), folder)
+    tr = translator(version.language or spec.language)  # the version's choice, else the file's
+    result = build_review(spec, progress=lines.append, tr=tr)
+    page = cite_uploads(render_review_html(result, tr), folder)
     version.report_html.save("review.html", ContentFile(page.encode("utf-8")), save=False)
     zipped = _zip_tables(result.tables, lambda text: cite_uploads(text, folder))
     version.tables_zip.save("tables.zip", ContentFile(zipped), save=False)
+    digest = digest_review(result)  # the brief and slides: the same rows as the report
     if version.with_pdf:
         pdf = folder / "review.pdf"
         write_pdf(page, pdf)
         version.report_pdf.save("review.pdf", ContentFile(pdf.read_bytes()), save=False)
+        brief = folder / "brief.pdf"
+        write_brief_pdf(digest, brief, tr)
+        version.brief_pdf.save("brief.pdf", ContentFile(brief.read_bytes()), save=False)
+    slides = folder / "slides.pptx"
+    write_slides(digest, slides, tr)
+    version.slides_pptx.save("slides.pptx", ContentFile(slides.read_bytes()), save=False)
+    if tr.missing:
+        lines.append(tr.missing_note())
     _record_classes(version, spec, result, files)
     lines.append(f"report built: {len(result.sections)} sections, {len(result.tables)} published tables")
     lines.append(f"report sensitivity: {version.report_sensitivity} (the strictest of its tables; see the version page)")

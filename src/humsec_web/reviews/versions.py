@@ -29,6 +29,7 @@ def new_version(
     note: str = "",
     with_pdf: bool = True,
     terms: Terms | None = None,
+    language: str = "",
 ) -> ReviewVersion:
     """Create version N+1 and start building it.
 
@@ -76,7 +77,7 @@ def new_version(
         locked = CountryReview.objects.select_for_update().get(pk=review.pk)
         number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         version = ReviewVersion.objects.create(
-            review=locked, number=number, note=note[:500], created_by=user, with_pdf=with_pdf
+            review=locked, number=number, note=note[:500], created_by=user, with_pdf=with_pdf, language=language
         )
         for f in kept:  # stored files are never changed, so versions may share them
             ReviewFile.objects.create(version=version, kind=f.kind, name=f.name, file=f.file.name,

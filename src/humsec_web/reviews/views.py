@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from humsec_web import permissions
@@ -57,11 +58,12 @@ def review_create(request: HttpRequest) -> HttpResponse:
                 version = new_version(
                     review, request.user, review_upload=data["review_file"], data_uploads=data["data_files"],
                     note=data["note"], with_pdf=data["with_pdf"], terms=form.upload_terms(),
+                    language=data["language"],
                 )  # fmt: skip
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Review started; version 1 is being built.")
+            messages.success(request, gettext("Review started; version 1 is being built."))
             return redirect("review-version-detail", pk=version.pk)
     return render(request, "reviews/form.html", {"form": form, "title": "Start a country review"})
 
@@ -91,12 +93,12 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
             version = new_version(
                 review, request.user, review_upload=data["review_file"], data_uploads=data["data_files"],
                 base=review.latest() if data["keep_files"] else None, note=data["note"],
-                with_pdf=data["with_pdf"], terms=form.upload_terms(),
+                with_pdf=data["with_pdf"], terms=form.upload_terms(), language=data["language"],
             )  # fmt: skip
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, f"Version {version.number} is being built.")
+            messages.success(request, gettext("Version %(number)s is being built.") % {"number": version.number})
             return redirect("review-version-detail", pk=version.pk)
     return render(
         request, "reviews/form.html", {"form": form, "title": f"New version of {review.title}", "review": review}
@@ -155,6 +157,20 @@ def version_pdf(request: HttpRequest, pk: int) -> FileResponse:
     return _file(version.report_pdf, f"review-{version.review_id}-v{version.number}.pdf", True)
 
 
+def version_brief(request: HttpRequest, pk: int) -> FileResponse:
+    """The 2-page brief: the report's findings, so read under the report's class."""
+    version = _version(request, pk, "review.version_view")
+    outputs.check_report(request, version, "brief (PDF)")
+    return _file(version.brief_pdf, f"review-{version.review_id}-v{version.number}-brief.pdf", True)
+
+
+def version_slides(request: HttpRequest, pk: int) -> FileResponse:
+    """The slide deck: the report's findings, so read under the report's class."""
+    version = _version(request, pk, "review.version_view")
+    outputs.check_report(request, version, "slides (PPTX)")
+    return _file(version.slides_pptx, f"review-{version.review_id}-v{version.number}-slides.pptx", True)
+
+
 def version_tables(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk, "review.version_view")
     if not version.tables_zip:
@@ -172,12 +188,13 @@ def version_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         version = new_version(
             old.review, request.user, base=old, note=f"Run again from version {old.number}.",
-            with_pdf=old.with_pdf,
+            with_pdf=old.with_pdf, language=old.language,
         )  # fmt: skip
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("review-version-detail", pk=old.pk)
-    messages.success(request, f"Version {version.number} is being built from version {old.number}'s files.")
+    messages.success(request, gettext("Version %(number)s is being built from version %(old)s's files.")
+                     % {"number": version.number, "old": old.number})
     return redirect("review-version-detail", pk=version.pk)
 
 
@@ -200,7 +217,8 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("publication-detail", pk=pub.pk)
-    messages.success(request, f"Version {version.number} is published (signed off by {pub.signer_name or 'its counterpart'}).")
+    messages.success(request, gettext("Version %(number)s is published (signed off by %(signer)s).")
+                     % {"number": version.number, "signer": pub.signer_name or gettext("its counterpart")})
     return redirect("review-version-detail", pk=pk)
 
 

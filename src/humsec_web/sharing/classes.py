@@ -18,6 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy, gettext_noop
 
 
 @dataclass(frozen=True)
@@ -25,23 +28,28 @@ class Sensitivity:
     code: str
     label: str
     readers: str  # who may read it, in words (docs and the refusal messages say this)
+    # label and readers are English (logs, refusals, docs); pages translate them (gettext_noop marks them)
 
 
 SENSITIVITY: tuple[Sensitivity, ...] = (
-    Sensitivity("public", "Public", "everyone, signed in or not"),
+    Sensitivity("public", gettext_noop("Public"), gettext_noop("everyone, signed in or not")),
     Sensitivity(
-        "restricted", "Restricted",
-        "network members (administrators, the HSU, focal points, country teams, reviewers) and the "
-        "government counterparts of the data's country",
+        "restricted", gettext_noop("Restricted"),
+        gettext_noop(
+            "network members (administrators, the HSU, focal points, country teams, reviewers) and the "
+            "government counterparts of the data's country"
+        ),
     ),
     Sensitivity(
-        "confidential", "Confidential",
-        "the HSU and administrators, whoever uploaded it, the country team and the government "
-        "counterparts of the data's country",
+        "confidential", gettext_noop("Confidential"),
+        gettext_noop(
+            "the HSU and administrators, whoever uploaded it, the country team and the government "
+            "counterparts of the data's country"
+        ),
     ),
     Sensitivity(
-        "strictly_confidential", "Strictly confidential",
-        "whoever uploaded it and the people it names as grantees, nobody else (not the HSU)",
+        "strictly_confidential", gettext_noop("Strictly confidential"),
+        gettext_noop("whoever uploaded it and the people it names as grantees, nobody else (not the HSU)"),
     ),
 )
 BY_CODE = {c.code: c for c in SENSITIVITY}
@@ -51,8 +59,9 @@ CODES = tuple(BY_CODE)
 UNCLASSIFIED = "restricted"
 
 
-def sensitivity_choices() -> list[tuple[str, str]]:
-    return [(c.code, c.label) for c in SENSITIVITY]
+def sensitivity_choices() -> list[tuple[str, Any]]:
+    """(code, label) for forms and models, the label in the reader's language."""
+    return [(c.code, gettext_lazy(c.label)) for c in SENSITIVITY]
 
 
 def rank(code: str) -> int:
@@ -83,13 +92,14 @@ LICENCES: tuple[Licence, ...] = (
     Licence("cc-by-4.0", "Creative Commons Attribution 4.0 (CC BY 4.0)", "https://creativecommons.org/licenses/by/4.0/"),
     Licence("cc-by-igo-3.0", "Creative Commons Attribution IGO 3.0", "https://creativecommons.org/licenses/by/3.0/igo/"),
     Licence("cc-by-sa-4.0", "Creative Commons Attribution-ShareAlike 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
-    Licence("cc0-1.0", "Public domain dedication (CC0 1.0)", "https://creativecommons.org/publicdomain/zero/1.0/"),
+    Licence("cc0-1.0", gettext_noop("Public domain dedication (CC0 1.0)"), "https://creativecommons.org/publicdomain/zero/1.0/"),
     Licence("odbl-1.0", "Open Data Commons ODbL 1.0", "https://opendatacommons.org/licenses/odbl/1-0/"),
-    Licence("agreement", "Data sharing agreement (see the terms)", ""),
-    Licence("other", "Other (see the terms)", ""),
+    Licence("agreement", gettext_noop("Data sharing agreement (see the terms)"), ""),
+    Licence("other", gettext_noop("Other (see the terms)"), ""),
 )
 LICENCE_CODES = tuple(lic.code for lic in LICENCES)
 
 
-def licence_choices() -> list[tuple[str, str]]:
-    return [(lic.code, lic.label) for lic in LICENCES]
+def licence_choices() -> list[tuple[str, Any]]:
+    """(code, label) for forms and models, the label in the reader's language (licence names stay)."""
+    return [(lic.code, gettext_lazy(lic.label)) for lic in LICENCES]

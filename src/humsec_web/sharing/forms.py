@@ -6,26 +6,33 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from humsec_web.core.countries import country_choices
 from humsec_web.sharing.classes import SENSITIVITY, licence_choices, sensitivity_choices
 from humsec_web.sharing.store import Terms
 
-_CLASSES = "; ".join(f"{c.label}: {c.readers}" for c in SENSITIVITY)
+
+def _classes_help() -> str:
+    """Who may download each class, in the reader's language (the form's help)."""
+    classes = "; ".join(f"{gettext(c.label)}: {gettext(c.readers)}" for c in SENSITIVITY)
+    return gettext("Who may download the data files. %(classes)s.") % {"classes": classes}
 
 
 class TermsFields(forms.Form):
     """The terms every uploaded data file gets (OCHA's classes; see docs/ownership.md)."""
 
     sensitivity = forms.ChoiceField(
-        choices=sensitivity_choices, initial="restricted", label="Sensitivity class",
-        help_text=f"Who may download the data files. {_CLASSES}.",
+        choices=sensitivity_choices, initial="restricted", label=_("Sensitivity class"),
+        help_text=lazy(_classes_help, str)(),
     )
-    owner = forms.CharField(max_length=200, label="Data owner", help_text="Who owns the data (e.g. KNBS, an NGO).")
-    licence = forms.ChoiceField(choices=licence_choices, label="Licence")
+    owner = forms.CharField(max_length=200, label=_("Data owner"), help_text=_("Who owns the data (e.g. KNBS, an NGO)."))
+    licence = forms.ChoiceField(choices=licence_choices, label=_("Licence"))
     terms = forms.CharField(
-        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="Terms of use",
-        help_text="Purpose, who may receive it, attribution, retention (required unless public).",
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label=_("Terms of use"),
+        help_text=_("Purpose, who may receive it, attribution, retention (required unless public)."),
     )
 
     def terms_value(self, country: str = "", description: str = "") -> Terms:
@@ -42,18 +49,22 @@ class TermsFields(forms.Form):
 
 
 class DatasetForm(TermsFields):
-    file = forms.FileField(help_text="A data file (.csv, .csv.gz, .xlsx, .dta, .sav, .parquet, .json, .geojson, .yaml).")
-    description = forms.CharField(max_length=500, required=False)
-    country = forms.ChoiceField(required=False, choices=(), help_text="The country the data describe.")
+    file = forms.FileField(
+        label=_("File"), help_text=_("A data file (.csv, .csv.gz, .xlsx, .dta, .sav, .parquet, .json, .geojson, .yaml).")
+    )
+    description = forms.CharField(max_length=500, required=False, label=_("Description"))
+    country = forms.ChoiceField(
+        required=False, choices=(), label=_("Country"), help_text=_("The country the data describe.")
+    )
     grantees = forms.CharField(
-        required=False, max_length=1000, label="Grantees",
-        help_text="Usernames, separated by commas, of people who may read it besides you.",
+        required=False, max_length=1000, label=_("Grantees"),
+        help_text=_("Usernames, separated by commas, of people who may read it besides you."),
     )
     field_order = ["file", "description", "country", "sensitivity", "owner", "licence", "terms", "grantees"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "(none)"), *country_choices()]
+        self.fields["country"].choices = [("", _("(none)")), *country_choices()]
         self.sha256 = ""
 
     def clean_file(self) -> Any:
@@ -69,5 +80,5 @@ class DatasetForm(TermsFields):
         users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
         unknown = [n for n in names if n not in users]
         if unknown:
-            raise forms.ValidationError(f"No active user named {', '.join(unknown)}.")
+            raise forms.ValidationError(gettext("No active user named %(names)s.") % {"names": ", ".join(unknown)})
         return list(users.values())

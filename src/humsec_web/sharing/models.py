@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from humsec_web.core.countries import country_choices
 from humsec_web.sharing.classes import UNCLASSIFIED, licence_choices, sensitivity_choices
@@ -21,27 +22,27 @@ def _dataset_path(instance: Dataset, filename: str) -> str:
 
 
 class Dataset(models.Model):
-    name = models.CharField(max_length=100, help_text="The file name (letters, digits, '.', '-', '_').")
+    name = models.CharField(max_length=100, help_text=_("The file name (letters, digits, '.', '-', '_')."))
     file = models.FileField(upload_to=_dataset_path, max_length=300)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
     description = models.CharField(max_length=500, blank=True)
     country = models.CharField(
         max_length=3, blank=True, choices=country_choices,
-        help_text="The country the data describe (its team and counterparts read confidential data).",
+        help_text=_("The country the data describe (its team and counterparts read confidential data)."),
     )
     sensitivity = models.CharField(max_length=30, choices=sensitivity_choices, default=UNCLASSIFIED)
     owner = models.CharField(
-        max_length=200, help_text="Who owns the data (e.g. the national statistics office, an NGO)."
+        max_length=200, help_text=_("Who owns the data (e.g. the national statistics office, an NGO).")
     )
     licence = models.CharField(max_length=30, choices=licence_choices)
     terms = models.TextField(
         blank=True, max_length=5000,
-        help_text="The terms of use: purpose, who may receive it, attribution, retention.",
+        help_text=_("The terms of use: purpose, who may receive it, attribution, retention."),
     )
     grantees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="granted_datasets",
-        help_text="People who may read it besides whoever uploaded it (strictly confidential data).",
+        help_text=_("People who may read it besides whoever uploaded it (strictly confidential data)."),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -59,14 +60,14 @@ class AccessLog(models.Model):
     """One attempt to read data: a dataset's file or metadata, or a review's derived outputs."""
 
     class Via(models.TextChoices):
-        PAGE = "page", "download (page)"
-        API = "api", "API read"
-        API_DOWNLOAD = "api_download", "download (API)"
-        REVIEW_INPUT = "review_input", "review input download"
-        REVIEW_OUTPUT = "review_output", "review report or tables"
+        PAGE = "page", _("download (page)")
+        API = "api", _("API read")
+        API_DOWNLOAD = "api_download", _("download (API)")
+        REVIEW_INPUT = "review_input", _("review input download")
+        REVIEW_OUTPUT = "review_output", _("review report or tables")
 
     dataset = models.ForeignKey(Dataset, null=True, blank=True, on_delete=models.CASCADE, related_name="log")
-    subject = models.CharField(max_length=300, help_text="What was asked for, in words.")
+    subject = models.CharField(max_length=300, help_text=_("What was asked for, in words."))
     sensitivity = models.CharField(max_length=30, choices=sensitivity_choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from humsec_web.sharing.classes import CODES, LICENCE_CODES, UNCLASSIFIED, label
 from humsec_web.sharing.models import Dataset
 
@@ -33,21 +35,21 @@ class Terms:
         """Field -> one sentence, for every value that cannot stand (empty when all can)."""
         out: dict[str, str] = {}
         if self.sensitivity not in CODES:
-            out["sensitivity"] = (
-                f"{self.sensitivity!r} is not a sensitivity class; expected one of {', '.join(CODES)}."
-            )
+            out["sensitivity"] = gettext("%(value)s is not a sensitivity class; expected one of %(codes)s.") % {
+                "value": repr(self.sensitivity), "codes": ", ".join(CODES)}  # fmt: skip
         if not self.owner.strip():
-            out["owner"] = "Name the owner of the data (e.g. the statistics office or the NGO that collected it)."
+            out["owner"] = gettext("Name the owner of the data (e.g. the statistics office or the NGO that collected it).")
         if self.licence not in LICENCE_CODES:
-            out["licence"] = f"{self.licence!r} is not a licence; expected one of {', '.join(LICENCE_CODES)}."
+            out["licence"] = gettext("%(value)s is not a licence; expected one of %(codes)s.") % {
+                "value": repr(self.licence), "codes": ", ".join(LICENCE_CODES)}  # fmt: skip
         needs_terms = self.sensitivity in CODES[1:] or self.licence in ("agreement", "other")
         if needs_terms and not self.terms.strip():
-            what = label(self.sensitivity) if self.sensitivity in CODES[1:] else "Data under this licence"
             out["terms"] = (
-                f"{what} data need their terms of use (purpose, who may receive it, retention)."
+                gettext("%(sensitivity)s data need their terms of use (purpose, who may receive it, retention).") % {
+                    "sensitivity": gettext(label(self.sensitivity))}
                 if self.sensitivity in CODES[1:]
-                else f"{what} need their terms of use (purpose, who may receive it, retention)."
-            )
+                else gettext("Data under this licence need their terms of use (purpose, who may receive it, retention).")
+            )  # fmt: skip
         return out
 
 

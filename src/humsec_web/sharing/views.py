@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from humsec_web import permissions
 from humsec_web.core.access import require
@@ -31,7 +32,8 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             dataset = store(form.cleaned_data["file"], form.sha256, terms, request.user)
             dataset.grantees.set(form.cleaned_data["grantees"])
-        messages.success(request, f"{dataset.name} is stored as {dataset.get_sensitivity_display().lower()} data.")
+        messages.success(request, _("%(name)s is stored as %(sensitivity)s data.") % {
+            "name": dataset.name, "sensitivity": dataset.get_sensitivity_display().lower()})  # fmt: skip
         return redirect("dataset-detail", pk=dataset.pk)
     return render(request, "sharing/form.html", {"form": form, "classes": SENSITIVITY})
 
@@ -57,7 +59,7 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "dataset": dataset,
             "cleared": access.dataset_cleared(request.user, dataset),
-            "readers": BY_CODE[dataset.sensitivity].readers,
+            "readers": _(BY_CODE[dataset.sensitivity].readers),
             "log": dataset.log.select_related("user")[:100] if can_log else None,
             "used_in": dataset.reviewfile_set.select_related("version__review")[:50],
         },
