@@ -12,10 +12,6 @@ import pandas as pd
 __all__ = ["bar_with_ci", "censored_headcounts", "contributions", "to_svg"]
 
 
-#: month and day names of the charts' time axes, per report language (d3-time-format's locales)
-_TIME_LOCALES: dict[str, Any] = {"fr": "fr-FR", "es": "es-ES", "ar": "ar-EG"}
-
-
 def to_svg(chart: Any, language: str = "en") -> str:
     """Render an Altair chart to an SVG string (offline), its numbers and dates written as
     ``language`` writes them, mirrored when it reads right to left (:func:`mirror_for_rtl`).
@@ -35,11 +31,8 @@ def to_svg(chart: Any, language: str = "en") -> str:
         return str(vlc.vegalite_to_svg(spec))
     if LANGUAGES[language].direction == "rtl":
         spec = mirror_for_rtl(spec)
-    return str(
-        vlc.vegalite_to_svg(
-            spec, format_locale=number_locale(language), time_format_locale=_TIME_LOCALES[language]
-        )
-    )
+    time_locale: Any = LANGUAGES[language].time_locale  # a d3 locale name vl-convert knows
+    return str(vlc.vegalite_to_svg(spec, format_locale=number_locale(language), time_format_locale=time_locale))
 
 
 def number_locale(language: str) -> dict[str, Any]:

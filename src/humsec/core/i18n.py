@@ -51,14 +51,15 @@ class Language:
     name: str  # in English
     native: str  # in the language itself
     direction: str  # "ltr" or "rtl"
+    time_locale: str  # d3-time-format's locale of the charts' month and day names
 
 
 #: The languages reports can be written in (declared once: CLI choices, review files, tests)
 LANGUAGES = {
-    "en": Language("en", "English", "English", "ltr"),
-    "fr": Language("fr", "French", "Français", "ltr"),
-    "es": Language("es", "Spanish", "Español", "ltr"),
-    "ar": Language("ar", "Arabic", "العربية", "rtl"),
+    "en": Language("en", "English", "English", "ltr", "en-US"),
+    "fr": Language("fr", "French", "Français", "ltr", "fr-FR"),
+    "es": Language("es", "Spanish", "Español", "ltr", "es-ES"),
+    "ar": Language("ar", "Arabic", "العربية", "rtl", "ar-EG"),
 }
 
 #: A pseudo-locale for tests: shows which strings went through translation
@@ -236,7 +237,7 @@ def translator(code: str | None) -> Translator:
     available ones."""
     code = (code or "en").strip()
     if code == PSEUDO:
-        return Translator(Language(PSEUDO, "pseudo-locale", "pseudo", "ltr"), gettext.NullTranslations())
+        return Translator(Language(PSEUDO, "pseudo-locale", "pseudo", "ltr", "en-US"), gettext.NullTranslations())
     if code not in LANGUAGES:
         available = ", ".join(f"{c} ({lang.name})" for c, lang in LANGUAGES.items())
         raise ParameterError(f"Unknown language {code!r}: the available languages are {available}.")

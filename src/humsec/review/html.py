@@ -43,7 +43,7 @@ def sdc_words(reason: str, tr: Translator) -> str:
         return tr.gettext(N_("published aggregate"))
     complement = re.fullmatch(r"complement of a suppressed cell \((.*)\)", reason)
     if complement:
-        return tr.gettext(N_("complement of a suppressed cell (%(keys)s)")) % {"keys": complement.group(1)}
+        return str(tr.text(N_("complement of a suppressed cell (%(keys)s)").fill(keys=complement.group(1))))
     return reason  # "n < 50", "CV 0.35 > 0.3": symbols and numbers
 
 
@@ -84,7 +84,7 @@ def table_html(pub: Published, max_rows: int = 60) -> str:
     more = len(f) - max_rows
     foot = (
         '<p class="small">'
-        + html.escape(tr.gettext(N_("%(n)s more row(s) in %(file)s")) % {"n": more, "file": f"tables/{pub.key}.csv"})
+        + html.escape(tr.text(N_("%(n)s more row(s) in %(file)s").fill(n=more, file=f"tables/{pub.key}.csv")))
         + "</p>"
         if more > 0
         else ""

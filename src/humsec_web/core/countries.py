@@ -52,5 +52,4 @@ def country_name(code: str) -> str:
 
 def country_label(code: str) -> str:
     """The country's short name in the active language (pages), or the code itself when unknown."""
-    found = pycountry.countries.get(alpha_3=(code or "").upper())
-    return _names(_language()).gettext(found.name) if found else code
+    return _names(_language()).gettext(country_name(code))
