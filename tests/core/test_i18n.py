@@ -119,3 +119,8 @@ def test_the_template_catalogue_is_current() -> None:
     with (LOCALE / "humsec.pot").open("rb") as fh:
         pot = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(fh) if m.id}
     assert pot == _marked()
+
+
+def test_a_language_code_in_other_case_or_with_spaces_is_the_same_language() -> None:
+    assert translator("FR").code == "fr" and translator(" es ").code == "es"
+    assert translator("AR").direction == "rtl"

@@ -235,7 +235,7 @@ def active_translator() -> Translator:
 def translator(code: str | None) -> Translator:
     """The translator for a language code (None: English); an unknown code is an error listing the
     available ones."""
-    code = (code or "en").strip()
+    code = (code or "en").strip().lower()  # language tags are case-insensitive (BCP 47): FR is fr
     if code == PSEUDO:
         return Translator(Language(PSEUDO, "pseudo-locale", "pseudo", "ltr", "en-US"), gettext.NullTranslations())
     if code not in LANGUAGES:

@@ -295,6 +295,8 @@ def load_review(path: str | Path) -> ReviewSpec:
         title = ""
     spec = ReviewSpec(title=title, source=path, country=str(raw.get("country", "")))
     language = raw.get("language", "en")
+    if isinstance(language, str):
+        language = language.strip().lower()  # as --lang: "FR" is fr
     if not isinstance(language, str) or language not in LANGUAGES:
         chk.add("language", f"expected one of {', '.join(LANGUAGES)} ({', '.join(v.name for v in LANGUAGES.values())}); got {language!r}")
     else:
