@@ -5,7 +5,8 @@
   with text strata, PSUs, rounds and groups equals, to the last bit, the fit of the same data as a
   pandas frame (the general path);
 - the per-cell sums and the influence moments split over threads equal one thread's bit for bit;
-- cells formed through intermediate ranking equal cells formed from the whole key.
+- cells formed through intermediate ranking equal cells formed from the whole key, and cells
+  found to be the PSUs (groups constant within PSUs) equal the cells of the general path.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 
 import humsec
 from humsec.af._kernels import accumulate_cells, influence_moments
-from humsec.af.cells import form_cells
+from humsec.af.cells import _cell_ids, form_cells
 from humsec.af.label_codes import LabelCodes
 from humsec.core.frames import ColumnSource
 from humsec.testing import check_result
@@ -180,6 +181,33 @@ def test_cells_through_intermediate_ranks_equal_cells_of_the_whole_key(n_psu: in
     assert cells.round.tolist() == [u[1] for u in uniques]
     for g, attr in enumerate(cells.groups):
         assert attr.tolist() == [u[2 + g] for u in uniques]
+
+
+@SETTINGS
+@given(
+    n_psu=st.integers(1, 40),
+    n=st.integers(1, 300),
+    person_level=st.booleans(),
+    with_rounds=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_cells_that_are_psus_equal_the_general_cells(
+    n_psu: int, n: int, person_level: bool, with_rounds: bool, seed: int
+) -> None:
+    # area groupings are constant within a PSU (the fast path); a person-level one is not
+    rng = np.random.default_rng(seed)
+    psu = np.concatenate([np.arange(n_psu), rng.integers(0, n_psu, n)]).astype(np.int32)
+    area = rng.integers(-1, 7, n_psu)[psu]
+    region = rng.integers(0, 3, n_psu)[psu]
+    sex = rng.integers(-1, 2, len(psu)) if person_level else region
+    rounds = (rng.integers(0, 2, n_psu)[psu], 2) if with_rounds else None
+    over = [(area, 7), (sex, 3), (region, 3)]
+    cells = form_cells(psu, n_psu, rounds, over)
+    ids, attrs, _ = _cell_ids(psu, n_psu, rounds, over)
+    assert cells.ids.tolist() == ids.tolist()
+    assert cells.psu.tolist() == attrs[0].tolist()
+    assert cells.round.tolist() == attrs[1].tolist()
+    assert [g.tolist() for g in cells.groups] == [(a - 1).tolist() for a in attrs[2:]]
 
 
 def test_parquet_labels_differing_by_case_are_refused_as_from_a_frame(tmp_path) -> None:

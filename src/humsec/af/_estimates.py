@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from humsec.af._kernels import influence_moments, usable_threads
+from humsec.af._kernels import compact_codes, influence_moments, sum_rows_by, usable_threads
 from humsec.af._sums import CellTable
 from humsec.af.measures import Ratio, with_changes
 from humsec.core.inference import (
@@ -53,11 +53,11 @@ class Partition:
         n_groups = len(labels)
         dom = cells.round[valid] * n_groups + g[valid]
         key = cells.psu[valid] * (n_rounds * n_groups) + dom
-        keys, inverse = np.unique(key, return_inverse=True)
-        if len(keys) == len(key) and valid.all() and (inverse == np.arange(len(key))).all():
+        keys, inverse, in_order = _unique(key)
+        if len(keys) == len(key) and valid.all() and in_order:
             totals = cells.sums  # cells are already the (PSU, domain) pairs: share, don't copy
         else:
-            totals = group_sum(inverse, cells.sums[valid], len(keys))
+            totals = sum_rows_by(inverse, cells.sums[valid], len(keys))
         return cls(
             name,
             labels,
@@ -120,13 +120,13 @@ class Partition:
         y_idx = np.array([self.columns[r.y] for r in catalog], dtype=np.int64)
         x_idx = np.array([self.columns[r.x] for r in catalog], dtype=np.int64)
         y_scale = np.array([r.y_scale for r in catalog])
-        Td = group_sum(self.pair_dom, self.totals, self.n_dom)  # (domains, Q): cheap
+        Td = sum_rows_by(self.pair_dom, self.totals, self.n_dom)  # (domains, Q)
         Xd = np.take(Td, x_idx, axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             R = np.take(Td, y_idx, axis=1) * y_scale / Xd
         H = len(factors.n_h)
         strat = psu_stratum[self.pair_psu]
-        hd_keys, pair_hd = np.unique(self.pair_dom * H + strat, return_inverse=True)
+        pair_hd, hd_keys = _codes(self.pair_dom * H + strat, self.n_dom * H)
         G = self.n_groups
         partner = np.full(len(self.pair_psu), -1, dtype=np.int64)
         if rounds is not None:
@@ -146,7 +146,7 @@ class Partition:
             np.ascontiguousarray(R),
             np.ascontiguousarray(Xd),
             self.pair_dom,
-            pair_hd.astype(np.int64),
+            pair_hd,
             factors.scale[strat],
             partner,
             self.pair_dom % G,
@@ -180,6 +180,37 @@ class Partition:
             with np.errstate(invalid="ignore", divide="ignore"):
                 out[:, :, r] = ((F * Y[:, r]) @ onehot) / ((F * X[:, r]) @ onehot)
         return out
+
+
+def _unique(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """``np.unique(key, return_inverse=True)`` and whether ``key`` was already in order: one scan
+    when it is (cells come sorted by PSU, round and groups, so most partitions' keys are).
+
+    >>> [a.tolist() if hasattr(a, "tolist") else a for a in _unique(np.array([3, 3, 5]))]
+    [[3, 5], [0, 0, 1], True]
+    """
+    if len(key) < 2 or bool((key[1:] >= key[:-1]).all()):
+        new = np.empty(len(key), dtype=bool)
+        new[:1] = True
+        np.not_equal(key[1:], key[:-1], out=new[1:])
+        inverse = np.cumsum(new) - 1
+        return key[new], inverse, True
+    keys, inverse = np.unique(key, return_inverse=True)
+    return keys, inverse, False
+
+
+def _codes(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (the inverse) and sorted distinct values of a key in [0, span), as ``np.unique``
+    gives them: by a counting pass when the span is not much larger than the key (the (domain,
+    stratum) cells of a partition), by sorting otherwise.
+
+    >>> [a.tolist() for a in _codes(np.array([4, 1, 4]), 5)]
+    [[1, 0, 1], [1, 4]]
+    """
+    if span <= 2 * len(key) + 1_000_000:
+        return compact_codes(key, 0, span)
+    uniques, inverse = np.unique(key, return_inverse=True)
+    return inverse, uniques
 
 
 def level_rows(
@@ -333,8 +364,7 @@ def share_rows(
     H = len(factors.n_h)
     # the (stratum, domain) cells and the strata of the pairs: the same for every item
     scale = factors.scale[strat_pair]
-    hd = part.pair_dom * H + strat_pair
-    keys, inv = np.unique(hd, return_inverse=True)
+    inv, keys = _codes(part.pair_dom * H + strat_pair, part.n_dom * H)
     kh = keys % H
     kd = keys // H
     kt = kd // G

@@ -273,6 +273,51 @@ def compact_codes(values: np.ndarray, lo: int, span: int) -> tuple[np.ndarray, n
 
 
 @njit(cache=True, nogil=True)
+def _sum_rows_by(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    out = np.zeros((n_groups, values.shape[1]))
+    for i in range(values.shape[0]):
+        g = codes[i]
+        for q in range(values.shape[1]):
+            out[g, q] += values[i, q]
+    return out
+
+
+def sum_rows_by(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Rows of ``values`` (n × q, or n) summed by integer ``codes`` into (n_groups × q), each
+    group's rows added in their order: the numbers of :func:`humsec.core.inference.group_sum`
+    (a sparse product adds in the same order) without building a matrix.
+
+    >>> sum_rows_by(np.array([1, 0, 1]), np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), 2).tolist()
+    [[3.0, 4.0], [6.0, 8.0]]
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1:
+        return np.bincount(codes, weights=values, minlength=n_groups)
+    return _sum_rows_by(codes, np.ascontiguousarray(values), n_groups)
+
+
+@njit(cache=True, nogil=True)
+def value_per_psu(psu: np.ndarray, n_psu: int, digit: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Each PSU's value of ``digit`` when every PSU 0..n_psu−1 has persons and all its persons
+    share one value (areas, regions, survey rounds of a cross-section); ``ok`` is False, and the
+    scan stops, at the first PSU with two values."""
+    out = np.empty(n_psu, dtype=np.int64)
+    seen = np.zeros(n_psu, dtype=np.bool_)
+    for i in range(psu.shape[0]):
+        p = psu[i]
+        if seen[p]:
+            if out[p] != digit[i]:
+                return out, False
+        else:
+            seen[p] = True
+            out[p] = digit[i]
+    for p in range(n_psu):
+        if not seen[p]:
+            return out, False
+    return out, True
+
+
+@njit(cache=True, nogil=True)
 def _popcount(x: np.uint64) -> int:
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))

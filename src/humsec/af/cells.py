@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from humsec.af._kernels import rank_codes
+from humsec.af._kernels import rank_codes, value_per_psu
 
 __all__ = ["Cells", "form_cells"]
 
@@ -45,8 +45,38 @@ def form_cells(
 
     ``rounds`` and each of ``over`` are (per-person codes, number of groups); −1 codes a missing group.
     """
+    by_psu = _cells_are_psus(psu, n_psu, rounds, over)
+    if by_psu is not None:
+        return by_psu
     ids, attrs, _ = _cell_ids(psu, n_psu, rounds, over)
     return Cells(ids, attrs[0], attrs[1], [a - 1 for a in attrs[2:]])
+
+
+def _cells_are_psus(
+    psu: np.ndarray,
+    n_psu: int,
+    rounds: tuple[np.ndarray, int] | None,
+    over: list[tuple[np.ndarray, int]],
+) -> Cells | None:
+    """The cells when each PSU is one cell: its persons share the round and every group, as
+    geographic groupings (region, district, urban/rural) and the round of a cross-section do.
+    One scan per grouping instead of a key per person; None as soon as a PSU holds two values
+    (person-level groups such as sex or age), and the general path decides.
+
+    >>> _cells_are_psus(np.array([1, 0, 1]), 2, None, [(np.array([4, -1, 4]), 5)]).groups
+    [array([-1,  4])]
+    """
+    if n_psu == 0 or len(psu) == 0:
+        return None
+    values = []
+    for digit in ([] if rounds is None else [rounds[0]]) + [codes for codes, _ in over]:
+        per_psu, ok = value_per_psu(psu, n_psu, digit)
+        if not ok:
+            return None
+        values.append(per_psu)
+    round_per_psu = values.pop(0) if rounds is not None else np.zeros(n_psu, dtype=np.int64)
+    ids = psu.astype(np.int32, copy=False)
+    return Cells(ids, np.arange(n_psu, dtype=np.int64), round_per_psu, values)
 
 
 def _cell_ids(

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.af._kernels import compact_codes, row_scores
+from humsec.af._kernels import compact_codes, row_scores, value_per_psu
 from humsec.af.cells import Cells, form_cells
 from humsec.af.label_codes import LabelCodes
 from humsec.af.spec import NUMERIC_OPS, AFSpec
@@ -282,7 +282,7 @@ def _deprivation_matrix(
     """(n, J) uint8 deprivations (0 where missing) and the observed mask (None if nothing is missing)."""
     n = frame.n_rows
     inds = spec.indicators
-    deprived = np.zeros((n, len(inds)), dtype=np.uint8)
+    columns = []
     observed = None
     for j, ind in enumerate(inds):
         raw = frame.take(ind.source_column)
@@ -298,8 +298,27 @@ def _deprivation_matrix(
                 observed = np.ones((n, len(inds)), dtype=bool)
             observed[:, j] = ~nan
             values = np.where(nan, 0.0, values)
-        deprived[:, j] = values
-    return deprived, observed
+        columns.append(values)
+    return _rows_of(columns, n), observed
+
+
+#: rows filled at a time: a block of the (n, J) matrix stays in the cache while its J columns
+#: are written (a whole column at a time writes every cache line of the matrix J times)
+FILL_BLOCK = 1 << 15
+
+
+def _rows_of(columns: list[np.ndarray], n: int) -> np.ndarray:
+    """The (n, J) uint8 matrix of J 0/1 columns, filled block by block.
+
+    >>> _rows_of([np.array([1, 0]), np.array([0.0, 1.0])], 2).tolist()
+    [[1, 0], [0, 1]]
+    """
+    out = np.empty((n, len(columns)), dtype=np.uint8)
+    for lo in range(0, n, FILL_BLOCK):
+        hi = min(lo + FILL_BLOCK, n)
+        for j, values in enumerate(columns):
+            out[lo:hi, j] = values[lo:hi]
+    return out
 
 
 def _binary_column(raw: np.ndarray, name: str, where: str) -> np.ndarray:
@@ -437,6 +456,11 @@ def _weights(raw: np.ndarray, name: str, where: str, notes: list[str] | None = N
         w = np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError):
         w = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        lowest, highest, squares = (w.min(), w.max(), float(np.dot(w, w))) if len(w) else (1, 1, 0)
+    if lowest > 0 and np.isfinite(highest) and np.isfinite(squares):  # three scans, no mask
+        _note_dominant_weight(w, name, where, notes, float(lowest), float(highest))
+        return w
     bad = ~np.isfinite(w) | (w <= 0)
     if bad.any():
         rows = np.flatnonzero(bad)
@@ -459,16 +483,22 @@ def _weights(raw: np.ndarray, name: str, where: str, notes: list[str] | None = N
             "by the same number."
         )
         raise DesignError(msg)
-    if notes is not None and len(w) > 1 and w.max() > DOMINANT_WEIGHT * w.min():
-        median = float(np.median(w))
-        top = int(np.argmax(w))
-        if w[top] > DOMINANT_WEIGHT * median:
-            notes.append(
-                f"The largest sampling weight in column {name!r}{where} ({w[top]:g}, data row "
-                f"{top + 1}) is over {DOMINANT_WEIGHT:g} times the median ({median:g}): that "
-                "person dominates every estimate. Check the weights."
-            )
-    return w
+    return w  # not reached: the checks above raise
+
+
+def _note_dominant_weight(
+    w: np.ndarray, name: str, where: str, notes: list[str] | None, lowest: float, highest: float
+) -> None:
+    if notes is None or len(w) < 2 or highest <= DOMINANT_WEIGHT * lowest:
+        return
+    median = float(np.median(w))
+    top = int(np.argmax(w))
+    if w[top] > DOMINANT_WEIGHT * median:
+        notes.append(
+            f"The largest sampling weight in column {name!r}{where} ({w[top]:g}, data row "
+            f"{top + 1}) is over {DOMINANT_WEIGHT:g} times the median ({median:g}): that "
+            "person dominates every estimate. Check the weights."
+        )
 
 
 def _stratum_codes(
@@ -505,8 +535,10 @@ def _psu_codes(
     if nest:
         codes, _ = pd.factorize(stratum.astype(np.int64) * len(uniques) + codes)
         uniques = np.arange(codes.max() + 1)
-    psu_stratum = np.empty(len(uniques), dtype=np.int64)
-    psu_stratum[codes] = stratum
+    psu_stratum, nested = value_per_psu(codes, len(uniques), stratum)
+    if nested:
+        return codes, psu_stratum
+    psu_stratum[codes] = stratum  # not nested: every person whose PSU lies in two strata
     crossing = psu_stratum[codes] != stratum
     if crossing.any():
         rows = np.flatnonzero(crossing)
