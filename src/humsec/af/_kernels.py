@@ -80,6 +80,11 @@ def _accumulate_range(
     has_eff = effective.shape[0] > 0
     per_k = 3 + J + (J if has_eff else 0)
     base_k = 2 + J + (2 * J if has_obs else 0)
+    # Branch-free over indicators: a deprivation is added as w·g with g in {0, 1}, so an
+    # indicator the person is not deprived in adds +0.0, which leaves every sum bit for bit as
+    # it was (no sum is ever −0.0: weights are positive); random 0/1 branches cost more than
+    # the additions.
+    g = np.empty(J)
     for i in range(n):
         c = cell[i]
         if c < lo or c >= hi:
@@ -87,18 +92,22 @@ def _accumulate_range(
         w = weight[i]
         s = 0.0  # the deprivation score, computed here rather than held for every person
         for j in range(J):
-            if deprived[i, j]:
-                s += effective[i, j] if has_eff else weights[j]
+            g[j] = deprived[i, j]
+        if has_eff:
+            for j in range(J):
+                s += effective[i, j] * g[j]
+        else:
+            for j in range(J):
+                s += weights[j] * g[j]
         acc[c, 0] += 1.0
         acc[c, 1] += w
         for j in range(J):
-            if deprived[i, j]:
-                acc[c, 2 + j] += w
+            acc[c, 2 + j] += w * g[j]
         if has_obs:
             for j in range(J):
-                if observed[i, j]:
-                    acc[c, 2 + J + j] += w
-                    acc[c, 2 + 2 * J + j] += 1.0
+                o = 1.0 if observed[i, j] else 0.0
+                acc[c, 2 + J + j] += w * o
+                acc[c, 2 + 2 * J + j] += o
         if s <= 0.0:
             continue
         for kk in range(K):
@@ -108,10 +117,10 @@ def _accumulate_range(
                 acc[c, b + 1] += w
                 acc[c, b + 2] += w * s
                 for j in range(J):
-                    if deprived[i, j]:
-                        acc[c, b + 3 + j] += w
-                        if has_eff:
-                            acc[c, b + 3 + J + j] += w * effective[i, j]
+                    acc[c, b + 3 + j] += w * g[j]
+                if has_eff:
+                    for j in range(J):
+                        acc[c, b + 3 + J + j] += w * effective[i, j] * g[j]
 
 
 def kernel_columns(
