@@ -103,6 +103,31 @@ def test_parquet_text_groups_give_the_same_numbers_as_a_frame(tmp_path, seed: in
     )
 
 
+@pytest.mark.parametrize("seed", [3, 4])
+def test_area_columns_read_once_per_psu_give_the_same_numbers(tmp_path, seed: int) -> None:
+    # strata, an integer district and a text zone are constant within PSUs (taken per PSU from
+    # the file); as Python objects in a frame they go person by person: the same results
+    frame = _survey(2500, seed).drop(columns="round")
+    psu = frame["psu"].str[1:].astype(int).to_numpy()
+    frame["district"] = (psu * 7 % 9).astype(np.int16)
+    zones = np.array(["2", "2.0", "Zone 10", "Zone 9", None], dtype=object)  # "2", "2.0" tie
+    frame["zone"] = zones[psu % 5]
+    frame["quarter"] = np.array(["East", "West", None], dtype=object)[psu % 3]
+    path = tmp_path / "areas.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path, row_group_size=600)
+    spec = {key: value for key, value in SPEC.items() if key != "time"}
+    af = humsec.AlkireFoster(spec)
+    as_objects = frame.assign(district=frame["district"].astype(object))
+    # all groupings per PSU (the cells are the PSUs), then with a person-level one and the tie
+    for over in (["district", "quarter", "district*area"], ["district", "zone", "region"]):
+        from_file = af.fit(path, over=over)
+        from_frame = af.fit(as_objects, over=over)
+        check_result(from_file)
+        for table in ("levels", "shares"):
+            pd.testing.assert_frame_equal(from_file.to_frame(table), from_frame.to_frame(table))
+        assert from_file.notes == from_frame.notes
+
+
 def test_parquet_labels_with_spaces_are_merged_and_noted(tmp_path) -> None:
     frame = _survey(800, 3)
     frame.loc[::7, "region"] = " North "

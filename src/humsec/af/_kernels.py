@@ -310,7 +310,7 @@ def value_per_psu(psu: np.ndarray, n_psu: int, digit: np.ndarray) -> tuple[np.nd
     """Each PSU's value of ``digit`` when every PSU 0..n_psu−1 has persons and all its persons
     share one value (areas, regions, survey rounds of a cross-section); ``ok`` is False, and the
     scan stops, at the first PSU with two values."""
-    out = np.empty(n_psu, dtype=np.int64)
+    out = np.empty(n_psu, dtype=digit.dtype)
     seen = np.zeros(n_psu, dtype=np.bool_)
     for i in range(psu.shape[0]):
         p = psu[i]

@@ -18,7 +18,7 @@ import pandas as pd
 
 from humsec.af._kernels import rank_codes, value_per_psu
 
-__all__ = ["Cells", "form_cells"]
+__all__ = ["Cells", "form_cells", "psu_cells"]
 
 
 @dataclass(frozen=True)
@@ -74,9 +74,25 @@ def _cells_are_psus(
         if not ok:
             return None
         values.append(per_psu)
-    round_per_psu = values.pop(0) if rounds is not None else np.zeros(n_psu, dtype=np.int64)
-    ids = psu.astype(np.int32, copy=False)
-    return Cells(ids, np.arange(n_psu, dtype=np.int64), round_per_psu, values)
+    round_per_psu = values.pop(0) if rounds is not None else None
+    return psu_cells(psu, n_psu, round_per_psu, values)
+
+
+def psu_cells(
+    psu: np.ndarray, n_psu: int, round_per_psu: np.ndarray | None, groups: list[np.ndarray]
+) -> Cells:
+    """The cells when they are the PSUs: each PSU's round (None: one round) and group codes.
+
+    >>> psu_cells(np.array([1, 0, 1]), 2, None, [np.array([3, -1])]).groups
+    [array([ 3, -1])]
+    """
+    rounds = np.zeros(n_psu, dtype=np.int64) if round_per_psu is None else round_per_psu
+    return Cells(
+        psu.astype(np.int32, copy=False),
+        np.arange(n_psu, dtype=np.int64),
+        rounds.astype(np.int64, copy=False),
+        [g.astype(np.int64, copy=False) for g in groups],
+    )
 
 
 def _cell_ids(

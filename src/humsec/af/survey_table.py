@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 
 from humsec.af._kernels import compact_codes, row_scores, value_per_psu
-from humsec.af.cells import Cells, form_cells
+from humsec.af.cells import Cells, form_cells, psu_cells
 from humsec.af.label_codes import LabelCodes
+from humsec.af.psu_level import per_psu
 from humsec.af.spec import NUMERIC_OPS, AFSpec
 from humsec.core.checks import FIRST_ROW, clean_labels, require_numbers, require_unique_columns
 from humsec.core.errors import ColumnNotFoundError, DataError, DesignError, describe_rows
@@ -191,21 +192,18 @@ def prepare_survey(
             raw = take(name)
         return _clean_labels(raw, name, source, input_rows, notes)
 
-    stratum, stratum_labels = _stratum_codes(
-        take_labels(design.strata) if design.strata else None,
-        len(weight),
-        where,
-        design.strata,
-        input_rows,
-    )
-    psu, psu_stratum = _psu_codes(
-        take_labels(design.psu) if design.psu else None,
-        stratum,
-        design.nest,
-        where,
-        design.psu,
-        input_rows,
-    )
+    stratum_raw = take_labels(design.strata) if design.strata else None
+    psu_raw = take_labels(design.psu) if design.psu else None
+    by_psu = None if design.nest else _design_by_psu(stratum_raw, psu_raw)
+    if by_psu is not None:  # strata read once per PSU (the usual design)
+        psu, psu_stratum, stratum_labels = by_psu
+    else:  # the general path, which also names the rows of every error
+        stratum, stratum_labels = _stratum_codes(
+            stratum_raw, len(weight), where, design.strata, input_rows
+        )
+        psu, psu_stratum = _psu_codes(psu_raw, stratum, design.nest, where, design.psu, input_rows)
+        del stratum
+    del stratum_raw, psu_raw
     _check_lonely_psu(psu_stratum, stratum_labels, design.lonely_psu, where)
 
     weights_nominal = np.array([spec.indicator_weights()[n] for n in spec.indicator_names])
@@ -232,24 +230,37 @@ def prepare_survey(
             spec.time.year,
             where,
         )
+    n_psu = len(psu_stratum)
     groupings = []
-    group_codes = []
+    group_codes: list[tuple[np.ndarray, bool]] = []  # (codes, whether per PSU) per grouping
+    persons_per_psu = None
     for term in over_terms:
-        codes, g = _grouping(
-            "*".join(term),
-            *_combined(term, take_labels),
-            labels.get(term[0]) if len(term) == 1 else None,
+        name = "*".join(term)
+        value_labels_of = labels.get(term[0]) if len(term) == 1 else None
+        raw = _combined(term, take_labels)[0]
+        reduced = per_psu(raw, psu, n_psu)
+        codes, g, tied = _grouping_and_ties(
+            name, raw if reduced is None else reduced, value_labels_of
         )
-        group_codes.append((codes, g.n_groups))
-        n_missing = int((codes < 0).sum())
+        if reduced is not None and tied:  # labels ordered by first appearance: among persons
+            reduced = None
+            codes, g, _ = _grouping_and_ties(name, raw, value_labels_of)
+        del raw
+        missing_codes = codes < 0
+        if reduced is not None and missing_codes.any():
+            if persons_per_psu is None:
+                persons_per_psu = np.bincount(psu, minlength=n_psu)
+            n_missing = int(persons_per_psu[missing_codes].sum())
+        else:
+            n_missing = int(missing_codes.sum())
         if n_missing:
             notes.append(
                 f"{n_missing} person(s) with a missing value of {g.name!r} are in the national "
                 f"estimates but in no {g.name!r} subgroup."
             )
+        group_codes.append((codes, reduced is not None))
         groupings.append(g)
-    rounds_arg = None if rounds is None or round_codes is None else (round_codes, rounds.n_groups)
-    cells = form_cells(psu, len(psu_stratum), rounds_arg, group_codes)
+    cells = _cells(psu, n_psu, round_codes, rounds, group_codes, groupings)
     del psu, round_codes, group_codes  # per-person codes now live in the cells
     return PreparedSurvey(
         indicators=spec.indicator_names,
@@ -567,6 +578,57 @@ def _check_lonely_psu(
         raise DesignError(msg)
 
 
+def _design_by_psu(
+    stratum_raw: Any, psu_raw: Any
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]] | None:
+    """PSU codes, each PSU's stratum code and the stratum labels, with the strata numbered once
+    per PSU; None when the general path must decide (no PSU column, a missing PSU or stratum, a
+    PSU in two strata: it names the rows).
+
+    >>> codes, psu_stratum, labels = _design_by_psu(np.array([5, 5, 2]), np.array([1, 1, 3]))
+    >>> codes.tolist(), psu_stratum.tolist(), labels
+    ([0, 0, 1], [1, 0], ('2', '5'))
+    """
+    if psu_raw is None:
+        return None
+    codes, uniques = factorize(psu_raw)
+    if len(codes) == 0 or (codes < 0).any():
+        return None
+    n_psu = len(uniques)
+    if stratum_raw is None:
+        return codes, np.zeros(n_psu, dtype=np.int64), ("(all)",)
+    reduced = per_psu(stratum_raw, codes, n_psu)
+    if reduced is None:
+        return None
+    stratum, stratum_uniques = factorize(reduced, sort=True)
+    if (stratum < 0).any():
+        return None
+    return codes, stratum.astype(np.int64), tuple(_label(u) for u in stratum_uniques)
+
+
+def _cells(
+    psu: np.ndarray,
+    n_psu: int,
+    round_codes: np.ndarray | None,
+    rounds: Grouping | None,
+    group_codes: list[tuple[np.ndarray, bool]],
+    groupings: list[Grouping],
+) -> Cells:
+    """The cells from the PSUs, the rounds (per person) and the groups (per PSU or per person)."""
+    if all(by_psu for _, by_psu in group_codes):
+        round_per_psu, ok = (
+            (None, True) if round_codes is None else value_per_psu(psu, n_psu, round_codes)
+        )
+        if ok:
+            return psu_cells(psu, n_psu, round_per_psu, [codes for codes, _ in group_codes])
+    per_person = [
+        (codes[psu] if by_psu else codes, g.n_groups)
+        for (codes, by_psu), g in zip(group_codes, groupings, strict=True)
+    ]
+    rounds_arg = None if rounds is None or round_codes is None else (round_codes, rounds.n_groups)
+    return form_cells(psu, n_psu, rounds_arg, per_person)
+
+
 # ---------------------------------------------------------------------- groups and rounds
 def _split_term(term: str | Sequence[str]) -> tuple[str, ...]:
     if isinstance(term, str):
@@ -617,14 +679,26 @@ def _grouping(
     name: str, raw: np.ndarray, labels: Mapping[Any, str] | None = None
 ) -> tuple[np.ndarray, Grouping]:
     """Per-person codes (natural order of the values; −1 missing) and the grouping's labels."""
+    codes, grouping, _ = _grouping_and_ties(name, raw, labels)
+    return codes, grouping
+
+
+def _grouping_and_ties(
+    name: str, raw: np.ndarray, labels: Mapping[Any, str] | None = None
+) -> tuple[np.ndarray, Grouping, bool]:
+    """:func:`_grouping`, and whether two values sort alike ("2" and "2.0"): their order is
+    then that of their first appearance."""
     codes, uniques = factorize(raw)
     names = [_label(u) if not labels or u not in labels else str(labels[u]) for u in uniques]
-    order = sorted(range(len(uniques)), key=lambda i: _natural_key(uniques[i]))
+    keys = [_natural_key(u) for u in uniques]
+    tied = len(set(keys)) < len(keys)
+    order = sorted(range(len(uniques)), key=lambda i: keys[i])
     if order != list(range(len(order))):  # integer codes already come in numeric order
         remap = np.empty(len(uniques), dtype=np.int32)
         remap[order] = np.arange(len(order))
         codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
-    return codes.astype(np.int32, copy=False), Grouping(name, tuple(names[i] for i in order))
+    grouping = Grouping(name, tuple(names[i] for i in order))
+    return codes.astype(np.int32, copy=False), grouping, tied
 
 
 def _round_years(

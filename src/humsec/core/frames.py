@@ -158,8 +158,14 @@ class ColumnSource:
         chunks = column.chunks
         if chunks:
             values = chunks[0].dictionary.to_numpy(zero_copy_only=False).astype(object)
-            parts = [pc.fill_null(c.indices, -1).to_numpy() for c in chunks]
-            codes = np.concatenate(parts).astype(np.int32, copy=False)
+            parts = [
+                (pc.fill_null(c.indices, -1) if c.null_count else c.indices).to_numpy()
+                for c in chunks
+            ]
+            # one chunk (a file read by humsec.core.parquet_columns): its buffer, not a copy
+            codes = (parts[0] if len(parts) == 1 else np.concatenate(parts)).astype(
+                np.int32, copy=False
+            )
         else:
             values, codes = np.array([], dtype=object), np.zeros(0, dtype=np.int32)
         return codes, values
