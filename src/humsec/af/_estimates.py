@@ -12,7 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from humsec.af._kernels import compact_codes, influence_moments, sum_rows_by, usable_threads
+from humsec.af._kernels import (
+    compact_codes,
+    influence_moments,
+    share_sums,
+    sum_rows_by,
+    usable_threads,
+)
 from humsec.af._sums import CellTable
 from humsec.af.measures import Ratio, with_changes
 from humsec.core.inference import (
@@ -25,6 +31,7 @@ from humsec.core.inference import (
 __all__ = ["Partition", "change_rows", "level_rows", "share_rows"]
 
 CHANGE_TYPES = ("abs", "rel", "abs_ann", "rel_ann")
+_NONE = np.zeros(0)  # share_sums' first pass (no share estimate yet)
 
 
 @dataclass
@@ -357,9 +364,13 @@ def share_rows(
     G = part.n_groups
     items = [("popshare", float("nan"), "w")] + [("contrib", k, f"wcp|{k}") for k in ks]
     nat_key = national.pair_psu * national.n_rounds + national.pair_dom
-    order = np.argsort(nat_key)
     part_t = part.pair_dom // G
-    pos = order[np.searchsorted(nat_key[order], part.pair_psu * national.n_rounds + part_t)]
+    wanted = part.pair_psu * national.n_rounds + part_t
+    if len(nat_key) < 2 or bool((nat_key[1:] > nat_key[:-1]).all()):  # pairs come sorted
+        pos = np.searchsorted(nat_key, wanted)
+    else:
+        order = np.argsort(nat_key)
+        pos = order[np.searchsorted(nat_key[order], wanted)]
     strat_pair = psu_stratum[part.pair_psu]
     H = len(factors.n_h)
     # the (stratum, domain) cells and the strata of the pairs: the same for every item
@@ -370,20 +381,24 @@ def share_rows(
     kt = kd // G
     nat_strat = psu_stratum[national.pair_psu]
     ht = national.pair_dom * H + nat_strat
+    counts = part.domain_totals("n")
+    totals = np.ascontiguousarray(part.totals)
+    national_totals = np.ascontiguousarray(national.totals)
     frames = []
     for measure, k, col in items:
-        Y = part.column(col)
-        Xp = national.column(col)[pos]  # the PSU's round total, for each (PSU, group) pair
-        Yd = group_sum(part.pair_dom, Y, part.n_dom)
-        Xt = group_sum(national.pair_dom, national.column(col), national.n_dom)
+        c = part.columns[col]
+        Yd, SY = share_sums(
+            totals, national_totals, c, pos, part.pair_dom, inv, scale, _NONE, part.n_dom, len(keys)
+        )
+        X_nat = national.column(col)
+        Xt = group_sum(national.pair_dom, X_nat, national.n_dom)
         with np.errstate(divide="ignore", invalid="ignore"):
             s = Yd / Xt[np.arange(part.n_dom) // G]
-        s_pair = s[part.pair_dom]
         # Σ_h scale_h Σ_p U² X_t² (pair part) and the centring term per (stratum, domain)
-        sq = group_sum(part.pair_dom, scale * (Y * Y - 2 * s_pair * Y * Xp), part.n_dom)
-        SY = group_sum(inv, Y, len(keys))
+        sq, _ = share_sums(
+            totals, national_totals, c, pos, part.pair_dom, inv, scale, s, part.n_dom, len(keys)
+        )
         # per (stratum, round) sums of X_p over PSUs
-        X_nat = national.column(col)
         SX_ht = np.bincount(ht, weights=X_nat, minlength=national.n_dom * H)
         C_ht = np.bincount(ht, weights=X_nat * X_nat, minlength=national.n_dom * H)
         w_centre = factors.centre_weight
@@ -396,7 +411,6 @@ def share_rows(
         var = (sq - cross + s**2 * dense_t[t_of_dom]) / Xt[t_of_dom] ** 2
         se = np.sqrt(np.maximum(var, 0.0))
         lo, hi = logit_ci(s, se, df, level)
-        counts = part.domain_totals("n")
         frames.append(
             pd.DataFrame(
                 {

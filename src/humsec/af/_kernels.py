@@ -306,6 +306,39 @@ def sum_rows_by(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndar
 
 
 @njit(cache=True, nogil=True)
+def share_sums(
+    totals: np.ndarray,  # (P, Q) the partition's per-(PSU, domain) sums
+    national: np.ndarray,  # (P0, Q) the national partition's per-(PSU, round) sums
+    col: int,
+    pos: np.ndarray,  # (P,) each pair's row in ``national`` (its PSU and round)
+    dom: np.ndarray,  # (P,)
+    hd: np.ndarray,  # (P,) the pair's (stratum, domain) cell
+    scale: np.ndarray,  # (P,) n_h/(n_h − 1) of the pair's stratum
+    share: np.ndarray,  # (D,) each domain's share estimate, or empty for the first pass
+    n_dom: int,
+    n_hd: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pair sums of a population share or contribution (:func:`humsec.af._estimates.share_rows`)
+    in one read of the column: without ``share``, Σ Y per domain and per (stratum, domain);
+    with it, Σ scale·(Y² − 2·s·Y·X_p) per domain. Each sum runs over the pairs in order, as
+    ``np.bincount`` adds them, and each term is evaluated as the numpy expression was: the
+    same bits."""
+    P = totals.shape[0]
+    first = np.zeros(n_dom)
+    second = np.zeros(n_hd if share.shape[0] == 0 else 0)
+    for p in range(P):
+        y = totals[p, col]
+        d = dom[p]
+        if share.shape[0] == 0:
+            first[d] += y
+            second[hd[p]] += y
+        else:
+            x = national[pos[p], col]
+            first[d] += scale[p] * (y * y - 2.0 * share[d] * y * x)
+    return first, second
+
+
+@njit(cache=True, nogil=True)
 def value_per_psu(psu: np.ndarray, n_psu: int, digit: np.ndarray) -> tuple[np.ndarray, bool]:
     """Each PSU's value of ``digit`` when every PSU 0..n_psu−1 has persons and all its persons
     share one value (areas, regions, survey rounds of a cross-section); ``ok`` is False, and the

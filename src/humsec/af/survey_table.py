@@ -161,7 +161,7 @@ def prepare_survey(
         else np.ones(n_input)
     )
     keep, dropped, obs = _missing_policy(spec, obs, n_input)
-    if not keep.all():
+    if keep is not None and not keep.all():
         idx = np.flatnonzero(keep)
         deprived = deprived[idx]
         obs = None if obs is None else obs[idx]
@@ -359,12 +359,13 @@ def _binary_column(raw: np.ndarray, name: str, where: str) -> np.ndarray:
 
 def _missing_policy(
     spec: AFSpec, observed: np.ndarray | None, n: int
-) -> tuple[np.ndarray, list[DroppedRows], np.ndarray | None]:
-    """Which persons are kept, the report of the dropped ones, and the observed mask of the kept."""
-    keep = np.ones(n, dtype=bool)
+) -> tuple[np.ndarray | None, list[DroppedRows], np.ndarray | None]:
+    """Which persons are kept (None: all), the report of the dropped ones, and the observed mask
+    of the kept."""
     dropped: list[DroppedRows] = []
     if observed is None:
-        return keep, dropped, None
+        return None, dropped, None
+    keep = np.ones(n, dtype=bool)
     names = spec.indicator_names
     if spec.missing == "drop":
         keep = np.asarray(observed.all(axis=1), dtype=bool)
