@@ -142,21 +142,26 @@ def test_parquet_labels_with_spaces_are_merged_and_noted(tmp_path) -> None:
         assert any(f"spaces removed from {spaced} cell(s)" in note for note in result.notes)
 
 
-def _cells_case(n: int, seed: int, effective: bool) -> tuple:
+def _cells_case(n: int, seed: int, effective: bool, in_order: bool = False) -> tuple:
     rng = np.random.default_rng(seed)
     J = 5
     deprived = rng.integers(0, 2, (n, J)).astype(np.uint8)
     observed = rng.random((n, J)) > 0.1 if effective else np.zeros((0, 0), dtype=bool)
     eff = rng.uniform(0.1, 0.3, (n, J)) if effective else np.zeros((0, 0))
     cell = rng.integers(0, 97, n)
+    if in_order:  # persons sorted by cell (a file sorted by PSU): each thread reads its stretch
+        cell.sort()
     return (cell, rng.uniform(0.5, 2, n), np.full(J, 0.2), deprived, observed, eff,
             np.array([0.2, 0.5]), 97)  # fmt: skip
 
 
+@pytest.mark.parametrize("in_order", [False, True])
 @pytest.mark.parametrize("effective", [False, True])
 @pytest.mark.parametrize("threads", [2, 3, 8])
-def test_cell_sums_over_threads_are_bit_identical(effective: bool, threads: int) -> None:
-    args = _cells_case(20_000, threads, effective)
+def test_cell_sums_over_threads_are_bit_identical(
+    effective: bool, threads: int, in_order: bool
+) -> None:
+    args = _cells_case(20_000, threads, effective, in_order)
     one = accumulate_cells(*args)
     assert np.array_equal(one, accumulate_cells(*args, threads=threads))
     # and against a plain numpy reference (counts and weighted totals per cell)

@@ -45,16 +45,23 @@ def accumulate_cells(
     base_k = 2 + J + (2 * J if observed.shape[0] > 0 else 0)
     acc = np.zeros((n_cells, base_k + K * per_k))
     args = (cell, weight, weights, deprived, observed, effective, thresholds, acc)
+    n = len(cell)
     bounds = np.linspace(0, n_cells, max(1, min(threads, n_cells)) + 1).astype(np.int64)
     if len(bounds) <= 2:
-        _accumulate_range(*args, 0, n_cells)
+        _accumulate_range(*args, 0, n_cells, 0, n)
         return acc
+    # persons in cell order (a file sorted by PSU, as censuses and surveys come): each thread's
+    # cells are one stretch of persons, so it reads only those
+    if _non_decreasing(cell):
+        spans = list(itertools.pairwise(np.searchsorted(cell, bounds)))
+    else:
+        spans = [(0, n)] * (len(bounds) - 1)
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(len(bounds) - 1, thread_name_prefix="humsec-cells") as pool:
         jobs = [
-            pool.submit(_accumulate_range, *args, int(lo), int(hi))
-            for lo, hi in itertools.pairwise(bounds)
+            pool.submit(_accumulate_range, *args, int(lo), int(hi), int(first), int(stop))
+            for (lo, hi), (first, stop) in zip(itertools.pairwise(bounds), spans, strict=True)
         ]
         for job in jobs:
             job.result()
@@ -73,6 +80,8 @@ def _accumulate_range(
     acc: np.ndarray,  # (n_cells, columns) zeros, filled in place for cells lo..hi-1
     lo: int,
     hi: int,
+    first: int,  # the persons read: first..stop-1 (all of them, unless sorted by cell)
+    stop: int,
 ) -> None:
     n, J = deprived.shape
     K = thresholds.shape[0]
@@ -85,7 +94,7 @@ def _accumulate_range(
     # it was (no sum is ever −0.0: weights are positive); random 0/1 branches cost more than
     # the additions.
     g = np.empty(J)
-    for i in range(n):
+    for i in range(first, stop):
         c = cell[i]
         if c < lo or c >= hi:
             continue
@@ -263,6 +272,14 @@ def _influence_range(
             g = partner_group[p]
             for k in range(r):
                 cross[g, k] += f * u[k] * v[k]
+
+
+@njit(cache=True, nogil=True)
+def _non_decreasing(values: np.ndarray) -> bool:
+    for i in range(1, values.shape[0]):
+        if values[i] < values[i - 1]:
+            return False
+    return True
 
 
 @njit(cache=True, nogil=True)
