@@ -83,7 +83,7 @@ def _accumulate_range(
     first: int,  # the persons read: first..stop-1 (all of them, unless sorted by cell)
     stop: int,
 ) -> None:
-    n, J = deprived.shape
+    J = deprived.shape[1]
     K = thresholds.shape[0]
     has_obs = observed.shape[0] > 0
     has_eff = effective.shape[0] > 0
@@ -276,7 +276,7 @@ def _influence_range(
 
 @njit(cache=True, nogil=True)
 def _non_decreasing(values: np.ndarray) -> bool:
-    for i in range(1, values.shape[0]):
+    for i in range(1, values.shape[0]):  # noqa: SIM110 (a loop numba compiles; no generator)
         if values[i] < values[i - 1]:
             return False
     return True

@@ -80,12 +80,13 @@ def af(
     quiet: bool = quiet_option("Do not print the summary."),
 ) -> None:
     """Alkire-Foster measures with design-based SEs and CIs (the help line is ``AF_HELP``)."""
-    from humsec.af.engine import AlkireFoster
-
     extra = list(ctx.args)
     if extra and not over:
         _fail(HumsecError(f"Unexpected argument(s) {extra}; grouping columns go after --over."))
     over_all = [*over, *extra]
+    _read_ahead(spec, data, over_all)
+    from humsec.af.engine import AlkireFoster  # pandas, numba, scipy: while the file is read
+
     try:
         estimator = AlkireFoster(
             spec,
@@ -111,6 +112,21 @@ def af(
         stdout.print(result.summary(), highlight=False, markup=False)
         for path, _ in writers:
             stdout.print(f"wrote {path}", highlight=False, markup=False)
+
+
+def _read_ahead(spec: Path, data: Path, over: list[str]) -> None:
+    """Start decoding a Parquet survey before the engine is imported (the fit takes the table);
+    a specification that does not load is left for the fit to report, with its usual message."""
+    if data.suffix.lower() not in (".parquet", ".pq") or not data.is_file():
+        return
+    from humsec.af.inputs import needed_columns, read_ahead
+    from humsec.af.spec import AFSpec
+
+    try:
+        columns = needed_columns(AFSpec.from_file(spec), over)
+    except HumsecError:
+        return
+    read_ahead(data, columns, arrow=True)
 
 
 def _writers(

@@ -192,10 +192,10 @@ class AlkireFoster:
         backend = "pandas"
         if isinstance(data, (str, Path)):
             from humsec.af._kernels import warm_up_in_background
-            from humsec.af.inputs import read_data
+            from humsec.af.inputs import needed_columns, read_data
 
             warm_up_in_background()  # numba's first-call cost overlaps the file's decoding
-            columns = _needed_columns(spec, over_terms)
+            columns = needed_columns(spec, over_terms)
             table = read_data(data, columns, arrow=True)
             value_labels, source, data_hash = table.value_labels, str(data), table.sha256
             # humsec owns what it read: each column is released once converted (data held once)
@@ -303,13 +303,6 @@ def estimate(
     change_frame = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame()
     share_frame = pd.concat(shares, ignore_index=True) if shares else pd.DataFrame()
     return level_frame, change_frame, share_frame
-
-
-def _needed_columns(spec: AFSpec, over: Sequence[str]) -> list[str]:
-    cols = spec.columns()
-    for term in over:
-        cols += [c.strip() for c in (term.split("*") if isinstance(term, str) else term)]
-    return list(dict.fromkeys(cols))
 
 
 def _hash_frame_columns(frame: Any, columns: list[str]) -> str:

@@ -20,17 +20,66 @@ from __future__ import annotations
 
 import csv
 import gzip
+import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from humsec.core.checks import require_unique_columns
 from humsec.core.errors import DataError
 from humsec.core.files import require_content
 
-__all__ = ["read_data"]
+if TYPE_CHECKING:
+    from humsec.af.spec import AFSpec
+
+__all__ = ["needed_columns", "read_ahead", "read_data"]
 
 _SEPARATORS = ",;\t|"
+
+#: reads started by :func:`read_ahead`, each taken once by the :func:`read_data` of its key
+_AHEAD: dict[tuple[Path, tuple[str, ...], bool], Future[Any]] = {}
+_AHEAD_LOCK = threading.Lock()
+
+
+def needed_columns(spec: AFSpec, over: Sequence[str]) -> list[str]:
+    """Every column a fit of ``spec`` over ``over`` reads (``"a*b"`` names two).
+
+    >>> from humsec.af.spec import AFSpec
+    >>> needed_columns(AFSpec.from_dict({"dimensions": {"a": ["x"]}, "k": [50]}), ["r*s"])
+    ['x', 'r', 's']
+    """
+    cols = spec.columns()
+    for term in over:
+        cols += [c.strip() for c in (term.split("*") if isinstance(term, str) else term)]
+    return list(dict.fromkeys(cols))
+
+
+def read_ahead(path: str | Path, columns: Sequence[str], *, arrow: bool = False) -> None:
+    """Start :func:`read_data` of these arguments on a thread; the next call of :func:`read_data`
+    with the same arguments waits for it and returns its table (or raises its error).
+
+    ``humsec af`` starts the read before it imports the engine (pandas, numba, scipy: about a
+    second), so the imports run while the file is decoded (the decoder releases the GIL).
+    """
+    key = _ahead_key(path, columns, arrow)
+    future: Future[Any] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(_read(Path(path), columns, arrow))
+        except BaseException as exc:  # handed to the caller of read_data, as if raised there
+            future.set_exception(exc)
+
+    with _AHEAD_LOCK:
+        _AHEAD[key] = future
+    threading.Thread(target=run, name="humsec-read-ahead", daemon=True).start()
+
+
+def _ahead_key(
+    path: str | Path, columns: Sequence[str] | None, arrow: bool
+) -> tuple[Path, tuple[str, ...], bool]:
+    return Path(path).absolute(), tuple(columns or ()), arrow
 
 
 def read_data(
@@ -38,10 +87,16 @@ def read_data(
 ) -> Any:
     """The survey file's ``columns`` (a :class:`humsec.core.survey.SurveyTable`), after the checks
     every AF command makes: a file (not a folder), not empty, column names unique, lines whole."""
+    with _AHEAD_LOCK:
+        ahead = _AHEAD.pop(_ahead_key(path, columns, arrow), None)
+    if ahead is not None:
+        return ahead.result()
+    return _read(Path(path), columns, arrow)
 
+
+def _read(p: Path, columns: Sequence[str] | None, arrow: bool) -> Any:
     from humsec.core.survey import read_survey
 
-    p = Path(path)
     if p.is_dir():
         msg = f"{p} is a folder: expected a survey file (CSV, Parquet, Excel, Stata .dta or SPSS .sav)."
         raise DataError(msg)
