@@ -202,12 +202,7 @@ def influence_moments(
     sq = np.zeros((R.shape[0], r))
     S = np.zeros((n_hd, r))
     cross = np.zeros((n_groups, r))
-    # Pairs are taken domain by domain (in their order within each domain), so the rows of S a
-    # stretch of pairs adds to are those of one domain's strata and stay in the cache. Every
-    # sum still adds its pairs in the same order: sq and S sum within one domain, and cross
-    # over the later round's pairs of a group, which are one domain.
-    order = domain_order(pair_dom, R.shape[0])
-    args = (totals, y_idx, y_scale, x_idx, R, Xd, order, pair_dom, pair_hd, pair_scale, partner)
+    args = (totals, y_idx, y_scale, x_idx, R, Xd, pair_dom, pair_hd, pair_scale, partner)
     outs = (partner_group, sq, S, cross)
     bounds = np.linspace(0, r, max(1, min(threads, r)) + 1).astype(np.int64)
     if len(bounds) <= 2:
@@ -233,7 +228,6 @@ def _influence_range(
     x_idx_all: np.ndarray,
     R_all: np.ndarray,
     Xd_all: np.ndarray,
-    order: np.ndarray,
     pair_dom: np.ndarray,
     pair_hd: np.ndarray,
     pair_scale: np.ndarray,
@@ -257,8 +251,7 @@ def _influence_range(
     r = hi - lo
     u = np.empty(r)
     v = np.empty(r)
-    for i in range(P):
-        p = order[i]
+    for p in range(P):
         d = pair_dom[p]
         _influence(totals, p, d, y_idx, y_scale, x_idx, R, Xd, u)
         f = pair_scale[p]
@@ -280,26 +273,6 @@ def _non_decreasing(values: np.ndarray) -> bool:
         if values[i] < values[i - 1]:
             return False
     return True
-
-
-@njit(cache=True, nogil=True)
-def domain_order(dom: np.ndarray, n_dom: int) -> np.ndarray:
-    """Positions sorted by domain, stably (a counting sort).
-
-    >>> domain_order(np.array([1, 0, 1, 0]), 2).tolist()
-    [1, 3, 0, 2]
-    """
-    start = np.zeros(n_dom + 1, dtype=np.int64)
-    for i in range(dom.shape[0]):
-        start[dom[i] + 1] += 1
-    for d in range(n_dom):
-        start[d + 1] += start[d]
-    order = np.empty(dom.shape[0], dtype=np.int64)
-    for i in range(dom.shape[0]):
-        d = dom[i]
-        order[start[d]] = i
-        start[d] += 1
-    return order
 
 
 @njit(cache=True, nogil=True)
