@@ -13,7 +13,9 @@ Each size runs in a fresh process (pinned to ``--cores`` cores). The process wal
 - ``CLI import``      ``import humsec.cli.main`` (typer, rich; humsec's public names are lazy);
 - the command itself, profiled with pyinstrument (wall-clock, 1 ms) and each call-tree node
   given to the first stage whose rule it matches, outermost first (see ``STAGES``): engine
-  imports (pandas, numba, scipy, ... loaded inside the command), Parquet decode, the input's
+  imports (pandas, numba, scipy, ... loaded inside the command), Parquet decode (since the
+  command reads the file ahead on a thread while it imports the engine, the main thread's wait
+  for that read), the input's
   SHA-256 (provenance; it runs on a thread beside the decode, so only a wait for it shows), text
   columns to codes and group factorisation, preparing the person arrays (casts, checks, deprivation matrix), the
   fused per-cell pass (numba), the variance algebra, building the result tables, writing;
@@ -52,12 +54,18 @@ STAGES: list[tuple[str, tuple[str, str]]] = [
     ("engine imports", ("_find_and_load", "")),
     ("Parquet decode", ("read_table", "pyarrow")),
     ("Parquet decode", ("read_schema", "pyarrow")),
+    ("Parquet decode", ("read_columns", "humsec")),
+    ("Parquet decode", ("read_data", "humsec")),  # with read-ahead: the wait for the thread
     ("hashing the input", ("file_sha256", "humsec")),
     ("factorisation", ("factorize", "")),
     ("factorisation", ("take_codes", "humsec")),
     ("factorisation", ("_stratum_codes", "humsec")),
     ("factorisation", ("_psu_codes", "humsec")),
     ("factorisation", ("_grouping", "humsec")),
+    ("factorisation", ("_grouping_and_ties", "humsec")),
+    ("factorisation", ("_design_by_psu", "humsec")),
+    ("factorisation", ("per_psu", "humsec")),
+    ("factorisation", ("_cells", "humsec")),
     ("fused pass", ("build_cells", "humsec")),
     ("fused pass", ("accumulate_cells", "humsec")),
     ("fused pass", ("row_scores", "humsec")),
@@ -71,6 +79,7 @@ STAGES: list[tuple[str, tuple[str, str]]] = [
     ("writing", ("write_atomic", "humsec")),
     ("preparing person arrays", ("prepare_survey", "humsec")),
     ("spec and options", ("resolved_spec", "humsec")),
+    ("spec and options", ("_read_ahead", "humsec")),
 ]
 ORDER = [
     "interpreter start and exit",

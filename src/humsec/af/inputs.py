@@ -26,9 +26,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from humsec.core.checks import require_unique_columns
 from humsec.core.errors import DataError
-from humsec.core.files import require_content
 
 if TYPE_CHECKING:
     from humsec.af.spec import AFSpec
@@ -95,6 +93,8 @@ def read_data(
 
 
 def _read(p: Path, columns: Sequence[str] | None, arrow: bool) -> Any:
+    # imported here: read_ahead starts before pandas is loaded (humsec.core.checks loads it)
+    from humsec.core.files import require_content
     from humsec.core.survey import read_survey
 
     if p.is_dir():
@@ -108,6 +108,8 @@ def _read(p: Path, columns: Sequence[str] | None, arrow: bool) -> Any:
 
 def _check_header(path: Path) -> None:
     """Refuse duplicate column names in a CSV/TSV header or a Parquet schema."""
+    from humsec.core.checks import require_unique_columns
+
     name = path.name.lower().removesuffix(".gz")
     if name.endswith((".csv", ".tsv", ".txt")):
         opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
