@@ -7,7 +7,7 @@ the domains. Each AF measure is a ratio of two summed quantities (declared in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,15 @@ class Partition:
     pair_dom: np.ndarray
     totals: np.ndarray  # (pairs, Q)
     columns: dict[str, int]
+    _domain_sums: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def domain_sums(self) -> np.ndarray:
+        """Every summed quantity per domain (domains × Q), computed once: each column's sum runs
+        over the pairs in order, as a per-column ``np.bincount`` would add them."""
+        if self._domain_sums is None:
+            self._domain_sums = sum_rows_by(self.pair_dom, self.totals, self.n_dom)
+        return self._domain_sums
 
     @classmethod
     def from_cells(
@@ -87,7 +96,7 @@ class Partition:
         return self.totals[:, self.columns[name]]
 
     def domain_totals(self, name: str) -> np.ndarray:
-        return group_sum(self.pair_dom, self.column(name), self.n_dom)
+        return self.domain_sums[:, self.columns[name]].copy()  # callers own it
 
     def numerators_denominators(self, catalog: list[Ratio]) -> tuple[np.ndarray, np.ndarray]:
         """Per-pair numerator and denominator totals (pairs × ratios), gathered row-wise."""
@@ -127,7 +136,7 @@ class Partition:
         y_idx = np.array([self.columns[r.y] for r in catalog], dtype=np.int64)
         x_idx = np.array([self.columns[r.x] for r in catalog], dtype=np.int64)
         y_scale = np.array([r.y_scale for r in catalog])
-        Td = sum_rows_by(self.pair_dom, self.totals, self.n_dom)  # (domains, Q)
+        Td = self.domain_sums  # (domains, Q)
         Xd = np.take(Td, x_idx, axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             R = np.take(Td, y_idx, axis=1) * y_scale / Xd
