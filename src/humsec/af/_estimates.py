@@ -46,6 +46,9 @@ class Partition:
     totals: np.ndarray  # (pairs, Q)
     columns: dict[str, int]
     _domain_sums: np.ndarray | None = field(default=None, repr=False)
+    _round_terms: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def domain_sums(self) -> np.ndarray:
@@ -54,6 +57,22 @@ class Partition:
         if self._domain_sums is None:
             self._domain_sums = sum_rows_by(self.pair_dom, self.totals, self.n_dom)
         return self._domain_sums
+
+    def round_terms(
+        self, name: str, psu_stratum: np.ndarray, H: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Of the national partition, for the shares of every grouping (computed once per
+        quantity): the round totals of ``name``, and per (round, stratum) Σ X_p and Σ X_p²."""
+        key = (name, H)
+        if key not in self._round_terms:
+            X = self.column(name)
+            ht = self.pair_dom * H + psu_stratum[self.pair_psu]
+            self._round_terms[key] = (
+                group_sum(self.pair_dom, X, self.n_dom),
+                np.bincount(ht, weights=X, minlength=self.n_dom * H),
+                np.bincount(ht, weights=X * X, minlength=self.n_dom * H),
+            )
+        return self._round_terms[key]
 
     @classmethod
     def from_cells(
@@ -372,14 +391,11 @@ def share_rows(
     """
     G = part.n_groups
     items = [("popshare", float("nan"), "w")] + [("contrib", k, f"wcp|{k}") for k in ks]
+    # each pair's national row (its PSU in its round): national pairs are unique per key
     nat_key = national.pair_psu * national.n_rounds + national.pair_dom
-    part_t = part.pair_dom // G
-    wanted = part.pair_psu * national.n_rounds + part_t
-    if len(nat_key) < 2 or bool((nat_key[1:] > nat_key[:-1]).all()):  # pairs come sorted
-        pos = np.searchsorted(nat_key, wanted)
-    else:
-        order = np.argsort(nat_key)
-        pos = order[np.searchsorted(nat_key[order], wanted)]
+    row_of = np.empty(int(nat_key.max()) + 1 if len(nat_key) else 0, dtype=np.int64)
+    row_of[nat_key] = np.arange(len(nat_key))
+    pos = row_of[part.pair_psu * national.n_rounds + part.pair_dom // G]
     strat_pair = psu_stratum[part.pair_psu]
     H = len(factors.n_h)
     # the (stratum, domain) cells and the strata of the pairs: the same for every item
@@ -388,8 +404,6 @@ def share_rows(
     kh = keys % H
     kd = keys // H
     kt = kd // G
-    nat_strat = psu_stratum[national.pair_psu]
-    ht = national.pair_dom * H + nat_strat
     counts = part.domain_totals("n")
     totals = np.ascontiguousarray(part.totals)
     national_totals = np.ascontiguousarray(national.totals)
@@ -399,17 +413,13 @@ def share_rows(
         Yd, SY = share_sums(
             totals, national_totals, c, pos, part.pair_dom, inv, scale, _NONE, part.n_dom, len(keys)
         )
-        X_nat = national.column(col)
-        Xt = group_sum(national.pair_dom, X_nat, national.n_dom)
+        Xt, SX_ht, C_ht = national.round_terms(col, psu_stratum, H)
         with np.errstate(divide="ignore", invalid="ignore"):
             s = Yd / Xt[np.arange(part.n_dom) // G]
         # Σ_h scale_h Σ_p U² X_t² (pair part) and the centring term per (stratum, domain)
         sq, _ = share_sums(
             totals, national_totals, c, pos, part.pair_dom, inv, scale, s, part.n_dom, len(keys)
         )
-        # per (stratum, round) sums of X_p over PSUs
-        SX_ht = np.bincount(ht, weights=X_nat, minlength=national.n_dom * H)
-        C_ht = np.bincount(ht, weights=X_nat * X_nat, minlength=national.n_dom * H)
         w_centre = factors.centre_weight
         sx = SX_ht[kt * H + kh]
         cross = group_sum(kd, w_centre[kh] * (SY * SY - 2 * s[kd] * SY * sx), part.n_dom)
