@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -470,9 +470,15 @@ def _weights(raw: np.ndarray, name: str, where: str, notes: list[str] | None = N
         w = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
         lowest, highest, squares = (w.min(), w.max(), float(np.dot(w, w))) if len(w) else (1, 1, 0)
-    if lowest > 0 and np.isfinite(highest) and np.isfinite(squares):  # three scans, no mask
-        _note_dominant_weight(w, name, where, notes, float(lowest), float(highest))
-        return w
+    if not (lowest > 0 and np.isfinite(highest) and np.isfinite(squares)):  # three scans, no mask
+        _refuse_weights(raw, w, name, where)
+    _note_dominant_weight(w, name, where, notes, float(lowest), float(highest))
+    return w
+
+
+def _refuse_weights(raw: np.ndarray, w: np.ndarray, name: str, where: str) -> NoReturn:
+    """Raise the error for weights that are not all positive and finite, or whose squares
+    overflow (the only other way the check of :func:`_weights` fails)."""
     bad = ~np.isfinite(w) | (w <= 0)
     if bad.any():
         rows = np.flatnonzero(bad)
@@ -482,20 +488,17 @@ def _weights(raw: np.ndarray, name: str, where: str, notes: list[str] | None = N
             "(data rows, 1-based)."
         )
         raise DesignError(msg)
-    with np.errstate(over="ignore"):
-        squares = float(np.dot(w, w))
-    if not np.isfinite(squares):  # the variance sums square weighted totals
-        huge = np.flatnonzero(w > 1e150)
-        rows = huge if len(huge) else np.sort(np.argsort(w)[-5:])
-        msg = (
-            f"Sampling weights in column {name!r}{where} are too large to compute with: "
-            f"{', '.join(f'{v:g}' for v in w[rows[:5]])} at {describe_rows(rows)} (data rows, 1-based); "
-            "the sum of the squared weights overflows (weights must stay well below 1e150). "
-            "Rescale the weights: the estimates do not change when every weight is multiplied "
-            "by the same number."
-        )
-        raise DesignError(msg)
-    return w  # not reached: the checks above raise
+    # the variance sums square weighted totals
+    huge = np.flatnonzero(w > 1e150)
+    rows = huge if len(huge) else np.sort(np.argsort(w)[-5:])
+    msg = (
+        f"Sampling weights in column {name!r}{where} are too large to compute with: "
+        f"{', '.join(f'{v:g}' for v in w[rows[:5]])} at {describe_rows(rows)} (data rows, 1-based); "
+        "the sum of the squared weights overflows (weights must stay well below 1e150). "
+        "Rescale the weights: the estimates do not change when every weight is multiplied "
+        "by the same number."
+    )
+    raise DesignError(msg)
 
 
 def _note_dominant_weight(
