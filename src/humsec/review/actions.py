@@ -185,7 +185,11 @@ class ActionSections(BuilderBase):
             return
         cfg = self.spec.strategies
         kb_path = cfg.get("knowledge_base")
-        kb = load_strategies(self.spec.source.parent / kb_path if kb_path else None)
+        # the shipped knowledge base in the report's language (English where it has no translation);
+        # a knowledge base of the review file's own is used as it is
+        kb = load_strategies(
+            self.spec.source.parent / kb_path if kb_path else None, language=self.tr.code
+        )
         plan = propose_responses(
             kb, self.links, self.lb, top=int(cfg.get("top", 3)), mapping=cfg.get("mapping")
         )

@@ -1,7 +1,8 @@
 """Strategies: from interlinked threats and left-behind groups to an integrated, multi-agency response.
 
 The knowledge base (:func:`load_strategies`; the curated default is ``humsec/datasets/strategies.yaml``,
-an editable YAML file) maps each threat to its drivers, its *protection* measures (top-down) and
+an editable YAML file, shipped translated as ``strategies.fr.yaml``, ``strategies.es.yaml`` and
+``strategies.ar.yaml``) maps each threat to its drivers, its *protection* measures (top-down) and
 *empowerment* measures (bottom-up), and the UN entities whose mandates cover it.
 
 :func:`propose_responses` maps the survey's indicators to threats, takes the most widespread
@@ -36,7 +37,14 @@ from humsec.af.left_behind import LeftBehindResult
 from humsec.core.errors import HumsecError, SpecError
 from humsec.core.i18n import N_
 
-__all__ = ["KnowledgeBase", "Proposal", "Threat", "load_strategies", "propose_responses"]
+__all__ = [
+    "KnowledgeBase",
+    "Proposal",
+    "Threat",
+    "load_strategies",
+    "propose_responses",
+    "shipped_strategies_path",
+]
 
 LIST_FIELDS = ("drivers", "protection", "empowerment", "entities")
 PLAN_COLUMNS = [
@@ -87,13 +95,35 @@ class KnowledgeBase:
         return None
 
 
-def load_strategies(path: str | Path | None = None) -> KnowledgeBase:
-    """Load and validate a strategies knowledge base (default: the curated one shipped with humsec).
+def shipped_strategies_path(language: str | None = None) -> Path:
+    """The curated knowledge base shipped with humsec in ``language`` (``strategies.<code>.yaml``:
+    French, Spanish and Arabic translations of ``strategies.yaml``); English (``strategies.yaml``)
+    for None, ``en``, or a language without a translation.
+
+    >>> shipped_strategies_path("FR").name, shipped_strategies_path("de").name
+    ('strategies.fr.yaml', 'strategies.yaml')
+    """
+    folder = resources.files("humsec.datasets")
+    code = (language or "en").strip().lower()  # language tags are case-insensitive: FR is fr
+    translated = folder / f"strategies.{code}.yaml"
+    if code != "en" and code.isalpha() and translated.is_file():
+        return Path(str(translated))
+    return Path(str(folder / "strategies.yaml"))
+
+
+def load_strategies(path: str | Path | None = None, language: str | None = None) -> KnowledgeBase:
+    """Load and validate a strategies knowledge base (default: the curated one shipped with humsec,
+    in ``language`` when it is shipped in that language, else in English; see
+    :func:`shipped_strategies_path`). A ``path`` (a user's own knowledge base) is read as given,
+    whatever the ``language``.
 
     Every problem is reported at once, each naming the entry (``threats[3] (id 'water').entities``).
+
+    >>> load_strategies(language="fr").threat("food").name
+    'Insécurité alimentaire et malnutrition'
     """
     if path is None:
-        path = Path(str(resources.files("humsec.datasets") / "strategies.yaml"))
+        path = shipped_strategies_path(language)
     from humsec.core.files import read_config
 
     path = Path(path)
