@@ -13,7 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from humsec.core.errors import DataError
 from humsec.core.parquet_columns import read_columns
+from humsec.core.survey import read_survey
 
 TEXTS = ["Region 10", "North", "é", "Region 2", ""]
 
@@ -74,3 +76,17 @@ def test_all_columns_or_some(tmp_path, columns) -> None:
     got = read_columns(path, columns, text=[])
     assert got.column_names == (columns or ["x", "y"])
     assert got.column("y").to_pylist() == [0.5, 1.5, 2.5]
+
+
+@pytest.mark.parametrize("arrow", [False, True])
+@pytest.mark.parametrize("damage", ["truncated", "csv renamed"])
+def test_a_file_that_is_not_parquet_is_named(tmp_path, arrow: bool, damage: str) -> None:
+    path = tmp_path / "survey.parquet"
+    pq.write_table(_table(500, 1), path, row_group_size=100)
+    if damage == "truncated":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    else:
+        path.write_text("d,w\n1,1.0\n")
+    with pytest.raises(DataError) as error:
+        read_survey(path, ["d", "w"], arrow=arrow)
+    assert str(path) in str(error.value) and "not a readable Parquet file" in str(error.value)

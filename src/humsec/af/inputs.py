@@ -125,6 +125,6 @@ def _check_header(path: Path) -> None:
         names = next(csv.reader([line], delimiter=sep), [])
         require_unique_columns(names, source=path.name)
     elif name.endswith(".parquet"):
-        import pyarrow.parquet as pq
+        from humsec.core.survey import parquet_schema
 
-        require_unique_columns(pq.read_schema(path).names, source=path.name)
+        require_unique_columns(parquet_schema(path).names, source=path.name)

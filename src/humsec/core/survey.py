@@ -111,33 +111,7 @@ def _read(
     if kind == "csv":
         frame, encoding = _read_csv(path, wanted, na_values)
     elif kind == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        schema = pq.read_schema(path)
-        names = schema.names
-        _check_columns(wanted, names, path)
-        # Kept as Arrow, text columns are decoded as dictionaries (codes + the distinct texts):
-        # a region column of a census is then 4 bytes a person, not one string each.
-        text = [
-            f.name
-            for f in schema
-            if (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
-            and (wanted is None or f.name in wanted)
-        ]
-        if arrow:  # each column in one buffer: converting it later copies nothing
-            from humsec.core.parquet_columns import read_columns
-
-            arrow_table = read_columns(path, wanted, text)
-        else:
-            # a memory map: 1.3-1.5x faster than buffered reads in a fresh process (50M
-            # persons, docs/af.md)
-            arrow_table = pq.read_table(path, columns=wanted, memory_map=True)
-            pa.default_memory_pool().release_unused()  # the decoder's scratch buffers
-        # self_destruct frees each Arrow column once converted: peak memory ~1x the data, not 2x
-        frame = (
-            arrow_table if arrow else arrow_table.to_pandas(self_destruct=True, split_blocks=True)
-        )
+        frame = _read_parquet(path, wanted, arrow)
     elif kind == "excel":
         frame = pd.read_excel(path, sheet_name=sheet)
         _check_columns(wanted, [str(c) for c in frame.columns], path)
@@ -145,6 +119,54 @@ def _read(
     else:
         frame, labels, column_labels = _read_labelled(path, kind, wanted)
     return SurveyTable(frame, path, "", labels, column_labels, encoding)
+
+
+def parquet_schema(path: Path) -> Any:
+    """The Arrow schema of a Parquet file; a file that is not one (truncated, another format) is
+    a :class:`DataError` naming it, not a traceback."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_schema(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError(_unreadable(path, exc)) from None
+
+
+def _unreadable(path: Path, exc: Exception) -> str:
+    return (
+        f"{path} is not a readable Parquet file ({exc}). Was it copied whole, and written as "
+        "Parquet (not renamed from CSV or Excel)?"
+    )
+
+
+def _read_parquet(path: Path, wanted: list[str] | None, arrow: bool) -> Any:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = parquet_schema(path)
+    _check_columns(wanted, schema.names, path)
+    # Kept as Arrow, text columns are decoded as dictionaries (codes + the distinct texts):
+    # a region column of a census is then 4 bytes a person, not one string each.
+    text = [
+        f.name
+        for f in schema
+        if (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+        and (wanted is None or f.name in wanted)
+    ]
+    try:
+        if arrow:  # each column in one buffer: converting it later copies nothing
+            from humsec.core.parquet_columns import read_columns
+
+            return read_columns(path, wanted, text)
+        # a memory map: 1.3-1.5x faster than buffered reads in a fresh process (50M persons,
+        # docs/af.md)
+        arrow_table = pq.read_table(path, columns=wanted, memory_map=True)
+    except (pa.ArrowException, OSError) as exc:  # a damaged page past the footer
+        raise DataError(_unreadable(path, exc)) from None
+    pa.default_memory_pool().release_unused()  # the decoder's scratch buffers
+    # self_destruct frees each Arrow column once converted: peak memory ~1x the data, not 2x
+    return arrow_table.to_pandas(self_destruct=True, split_blocks=True)
 
 
 def _read_csv(
