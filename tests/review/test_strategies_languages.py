@@ -75,13 +75,10 @@ def test_each_translation_has_the_english_structure(code: str) -> None:
     # ... and the files themselves: the same keys everywhere, the same version
     raw_en, raw = _raw("en"), _raw(code)
     assert list(raw) == list(raw_en) and raw["version"] == raw_en["version"]
-    # each entity a name and a mandate, nothing else (an unquoted comma in a flow mapping makes a key)
-    assert all(
-        list(e) == ["name", "mandate"] for r in (raw_en, raw) for e in r["entities"].values()
-    )
-    assert [list(e) for e in raw["entities"].values()] == [
-        list(e) for e in raw_en["entities"].values()
-    ]
+    # each entity a name and a mandate, nothing else (an unquoted comma in a flow mapping makes a key);
+    # each translated one also its abbreviation in that language (English: the id is the label)
+    assert all(list(e) == ["name", "mandate"] for e in raw_en["entities"].values())
+    assert all(list(e) == ["name", "short", "mandate"] for e in raw["entities"].values())
     assert [list(t) for t in raw["threats"]] == [list(t) for t in raw_en["threats"]]
 
 
@@ -129,6 +126,51 @@ def test_names_are_the_entities_official_names() -> None:
     )
     assert names["es"]["WHO"]["name"] == "Organización Mundial de la Salud"
     assert names["ar"]["UNDP"]["name"] == "برنامج الأمم المتحدة الإنمائي"
+
+
+#: the abbreviations UN documents use in each language (Arabic: the usual short name, no acronym)
+SHORT = {
+    "fr": {"UNHCR": "HCR", "WFP": "PAM", "WHO": "OMS", "UNDP": "PNUD", "UNFPA": "FNUAP",
+           "OHCHR": "HCDH", "OCHA": "BCAH", "ILO": "OIT", "IOM": "OIM", "UN Women": "ONU-Femmes",
+           "UN-Habitat": "ONU-Habitat", "FAO": "FAO", "UNICEF": "UNICEF", "UNESCO": "UNESCO"},
+    "es": {"UNHCR": "ACNUR", "WFP": "PMA", "WHO": "OMS", "UNDP": "PNUD", "UNFPA": "UNFPA",
+           "OHCHR": "ACNUDH", "OCHA": "OCAH", "ILO": "OIT", "IOM": "OIM", "UN Women": "ONU-Mujeres",
+           "UN-Habitat": "ONU-Hábitat", "FAO": "FAO", "UNICEF": "UNICEF", "UNESCO": "UNESCO"},
+    "ar": {"UNHCR": "مفوضية اللاجئين", "WFP": "برنامج الأغذية العالمي", "WHO": "منظمة الصحة العالمية",
+           "UNICEF": "اليونيسف", "UNESCO": "اليونسكو", "UN-Habitat": "موئل الأمم المتحدة"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_every_translated_entity_has_its_abbreviation(code: str) -> None:
+    kb, english = load_strategies(language=code), load_strategies()
+    assert all(isinstance(e.get("short"), str) and e["short"].strip() for e in kb.entities.values())
+    assert {eid: kb.label(eid) for eid in SHORT[code]} == SHORT[code]
+    labels = list(kb.labels().values())
+    assert len(set(labels)) == len(labels)  # no two entities read alike
+    if code == "ar":  # written in Arabic script
+        assert all(re.search("[\u0600-\u06ff]", label) for label in labels)
+    # English shows the ids, which stay the keys in every language
+    assert english.labels() == {eid: eid for eid in english.entities}
+    assert kb.label("not an entity") == "not an entity"
+
+
+def test_an_empty_abbreviation_is_refused(tmp_path: Path) -> None:
+    from humsec.core.errors import SpecError
+
+    raw = _raw("fr")
+    raw["entities"]["WFP"]["short"] = " "
+    raw["entities"]["WHO"]["short"] = None
+    path = tmp_path / "kb.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SpecError) as err:
+        load_strategies(path)
+    message = str(err.value)
+    assert "entities.WFP.short" in message and "entities.WHO.short" in message
+    assert "non-empty text" in message
+    del raw["entities"]["WFP"]["short"], raw["entities"]["WHO"]["short"]  # absent: the id is shown
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert load_strategies(path).label("WFP") == "WFP"
 
 
 # ---------------------------------------------------------------------------- (c) the glossary's terms
@@ -241,3 +283,37 @@ def test_a_french_review_recommends_in_french(french_demo: tuple[Any, str]) -> N
     assert html.escape(en.threat(first.id).protection[0]) not in page
     # the brief and the slides take the table as it is: in French too
     assert digest_review(review).strategies[0]["name_a"] == first.name
+
+
+def test_a_french_review_names_agencies_as_french_readers_know_them(
+    french_demo: tuple[Any, str],
+) -> None:
+    """Lead and partner entities by their French abbreviations (HCR, PAM) in the page's prose, table,
+    brief and slides; the CSV keeps the ids (keys, the same in every language)."""
+    from humsec.review.digest import digest_review
+
+    review, page = french_demo
+    fr = load_strategies(language="fr")
+    table = next(t for t in review.tables if t.key == "strategies")
+    cells_of = [*table.frame["lead_entities"], *table.frame["partner_entities"]]
+    ids = [e for v in cells_of for e in v.split("; ") if e]
+    assert set(ids) <= set(fr.entities)  # the frame (written as strategies.csv) keeps the ids
+    renamed = {e for e in ids if fr.label(e) != e}
+    assert renamed & {"UNHCR", "WFP", "WHO", "UNDP"}  # the demo's leads and partners include some
+    section = page.split('id="strategies"', 1)[1].split("<section", 1)[0]
+    prose = " ".join(re.findall(r"<p>(.*?)</p>", section, flags=re.S))
+    first_lead = table.frame["lead_entities"].iloc[0].split("; ")
+    assert "sous la conduite de" in prose
+    for e in first_lead:  # "…, sous la conduite de HCR." and not of UNHCR
+        assert re.search(rf"(?<![\w-]){re.escape(html.escape(fr.label(e)))}(?![\w-])", prose), e
+    cells = re.sub(r"<wbr>", "", section)
+    text = re.sub("<[^>]+>", " ", cells)
+    for e in renamed:
+        assert not re.search(rf"(?<![\w-]){re.escape(e)}(?![\w-])", text), e
+        assert html.escape(fr.label(e)) in cells, e
+    digest = digest_review(review)
+    leads = [s["lead_entities"] for s in digest.strategies]
+    assert leads == [
+        "; ".join(fr.label(e) for e in v.split("; ")) if v else ""
+        for v in table.frame["lead_entities"].head(len(leads))
+    ]

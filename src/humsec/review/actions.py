@@ -205,11 +205,16 @@ class ActionSections(BuilderBase):
             formats={"strength": "pct"},
             note=self.phrase("knowledge base: %(file)s; built only from published (disclosure-controlled) rows",
                              file=Path(str(kb.source)).name),
+            # the CSV keeps the entity ids; the page, brief and slides show each by its label (HCR in French)
+            labels=dict.fromkeys(("lead_entities", "partner_entities"), kb.labels()),
         ))  # fmt: skip
         if len(t):
             r = t.iloc[0]
             ev = str(r["evidence"]).split()[0]
-            lead = esc(r["lead_entities"]) if r["lead_entities"] else self.phrase("the partners listed")
+            lead = (
+                esc("; ".join(kb.label(e) for e in str(r["lead_entities"]).split("; ")))
+                if r["lead_entities"] else self.phrase("the partners listed")
+            )  # fmt: skip
             sentence = self.phrase(
                 "The first recommended integrated response addresses %(a)s with %(b)s (co-occurrence %(strength)s, "
                 "evidence row %(evidence)s), led by %(lead)s.", a=esc(r['name_a']), b=esc(r['name_b']),

@@ -78,9 +78,9 @@ def digest_review(review: Review, top_strategies: int = 3) -> Digest:
     if table is not None and len(table.frame):
         shown = table.frame.head(top_strategies)
         for _, row in shown.iterrows():
-            strategies.append(
-                {k: "" if pd.isna(row.get(k)) else str(row.get(k)) for k in
-                 ("row_id", "name_a", "name_b", "protection", "empowerment", "lead_entities", "target_groups")}
+            strategies.append(  # as the report shows them: lead entities by their labels (HCR in French)
+                {k: table.display(k, row.get(k)) if k in table.labels else "" if pd.isna(row.get(k)) else str(row.get(k))
+                 for k in ("row_id", "name_a", "name_b", "protection", "empowerment", "lead_entities", "target_groups")}
             )  # fmt: skip
         more = len(table.frame) - len(shown)
     return Digest(review.spec.title, review.spec.country, findings, the_map, chart, strategies, more,

@@ -73,7 +73,7 @@ def table_html(pub: Published, max_rows: int = 60) -> str:
                 text = fmt_value(v, how) or tr.gettext(_NOT_AVAILABLE)  # a missing value is said, never a blank cell
                 cells.append(f'<td class="n">{"(" + text + ")" if status == "flag" and text else text}</td>')
             else:
-                text = html.escape("" if pd.isna(v) else str(v))
+                text = html.escape(pub.display(c, v) if c in pub.labels else "" if pd.isna(v) else str(v))
                 text = re.sub(r"([_.;/:~])(?=\S)", r"\1<wbr>", text)  # long names may wrap
                 cells.append(f"<td>{text}</td>")
         reason = sdc_words(str(row.get("sdc_reason", "")), tr)

@@ -46,6 +46,9 @@ class Published:
     note: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # shown column -> header
     formats: dict[str, str] = field(default_factory=dict)  # column -> "pct", "pct100", "int", "f3"
+    # column -> {key: label}: a column of "; "-joined keys (entity ids) shown by their labels; the
+    # frame, hence the CSV, keeps the keys
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         missing = {"row_id", "sdc_status", "sdc_reason"} - set(self.frame.columns)
@@ -55,6 +58,19 @@ class Published:
     def shown(self) -> pd.DataFrame:
         """Rows that may be drawn in a chart or map (suppressed rows left out)."""
         return self.frame[~self.frame["sdc_status"].isin(["suppressed", "secondary"])]
+
+    def display(self, column: str, value: object) -> str:
+        """A cell's text as the reader sees it: the keys of a :attr:`labels` column by their labels.
+
+        >>> t = pd.DataFrame({"row_id": ["a"], "lead": ["UNHCR; WFP"]})
+        >>> publish("t", "T", t, "aggregates", DisclosureRules(), labels={"lead": {"UNHCR": "HCR"}}).display("lead", "UNHCR; WFP")
+        'HCR; WFP'
+        """
+        text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+        names = self.labels.get(column)
+        if not names or not text:
+            return text
+        return "; ".join(names.get(key, key) for key in text.split("; "))
 
     def counts(self) -> dict[str, int]:
         return {str(k): int(v) for k, v in self.frame["sdc_status"].value_counts().items()}
@@ -76,6 +92,7 @@ def publish(
     formats: dict[str, str] | None = None,
     note: str = "",
     cv_exempt: Sequence[bool] | None = None,
+    labels: dict[str, dict[str, str]] | None = None,
 ) -> Published:
     """Disclosure control of one table (see the module docstring for the three kinds)."""
     if kind not in KINDS:
@@ -100,4 +117,4 @@ def publish(
     if kind == "aggregates" and population is not None:
         ok = out["sdc_status"] == "ok"
         out.loc[ok, "sdc_reason"] = np.where(out.loc[ok, "sdc_reason"] == "", "published aggregate", out.loc[ok, "sdc_reason"])
-    return Published(key, title, out, kind, note, dict(columns or {}), dict(formats or {}))
+    return Published(key, title, out, kind, note, dict(columns or {}), dict(formats or {}), dict(labels or {}))

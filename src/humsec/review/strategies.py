@@ -11,6 +11,8 @@ censored joint rate: the share of people who are multidimensionally insecure **a
 both), and proposes for each pair of threats one joint response: both threats' protection and
 empowerment measures, the entities mandated for both (lead) and for either (partners), and the groups
 found left behind in those indicators. Each proposal cites the ids of the result rows it rests on.
+Proposals and their table name entities by id (``UNHCR``, the same in every language); the report
+shows each by :meth:`KnowledgeBase.label` (its ``short`` in the file's language: ``HCR`` in French).
 
 >>> import humsec
 >>> from humsec.af.interlinkages import co_deprivation
@@ -68,11 +70,26 @@ class Threat:
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """Threats (in file order) and the UN entities they name (id → name and mandate)."""
+    """Threats (in file order) and the UN entities they name (id → name, mandate and, optionally,
+    ``short``: the abbreviation readers of the file's language know, e.g. ``HCR`` for ``UNHCR`` in
+    French)."""
 
     threats: tuple[Threat, ...]
     entities: dict[str, dict[str, str]]
     source: str
+
+    def label(self, entity_id: str) -> str:
+        """How the report shows an entity: its ``short`` in the knowledge base's language, else its id
+        (ids are keys, the same in every language; an id not in the knowledge base is shown as it is).
+
+        >>> load_strategies(language="fr").label("UNHCR"), load_strategies().label("UNHCR")
+        ('HCR', 'UNHCR')
+        """
+        return self.entities.get(entity_id, {}).get("short") or entity_id
+
+    def labels(self) -> dict[str, str]:
+        """Every entity id → its :meth:`label`."""
+        return {eid: self.label(eid) for eid in self.entities}
 
     def threat(self, threat_id: str) -> Threat:
         for t in self.threats:
@@ -145,6 +162,13 @@ def _parse(raw: Any, source: str) -> KnowledgeBase:
             isinstance(entry.get(f), str) and entry.get(f) for f in ("name", "mandate")
         ):
             problems.append((f"entities.{eid}", "expected {name: text, mandate: text}"))
+        elif "short" in entry and not (isinstance(entry["short"], str) and entry["short"].strip()):
+            problems.append(
+                (
+                    f"entities.{eid}.short",
+                    f"expected a non-empty text (the abbreviation readers know), got {entry['short']!r}",
+                )
+            )
     threats_raw = raw.get("threats")
     if not isinstance(threats_raw, list) or not threats_raw:
         problems.append(("threats", "expected a non-empty list of threats"))
