@@ -303,8 +303,8 @@ def test_a_french_review_names_agencies_as_french_readers_know_them(
     section = page.split('id="strategies"', 1)[1].split("<section", 1)[0]
     prose = " ".join(re.findall(r"<p>(.*?)</p>", section, flags=re.S))
     first_lead = table.frame["lead_entities"].iloc[0].split("; ")
-    assert "sous la conduite de" in prose
-    for e in first_lead:  # "…, sous la conduite de HCR." and not of UNHCR
+    assert "avec pour chef de file : " in prose  # an agency needs no article after the colon
+    for e in first_lead:  # "…, avec pour chef de file : HCR." and not UNHCR
         assert re.search(rf"(?<![\w-]){re.escape(html.escape(fr.label(e)))}(?![\w-])", prose), e
     cells = re.sub(r"<wbr>", "", section)
     text = re.sub("<[^>]+>", " ", cells)
