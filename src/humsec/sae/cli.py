@@ -29,6 +29,20 @@ sae_app = typer.Typer(
 )
 
 
+def _write_and_report(result: Any, out: Path, extra: list[tuple[Path, Any]] | None = None) -> None:
+    """Write the estimates table (``.xlsx`` or ``.csv``) and any other outputs, every one or none,
+    then print the summary and what was written."""
+    writers = [(out, result.to_excel if out.suffix.lower() == ".xlsx" else result.to_csv)]
+    try:
+        written = write_all([*writers, *(extra or [])])
+    except HumsecError as exc:
+        _fail(exc)
+        return
+    stdout.print(result.summary(), highlight=False, markup=False)
+    for path in written:
+        stdout.print(f"wrote {path}", highlight=False, markup=False)
+
+
 def _check_out(out: Path) -> None:
     if out.suffix.lower() not in {".csv", ".xlsx"}:
         raise HumsecError(f"--out {out}: expected a .csv or .xlsx file name.")
@@ -179,21 +193,12 @@ def fh_command(
     except HumsecError as exc:
         _fail(exc)
         return
-    writers: list[tuple[Path, Any]] = [
-        (out, result.to_excel if out.suffix.lower() == ".xlsx" else result.to_csv)
-    ]
+    extra: list[tuple[Path, Any]] = []
     if html_page is not None:
-        writers.append((html_page, result.to_html))
+        extra.append((html_page, result.to_html))
     if png is not None and map_png is not None:
-        writers.append((map_png, lambda tmp: tmp.write_bytes(png)))
-    try:  # every output or none
-        written = write_all(writers)
-    except HumsecError as exc:
-        _fail(exc)
-        return
-    stdout.print(result.summary(), highlight=False, markup=False)
-    for path in written:
-        stdout.print(f"wrote {path}", highlight=False, markup=False)
+        extra.append((map_png, lambda tmp: tmp.write_bytes(png)))
+    _write_and_report(result, out, extra)
 
 
 def _read_proximity(path: Path, area: str) -> object:
@@ -324,15 +329,10 @@ def bhf_command(
             formula=formula, area=area, popsize=popsize, method=method, bootstrap=bootstrap,
             seed=seed, level=level,
         ).fit(units, population, source=str(survey), means_source=str(means))  # fmt: skip
-        written = write_all(
-            [(out, result.to_excel if out.suffix.lower() == ".xlsx" else result.to_csv)]
-        )
     except HumsecError as exc:
         _fail(exc)
         return
-    stdout.print(result.summary(), highlight=False, markup=False)
-    for path in written:
-        stdout.print(f"wrote {path}", highlight=False, markup=False)
+    _write_and_report(result, out)
 
 
 @sae_app.command("ebp")
@@ -411,15 +411,10 @@ def ebp_command(
             bootstrap=bootstrap, seed=seed, census=census_mode, unmatched=unmatched, method=method,
             level=level, weights=weight,
         ).fit(units, population, source=str(survey), census_source=str(census))  # fmt: skip
-        written = write_all(
-            [(out, result.to_excel if out.suffix.lower() == ".xlsx" else result.to_csv)]
-        )
     except HumsecError as exc:
         _fail(exc)
         return
-    stdout.print(result.summary(), highlight=False, markup=False)
-    for path in written:
-        stdout.print(f"wrote {path}", highlight=False, markup=False)
+    _write_and_report(result, out)
 
 
 def _lambda_option(text: str | None) -> float | str | None:
