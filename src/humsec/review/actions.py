@@ -195,7 +195,7 @@ class ActionSections(BuilderBase):
         )
         t = plan.to_frame()
         sec.notes += plan.notes
-        self.add(sec, publish(
+        table = self.add(sec, publish(
             "strategies", self.phrase("Integrated responses to the most widespread interlinked threats"), t,
             "aggregates", self.rules,
             columns=self.headings({"row_id": N_("row"), "name_a": N_("threat"), "name_b": N_("with"),
@@ -212,7 +212,7 @@ class ActionSections(BuilderBase):
             r = t.iloc[0]
             ev = str(r["evidence"]).split()[0]
             lead = (
-                esc("; ".join(kb.label(e) for e in str(r["lead_entities"]).split("; ")))
+                esc(table.display("lead_entities", r["lead_entities"]))
                 if r["lead_entities"] else self.phrase("the partners listed")
             )  # fmt: skip
             sentence = self.phrase(
