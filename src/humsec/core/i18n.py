@@ -232,10 +232,20 @@ def active_translator() -> Translator:
     return _ACTIVE.get() or translator("en")
 
 
+def language_code(code: str | None) -> str:
+    """A language code as the catalogues key it: language tags are case-insensitive (BCP 47), so
+    ``" FR"`` is ``fr``; None is English.
+
+    >>> language_code(" FR"), language_code(None)
+    ('fr', 'en')
+    """
+    return (code or "en").strip().lower()
+
+
 def translator(code: str | None) -> Translator:
     """The translator for a language code (None: English); an unknown code is an error listing the
     available ones."""
-    code = (code or "en").strip().lower()  # language tags are case-insensitive (BCP 47): FR is fr
+    code = language_code(code)
     if code == PSEUDO:
         return Translator(Language(PSEUDO, "pseudo-locale", "pseudo", "ltr", "en-US"), gettext.NullTranslations())
     if code not in LANGUAGES:

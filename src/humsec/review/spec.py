@@ -30,7 +30,7 @@ import pandas as pd
 
 from humsec.core.disclosure import DisclosureRules
 from humsec.core.errors import HumsecError, SpecError
-from humsec.core.i18n import LANGUAGES, N_
+from humsec.core.i18n import LANGUAGES, N_, language_code
 from humsec.datasets import data_path
 from humsec.datasets.places import BUILTIN_BOUNDARIES, load_boundaries, suggest_names
 
@@ -296,7 +296,7 @@ def load_review(path: str | Path) -> ReviewSpec:
     spec = ReviewSpec(title=title, source=path, country=str(raw.get("country", "")))
     language = raw.get("language", "en")
     if isinstance(language, str):
-        language = language.strip().lower()  # as --lang: "FR" is fr
+        language = language_code(language)  # as --lang: "FR" is fr
     if not isinstance(language, str) or language not in LANGUAGES:
         chk.add("language", f"expected one of {', '.join(LANGUAGES)} ({', '.join(v.name for v in LANGUAGES.values())}); got {language!r}")
     else:

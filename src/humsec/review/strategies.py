@@ -37,7 +37,7 @@ import pandas as pd
 from humsec.af.interlinkages import InterlinkageResult
 from humsec.af.left_behind import LeftBehindResult
 from humsec.core.errors import HumsecError, SpecError
-from humsec.core.i18n import N_
+from humsec.core.i18n import N_, language_code
 
 __all__ = [
     "KnowledgeBase",
@@ -121,7 +121,7 @@ def shipped_strategies_path(language: str | None = None) -> Path:
     ('strategies.fr.yaml', 'strategies.yaml')
     """
     folder = resources.files("humsec.datasets")
-    code = (language or "en").strip().lower()  # language tags are case-insensitive: FR is fr
+    code = language_code(language)
     translated = folder / f"strategies.{code}.yaml"
     if code != "en" and code.isalpha() and translated.is_file():
         return Path(str(translated))
